@@ -1,0 +1,45 @@
+"""One error hierarchy for reptrack.
+
+Every error a user can cause (bad file, unknown exercise, ...) derives from
+:class:`ReptrackError`; the CLI turns it into a one-line message and exit code 2.
+"""
+
+from __future__ import annotations
+
+
+class ReptrackError(Exception):
+    """Root of every error reptrack raises on purpose."""
+
+
+class RecordingError(ReptrackError):
+    """A recording cannot be read or is not usable.
+
+    Parameters
+    ----------
+    message:
+        What is wrong, in words a user can act on.
+    path:
+        The file, when there is one.
+    line:
+        1-based line number in the file, when the problem has one.
+    """
+
+    def __init__(self, message: str, *, path: str | None = None, line: int | None = None) -> None:
+        self.message = message
+        self.path = path
+        self.line = line
+        where = ""
+        if path is not None:
+            where = f"{path}"
+            if line is not None:
+                where += f", line {line}"
+            where += ": "
+        super().__init__(f"{where}{message}")
+
+
+class ConfigurationError(ReptrackError):
+    """An unknown exercise, placement or an invalid parameter."""
+
+
+class DatasetError(ReptrackError):
+    """An evaluation data set is missing or not laid out as expected."""

@@ -1,0 +1,202 @@
+"""Evaluation runners: analyse labelled recordings and score them.
+
+* :func:`evaluate_directory` — a folder of labelled recordings (``reptrack simulate``'s
+  ``NAME.csv`` + ``NAME.labels.json`` [+ ``NAME.pelvis.csv``]).
+* :func:`evaluate_uci` — the UCI physical-therapy data set (see :mod:`tracker.evaluation.uci`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tracker.errors import DatasetError, ReptrackError
+from tracker.evaluation.metrics import FoundRep, GroupMetrics, RecordingTruth, TrueRep, TrueSet, evaluate_recording
+from tracker.evaluation.uci import BLOCK_WINDOWS_S, REPS_PER_BLOCK, ExecutionType, block_of, iter_dataset
+from tracker.exercises import FlagKind, get_exercise
+from tracker.pipeline import AnalysisResult, Personalisation, analyze_recording
+from tracker.recording import Placement
+
+SCORED_FLAGS = [k.value for k in FlagKind]
+
+
+def found_reps(result: AnalysisResult) -> list[FoundRep]:
+    return [FoundRep(r.start_s, r.peak_s, r.end_s, frozenset(f.kind.value for f in r.flags)) for r in result.reps]
+
+
+@dataclass(frozen=True)
+class EvaluationReport:
+    title: str
+    groups: dict[str, dict[str, Any]]
+    overall: dict[str, Any]
+    extra: dict[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"title": self.title, "overall": self.overall, "groups": self.groups, **self.extra}
+
+
+# ---------------------------------------------------------------------------- folders
+def truth_from_labels(labels: dict[str, Any], name: str) -> RecordingTruth:
+    try:
+        sets = tuple(TrueSet(float(s["start_s"]), float(s["end_s"]), int(s["rep_count"])) for s in labels["sets"])
+        reps = tuple(TrueRep(float(r["start_s"]), float(r["end_s"]), frozenset(r.get("flags", []))) for r in labels["reps"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise DatasetError(f"{name}: labels are missing a field ({exc})") from None
+    no_rep = tuple(
+        (float(iv["start_s"]), float(iv["end_s"]))
+        for key in ("setup_intervals", "idle_intervals")
+        for iv in labels.get(key, [])
+    )
+    group = f"{labels['exercise']}/{labels['placement']}"
+    return RecordingTruth(name=name, group=group, sets=sets, reps=reps, no_rep_intervals=no_rep)
+
+
+def evaluate_directory(folder: Path, *, hold_s: float | None = None) -> EvaluationReport:
+    """Analyse and score every ``*.labels.json`` recording in ``folder``."""
+    from tracker.csvio import read_recording  # adapter: file reading stays out of the pure core
+
+    folder = Path(folder)
+    label_files = sorted(folder.glob("*.labels.json"))
+    if not label_files:
+        raise DatasetError(f"{folder}: no *.labels.json files (make some with 'reptrack simulate')")
+    groups: dict[str, GroupMetrics] = defaultdict(GroupMetrics)
+    by_rate: dict[str, GroupMetrics] = defaultdict(GroupMetrics)
+    failures: list[str] = []
+    for lf in label_files:
+        stem = lf.name[: -len(".labels.json")]
+        labels = json.loads(lf.read_text())
+        truth = truth_from_labels(labels, stem)
+        try:
+            main = read_recording(folder / f"{stem}.csv").recording
+            pelvis_path = folder / f"{stem}.pelvis.csv"
+            pelvis = read_recording(pelvis_path).recording if pelvis_path.exists() else None
+            placement = Placement(labels["placement"])
+            if placement is Placement.PELVIS:
+                pelvis = None
+            hold = hold_s if hold_s is not None else labels.get("hold_s")
+            result = analyze_recording(main, get_exercise(labels["exercise"]), placement=placement, pelvis=pelvis,
+                                       personal=Personalisation(hold_s=hold))
+        except ReptrackError as exc:
+            failures.append(f"{stem}: {exc}")
+            continue
+        m = evaluate_recording(truth, found_reps(result), SCORED_FLAGS)
+        groups[truth.group].merge(m)
+        by_rate[f"{int(round(main.nominal_rate_hz()))} Hz {'gyro' if main.has_gyro else 'accel only'}"].merge(m)
+    overall = GroupMetrics()
+    for g in groups.values():
+        overall.merge(g)
+    return EvaluationReport(
+        title=f"labelled recordings in {folder}",
+        groups={k: v.summary() for k, v in sorted(groups.items())},
+        overall=overall.summary(),
+        extra={"by_rate": {k: v.summary() for k, v in sorted(by_rate.items())}, "failures": failures},
+    )
+
+
+# ---------------------------------------------------------------------------- UCI
+def evaluate_uci(root: Path, *, hold_s: float | None = 5.0) -> EvaluationReport:
+    """Score reptrack on the UCI data set: each 10-rep block is a set.
+
+    Rep boundaries and flag truth come from subject 1's hand labels; block counts and
+    the per-block flag shares use the protocol windows for every subject.
+    """
+    recs = iter_dataset(Path(root))
+    groups: dict[str, GroupMetrics] = defaultdict(GroupMetrics)
+    block_flags: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0]))
+    rows: list[dict[str, Any]] = []
+    for r in recs:
+        ex = get_exercise(r.exercise)
+        primary = r.placement is ex.moving_segment
+        result = analyze_recording(r.recording, ex, placement=r.placement, personal=Personalisation(hold_s=hold_s))
+        found = found_reps(result)
+        end_s = float(r.recording.t_s[-1])
+        sets = []
+        for kind, (lo, hi) in BLOCK_WINDOWS_S.items():
+            sets.append(TrueSet(lo + 1.0, min(hi, end_s) - 1.0, REPS_PER_BLOCK))
+        reps = None
+        if r.reps is not None:
+            reps = tuple(
+                TrueRep(x.start_s, x.end_s, frozenset(
+                    {ExecutionType.FAST: {"too_fast|short_hold"}, ExecutionType.LOW_AMPLITUDE: {"partial_rom"}}.get(x.execution, set())))
+                for x in r.reps
+            )
+        truth = RecordingTruth(f"{r.subject}/{r.exercise_code}/{r.unit}", f"{r.exercise}/{r.placement.value}", tuple(sets), reps)
+        # flags scored: the protocol's two faults
+        found_scored = [
+            FoundRep(f.start_s, f.peak_s, f.end_s, frozenset(
+                ({"too_fast|short_hold"} if f.flags & {"too_fast", "short_hold"} else set())
+                | ({"partial_rom"} if "partial_rom" in f.flags else set())))
+            for f in found
+        ]
+        m = evaluate_recording(truth, found_scored, ["too_fast|short_hold", "partial_rom"])
+        groups[truth.group].merge(m)
+        counts = {k.name.lower(): 0 for k in ExecutionType}
+        for f in found:
+            blk = block_of(f.peak_s).name.lower()
+            counts[blk] += 1
+            stats = block_flags["primary" if primary else "secondary"]
+            key = f"{blk}"
+            stats[key][0] += 1
+            stats[key][1] += int(bool(f.flags & {"too_fast", "short_hold"}))
+            stats[key][2] += int("partial_rom" in f.flags)
+        rows.append({"recording": truth.name, "group": truth.group, "primary_placement": primary,
+                     "counts": counts, "errors": [counts[k.name.lower()] - REPS_PER_BLOCK for k in ExecutionType]})
+    primary_m, all_m = GroupMetrics(), GroupMetrics()
+    for g, v in groups.items():
+        all_m.merge(v)
+        ex_name, place = g.split("/")
+        if get_exercise(ex_name).moving_segment.value == place:
+            primary_m.merge(v)
+    shares = {
+        which: {blk: {"reps": n, "too_fast_or_short_hold_pct": round(100 * a / n, 1) if n else None,
+                      "partial_rom_pct": round(100 * b / n, 1) if n else None}
+                for blk, (n, a, b) in sorted(stats.items())}
+        for which, stats in block_flags.items()
+    }
+    return EvaluationReport(
+        title=f"UCI physical-therapy exercises in {root} (hold {hold_s} s)",
+        groups={k: v.summary() for k, v in sorted(groups.items())},
+        overall=primary_m.summary(),
+        extra={"overall_all_placements": all_m.summary(), "block_flag_shares": shares, "recordings": rows,
+               "note": "overall = each exercise's moving segment (shank for seated knee extension, thigh otherwise)"},
+    )
+
+
+def format_evaluation(report: EvaluationReport) -> str:
+    lines = [f"Evaluation: {report.title}", ""]
+    head = f"{'group':42s} {'sets':>5s} {'exact%':>7s} {'±1%':>6s} {'MAE':>6s} {'miss%':>6s} {'noFalse%':>8s} {'bound%':>7s}"
+    lines.append(head)
+
+    def row(name: str, s: dict[str, Any]) -> str:
+        def f(x: Any, w: int) -> str:
+            return f"{x:>{w}}" if x is not None else f"{'-':>{w}}"
+        return (f"{name:42s} {f(s['sets'],5)} {f(s['exact_pct'],7)} {f(s['within1_pct'],6)} {f(s['mae_per_set'],6)}"
+                f" {f(s['miscount_rate_pct'],6)} {f(s['recordings_without_false_rep_pct'],8)} {f(s['boundary_error_pct_of_duration'],7)}")
+
+    for g, s in report.groups.items():
+        lines.append(row(g, s))
+    lines.append(row("OVERALL", report.overall))
+    if "overall_all_placements" in report.extra:
+        lines.append(row("overall, every placement", report.extra["overall_all_placements"]))
+    lines.append("")
+    lines.append("Flags (matched reps):  flag  precision  recall  F1  (tp/fp/fn)")
+    for k, c in report.overall["flags"].items():
+        lines.append(f"  {k:22s} {c['precision']!s:>6} {c['recall']!s:>6} {c['f1']!s:>6}  ({c['tp']}/{c['fp']}/{c['fn']})")
+    if "block_flag_shares" in report.extra:
+        lines.append("")
+        lines.append("Share of counted reps flagged, per protocol block:")
+        for which, blocks in report.extra["block_flag_shares"].items():
+            for blk, v in blocks.items():
+                lines.append(f"  {which:9s} {blk:14s} reps={v['reps']:4d}  too_fast|short_hold={v['too_fast_or_short_hold_pct']}%"
+                             f"  partial_rom={v['partial_rom_pct']}%")
+    if report.extra.get("failures"):
+        lines.append("")
+        lines.append("Recordings that could not be analysed:")
+        lines += [f"  {x}" for x in report.extra["failures"]]
+    lines.append("")
+    lines.append("exact/±1: share of sets counted exactly / within one rep; MAE: mean |error| per set; miss%: sum|error| / true reps;")
+    lines.append("noFalse%: recordings with no rep counted during setup or idle motion; bound%: median rep boundary error, % of rep duration.")
+    return "\n".join(lines)

@@ -1,0 +1,23 @@
+"""The analysis engine: orientation, rep detection, metrics and form flags (pure, sans-IO)."""
+
+from tracker.pipeline.analysis import analyze_recording, make_config
+from tracker.pipeline.config import DetectorConfig, Personalisation, PipelineConfig, Thresholds
+from tracker.pipeline.detector import RepPipeline, SampleOrderError
+from tracker.pipeline.types import (
+    AnalysisResult,
+    Event,
+    Flag,
+    GapDetected,
+    PostureChanged,
+    RejectedMovement,
+    Rep,
+    RepCompleted,
+    SetCompleted,
+    SetSummary,
+)
+
+__all__ = [
+    "AnalysisResult", "DetectorConfig", "Event", "Flag", "GapDetected", "Personalisation", "PipelineConfig",
+    "PostureChanged", "RejectedMovement", "Rep", "RepCompleted", "RepPipeline", "SampleOrderError",
+    "SetCompleted", "SetSummary", "Thresholds", "analyze_recording", "make_config",
+]

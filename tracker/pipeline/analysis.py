@@ -1,0 +1,128 @@
+"""Batch analysis: one recording in, an :class:`AnalysisResult` out.
+
+It runs the very same streaming engine as live capture (one ``feed`` of everything,
+then ``finish``), so offline and live results cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from tracker.errors import ConfigurationError
+from tracker.exercises import ExerciseDefinition
+from tracker.pipeline.config import DetectorConfig, Personalisation, PipelineConfig, Thresholds
+from tracker.pipeline.detector import RepPipeline
+from tracker.pipeline.orientation import OrientationConfig
+from tracker.pipeline.types import (
+    AnalysisResult,
+    Event,
+    GapDetected,
+    PostureChanged,
+    RejectedMovement,
+    Rep,
+    RepCompleted,
+    SetCompleted,
+    SetSummary,
+)
+from tracker.recording import Placement, Recording
+
+
+def make_config(
+    recording: Recording,
+    exercise: ExerciseDefinition,
+    *,
+    placement: Placement = Placement.AUTO,
+    pelvis: Recording | None = None,
+    personal: Personalisation = Personalisation(),
+    thresholds: Thresholds = Thresholds(),
+    detector: DetectorConfig = DetectorConfig(),
+    orientation: OrientationConfig = OrientationConfig(),
+) -> PipelineConfig:
+    if placement is Placement.AUTO:
+        placement = recording.meta.placement or exercise.moving_segment
+        if placement is Placement.AUTO:
+            placement = Placement.THIGH
+    if pelvis is not None and placement is Placement.PELVIS:
+        raise ConfigurationError("--pelvis adds a pelvis sensor to a thigh or shank recording; the main one is already on the pelvis")
+    return PipelineConfig(
+        exercise=exercise,
+        sample_rate_hz=recording.nominal_rate_hz(),
+        has_gyro=recording.has_gyro,
+        with_pelvis=pelvis is not None,
+        main_is_pelvis=placement is Placement.PELVIS,
+        thresholds=thresholds,
+        personal=personal,
+        detector=detector,
+        orientation=orientation,
+    )
+
+
+def collect(events: list[Event], config: PipelineConfig, recording: Recording, placement: str, warnings: tuple[str, ...] = ()) -> AnalysisResult:
+    """Fold a complete event stream into an :class:`AnalysisResult`."""
+    reps: list[Rep] = [e.rep for e in events if isinstance(e, RepCompleted)]
+    sets_done = [e for e in events if isinstance(e, SetCompleted)]
+    sets: list[SetSummary] = []
+    prev_end: float | None = None
+    for s in sets_done:
+        sets.append(SetSummary(s.set_index, s.start_s, s.end_s, s.rep_count, None if prev_end is None else s.start_s - prev_end))
+        prev_end = s.end_s
+    return AnalysisResult(
+        exercise=config.exercise.name,
+        placement=placement,
+        sample_rate_hz=config.sample_rate_hz,
+        duration_s=recording.duration_s,
+        has_gyro=recording.has_gyro,
+        reps=tuple(reps),
+        sets=tuple(sets),
+        gaps=tuple(e for e in events if isinstance(e, GapDetected)),
+        rejected=tuple(e for e in events if isinstance(e, RejectedMovement)),
+        posture_changes=tuple(e for e in events if isinstance(e, PostureChanged)),
+        warnings=warnings,
+    )
+
+
+def analyze_recording(
+    recording: Recording,
+    exercise: ExerciseDefinition,
+    *,
+    placement: Placement = Placement.AUTO,
+    pelvis: Recording | None = None,
+    personal: Personalisation = Personalisation(),
+    thresholds: Thresholds = Thresholds(),
+    detector: DetectorConfig = DetectorConfig(),
+    orientation: OrientationConfig = OrientationConfig(),
+    warnings: tuple[str, ...] = (),
+) -> AnalysisResult:
+    """Count reps and flag form in a whole recording.
+
+    Parameters
+    ----------
+    recording:
+        The main sensor (thigh, shank or pelvis).
+    exercise:
+        What the person did.
+    placement:
+        Where the main sensor is; ``AUTO`` takes the recording's metadata, else the
+        exercise's moving segment.
+    pelvis:
+        An optional second, time-aligned sensor on the pelvis.
+    personal:
+        Calibrated or prescribed target range, pelvic baseline, prescribed hold.
+    """
+    config = make_config(recording, exercise, placement=placement, pelvis=pelvis, personal=personal,
+                         thresholds=thresholds, detector=detector, orientation=orientation)
+    pipe = RepPipeline(
+        config,
+        pelvis_sample_rate_hz=None if pelvis is None else pelvis.nominal_rate_hz(),
+        pelvis_has_gyro=None if pelvis is None else pelvis.has_gyro,
+    )
+    events: list[Event] = []
+    if pelvis is not None:
+        events += pipe.feed_pelvis(pelvis.t_s, pelvis.accel_g, pelvis.gyro_dps)
+    events += pipe.feed(recording.t_s, recording.accel_g, recording.gyro_dps)
+    events += pipe.finish()
+    place = placement.value if placement is not Placement.AUTO else (config.main_is_pelvis and "pelvis" or
+                                                                      (recording.meta.placement or exercise.moving_segment).value)
+    return collect(events, config, recording, place, warnings + tuple(recording_gap_warnings(recording)))
+
+
+def recording_gap_warnings(recording: Recording) -> list[str]:
+    return [f"data gap from {g.start_s:.2f} s to {g.end_s:.2f} s ({g.duration_s:.2f} s)" for g in recording.gaps]

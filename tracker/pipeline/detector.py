@@ -1,0 +1,735 @@
+"""The streaming rep detector: a sans-IO engine, ``feed(samples) -> events``.
+
+How it works
+------------
+1. Timestamps are checked; single dropped samples are filled by linear
+   interpolation, holes longer than ``gap_s`` become a :class:`GapDetected` and the
+   engine restarts after them (nothing is invented across a real gap).
+2. :class:`~tracker.pipeline.orientation.OrientationTracker` turns the samples into the
+   segment's "up" direction in the sensor frame (gravity, gyro-fused when there is a gyro)
+   and its angular speed.
+3. The *reference posture* is the mean up direction over ``still_s`` of stillness. It is
+   re-taken at every new still period near it, which follows slow drift of the strap
+   or the body.
+4. The rep signal is the tilt of the segment away from the reference,
+   ``theta = angle(up, up_ref)``. It needs no knowledge of how the strap is turned: any
+   single-joint movement of the segment that is not a pure rotation about the vertical
+   tilts the up vector. The rotation axis of each rep is measured (``up_ref x up_peak``)
+   and reported.
+5. A state machine with hysteresis finds excursions: entry above the exercise's
+   ``min_detect_rom_deg``, the peak followed through any hold, exit below
+   ``exit_fraction`` of the peak, end back near the reference or settled.
+6. Gating against setup motion. An excursion counts only if its duration and range are
+   plausible for the exercise, the segment does not settle away from the reference (a
+   posture change: lying down, standing up), and it belongs to a *run*: the first rep
+   of a run must start from stillness, and a rep is confirmed once a second rep in the
+   same direction follows within ``run_gap_s``. Walking swings the thigh both ways
+   without rest, so it never forms a run; a real set does from its second rep on (the
+   first rep is reported together with the second).
+7. Sets split at rests longer than ``set_gap_s``, posture changes and data gaps.
+
+Feeding the same samples whole or in any chunks gives identical events: every
+decision is taken at a sample, from causal state only. Samples are processed in
+blocks of at least ``block_s`` to amortise numpy's per-call cost; ``finish()``
+flushes the rest.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, replace
+
+import numpy as np
+from numpy.typing import NDArray
+
+from tracker.errors import ReptrackError
+from tracker.exercises import FlagKind
+from tracker.pipeline.config import PipelineConfig
+from tracker.pipeline.flags import assess_flags
+from tracker.pipeline.orientation import DEG, OrientationTracker
+from tracker.pipeline.smoothness import count_velocity_peaks, sparc
+from tracker.pipeline.types import (
+    Event,
+    GapDetected,
+    PostureChanged,
+    RejectedMovement,
+    Rep,
+    RepCompleted,
+    SetCompleted,
+)
+
+
+class SampleOrderError(ReptrackError):
+    """Samples were fed with a timestamp not after the previous one."""
+
+
+class _Mode(enum.Enum):
+    NO_REFERENCE = 0
+    IDLE = 1
+    LIFTING = 2  # above entry; following the peak (lift and hold)
+    LOWERING = 3  # below the exit level; waiting for the end
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    start: int  # absolute sample indices
+    peak: int
+    end: int
+    start_s: float
+    peak_s: float
+    end_s: float
+    rom_deg: float
+    direction: NDArray[np.float64]  # unit, sensor frame, perpendicular to the reference
+    axis: NDArray[np.float64]
+    quiet_before: bool
+    lift_s: float
+    hold_s: float
+    lower_s: float
+    peak_speed_dps: float
+    sparc: float
+    velocity_peaks: int
+    lateral_deg: float  # main segment out of the run's plane (hip raise with pelvis sensor)
+
+
+class _History:
+    """Recent per-sample values, addressable by absolute sample index."""
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self.start = 0  # absolute index of row 0
+        self.t = np.empty(0)
+        self.up = np.empty((0, 3))
+        self.speed = np.empty(0)
+        self.still_run = np.empty(0, dtype=np.int64)
+
+    @property
+    def end(self) -> int:
+        return self.start + self.t.shape[0]
+
+    def append(self, t: NDArray[np.float64], up: NDArray[np.float64], speed: NDArray[np.float64], still_run: NDArray[np.int64]) -> None:
+        self.t = np.concatenate([self.t, t])
+        self.up = np.concatenate([self.up, up])
+        self.speed = np.concatenate([self.speed, speed])
+        self.still_run = np.concatenate([self.still_run, still_run])
+
+    def trim(self, keep_from: int) -> None:
+        """Drop rows before ``keep_from`` when the buffer is over capacity."""
+        n = self.t.shape[0]
+        if n <= 2 * self.capacity:
+            return
+        cut = min(keep_from, self.end - self.capacity) - self.start
+        if cut <= 0:
+            return
+        self.t = self.t[cut:]
+        self.up = self.up[cut:]
+        self.speed = self.speed[cut:]
+        self.still_run = self.still_run[cut:]
+        self.start += cut
+
+    def rows(self, a: int, b: int) -> slice:
+        return slice(a - self.start, b - self.start)
+
+
+def _tilt_deg(up: NDArray[np.float64], ref: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Angle between each row of ``up`` and ``ref`` (both unit), deg; exact near 0."""
+    cross = np.linalg.norm(np.cross(up, ref), axis=1)
+    dot = up @ ref
+    return np.arctan2(cross, dot) * DEG
+
+
+def _unit(v: NDArray[np.float64]) -> NDArray[np.float64]:
+    n = float(np.linalg.norm(v))
+    return v / n if n > 1e-12 else np.zeros_like(v)
+
+
+class _PelvisStream:
+    """The optional second sensor on the pelvis: orientation history by time."""
+
+    def __init__(self, config: PipelineConfig, sample_rate_hz: float, has_gyro: bool) -> None:
+        self.tracker = OrientationTracker(sample_rate_hz=sample_rate_hz, has_gyro=has_gyro, config=config.orientation)
+        self.t = np.empty(0)
+        self.up = np.empty((0, 3))
+        self.capacity = int(config.detector.buffer_s * 2 * sample_rate_hz)
+        self.last_t = -np.inf
+        self.finished = False
+        self.axis_sum = np.zeros(3)
+
+    def feed(self, t_s: NDArray[np.float64], accel_g: NDArray[np.float64], gyro_dps: NDArray[np.float64] | None) -> None:
+        if t_s.size == 0:
+            return
+        if t_s[0] <= self.last_t or np.any(np.diff(t_s) <= 0):
+            raise SampleOrderError("pelvis sensor timestamps must increase")
+        block = self.tracker.update(accel_g, gyro_dps)
+        self.t = np.concatenate([self.t, t_s])
+        self.up = np.concatenate([self.up, block.up])
+        if self.t.size > 2 * self.capacity:
+            self.t = self.t[-self.capacity:]
+            self.up = self.up[-self.capacity:]
+        self.last_t = float(t_s[-1])
+
+    def covers(self, t_s: float) -> bool:
+        return self.finished or self.last_t >= t_s
+
+    def metrics(self, start_s: float, end_s: float) -> tuple[float, float] | None:
+        """(tilt change, out-of-plane tilt) of the pelvis during [start_s, end_s], deg."""
+        sel = (self.t >= start_s) & (self.t <= end_s)
+        if np.count_nonzero(sel) < 2:
+            return None
+        up = self.up[sel]
+        tilt = _tilt_deg(up, up[0])
+        peak = int(np.argmax(tilt))
+        axis = np.cross(up[0], up[peak])
+        if float(np.linalg.norm(axis)) > 1e-9:
+            self.axis_sum += axis
+        n = _unit(self.axis_sum)
+        lateral = float(np.max(np.abs(np.arcsin(np.clip(up @ n, -1, 1)) - np.arcsin(np.clip(up[0] @ n, -1, 1)))) * DEG)
+        return float(tilt.max()), lateral
+
+
+class RepPipeline:
+    """Streaming rep counter and form assessor (sans-IO).
+
+    Parameters
+    ----------
+    config:
+        Exercise, sample rate, sensors present, thresholds and personalisation.
+    pelvis_sample_rate_hz:
+        Rate of the optional pelvis sensor (defaults to the main rate).
+    pelvis_has_gyro:
+        Whether the pelvis sensor has a gyro (defaults to the main sensor's).
+
+    Examples
+    --------
+    >>> pipeline = RepPipeline(config)              # doctest: +SKIP
+    >>> for t, acc, gyr in batches:                  # doctest: +SKIP
+    ...     for event in pipeline.feed(t, acc, gyr):
+    ...         print(event)
+    >>> events = pipeline.finish()                   # doctest: +SKIP
+    """
+
+    def __init__(self, config: PipelineConfig, *, pelvis_sample_rate_hz: float | None = None, pelvis_has_gyro: bool | None = None) -> None:
+        self.config = config
+        fs = config.sample_rate_hz
+        self._fs = fs
+        self._dt = 1.0 / fs
+        d = config.detector
+        self._block_n = max(1, int(round(d.block_s * fs)))
+        self._still_n = max(2, int(round(d.still_s * fs)))
+        self._quiet_n = max(1, int(round(d.quiet_before_s * fs)))
+        self._settle_n = max(1, int(round(d.settle_s * fs)))
+        self._max_hold_n = int(round(config.max_hold_s * fs))
+        self._enter_deg = config.exercise.min_detect_rom_deg
+        self._onset_deg = d.onset_fraction * self._enter_deg
+        self._orientation = OrientationTracker(sample_rate_hz=fs, has_gyro=config.has_gyro, config=config.orientation)
+        self._hist = _History(int(d.buffer_s * fs))
+        self._pelvis = (
+            _PelvisStream(config, pelvis_sample_rate_hz or fs, config.has_gyro if pelvis_has_gyro is None else pelvis_has_gyro)
+            if config.with_pelvis
+            else None
+        )
+        # input staging
+        self._pending_t: list[NDArray[np.float64]] = []
+        self._pending_acc: list[NDArray[np.float64]] = []
+        self._pending_gyr: list[NDArray[np.float64]] = []
+        self._pending_n = 0
+        self._last_t: float | None = None
+        self._last_acc: NDArray[np.float64] | None = None
+        self._last_gyr: NDArray[np.float64] | None = None
+        self._still_carry = 0
+        # detector state
+        self._mode = _Mode.NO_REFERENCE
+        self._ref: NDArray[np.float64] | None = None
+        self._rep_start = 0
+        self._peak = 0
+        self._peak_deg = 0.0
+        self._trough = 0
+        self._trough_deg = 0.0
+        self._last_close = 0
+        self._run_roms: list[float] = []
+        # runs, sets, output
+        self._run_pending: list[_Candidate] = []
+        self._run_last: _Candidate | None = None
+        self._run_len = 0
+        self._run_roms = []
+        self._run_direction = np.zeros(3)
+        self._run_axis = np.zeros(3)
+        self._rep_index = 0
+        self._set_index = 0
+        self._set_start_s = 0.0
+        self._set_end_s = 0.0
+        self._set_reps = 0
+        self._set_open = False
+        self._roms: list[float] = []
+        self._out: list[Event | tuple[_Candidate, int, int]] = []
+        self._finished = False
+
+    # ------------------------------------------------------------------ public API
+    def feed(
+        self,
+        t_s: NDArray[np.float64],
+        accel_g: NDArray[np.float64],
+        gyro_dps: NDArray[np.float64] | None = None,
+    ) -> list[Event]:
+        """Feed consecutive samples of the main sensor; returns the events they complete.
+
+        Parameters
+        ----------
+        t_s:
+            Sample times, s, strictly increasing and after the previous batch, shape ``(n,)``.
+        accel_g:
+            Specific force, g, shape ``(n, 3)``.
+        gyro_dps:
+            Angular rate, deg/s, shape ``(n, 3)``; required when the config says there is a gyro.
+
+        Raises
+        ------
+        SampleOrderError
+            A timestamp is not after the previous one.
+        """
+        if self._finished:
+            raise ReptrackError("feed() after finish()")
+        t_s = np.asarray(t_s, dtype=np.float64)
+        if t_s.size == 0:
+            return []
+        accel_g = np.asarray(accel_g, dtype=np.float64).reshape(-1, 3)
+        if self.config.has_gyro:
+            if gyro_dps is None:
+                raise ReptrackError("this pipeline was configured with a gyro; pass gyro_dps")
+            gyro_dps = np.asarray(gyro_dps, dtype=np.float64).reshape(-1, 3)
+        last = self._pending_t[-1][-1] if self._pending_t else self._last_t
+        if (last is not None and t_s[0] <= last) or np.any(np.diff(t_s) <= 0):
+            raise SampleOrderError("sample timestamps must strictly increase")
+        self._pending_t.append(t_s)
+        self._pending_acc.append(accel_g)
+        if gyro_dps is not None and self.config.has_gyro:
+            self._pending_gyr.append(gyro_dps)
+        self._pending_n += t_s.size
+        if self._pending_n >= self._block_n:
+            self._process_pending()
+        return self._drain()
+
+    def feed_pelvis(
+        self,
+        t_s: NDArray[np.float64],
+        accel_g: NDArray[np.float64],
+        gyro_dps: NDArray[np.float64] | None = None,
+    ) -> list[Event]:
+        """Feed consecutive samples of the pelvis sensor (time-aligned with the main one)."""
+        if self._pelvis is None:
+            raise ReptrackError("this pipeline was configured without a pelvis sensor")
+        self._pelvis.feed(np.asarray(t_s, dtype=np.float64), np.asarray(accel_g, dtype=np.float64).reshape(-1, 3),
+                          None if gyro_dps is None else np.asarray(gyro_dps, dtype=np.float64).reshape(-1, 3))
+        return self._drain()
+
+    def finish(self) -> list[Event]:
+        """End of the recording: flush, close what is open, return the last events."""
+        if self._finished:
+            return []
+        self._process_pending()
+        self._finished = True
+        if self._pelvis is not None:
+            self._pelvis.finished = True
+        if self._mode in (_Mode.LOWERING,):
+            # the recording stopped on the way down: close at the last sample
+            self._close_candidate(self._hist.end - 1)
+        self._break_run("recording ended before the rep was confirmed")
+        self._close_set()
+        return self._drain()
+
+    # ------------------------------------------------------------------ input staging
+    def _process_pending(self) -> None:
+        if not self._pending_t:
+            return
+        t = np.concatenate(self._pending_t)
+        acc = np.concatenate(self._pending_acc)
+        gyr = np.concatenate(self._pending_gyr) if self._pending_gyr else None
+        self._pending_t, self._pending_acc, self._pending_gyr, self._pending_n = [], [], [], 0
+        # split at data gaps; fill single drops
+        prev_t = self._last_t
+        dt_all = np.diff(t, prepend=t[0] if prev_t is None else prev_t)
+        gap_idx = np.nonzero(dt_all > self.config.detector.gap_s)[0]
+        bounds = [0, *gap_idx.tolist(), t.size]
+        for a, b in zip(bounds[:-1], bounds[1:]):
+            if a == b:
+                continue
+            if a in gap_idx:
+                assert self._last_t is not None
+                self._on_gap(self._last_t, float(t[a]))
+            self._process_segment(t[a:b], acc[a:b], None if gyr is None else gyr[a:b])
+
+    def _fill_drops(self, t: NDArray[np.float64], acc: NDArray[np.float64], gyr: NDArray[np.float64] | None):  # type: ignore[no-untyped-def]
+        """Linear interpolation over missing samples shorter than a gap."""
+        if self._last_t is None:
+            return t, acc, gyr
+        t_all = np.concatenate([[self._last_t], t])
+        steps = np.rint(np.diff(t_all) * self._fs).astype(np.int64)
+        if np.all(steps <= 1):
+            return t, acc, gyr
+        counts = np.maximum(steps, 1)
+        total = int(counts.sum())
+        # fractional position of every output sample between its two input samples
+        seg = np.repeat(np.arange(t.size), counts)
+        within = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts) + 1
+        frac = within / np.repeat(counts, counts)
+        prev_acc = np.vstack([self._last_acc, acc[:-1]])
+        t_new = t_all[seg] + frac * (t_all[seg + 1] - t_all[seg])
+        acc_new = prev_acc[seg] + frac[:, None] * (acc[seg] - prev_acc[seg])
+        gyr_new = None
+        if gyr is not None:
+            prev_gyr = np.vstack([self._last_gyr, gyr[:-1]])
+            gyr_new = prev_gyr[seg] + frac[:, None] * (gyr[seg] - prev_gyr[seg])
+        return t_new, acc_new, gyr_new
+
+    def _process_segment(self, t: NDArray[np.float64], acc: NDArray[np.float64], gyr: NDArray[np.float64] | None) -> None:
+        t_f, acc_f, gyr_f = self._fill_drops(t, acc, gyr)
+        self._last_t = float(t[-1])
+        self._last_acc = acc[-1].copy()
+        self._last_gyr = None if gyr is None else gyr[-1].copy()
+        block = self._orientation.update(acc_f, gyr_f)
+        still = block.speed_dps < self.config.detector.still_dps
+        # run length of stillness at every sample, carried across blocks
+        idx = np.arange(still.size)
+        last_moving = np.maximum.accumulate(np.where(~still, idx, -1))
+        run = np.where(last_moving >= 0, idx - last_moving, idx + 1 + self._still_carry)
+        self._still_carry = int(run[-1])
+        first_new = self._hist.end
+        self._hist.append(t_f, block.up, block.speed_dps, run.astype(np.int64))
+        self._advance(first_new)
+        keep = self._rep_start - self._still_n if self._mode in (_Mode.LIFTING, _Mode.LOWERING) else self._hist.end
+        if self._run_pending:
+            keep = min(keep, self._run_pending[0].start)
+        self._hist.trim(keep - self._still_n)
+
+    # ------------------------------------------------------------------ state machine
+    def _theta(self, a: int, b: int) -> NDArray[np.float64]:
+        assert self._ref is not None
+        return _tilt_deg(self._hist.up[self._hist.rows(a, b)], self._ref)
+
+    def _set_reference(self, at: int) -> None:
+        win = self._hist.up[self._hist.rows(at - self._still_n + 1, at + 1)]
+        self._ref = _unit(win.mean(axis=0))
+
+    def _advance(self, i: int) -> None:
+        h = self._hist
+        end = h.end
+        while i < end:
+            if self._mode is _Mode.NO_REFERENCE:
+                sr = h.still_run[h.rows(i, end)]
+                hit = np.nonzero(sr >= self._still_n)[0]
+                if hit.size == 0:
+                    return
+                j = i + int(hit[0])
+                self._set_reference(j)
+                self._mode = _Mode.IDLE
+                i = j + 1
+            elif self._mode is _Mode.IDLE:
+                th = self._theta(i, end)
+                sr = h.still_run[h.rows(i, end)]
+                enter = np.nonzero(th > self._enter_deg)[0]
+                reref = np.nonzero(sr == self._still_n)[0]
+                je = int(enter[0]) if enter.size else None
+                jr = int(reref[0]) if reref.size else None
+                if je is None and jr is None:
+                    self._check_set_timeout(i, end)
+                    return
+                if jr is not None and (je is None or jr < je):
+                    j = i + jr
+                    self._check_set_timeout(i, j + 1)
+                    self._set_reference(j)
+                    i = j + 1
+                    continue
+                assert je is not None
+                j = i + je
+                self._check_set_timeout(i, j + 1)
+                self._rep_start = self._find_onset(j)
+                self._peak, self._peak_deg = j, float(th[je])
+                self._mode = _Mode.LIFTING
+                i = j + 1
+            elif self._mode is _Mode.LIFTING:
+                th = self._theta(i, end)
+                runmax = np.maximum.accumulate(np.maximum(th, self._peak_deg))
+                exit_level = np.maximum(self._enter_deg, self.config.detector.exit_fraction * runmax)
+                ex = np.nonzero(th < exit_level)[0]
+                sr = h.still_run[h.rows(i, end)]
+                settled = np.nonzero(sr >= self._max_hold_n)[0]
+                too_far = np.nonzero(runmax > self.config.max_rep_rom_deg)[0]
+                t_rows = h.t[h.rows(i, end)]
+                too_long = np.nonzero(t_rows - h.t[self._rep_start - h.start] > self.config.exercise.max_rep_s)[0]
+                cands = [(int(a[0]), k) for k, a in enumerate((ex, settled, too_far, too_long)) if a.size]
+                if not cands:
+                    k_max = int(np.argmax(th))
+                    if th[k_max] > self._peak_deg:
+                        self._peak, self._peak_deg = i + k_max, float(th[k_max])
+                    return
+                jj, kind = min(cands)
+                j = i + jj
+                if jj > 0:
+                    k_max = int(np.argmax(th[:jj]))
+                    if th[k_max] > self._peak_deg:
+                        self._peak, self._peak_deg = i + k_max, float(th[k_max])
+                if kind == 0:
+                    self._mode = _Mode.LOWERING
+                    self._trough, self._trough_deg = j, float(th[jj])
+                    i = j + 1
+                elif kind == 1:
+                    self._posture_change(j, float(th[jj]))
+                    i = j + 1
+                else:
+                    reason = "beyond the exercise's range: a change of posture" if kind == 2 else "too long for one rep"
+                    self._reject(self._rep_start, j, self._peak_deg, reason)
+                    self._break_run("posture change")
+                    self._close_set()
+                    self._mode = _Mode.NO_REFERENCE
+                    i = j + 1
+            else:  # LOWERING
+                th = self._theta(i, end)
+                sr = h.still_run[h.rows(i, end)]
+                runmin_prev = np.minimum.accumulate(np.minimum(th, self._trough_deg))
+                end_level = max(self._onset_deg, self.config.detector.end_fraction * self._peak_deg)
+                back = np.nonzero(th <= end_level)[0]
+                settled = np.nonzero((sr >= self._settle_n) & (th < self.config.detector.exit_fraction * self._peak_deg))[0]
+                rise = np.nonzero(th > runmin_prev + max(self._enter_deg, 0.3 * self._peak_deg))[0]
+                cands = [(int(a[0]), k) for k, a in enumerate((back, settled, rise)) if a.size]
+                if not cands:
+                    k_min = int(np.argmin(th))
+                    if th[k_min] < self._trough_deg:
+                        self._trough, self._trough_deg = i + k_min, float(th[k_min])
+                    return
+                jj, kind = min(cands)
+                j = i + jj
+                if jj > 0:
+                    k_min = int(np.argmin(th[: jj + 1]))
+                    if th[k_min] < self._trough_deg:
+                        self._trough, self._trough_deg = i + k_min, float(th[k_min])
+                if kind == 0:
+                    self._close_candidate(j)
+                    i = j + 1
+                elif kind == 1:
+                    self._close_candidate(j - self._settle_n + 1)
+                    i = j + 1
+                else:
+                    # the next lift began before the leg came back: split at the trough
+                    trough = self._trough
+                    self._close_candidate(trough)
+                    self._rep_start = trough
+                    self._peak, self._peak_deg = j, float(th[jj])
+                    self._mode = _Mode.LIFTING
+                    i = j + 1
+
+    def _find_onset(self, j: int) -> int:
+        """Last sample before ``j`` still close to the reference (the start of the lift)."""
+        h = self._hist
+        lo = max(h.start, self._last_close, j - int(self.config.exercise.max_rep_s * self._fs))
+        th = self._theta(lo, j + 1)
+        below = np.nonzero(th <= self._onset_deg)[0]
+        if below.size:
+            return lo + int(below[-1])
+        return lo + int(np.argmin(th))
+
+    # ------------------------------------------------------------------ reps and runs
+    def _close_candidate(self, end: int) -> None:
+        self._mode = _Mode.IDLE
+        self._last_close = end
+        h = self._hist
+        start, peak = self._rep_start, self._peak
+        end = max(end, peak + 1)
+        r = h.rows(start, end + 1)
+        t = h.t[r]
+        up = h.up[r]
+        speed = h.speed[r]
+        assert self._ref is not None
+        th = _tilt_deg(up, self._ref)
+        base = float(th[0])
+        k_peak = peak - start
+        rom = float(th[k_peak]) - base
+        duration = float(t[-1] - t[0])
+        ex = self.config.exercise
+        if duration < ex.min_rep_s:
+            self._reject(start, end, rom, f"too short for a rep ({duration:.2f} s)")
+            return
+        # phases: the lift ends when the segment stops after passing half the range,
+        # the lowering starts when it moves again before coming back through half the range
+        half = base + 0.5 * rom
+        over = np.nonzero(th[: k_peak + 1] >= half)[0]
+        first_half = int(over[0]) if over.size else k_peak
+        after = np.nonzero(th[k_peak:] < half)[0]
+        last_half = k_peak + int(after[0]) - 1 if after.size else th.size - 1
+        thr = max(self.config.detector.still_dps, self.config.detector.phase_speed_fraction * float(speed.max()))
+        slow = speed < thr
+        stop = np.nonzero(slow[first_half: last_half + 1])[0]
+        if stop.size:
+            first_hi = first_half + int(stop[0])
+            last_hi = first_half + int(stop[-1])
+        else:
+            first_hi = last_hi = k_peak
+        lift_s = float(t[first_hi] - t[0])
+        hold_s = float(t[last_hi] - t[first_hi])
+        lower_s = float(t[-1] - t[last_hi])
+        mid = (first_hi + last_hi) // 2
+        phases = [speed[: mid + 1], speed[mid:]]
+        sparcs = [sparc(p, sample_rate_hz=self._fs) for p in phases]
+        peaks = [count_velocity_peaks(p) for p in phases]
+        finite = [s for s in sparcs if np.isfinite(s)]
+        worst_sparc = min(finite) if finite else float("nan")
+        ref = self._ref
+        peak_up = up[k_peak]
+        direction = _unit(peak_up - ref * float(peak_up @ ref))
+        axis = _unit(np.cross(ref, peak_up))
+        # out-of-plane motion of the main segment (hip raise with the sensor on the pelvis)
+        plane_axis = _unit(self._run_axis + axis * max(rom, 0.0))
+        lateral = float(np.max(np.abs(np.arcsin(np.clip(up @ plane_axis, -1, 1)) - np.arcsin(np.clip(ref @ plane_axis, -1, 1)))) * DEG)
+        look = int(self.config.detector.quiet_window_s * self._fs)
+        sr_start = int(h.still_run[h.rows(max(h.start, start - look), start + 1)].max())
+        cand = _Candidate(
+            start=start, peak=peak, end=end,
+            start_s=float(t[0]), peak_s=float(t[k_peak]), end_s=float(t[-1]),
+            rom_deg=rom, direction=direction, axis=axis,
+            quiet_before=sr_start >= self._quiet_n or self._last_rep_end_matches(start),
+            lift_s=lift_s, hold_s=hold_s, lower_s=lower_s,
+            peak_speed_dps=float(speed.max()), sparc=worst_sparc, velocity_peaks=max(peaks),
+            lateral_deg=lateral,
+        )
+        self._add_to_run(cand)
+
+    def _last_rep_end_matches(self, start: int) -> bool:
+        # a rep that starts where the previous one of the run ended (no pause) continues it
+        return self._run_last is not None and self._run_last.end >= start - self._quiet_n
+
+    def _add_to_run(self, cand: _Candidate) -> None:
+        last = self._run_last
+        if last is not None:
+            small = cand.rom_deg < self.config.detector.minor_fraction * float(np.median(self._run_roms))
+            same_way = float(cand.direction @ _unit(self._run_direction)) >= self.config.detector.direction_min_cos
+            if small and not same_way:
+                # a bounce or fidget between reps of a confirmed run: not a rep, not a break
+                self._reject(cand.start, cand.end, cand.rom_deg, "small movement between reps")
+                return
+        if last is not None:
+            same_way = float(cand.direction @ _unit(self._run_direction)) >= self.config.detector.direction_min_cos
+            close = cand.start_s - last.end_s <= self.config.detector.run_gap_s
+            if not (same_way and close):
+                self._break_run("not followed by a similar rep" if close else "isolated movement")
+        if self._run_last is None and not cand.quiet_before:
+            self._reject(cand.start, cand.end, cand.rom_deg, "did not start from rest")
+            return
+        self._run_pending.append(cand)
+        self._run_last = cand
+        self._run_len += 1
+        self._run_roms.append(cand.rom_deg)
+        self._run_direction = self._run_direction + cand.direction
+        self._run_axis = self._run_axis + cand.axis * cand.rom_deg
+        if self._run_len >= 2:
+            for c in self._run_pending:
+                self._confirm(c)
+            self._run_pending = []
+
+    def _break_run(self, reason: str) -> None:
+        for c in self._run_pending:
+            self._reject(c.start, c.end, c.rom_deg, reason)
+        self._run_pending = []
+        self._run_last = None
+        self._run_len = 0
+        self._run_roms = []
+        self._run_direction = np.zeros(3)
+
+    def _confirm(self, c: _Candidate) -> None:
+        if self._set_open and c.start_s - self._set_end_s > self.config.detector.set_gap_s:
+            self._close_set()
+        if not self._set_open:
+            self._set_index += 1
+            self._set_open = True
+            self._set_start_s = c.start_s
+            self._set_reps = 0
+        self._rep_index += 1
+        self._set_reps += 1
+        self._set_end_s = c.end_s
+        self._roms.append(c.rom_deg)
+        self._out.append((c, self._rep_index, self._set_index))
+
+    def _check_set_timeout(self, a: int, b: int) -> None:
+        if not self._set_open or self._run_pending:
+            return
+        t = self._hist.t[self._hist.rows(a, b)]
+        if t.size and t[-1] - self._set_end_s > self.config.detector.set_gap_s:
+            self._close_set()
+
+    def _close_set(self) -> None:
+        if self._set_open:
+            self._out.append(SetCompleted(self._set_index, self._set_start_s, self._set_end_s, self._set_reps))
+            self._set_open = False
+        self._run_axis = np.zeros(3)
+
+    def _reject(self, a: int, b: int, rom: float, reason: str) -> None:
+        h = self._hist
+        ta = float(h.t[max(a, h.start) - h.start])
+        tb = float(h.t[min(b, h.end - 1) - h.start])
+        self._out.append(RejectedMovement(ta, tb, rom, reason))
+
+    def _posture_change(self, j: int, angle: float) -> None:
+        self._last_close = j
+        self._reject(self._rep_start, j, self._peak_deg, "settled away from the start posture")
+        self._break_run("posture change")
+        self._close_set()
+        self._out.append(PostureChanged(float(self._hist.t[j - self._hist.start]), angle))
+        self._set_reference(j)
+        self._mode = _Mode.IDLE
+
+    def _on_gap(self, start_s: float, end_s: float) -> None:
+        if self._mode in (_Mode.LIFTING, _Mode.LOWERING):
+            self._reject(self._rep_start, self._hist.end - 1, self._peak_deg, "interrupted by a data gap")
+        self._last_close = self._hist.end
+        self._break_run("interrupted by a data gap")
+        self._close_set()
+        self._out.append(GapDetected(start_s, end_s))
+        self._orientation.reset()
+        self._mode = _Mode.NO_REFERENCE
+        self._ref = None
+        self._still_carry = 0
+        self._last_t = None
+        self._last_acc = None
+        self._last_gyr = None
+
+    # ------------------------------------------------------------------ output
+    def _drain(self) -> list[Event]:
+        events: list[Event] = []
+        while self._out:
+            item = self._out[0]
+            if isinstance(item, tuple):
+                cand, index, set_index = item
+                pelvis = None
+                if self._pelvis is not None:
+                    if not self._pelvis.covers(cand.end_s):
+                        break  # wait for the pelvis sensor to catch up
+                    pelvis = self._pelvis.metrics(cand.start_s, cand.end_s)
+                events.append(RepCompleted(self._make_rep(cand, index, set_index, pelvis)))
+            else:
+                events.append(item)
+            self._out.pop(0)
+        return events
+
+    def _make_rep(self, c: _Candidate, index: int, set_index: int, pelvis: tuple[float, float] | None) -> Rep:
+        cfg = self.config
+        if cfg.main_is_pelvis:
+            pelvis_tilt, pelvis_lateral = None, c.lateral_deg
+        elif pelvis is not None:
+            pelvis_tilt, pelvis_lateral = pelvis
+        else:
+            pelvis_tilt, pelvis_lateral = None, None
+        roms_so_far = self._roms[:index]
+        rep = Rep(
+            index=index, set_index=set_index,
+            start_s=c.start_s, peak_s=c.peak_s, end_s=c.end_s, rom_deg=c.rom_deg,
+            lift_s=c.lift_s, hold_s=c.hold_s, lower_s=c.lower_s,
+            peak_speed_dps=c.peak_speed_dps, sparc=c.sparc, velocity_peaks=c.velocity_peaks,
+            pelvis_tilt_deg=pelvis_tilt, pelvis_lateral_deg=pelvis_lateral,
+            axis=(float(c.axis[0]), float(c.axis[1]), float(c.axis[2])),
+        )
+        flags = assess_flags(rep, config=cfg, session_roms_deg=roms_so_far)
+        return replace(rep, flags=flags)
+
+
+def flag_names(rep: Rep) -> list[str]:
+    return [k.value for k in rep.flag_kinds]
+
+
+__all__ = ["RepPipeline", "SampleOrderError", "FlagKind", "flag_names"]

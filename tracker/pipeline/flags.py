@@ -1,0 +1,90 @@
+"""Form flags: pure rules from one rep's metrics to flags with a severity and a cue.
+
+Thresholds and their sources are documented on :class:`~tracker.pipeline.config.Thresholds`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+from tracker.exercises import FLAG_CUES, FlagKind, Severity
+from tracker.pipeline.config import PipelineConfig
+from tracker.pipeline.types import Flag, Rep
+
+
+def _severity(excess_ratio: float) -> Severity:
+    """Severity from how far past the threshold a value is (ratio >= 1)."""
+    if excess_ratio >= 2.0:
+        return Severity.SEVERE
+    if excess_ratio >= 1.4:
+        return Severity.MODERATE
+    return Severity.MILD
+
+
+def reference_rom_deg(config: PipelineConfig, session_roms_deg: Sequence[float]) -> float | None:
+    """The range a rep is judged against: calibrated target, else the session's best reps.
+
+    "Best reps" is the 75th percentile of the ranges counted so far in the session
+    (this rep included), so one big rep does not make every other rep "partial".
+    """
+    if config.personal.target_rom_deg:
+        return config.personal.target_rom_deg
+    if not session_roms_deg:
+        return None
+    return float(np.percentile(np.asarray(session_roms_deg), 75))
+
+
+def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence[float]) -> tuple[Flag, ...]:
+    """All flags that apply to ``rep`` under the exercise's rules."""
+    ex = config.exercise
+    th = config.thresholds
+    applies = ex.flags
+    flags: list[Flag] = []
+
+    def add(kind: FlagKind, value: float, threshold: float, unit: str, ratio: float, inferred: bool = False) -> None:
+        flags.append(Flag(kind, _severity(ratio), FLAG_CUES[kind], round(value, 3), round(threshold, 3), unit, inferred))
+
+    if FlagKind.PELVIC_RISE in applies:
+        limit = max(th.pelvic_rise_min_deg, config.personal.pelvic_baseline_deg or 0.0)
+        if rep.pelvis_tilt_deg is not None:
+            if rep.pelvis_tilt_deg > limit:
+                add(FlagKind.PELVIC_RISE, rep.pelvis_tilt_deg, limit, "deg", rep.pelvis_tilt_deg / limit)
+        elif not config.main_is_pelvis and rep.rom_deg > ex.max_physiological_rom_deg:
+            # thigh only: a range the hip alone cannot make implies the pelvis tilted
+            add(FlagKind.PELVIC_RISE, rep.rom_deg, ex.max_physiological_rom_deg, "deg",
+                1.0 + (rep.rom_deg - ex.max_physiological_rom_deg) / limit, inferred=True)
+
+    if FlagKind.PELVIS_NOT_LEVEL in applies and rep.pelvis_lateral_deg is not None:
+        limit = max(th.pelvis_not_level_min_deg, config.personal.pelvic_baseline_deg or 0.0)
+        if rep.pelvis_lateral_deg > limit:
+            add(FlagKind.PELVIS_NOT_LEVEL, rep.pelvis_lateral_deg, limit, "deg", rep.pelvis_lateral_deg / limit)
+
+    if FlagKind.JERKY in applies:
+        if math.isfinite(rep.sparc) and rep.sparc < th.jerky_sparc:
+            add(FlagKind.JERKY, rep.sparc, th.jerky_sparc, "sparc", rep.sparc / th.jerky_sparc)
+        elif rep.velocity_peaks >= th.jerky_velocity_peaks:
+            add(FlagKind.JERKY, rep.velocity_peaks, th.jerky_velocity_peaks, "peaks",
+                rep.velocity_peaks / th.jerky_velocity_peaks)
+
+    if FlagKind.TOO_FAST in applies:
+        limit = th.too_fast_phase_s if th.too_fast_phase_s is not None else ex.too_fast_phase_s
+        fastest = min(rep.lift_s, rep.lower_s)
+        if fastest < limit:
+            add(FlagKind.TOO_FAST, fastest, limit, "s", limit / max(fastest, 1e-3))
+
+    hold = config.personal.hold_s
+    if FlagKind.SHORT_HOLD in applies and hold:
+        limit = th.short_hold_fraction * hold
+        if rep.hold_s < limit:
+            add(FlagKind.SHORT_HOLD, rep.hold_s, limit, "s", limit / max(rep.hold_s, limit / 3))
+
+    if FlagKind.PARTIAL_ROM in applies:
+        ref = reference_rom_deg(config, session_roms_deg)
+        if ref is not None:
+            limit = th.partial_rom_fraction * ref
+            if rep.rom_deg < limit:
+                add(FlagKind.PARTIAL_ROM, rep.rom_deg, limit, "deg", limit / max(rep.rom_deg, limit / 3))
+    return tuple(flags)

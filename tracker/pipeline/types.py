@@ -1,0 +1,131 @@
+"""Values the analysis produces: reps, sets, events. All frozen."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tracker.exercises import FlagKind, Severity
+
+
+@dataclass(frozen=True)
+class Flag:
+    """One form problem on one rep.
+
+    ``value`` and ``threshold`` are in the unit named by ``unit`` (deg, s, or a
+    dimensionless SPARC value); ``inferred`` marks a flag deduced indirectly
+    (pelvic rise seen only through an implausible thigh range).
+    """
+
+    kind: FlagKind
+    severity: Severity
+    cue: str
+    value: float
+    threshold: float
+    unit: str
+    inferred: bool = False
+
+
+@dataclass(frozen=True)
+class Rep:
+    """One counted repetition and its metrics (times in recording seconds)."""
+
+    index: int  # 1-based over the session
+    set_index: int  # 1-based
+    start_s: float
+    peak_s: float
+    end_s: float
+    rom_deg: float
+    lift_s: float
+    hold_s: float
+    lower_s: float
+    peak_speed_dps: float
+    sparc: float  # smoothness of the worse of lift and lower; closer to 0 is smoother
+    velocity_peaks: int  # velocity peaks in the worse phase (1 = one smooth sub-movement)
+    pelvis_tilt_deg: float | None  # pelvis tilt change during the rep, when a pelvis sensor is present
+    pelvis_lateral_deg: float | None  # pelvis tilt out of its movement plane (hip raise: not level)
+    axis: tuple[float, float, float]  # rotation axis of the rep in the sensor frame (unit)
+    flags: tuple[Flag, ...] = ()
+
+    @property
+    def duration_s(self) -> float:
+        return self.end_s - self.start_s
+
+    @property
+    def flag_kinds(self) -> tuple[FlagKind, ...]:
+        return tuple(f.kind for f in self.flags)
+
+
+@dataclass(frozen=True)
+class RepCompleted:
+    """Event: a rep was counted."""
+
+    rep: Rep
+
+
+@dataclass(frozen=True)
+class SetCompleted:
+    """Event: a set ended (no rep for ``set_gap_s``, a posture change, a gap, or the end)."""
+
+    set_index: int
+    start_s: float
+    end_s: float
+    rep_count: int
+
+
+@dataclass(frozen=True)
+class GapDetected:
+    """Event: no data between ``start_s`` and ``end_s``; the pipeline restarted after it."""
+
+    start_s: float
+    end_s: float
+
+
+@dataclass(frozen=True)
+class PostureChanged:
+    """Event: the segment settled in a new posture (setup motion); reps restart from it."""
+
+    t_s: float
+    angle_deg: float
+
+
+@dataclass(frozen=True)
+class RejectedMovement:
+    """Event: a movement looked like a rep but was not counted, with the reason."""
+
+    start_s: float
+    end_s: float
+    rom_deg: float
+    reason: str
+
+
+Event = RepCompleted | SetCompleted | GapDetected | PostureChanged | RejectedMovement
+
+
+@dataclass(frozen=True)
+class SetSummary:
+    set_index: int
+    start_s: float
+    end_s: float
+    rep_count: int
+    rest_before_s: float | None
+
+
+@dataclass(frozen=True)
+class AnalysisResult:
+    """Everything the batch analysis of one recording found."""
+
+    exercise: str
+    placement: str
+    sample_rate_hz: float
+    duration_s: float
+    has_gyro: bool
+    reps: tuple[Rep, ...]
+    sets: tuple[SetSummary, ...]
+    gaps: tuple[GapDetected, ...] = ()
+    rejected: tuple[RejectedMovement, ...] = ()
+    posture_changes: tuple[PostureChanged, ...] = ()
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def rep_count(self) -> int:
+        return len(self.reps)

@@ -1,0 +1,111 @@
+"""Sample containers: what a sensor recording is, independent of where it came from.
+
+Nothing here reads files or talks to devices; :mod:`tracker.csvio` and the BLE
+adapter produce these values.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+STANDARD_GRAVITY_MS2 = 9.80665
+
+
+class Placement(enum.Enum):
+    """Where the sensor is strapped."""
+
+    THIGH = "thigh"
+    SHANK = "shank"
+    PELVIS = "pelvis"
+    AUTO = "auto"
+
+
+class Side(enum.Enum):
+    LEFT = "left"
+    RIGHT = "right"
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A stretch with no data (sensor drop-out, lost packets), in recording seconds."""
+
+    start_s: float
+    end_s: float
+
+    @property
+    def duration_s(self) -> float:
+        return self.end_s - self.start_s
+
+
+@dataclass(frozen=True)
+class RecordingMeta:
+    """Metadata of a recording (the CSV's leading ``# key: value`` lines).
+
+    ``sample_rate_hz`` is the nominal rate; ``simulated`` marks synthetic data.
+    Unknown keys are kept verbatim in ``extra`` so a round trip loses nothing.
+    """
+
+    sensor: str | None = None
+    placement: Placement | None = None
+    side: Side | None = None
+    exercise: str | None = None
+    sample_rate_hz: float | None = None
+    simulated: bool = False
+    extra: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, eq=False)
+class Recording:
+    """One sensor's samples.
+
+    Attributes
+    ----------
+    t_s:
+        Sample times in seconds, strictly increasing, shape ``(n,)``.
+    accel_g:
+        Specific force in g (gravity included, about 1 at rest), shape ``(n, 3)``.
+    gyro_dps:
+        Angular rate in deg/s, shape ``(n, 3)``, or ``None`` when the sensor has no gyro.
+    meta:
+        Recording metadata.
+    gaps:
+        Stretches without data found while reading (kept, never papered over).
+    """
+
+    t_s: NDArray[np.float64]
+    accel_g: NDArray[np.float64]
+    gyro_dps: NDArray[np.float64] | None = None
+    meta: RecordingMeta = field(default_factory=RecordingMeta)
+    gaps: tuple[Gap, ...] = ()
+
+    def __post_init__(self) -> None:
+        n = self.t_s.shape[0]
+        if self.t_s.ndim != 1:
+            raise ValueError("t_s must be 1-D")
+        if self.accel_g.shape != (n, 3):
+            raise ValueError(f"accel_g must have shape ({n}, 3), got {self.accel_g.shape}")
+        if self.gyro_dps is not None and self.gyro_dps.shape != (n, 3):
+            raise ValueError(f"gyro_dps must have shape ({n}, 3), got {self.gyro_dps.shape}")
+
+    def __len__(self) -> int:
+        return int(self.t_s.shape[0])
+
+    @property
+    def has_gyro(self) -> bool:
+        return self.gyro_dps is not None
+
+    @property
+    def duration_s(self) -> float:
+        return float(self.t_s[-1] - self.t_s[0]) if len(self) > 1 else 0.0
+
+    def nominal_rate_hz(self) -> float:
+        """The declared sample rate, else the median of the sample intervals."""
+        if self.meta.sample_rate_hz:
+            return float(self.meta.sample_rate_hz)
+        if len(self) < 2:
+            raise ValueError("cannot infer a sample rate from fewer than 2 samples")
+        return float(1.0 / np.median(np.diff(self.t_s)))
