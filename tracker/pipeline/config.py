@@ -25,7 +25,7 @@ class Thresholds:
       UCI data (subjects 1-2), whose "5 s" holds measure 2.2-5 s and whose fast reps hold < 1 s.
     * ``partial_rom_fraction`` = 0.8: a range under 80 % of the target (calibrated,
       prescribed, or the session's best reps, the 75th percentile of ranges so far).
-    * ``jerky_sparc`` = -2.6: a single minimum-jerk movement scores about -1.6 and the
+    * ``jerky_sparc`` = -2.6: a single minimum-jerk movement scores about -1.4 and the
       UCI data set's correct reps -1.6 to -2.5; sub-movements and tremor push it lower.
     * ``jerky_velocity_peaks`` = 4: four or more distinct speed peaks in one phase.
     """

@@ -554,7 +554,7 @@ class RepPipeline:
         first_half = int(over[0]) if over.size else k_peak
         after = np.nonzero(th[k_peak:] < half)[0]
         last_half = k_peak + int(after[0]) - 1 if after.size else th.size - 1
-        thr = max(self.config.detector.still_dps, self.config.detector.phase_speed_fraction * float(speed.max()))
+        thr = max(2.0, self.config.detector.phase_speed_fraction * float(speed.max()))
         slow = speed < thr
         stop = np.nonzero(slow[first_half: last_half + 1])[0]
         if stop.size:

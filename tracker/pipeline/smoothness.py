@@ -42,7 +42,7 @@ def sparc(
     -------
     float
         The SPARC value: negative; closer to 0 is smoother. A single minimum-jerk
-        movement gives about -1.6. ``nan`` for fewer than 4 samples or a zero profile.
+        movement gives about -1.4. ``nan`` for fewer than 4 samples or a zero profile.
     """
     v = np.asarray(speed, dtype=np.float64)
     if v.size < 4 or not np.any(v):
