@@ -52,12 +52,14 @@ class Personalisation:
 class DetectorConfig:
     """Rep detection parameters (see :mod:`tracker.pipeline.detector`)."""
 
-    block_s: float = 0.2  # samples are processed in blocks of at least this (throughput)
+    block_s: float = 0.5  # samples are processed in blocks of at least this (throughput; adds <= 0.5 s latency)
     still_dps: float = 8.0  # below this angular speed the segment is still
     still_s: float = 0.5  # stillness that (re-)establishes the reference posture
     quiet_before_s: float = 0.3  # stillness before the first rep of a run ...
     quiet_window_s: float = 2.0  # ... somewhere within this time before its start
     minor_fraction: float = 0.3  # within a run, a movement this small is a fidget, not a rep
+    rebound_fraction: float = 0.7  # an opposite movement this small right after a rep ...
+    rebound_s: float = 0.5  # ... (starting within this time of its end) is the leg overshooting as it lands
     settle_s: float = 0.25  # stillness that ends a rep's lowering
     max_hold_s: float = 12.0  # still longer than this away from the reference: new posture
     phase_speed_fraction: float = 0.2  # below this share of the rep's peak speed: not lifting or lowering

@@ -46,7 +46,7 @@ from tracker.errors import ReptrackError
 from tracker.exercises import FlagKind
 from tracker.pipeline.config import PipelineConfig
 from tracker.pipeline.flags import assess_flags
-from tracker.pipeline.orientation import DEG, OrientationTracker
+from tracker.pipeline.orientation import DEG, OrientationTracker, cross_rows
 from tracker.pipeline.smoothness import count_velocity_peaks, sparc
 from tracker.pipeline.types import (
     Event,
@@ -57,6 +57,9 @@ from tracker.pipeline.types import (
     RepCompleted,
     SetCompleted,
 )
+
+
+_MAX_BLOCK = 4096
 
 
 class SampleOrderError(ReptrackError):
@@ -92,38 +95,72 @@ class _Candidate:
 
 
 class _History:
-    """Recent per-sample values, addressable by absolute sample index."""
+    """Recent per-sample values, addressable by absolute sample index.
+
+    Preallocated and compacted in place, so appending a block costs O(block), not
+    O(history): the per-block cost of live feeding stays flat.
+    """
 
     def __init__(self, capacity: int) -> None:
         self.capacity = capacity
         self.start = 0  # absolute index of row 0
-        self.t = np.empty(0)
-        self.up = np.empty((0, 3))
-        self.speed = np.empty(0)
-        self.still_run = np.empty(0, dtype=np.int64)
+        self._n = 0
+        size = 2 * capacity + _MAX_BLOCK
+        self._t = np.empty(size)
+        self._up = np.empty((size, 3))
+        self._speed = np.empty(size)
+        self._still = np.empty(size, dtype=np.int64)
 
     @property
     def end(self) -> int:
-        return self.start + self.t.shape[0]
+        return self.start + self._n
+
+    @property
+    def t(self) -> NDArray[np.float64]:
+        return self._t[: self._n]
+
+    @property
+    def up(self) -> NDArray[np.float64]:
+        return self._up[: self._n]
+
+    @property
+    def speed(self) -> NDArray[np.float64]:
+        return self._speed[: self._n]
+
+    @property
+    def still_run(self) -> NDArray[np.int64]:
+        return self._still[: self._n]
 
     def append(self, t: NDArray[np.float64], up: NDArray[np.float64], speed: NDArray[np.float64], still_run: NDArray[np.int64]) -> None:
-        self.t = np.concatenate([self.t, t])
-        self.up = np.concatenate([self.up, up])
-        self.speed = np.concatenate([self.speed, speed])
-        self.still_run = np.concatenate([self.still_run, still_run])
+        k = t.shape[0]
+        if self._n + k > self._t.shape[0]:
+            self._grow(self._n + k)
+        a, b = self._n, self._n + k
+        self._t[a:b] = t
+        self._up[a:b] = up
+        self._speed[a:b] = speed
+        self._still[a:b] = still_run
+        self._n = b
+
+    def _grow(self, need: int) -> None:
+        size = max(need, 2 * self._t.shape[0])
+        for name in ("_t", "_up", "_speed", "_still"):
+            old = getattr(self, name)
+            new = np.empty((size,) + old.shape[1:], dtype=old.dtype)
+            new[: self._n] = old[: self._n]
+            setattr(self, name, new)
 
     def trim(self, keep_from: int) -> None:
-        """Drop rows before ``keep_from`` when the buffer is over capacity."""
-        n = self.t.shape[0]
-        if n <= 2 * self.capacity:
+        """Drop rows before ``keep_from`` once the history is over twice its capacity."""
+        if self._n <= 2 * self.capacity:
             return
         cut = min(keep_from, self.end - self.capacity) - self.start
         if cut <= 0:
             return
-        self.t = self.t[cut:]
-        self.up = self.up[cut:]
-        self.speed = self.speed[cut:]
-        self.still_run = self.still_run[cut:]
+        m = self._n - cut
+        for arr in (self._t, self._up, self._speed, self._still):
+            arr[:m] = arr[cut: self._n]
+        self._n = m
         self.start += cut
 
     def rows(self, a: int, b: int) -> slice:
@@ -132,9 +169,8 @@ class _History:
 
 def _tilt_deg(up: NDArray[np.float64], ref: NDArray[np.float64]) -> NDArray[np.float64]:
     """Angle between each row of ``up`` and ``ref`` (both unit), deg; exact near 0."""
-    cross = np.linalg.norm(np.cross(up, ref), axis=1)
-    dot = up @ ref
-    return np.arctan2(cross, dot) * DEG
+    c = cross_rows(up, ref)
+    return np.arctan2(np.sqrt(np.einsum("ij,ij->i", c, c)), up @ ref) * DEG
 
 
 def _unit(v: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -355,7 +391,11 @@ class RepPipeline:
             if a in gap_idx:
                 assert self._last_t is not None
                 self._on_gap(self._last_t, float(t[a]))
-            self._process_segment(t[a:b], acc[a:b], None if gyr is None else gyr[a:b])
+            # bounded sub-blocks keep every step's work proportional to the block (the
+            # state machine rescans from its position); results do not depend on the split
+            for c in range(a, b, _MAX_BLOCK):
+                d = min(b, c + _MAX_BLOCK)
+                self._process_segment(t[c:d], acc[c:d], None if gyr is None else gyr[c:d])
 
     def _fill_drops(self, t: NDArray[np.float64], acc: NDArray[np.float64], gyr: NDArray[np.float64] | None):  # type: ignore[no-untyped-def]
         """Linear interpolation over missing samples shorter than a gap."""
@@ -488,7 +528,7 @@ class RepPipeline:
                 end_level = max(self._onset_deg, self.config.detector.end_fraction * self._peak_deg)
                 back = np.nonzero(th <= end_level)[0]
                 settled = np.nonzero((sr >= self._settle_n) & (th < self.config.detector.exit_fraction * self._peak_deg))[0]
-                rise = np.nonzero(th > runmin_prev + max(self._enter_deg, 0.3 * self._peak_deg))[0]
+                rise = np.nonzero(th > runmin_prev + max(0.5 * self._enter_deg, 0.3 * self._peak_deg))[0]
                 cands = [(int(a[0]), k) for k, a in enumerate((back, settled, rise)) if a.size]
                 if not cands:
                     k_min = int(np.argmin(th))
@@ -547,6 +587,9 @@ class RepPipeline:
         if duration < ex.min_rep_s:
             self._reject(start, end, rom, f"too short for a rep ({duration:.2f} s)")
             return
+        if rom < self._enter_deg:
+            self._reject(start, end, rom, f"too small for a rep ({rom:.1f} deg)")
+            return
         # phases: the lift ends when the segment stops after passing half the range,
         # the lowering starts when it moves again before coming back through half the range
         half = base + 0.5 * rom
@@ -598,11 +641,14 @@ class RepPipeline:
     def _add_to_run(self, cand: _Candidate) -> None:
         last = self._run_last
         if last is not None:
-            small = cand.rom_deg < self.config.detector.minor_fraction * float(np.median(self._run_roms))
-            same_way = float(cand.direction @ _unit(self._run_direction)) >= self.config.detector.direction_min_cos
-            if small and not same_way:
-                # a bounce or fidget between reps of a confirmed run: not a rep, not a break
-                self._reject(cand.start, cand.end, cand.rom_deg, "small movement between reps")
+            d = self.config.detector
+            typical = float(np.median(self._run_roms))
+            cos = float(cand.direction @ _unit(self._run_direction))
+            small = cand.rom_deg < d.minor_fraction * typical
+            rebound = cos < 0.0 and cand.rom_deg < d.rebound_fraction * typical and cand.start_s - last.end_s <= d.rebound_s
+            if (small and cos < d.direction_min_cos) or rebound:
+                # a fidget, or the leg overshooting as it lands: not a rep, and not a break
+                self._reject(cand.start, cand.end, cand.rom_deg, "rebound after a rep" if rebound else "small movement between reps")
                 return
         if last is not None:
             same_way = float(cand.direction @ _unit(self._run_direction)) >= self.config.detector.direction_min_cos

@@ -7,6 +7,33 @@ from numpy.typing import NDArray
 from scipy import signal
 
 
+class StatefulBiquad:
+    """A causal 2nd-order IIR over the rows of a ``(n, k)`` signal, carrying its state.
+
+    For a single second-order section ``lfilter`` is as well conditioned as ``sosfilt``
+    and has a fraction of its per-call cost, which matters when feeding small live blocks.
+    """
+
+    def __init__(self, sos: NDArray[np.float64]) -> None:
+        if sos.shape[0] != 1:
+            raise ValueError("StatefulBiquad takes exactly one second-order section")
+        self._b = np.ascontiguousarray(sos[0, :3])
+        self._a = np.ascontiguousarray(sos[0, 3:])
+        self._zi_unit = signal.lfilter_zi(self._b, self._a)  # (2,)
+        self._zi: NDArray[np.float64] | None = None
+
+    def reset(self) -> None:
+        self._zi = None
+
+    def __call__(self, x: NDArray[np.float64]) -> NDArray[np.float64]:
+        if x.shape[0] == 0:
+            return x.copy()
+        if self._zi is None:
+            self._zi = self._zi_unit[:, None] * x[0][None, :]
+        y, self._zi = signal.lfilter(self._b, self._a, x, axis=0, zi=self._zi)
+        return np.asarray(y)
+
+
 class StatefulSos:
     """A causal SOS filter over the rows of a ``(n, k)`` signal, carrying its state.
 

@@ -22,9 +22,20 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from tracker.pipeline.filters import FirstOrderIir, StatefulSos, lowpass_sos
+from tracker.pipeline.filters import FirstOrderIir, StatefulBiquad, lowpass_sos
 
 DEG = 180.0 / np.pi
+
+
+def cross_rows(a: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Row-wise cross product of ``(n, 3)`` arrays (or one with a ``(3,)``); faster than np.cross."""
+    a0, a1, a2 = a[..., 0], a[..., 1], a[..., 2]
+    b0, b1, b2 = b[..., 0], b[..., 1], b[..., 2]
+    out = np.empty(np.broadcast_shapes(a.shape, b.shape))
+    out[..., 0] = a1 * b2 - a2 * b1
+    out[..., 1] = a2 * b0 - a0 * b2
+    out[..., 2] = a0 * b1 - a1 * b0
+    return out
 
 
 @dataclass(frozen=True)
@@ -48,7 +59,7 @@ class OrientationTracker:
         self.has_gyro = has_gyro
         self.config = config
         self._dt = 1.0 / sample_rate_hz
-        self._lp = StatefulSos(lowpass_sos(config.gravity_cutoff_hz, sample_rate_hz=sample_rate_hz), 3)
+        self._lp = StatefulBiquad(lowpass_sos(config.gravity_cutoff_hz, sample_rate_hz=sample_rate_hz, order=2))
         alpha = config.fusion_tau_s / (config.fusion_tau_s + self._dt)
         self._alpha = alpha
         self._passes = [FirstOrderIir(alpha) for _ in range(config.fusion_passes)]
@@ -74,19 +85,20 @@ class OrientationTracker:
                 # estimate of g[n-1] for every n of this block, from the previous pass
                 est_prev = np.vstack([first[None, :], source[:-1]])
                 self._prev_source[k] = source[-1].copy()
-                u = (1.0 - self._alpha) * accel_g - self._alpha * np.cross(w_rad_dt, est_prev)
+                u = (1.0 - self._alpha) * accel_g - self._alpha * cross_rows(w_rad_dt, est_prev)
                 source = iir(u, lp[0])
             g = source
         else:
             g = lp
-        norm = np.linalg.norm(g, axis=1, keepdims=True)
+        norm = np.sqrt(np.einsum("ij,ij->i", g, g))[:, None]
         up = g / np.maximum(norm, 1e-9)
         if self.has_gyro and gyro_dps is not None:
-            speed = np.linalg.norm(gyro_dps, axis=1)
+            speed = np.sqrt(np.einsum("ij,ij->i", gyro_dps, gyro_dps))
         else:
             prev = self._prev_up if self._prev_up is not None else up[0]
             before = np.vstack([prev[None, :], up[:-1]]) if n else up
-            cross = np.linalg.norm(np.cross(before, up), axis=1)
+            c = cross_rows(before, up)
+            cross = np.sqrt(np.einsum("ij,ij->i", c, c))
             dot = np.einsum("ij,ij->i", before, up)
             speed = np.arctan2(cross, dot) * DEG * self.sample_rate_hz
         if n:
