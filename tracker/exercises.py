@@ -80,8 +80,8 @@ UP_IN_SEGMENT: dict[Posture, Vec3] = {
     Posture.SUPINE: (1.0, 0.0, 0.0),
     Posture.PRONE: (-1.0, 0.0, 0.0),
     Posture.SIDE_LYING: (0.0, 0.0, 1.0),  # lying on the left side, right leg on top
-    Posture.SEATED: (1.0, 0.0, 0.0),  # thigh horizontal
-    Posture.HOOK_LYING: (0.7071, 0.7071, 0.0),  # thigh at about 45 deg
+    Posture.SEATED: (1.0, 0.0, 0.0),  # thigh horizontal (the shank hangs: (0, 1, 0))
+    Posture.HOOK_LYING: (0.7071, -0.7071, 0.0),  # thigh at about 45 deg, knee above the hip
 }
 
 
@@ -102,7 +102,8 @@ class ExerciseDefinition:
     moving_segment:
         The segment whose rotation is the rep (``thigh``, ``shank`` or ``pelvis``).
     axis_in_segment:
-        Rotation axis of the rep in the moving segment's frame (sign: lifting direction).
+        Rotation axis of the rep in the moving segment's frame, right-hand rule, signed so
+        the rotation is the lift (right leg: abduction is about -x).
     typical_rom_deg:
         (low, high) range of motion asked for by a home programme.
     max_physiological_rom_deg:
@@ -149,7 +150,7 @@ class ExerciseDefinition:
 _DEFS = [
     ExerciseDefinition(
         "standing-hip-abduction", "Standing hip abduction (holding a chair)", Posture.STANDING,
-        Plane.FRONTAL, Placement.THIGH, (1.0, 0.0, 0.0), (20.0, 35.0), 45.0, flags=ALL_LEG_LIFT_FLAGS,
+        Plane.FRONTAL, Placement.THIGH, (-1.0, 0.0, 0.0), (20.0, 35.0), 45.0, flags=ALL_LEG_LIFT_FLAGS,
         description="Stand tall holding a chair; lift the straight leg out to the side.",
     ),
     ExerciseDefinition(
@@ -164,7 +165,7 @@ _DEFS = [
     ),
     ExerciseDefinition(
         "side-lying-hip-abduction", "Side-lying leg raise", Posture.SIDE_LYING, Plane.FRONTAL,
-        Placement.THIGH, (1.0, 0.0, 0.0), (20.0, 35.0), 45.0, flags=ALL_LEG_LIFT_FLAGS,
+        Placement.THIGH, (-1.0, 0.0, 0.0), (20.0, 35.0), 45.0, flags=ALL_LEG_LIFT_FLAGS,
         description="Lie on one side; lift the top leg, knee straight, toes forward.",
     ),
     ExerciseDefinition(
@@ -185,7 +186,7 @@ _DEFS = [
     ),
     ExerciseDefinition(
         "clamshell", "Clamshell (side-lying, knees bent)", Posture.SIDE_LYING, Plane.TRANSVERSE,
-        Placement.THIGH, (1.0, 0.0, 0.0), (20.0, 40.0), 60.0, flags=ALL_LEG_LIFT_FLAGS,
+        Placement.THIGH, (-1.0, 0.0, 0.0), (20.0, 40.0), 60.0, flags=ALL_LEG_LIFT_FLAGS,
         description="Lie on one side, knees bent; open the top knee keeping the feet together.",
     ),
     ExerciseDefinition(

@@ -55,8 +55,9 @@ class DetectorConfig:
     block_s: float = 0.5  # samples are processed in blocks of at least this (throughput; adds <= 0.5 s latency)
     still_dps: float = 8.0  # below this angular speed the segment is still
     still_s: float = 0.5  # stillness that (re-)establishes the reference posture
-    quiet_before_s: float = 0.3  # stillness before the first rep of a run ...
+    quiet_before_s: float = 0.3  # stillness before a rep (a pause) ...
     quiet_window_s: float = 2.0  # ... somewhere within this time before its start
+    min_unpaused_rep_s: float = 1.2  # a rep with no pause before it takes at least this (a walking swing: 0.6-0.8 s)
     minor_fraction: float = 0.3  # within a run, a movement this small is a fidget, not a rep
     rebound_fraction: float = 0.7  # an opposite movement this small right after a rep ...
     rebound_s: float = 0.5  # ... (starting within this time of its end) is the leg overshooting as it lands

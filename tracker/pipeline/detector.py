@@ -281,6 +281,7 @@ class RepPipeline:
         self._trough = 0
         self._trough_deg = 0.0
         self._last_close = 0
+        self._prev_movement_end = 0  # end of the previous excursion, counted or not
         self._run_roms: list[float] = []
         # runs, sets, output
         self._run_pending: list[_Candidate] = []
@@ -570,6 +571,7 @@ class RepPipeline:
     def _close_candidate(self, end: int) -> None:
         self._mode = _Mode.IDLE
         self._last_close = end
+        prev_end = self._prev_movement_end
         h = self._hist
         start, peak = self._rep_start, self._peak
         end = max(end, peak + 1)
@@ -590,6 +592,7 @@ class RepPipeline:
         if rom < self._enter_deg:
             self._reject(start, end, rom, f"too small for a rep ({rom:.1f} deg)")
             return
+        self._prev_movement_end = end  # rep-sized movements need a pause between them
         # phases: the lift ends when the segment stops after passing half the range,
         # the lowering starts when it moves again before coming back through half the range
         half = base + 0.5 * rom
@@ -621,22 +624,20 @@ class RepPipeline:
         # out-of-plane motion of the main segment (hip raise with the sensor on the pelvis)
         plane_axis = _unit(self._run_axis + axis * max(rom, 0.0))
         lateral = float(np.max(np.abs(np.arcsin(np.clip(up @ plane_axis, -1, 1)) - np.arcsin(np.clip(ref @ plane_axis, -1, 1)))) * DEG)
+        # a pause before the rep: stillness between the previous movement and this one
         look = int(self.config.detector.quiet_window_s * self._fs)
-        sr_start = int(h.still_run[h.rows(max(h.start, start - look), start + 1)].max())
+        lo = max(h.start, start - look, prev_end)
+        sr_start = int(h.still_run[h.rows(lo, start + 1)].max()) if start + 1 > lo else 0
         cand = _Candidate(
             start=start, peak=peak, end=end,
             start_s=float(t[0]), peak_s=float(t[k_peak]), end_s=float(t[-1]),
             rom_deg=rom, direction=direction, axis=axis,
-            quiet_before=sr_start >= self._quiet_n or self._last_rep_end_matches(start),
+            quiet_before=sr_start >= self._quiet_n,
             lift_s=lift_s, hold_s=hold_s, lower_s=lower_s,
             peak_speed_dps=float(speed.max()), sparc=worst_sparc, velocity_peaks=max(peaks),
             lateral_deg=lateral,
         )
         self._add_to_run(cand)
-
-    def _last_rep_end_matches(self, start: int) -> bool:
-        # a rep that starts where the previous one of the run ended (no pause) continues it
-        return self._run_last is not None and self._run_last.end >= start - self._quiet_n
 
     def _add_to_run(self, cand: _Candidate) -> None:
         last = self._run_last
@@ -655,8 +656,11 @@ class RepPipeline:
             close = cand.start_s - last.end_s <= self.config.detector.run_gap_s
             if not (same_way and close):
                 self._break_run("not followed by a similar rep" if close else "isolated movement")
-        if self._run_last is None and not cand.quiet_before:
-            self._reject(cand.start, cand.end, cand.rom_deg, "did not start from rest")
+        if not cand.quiet_before and cand.end_s - cand.start_s < self.config.detector.min_unpaused_rep_s:
+            # walking and other setup motion swing the leg quickly and without pauses; a rep
+            # that follows the previous one without a pause must at least take its time
+            self._break_run("followed by quick movement without a pause")
+            self._reject(cand.start, cand.end, cand.rom_deg, "quick, with no pause before it (walking or setup motion?)")
             return
         self._run_pending.append(cand)
         self._run_last = cand

@@ -43,6 +43,7 @@ class OrientationConfig:
     gravity_cutoff_hz: float = 3.0  # accel-only gravity low-pass
     fusion_tau_s: float = 0.25  # complementary filter time constant with a gyro (short: trusts the accelerometer; UCI s2 gyros disagree with their accelerometers)
     fusion_passes: int = 2
+    speed_lag_s: float = 0.2  # accelerometer only: angular speed from the tilt change over this lag
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,8 @@ class OrientationTracker:
         self._alpha = alpha
         self._passes = [FirstOrderIir(alpha) for _ in range(config.fusion_passes)]
         self._prev_source: list[NDArray[np.float64] | None] = [None] * config.fusion_passes
-        self._prev_up: NDArray[np.float64] | None = None
+        self._prev_up: NDArray[np.float64] | None = None  # last ``lag`` up vectors (no gyro)
+        self._lag = max(1, int(round(config.speed_lag_s * sample_rate_hz)))
 
     def reset(self) -> None:
         self._lp.reset()
@@ -95,12 +97,15 @@ class OrientationTracker:
         if self.has_gyro and gyro_dps is not None:
             speed = np.sqrt(np.einsum("ij,ij->i", gyro_dps, gyro_dps))
         else:
-            prev = self._prev_up if self._prev_up is not None else up[0]
-            before = np.vstack([prev[None, :], up[:-1]]) if n else up
+            # rate of tilt over a lag of ``speed_lag_s``: differentiating sample to sample
+            # would amplify accelerometer noise to tens of deg/s
+            lag = self._lag
+            hist = self._prev_up if self._prev_up is not None else np.repeat(up[:1], lag, axis=0)
+            joined = np.vstack([hist, up])
+            before = joined[:n]
             c = cross_rows(before, up)
             cross = np.sqrt(np.einsum("ij,ij->i", c, c))
             dot = np.einsum("ij,ij->i", before, up)
-            speed = np.arctan2(cross, dot) * DEG * self.sample_rate_hz
-        if n:
-            self._prev_up = up[-1].copy()
+            speed = np.arctan2(cross, dot) * DEG / (lag * self._dt)
+            self._prev_up = joined[-lag:].copy()
         return OrientationBlock(up=up, speed_dps=speed)
