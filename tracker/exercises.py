@@ -128,7 +128,7 @@ class ExerciseDefinition:
     typical_rom_deg: tuple[float, float]
     max_physiological_rom_deg: float
     min_detect_rom_deg: float = 3.0
-    min_rep_s: float = 0.6
+    min_rep_s: float = 0.45
     max_rep_s: float = 25.0
     too_fast_phase_s: float = 0.6
     flags: frozenset[FlagKind] = GENERIC_FLAGS

@@ -61,6 +61,7 @@ class DetectorConfig:
     minor_fraction: float = 0.3  # within a run, a movement this small is a fidget, not a rep
     rebound_fraction: float = 0.7  # an opposite movement this small right after a rep ...
     rebound_s: float = 0.5  # ... (starting within this time of its end) is the leg overshooting as it lands
+    hold_steady_deg: float = 1.0  # a hold: still, and the tilt changed less than this over ``still_s``
     settle_s: float = 0.25  # stillness that ends a rep's lowering
     max_hold_s: float = 12.0  # still longer than this away from the reference: new posture
     phase_speed_fraction: float = 0.2  # below this share of the rep's peak speed: not lifting or lowering
@@ -70,7 +71,7 @@ class DetectorConfig:
     run_gap_s: float = 15.0  # reps further apart than this do not confirm each other
     set_gap_s: float = 15.0  # a rest this long ends a set
     direction_min_cos: float = 0.5  # reps of one run move the same way
-    gap_s: float = 0.5  # a hole in the timestamps longer than this is a data gap
+    gap_s: float = 1.0  # a hole in the timestamps longer than this restarts the engine; shorter ones are bridged
     buffer_s: float = 45.0  # history kept for rep metrics
 
 

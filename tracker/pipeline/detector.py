@@ -281,6 +281,9 @@ class RepPipeline:
         self._trough = 0
         self._trough_deg = 0.0
         self._last_close = 0
+        self._hold_ref: NDArray[np.float64] | None = None  # a still posture inside the excursion
+        self._hold_at = 0
+        self._hold_left = False
         self._prev_movement_end = 0  # end of the previous excursion, counted or not
         self._run_roms: list[float] = []
         # runs, sets, output
@@ -485,6 +488,7 @@ class RepPipeline:
                 self._rep_start = self._find_onset(j)
                 self._peak, self._peak_deg = j, float(th[je])
                 self._mode = _Mode.LIFTING
+                self._clear_hold()
                 i = j + 1
             elif self._mode is _Mode.LIFTING:
                 th = self._theta(i, end)
@@ -496,7 +500,30 @@ class RepPipeline:
                 too_far = np.nonzero(runmax > self.config.max_rep_rom_deg)[0]
                 t_rows = h.t[h.rows(i, end)]
                 too_long = np.nonzero(t_rows - h.t[self._rep_start - h.start] > self.config.exercise.max_rep_s)[0]
-                cands = [(int(a[0]), k) for k, a in enumerate((ex, settled, too_far, too_long)) if a.size]
+                # A still posture inside the excursion is a hold -- or the new start posture
+                # after setup motion. It is the latter when a rep-sized excursion from it
+                # returns to it without passing back through the old reference.
+                if self._hold_ref is None:
+                    # still, and the tilt steady over the still window (slow lifting is not a hold)
+                    lo = max(h.start, i - self._still_n)
+                    th_back = self._theta(lo, end)[i - self._still_n - lo:] if i - self._still_n >= lo else None
+                    if th_back is not None:
+                        steady = np.abs(th - th_back[: th.size]) < self.config.detector.hold_steady_deg
+                    else:
+                        steady = np.zeros(th.size, dtype=bool)
+                    hold = np.nonzero((sr >= self._still_n) & steady & (th >= 0.8 * runmax))[0]
+                    away = back = np.empty(0, dtype=np.int64)
+                else:
+                    hold = np.empty(0, dtype=np.int64)
+                    th_hold = _tilt_deg(h.up[h.rows(i, end)], self._hold_ref)
+                    if not self._hold_left:
+                        away = np.nonzero(th_hold > max(self._enter_deg, 0.3 * self._peak_deg))[0]
+                        back = np.empty(0, dtype=np.int64)
+                    else:
+                        away = np.empty(0, dtype=np.int64)
+                        back = np.nonzero(th_hold <= self._onset_deg)[0]
+                events = (ex, settled, too_far, too_long, hold, away, back)
+                cands = [(int(a[0]), k) for k, a in enumerate(events) if a.size]
                 if not cands:
                     k_max = int(np.argmax(th))
                     if th[k_max] > self._peak_deg:
@@ -515,13 +542,30 @@ class RepPipeline:
                 elif kind == 1:
                     self._posture_change(j, float(th[jj]))
                     i = j + 1
-                else:
+                elif kind in (2, 3):
                     reason = "beyond the exercise's range: a change of posture" if kind == 2 else "too long for one rep"
                     self._reject(self._rep_start, j, self._peak_deg, reason)
                     self._break_run("posture change")
                     self._close_set()
                     self._mode = _Mode.NO_REFERENCE
                     i = j + 1
+                elif kind == 4:
+                    win = h.up[h.rows(j - self._still_n + 1, j + 1)]
+                    self._hold_ref, self._hold_at = _unit(win.mean(axis=0)), j
+                    i = j + 1
+                elif kind == 5:
+                    self._hold_left = True
+                    i = j + 1
+                else:
+                    # a rep went out from the "hold" and came back to it: that posture is the
+                    # real start posture; re-run the samples since then against it
+                    at = self._hold_at
+                    self._posture_change(at, float(self._theta(at, at + 1)[0]))
+                    self._ref = self._hold_ref
+                    self._clear_hold()
+                    self._last_close = at
+                    self._prev_movement_end = at
+                    i = at + 1
             else:  # LOWERING
                 th = self._theta(i, end)
                 sr = h.still_run[h.rows(i, end)]
@@ -555,7 +599,12 @@ class RepPipeline:
                     self._rep_start = trough
                     self._peak, self._peak_deg = j, float(th[jj])
                     self._mode = _Mode.LIFTING
+                    self._clear_hold()
                     i = j + 1
+
+    def _clear_hold(self) -> None:
+        self._hold_ref = None
+        self._hold_left = False
 
     def _find_onset(self, j: int) -> int:
         """Last sample before ``j`` still close to the reference (the start of the lift)."""
