@@ -205,6 +205,8 @@ def test_sparc_of_minimum_jerk_is_about_minus_1_4_and_jerky_is_lower():
     assert sparc(smooth, sample_rate_hz=fs) == pytest.approx(-1.4, abs=0.1)
     wobbly = smooth * (1 + 0.5 * np.sin(2 * np.pi * 6 * tau * 2))
     assert sparc(wobbly, sample_rate_hz=fs) < sparc(smooth, sample_rate_hz=fs) - 0.3
-    assert count_velocity_peaks(smooth) == 1
-    assert count_velocity_peaks(np.concatenate([smooth, smooth, smooth])) == 3
+    assert count_velocity_peaks(smooth, sample_rate_hz=fs) == 1
+    assert count_velocity_peaks(np.concatenate([smooth, smooth, smooth]), sample_rate_hz=fs) == 3
+    noisy = smooth + np.random.default_rng(0).normal(0, 0.02, smooth.size)
+    assert count_velocity_peaks(noisy, sample_rate_hz=fs, noise_dps=0.2) == 1
     assert np.isnan(sparc(np.zeros(50), sample_rate_hz=fs))

@@ -81,6 +81,8 @@ _MISSING_WORDS: Final = frozenset({"", "nan"})
 _POW10: Final = np.array([float(10**k) for k in range(23)])  # 1e0..1e22, all exact in float64
 _MAX_EXACT_INT: Final = 2**53
 _WRITE_CHUNK_ROWS: Final = 65536
+#: The vectorised reader parses this many bytes of lines at a time (rounded up to a line end).
+_PARSE_CHUNK_BYTES = 1 << 18
 
 _EnumT = TypeVar("_EnumT", Placement, Side)
 
@@ -139,14 +141,18 @@ def read_recording(path: str | os.PathLike[str], *, rate_hz: float | None = None
         file and, where there is one, the 1-based line.
     """
     source = os.fspath(path)
+    # Bytes all the way: the vectorised parsers work on bytes, so decoding 20 MB only to
+    # encode it again would be wasted time.  The bytes are handed over without a name in
+    # this frame, so ``_parse`` holds the only reference and can free them once parsed.
+    return _parse(_read_bytes(path, source), rate_hz, source)
+
+
+def _read_bytes(path: str | os.PathLike[str], source: str) -> bytes:
     try:
         with open(path, "rb") as stream:
-            content = stream.read()
+            return stream.read()
     except OSError as exc:
         raise RecordingError(f"cannot read the file: {exc.strerror or exc}", path=source) from exc
-    # Bytes all the way: the vectorised parsers work on bytes, so decoding 20 MB only to
-    # encode it again would be wasted time.
-    return _parse(content, rate_hz, source)
 
 
 def parse_recording(text: str, *, rate_hz: float | None = None, source: str = "<string>") -> ReadResult:
@@ -175,11 +181,16 @@ def parse_recording(text: str, *, rate_hz: float | None = None, source: str = "<
 
 
 def _parse(content: bytes, rate_hz: float | None, source: str) -> ReadResult:
+    """Parse a whole file's bytes.  The caller must not keep ``content``: it is dropped as
+    soon as the samples are parsed, before the arrays of the recording are built, so a
+    large file is never in memory twice."""
     if rate_hz is not None and not (math.isfinite(rate_hz) and rate_hz > 0):
         raise RecordingError(f"sample rate must be a positive number of Hz, got {rate_hz!r}", path=source)
     content = content.removeprefix(codecs.BOM_UTF8)
     if b"\r" in content:
-        content = content.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        content = content.replace(b"\r\n", b"\n")  # one copy at a time: files can be large
+        if b"\r" in content:
+            content = content.replace(b"\r", b"\n")
     if not content or content.isspace():
         raise RecordingError("the file is empty", path=source)
 
@@ -187,7 +198,8 @@ def _parse(content: bytes, rate_hz: float | None, source: str) -> ReadResult:
     preamble = _split_preamble(content, source)
     meta = _parse_metadata(preamble.metadata_lines, source, warnings)
     columns = _parse_header(preamble.header, preamble.header_line, source, warnings)
-    values, line_numbers = _parse_body(preamble.body, preamble.header_line + 1, columns, source)
+    values, line_numbers = _parse_body(content, preamble.body_start, preamble.header_line + 1, columns, source)
+    del content
     recording = _build_recording(values, line_numbers, columns, meta, rate_hz, preamble.header_line, source, warnings)
     return ReadResult(recording=recording, warnings=tuple(warnings))
 
@@ -285,7 +297,7 @@ class _Preamble:
     metadata_lines: tuple[tuple[int, str], ...]  # (line number, text without '#')
     header: str
     header_line: int
-    body: bytes  # everything after the header line, still UTF-8
+    body_start: int  # byte offset of the line after the header (the body is not copied)
 
 
 @dataclass(frozen=True)
@@ -326,7 +338,7 @@ def _split_preamble(content: bytes, source: str) -> _Preamble:
         if stripped.startswith("#"):
             metadata.append((line_number, stripped[1:]))
             continue
-        return _Preamble(tuple(metadata), line, line_number, content[position:])
+        return _Preamble(tuple(metadata), line, line_number, min(position, len(content)))
     raise RecordingError(
         "no header row: expected a line naming the columns (t, ax, ay, az and optionally gx, gy, gz)",
         path=source,
@@ -487,51 +499,88 @@ def _is_number(text: str) -> bool:
 
 
 def _parse_body(
-    body: bytes, first_line: int, columns: _Columns, source: str
+    content: bytes, start: int, first_line: int, columns: _Columns, source: str
 ) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
-    """Parse the sample lines into the used columns, shape ``(n, len(columns.used))``.
+    """Parse the sample lines, ``content[start:]``, into the used columns, shape ``(n, len(columns.used))``.
 
     Returns the values (empty and ``nan`` cells as NaN) and each row's 1-based line number.
+    The body is addressed by offset, not copied, unless it has to be rewritten (decimal
+    commas, blanks around cells, no final newline).
     """
     separator = columns.separator
-    if separator != "," and b"," in body and b"." not in body:
+    if separator != "," and content.find(b",", start) >= 0 and content.find(b".", start) < 0:
         # Decimal commas, as spreadsheets in many locales write them next to ';' or tabs.
-        body = body.replace(b",", b".")
-    data = _regular_bytes(body, separator)
-    if data is not None:
-        cell_ends = _cell_ends(data, separator, columns.count)
-        if cell_ends is not None:
-            table = _parse_fixed_point(data, separator, cell_ends)
-            if table is None:
-                table = _parse_float_text(data, separator, cell_ends.size)
-            if table is not None:
-                table = table.reshape(-1, columns.count)[:, list(columns.used)]
-                return table, first_line + np.arange(table.shape[0], dtype=np.int64)
-    return _parse_lines(_decode(body, source, first_line), first_line, columns, source)
+        content, start = content[start:].replace(b",", b"."), 0
+    regular = _regular_bytes(content, start, separator)
+    if regular is not None:
+        table = _parse_table(*regular, columns)
+        if table is not None:
+            return table, first_line + np.arange(table.shape[0], dtype=np.int64)
+    return _parse_lines(_decode(content[start:], source, first_line), first_line, columns, source)
 
 
-def _regular_bytes(body: bytes, separator: str) -> bytes | None:
-    """The body as ASCII bytes ending in one newline, without blanks around cells.
+def _regular_bytes(content: bytes, start: int, separator: str) -> tuple[bytes, int, int] | None:
+    """``(data, start, stop)``: ``data[start:stop]`` is the body, ASCII, without trailing blank
+    lines or blanks around cells, its last line ended by ``"\\n"`` or by the end of ``data``.
+    ``data`` is ``content`` itself (not a copy) unless blanks had to be removed.
 
     Returns ``None`` (leave it to the line-by-line parser) for comment lines (the
     vectorised parsers assume line ``i`` is sample ``i``; blank lines fail the cell-count
     check of :func:`_cell_ends`), non-ASCII text, or a blank inside a cell (``1 2``).
     """
-    if not body.isascii():
-        return None
-    data = body
-    end = len(data)
-    while end and data[end - 1] == 0x0A:  # trailing blank lines; only a few bytes
+    end = len(content)
+    while end > start and content[end - 1] == 0x0A:  # trailing blank lines; only a few bytes
         end -= 1
-    if end == 0:
+    if end == start:
         return None
-    data = data[: end + 1] if end < len(data) else data + b"\n"
-    if b"#" in data:
+    if np.frombuffer(content, dtype=np.uint8, offset=start).max() >= 0x80:
+        return None  # not ASCII; a reduction, with no temporary the size of the file
+    stop = min(end + 1, len(content))
+    if content.find(b"#", start, stop) >= 0:
         return None
     blanks = b" " if separator == "\t" else b" \t"
-    if any(blank in data for blank in blanks):
-        return _drop_blanks(data, separator, blanks)
-    return data
+    if any(content.find(blank, start, stop) >= 0 for blank in blanks):
+        body = content[start:stop]
+        stripped = _drop_blanks(body if body.endswith(b"\n") else body + b"\n", separator, blanks)
+        return None if stripped is None else (stripped, 0, len(stripped))
+    return content, start, stop
+
+
+def _parse_table(data: bytes, start: int, stop: int, columns: _Columns) -> NDArray[np.float64] | None:
+    """The vectorised parsers over ``data[start:stop]`` (see :func:`_regular_bytes`), a chunk
+    of whole lines at a time, into a table of the used columns; ``None`` if any chunk declines.
+
+    Chunks bound the temporaries (byte masks, offsets, integer mantissas) to a few times
+    ``_PARSE_CHUNK_BYTES`` instead of several times the file, and keep them in cache.
+    Every parser gives each cell the correctly rounded value of its decimal, so the result
+    does not depend on where the chunks fall or which parser took each chunk.
+    """
+    separator, n_columns = columns.separator, columns.count
+    used = list(columns.used)
+    identity = used == list(range(n_columns))
+    n_lines = data.count(b"\n", start, stop) + (data[stop - 1] != 0x0A)
+    table = np.empty((n_lines, len(used)), dtype=np.float64)
+    row = 0
+    while start < stop:
+        newline = data.find(b"\n", min(start + _PARSE_CHUNK_BYTES, stop) - 1, stop)
+        end = stop if newline < 0 else newline + 1
+        chunk = data[start:end]
+        start = end
+        if chunk[-1] != 0x0A:
+            chunk += b"\n"  # the parsers want every line ended, the last one included
+        cell_ends = _cell_ends(chunk, separator, n_columns)
+        if cell_ends is None:
+            return None
+        values = _parse_fixed_point(chunk, separator, cell_ends)
+        if values is None:
+            values = _parse_float_text(chunk, separator, cell_ends.size)
+            if values is None:
+                return None
+        rows = values.reshape(-1, n_columns)
+        table[row : row + rows.shape[0]] = rows if identity else rows[:, used]
+        row += rows.shape[0]
+    assert row == n_lines  # every line was checked to hold n_columns cells
+    return table
 
 
 def _drop_blanks(data: bytes, separator: str, blanks: bytes) -> bytes | None:
@@ -701,15 +750,20 @@ def _build_recording(
     if table.shape[0] == 0:
         raise RecordingError("no data rows after the header", path=source, line=header_line)
 
-    infinite = np.isinf(table)
-    if infinite.any():
-        row, col = (int(i[0]) for i in np.nonzero(infinite))
-        raise RecordingError(f"infinite value in column {names[col]!r}", path=source, line=int(line_numbers[row]))
-    missing = np.isnan(table)
-    empty_columns = np.flatnonzero(missing.all(axis=0))
-    if empty_columns.size:
-        name = names[int(empty_columns[0])]
-        raise RecordingError(f"column {name!r} has no values (every cell is empty or NaN)", path=source)
+    # One cheap pass settles the usual case, a file without a missing or infinite value;
+    # the per-row and per-column reductions below cost several times more.
+    complete = bool(np.isfinite(table).all())
+    missing: NDArray[np.bool_] | None = None
+    if not complete:
+        infinite = np.isinf(table)
+        if infinite.any():
+            row, col = (int(i[0]) for i in np.nonzero(infinite))
+            raise RecordingError(f"infinite value in column {names[col]!r}", path=source, line=int(line_numbers[row]))
+        missing = np.isnan(table)
+        empty_columns = np.flatnonzero(missing.all(axis=0))
+        if empty_columns.size:
+            name = names[int(empty_columns[0])]
+            raise RecordingError(f"column {name!r} has no values (every cell is empty or NaN)", path=source)
 
     # The caller's rate wins over the file's declaration.
     declared_rate_hz = rate_hz if rate_hz is not None else file_meta.sample_rate_hz
@@ -733,21 +787,31 @@ def _build_recording(
         t_all_s = table[:, 0]
         accel_first = 1
 
-    dropped: NDArray[np.bool_] = np.asarray(missing.any(axis=1))
-    kept = np.flatnonzero(~dropped)
-    if kept.size < 2:
+    # ``rows`` selects the kept rows: all of them (a slice, no gather) in a complete file.
+    dropped: NDArray[np.bool_] | None = None
+    kept: NDArray[np.intp] | None = None
+    rows: slice | NDArray[np.intp] = slice(None)
+    n_kept = table.shape[0]
+    if missing is not None:
+        dropped = np.asarray(missing.any(axis=1))
+        kept = np.flatnonzero(~dropped)
+        rows, n_kept = kept, kept.size
+    if n_kept < 2:
         n_rows = table.shape[0]
+        n_dropped = 0 if dropped is None else int(dropped.sum())
         raise RecordingError(
             f"fewer than 2 usable samples ({n_rows} row{'s' if n_rows != 1 else ''} read, "
-            f"{int(dropped.sum())} with empty/NaN values)",
+            f"{n_dropped} with empty/NaN values)",
             path=source,
         )
-    t_s = np.ascontiguousarray(t_all_s[kept])
-    kept_lines = line_numbers[kept]
+    # Column slices of the row-major table are strided, so these are copies and the table
+    # can be freed (only a table of exactly these columns would be shared, not duplicated).
+    t_s = np.ascontiguousarray(t_all_s[rows])
+    kept_lines = line_numbers[rows]
     _check_increasing(t_s, kept_lines, source)
 
-    accel_g = np.ascontiguousarray(table[kept, accel_first : accel_first + 3])
-    gyro_dps = np.ascontiguousarray(table[kept, accel_first + 3 :]) if columns.gyro_index is not None else None
+    accel_g = np.ascontiguousarray(table[rows, accel_first : accel_first + 3])
+    gyro_dps = np.ascontiguousarray(table[rows, accel_first + 3 :]) if columns.gyro_index is not None else None
     accel_g = _to_g(accel_g, warnings, source)
 
     inferred_rate_hz = float(1.0 / np.median(np.diff(t_s)))
@@ -763,7 +827,7 @@ def _build_recording(
         )
     nominal_rate_hz = declared_rate_hz if declared_rate_hz is not None else inferred_rate_hz
 
-    dropout_gaps = _dropout_gaps(dropped, t_all_s, line_numbers, warnings)
+    dropout_gaps = [] if dropped is None else _dropout_gaps(dropped, t_all_s, line_numbers, warnings)
     time_gaps = _time_gaps(t_s, kept, kept_lines, nominal_rate_hz, warnings)
     gaps = tuple(sorted(dropout_gaps + time_gaps, key=lambda gap: (gap.start_s, gap.end_s)))
 
@@ -837,16 +901,19 @@ def _dropout_gaps(
 
 def _time_gaps(
     t_s: NDArray[np.float64],
-    kept: NDArray[np.intp],
+    kept: NDArray[np.intp] | None,
     kept_lines: NDArray[np.int64],
     nominal_rate_hz: float,
     warnings: list[str],
 ) -> list[Gap]:
+    """``kept``: indices of the kept rows among all rows read, ``None`` if all were kept."""
     threshold_s = max(MIN_GAP_S, GAP_SAMPLE_INTERVALS / nominal_rate_hz)
     steps = np.diff(t_s)
-    # A step across removed rows is already a drop-out gap.
-    adjacent = np.diff(kept) == 1
-    positions = np.flatnonzero((steps > threshold_s) & adjacent)
+    long_steps = steps > threshold_s
+    if kept is not None:
+        # A step across removed rows is already a drop-out gap.
+        long_steps &= np.diff(kept) == 1
+    positions = np.flatnonzero(long_steps)
     gaps = [Gap(float(t_s[i]), float(t_s[i + 1])) for i in positions.tolist()]
     for i in positions[:MAX_GAP_WARNINGS].tolist():
         warnings.append(

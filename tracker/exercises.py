@@ -130,7 +130,7 @@ class ExerciseDefinition:
     min_detect_rom_deg: float = 3.0
     min_rep_s: float = 0.45
     max_rep_s: float = 25.0
-    too_fast_phase_s: float = 0.6
+    too_fast_phase_s: float = 0.8
     flags: frozenset[FlagKind] = GENERIC_FLAGS
     description: str = ""
     rep_rom_limit_deg: float | None = None

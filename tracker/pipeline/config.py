@@ -23,20 +23,26 @@ class Thresholds:
       (speed under 20 % of the rep's peak), so 0.6 s measured is about 0.75 s of movement.
     * ``short_hold_fraction`` = 0.4: a hold under 40 % of the prescribed time. Tuned on the
       UCI data (subjects 1-2), whose "5 s" holds measure 2.2-5 s and whose fast reps hold < 1 s.
-    * ``partial_rom_fraction`` = 0.8: a range under 80 % of the target (calibrated,
-      prescribed, or the session's best reps, the 75th percentile of ranges so far).
-    * ``jerky_sparc`` = -2.6: a single minimum-jerk movement scores about -1.4 and the
-      UCI data set's correct reps -1.6 to -2.5; sub-movements and tremor push it lower.
-    * ``jerky_velocity_peaks`` = 4: four or more distinct speed peaks in one phase.
+    * ``partial_rom_fraction`` = 0.75: a range under 75 % of the target (calibrated,
+      prescribed, or the session's usual range: the median of the ranges so far).
+    * ``jerky_velocity_peaks`` = 3 (with a gyro): three or more distinct angular-speed peaks
+      in the lift or the lowering (Rohrer et al. 2002: smoothness as few sub-movements).
+      Without a gyro the tilt-derived speed is too noisy to count peaks.
+    * ``jerky_sparc`` = -3.4: SPARC of the lift or lowering; a minimum-jerk movement scores
+      about -1.4 and 99 % of the simulator's smooth reps score above -3.4.
+    * ``jerky_shake_g`` = 0.15: RMS accelerometer content above the 3 Hz gravity low-pass
+      during the movement (tremor of 1 deg at 4 Hz on the thigh is about 0.28 g);
+      not applied to too-fast reps, whose own acceleration reaches it.
     """
 
     pelvic_rise_min_deg: float = 5.0
     pelvis_not_level_min_deg: float = 5.0
     too_fast_phase_s: float | None = None  # None: the exercise's own value
     short_hold_fraction: float = 0.4
-    partial_rom_fraction: float = 0.8
-    jerky_sparc: float = -2.6
-    jerky_velocity_peaks: int = 4
+    partial_rom_fraction: float = 0.75
+    jerky_sparc: float = -3.4
+    jerky_velocity_peaks: int = 3
+    jerky_shake_g: float = 0.15
 
 
 @dataclass(frozen=True)
@@ -71,6 +77,7 @@ class DetectorConfig:
     run_gap_s: float = 15.0  # reps further apart than this do not confirm each other
     set_gap_s: float = 15.0  # a rest this long ends a set
     direction_min_cos: float = 0.5  # reps of one run move the same way
+    confirm_rom_ratio: float = 3.0  # the first two reps of a run differ in range by less than this factor
     gap_s: float = 1.0  # a hole in the timestamps longer than this restarts the engine; shorter ones are bridged
     buffer_s: float = 45.0  # history kept for rep metrics
 

@@ -60,6 +60,35 @@ from tracker.pipeline.types import (
 
 
 _MAX_BLOCK = 4096
+#: share of a minimum-jerk movement's duration spent below 20 % of its peak speed at its end:
+#: v(tau) = 30 tau^2 (1-tau)^2 is 0.2 * v(0.5) at tau = 0.872
+_MJ_SLOW_TAIL = 0.128
+#: a minimum-jerk movement goes from 10 % to 90 % of its amplitude in 0.52 of its duration
+_MJ_RISE_10_90 = 0.52
+
+
+def _crossing_time(t: NDArray[np.float64], x: NDArray[np.float64], low: float, high: float, a: int, b: int) -> float:
+    """Time from the first crossing of ``low`` to the first later crossing of ``high`` in x[a:b+1].
+
+    Crossings are interpolated linearly between samples. 0 when the levels are not both crossed.
+    """
+    seg = x[a: b + 1]
+    i_lo = np.nonzero(seg >= low)[0]
+    if i_lo.size == 0:
+        return 0.0
+    k0 = int(i_lo[0])
+    i_hi = np.nonzero(seg[k0:] >= high)[0]
+    if i_hi.size == 0:
+        return 0.0
+    k1 = k0 + int(i_hi[0])
+
+    def at(k: int, level: float) -> float:
+        if k == 0 or seg[k] == seg[k - 1]:
+            return float(t[a + k])
+        f = (level - seg[k - 1]) / (seg[k] - seg[k - 1])
+        return float(t[a + k - 1] + f * (t[a + k] - t[a + k - 1]))
+
+    return abs(at(k1, high) - at(k0, low))
 
 
 class SampleOrderError(ReptrackError):
@@ -91,7 +120,23 @@ class _Candidate:
     peak_speed_dps: float
     sparc: float
     velocity_peaks: int
+    shake_g: float
     lateral_deg: float  # main segment out of the run's plane (hip raise with pelvis sensor)
+
+
+_UNRESOLVED = object()
+
+
+class _PendingRep:
+    """A confirmed rep waiting for its pelvis metrics (or for earlier events to go out)."""
+
+    __slots__ = ("cand", "index", "set_index", "pelvis")
+
+    def __init__(self, cand: _Candidate, index: int, set_index: int) -> None:
+        self.cand = cand
+        self.index = index
+        self.set_index = set_index
+        self.pelvis: object = _UNRESOLVED
 
 
 class _History:
@@ -110,6 +155,7 @@ class _History:
         self._up = np.empty((size, 3))
         self._speed = np.empty(size)
         self._still = np.empty(size, dtype=np.int64)
+        self._shake = np.empty(size)
 
     @property
     def end(self) -> int:
@@ -131,7 +177,12 @@ class _History:
     def still_run(self) -> NDArray[np.int64]:
         return self._still[: self._n]
 
-    def append(self, t: NDArray[np.float64], up: NDArray[np.float64], speed: NDArray[np.float64], still_run: NDArray[np.int64]) -> None:
+    @property
+    def shake(self) -> NDArray[np.float64]:
+        return self._shake[: self._n]
+
+    def append(self, t: NDArray[np.float64], up: NDArray[np.float64], speed: NDArray[np.float64], still_run: NDArray[np.int64],
+               shake: NDArray[np.float64]) -> None:
         k = t.shape[0]
         if self._n + k > self._t.shape[0]:
             self._grow(self._n + k)
@@ -140,11 +191,12 @@ class _History:
         self._up[a:b] = up
         self._speed[a:b] = speed
         self._still[a:b] = still_run
+        self._shake[a:b] = shake
         self._n = b
 
     def _grow(self, need: int) -> None:
         size = max(need, 2 * self._t.shape[0])
-        for name in ("_t", "_up", "_speed", "_still"):
+        for name in ("_t", "_up", "_speed", "_still", "_shake"):
             old = getattr(self, name)
             new = np.empty((size,) + old.shape[1:], dtype=old.dtype)
             new[: self._n] = old[: self._n]
@@ -158,7 +210,7 @@ class _History:
         if cut <= 0:
             return
         m = self._n - cut
-        for arr in (self._t, self._up, self._speed, self._still):
+        for arr in (self._t, self._up, self._speed, self._still, self._shake):
             arr[:m] = arr[cut: self._n]
         self._n = m
         self.start += cut
@@ -198,10 +250,15 @@ class _PelvisStream:
         block = self.tracker.update(accel_g, gyro_dps)
         self.t = np.concatenate([self.t, t_s])
         self.up = np.concatenate([self.up, block.up])
-        if self.t.size > 2 * self.capacity:
-            self.t = self.t[-self.capacity:]
-            self.up = self.up[-self.capacity:]
         self.last_t = float(t_s[-1])
+
+    def trim(self, before_s: float) -> None:
+        """Forget samples older than ``before_s`` (what the main stream no longer needs)."""
+        if self.t.size > self.capacity:
+            k = int(np.searchsorted(self.t, before_s))
+            if k > 0:
+                self.t = self.t[k:]
+                self.up = self.up[k:]
 
     def covers(self, t_s: float) -> bool:
         return self.finished or self.last_t >= t_s
@@ -216,6 +273,8 @@ class _PelvisStream:
         peak = int(np.argmax(tilt))
         axis = np.cross(up[0], up[peak])
         if float(np.linalg.norm(axis)) > 1e-9:
+            if float(axis @ self.axis_sum) < 0:
+                axis = -axis  # a mean of axes, not of signed rotations
             self.axis_sum += axis
         n = _unit(self.axis_sum)
         lateral = float(np.max(np.abs(np.arcsin(np.clip(up @ n, -1, 1)) - np.arcsin(np.clip(up[0] @ n, -1, 1)))) * DEG)
@@ -300,7 +359,7 @@ class RepPipeline:
         self._set_reps = 0
         self._set_open = False
         self._roms: list[float] = []
-        self._out: list[Event | tuple[_Candidate, int, int]] = []
+        self._out: list[Event | _PendingRep] = []
         self._finished = False
 
     # ------------------------------------------------------------------ public API
@@ -437,12 +496,18 @@ class RepPipeline:
         run = np.where(last_moving >= 0, idx - last_moving, idx + 1 + self._still_carry)
         self._still_carry = int(run[-1])
         first_new = self._hist.end
-        self._hist.append(t_f, block.up, block.speed_dps, run.astype(np.int64))
+        self._hist.append(t_f, block.up, block.speed_dps, run.astype(np.int64), block.shake_g)
         self._advance(first_new)
         keep = self._rep_start - self._still_n if self._mode in (_Mode.LIFTING, _Mode.LOWERING) else self._hist.end
         if self._run_pending:
             keep = min(keep, self._run_pending[0].start)
         self._hist.trim(keep - self._still_n)
+        if self._pelvis is not None and self._hist.end > self._hist.start:
+            self._resolve_pelvis()
+            needed = [float(self._hist.t[0])] + [
+                item.cand.start_s for item in self._out if isinstance(item, _PendingRep) and item.pelvis is _UNRESOLVED
+            ]
+            self._pelvis.trim(min(needed))
 
     # ------------------------------------------------------------------ state machine
     def _theta(self, a: int, b: int) -> NDArray[np.float64]:
@@ -642,28 +707,49 @@ class RepPipeline:
             self._reject(start, end, rom, f"too small for a rep ({rom:.1f} deg)")
             return
         self._prev_movement_end = end  # rep-sized movements need a pause between them
-        # phases: the lift ends when the segment stops after passing half the range,
-        # the lowering starts when it moves again before coming back through half the range
-        half = base + 0.5 * rom
-        over = np.nonzero(th[: k_peak + 1] >= half)[0]
-        first_half = int(over[0]) if over.size else k_peak
-        after = np.nonzero(th[k_peak:] < half)[0]
+        # Phases. The lift ends where the segment slows below ``phase_speed_fraction`` of the
+        # rep's peak speed once past 80 % of the range (pauses between sub-movements lower
+        # down do not end it); the lowering starts at the last such slow sample before the
+        # leg comes back through half the range (a hold that sags stays a hold).
+        high = base + 0.8 * rom
+        over = np.nonzero(th[: k_peak + 1] >= high)[0]
+        first_high = int(over[0]) if over.size else k_peak
+        after = np.nonzero(th[k_peak:] < base + 0.5 * rom)[0]
         last_half = k_peak + int(after[0]) - 1 if after.size else th.size - 1
         thr = max(2.0, self.config.detector.phase_speed_fraction * float(speed.max()))
         slow = speed < thr
-        stop = np.nonzero(slow[first_half: last_half + 1])[0]
+        stop = np.nonzero(slow[first_high: last_half + 1])[0]
         if stop.size:
-            first_hi = first_half + int(stop[0])
-            last_hi = first_half + int(stop[-1])
+            first_hi = first_high + int(stop[0])
+            last_hi = first_high + int(stop[-1])
         else:
             first_hi = last_hi = k_peak
-        lift_s = float(t[first_hi] - t[0])
-        hold_s = float(t[last_hi] - t[first_hi])
-        lower_s = float(t[-1] - t[last_hi])
-        mid = (first_hi + last_hi) // 2
-        phases = [speed[: mid + 1], speed[mid:]]
+        lift_meas = float(t[first_hi] - t[0])
+        lower_meas = float(t[-1] - t[last_hi])
+        # A minimum-jerk phase spends its last 12.8 % below 20 % of its peak speed: take that
+        # time from the measured hold.
+        hold_s = max(0.0, float(t[last_hi] - t[first_hi]) - _MJ_SLOW_TAIL / (1.0 - _MJ_SLOW_TAIL) * (lift_meas + lower_meas))
+        # Tempo from the 10-90 % rise and fall times of the angle, which pauses, tremor and
+        # noise in the speed do not disturb; a minimum-jerk phase of duration T rises from
+        # 10 % to 90 % in 0.52 T, so the phases are reported as that equivalent duration.
+        lift_s = _crossing_time(t, th, base + 0.1 * rom, base + 0.9 * rom, 0, k_peak) / _MJ_RISE_10_90
+        end_base = float(th[-1])
+        drop = float(th[k_peak]) - end_base
+        lower_s = _crossing_time(t[::-1], th[::-1], end_base + 0.1 * drop, end_base + 0.9 * drop, 0, th.size - 1 - k_peak) / _MJ_RISE_10_90
+        # Smoothness of the movement phases alone (a hold is no movement). The phases are
+        # cut where the angle first reaches / last leaves 95 % of the range, which tremor
+        # and pauses in the speed do not move.
+        i95 = np.nonzero(th[: k_peak + 1] >= base + 0.95 * rom)[0]
+        j95 = np.nonzero(th[k_peak:] >= end_base + 0.95 * drop)[0]
+        lift_end = int(i95[0]) if i95.size else k_peak
+        lower_start = k_peak + int(j95[-1]) if j95.size else k_peak
+        phases = [speed[: lift_end + 1], speed[lower_start:]]
+        shake = h.shake[r]
+        moving = np.concatenate([shake[: lift_end + 1], shake[lower_start:]])
+        shake_rms = float(np.sqrt(np.mean(moving * moving))) if moving.size else 0.0
         sparcs = [sparc(p, sample_rate_hz=self._fs) for p in phases]
-        peaks = [count_velocity_peaks(p) for p in phases]
+        floor = 0.5 * self.config.detector.still_dps
+        peaks = [count_velocity_peaks(p, sample_rate_hz=self._fs, noise_dps=floor) for p in phases]
         finite = [s for s in sparcs if np.isfinite(s)]
         worst_sparc = min(finite) if finite else float("nan")
         ref = self._ref
@@ -683,7 +769,7 @@ class RepPipeline:
             rom_deg=rom, direction=direction, axis=axis,
             quiet_before=sr_start >= self._quiet_n,
             lift_s=lift_s, hold_s=hold_s, lower_s=lower_s,
-            peak_speed_dps=float(speed.max()), sparc=worst_sparc, velocity_peaks=max(peaks),
+            peak_speed_dps=float(speed.max()), sparc=worst_sparc, velocity_peaks=max(peaks), shake_g=shake_rms,
             lateral_deg=lateral,
         )
         self._add_to_run(cand)
@@ -703,6 +789,10 @@ class RepPipeline:
         if last is not None:
             same_way = float(cand.direction @ _unit(self._run_direction)) >= self.config.detector.direction_min_cos
             close = cand.start_s - last.end_s <= self.config.detector.run_gap_s
+            if self._run_len < 2:
+                # the first two reps of a set are alike: a step and a bend to pick something up are not
+                ratio = cand.rom_deg / max(last.rom_deg, 1e-6)
+                same_way = same_way and 1.0 / self.config.detector.confirm_rom_ratio <= ratio <= self.config.detector.confirm_rom_ratio
             if not (same_way and close):
                 self._break_run("not followed by a similar rep" if close else "isolated movement")
         if not cand.quiet_before and cand.end_s - cand.start_s < self.config.detector.min_unpaused_rep_s:
@@ -743,7 +833,7 @@ class RepPipeline:
         self._set_reps += 1
         self._set_end_s = c.end_s
         self._roms.append(c.rom_deg)
-        self._out.append((c, self._rep_index, self._set_index))
+        self._out.append(_PendingRep(c, self._rep_index, self._set_index))
 
     def _check_set_timeout(self, a: int, b: int) -> None:
         if not self._set_open or self._run_pending:
@@ -789,18 +879,27 @@ class RepPipeline:
         self._last_gyr = None
 
     # ------------------------------------------------------------------ output
+    def _resolve_pelvis(self) -> None:
+        """Attach pelvis metrics to confirmed reps whose time the pelvis sensor now covers."""
+        for item in self._out:
+            if isinstance(item, _PendingRep) and item.pelvis is _UNRESOLVED:
+                if self._pelvis is None:
+                    item.pelvis = None
+                elif self._pelvis.covers(item.cand.end_s):
+                    item.pelvis = self._pelvis.metrics(item.cand.start_s, item.cand.end_s)
+                else:
+                    break  # later reps end later still
+
     def _drain(self) -> list[Event]:
+        self._resolve_pelvis()
         events: list[Event] = []
         while self._out:
             item = self._out[0]
-            if isinstance(item, tuple):
-                cand, index, set_index = item
-                pelvis = None
-                if self._pelvis is not None:
-                    if not self._pelvis.covers(cand.end_s):
-                        break  # wait for the pelvis sensor to catch up
-                    pelvis = self._pelvis.metrics(cand.start_s, cand.end_s)
-                events.append(RepCompleted(self._make_rep(cand, index, set_index, pelvis)))
+            if isinstance(item, _PendingRep):
+                if item.pelvis is _UNRESOLVED:
+                    break  # wait for the pelvis sensor to catch up
+                pelvis = item.pelvis if isinstance(item.pelvis, tuple) else None
+                events.append(RepCompleted(self._make_rep(item.cand, item.index, item.set_index, pelvis)))
             else:
                 events.append(item)
             self._out.pop(0)
@@ -819,7 +918,7 @@ class RepPipeline:
             index=index, set_index=set_index,
             start_s=c.start_s, peak_s=c.peak_s, end_s=c.end_s, rom_deg=c.rom_deg,
             lift_s=c.lift_s, hold_s=c.hold_s, lower_s=c.lower_s,
-            peak_speed_dps=c.peak_speed_dps, sparc=c.sparc, velocity_peaks=c.velocity_peaks,
+            peak_speed_dps=c.peak_speed_dps, sparc=c.sparc, velocity_peaks=c.velocity_peaks, shake_g=c.shake_g,
             pelvis_tilt_deg=pelvis_tilt, pelvis_lateral_deg=pelvis_lateral,
             axis=(float(c.axis[0]), float(c.axis[1]), float(c.axis[2])),
         )

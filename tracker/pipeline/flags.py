@@ -27,14 +27,14 @@ def _severity(excess_ratio: float) -> Severity:
 def reference_rom_deg(config: PipelineConfig, session_roms_deg: Sequence[float]) -> float | None:
     """The range a rep is judged against: calibrated target, else the session's best reps.
 
-    "Best reps" is the 75th percentile of the ranges counted so far in the session
-    (this rep included), so one big rep does not make every other rep "partial".
+    The session's usual range is the median of the ranges counted so far (this rep
+    included): robust to the few reps that are partial or that overshoot with the pelvis.
     """
     if config.personal.target_rom_deg:
         return config.personal.target_rom_deg
     if not session_roms_deg:
         return None
-    return float(np.percentile(np.asarray(session_roms_deg), 75))
+    return float(np.median(np.asarray(session_roms_deg)))
 
 
 def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence[float]) -> tuple[Flag, ...]:
@@ -63,11 +63,15 @@ def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence
             add(FlagKind.PELVIS_NOT_LEVEL, rep.pelvis_lateral_deg, limit, "deg", rep.pelvis_lateral_deg / limit)
 
     if FlagKind.JERKY in applies:
-        if math.isfinite(rep.sparc) and rep.sparc < th.jerky_sparc:
-            add(FlagKind.JERKY, rep.sparc, th.jerky_sparc, "sparc", rep.sparc / th.jerky_sparc)
-        elif rep.velocity_peaks >= th.jerky_velocity_peaks:
+        fast_limit = th.too_fast_phase_s if th.too_fast_phase_s is not None else ex.too_fast_phase_s
+        if config.has_gyro and rep.velocity_peaks >= th.jerky_velocity_peaks:
             add(FlagKind.JERKY, rep.velocity_peaks, th.jerky_velocity_peaks, "peaks",
                 rep.velocity_peaks / th.jerky_velocity_peaks)
+        elif math.isfinite(rep.sparc) and rep.sparc < th.jerky_sparc:
+            add(FlagKind.JERKY, rep.sparc, th.jerky_sparc, "sparc", rep.sparc / th.jerky_sparc)
+        elif rep.shake_g > th.jerky_shake_g and min(rep.lift_s, rep.lower_s) >= fast_limit:
+            # tremor shows as accelerometer content above 3 Hz; a too-fast rep makes some too
+            add(FlagKind.JERKY, rep.shake_g, th.jerky_shake_g, "g", rep.shake_g / th.jerky_shake_g)
 
     if FlagKind.TOO_FAST in applies:
         limit = th.too_fast_phase_s if th.too_fast_phase_s is not None else ex.too_fast_phase_s

@@ -50,6 +50,7 @@ class OrientationConfig:
 class OrientationBlock:
     up: NDArray[np.float64]  # (n, 3) unit vectors, sensor frame
     speed_dps: NDArray[np.float64]  # (n,) angular speed of the segment, deg/s
+    shake_g: NDArray[np.float64]  # (n,) accelerometer content above the gravity low-pass, g (tremor, jerks)
 
 
 class OrientationTracker:
@@ -108,4 +109,6 @@ class OrientationTracker:
             dot = np.einsum("ij,ij->i", before, up)
             speed = np.arctan2(cross, dot) * DEG / (lag * self._dt)
             self._prev_up = joined[-lag:].copy()
-        return OrientationBlock(up=up, speed_dps=speed)
+        resid = accel_g - lp
+        shake = np.sqrt(np.einsum("ij,ij->i", resid, resid))
+        return OrientationBlock(up=up, speed_dps=speed, shake_g=shake)

@@ -65,17 +65,31 @@ def sparc(
     return float(-np.sum(np.sqrt(df * df + dm * dm)))
 
 
-def count_velocity_peaks(speed: NDArray[np.float64], *, min_prominence_frac: float = 0.2) -> int:
-    """Number of speed peaks whose prominence is at least ``min_prominence_frac`` of the maximum.
+def count_velocity_peaks(
+    speed: NDArray[np.float64],
+    *,
+    sample_rate_hz: float,
+    min_prominence_frac: float = 0.2,
+    noise_dps: float = 0.0,
+    smooth_s: float = 0.04,
+) -> int:
+    """Number of distinct speed peaks in one movement phase.
 
-    One smooth sub-movement gives 1; jerky corrections give more.
+    The profile is first smoothed over ``smooth_s`` (sensor noise, not tremor, which is
+    slower); a peak counts when its prominence is at least ``min_prominence_frac`` of the
+    phase's maximum and at least ``noise_dps``. One smooth sub-movement gives 1;
+    corrections and tremor give more.
     """
     v = np.asarray(speed, dtype=np.float64)
-    if v.size < 3:
-        return int(v.size > 0 and v.max() > 0)
+    if v.size == 0:
+        return 0
+    k = max(1, int(round(smooth_s * sample_rate_hz)))
+    if k > 1 and v.size > k:
+        v = np.convolve(v, np.ones(k) / k, mode="same")
     top = float(v.max())
     if top <= 0:
         return 0
     padded = np.concatenate([[0.0], v, [0.0]])
-    peaks, _ = find_peaks(padded, prominence=min_prominence_frac * top, height=min_prominence_frac * top)
-    return int(peaks.size)
+    prominence = max(min_prominence_frac * top, noise_dps)
+    peaks, _ = find_peaks(padded, prominence=prominence)
+    return int(max(peaks.size, 1 if top > noise_dps else 0))
