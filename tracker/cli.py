@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 from pathlib import Path
 
 from tracker import __version__
@@ -34,8 +35,15 @@ def _positive(name: str):  # type: ignore[no-untyped-def]
     return conv
 
 
+class _OneLineParser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (the README promises that), exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="reptrack", description="Count reps and check form of home hip exercises from a wearable accelerometer.")
+    p = _OneLineParser(prog="reptrack", description="Count reps and check form of home hip exercises from a wearable accelerometer.")
     p.add_argument("--version", action="version", version=f"reptrack {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
 
@@ -100,9 +108,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result_to_json(result)))
     else:
-        for w in warnings:
-            print(f"warning: {w}", file=sys.stderr)
-        print(format_report(result))
+        print(format_report(result))  # warnings are part of the report
     return 0
 
 
@@ -133,7 +139,8 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
         if sim.pelvis is not None:
             write_recording(args.out / f"{stem}.pelvis.csv", sim.pelvis)
         write_labels(args.out / f"{stem}.labels.json", sim.labels)
-        print(f"{args.out / stem}.csv: {sim.labels.rep_count} reps in {len(sim.labels.sets)} sets, "
+        n_sets = len(sim.labels.sets)
+        print(f"{args.out / stem}.csv: {sim.labels.rep_count} reps in {n_sets} set{'s' if n_sets != 1 else ''}, "
               f"{len(sim.main)} samples at {args.rate_hz:g} Hz")
     return 0
 
@@ -173,6 +180,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ReptrackError as exc:
         print(f"reptrack: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:
+        # the reader of our output went away (e.g. `| head`): stop quietly
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keeps interpreter shutdown from failing again
+        return 1
     except OSError as exc:
         # a missing or unreadable file: say which, no traceback
         print(f"reptrack: error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)

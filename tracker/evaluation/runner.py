@@ -59,6 +59,8 @@ def evaluate_directory(folder: Path, *, hold_s: float | None = None) -> Evaluati
     from tracker.csvio import read_recording  # adapter: file reading stays out of the pure core
 
     folder = Path(folder)
+    if not folder.is_dir():
+        raise DatasetError(f"{folder}: no such folder")
     label_files = sorted(folder.glob("*.labels.json"))
     if not label_files:
         raise DatasetError(f"{folder}: no *.labels.json files (make some with 'reptrack simulate')")

@@ -6,6 +6,8 @@ then ``finish``), so offline and live results cannot drift apart.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from tracker.errors import ConfigurationError
 from tracker.exercises import ExerciseDefinition
 from tracker.pipeline.config import DetectorConfig, Personalisation, PipelineConfig, Thresholds
@@ -121,8 +123,10 @@ def analyze_recording(
     events += pipe.finish()
     place = placement.value if placement is not Placement.AUTO else (config.main_is_pelvis and "pelvis" or
                                                                       (recording.meta.placement or exercise.moving_segment).value)
-    return collect(events, config, recording, place, warnings + tuple(recording_gap_warnings(recording)))
-
-
-def recording_gap_warnings(recording: Recording) -> list[str]:
-    return [f"data gap from {g.start_s:.2f} s to {g.end_s:.2f} s ({g.duration_s:.2f} s)" for g in recording.gaps]
+    result = collect(events, config, recording, place, warnings)
+    # every data gap, whether the reader found it (and the engine bridged it) or the engine restarted at it
+    found = list(result.gaps)
+    for g in recording.gaps:
+        if not any(min(g.end_s, f.end_s) - max(g.start_s, f.start_s) >= 0 for f in found):
+            found.append(GapDetected(g.start_s, g.end_s))
+    return replace(result, gaps=tuple(sorted(found, key=lambda g: g.start_s)))

@@ -78,7 +78,7 @@ class DetectorConfig:
     set_gap_s: float = 15.0  # a rest this long ends a set
     direction_min_cos: float = 0.5  # reps of one run move the same way
     confirm_rom_ratio: float = 3.0  # the first two reps of a run differ in range by less than this factor
-    gap_s: float = 1.0  # a hole in the timestamps longer than this restarts the engine; shorter ones are bridged
+    gap_s: float = 2.0  # a hole in the timestamps longer than this restarts the engine; shorter ones are bridged
     buffer_s: float = 45.0  # history kept for rep metrics
 
 
