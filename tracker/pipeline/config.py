@@ -63,6 +63,7 @@ class DetectorConfig:
     still_s: float = 0.5  # stillness that (re-)establishes the reference posture
     quiet_before_s: float = 0.3  # stillness before a rep (a pause) ...
     quiet_window_s: float = 2.0  # ... somewhere within this time before its start
+    pause_after_quick: bool = True  # a rep quicker than ``min_unpaused_rep_s`` needs a pause after it too
     min_unpaused_rep_s: float = 1.2  # a rep with no pause before it takes at least this (a walking swing: 0.6-0.8 s)
     minor_fraction: float = 0.3  # within a run, a movement this small is a fidget, not a rep
     rebound_fraction: float = 0.7  # an opposite movement this small right after a rep ...

@@ -340,6 +340,7 @@ class RepPipeline:
         self._trough = 0
         self._trough_deg = 0.0
         self._last_close = 0
+        self._deferred: _Candidate | None = None  # a quick rep waiting for a pause after it
         self._hold_ref: NDArray[np.float64] | None = None  # a still posture inside the excursion
         self._hold_at = 0
         self._hold_left = False
@@ -431,6 +432,7 @@ class RepPipeline:
         if self._mode in (_Mode.LOWERING,):
             # the recording stopped on the way down: close at the last sample
             self._close_candidate(self._hist.end - 1)
+        self._accept_deferred()
         self._break_run("recording ended before the rep was confirmed")
         self._close_set()
         return self._drain()
@@ -535,6 +537,10 @@ class RepPipeline:
                 th = self._theta(i, end)
                 sr = h.still_run[h.rows(i, end)]
                 enter = np.nonzero(th > self._enter_deg)[0]
+                if self._deferred is not None:
+                    paused = np.nonzero(sr >= self._quiet_n)[0]
+                    if paused.size and (enter.size == 0 or paused[0] < enter[0]):
+                        self._accept_deferred()
                 reref = np.nonzero(sr == self._still_n)[0]
                 je = int(enter[0]) if enter.size else None
                 jr = int(reref[0]) if reref.size else None
@@ -702,6 +708,9 @@ class RepPipeline:
         ex = self.config.exercise
         if duration < ex.min_rep_s:
             self._reject(start, end, rom, f"too short for a rep ({duration:.2f} s)")
+            d = self._deferred
+            if d is not None and rom >= 0.5 * d.rom_deg and float(t[0]) - d.end_s > self.config.detector.rebound_s:
+                self._reject_deferred()  # a quick rep followed by another big quick movement: steps
             return
         if rom < self._enter_deg:
             self._reject(start, end, rom, f"too small for a rep ({rom:.1f} deg)")
@@ -775,6 +784,9 @@ class RepPipeline:
         self._add_to_run(cand)
 
     def _add_to_run(self, cand: _Candidate) -> None:
+        if self._deferred is not None:
+            # the previous quick movement was followed by this one without a pause
+            self._reject_deferred()
         last = self._run_last
         if last is not None:
             d = self.config.detector
@@ -786,6 +798,31 @@ class RepPipeline:
                 # a fidget, or the leg overshooting as it lands: not a rep, and not a break
                 self._reject(cand.start, cand.end, cand.rom_deg, "rebound after a rep" if rebound else "small movement between reps")
                 return
+        if self.config.detector.pause_after_quick and cand.end_s - cand.start_s < self.config.detector.min_unpaused_rep_s:
+            # A quick rep must be followed by a pause (a step of walking is followed by the
+            # next step): decide once the segment is still, or the next movement comes.
+            self._deferred = cand
+            return
+        self._accept(cand)
+
+    def _reject_deferred(self) -> None:
+        d = self._deferred
+        self._deferred = None
+        if d is None:
+            return
+        rep_sized = not self._run_roms or d.rom_deg >= 0.5 * float(np.median(self._run_roms))
+        if self._run_len < 2 and rep_sized:
+            self._break_run("followed by quick movement without a pause")
+        self._reject(d.start, d.end, d.rom_deg, "quick, with no pause after it (walking or setup motion?)")
+
+    def _accept_deferred(self) -> None:
+        d = self._deferred
+        self._deferred = None
+        if d is not None:
+            self._accept(d)
+
+    def _accept(self, cand: _Candidate) -> None:
+        last = self._run_last
         if last is not None:
             same_way = float(cand.direction @ _unit(self._run_direction)) >= self.config.detector.direction_min_cos
             close = cand.start_s - last.end_s <= self.config.detector.run_gap_s
@@ -855,6 +892,7 @@ class RepPipeline:
         self._out.append(RejectedMovement(ta, tb, rom, reason))
 
     def _posture_change(self, j: int, angle: float) -> None:
+        self._reject_deferred()
         self._last_close = j
         self._reject(self._rep_start, j, self._peak_deg, "settled away from the start posture")
         self._break_run("posture change")
@@ -866,6 +904,7 @@ class RepPipeline:
     def _on_gap(self, start_s: float, end_s: float) -> None:
         if self._mode in (_Mode.LIFTING, _Mode.LOWERING):
             self._reject(self._rep_start, self._hist.end - 1, self._peak_deg, "interrupted by a data gap")
+        self._reject_deferred()
         self._last_close = self._hist.end
         self._break_run("interrupted by a data gap")
         self._close_set()
