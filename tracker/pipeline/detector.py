@@ -341,6 +341,7 @@ class RepPipeline:
         self._trough_deg = 0.0
         self._last_close = 0
         self._deferred: _Candidate | None = None  # a quick rep waiting for a pause after it
+        self._still_floor = 0  # a new reference must be still from here on
         self._hold_ref: NDArray[np.float64] | None = None  # a still posture inside the excursion
         self._hold_at = 0
         self._hold_left = False
@@ -526,7 +527,8 @@ class RepPipeline:
         while i < end:
             if self._mode is _Mode.NO_REFERENCE:
                 sr = h.still_run[h.rows(i, end)]
-                hit = np.nonzero(sr >= self._still_n)[0]
+                idx = np.arange(i, end)
+                hit = np.nonzero((sr >= self._still_n) & (idx - self._still_n + 1 >= self._still_floor))[0]
                 if hit.size == 0:
                     return
                 j = i + int(hit[0])
@@ -587,12 +589,13 @@ class RepPipeline:
                 else:
                     hold = np.empty(0, dtype=np.int64)
                     th_hold = _tilt_deg(h.up[h.rows(i, end)], self._hold_ref)
+                    away_level = max(self._enter_deg, 0.3 * self._peak_deg)
                     if not self._hold_left:
-                        away = np.nonzero(th_hold > max(self._enter_deg, 0.3 * self._peak_deg))[0]
+                        away = np.nonzero(th_hold > away_level)[0]
                         back = np.empty(0, dtype=np.int64)
                     else:
                         away = np.empty(0, dtype=np.int64)
-                        back = np.nonzero(th_hold <= self._onset_deg)[0]
+                        back = np.nonzero(th_hold <= max(self._onset_deg, 0.2 * away_level))[0]
                 events = (ex, settled, too_far, too_long, hold, away, back)
                 cands = [(int(a[0]), k) for k, a in enumerate(events) if a.size]
                 if not cands:
@@ -613,13 +616,23 @@ class RepPipeline:
                 elif kind == 1:
                     self._posture_change(j, float(th[jj]))
                     i = j + 1
-                elif kind in (2, 3):
-                    reason = "beyond the exercise's range: a change of posture" if kind == 2 else "too long for one rep"
-                    self._reject(self._rep_start, j, self._peak_deg, reason)
+                elif kind == 2:
+                    self._reject(self._rep_start, j, self._peak_deg, "beyond the exercise's range: a change of posture")
                     self._break_run("posture change")
                     self._close_set()
                     self._mode = _Mode.NO_REFERENCE
                     i = j + 1
+                elif kind == 3:
+                    # Away from the reference for longer than any rep: the reference was not
+                    # the start posture. Look again from the start of this excursion for the
+                    # first still posture, and take it from there.
+                    self._reject(self._rep_start, j, self._peak_deg, "too long for one rep")
+                    self._break_run("posture change")
+                    self._close_set()
+                    self._mode = _Mode.NO_REFERENCE
+                    self._last_close = self._prev_movement_end = self._rep_start
+                    self._still_floor = self._rep_start + 1  # the new posture: still after the excursion began
+                    i = self._rep_start + 1
                 elif kind == 4:
                     win = h.up[h.rows(j - self._still_n + 1, j + 1)]
                     self._hold_ref, self._hold_at = _unit(win.mean(axis=0)), j
