@@ -595,7 +595,8 @@ class RepPipeline:
                         back = np.empty(0, dtype=np.int64)
                     else:
                         away = np.empty(0, dtype=np.int64)
-                        back = np.nonzero(th_hold <= max(self._onset_deg, 0.2 * away_level))[0]
+                        # back at that posture and settled there (passing through it is not enough)
+                        back = np.nonzero((th_hold <= max(self._onset_deg, 0.2 * away_level)) & (sr >= self._still_n))[0]
                 events = (ex, settled, too_far, too_long, hold, away, back)
                 cands = [(int(a[0]), k) for k, a in enumerate(events) if a.size]
                 if not cands:
