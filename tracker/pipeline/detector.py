@@ -342,6 +342,7 @@ class RepPipeline:
         self._last_close = 0
         self._deferred: _Candidate | None = None  # a quick rep waiting for a pause after it
         self._still_floor = 0  # a new reference must be still from here on
+        self._stray_movements = 0  # movements that were no rep since the last rep candidate
         self._hold_ref: NDArray[np.float64] | None = None  # a still posture inside the excursion
         self._hold_at = 0
         self._hold_left = False
@@ -721,12 +722,14 @@ class RepPipeline:
         duration = float(t[-1] - t[0])
         ex = self.config.exercise
         if duration < ex.min_rep_s:
+            self._count_stray_movement(float(t[0]))
             self._reject(start, end, rom, f"too short for a rep ({duration:.2f} s)")
             d = self._deferred
             if d is not None and rom >= 0.5 * d.rom_deg and float(t[0]) - d.end_s > self.config.detector.rebound_s:
                 self._reject_deferred()  # a quick rep followed by another big quick movement: steps
             return
         if rom < self._enter_deg:
+            self._count_stray_movement(float(t[0]))
             self._reject(start, end, rom, f"too small for a rep ({rom:.1f} deg)")
             return
         self._prev_movement_end = end  # rep-sized movements need a pause between them
@@ -819,12 +822,19 @@ class RepPipeline:
             return
         self._accept(cand)
 
+    def _count_stray_movement(self, start_s: float) -> None:
+        """A movement that is no rep; a rebound right after a rep does not count."""
+        last = self._run_last
+        if last is None or start_s - last.end_s > self.config.detector.rebound_s:
+            self._stray_movements += 1
+
     def _reject_deferred(self) -> None:
         d = self._deferred
         self._deferred = None
         if d is None:
             return
         rep_sized = not self._run_roms or d.rom_deg >= 0.5 * float(np.median(self._run_roms))
+        self._count_stray_movement(d.start_s)
         if self._run_len < 2 and rep_sized:
             self._break_run("followed by quick movement without a pause")
         self._reject(d.start, d.end, d.rom_deg, "quick, with no pause after it (walking or setup motion?)")
@@ -836,6 +846,9 @@ class RepPipeline:
             self._accept(d)
 
     def _accept(self, cand: _Candidate) -> None:
+        if self._run_len == 1 and self._stray_movements >= self.config.detector.max_stray_movements:
+            # between a set's first two reps the person does not walk about
+            self._break_run("other movement before the next rep")
         last = self._run_last
         if last is not None:
             same_way = float(cand.direction @ _unit(self._run_direction)) >= self.config.detector.direction_min_cos
@@ -854,6 +867,7 @@ class RepPipeline:
             return
         self._run_pending.append(cand)
         self._run_last = cand
+        self._stray_movements = 0
         self._run_len += 1
         self._run_roms.append(cand.rom_deg)
         self._run_direction = self._run_direction + cand.direction
