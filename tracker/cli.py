@@ -11,6 +11,7 @@ argument parser needs (the exercise names for the help text).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from typing import NoReturn

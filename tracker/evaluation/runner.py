@@ -116,7 +116,7 @@ def evaluate_uci(root: Path, *, hold_s: float | None = 5.0) -> EvaluationReport:
         found = found_reps(result)
         end_s = float(r.recording.t_s[-1])
         sets = []
-        for kind, (lo, hi) in BLOCK_WINDOWS_S.items():
+        for lo, hi in BLOCK_WINDOWS_S.values():
             sets.append(TrueSet(lo + 1.0, min(hi, end_s) - 1.0, REPS_PER_BLOCK))
         reps = None
         if r.reps is not None:

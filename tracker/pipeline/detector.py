@@ -43,7 +43,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from tracker.errors import ReptrackError
-from tracker.exercises import FlagKind
 from tracker.pipeline.config import PipelineConfig
 from tracker.pipeline.flags import assess_flags
 from tracker.pipeline.orientation import DEG, OrientationTracker, cross_rows
@@ -464,7 +463,9 @@ class RepPipeline:
                 d = min(b, c + _MAX_BLOCK)
                 self._process_segment(t[c:d], acc[c:d], None if gyr is None else gyr[c:d])
 
-    def _fill_drops(self, t: NDArray[np.float64], acc: NDArray[np.float64], gyr: NDArray[np.float64] | None):  # type: ignore[no-untyped-def]
+    def _fill_drops(
+        self, t: NDArray[np.float64], acc: NDArray[np.float64], gyr: NDArray[np.float64] | None
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64] | None]:
         """Linear interpolation over missing samples shorter than a gap."""
         if self._last_t is None:
             return t, acc, gyr
@@ -478,11 +479,12 @@ class RepPipeline:
         seg = np.repeat(np.arange(t.size), counts)
         within = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts) + 1
         frac = within / np.repeat(counts, counts)
+        assert self._last_acc is not None  # set together with _last_t
         prev_acc = np.vstack([self._last_acc, acc[:-1]])
         t_new = t_all[seg] + frac * (t_all[seg + 1] - t_all[seg])
         acc_new = prev_acc[seg] + frac[:, None] * (acc[seg] - prev_acc[seg])
         gyr_new = None
-        if gyr is not None:
+        if gyr is not None and self._last_gyr is not None:
             prev_gyr = np.vstack([self._last_gyr, gyr[:-1]])
             gyr_new = prev_gyr[seg] + frac[:, None] * (gyr[seg] - prev_gyr[seg])
         return t_new, acc_new, gyr_new
@@ -993,8 +995,4 @@ class RepPipeline:
         return replace(rep, flags=flags)
 
 
-def flag_names(rep: Rep) -> list[str]:
-    return [k.value for k in rep.flag_kinds]
-
-
-__all__ = ["RepPipeline", "SampleOrderError", "FlagKind", "flag_names"]
+__all__ = ["RepPipeline", "SampleOrderError"]

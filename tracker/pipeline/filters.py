@@ -34,34 +34,6 @@ class StatefulBiquad:
         return np.asarray(y)
 
 
-class StatefulSos:
-    """A causal SOS filter over the rows of a ``(n, k)`` signal, carrying its state.
-
-    Feeding a signal whole or in any chunks gives bit-identical output, because
-    ``scipy.signal.sosfilt`` runs sample by sample from the carried ``zi``.
-    The state starts at the steady state of the first sample so there is no
-    start-up transient.
-    """
-
-    def __init__(self, sos: NDArray[np.float64], n_channels: int) -> None:
-        self._sos = sos
-        self._zi_unit = signal.sosfilt_zi(sos)  # (n_sections, 2)
-        self._zi: NDArray[np.float64] | None = None
-        self._n_channels = n_channels
-
-    def reset(self) -> None:
-        self._zi = None
-
-    def __call__(self, x: NDArray[np.float64]) -> NDArray[np.float64]:
-        if x.shape[0] == 0:
-            return x.copy()
-        if self._zi is None:
-            # zi shape for axis=0: (n_sections, 2, n_channels)
-            self._zi = self._zi_unit[:, :, None] * x[0][None, None, :]
-        y, self._zi = signal.sosfilt(self._sos, x, axis=0, zi=self._zi)
-        return np.asarray(y)
-
-
 def lowpass_sos(cutoff_hz: float, *, sample_rate_hz: float, order: int = 2) -> NDArray[np.float64]:
     """Butterworth low-pass as second-order sections.
 

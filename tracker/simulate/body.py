@@ -81,7 +81,7 @@ class Pose:
     thigh_r: FloatArray  # (3, 3)
     shank_r: FloatArray  # (3, 3)
 
-    def repeat(self, m: int) -> "BodyState":
+    def repeat(self, m: int) -> BodyState:
         return BodyState(
             np.repeat(self.pelvis_r[None], m, axis=0),
             np.repeat(self.hip_m[None], m, axis=0),
@@ -89,7 +89,7 @@ class Pose:
             np.repeat(self.shank_r[None], m, axis=0),
         )
 
-    def transformed(self, yaw_rad: float, origin_m: FloatArray) -> "Pose":
+    def transformed(self, yaw_rad: float, origin_m: FloatArray) -> Pose:
         """This pose (given in a heading frame) turned by ``yaw_rad`` about ``Z`` and moved to ``origin_m``."""
         yaw = rot_z(yaw_rad)
         return Pose(yaw @ self.pelvis_r, origin_m + yaw @ self.hip_m, yaw @ self.thigh_r, yaw @ self.shank_r)
@@ -182,7 +182,7 @@ class Person:
     variations: dict[BodyPosture, FloatArray] = field(default_factory=dict)
 
     @staticmethod
-    def draw(rng: np.random.Generator) -> "Person":
+    def draw(rng: np.random.Generator) -> Person:
         scale = rng.uniform(0.92, 1.08)
         hip_width_m = rng.uniform(0.16, 0.20)
         dims = BodyDimensions(
@@ -324,7 +324,7 @@ class Perturbation:
         drift_deg: tuple[float, float, float] = (0.0, 0.0, 0.0),
         hip_sway_m: float = 0.002,
         tremor_deg: float = 0.0,
-    ) -> "Perturbation":
+    ) -> Perturbation:
         """Random perturbations for a phase of ``duration_s``.
 
         ``sway_deg`` is the RMS slow sway (0.1-0.8 Hz) of pelvis, thigh and shank;

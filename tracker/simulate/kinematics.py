@@ -144,7 +144,7 @@ class Sines:
     @staticmethod
     def draw(
         rng: np.random.Generator, *, rms: float, band_hz: tuple[float, float], n_components: int = 4, dims: int = 3
-    ) -> "Sines":
+    ) -> Sines:
         """Random sway with the given RMS per component, frequencies uniform in ``band_hz``."""
         freqs = rng.uniform(band_hz[0], band_hz[1], size=n_components)
         amps = rng.uniform(0.5, 1.0, size=(n_components, dims))
@@ -154,7 +154,7 @@ class Sines:
         return Sines(amps, freqs, phases)
 
     @staticmethod
-    def zero(dims: int = 3) -> "Sines":
+    def zero(dims: int = 3) -> Sines:
         return Sines(np.zeros((0, dims)), np.zeros(0), np.zeros((0, dims)))
 
 

@@ -97,7 +97,7 @@ class RepLabel:
         return d
 
     @staticmethod
-    def from_json(d: dict[str, Any]) -> "RepLabel":
+    def from_json(d: dict[str, Any]) -> RepLabel:
         return _build(RepLabel, d, flags=tuple(FlagKind(f) for f in d["flags"]))
 
 
@@ -115,7 +115,7 @@ class SetLabel:
         return _plain(self)
 
     @staticmethod
-    def from_json(d: dict[str, Any]) -> "SetLabel":
+    def from_json(d: dict[str, Any]) -> SetLabel:
         return _build(SetLabel, d)
 
 
@@ -131,7 +131,7 @@ class Interval:
         return _plain(self)
 
     @staticmethod
-    def from_json(d: dict[str, Any]) -> "Interval":
+    def from_json(d: dict[str, Any]) -> Interval:
         return _build(Interval, d)
 
 
@@ -164,7 +164,7 @@ class SensorTruth:
         return d
 
     @staticmethod
-    def from_json(d: dict[str, Any]) -> "SensorTruth":
+    def from_json(d: dict[str, Any]) -> SensorTruth:
         return _build(
             SensorTruth,
             d,
@@ -233,7 +233,7 @@ class Labels:
         }
 
     @staticmethod
-    def from_json(d: dict[str, Any]) -> "Labels":
+    def from_json(d: dict[str, Any]) -> Labels:
         """Rebuild labels from :meth:`to_json` output.
 
         Raises

@@ -21,7 +21,6 @@ from tracker.errors import ConfigurationError
 from tracker.exercises import EXERCISES, ExerciseDefinition, FlagKind, get_exercise
 from tracker.recording import STANDARD_GRAVITY_MS2, Placement, Recording, RecordingMeta, Side
 from tracker.simulate.body import (
-    LYING_POSTURES,
     UP,
     BendPhase,
     BodyPosture,
@@ -344,7 +343,7 @@ class _Gait:
     impact_tau_s: float
 
     @staticmethod
-    def draw(rng: np.random.Generator) -> "_Gait":
+    def draw(rng: np.random.Generator) -> _Gait:
         return _Gait(
             stride_hz=rng.uniform(0.85, 1.05),
             stride_m=rng.uniform(1.0, 1.3),

@@ -61,7 +61,7 @@ class SensorModel:
     gyro_range_dps: float = 2000.0
 
     @staticmethod
-    def draw(rng: np.random.Generator, duration_s: float, *, ideal: bool = False) -> "SensorModel":
+    def draw(rng: np.random.Generator, duration_s: float, *, ideal: bool = False) -> SensorModel:
         """A random sensor: any strap rotation; noise, bias, scale, quantisation, timing faults.
 
         With ``ideal=True`` only the strap rotation is random: no noise, bias, scale error,
