@@ -848,36 +848,50 @@ class RepPipeline:
             self._accept(d)
 
     def _accept(self, cand: _Candidate) -> None:
-        if self._run_len == 1 and self._stray_movements >= self.config.detector.max_stray_movements:
-            # between a set's first two reps the person does not walk about
+        d = self.config.detector
+        confirmed = self._run_len >= 2 and not self._run_pending
+        if not confirmed and self._run_pending and self._stray_movements >= d.max_stray_movements:
+            # between a set's first reps the person does not walk about
             self._break_run("other movement before the next rep")
         last = self._run_last
         if last is not None:
-            same_way = float(cand.direction @ _unit(self._run_direction)) >= self.config.detector.direction_min_cos
-            close = cand.start_s - last.end_s <= self.config.detector.run_gap_s
-            if self._run_len < 2:
-                # the first two reps of a set are alike: a step and a bend to pick something up are not
-                ratio = cand.rom_deg / max(last.rom_deg, 1e-6)
-                same_way = same_way and 1.0 / self.config.detector.confirm_rom_ratio <= ratio <= self.config.detector.confirm_rom_ratio
+            same_way = float(cand.direction @ _unit(self._run_direction)) >= d.direction_min_cos
+            close = cand.start_s - last.end_s <= d.run_gap_s
             if not (same_way and close):
                 self._break_run("not followed by a similar rep" if close else "isolated movement")
-        if not cand.quiet_before and cand.end_s - cand.start_s < self.config.detector.min_unpaused_rep_s:
+                confirmed = False
+        if not cand.quiet_before and cand.end_s - cand.start_s < d.min_unpaused_rep_s:
             # walking and other setup motion swing the leg quickly and without pauses; a rep
             # that follows the previous one without a pause must at least take its time
             self._break_run("followed by quick movement without a pause")
             self._reject(cand.start, cand.end, cand.rom_deg, "quick, with no pause before it (walking or setup motion?)")
             return
-        self._run_pending.append(cand)
         self._run_last = cand
         self._stray_movements = 0
         self._run_len += 1
         self._run_roms.append(cand.rom_deg)
         self._run_direction = self._run_direction + cand.direction
         self._run_axis = self._run_axis + cand.axis * cand.rom_deg
-        if self._run_len >= 2:
-            for c in self._run_pending:
-                self._confirm(c)
-            self._run_pending = []
+        if confirmed:
+            self._confirm(cand)
+            return
+        # A set is confirmed by two reps of similar range (a step and a bend to pick
+        # something up are not); a partial rep between them belongs to it.
+        ratio = d.confirm_rom_ratio
+        k = next((i for i, p in enumerate(self._run_pending) if 1.0 / ratio <= cand.rom_deg / max(p.rom_deg, 1e-6) <= ratio), None)
+        if k is None:
+            self._run_pending.append(cand)
+            if len(self._run_pending) > 3:
+                old = self._run_pending.pop(0)
+                self._reject(old.start, old.end, old.rom_deg, "not followed by a similar rep")
+            return
+        for p in self._run_pending[:k]:
+            self._reject(p.start, p.end, p.rom_deg, "not followed by a similar rep")
+        for p in self._run_pending[k:]:
+            self._confirm(p)
+        self._confirm(cand)
+        self._run_pending = []
+        self._run_len = max(self._run_len, 2)
 
     def _break_run(self, reason: str) -> None:
         for c in self._run_pending:
