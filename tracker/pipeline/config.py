@@ -27,10 +27,10 @@ class Thresholds:
       prescribed, or the session's usual range: the median of the ranges so far).
     * ``jerky_velocity_peaks`` = 3 (with a gyro): three or more distinct angular-speed peaks
       in the lift or the lowering (Rohrer et al. 2002: smoothness as few sub-movements).
-      Without a gyro the tilt-derived speed is too noisy to count peaks.
+      Without a gyro the tilt-derived speed is too noisy to count peaks or for SPARC.
     * ``jerky_sparc`` = -3.4: SPARC of the lift or lowering; a minimum-jerk movement scores
       about -1.4 and 99 % of the simulator's smooth reps score above -3.4.
-    * ``jerky_shake_g`` = 0.15: RMS accelerometer content above the 3 Hz gravity low-pass
+    * ``jerky_shake_g`` = 0.12: RMS accelerometer content above the 3 Hz gravity low-pass
       during the movement (tremor of 1 deg at 4 Hz on the thigh is about 0.28 g);
       not applied to too-fast reps, whose own acceleration reaches it.
     """
@@ -42,7 +42,7 @@ class Thresholds:
     partial_rom_fraction: float = 0.75
     jerky_sparc: float = -3.4
     jerky_velocity_peaks: int = 3
-    jerky_shake_g: float = 0.15
+    jerky_shake_g: float = 0.12
 
 
 @dataclass(frozen=True)

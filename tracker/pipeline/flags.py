@@ -64,10 +64,13 @@ def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence
 
     if FlagKind.JERKY in applies:
         fast_limit = th.too_fast_phase_s if th.too_fast_phase_s is not None else ex.too_fast_phase_s
+        # Velocity peaks and SPARC need a gyro: the tilt-derived speed of an accelerometer
+        # alone is too noisy for them (measured on the simulator), so without one only
+        # tremor is seen.
         if config.has_gyro and rep.velocity_peaks >= th.jerky_velocity_peaks:
             add(FlagKind.JERKY, rep.velocity_peaks, th.jerky_velocity_peaks, "peaks",
                 rep.velocity_peaks / th.jerky_velocity_peaks)
-        elif math.isfinite(rep.sparc) and rep.sparc < th.jerky_sparc:
+        elif config.has_gyro and math.isfinite(rep.sparc) and rep.sparc < th.jerky_sparc:
             add(FlagKind.JERKY, rep.sparc, th.jerky_sparc, "sparc", rep.sparc / th.jerky_sparc)
         elif rep.shake_g > th.jerky_shake_g and min(rep.lift_s, rep.lower_s) >= fast_limit:
             # tremor shows as accelerometer content above 3 Hz; a too-fast rep makes some too
