@@ -64,6 +64,19 @@ _MAX_BLOCK = 4096
 _MJ_SLOW_TAIL = 0.128
 #: a minimum-jerk movement goes from 10 % to 90 % of its amplitude in 0.52 of its duration
 _MJ_RISE_10_90 = 0.52
+#: ... and spends its last 0.24 of its duration above 90 %
+_MJ_TOP_10 = 0.24
+
+
+def _moving_average(x: NDArray[np.float64], k: int) -> NDArray[np.float64]:
+    """Centred moving average over ``k`` samples; the ends average what is there."""
+    if k <= 1 or x.size < 2:
+        return x
+    c = np.cumsum(np.concatenate([[0.0], x]))
+    half = k // 2
+    lo = np.clip(np.arange(x.size) - half, 0, x.size)
+    hi = np.clip(np.arange(x.size) + k - half, 0, x.size)
+    return (c[hi] - c[lo]) / (hi - lo)
 
 
 def _crossing_time(t: NDArray[np.float64], x: NDArray[np.float64], low: float, high: float, a: int, b: int) -> float:
@@ -756,14 +769,23 @@ class RepPipeline:
         lower_meas = float(t[-1] - t[last_hi])
         # A minimum-jerk phase spends its last 12.8 % below 20 % of its peak speed: take that
         # time from the measured hold.
-        hold_s = max(0.0, float(t[last_hi] - t[first_hi]) - _MJ_SLOW_TAIL / (1.0 - _MJ_SLOW_TAIL) * (lift_meas + lower_meas))
-        # Tempo from the 10-90 % rise and fall times of the angle, which pauses, tremor and
-        # noise in the speed do not disturb; a minimum-jerk phase of duration T rises from
-        # 10 % to 90 % in 0.52 T, so the phases are reported as that equivalent duration.
-        lift_s = _crossing_time(t, th, base + 0.1 * rom, base + 0.9 * rom, 0, k_peak) / _MJ_RISE_10_90
+        hold_speed_s = max(0.0, float(t[last_hi] - t[first_hi]) - _MJ_SLOW_TAIL / (1.0 - _MJ_SLOW_TAIL) * (lift_meas + lower_meas))
+        # Tempo from the 10-90 % rise and fall times of the angle, which pauses and noise in
+        # the speed do not disturb (the angle is smoothed over 0.15 s against tremor); a
+        # minimum-jerk phase of duration T rises from 10 % to 90 % in 0.52 T, so the phases
+        # are reported as that equivalent duration.
+        k_s = max(1, int(round(0.15 * self._fs)))
+        th_s = _moving_average(th, k_s)
+        lift_s = _crossing_time(t, th_s, base + 0.1 * rom, base + 0.9 * rom, 0, k_peak) / _MJ_RISE_10_90
         end_base = float(th[-1])
         drop = float(th[k_peak]) - end_base
-        lower_s = _crossing_time(t[::-1], th[::-1], end_base + 0.1 * drop, end_base + 0.9 * drop, 0, th.size - 1 - k_peak) / _MJ_RISE_10_90
+        lower_s = _crossing_time(t[::-1], th_s[::-1], end_base + 0.1 * drop, end_base + 0.9 * drop, 0, th.size - 1 - k_peak) / _MJ_RISE_10_90
+        # The hold: from the speed (still between lift and lowering), or from the angle (time
+        # within the top 10 % of the range, less the 24 % of each minimum-jerk phase spent
+        # there), whichever is longer -- a noisy speed shortens the first, a sagging hold the second.
+        top = np.nonzero(th_s >= base + 0.9 * rom)[0]
+        hold_angle_s = float(t[top[-1]] - t[top[0]]) - _MJ_TOP_10 * (lift_s + lower_s) if top.size else 0.0
+        hold_s = max(hold_speed_s, hold_angle_s, 0.0)
         # Smoothness of the movement phases alone (a hold is no movement). The phases are
         # cut where the angle first reaches / last leaves 95 % of the range, which tremor
         # and pauses in the speed do not move.
