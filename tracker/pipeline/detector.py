@@ -354,6 +354,7 @@ class RepPipeline:
         self._last_close = 0
         self._deferred: _Candidate | None = None  # a quick rep waiting for a pause after it
         self._still_floor = 0  # a new reference must be still from here on
+        self._reref_run_start = -1  # the still period the reference was last taken in
         self._stray_movements = 0  # movements that were no rep since the last rep candidate
         self._hold_ref: NDArray[np.float64] | None = None  # a still posture inside the excursion
         self._hold_at = 0
@@ -481,8 +482,24 @@ class RepPipeline:
     ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64] | None]:
         """Linear interpolation over missing samples shorter than a gap."""
         if self._last_t is None:
+            # the very first sample (or the first after a gap) has nothing before it
+            if t.size < 2:
+                return t, acc, gyr
+            t_rest, acc_rest, gyr_rest = self._fill_from(t[0], acc[0], None if gyr is None else gyr[0], t[1:], acc[1:],
+                                                         None if gyr is None else gyr[1:])
+            return (np.concatenate([t[:1], t_rest]), np.concatenate([acc[:1], acc_rest]),
+                    None if gyr is None or gyr_rest is None else np.concatenate([gyr[:1], gyr_rest]))
+        assert self._last_acc is not None  # set together with _last_t
+        return self._fill_from(self._last_t, self._last_acc, self._last_gyr, t, acc, gyr)
+
+    def _fill_from(
+        self, t0: float, acc0: NDArray[np.float64], gyr0: NDArray[np.float64] | None,
+        t: NDArray[np.float64], acc: NDArray[np.float64], gyr: NDArray[np.float64] | None,
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64] | None]:
+        """Samples ``t`` after a sample at ``t0``, with single drops filled by interpolation."""
+        if t.size == 0:
             return t, acc, gyr
-        t_all = np.concatenate([[self._last_t], t])
+        t_all = np.concatenate([[t0], t])
         steps = np.rint(np.diff(t_all) * self._fs).astype(np.int64)
         if np.all(steps <= 1):
             return t, acc, gyr
@@ -492,13 +509,12 @@ class RepPipeline:
         seg = np.repeat(np.arange(t.size), counts)
         within = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts) + 1
         frac = within / np.repeat(counts, counts)
-        assert self._last_acc is not None  # set together with _last_t
-        prev_acc = np.vstack([self._last_acc, acc[:-1]])
+        prev_acc = np.vstack([acc0, acc[:-1]])
         t_new = t_all[seg] + frac * (t_all[seg + 1] - t_all[seg])
         acc_new = prev_acc[seg] + frac[:, None] * (acc[seg] - prev_acc[seg])
         gyr_new = None
-        if gyr is not None and self._last_gyr is not None:
-            prev_gyr = np.vstack([self._last_gyr, gyr[:-1]])
+        if gyr is not None and gyr0 is not None:
+            prev_gyr = np.vstack([gyr0, gyr[:-1]])
             gyr_new = prev_gyr[seg] + frac[:, None] * (gyr[seg] - prev_gyr[seg])
         return t_new, acc_new, gyr_new
 
@@ -533,6 +549,13 @@ class RepPipeline:
         assert self._ref is not None
         return _tilt_deg(self._hist.up[self._hist.rows(a, b)], self._ref)
 
+    def _steady(self, i: int, end: int, th: NDArray[np.float64]) -> NDArray[np.bool_]:
+        """Samples i..end-1 whose tilt changed less than ``hold_steady_deg`` over ``still_s``."""
+        back = i - self._still_n
+        if back < self._hist.start:
+            return np.zeros(th.size, dtype=bool)
+        return np.abs(th - self._theta(back, end - self._still_n)) < self.config.detector.hold_steady_deg
+
     def _set_reference(self, at: int) -> None:
         win = self._hist.up[self._hist.rows(at - self._still_n + 1, at + 1)]
         self._ref = _unit(win.mean(axis=0))
@@ -559,7 +582,11 @@ class RepPipeline:
                     paused = np.nonzero(sr >= self._quiet_n)[0]
                     if paused.size and (enter.size == 0 or paused[0] < enter[0]):
                         self._accept_deferred()
-                reref = np.nonzero(sr == self._still_n)[0]
+                # re-take the reference at a new still period -- once the tilt is steady
+                # (a slow lowering can be under the still speed and is no rest yet)
+                steady = self._steady(i, end, th)
+                run_start = np.arange(i, end) - sr + 1
+                reref = np.nonzero((sr >= self._still_n) & steady & (run_start != self._reref_run_start))[0]
                 je = int(enter[0]) if enter.size else None
                 jr = int(reref[0]) if reref.size else None
                 if je is None and jr is None:
@@ -569,6 +596,7 @@ class RepPipeline:
                     j = i + jr
                     self._check_set_timeout(i, j + 1)
                     self._set_reference(j)
+                    self._reref_run_start = int(run_start[jr])  # once per still period
                     i = j + 1
                     continue
                 assert je is not None
@@ -582,7 +610,7 @@ class RepPipeline:
             elif self._mode is _Mode.LIFTING:
                 th = self._theta(i, end)
                 runmax = np.maximum.accumulate(np.maximum(th, self._peak_deg))
-                exit_level = np.maximum(self._enter_deg, self.config.detector.exit_fraction * runmax)
+                exit_level = np.maximum(0.6 * self._enter_deg, self.config.detector.exit_fraction * runmax)
                 ex = np.nonzero(th < exit_level)[0]
                 sr = h.still_run[h.rows(i, end)]
                 settled = np.nonzero(sr >= self._max_hold_n)[0]
@@ -594,12 +622,7 @@ class RepPipeline:
                 # returns to it without passing back through the old reference.
                 if self._hold_ref is None:
                     # still, and the tilt steady over the still window (slow lifting is not a hold)
-                    lo = max(h.start, i - self._still_n)
-                    th_back = self._theta(lo, end)[i - self._still_n - lo:] if i - self._still_n >= lo else None
-                    if th_back is not None:
-                        steady = np.abs(th - th_back[: th.size]) < self.config.detector.hold_steady_deg
-                    else:
-                        steady = np.zeros(th.size, dtype=bool)
+                    steady = self._steady(i, end, th)
                     hold = np.nonzero((sr >= self._still_n) & steady & (th >= 0.8 * runmax))[0]
                     away = back = np.empty(0, dtype=np.int64)
                 else:
@@ -731,7 +754,10 @@ class RepPipeline:
         speed = h.speed[r]
         assert self._ref is not None
         th = _tilt_deg(up, self._ref)
-        base = float(th[0])
+        # the range is measured from the rest just before the lift (the onset sample is
+        # already on its way up)
+        pre = self._theta(max(h.start, start - self._quiet_n), start + 1)
+        base = min(float(th[0]), float(pre.min()))
         k_peak = peak - start
         rom = float(th[k_peak]) - base
         duration = float(t[-1] - t[0])
