@@ -318,7 +318,6 @@ class RepPipeline:
         self.config = config
         fs = config.sample_rate_hz
         self._fs = fs
-        self._dt = 1.0 / fs
         d = config.detector
         self._block_n = max(1, int(round(d.block_s * fs)))
         self._still_n = max(2, int(round(d.still_s * fs)))
