@@ -210,3 +210,26 @@ def test_sparc_of_minimum_jerk_is_about_minus_1_4_and_jerky_is_lower():
     noisy = smooth + np.random.default_rng(0).normal(0, 0.02, smooth.size)
     assert count_velocity_peaks(noisy, sample_rate_hz=fs, noise_dps=0.2) == 1
     assert np.isnan(sparc(np.zeros(50), sample_rate_hz=fs))
+
+
+def test_non_finite_samples_are_dropped_not_propagated():
+    angle, _ = rep_angles_deg(rate_hz=RATE, reps=5, rom_deg=25.0)
+    rec = recording(angle)
+    acc = rec.accel_g.copy()
+    acc[400] = np.nan  # a malformed packet
+    acc[900:905, 1] = np.inf
+    cfg = PipelineConfig(exercise=EX, sample_rate_hz=RATE, has_gyro=True)
+    pipe = RepPipeline(cfg)
+    evs = pipe.feed(rec.t_s, acc, rec.gyro_dps) + pipe.finish()
+    assert pipe.dropped_samples == 6
+    reps = reps_of(evs)
+    assert len(reps) == 5
+    assert all(np.isfinite(r.rom_deg) and r.rom_deg == pytest.approx(25.0, abs=1.5) for r in reps)
+
+
+def test_wrong_shapes_raise_typed_error():
+    pipe = RepPipeline(PipelineConfig(exercise=EX, sample_rate_hz=RATE, has_gyro=True))
+    with pytest.raises(ReptrackError, match="accel_g must have shape"):
+        pipe.feed(np.arange(3) / RATE, np.zeros((2, 3)), np.zeros((3, 3)))
+    with pytest.raises(ReptrackError, match="gyro_dps must have shape"):
+        pipe.feed(np.arange(3) / RATE, np.zeros((3, 3)), np.zeros((3, 2)))

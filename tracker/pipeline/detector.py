@@ -339,6 +339,9 @@ class RepPipeline:
         self._pending_gyr: list[NDArray[np.float64]] = []
         self._pending_n = 0
         self._last_t: float | None = None
+        self._last_fed_t: float | None = None
+        #: samples fed with a missing (non-finite) value, treated as dropped
+        self.dropped_samples = 0
         self._last_acc: NDArray[np.float64] | None = None
         self._last_gyr: NDArray[np.float64] | None = None
         self._still_carry = 0
@@ -405,14 +408,30 @@ class RepPipeline:
         t_s = np.asarray(t_s, dtype=np.float64)
         if t_s.size == 0:
             return []
-        accel_g = np.asarray(accel_g, dtype=np.float64).reshape(-1, 3)
+        accel_g = np.asarray(accel_g, dtype=np.float64)
+        if accel_g.shape != (t_s.size, 3):
+            raise ReptrackError(f"accel_g must have shape ({t_s.size}, 3), got {accel_g.shape}")
         if self.config.has_gyro:
             if gyro_dps is None:
                 raise ReptrackError("this pipeline was configured with a gyro; pass gyro_dps")
-            gyro_dps = np.asarray(gyro_dps, dtype=np.float64).reshape(-1, 3)
-        last = self._pending_t[-1][-1] if self._pending_t else self._last_t
+            gyro_dps = np.asarray(gyro_dps, dtype=np.float64)
+            if gyro_dps.shape != (t_s.size, 3):
+                raise ReptrackError(f"gyro_dps must have shape ({t_s.size}, 3), got {gyro_dps.shape}")
+        # A sample with a missing value is a dropped sample: it is bridged or becomes a gap
+        # like any other, instead of poisoning the filter state.
+        ok = np.isfinite(t_s) & np.isfinite(accel_g).all(axis=1)
+        if gyro_dps is not None and self.config.has_gyro:
+            ok &= np.isfinite(gyro_dps).all(axis=1)
+        if not ok.all():
+            self.dropped_samples += int(t_s.size - np.count_nonzero(ok))
+            t_s, accel_g = t_s[ok], accel_g[ok]
+            gyro_dps = gyro_dps[ok] if gyro_dps is not None and self.config.has_gyro else gyro_dps
+            if t_s.size == 0:
+                return self._drain()
+        last = self._last_fed_t
         if (last is not None and t_s[0] <= last) or np.any(np.diff(t_s) <= 0):
             raise SampleOrderError("sample timestamps must strictly increase")
+        self._last_fed_t = float(t_s[-1])
         self._pending_t.append(t_s)
         self._pending_acc.append(accel_g)
         if gyro_dps is not None and self.config.has_gyro:
