@@ -234,7 +234,8 @@ class _History:
 def _tilt_deg(up: NDArray[np.float64], ref: NDArray[np.float64]) -> NDArray[np.float64]:
     """Angle between each row of ``up`` and ``ref`` (both unit), deg; exact near 0."""
     c = cross_rows(up, ref)
-    return np.arctan2(np.sqrt(np.einsum("ij,ij->i", c, c)), up @ ref) * DEG
+    dot = up[:, 0] * ref[0] + up[:, 1] * ref[1] + up[:, 2] * ref[2]  # not BLAS: bitwise the same for any slice
+    return np.arctan2(np.sqrt(c[:, 0] ** 2 + c[:, 1] ** 2 + c[:, 2] ** 2), dot) * DEG
 
 
 def _unit(v: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -259,6 +260,13 @@ class _PelvisStream:
             return
         if t_s[0] <= self.last_t or np.any(np.diff(t_s) <= 0):
             raise SampleOrderError("pelvis sensor timestamps must increase")
+        ok = np.isfinite(t_s) & np.isfinite(accel_g).all(axis=1)
+        if gyro_dps is not None:
+            ok &= np.isfinite(gyro_dps).all(axis=1)
+        if not ok.all():
+            t_s, accel_g, gyro_dps = t_s[ok], accel_g[ok], None if gyro_dps is None else gyro_dps[ok]
+            if t_s.size == 0:
+                return
         block = self.tracker.update(accel_g, gyro_dps)
         self.t = np.concatenate([self.t, t_s])
         self.up = np.concatenate([self.up, block.up])
@@ -357,6 +365,7 @@ class RepPipeline:
         self._deferred: _Candidate | None = None  # a quick rep waiting for a pause after it
         self._still_floor = 0  # a new reference must be still from here on
         self._reref_run_start = -1  # the still period the reference was last taken in
+        self._idle_min = np.inf  # lowest tilt since the engine last became idle
         self._stray_movements = 0  # movements that were no rep since the last rep candidate
         self._hold_ref: NDArray[np.float64] | None = None  # a still posture inside the excursion
         self._hold_at = 0
@@ -554,6 +563,8 @@ class RepPipeline:
         keep = self._rep_start - self._still_n if self._mode in (_Mode.LIFTING, _Mode.LOWERING) else self._hist.end
         if self._run_pending:
             keep = min(keep, self._run_pending[0].start)
+        if self._deferred is not None:
+            keep = min(keep, self._deferred.start)
         self._hist.trim(keep - self._still_n)
         if self._pelvis is not None and self._hist.end > self._hist.start:
             self._resolve_pelvis()
@@ -591,11 +602,16 @@ class RepPipeline:
                 j = i + int(hit[0])
                 self._set_reference(j)
                 self._mode = _Mode.IDLE
+                self._idle_min = np.inf
                 i = j + 1
             elif self._mode is _Mode.IDLE:
                 th = self._theta(i, end)
                 sr = h.still_run[h.rows(i, end)]
-                enter = np.nonzero(th > self._enter_deg)[0]
+                t_rows = h.t[h.rows(i, end)]
+                # a new lift starts above the entry level and clearly above the lowest tilt
+                # since the last rep closed (which may have closed above the entry level)
+                runmin = np.minimum.accumulate(np.minimum(th, self._idle_min))
+                enter = np.nonzero(th > np.maximum(self._enter_deg, runmin + 0.5 * self._enter_deg))[0]
                 if self._deferred is not None:
                     paused = np.nonzero(sr >= self._quiet_n)[0]
                     if paused.size and (enter.size == 0 or paused[0] < enter[0]):
@@ -605,26 +621,32 @@ class RepPipeline:
                 steady = self._steady(i, end, th)
                 run_start = np.arange(i, end) - sr + 1
                 reref = np.nonzero((sr >= self._still_n) & steady & (run_start != self._reref_run_start))[0]
-                je = int(enter[0]) if enter.size else None
-                jr = int(reref[0]) if reref.size else None
-                if je is None and jr is None:
+                # unconfirmed reps that can no longer be confirmed expire
+                expiry = self._expiry_s()
+                gone = np.nonzero(t_rows > expiry)[0] if np.isfinite(expiry) else np.empty(0, dtype=np.int64)
+                cands = [(int(a[0]), k) for k, a in enumerate((enter, reref, gone)) if a.size]
+                if not cands:
+                    self._idle_min = float(runmin[-1])
                     self._check_set_timeout(i, end)
                     return
-                if jr is not None and (je is None or jr < je):
-                    j = i + jr
-                    self._check_set_timeout(i, j + 1)
-                    self._set_reference(j)
-                    self._reref_run_start = int(run_start[jr])  # once per still period
-                    i = j + 1
-                    continue
-                assert je is not None
-                j = i + je
+                jj, kind = min(cands)
+                j = i + jj
                 self._check_set_timeout(i, j + 1)
-                self._rep_start = self._find_onset(j)
-                self._peak, self._peak_deg = j, float(th[je])
-                self._mode = _Mode.LIFTING
-                self._clear_hold()
-                i = j + 1
+                if kind == 2:
+                    self._expire()
+                    self._idle_min = float(runmin[jj - 1]) if jj > 0 else self._idle_min
+                    i = j
+                elif kind == 1:
+                    self._set_reference(j)
+                    self._reref_run_start = int(run_start[jj])  # once per still period
+                    self._idle_min = np.inf
+                    i = j + 1
+                else:
+                    self._rep_start = self._find_onset(j)
+                    self._peak, self._peak_deg = j, float(th[jj])
+                    self._mode = _Mode.LIFTING
+                    self._clear_hold()
+                    i = j + 1
             elif self._mode is _Mode.LIFTING:
                 th = self._theta(i, end)
                 runmax = np.maximum.accumulate(np.maximum(th, self._peak_deg))
@@ -646,14 +668,14 @@ class RepPipeline:
                 else:
                     hold = np.empty(0, dtype=np.int64)
                     th_hold = _tilt_deg(h.up[h.rows(i, end)], self._hold_ref)
-                    away_level = max(self._enter_deg, 0.3 * self._peak_deg)
+                    away_level = np.maximum(self._enter_deg, 0.3 * runmax)
                     if not self._hold_left:
                         away = np.nonzero(th_hold > away_level)[0]
                         back = np.empty(0, dtype=np.int64)
                     else:
                         away = np.empty(0, dtype=np.int64)
                         # back at that posture and settled there (passing through it is not enough)
-                        back = np.nonzero((th_hold <= max(self._onset_deg, 0.2 * away_level)) & (sr >= self._still_n))[0]
+                        back = np.nonzero((th_hold <= np.maximum(self._onset_deg, 0.2 * away_level)) & (sr >= self._still_n))[0]
                 events = (ex, settled, too_far, too_long, hold, away, back)
                 cands = [(int(a[0]), k) for k, a in enumerate(events) if a.size]
                 if not cands:
@@ -664,7 +686,7 @@ class RepPipeline:
                 jj, kind = min(cands)
                 j = i + jj
                 if jj > 0:
-                    k_max = int(np.argmax(th[:jj]))
+                    k_max = int(np.argmax(th[: jj + 1]))
                     if th[k_max] > self._peak_deg:
                         self._peak, self._peak_deg = i + k_max, float(th[k_max])
                 if kind == 0:
@@ -675,6 +697,7 @@ class RepPipeline:
                     self._posture_change(j, float(th[jj]))
                     i = j + 1
                 elif kind == 2:
+                    self._reject_deferred()
                     self._reject(self._rep_start, j, self._peak_deg, "beyond the exercise's range: a change of posture")
                     self._break_run("posture change")
                     self._close_set()
@@ -684,6 +707,7 @@ class RepPipeline:
                     # Away from the reference for longer than any rep: the reference was not
                     # the start posture. Look again from the start of this excursion for the
                     # first still posture, and take it from there.
+                    self._reject_deferred()
                     self._reject(self._rep_start, j, self._peak_deg, "too long for one rep")
                     self._break_run("posture change")
                     self._close_set()
@@ -716,7 +740,9 @@ class RepPipeline:
                 back = np.nonzero(th <= end_level)[0]
                 settled = np.nonzero((sr >= self._settle_n) & (th < self.config.detector.exit_fraction * self._peak_deg))[0]
                 rise = np.nonzero(th > runmin_prev + max(0.5 * self._enter_deg, 0.3 * self._peak_deg))[0]
-                cands = [(int(a[0]), k) for k, a in enumerate((back, settled, rise)) if a.size]
+                t_rows = h.t[h.rows(i, end)]
+                too_long = np.nonzero(t_rows - h.t[self._rep_start - h.start] > self.config.exercise.max_rep_s)[0]
+                cands = [(int(a[0]), k) for k, a in enumerate((back, settled, rise, too_long)) if a.size]
                 if not cands:
                     k_min = int(np.argmin(th))
                     if th[k_min] < self._trough_deg:
@@ -733,6 +759,15 @@ class RepPipeline:
                     i = j + 1
                 elif kind == 1:
                     self._close_candidate(j - self._settle_n + 1)
+                    i = j + 1
+                elif kind == 3:
+                    # never came back: no rep, and the reference is no longer where the leg rests
+                    self._reject_deferred()
+                    self._reject(self._rep_start, j, self._peak_deg, "too long for one rep")
+                    self._break_run("posture change")
+                    self._close_set()
+                    self._mode = _Mode.NO_REFERENCE
+                    self._last_close = self._prev_movement_end = j
                     i = j + 1
                 else:
                     # the next lift began before the leg came back: split at the trough
@@ -761,6 +796,7 @@ class RepPipeline:
     # ------------------------------------------------------------------ reps and runs
     def _close_candidate(self, end: int) -> None:
         self._mode = _Mode.IDLE
+        self._idle_min = np.inf
         self._last_close = end
         prev_end = self._prev_movement_end
         h = self._hist
@@ -881,7 +917,7 @@ class RepPipeline:
             rebound = cos < 0.0 and cand.rom_deg < d.rebound_fraction * typical and cand.start_s - last.end_s <= d.rebound_s
             if (small and cos < d.direction_min_cos) or rebound:
                 # a fidget, or the leg overshooting as it lands: not a rep, and not a break
-                self._reject(cand.start, cand.end, cand.rom_deg, "rebound after a rep" if rebound else "small movement between reps")
+                self._reject_cand(cand, "rebound after a rep" if rebound else "small movement between reps")
                 return
         if self.config.detector.pause_after_quick and cand.end_s - cand.start_s < self.config.detector.min_unpaused_rep_s:
             # A quick rep must be followed by a pause (a step of walking is followed by the
@@ -905,7 +941,7 @@ class RepPipeline:
         self._count_stray_movement(d.start_s)
         if self._run_len < 2 and rep_sized:
             self._break_run("followed by quick movement without a pause")
-        self._reject(d.start, d.end, d.rom_deg, "quick, with no pause after it (walking or setup motion?)")
+        self._reject_cand(d, "quick, with no pause after it (walking or setup motion?)")
 
     def _accept_deferred(self) -> None:
         d = self._deferred
@@ -930,14 +966,13 @@ class RepPipeline:
             # walking and other setup motion swing the leg quickly and without pauses; a rep
             # that follows the previous one without a pause must at least take its time
             self._break_run("followed by quick movement without a pause")
-            self._reject(cand.start, cand.end, cand.rom_deg, "quick, with no pause before it (walking or setup motion?)")
+            self._reject_cand(cand, "quick, with no pause before it (walking or setup motion?)")
             return
         self._run_last = cand
         self._stray_movements = 0
         self._run_len += 1
         self._run_roms.append(cand.rom_deg)
         self._run_direction = self._run_direction + cand.direction
-        self._run_axis = self._run_axis + cand.axis * cand.rom_deg
         if confirmed:
             self._confirm(cand)
             return
@@ -949,10 +984,10 @@ class RepPipeline:
             self._run_pending.append(cand)
             if len(self._run_pending) > 3:
                 old = self._run_pending.pop(0)
-                self._reject(old.start, old.end, old.rom_deg, "not followed by a similar rep")
+                self._reject_cand(old, "not followed by a similar rep")
             return
         for p in self._run_pending[:k]:
-            self._reject(p.start, p.end, p.rom_deg, "not followed by a similar rep")
+            self._reject_cand(p, "not followed by a similar rep")
         for p in self._run_pending[k:]:
             self._confirm(p)
         self._confirm(cand)
@@ -961,7 +996,7 @@ class RepPipeline:
 
     def _break_run(self, reason: str) -> None:
         for c in self._run_pending:
-            self._reject(c.start, c.end, c.rom_deg, reason)
+            self._reject_cand(c, reason)
         self._run_pending = []
         self._run_last = None
         self._run_len = 0
@@ -980,7 +1015,24 @@ class RepPipeline:
         self._set_reps += 1
         self._set_end_s = c.end_s
         self._roms.append(c.rom_deg)
+        self._run_axis = self._run_axis + c.axis * c.rom_deg
         self._out.append(_PendingRep(c, self._rep_index, self._set_index))
+
+    def _expiry_s(self) -> float:
+        """Time after which the waiting quick rep or the unconfirmed run can no longer be confirmed."""
+        gap = self.config.detector.run_gap_s
+        limits = [np.inf]
+        if self._deferred is not None:
+            limits.append(self._deferred.end_s + gap)
+        if self._run_pending and self._run_last is not None:
+            limits.append(self._run_last.end_s + gap)
+        return float(min(limits))
+
+    def _expire(self) -> None:
+        if self._deferred is not None:
+            self._reject_deferred()
+        if self._run_pending:
+            self._break_run("isolated movement")
 
     def _check_set_timeout(self, a: int, b: int) -> None:
         if not self._set_open or self._run_pending:
@@ -997,9 +1049,13 @@ class RepPipeline:
 
     def _reject(self, a: int, b: int, rom: float, reason: str) -> None:
         h = self._hist
-        ta = float(h.t[max(a, h.start) - h.start])
-        tb = float(h.t[min(b, h.end - 1) - h.start])
+        last = h.end - h.start - 1
+        ta = float(h.t[min(max(a - h.start, 0), last)])
+        tb = float(h.t[min(max(b - h.start, 0), last)])
         self._out.append(RejectedMovement(ta, tb, rom, reason))
+
+    def _reject_cand(self, c: _Candidate, reason: str) -> None:
+        self._out.append(RejectedMovement(c.start_s, c.end_s, c.rom_deg, reason))
 
     def _posture_change(self, j: int, angle: float) -> None:
         self._reject_deferred()
@@ -1010,6 +1066,7 @@ class RepPipeline:
         self._out.append(PostureChanged(float(self._hist.t[j - self._hist.start]), angle))
         self._set_reference(j)
         self._mode = _Mode.IDLE
+        self._idle_min = np.inf
 
     def _on_gap(self, start_s: float, end_s: float) -> None:
         if self._mode in (_Mode.LIFTING, _Mode.LOWERING):
