@@ -697,24 +697,17 @@ class RepPipeline:
                     self._posture_change(j, float(th[jj]))
                     i = j + 1
                 elif kind == 2:
-                    self._reject_deferred()
-                    self._reject(self._rep_start, j, self._peak_deg, "beyond the exercise's range: a change of posture")
-                    self._break_run("posture change")
-                    self._close_set()
-                    self._mode = _Mode.NO_REFERENCE
+                    self._abandon(j, "beyond the exercise's range: a change of posture")
                     i = j + 1
                 elif kind == 3:
                     # Away from the reference for longer than any rep: the reference was not
                     # the start posture. Look again from the start of this excursion for the
                     # first still posture, and take it from there.
-                    self._reject_deferred()
-                    self._reject(self._rep_start, j, self._peak_deg, "too long for one rep")
-                    self._break_run("posture change")
-                    self._close_set()
-                    self._mode = _Mode.NO_REFERENCE
-                    self._last_close = self._prev_movement_end = self._rep_start
-                    self._still_floor = self._rep_start + 1  # the new posture: still after the excursion began
-                    i = self._rep_start + 1
+                    start = self._rep_start
+                    self._abandon(j, "too long for one rep")
+                    self._last_close = self._prev_movement_end = start
+                    self._still_floor = start + 1  # the new posture: still after the excursion began
+                    i = start + 1
                 elif kind == 4:
                     win = h.up[h.rows(j - self._still_n + 1, j + 1)]
                     self._hold_ref, self._hold_at = _unit(win.mean(axis=0)), j
@@ -762,11 +755,7 @@ class RepPipeline:
                     i = j + 1
                 elif kind == 3:
                     # never came back: no rep, and the reference is no longer where the leg rests
-                    self._reject_deferred()
-                    self._reject(self._rep_start, j, self._peak_deg, "too long for one rep")
-                    self._break_run("posture change")
-                    self._close_set()
-                    self._mode = _Mode.NO_REFERENCE
+                    self._abandon(j, "too long for one rep")
                     self._last_close = self._prev_movement_end = j
                     i = j + 1
                 else:
@@ -1056,6 +1045,14 @@ class RepPipeline:
 
     def _reject_cand(self, c: _Candidate, reason: str) -> None:
         self._out.append(RejectedMovement(c.start_s, c.end_s, c.rom_deg, reason))
+
+    def _abandon(self, j: int, reason: str) -> None:
+        """The current excursion is no rep and the reference no longer holds: look for a new one."""
+        self._reject_deferred()
+        self._reject(self._rep_start, j, self._peak_deg, reason)
+        self._break_run("posture change")
+        self._close_set()
+        self._mode = _Mode.NO_REFERENCE
 
     def _posture_change(self, j: int, angle: float) -> None:
         self._reject_deferred()
