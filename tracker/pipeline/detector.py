@@ -356,6 +356,7 @@ class RepPipeline:
         # detector state
         self._mode = _Mode.NO_REFERENCE
         self._ref: NDArray[np.float64] | None = None
+        self._theta_cache: tuple[NDArray[np.float64], int, int, NDArray[np.float64]] | None = None
         self._rep_start = 0
         self._peak = 0
         self._peak_deg = 0.0
@@ -575,8 +576,22 @@ class RepPipeline:
 
     # ------------------------------------------------------------------ state machine
     def _theta(self, a: int, b: int) -> NDArray[np.float64]:
-        assert self._ref is not None
-        return _tilt_deg(self._hist.up[self._hist.rows(a, b)], self._ref)
+        """Tilt from the reference of history samples ``a..b-1``, deg.
+
+        The state machine asks for overlapping ranges many times per block; the tilt of a
+        sample depends only on that sample and the reference (``_tilt_deg`` is elementwise),
+        so one computation per reference and block is sliced, with identical values.
+        """
+        ref = self._ref
+        assert ref is not None
+        c = self._theta_cache
+        if c is not None and c[0] is ref and c[1] <= a and b <= c[2]:
+            return c[3][a - c[1]: b - c[1]]
+        lo = max(self._hist.start, min(a, a - self._still_n))
+        hi = max(b, self._hist.end)
+        th = _tilt_deg(self._hist.up[self._hist.rows(lo, hi)], ref)
+        self._theta_cache = (ref, lo, hi, th)
+        return th[a - lo: b - lo]
 
     def _steady(self, i: int, end: int, th: NDArray[np.float64]) -> NDArray[np.bool_]:
         """Samples i..end-1 whose tilt changed less than ``hold_steady_deg`` over ``still_s``."""

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from tracker.pipeline.filters import FirstOrderIir, StatefulBiquad, lowpass_sos
+from tracker.pipeline.filters import FirstOrderIir, lowpass
 
 DEG = 180.0 / np.pi
 
@@ -61,7 +61,7 @@ class OrientationTracker:
         self.has_gyro = has_gyro
         self.config = config
         self._dt = 1.0 / sample_rate_hz
-        self._lp = StatefulBiquad(lowpass_sos(config.gravity_cutoff_hz, sample_rate_hz=sample_rate_hz, order=2))
+        self._lp = lowpass(config.gravity_cutoff_hz, sample_rate_hz=sample_rate_hz)
         alpha = config.fusion_tau_s / (config.fusion_tau_s + self._dt)
         self._alpha = alpha
         self._passes = [FirstOrderIir(alpha) for _ in range(config.fusion_passes)]

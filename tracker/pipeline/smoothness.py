@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.signal import find_peaks
 
 
 def sparc(
@@ -91,5 +90,39 @@ def count_velocity_peaks(
         return 0
     padded = np.concatenate([[0.0], v, [0.0]])
     prominence = max(min_prominence_frac * top, noise_dps)
-    peaks, _ = find_peaks(padded, prominence=prominence)
-    return int(max(peaks.size, 1 if top > noise_dps else 0))
+    return int(max(prominent_peak_count(padded, prominence), 1 if top > noise_dps else 0))
+
+
+def peak_prominences(x: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Prominence of every local maximum of ``x`` (flat tops count once), in index order.
+
+    The topographic prominence, as ``scipy.signal.peak_prominences`` defines it: the peak's
+    height above the higher of the two lowest points between it and the nearest higher
+    sample on either side (or the signal's end). Kept here, in numpy, because importing
+    ``scipy.signal`` costs more than a whole analysis of a short recording.
+    """
+    v = np.asarray(x, dtype=np.float64)
+    if v.size < 3:
+        return np.zeros(0)
+    # collapse runs of equal values so a flat top is one sample with lower neighbours
+    keep = np.concatenate([[True], v[1:] != v[:-1]])
+    u = v[keep]
+    if u.size < 3:
+        return np.zeros(0)
+    peaks = np.nonzero((u[1:-1] > u[:-2]) & (u[1:-1] > u[2:]))[0] + 1
+    if peaks.size == 0:
+        return np.zeros(0)
+    # one row per peak: the nearest higher sample on each side bounds its base
+    h = u[peaks][:, None]
+    pos = np.arange(u.size)[None, :]
+    higher = u[None, :] > h
+    left_edge = np.where(higher & (pos < peaks[:, None]), pos, -1).max(axis=1)  # -1: none
+    right_edge = np.where(higher & (pos > peaks[:, None]), pos, u.size).min(axis=1)  # n: none
+    left_min = np.where((pos > left_edge[:, None]) & (pos < peaks[:, None]), u[None, :], np.inf).min(axis=1)
+    right_min = np.where((pos > peaks[:, None]) & (pos < right_edge[:, None]), u[None, :], np.inf).min(axis=1)
+    return u[peaks] - np.maximum(left_min, right_min)
+
+
+def prominent_peak_count(x: NDArray[np.float64], prominence: float) -> int:
+    """Number of local maxima of ``x`` with a prominence of at least ``prominence``."""
+    return int(np.count_nonzero(peak_prominences(x) >= prominence))
