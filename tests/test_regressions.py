@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from hand_signals import min_jerk, sensor_from_angles
+from hand_signals import min_jerk, rep_angles_deg, sensor_from_angles
 from tracker.exercises import get_exercise
 from tracker.pipeline import PipelineConfig, RejectedMovement, RepCompleted, RepPipeline, SetCompleted, make_config
 from tracker.simulate import SimulationConfig, simulate
@@ -95,3 +95,20 @@ def test_set_completes_during_the_rest_even_after_a_lone_movement() -> None:
             seen_at = t[min(a + 24, t.size - 1)]
             break
     assert seen_at is not None and seen_at < 60.0
+
+
+@pytest.mark.parametrize("gyro", [True, False])
+def test_spike_at_the_top_does_not_make_a_slow_rep_too_fast(gyro: bool) -> None:
+    # A jerk at the top of the lift that the 0.15 s smoothing removes left the 90 % level of
+    # the raw peak uncrossed: the phase measured 0 s and a 2 s lift was flagged too_fast.
+    angle, truth = rep_angles_deg(rate_hz=100.0, reps=4, rom_deg=25.0, lift_s=2.0, hold_s=1.5, lower_s=2.0)
+    for start_s, _ in truth:
+        top = int(round((start_s + 2.5) * 100.0))
+        angle[top: top + 4] += 6.0  # 40 ms spike
+    t, acc, gyr = sensor_from_angles(angle, rate_hz=100.0)
+    cfg = PipelineConfig(exercise=EX, sample_rate_hz=100.0, has_gyro=gyro)
+    reps = [e.rep for e in _feed(RepPipeline(cfg), t, acc, gyr if gyro else None, 50) if isinstance(e, RepCompleted)]
+    assert len(reps) == 4
+    for rep in reps:
+        assert 1.5 < rep.lift_s < 2.6 and 1.5 < rep.lower_s < 2.6, (rep.lift_s, rep.lower_s)
+        assert "too_fast" not in [f.kind.value for f in rep.flags]

@@ -858,16 +858,27 @@ class RepPipeline:
         # the speed do not disturb (the angle is smoothed over 0.15 s against tremor); a
         # minimum-jerk phase of duration T rises from 10 % to 90 % in 0.52 T, so the phases
         # are reported as that equivalent duration.
+        # The levels are taken on the smoothed angle's own range: a spike at the top (a jerk,
+        # noise) that smoothing removes must not leave the 90 % level uncrossed.
         k_s = max(1, int(round(0.15 * self._fs)))
         th_s = _moving_average(th, k_s)
-        lift_s = _crossing_time(t, th_s, base + 0.1 * rom, base + 0.9 * rom, 0, k_peak) / _MJ_RISE_10_90
+        ks_peak = int(np.argmax(th_s))
+        rom_s = float(th_s[ks_peak]) - base
         end_base = float(th[-1])
         drop = float(th[k_peak]) - end_base
-        lower_s = _crossing_time(t[::-1], th_s[::-1], end_base + 0.1 * drop, end_base + 0.9 * drop, 0, th.size - 1 - k_peak) / _MJ_RISE_10_90
+        drop_s = float(th_s[ks_peak]) - end_base
+        lift_s = _crossing_time(t, th_s, base + 0.1 * rom_s, base + 0.9 * rom_s, 0, ks_peak) / _MJ_RISE_10_90
+        lower_s = _crossing_time(t[::-1], th_s[::-1], end_base + 0.1 * drop_s, end_base + 0.9 * drop_s, 0,
+                                 th.size - 1 - ks_peak) / _MJ_RISE_10_90
+        # not crossed (a range too small for the smoothing): the measured phase itself
+        if lift_s <= 0.0:
+            lift_s = lift_meas
+        if lower_s <= 0.0:
+            lower_s = lower_meas
         # The hold: from the speed (still between lift and lowering), or from the angle (time
         # within the top 10 % of the range, less the 24 % of each minimum-jerk phase spent
         # there), whichever is longer -- a noisy speed shortens the first, a sagging hold the second.
-        top = np.nonzero(th_s >= base + 0.9 * rom)[0]
+        top = np.nonzero(th_s >= base + 0.9 * rom_s)[0]
         hold_angle_s = float(t[top[-1]] - t[top[0]]) - _MJ_TOP_10 * (lift_s + lower_s) if top.size else 0.0
         hold_s = max(hold_speed_s, hold_angle_s, 0.0)
         # Smoothness of the movement phases alone (a hold is no movement). The phases are
