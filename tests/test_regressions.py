@@ -112,3 +112,30 @@ def test_spike_at_the_top_does_not_make_a_slow_rep_too_fast(gyro: bool) -> None:
     for rep in reps:
         assert 1.5 < rep.lift_s < 2.6 and 1.5 < rep.lower_s < 2.6, (rep.lift_s, rep.lower_s)
         assert "too_fast" not in [f.kind.value for f in rep.flags]
+
+
+@pytest.mark.parametrize("gyro", [True, False])
+def test_lying_down_before_bridges_is_not_a_rep(gyro: bool) -> None:
+    # Thigh sensor, hip raise: sitting still, lying down turns the thigh ~50 deg, then each
+    # bridge turns it ~25 deg back towards the sitting orientation and returns. The lying
+    # posture is the start posture; counting from the sitting one merged the lie-down with
+    # the first bridge and every later "rep" was half a bridge out of phase.
+    rate = 50.0
+    parts = [np.zeros(int(3 * rate)), 50.0 * min_jerk(int(1.2 * rate)), np.full(int(3 * rate), 50.0)]
+    truth = []
+    t = sum(p.size for p in parts) / rate
+    for _ in range(6):
+        lift, hold, lower, pause = 2.0, 0.4, 2.0, 1.5
+        rep = np.concatenate([50.0 - 25.0 * min_jerk(int(lift * rate)), np.full(int(hold * rate), 25.0),
+                              25.0 + 25.0 * min_jerk(int(lower * rate))])
+        truth.append((t, t + rep.size / rate))
+        parts += [rep, np.full(int(pause * rate), 50.0)]
+        t += (rep.size + int(pause * rate)) / rate
+    parts.append(np.full(int(3 * rate), 50.0))
+    t_s, acc, gyr = sensor_from_angles(np.concatenate(parts), rate_hz=rate, noise_g=0.004, seed=2)
+    cfg = PipelineConfig(exercise=get_exercise("hip-raise"), sample_rate_hz=rate, has_gyro=gyro)
+    reps = [e.rep for e in _feed(RepPipeline(cfg), t_s, acc, gyr if gyro else None, 64) if isinstance(e, RepCompleted)]
+    assert len(reps) == 6
+    for rep, (start_s, end_s) in zip(reps, truth):
+        assert abs(rep.start_s - start_s) < 0.8 and abs(rep.end_s - end_s) < 0.8, (rep.start_s, rep.end_s, start_s, end_s)
+        assert 20.0 < rep.rom_deg < 30.0

@@ -59,6 +59,9 @@ from tracker.pipeline.types import (
 
 
 _MAX_BLOCK = 4096
+#: lowering below this fraction of the peak ends the lift once a hold at the top of an
+#: excursion of at least the exercise's typical range was left (see LIFTING in ``_advance``)
+_HELD_EXIT_FRACTION = 0.3
 #: share of a minimum-jerk movement's duration spent below 20 % of its peak speed at its end:
 #: v(tau) = 30 tau^2 (1-tau)^2 is 0.2 * v(0.5) at tau = 0.872
 _MJ_SLOW_TAIL = 0.128
@@ -665,7 +668,18 @@ class RepPipeline:
             elif self._mode is _Mode.LIFTING:
                 th = self._theta(i, end)
                 runmax = np.maximum.accumulate(np.maximum(th, self._peak_deg))
-                exit_level = np.maximum(0.6 * self._enter_deg, self.config.detector.exit_fraction * runmax)
+                # After an excursion of at least the exercise's typical range, a still period
+                # and a movement away from it, the lowering must come most of the way back: a
+                # movement from that held posture only part of the way towards the reference
+                # and back is a rep from a new start posture (lying down before a bridge with
+                # the sensor on the thigh, and the bridge turning the thigh back towards
+                # sitting). Below the typical range partial returns are common (low-amplitude
+                # reps that do not come all the way down: UCI subject 1) and the usual exit
+                # level holds.
+                exit_frac = np.full(th.size, self.config.detector.exit_fraction)
+                if self._hold_left:
+                    exit_frac[runmax > self.config.exercise.typical_rom_deg[0]] = _HELD_EXIT_FRACTION
+                exit_level = np.maximum(0.6 * self._enter_deg, exit_frac * runmax)
                 ex = np.nonzero(th < exit_level)[0]
                 sr = h.still_run[h.rows(i, end)]
                 settled = np.nonzero(sr >= self._max_hold_n)[0]
