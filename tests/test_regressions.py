@@ -139,3 +139,24 @@ def test_lying_down_before_bridges_is_not_a_rep(gyro: bool) -> None:
     for rep, (start_s, end_s) in zip(reps, truth):
         assert abs(rep.start_s - start_s) < 0.8 and abs(rep.end_s - end_s) < 0.8, (rep.start_s, rep.end_s, start_s, end_s)
         assert 20.0 < rep.rom_deg < 30.0
+
+
+def test_sitting_up_after_the_last_rep_is_not_a_rep_with_a_pelvis_sensor() -> None:
+    # Straight-leg raises, then the person sits up to take the weight off: the thigh turns a
+    # few degrees slowly (a "rep" to the thigh alone), the pelvis turns ~80 deg. It counted.
+    rate = 50.0
+    thigh, truth = rep_angles_deg(rate_hz=rate, reps=5, rom_deg=30.0, lift_s=2.0, hold_s=1.0, lower_s=2.0, tail_s=1.0)
+    n_reps = thigh.size
+    sit_up = min_jerk(int(3.0 * rate))
+    thigh = np.concatenate([thigh, 8.0 * sit_up, 8.0 - 8.0 * min_jerk(int(3.0 * rate)), np.zeros(int(4 * rate))])
+    pelvis = np.concatenate([np.zeros(n_reps), 80.0 * sit_up, np.full(thigh.size - n_reps - sit_up.size, 80.0)])
+    t, acc, gyr = sensor_from_angles(thigh, rate_hz=rate, noise_g=0.003, seed=3)
+    _, p_acc, p_gyr = sensor_from_angles(pelvis, rate_hz=rate, axis=(0.0, 1.0, 0.0), noise_g=0.003, seed=4)
+    cfg = PipelineConfig(exercise=get_exercise("straight-leg-raise"), sample_rate_hz=rate, has_gyro=True, with_pelvis=True)
+    pipe = RepPipeline(cfg, pelvis_sample_rate_hz=rate, pelvis_has_gyro=True)
+    events = pipe.feed_pelvis(t, p_acc, p_gyr) + _feed(pipe, t, acc, gyr, 25)
+    reps = [e.rep for e in events if isinstance(e, RepCompleted)]
+    assert len(reps) == len(truth) == 5
+    assert any("pelvis turned" in e.reason for e in events if isinstance(e, RejectedMovement))
+    sets = [e for e in events if isinstance(e, SetCompleted)]
+    assert [s.rep_count for s in sets] == [5] and [r.index for r in reps] == [1, 2, 3, 4, 5]

@@ -43,6 +43,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from tracker.errors import ReptrackError
+from tracker.exercises import FlagKind
 from tracker.pipeline.config import PipelineConfig
 from tracker.pipeline.flags import assess_flags
 from tracker.pipeline.orientation import DEG, OrientationTracker, cross_rows
@@ -56,6 +57,7 @@ from tracker.pipeline.types import (
     RepCompleted,
     SetCompleted,
 )
+from tracker.recording import Placement
 
 
 _MAX_BLOCK = 4096
@@ -257,6 +259,18 @@ class _PelvisStream:
         self.last_t = -np.inf
         self.finished = False
         self.axis_sum = np.zeros(3)
+        ex = config.exercise
+        #: the pelvis turning more than this during a "rep" is a change of posture: a leg lift
+        #: cannot tilt it so far, a bridge turns it by its range; exercises that move the
+        #: pelvis on purpose (squat, seated knee extension) are not gated
+        self.posture_change_deg = (
+            config.detector.pelvis_posture_change_deg if FlagKind.PELVIC_RISE in ex.flags
+            else max(config.detector.pelvis_posture_change_deg, ex.max_rep_rom_deg) if ex.moving_segment is Placement.PELVIS
+            else np.inf
+        )
+        #: ... when it starts within this of the pelvis posture at the start of the last rep
+        self.same_posture_deg = 20.0
+        self.last_rep_up: NDArray[np.float64] | None = None
 
     def feed(self, t_s: NDArray[np.float64], accel_g: NDArray[np.float64], gyro_dps: NDArray[np.float64] | None) -> None:
         if t_s.size == 0:
@@ -286,13 +300,25 @@ class _PelvisStream:
     def covers(self, t_s: float) -> bool:
         return self.finished or self.last_t >= t_s
 
-    def metrics(self, start_s: float, end_s: float) -> tuple[float, float] | None:
-        """(tilt change, out-of-plane tilt) of the pelvis during [start_s, end_s], deg."""
+    def metrics(self, start_s: float, end_s: float) -> _PelvisMetrics | None:
+        """Pelvis tilt change and out-of-plane tilt during [start_s, end_s], deg.
+
+        Called once per confirmed rep, in order. A "rep" during which the pelvis turned
+        further than a rep can turn it, starting from the posture of the reps before it, was
+        a change of posture (sitting up after the last set, rolling over): it is marked so,
+        and kept out of the axis estimate. The first rep of a session is never marked: it may
+        have begun while the person was still lying down.
+        """
         sel = (self.t >= start_s) & (self.t <= end_s)
         if np.count_nonzero(sel) < 2:
             return None
         up = self.up[sel]
         tilt = _tilt_deg(up, up[0])
+        tilt_max = float(tilt.max())
+        last = self.last_rep_up
+        if tilt_max > self.posture_change_deg and last is not None and float(_tilt_deg(up[:1], last)[0]) < self.same_posture_deg:
+            return _PelvisMetrics(tilt_max, float("nan"), posture_change=True)
+        self.last_rep_up = up[0].copy()
         peak = int(np.argmax(tilt))
         axis = np.cross(up[0], up[peak])
         if float(np.linalg.norm(axis)) > 1e-9:
@@ -301,7 +327,14 @@ class _PelvisStream:
             self.axis_sum += axis
         n = _unit(self.axis_sum)
         lateral = float(np.max(np.abs(np.arcsin(np.clip(up @ n, -1, 1)) - np.arcsin(np.clip(up[0] @ n, -1, 1)))) * DEG)
-        return float(tilt.max()), lateral
+        return _PelvisMetrics(tilt_max, lateral, posture_change=False)
+
+
+@dataclass(frozen=True)
+class _PelvisMetrics:
+    tilt_deg: float
+    lateral_deg: float
+    posture_change: bool
 
 
 class RepPipeline:
@@ -389,8 +422,13 @@ class RepPipeline:
         self._set_end_s = 0.0
         self._set_reps = 0
         self._set_open = False
-        self._roms: list[float] = []
         self._out: list[Event | _PendingRep] = []
+        # numbering of what went out (see ``_drain``): internal set index -> (set index,
+        # start, end, reps) of the open emitted sets; ranges of the emitted reps
+        self._emitted_reps = 0
+        self._emitted_set_count = 0
+        self._emitted_sets: dict[int, tuple[int, float, float, int]] = {}
+        self._emitted_roms: list[float] = []
         self._finished = False
 
     # ------------------------------------------------------------------ public API
@@ -1043,7 +1081,6 @@ class RepPipeline:
         self._rep_index += 1
         self._set_reps += 1
         self._set_end_s = c.end_s
-        self._roms.append(c.rom_deg)
         self._run_axis = self._run_axis + c.axis * c.rom_deg
         self._out.append(_PendingRep(c, self._rep_index, self._set_index))
 
@@ -1134,6 +1171,14 @@ class RepPipeline:
                     break  # later reps end later still
 
     def _drain(self) -> list[Event]:
+        """Events ready to go out, in order.
+
+        Reps and sets are numbered here, as they go out: a confirmed rep that the pelvis
+        sensor shows was a change of posture (the pelvis turned further than a rep can turn
+        it) goes out as a rejected movement instead, and a set left without reps is dropped.
+        Only what goes out depends on that; the detector's own state does not, so the events
+        do not depend on when the pelvis data arrived.
+        """
         self._resolve_pelvis()
         events: list[Event] = []
         while self._out:
@@ -1141,22 +1186,45 @@ class RepPipeline:
             if isinstance(item, _PendingRep):
                 if item.pelvis is _UNRESOLVED:
                     break  # wait for the pelvis sensor to catch up
-                pelvis = item.pelvis if isinstance(item.pelvis, tuple) else None
-                events.append(RepCompleted(self._make_rep(item.cand, item.index, item.set_index, pelvis)))
+                pelvis = item.pelvis if isinstance(item.pelvis, _PelvisMetrics) else None
+                c = item.cand
+                if pelvis is not None and pelvis.posture_change:
+                    events.append(RejectedMovement(
+                        c.start_s, c.end_s, c.rom_deg,
+                        f"the pelvis turned {pelvis.tilt_deg:.0f} deg: a change of posture, not a rep"))
+                else:
+                    events.append(RepCompleted(self._emit_rep(item, pelvis)))
+            elif isinstance(item, SetCompleted):
+                done = self._emitted_sets.pop(item.set_index, None)
+                if done is not None:
+                    index, start_s, end_s, count = done
+                    events.append(SetCompleted(index, start_s, end_s, count))
             else:
                 events.append(item)
             self._out.pop(0)
         return events
 
-    def _make_rep(self, c: _Candidate, index: int, set_index: int, pelvis: tuple[float, float] | None) -> Rep:
+    def _emit_rep(self, item: _PendingRep, pelvis: _PelvisMetrics | None) -> Rep:
+        c = item.cand
+        self._emitted_reps += 1
+        done = self._emitted_sets.get(item.set_index)
+        if done is None:
+            self._emitted_set_count += 1
+            done = (self._emitted_set_count, c.start_s, c.end_s, 0)
+        self._emitted_sets[item.set_index] = (done[0], done[1], c.end_s, done[3] + 1)
+        rep = self._make_rep(c, self._emitted_reps, done[0], pelvis)
+        self._emitted_roms.append(c.rom_deg)
+        return rep
+
+    def _make_rep(self, c: _Candidate, index: int, set_index: int, pelvis: _PelvisMetrics | None) -> Rep:
         cfg = self.config
         if cfg.main_is_pelvis:
             pelvis_tilt, pelvis_lateral = None, c.lateral_deg
         elif pelvis is not None:
-            pelvis_tilt, pelvis_lateral = pelvis
+            pelvis_tilt, pelvis_lateral = pelvis.tilt_deg, pelvis.lateral_deg
         else:
             pelvis_tilt, pelvis_lateral = None, None
-        roms_so_far = self._roms[:index]
+        roms_so_far = self._emitted_roms[: index - 1] + [c.rom_deg]
         rep = Rep(
             index=index, set_index=set_index,
             start_s=c.start_s, peak_s=c.peak_s, end_s=c.end_s, rom_deg=c.rom_deg,
