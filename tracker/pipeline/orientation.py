@@ -40,7 +40,8 @@ def cross_rows(a: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.flo
 
 @dataclass(frozen=True)
 class OrientationConfig:
-    gravity_cutoff_hz: float = 3.0  # accel-only gravity low-pass
+    gravity_cutoff_hz: float = 3.0  # accelerometer low-pass: the accelerometer's input to the fusion; above it: shake (tremor)
+    gravity_cutoff_accel_only_hz: float = 2.0  # gravity low-pass without a gyro (below a fast swing's own acceleration)
     fusion_tau_s: float = 0.25  # complementary filter time constant with a gyro (short: trusts the accelerometer; UCI s2 gyros disagree with their accelerometers)
     fusion_passes: int = 2
     speed_lag_s: float = 0.2  # accelerometer only: angular speed from the tilt change over this lag
@@ -62,6 +63,9 @@ class OrientationTracker:
         self.config = config
         self._dt = 1.0 / sample_rate_hz
         self._lp = lowpass(config.gravity_cutoff_hz, sample_rate_hz=sample_rate_hz)
+        # without a gyro the tilt is the gravity estimate itself, and a fast swing's own
+        # acceleration (a 0.3-0.7 s phase: 1.5-3 Hz) leaks into it: a lower cut-off there
+        self._lp_gravity = lowpass(config.gravity_cutoff_accel_only_hz, sample_rate_hz=sample_rate_hz)
         alpha = config.fusion_tau_s / (config.fusion_tau_s + self._dt)
         self._alpha = alpha
         self._passes = [FirstOrderIir(alpha) for _ in range(config.fusion_passes)]
@@ -71,6 +75,7 @@ class OrientationTracker:
 
     def reset(self) -> None:
         self._lp.reset()
+        self._lp_gravity.reset()
         for p in self._passes:
             p.reset()
         self._prev_source = [None] * self.config.fusion_passes
@@ -92,7 +97,7 @@ class OrientationTracker:
                 source = iir(u, lp[0])
             g = source
         else:
-            g = lp
+            g = self._lp_gravity(accel_g)
         norm = np.sqrt(np.einsum("ij,ij->i", g, g))[:, None]
         up = g / np.maximum(norm, 1e-9)
         if self.has_gyro and gyro_dps is not None:
