@@ -7,7 +7,7 @@ import pytest
 
 from hand_signals import min_jerk, rep_angles_deg, sensor_from_angles
 from tracker.exercises import get_exercise
-from tracker.pipeline import PipelineConfig, RejectedMovement, RepCompleted, RepPipeline, SetCompleted, make_config
+from tracker.pipeline import PipelineConfig, PostureChanged, RejectedMovement, RepCompleted, RepPipeline, SetCompleted, make_config
 from tracker.simulate import SimulationConfig, simulate
 
 RATE = 50.0
@@ -160,3 +160,17 @@ def test_sitting_up_after_the_last_rep_is_not_a_rep_with_a_pelvis_sensor() -> No
     assert any("pelvis turned" in e.reason for e in events if isinstance(e, RejectedMovement))
     sets = [e for e in events if isinstance(e, SetCompleted)]
     assert [s.rep_count for s in sets] == [5] and [r.index for r in reps] == [1, 2, 3, 4, 5]
+
+
+def test_slow_lift_after_a_long_rest_is_not_a_posture_change() -> None:
+    # Small prone leg lifts without a gyro: the first 0.4 s of a slow 9 deg lift are under
+    # the still speed, so the still run of the rest before (20 s) went on into the lift and
+    # was taken for a hold longer than any hold: "settled away from the start posture".
+    rate = 100.0
+    angle, truth = rep_angles_deg(rate_hz=rate, reps=6, rom_deg=9.0, lift_s=2.0, hold_s=0.2, lower_s=2.5,
+                                  pause_s=1.5, lead_s=20.0)
+    t, acc, _ = sensor_from_angles(angle, rate_hz=rate, noise_g=0.003, seed=5)
+    cfg = PipelineConfig(exercise=get_exercise("prone-leg-lift"), sample_rate_hz=rate, has_gyro=False)
+    events = _feed(RepPipeline(cfg), t, acc, None, 100)
+    assert not [e for e in events if isinstance(e, PostureChanged)]
+    assert len([e for e in events if isinstance(e, RepCompleted)]) == len(truth) == 6
