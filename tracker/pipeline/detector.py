@@ -720,10 +720,11 @@ class RepPipeline:
                 exit_level = np.maximum(0.6 * self._enter_deg, exit_frac * runmax)
                 ex = np.nonzero(th < exit_level)[0]
                 sr = h.still_run[h.rows(i, end)]
-                # still for longer than any hold -- since the lift began (a slow start of the
-                # lift can be under the still speed, continuing the rest before it)
-                since = np.arange(i, end) - sr + 1 > self._rep_start
-                settled = np.nonzero((sr >= self._max_hold_n) & since)[0]
+                # still for longer than any hold, counted from the start of the lift at the
+                # earliest (a slow start of the lift can be under the still speed, continuing
+                # the rest before it)
+                still_in_rep = np.minimum(sr, np.arange(i, end) - self._rep_start + 1)
+                settled = np.nonzero(still_in_rep >= self._max_hold_n)[0]
                 too_far = np.nonzero(runmax > self.config.max_rep_rom_deg)[0]
                 t_rows = h.t[h.rows(i, end)]
                 too_long = np.nonzero(t_rows - h.t[self._rep_start - h.start] > self.config.exercise.max_rep_s)[0]
