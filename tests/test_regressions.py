@@ -115,30 +115,33 @@ def test_spike_at_the_top_does_not_make_a_slow_rep_too_fast(gyro: bool) -> None:
 
 
 @pytest.mark.parametrize("gyro", [True, False])
-def test_lying_down_before_bridges_is_not_a_rep(gyro: bool) -> None:
+@pytest.mark.parametrize(("lie_deg", "bridge_deg", "hold_s"), [(50.0, 25.0, 0.4), (46.0, 35.0, 5.0)])
+def test_lying_down_before_bridges_is_not_a_rep(gyro: bool, lie_deg: float, bridge_deg: float, hold_s: float) -> None:
     # Thigh sensor, hip raise: sitting still, lying down turns the thigh ~50 deg, then each
     # bridge turns it ~25 deg back towards the sitting orientation and returns. The lying
     # posture is the start posture; counting from the sitting one merged the lie-down with
     # the first bridge and every later "rep" was half a bridge out of phase.
     rate = 50.0
-    parts = [np.zeros(int(3 * rate)), 50.0 * min_jerk(int(1.2 * rate)), np.full(int(3 * rate), 50.0)]
+    # (the second case: the bridge top within a quarter of the lie-down from sitting, held 5 s)
+    top = lie_deg - bridge_deg
+    parts = [np.zeros(int(3 * rate)), lie_deg * min_jerk(int(1.2 * rate)), np.full(int(3 * rate), lie_deg)]
     truth = []
     t = sum(p.size for p in parts) / rate
     for _ in range(6):
-        lift, hold, lower, pause = 2.0, 0.4, 2.0, 1.5
-        rep = np.concatenate([50.0 - 25.0 * min_jerk(int(lift * rate)), np.full(int(hold * rate), 25.0),
-                              25.0 + 25.0 * min_jerk(int(lower * rate))])
+        lift, lower, pause = 2.0, 2.0, 1.5
+        rep = np.concatenate([lie_deg - bridge_deg * min_jerk(int(lift * rate)), np.full(int(hold_s * rate), top),
+                              top + bridge_deg * min_jerk(int(lower * rate))])
         truth.append((t, t + rep.size / rate))
-        parts += [rep, np.full(int(pause * rate), 50.0)]
+        parts += [rep, np.full(int(pause * rate), lie_deg)]
         t += (rep.size + int(pause * rate)) / rate
-    parts.append(np.full(int(3 * rate), 50.0))
+    parts.append(np.full(int(3 * rate), lie_deg))
     t_s, acc, gyr = sensor_from_angles(np.concatenate(parts), rate_hz=rate, noise_g=0.004, seed=2)
     cfg = PipelineConfig(exercise=get_exercise("hip-raise"), sample_rate_hz=rate, has_gyro=gyro)
     reps = [e.rep for e in _feed(RepPipeline(cfg), t_s, acc, gyr if gyro else None, 64) if isinstance(e, RepCompleted)]
     assert len(reps) == 6
     for rep, (start_s, end_s) in zip(reps, truth):
         assert abs(rep.start_s - start_s) < 0.8 and abs(rep.end_s - end_s) < 0.8, (rep.start_s, rep.end_s, start_s, end_s)
-        assert 20.0 < rep.rom_deg < 30.0
+        assert 0.8 * bridge_deg < rep.rom_deg < 1.2 * bridge_deg
 
 
 def test_sitting_up_after_the_last_rep_is_not_a_rep_with_a_pelvis_sensor() -> None:

@@ -64,6 +64,9 @@ _MAX_BLOCK = 4096
 #: lowering below this fraction of the peak ends the lift once a hold at the top of an
 #: excursion of at least the exercise's typical range was left (see LIFTING in ``_advance``)
 _HELD_EXIT_FRACTION = 0.3
+#: ... and this fraction when the excursion went beyond the typical range (lying down turns
+#: the thigh further than a bridge; real partial returns stay within the range: UCI data)
+_HELD_EXIT_FRACTION_BEYOND = 0.2
 #: share of a minimum-jerk movement's duration spent below 20 % of its peak speed at its end:
 #: v(tau) = 30 tau^2 (1-tau)^2 is 0.2 * v(0.5) at tau = 0.872
 _MJ_SLOW_TAIL = 0.128
@@ -717,6 +720,7 @@ class RepPipeline:
                 exit_frac = np.full(th.size, self.config.detector.exit_fraction)
                 if self._hold_left:
                     exit_frac[runmax > self.config.exercise.typical_rom_deg[0]] = _HELD_EXIT_FRACTION
+                    exit_frac[runmax > self.config.exercise.typical_rom_deg[1]] = _HELD_EXIT_FRACTION_BEYOND
                 exit_level = np.maximum(0.6 * self._enter_deg, exit_frac * runmax)
                 ex = np.nonzero(th < exit_level)[0]
                 sr = h.still_run[h.rows(i, end)]
