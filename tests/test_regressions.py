@@ -177,3 +177,16 @@ def test_slow_lift_after_a_long_rest_is_not_a_posture_change() -> None:
     events = _feed(RepPipeline(cfg), t, acc, None, 100)
     assert not [e for e in events if isinstance(e, PostureChanged)]
     assert len([e for e in events if isinstance(e, RepCompleted)]) == len(truth) == 6
+
+
+def test_a_tiny_movement_the_same_way_inside_a_set_is_not_a_rep() -> None:
+    # 30 deg reps; between two of them the leg moves 5 deg the same way (shifting, or
+    # standing up at the end): under a fifth of the set's range it is no rep.
+    rate = 50.0
+    first, _ = rep_angles_deg(rate_hz=rate, reps=5, rom_deg=30.0, tail_s=0.0)
+    tiny, _ = rep_angles_deg(rate_hz=rate, reps=1, rom_deg=5.0, lead_s=0.0, tail_s=0.0)
+    last, _ = rep_angles_deg(rate_hz=rate, reps=3, rom_deg=30.0, lead_s=0.0)
+    t, acc, gyr = sensor_from_angles(np.concatenate([first, tiny, last]), rate_hz=rate, noise_g=0.003, seed=6)
+    events = _feed(RepPipeline(PipelineConfig(exercise=EX, sample_rate_hz=rate, has_gyro=True)), t, acc, gyr, 50)
+    assert len([e for e in events if isinstance(e, RepCompleted)]) == 8
+    assert any(e.reason == "small movement between reps" and e.rom_deg < 7 for e in events if isinstance(e, RejectedMovement))

@@ -66,6 +66,7 @@ class DetectorConfig:
     pause_after_quick: bool = True  # a rep quicker than ``min_unpaused_rep_s`` needs a pause after it too
     min_unpaused_rep_s: float = 1.2  # a rep with no pause before it takes at least this (a walking swing: 0.6-0.8 s)
     minor_fraction: float = 0.3  # within a run, a movement this small is a fidget, not a rep
+    tiny_fraction: float = 0.2  # ... and this small, whichever way it goes (partial reps are 35-90 % of the range)
     rebound_fraction: float = 0.7  # an opposite movement this small right after a rep ...
     rebound_s: float = 0.5  # ... (starting within this time of its end) is the leg overshooting as it lands
     hold_steady_deg: float = 1.0  # a hold: still, and the tilt changed less than this over ``still_s``

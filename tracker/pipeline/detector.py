@@ -990,7 +990,8 @@ class RepPipeline:
             cos = float(cand.direction @ _unit(self._run_direction))
             small = cand.rom_deg < d.minor_fraction * typical
             rebound = cos < 0.0 and cand.rom_deg < d.rebound_fraction * typical and cand.start_s - last.end_s <= d.rebound_s
-            if (small and cos < d.direction_min_cos) or rebound:
+            tiny = cand.rom_deg < d.tiny_fraction * typical  # standing up after the last rep, say
+            if (small and cos < d.direction_min_cos) or rebound or tiny:
                 # a fidget, or the leg overshooting as it lands: not a rep, and not a break
                 self._reject_cand(cand, "rebound after a rep" if rebound else "small movement between reps")
                 return
