@@ -70,6 +70,7 @@ class DetectorConfig:
     rebound_fraction: float = 0.7  # an opposite movement this small right after a rep ...
     rebound_s: float = 0.5  # ... (starting within this time of its end) is the leg overshooting as it lands
     hold_steady_deg: float = 1.0  # a hold: still, and the tilt changed less than this over ``still_s``
+    rest_steady_deg: float = 0.3  # a new rest posture between reps: ... less than this (the slow end of a lowering is no rest)
     settle_s: float = 0.25  # stillness that ends a rep's lowering
     max_hold_s: float = 12.0  # still longer than this away from the reference: new posture
     phase_speed_fraction: float = 0.2  # below this share of the rep's peak speed: not lifting or lowering

@@ -637,12 +637,12 @@ class RepPipeline:
         self._theta_cache = (ref, lo, hi, th)
         return th[a - lo: b - lo]
 
-    def _steady(self, i: int, end: int, th: NDArray[np.float64]) -> NDArray[np.bool_]:
-        """Samples i..end-1 whose tilt changed less than ``hold_steady_deg`` over ``still_s``."""
+    def _steady(self, i: int, end: int, th: NDArray[np.float64], limit_deg: float) -> NDArray[np.bool_]:
+        """Samples i..end-1 whose tilt changed less than ``limit_deg`` over ``still_s``."""
         back = i - self._still_n
         if back < self._hist.start:
             return np.zeros(th.size, dtype=bool)
-        return np.abs(th - self._theta(back, end - self._still_n)) < self.config.detector.hold_steady_deg
+        return np.abs(th - self._theta(back, end - self._still_n)) < limit_deg
 
     def _set_reference(self, at: int) -> None:
         win = self._hist.up[self._hist.rows(at - self._still_n + 1, at + 1)]
@@ -677,7 +677,7 @@ class RepPipeline:
                         self._accept_deferred()
                 # re-take the reference at a new still period -- once the tilt is steady
                 # (a slow lowering can be under the still speed and is no rest yet)
-                steady = self._steady(i, end, th)
+                steady = self._steady(i, end, th, self.config.detector.rest_steady_deg)
                 run_start = np.arange(i, end) - sr + 1
                 reref = np.nonzero((sr >= self._still_n) & steady & (run_start != self._reref_run_start))[0]
                 # unconfirmed reps that can no longer be confirmed expire
@@ -737,7 +737,7 @@ class RepPipeline:
                 # returns to it without passing back through the old reference.
                 if self._hold_ref is None:
                     # still, and the tilt steady over the still window (slow lifting is not a hold)
-                    steady = self._steady(i, end, th)
+                    steady = self._steady(i, end, th, self.config.detector.hold_steady_deg)
                     hold = np.nonzero((sr >= self._still_n) & steady & (th >= 0.8 * runmax))[0]
                     away = back = np.empty(0, dtype=np.int64)
                 else:
@@ -760,10 +760,10 @@ class RepPipeline:
                     return
                 jj, kind = min(cands)
                 j = i + jj
-                if jj > 0:
-                    k_max = int(np.argmax(th[: jj + 1]))
-                    if th[k_max] > self._peak_deg:
-                        self._peak, self._peak_deg = i + k_max, float(th[k_max])
+                # the peak so far includes the event's own sample (whatever the block split)
+                k_max = int(np.argmax(th[: jj + 1]))
+                if th[k_max] > self._peak_deg:
+                    self._peak, self._peak_deg = i + k_max, float(th[k_max])
                 if kind == 0:
                     self._mode = _Mode.LOWERING
                     self._trough, self._trough_deg = j, float(th[jj])
@@ -818,10 +818,9 @@ class RepPipeline:
                     return
                 jj, kind = min(cands)
                 j = i + jj
-                if jj > 0:
-                    k_min = int(np.argmin(th[: jj + 1]))
-                    if th[k_min] < self._trough_deg:
-                        self._trough, self._trough_deg = i + k_min, float(th[k_min])
+                k_min = int(np.argmin(th[: jj + 1]))
+                if th[k_min] < self._trough_deg:
+                    self._trough, self._trough_deg = i + k_min, float(th[k_min])
                 if kind == 0:
                     self._close_candidate(j)
                     i = j + 1
