@@ -190,3 +190,4 @@ def test_a_tiny_movement_the_same_way_inside_a_set_is_not_a_rep() -> None:
     events = _feed(RepPipeline(PipelineConfig(exercise=EX, sample_rate_hz=rate, has_gyro=True)), t, acc, gyr, 50)
     assert len([e for e in events if isinstance(e, RepCompleted)]) == 8
     assert any(e.reason == "small movement between reps" and e.rom_deg < 7 for e in events if isinstance(e, RejectedMovement))
+

@@ -397,6 +397,7 @@ class RepPipeline:
         self._ref: NDArray[np.float64] | None = None
         self._theta_cache: tuple[NDArray[np.float64], int, int, NDArray[np.float64]] | None = None
         self._rep_start = 0
+        self._enter_at = 0  # where the current lift crossed the entry level
         self._peak = 0
         self._peak_deg = 0.0
         self._trough = 0
@@ -702,6 +703,7 @@ class RepPipeline:
                     i = j + 1
                 else:
                     self._rep_start = self._find_onset(j)
+                    self._enter_at = j
                     self._peak, self._peak_deg = j, float(th[jj])
                     self._mode = _Mode.LIFTING
                     self._clear_hold()
@@ -738,7 +740,10 @@ class RepPipeline:
                 if self._hold_ref is None:
                     # still, and the tilt steady over the still window (slow lifting is not a hold)
                     steady = self._steady(i, end, th, self.config.detector.hold_steady_deg)
-                    hold = np.nonzero((sr >= self._still_n) & steady & (th >= 0.8 * runmax))[0]
+                    # ... still since the lift crossed the entry level at least (a slow lift
+                    # can be under the still speed from the rest before it on)
+                    still_in_lift = np.minimum(sr, np.arange(i, end) - self._enter_at + 1)
+                    hold = np.nonzero((still_in_lift >= self._still_n) & steady & (th >= 0.8 * runmax))[0]
                     away = back = np.empty(0, dtype=np.int64)
                 else:
                     hold = np.empty(0, dtype=np.int64)
@@ -837,6 +842,7 @@ class RepPipeline:
                     trough = self._trough
                     self._close_candidate(trough)
                     self._rep_start = trough
+                    self._enter_at = j
                     self._peak, self._peak_deg = j, float(th[jj])
                     self._mode = _Mode.LIFTING
                     self._clear_hold()
