@@ -967,7 +967,7 @@ class RepPipeline:
         direction = _unit(peak_up - ref * float(peak_up @ ref))
         axis = _unit(np.cross(ref, peak_up))
         # out-of-plane motion of the main segment (hip raise with the sensor on the pelvis)
-        plane_axis = _unit(self._run_axis + axis * max(rom, 0.0))
+        plane_axis = _unit(self._run_axis + (-1.0 if float(axis @ self._run_axis) < 0 else 1.0) * axis * max(rom, 0.0))
         lateral = float(np.max(np.abs(np.arcsin(np.clip(up @ plane_axis, -1, 1)) - np.arcsin(np.clip(ref @ plane_axis, -1, 1)))) * DEG)
         # a pause before the rep: stillness between the previous movement and this one
         look = int(self.config.detector.quiet_window_s * self._fs)
@@ -1095,7 +1095,10 @@ class RepPipeline:
         self._rep_index += 1
         self._set_reps += 1
         self._set_end_s = c.end_s
-        self._run_axis = self._run_axis + c.axis * c.rom_deg
+        # The rotation axis is fixed in the moving segment, and so in the sensor strapped to
+        # it: it is estimated over the whole session (a mean of axes, not of signed rotations).
+        sign = -1.0 if float(c.axis @ self._run_axis) < 0 else 1.0
+        self._run_axis = self._run_axis + sign * c.axis * c.rom_deg
         self._out.append(_PendingRep(c, self._rep_index, self._set_index))
 
     def _expiry_s(self) -> float:
@@ -1125,7 +1128,6 @@ class RepPipeline:
         if self._set_open:
             self._out.append(SetCompleted(self._set_index, self._set_start_s, self._set_end_s, self._set_reps))
             self._set_open = False
-        self._run_axis = np.zeros(3)
 
     def _reject(self, a: int, b: int, rom: float, reason: str) -> None:
         h = self._hist
