@@ -191,3 +191,29 @@ def test_a_tiny_movement_the_same_way_inside_a_set_is_not_a_rep() -> None:
     assert len([e for e in events if isinstance(e, RepCompleted)]) == 8
     assert any(e.reason == "small movement between reps" and e.rom_deg < 7 for e in events if isinstance(e, RejectedMovement))
 
+
+
+def test_fast_rep_between_slow_settling_movements_is_counted() -> None:
+    # Each lowering ends with a slow settling of a few degrees, taken for a small movement of
+    # its own; a fast rep right after it had "no pause before it" and, with another slow
+    # movement after it, "no pause after it". Slow movements are no movements for the pauses.
+    rate = 50.0
+
+    def rep(rom: float, lift: float, hold: float, lower: float) -> np.ndarray:
+        return np.concatenate([rom * min_jerk(int(lift * rate)), np.full(int(hold * rate), rom),
+                               rom * (1 - min_jerk(int(lower * rate)))])
+
+    def settle(deg: float, s: float) -> np.ndarray:  # a slow excursion of ``deg`` and back
+        return np.concatenate([deg * min_jerk(int(s / 2 * rate)), deg * (1 - min_jerk(int(s / 2 * rate)))])
+
+    parts = [np.zeros(int(4 * rate))]
+    for k in range(8):
+        parts.append(rep(28.0, 0.4, 0.4, 0.6) if k == 4 else rep(29.0, 1.9, 0.4, 2.2))
+        parts.append(settle(3.8, 1.0))
+        parts.append(np.zeros(0) if k in (3, 4) else np.zeros(int(1.0 * rate)))
+    parts.append(np.zeros(int(3 * rate)))
+    t, acc, _ = sensor_from_angles(np.concatenate(parts), rate_hz=rate, noise_g=0.003, seed=8)
+    cfg = PipelineConfig(exercise=get_exercise("straight-leg-raise"), sample_rate_hz=rate, has_gyro=False)
+    events = _feed(RepPipeline(cfg), t, acc, None, 50)
+    reps = [e.rep for e in events if isinstance(e, RepCompleted)]
+    assert len(reps) == 8, [(e.start_s, e.reason) for e in events if isinstance(e, RejectedMovement)]

@@ -896,7 +896,6 @@ class RepPipeline:
             self._count_stray_movement(float(t[0]))
             self._reject(start, end, rom, f"too small for a rep ({rom:.1f} deg)")
             return
-        self._prev_movement_end = end  # rep-sized movements need a pause between them
         # Phases. The lift ends where the segment slows below ``phase_speed_fraction`` of the
         # rep's peak speed once past 80 % of the range (pauses between sub-movements lower
         # down do not end it); the lowering starts at the last such slow sample before the
@@ -985,27 +984,45 @@ class RepPipeline:
         self._add_to_run(cand)
 
     def _add_to_run(self, cand: _Candidate) -> None:
-        if self._deferred is not None:
-            # the previous quick movement was followed by this one without a pause
-            self._reject_deferred()
         last = self._run_last
         if last is not None:
             d = self.config.detector
             typical = float(np.median(self._run_roms))
             cos = float(cand.direction @ _unit(self._run_direction))
             small = cand.rom_deg < d.minor_fraction * typical
-            rebound = cos < 0.0 and cand.rom_deg < d.rebound_fraction * typical and cand.start_s - last.end_s <= d.rebound_s
+            prev_end_s = last.end_s if self._deferred is None else self._deferred.end_s
+            rebound = cos < 0.0 and cand.rom_deg < d.rebound_fraction * typical and cand.start_s - prev_end_s <= d.rebound_s
             tiny = cand.rom_deg < d.tiny_fraction * typical  # standing up after the last rep, say
             if (small and cos < d.direction_min_cos) or rebound or tiny:
-                # a fidget, or the leg overshooting as it lands: not a rep, and not a break
+                # a fidget, or the leg overshooting as it lands: not a rep, and not a break --
+                # nor the next movement that a quick rep waiting for its pause must not meet
                 self._reject_cand(cand, "rebound after a rep" if rebound else "small movement between reps")
                 return
+        # rep-sized movements need a pause between them (a fidget or the slow end of a
+        # lowering is no movement that takes the pause away)
+        self._prev_movement_end = max(self._prev_movement_end, cand.end)
+        if self._deferred is not None:
+            if self._paused_between(self._deferred.end, cand.start):
+                # still for a while after it, the small movements since were fidgets
+                self._accept_deferred()
+            else:
+                # the previous quick movement was followed by this one without a pause
+                self._reject_deferred()
         if self.config.detector.pause_after_quick and cand.end_s - cand.start_s < self.config.detector.min_unpaused_rep_s:
             # A quick rep must be followed by a pause (a step of walking is followed by the
             # next step): decide once the segment is still, or the next movement comes.
             self._deferred = cand
             return
         self._accept(cand)
+
+    def _paused_between(self, a: int, b: int) -> bool:
+        """Still for ``quiet_before_s`` at some time between samples ``a`` and ``b``."""
+        h = self._hist
+        lo = max(a, h.start)
+        if b <= lo:
+            return False
+        still_since_a = np.minimum(h.still_run[h.rows(lo, b + 1)], np.arange(lo, b + 1) - a + 1)
+        return bool(still_since_a.max() >= self._quiet_n)
 
     def _count_stray_movement(self, start_s: float) -> None:
         """A movement that is no rep; a rebound right after a rep does not count."""
