@@ -672,10 +672,7 @@ class RepPipeline:
                 # since the last rep closed (which may have closed above the entry level)
                 runmin = np.minimum.accumulate(np.minimum(th, self._idle_min))
                 enter = np.nonzero(th > np.maximum(self._enter_deg, runmin + 0.5 * self._enter_deg))[0]
-                if self._deferred is not None:
-                    paused = np.nonzero(sr >= self._quiet_n)[0]
-                    if paused.size and (enter.size == 0 or paused[0] < enter[0]):
-                        self._accept_deferred()
+                paused = np.nonzero(sr >= self._quiet_n)[0] if self._deferred is not None else np.empty(0, dtype=np.int64)
                 # re-take the reference at a new still period -- once the tilt is steady
                 # (a slow lowering can be under the still speed and is no rest yet)
                 steady = self._steady(i, end, th, self.config.detector.rest_steady_deg)
@@ -685,12 +682,21 @@ class RepPipeline:
                 expiry = self._expiry_s()
                 gone = np.nonzero(t_rows > expiry)[0] if np.isfinite(expiry) else np.empty(0, dtype=np.int64)
                 cands = [(int(a[0]), k) for k, a in enumerate((enter, reref, gone)) if a.size]
+                if paused.size and (enter.size == 0 or paused[0] < enter[0]):
+                    cands.append((int(paused[0]), -1))
                 if not cands:
                     self._idle_min = float(runmin[-1])
                     self._check_set_timeout(i, end)
                     return
                 jj, kind = min(cands)
                 j = i + jj
+                if kind == -1:
+                    # the quick rep waiting for its pause got it at this sample
+                    self._check_set_timeout(i, j)
+                    self._accept_deferred()
+                    self._idle_min = float(runmin[jj - 1]) if jj > 0 else self._idle_min
+                    i = j
+                    continue
                 self._check_set_timeout(i, j + 1)
                 if kind == 2:
                     self._expire()
