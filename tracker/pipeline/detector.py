@@ -150,13 +150,15 @@ _UNRESOLVED = object()
 class _PendingRep:
     """A confirmed rep waiting for its pelvis metrics (or for earlier events to go out)."""
 
-    __slots__ = ("cand", "index", "set_index", "pelvis")
+    __slots__ = ("cand", "index", "set_index", "pelvis", "batch")
 
-    def __init__(self, cand: _Candidate, index: int, set_index: int) -> None:
+    def __init__(self, cand: _Candidate, index: int, set_index: int, batch: int | None = None) -> None:
         self.cand = cand
         self.index = index
         self.set_index = set_index
         self.pelvis: object = _UNRESOLVED
+        #: reps confirmed by each other (a set's first reps) share a batch: they go out together
+        self.batch = batch
 
 
 class _History:
@@ -433,6 +435,7 @@ class RepPipeline:
         self._emitted_set_count = 0
         self._emitted_sets: dict[int, tuple[int, float, float, int]] = {}
         self._emitted_roms: list[float] = []
+        self._batch_count = 0
         self._finished = False
 
     # ------------------------------------------------------------------ public API
@@ -1092,9 +1095,10 @@ class RepPipeline:
             return
         for p in self._run_pending[:k]:
             self._reject_cand(p, "not followed by a similar rep")
+        self._batch_count += 1
         for p in self._run_pending[k:]:
-            self._confirm(p)
-        self._confirm(cand)
+            self._confirm(p, batch=self._batch_count)
+        self._confirm(cand, batch=self._batch_count)
         self._run_pending = []
         self._run_len = max(self._run_len, 2)
 
@@ -1107,7 +1111,7 @@ class RepPipeline:
         self._run_roms = []
         self._run_direction = np.zeros(3)
 
-    def _confirm(self, c: _Candidate) -> None:
+    def _confirm(self, c: _Candidate, batch: int | None = None) -> None:
         if self._set_open and c.start_s - self._set_end_s > self.config.detector.set_gap_s:
             self._close_set()
         if not self._set_open:
@@ -1122,7 +1126,7 @@ class RepPipeline:
         # it: it is estimated over the whole session (a mean of axes, not of signed rotations).
         sign = -1.0 if float(c.axis @ self._run_axis) < 0 else 1.0
         self._run_axis = self._run_axis + sign * c.axis * c.rom_deg
-        self._out.append(_PendingRep(c, self._rep_index, self._set_index))
+        self._out.append(_PendingRep(c, self._rep_index, self._set_index, batch))
 
     def _expiry_s(self) -> float:
         """Time after which the waiting quick rep or the unconfirmed run can no longer be confirmed."""
@@ -1225,12 +1229,18 @@ class RepPipeline:
             if isinstance(item, _PendingRep):
                 if item.pelvis is _UNRESOLVED:
                     break  # wait for the pelvis sensor to catch up
+                mates = [m for m in self._out if isinstance(m, _PendingRep) and item.batch is not None and m.batch == item.batch]
+                if any(m.pelvis is _UNRESOLVED for m in mates):
+                    break  # reps that confirmed each other go out together
                 pelvis = item.pelvis if isinstance(item.pelvis, _PelvisMetrics) else None
                 c = item.cand
                 if pelvis is not None and pelvis.posture_change:
                     events.append(RejectedMovement(
                         c.start_s, c.end_s, c.rom_deg,
                         f"the pelvis turned {pelvis.tilt_deg:.0f} deg: a change of posture, not a rep"))
+                elif any(isinstance(m.pelvis, _PelvisMetrics) and m.pelvis.posture_change for m in mates):
+                    # confirmed as a set only by a movement that was a change of posture
+                    events.append(RejectedMovement(c.start_s, c.end_s, c.rom_deg, "not followed by a similar rep"))
                 else:
                     events.append(RepCompleted(self._emit_rep(item, pelvis)))
             elif isinstance(item, SetCompleted):
