@@ -1229,7 +1229,8 @@ class RepPipeline:
             if isinstance(item, _PendingRep):
                 if item.pelvis is _UNRESOLVED:
                     break  # wait for the pelvis sensor to catch up
-                mates = [m for m in self._out if isinstance(m, _PendingRep) and item.batch is not None and m.batch == item.batch]
+                mates = ([] if item.batch is None else
+                         [m for m in self._out if isinstance(m, _PendingRep) and m.batch == item.batch])
                 if any(m.pelvis is _UNRESOLVED for m in mates):
                     break  # reps that confirmed each other go out together
                 pelvis = item.pelvis if isinstance(item.pelvis, _PelvisMetrics) else None
