@@ -13,13 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tracker.errors import ReptrackError
+from tracker.errors import CalibrationError
 from tracker.pipeline.config import Personalisation
 from tracker.pipeline.types import Rep
-
-
-class CalibrationError(ReptrackError):
-    """A calibration cannot be accepted; the message says why and what to do."""
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,18 @@ UCI = SHARED / "data" / "uci-pt"
 
 
 @pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
+    """Run the ``reptrack`` CLI in-process: ``cli(*argv) -> (exit code, stdout, stderr)``."""
+    from tracker.cli import main
+
+    def run(*argv: object) -> tuple[int, str, str]:
+        code = main([str(a) for a in argv])
+        out, err = capsys.readouterr()
+        return code, out, err
+    return run
+
+
+@pytest.fixture
 def uci_root() -> Path:
     if not (UCI / "s1").is_dir():
         pytest.skip("shared UCI data not present")

@@ -45,15 +45,6 @@ def run_quietly(*argv: object) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
-@pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str]) -> Cli:
-    def run(*argv: object) -> tuple[int, str, str]:
-        code = main([str(a) for a in argv])
-        out, err = capsys.readouterr()
-        return code, out, err
-    return run
-
-
 def analyze_json(cli: Cli, *argv: object) -> dict[str, Any]:
     code, out, err = cli("analyze", *argv, "--json")
     assert code == 0, err

@@ -77,6 +77,47 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--hold-s", type=_positive("--hold-s"), help="prescribed hold (uci-pt default: 5, the protocol's)")
     e.add_argument("--json", action="store_true")
 
+    db = _OneLineParser(add_help=False)
+    db.add_argument("--db", type=Path, help="the store (default: $REPTRACK_DB, else reptrack.db in your data directory)")
+
+    r = sub.add_parser("record", parents=[db], help="record a session live into the store (from a recording replayed, for now)")
+    r.add_argument("--source", type=Path, required=True, help="a recording CSV to replay as a live sensor")
+    r.add_argument("--exercise", required=True, help=f"one of: {', '.join(EXERCISES)}")
+    r.add_argument("--person", required=True, help="whose session this is (created when new)")
+    r.add_argument("--placement", default="auto", help="thigh, shank, pelvis or auto")
+    r.add_argument("--pelvis", type=Path, help="a second recording, from a sensor on the pelvis")
+    r.add_argument("--speed", default="1", help="1 = real time, X = X times faster, max = as fast as possible (default 1)")
+    r.add_argument("--hold-s", type=_positive("--hold-s"), help="prescribed hold (default: the person's prescription)")
+    r.add_argument("--load-kg", type=float, help="ankle weight, kg (default: the person's prescription)")
+    r.add_argument("--plain", action="store_true", help="one line per rep instead of the live panel")
+    r.add_argument("--rate-hz", type=_positive("--rate-hz"), help="sample rate, for a file without a 't' column")
+
+    i = sub.add_parser("import", parents=[db], help="import a recording CSV as a stored session (analysed like a live one)")
+    i.add_argument("file", type=Path)
+    i.add_argument("--exercise", required=True, help=f"one of: {', '.join(EXERCISES)}")
+    i.add_argument("--person", required=True)
+    i.add_argument("--placement", default="auto")
+    i.add_argument("--pelvis", type=Path)
+    i.add_argument("--hold-s", type=_positive("--hold-s"))
+    i.add_argument("--load-kg", type=float)
+    i.add_argument("--rate-hz", type=_positive("--rate-hz"))
+
+    ls = sub.add_parser("sessions", parents=[db], help="list stored sessions")
+    ls.add_argument("--person", help="only this person's")
+    ls.add_argument("--json", action="store_true")
+
+    sh = sub.add_parser("show", parents=[db], help="the per-set, per-rep report of a stored session")
+    sh.add_argument("session", help="session id, or 'last'")
+    sh.add_argument("--json", action="store_true")
+
+    ra = sub.add_parser("reanalyze", parents=[db], help="run the analysis again from a session's stored raw samples")
+    ra.add_argument("session", help="session id, or 'last'")
+    ra.add_argument("--dry-run", action="store_true", help="compare only; keep the stored results")
+
+    ex = sub.add_parser("export", parents=[db], help="write a session's raw samples and reps as CSV and the whole session as JSON")
+    ex.add_argument("session", help="session id, or 'last'")
+    ex.add_argument("--out", type=Path, required=True, help="output folder")
+
     c = sub.add_parser("corpus", help="write the synthetic evaluation corpus (many labelled recordings)")
     c.add_argument("--out", type=Path, required=True)
     c.add_argument("--recordings", type=int, default=300)
@@ -170,7 +211,190 @@ def _cmd_corpus(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"analyze": _cmd_analyze, "simulate": _cmd_simulate, "eval": _cmd_eval, "corpus": _cmd_corpus}
+def _open_store(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from tracker.store import Store, default_store_path
+
+    return Store.open(args.db if args.db is not None else default_store_path())
+
+
+def _session_id(store, text: str) -> int:  # type: ignore[no-untyped-def]
+    from tracker.errors import ConfigurationError
+
+    if text in ("last", "latest"):
+        sessions = store.sessions()
+        if not sessions:
+            raise ConfigurationError(f"no sessions in {store.path} yet")
+        return int(max(sessions, key=lambda x: x.id).id)
+    try:
+        return int(text)
+    except ValueError:
+        raise ConfigurationError(f"a session is given by its id (see 'reptrack sessions') or 'last', not {text!r}") from None
+
+
+def _speed(text: str) -> float:
+    import math
+
+    from tracker.errors import ConfigurationError
+
+    if text in ("max", "inf"):
+        return math.inf
+    try:
+        v = float(text)
+    except ValueError:
+        v = -1.0
+    if not v > 0:
+        raise ConfigurationError(f"--speed is a positive number or 'max', not {text!r}")
+    return v
+
+
+def _run_session(args: argparse.Namespace, file: Path, *, speed: float, live_view: bool) -> int:
+    import asyncio
+    import signal
+
+    from tracker.csvio import read_recording
+    from tracker.exercises import get_exercise
+    from tracker.liveview import PlainView, RichView
+    from tracker.recorder import SessionRecorder
+    from tracker.sources import ReplaySource
+
+    exercise = get_exercise(args.exercise)
+    read = read_recording(file, rate_hz=args.rate_hz)
+    for w in read.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    pelvis = None
+    if args.pelvis is not None:
+        pread = read_recording(args.pelvis, rate_hz=args.rate_hz)
+        for w in pread.warnings:
+            print(f"warning: pelvis: {w}", file=sys.stderr)
+        pelvis = pread.recording
+    source = ReplaySource(read.recording, pelvis=pelvis, speed=speed, name=f"replay:{file.name}")
+    with _open_store(args) as store:
+        store.ensure_person(args.person)
+        presc = store.current_prescription(args.person, exercise.name)
+        hold_s = args.hold_s if args.hold_s is not None else (presc.hold_s if presc else None)
+        load_kg = args.load_kg if args.load_kg is not None else (presc.load_kg if presc else None)
+        view = None
+        if live_view:
+            view = RichView(f"{args.person} · {exercise.title}") if sys.stdout.isatty() and not args.plain else PlainView()
+        rec = SessionRecorder(store, source, person=args.person, exercise=exercise.name, placement=args.placement,
+                              hold_s=hold_s, load_kg=load_kg, on_update=None if view is None else view.update)
+
+        async def run() -> None:
+            loop = asyncio.get_running_loop()
+            try:
+                loop.add_signal_handler(signal.SIGINT, rec.stop)
+            except (NotImplementedError, RuntimeError):
+                pass
+            await rec.run()
+
+        if view is not None:
+            with view:
+                asyncio.run(run())
+        else:
+            asyncio.run(run())
+        info = store.session(rec.session_id)
+        print(f"session {info.id} {info.status.value}: {info.rep_count} reps in {info.set_count} "
+              f"set{'s' if info.set_count != 1 else ''}, {info.sample_count} samples stored in {store.path}")
+        print(f"report: reptrack show {info.id}" + (f" --db {args.db}" if args.db else ""))
+    return 0
+
+
+def _cmd_record(args: argparse.Namespace) -> int:
+    return _run_session(args, args.source, speed=_speed(args.speed), live_view=True)
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    import math
+
+    args.plain = True
+    return _run_session(args, args.file, speed=math.inf, live_view=False)
+
+
+def _cmd_sessions(args: argparse.Namespace) -> int:
+    import json
+
+    with _open_store(args) as store:
+        sessions = store.sessions(person=args.person)
+    if args.json:
+        print(json.dumps([x.to_json() for x in sessions]))
+        return 0
+    if not sessions:
+        print("no sessions" + (f" for {args.person}" if args.person else ""))
+        return 0
+    print(f"{'id':>4}  {'person':<16} {'exercise':<26} {'started (UTC)':<20} {'status':<12} {'reps':>5} {'sets':>4} {'samples':>8}")
+    for x in sessions:
+        print(f"{x.id:>4}  {x.person[:16]:<16} {x.exercise[:26]:<26} {x.started_at[:19].replace('T', ' '):<20} "
+              f"{x.status.value:<12} {x.rep_count:>5} {x.set_count:>4} {x.sample_count:>8}")
+    return 0
+
+
+def _cmd_show(args: argparse.Namespace) -> int:
+    import json
+
+    from tracker.report import format_report, result_to_json
+    from tracker.stored import stored_result
+
+    with _open_store(args) as store:
+        sid = _session_id(store, args.session)
+        info = store.session(sid)
+        result = stored_result(store, sid)
+    if args.json:
+        out = info.to_json()
+        out.update(result_to_json(result))
+        print(json.dumps(out))
+        return 0
+    load = f", ankle weight {info.load_kg:g} kg" if info.load_kg else ""
+    print(f"Session {info.id} — {info.person}, {info.started_at[:16].replace('T', ' ')} UTC, {info.status.value}{load}")
+    if info.status.value == "interrupted":
+        print("(the recording stopped unexpectedly; everything up to its last saved second is here)")
+    print(format_report(result))
+    return 0
+
+
+def _cmd_reanalyze(args: argparse.Namespace) -> int:
+    from tracker.stored import reanalyze
+
+    with _open_store(args) as store:
+        sid = _session_id(store, args.session)
+        r = reanalyze(store, sid, write=not args.dry_run)
+    if r.identical:
+        print(f"session {sid}: reanalysed from its raw samples — identical results ({r.new_rep_count} reps)")
+    else:
+        verb = "would change" if args.dry_run else "updated"
+        print(f"session {sid}: {verb}: {r.old_rep_count} -> {r.new_rep_count} reps, {r.changed_reps} reps differ")
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    import json
+
+    from tracker.csvio import write_recording
+    from tracker.stored import reps_csv, session_json, stored_recordings
+
+    with _open_store(args) as store:
+        sid = _session_id(store, args.session)
+        main, pelvis = stored_recordings(store, sid)
+        doc = session_json(store, sid)
+        table = reps_csv(store, sid)
+    args.out.mkdir(parents=True, exist_ok=True)
+    stem = args.out / f"session-{sid}"
+    written = []
+    if len(main):
+        write_recording(f"{stem}.samples.csv", main)
+        written.append(f"{stem}.samples.csv")
+    if pelvis is not None:
+        write_recording(f"{stem}.pelvis.csv", pelvis)
+        written.append(f"{stem}.pelvis.csv")
+    Path(f"{stem}.reps.csv").write_text(table)
+    Path(f"{stem}.json").write_text(json.dumps(doc, indent=1))
+    written += [f"{stem}.reps.csv", f"{stem}.json"]
+    print("wrote " + ", ".join(written))
+    return 0
+
+
+COMMANDS = {"analyze": _cmd_analyze, "simulate": _cmd_simulate, "eval": _cmd_eval, "corpus": _cmd_corpus,
+            "record": _cmd_record, "import": _cmd_import, "sessions": _cmd_sessions, "show": _cmd_show,
+            "reanalyze": _cmd_reanalyze, "export": _cmd_export}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

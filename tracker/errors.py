@@ -43,3 +43,7 @@ class ConfigurationError(ReptrackError):
 
 class DatasetError(ReptrackError):
     """An evaluation data set is missing or not laid out as expected."""
+
+
+class CalibrationError(ReptrackError):
+    """A calibration cannot be accepted; the message says why and what to do."""

@@ -24,6 +24,13 @@ class Placement(enum.Enum):
     AUTO = "auto"
 
 
+class Stream(enum.Enum):
+    """Which sensor of a session a sample comes from."""
+
+    MAIN = "main"  # the thigh, shank or pelvis sensor the exercise is counted on
+    PELVIS = "pelvis"  # a second sensor on the pelvis, alongside a thigh or shank one
+
+
 class Side(enum.Enum):
     LEFT = "left"
     RIGHT = "right"

@@ -1,6 +1,6 @@
 """The analysis engine: orientation, rep detection, metrics and form flags (pure, sans-IO)."""
 
-from tracker.pipeline.analysis import analyze_recording, make_config
+from tracker.pipeline.analysis import analyze_recording, make_config, pipeline_config, resolve_placement, summarise_sets
 from tracker.pipeline.config import DetectorConfig, Personalisation, PipelineConfig, Thresholds
 from tracker.pipeline.detector import RepPipeline, SampleOrderError
 from tracker.pipeline.types import (
@@ -19,5 +19,6 @@ from tracker.pipeline.types import (
 __all__ = [
     "AnalysisResult", "DetectorConfig", "Event", "Flag", "GapDetected", "Personalisation", "PipelineConfig",
     "PostureChanged", "RejectedMovement", "Rep", "RepCompleted", "RepPipeline", "SampleOrderError",
-    "SetCompleted", "SetSummary", "Thresholds", "analyze_recording", "make_config",
+    "SetCompleted", "SetSummary", "Thresholds", "analyze_recording", "make_config", "pipeline_config", "resolve_placement",
+    "summarise_sets",
 ]

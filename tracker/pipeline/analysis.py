@@ -27,6 +27,43 @@ from tracker.pipeline.types import (
 from tracker.recording import Placement, Recording
 
 
+def resolve_placement(placement: Placement, declared: Placement | None, exercise: ExerciseDefinition) -> Placement:
+    """``AUTO`` becomes what the recording declares, else the exercise's moving segment."""
+    if placement is Placement.AUTO:
+        placement = declared or exercise.moving_segment
+        if placement is Placement.AUTO:
+            placement = Placement.THIGH
+    return placement
+
+
+def pipeline_config(
+    exercise: ExerciseDefinition,
+    placement: Placement,
+    *,
+    sample_rate_hz: float,
+    has_gyro: bool,
+    with_pelvis: bool = False,
+    personal: Personalisation = Personalisation(),
+    thresholds: Thresholds = Thresholds(),
+    detector: DetectorConfig = DetectorConfig(),
+    orientation: OrientationConfig = OrientationConfig(),
+) -> PipelineConfig:
+    """The engine's configuration for a resolved placement (see :func:`resolve_placement`)."""
+    if with_pelvis and placement is Placement.PELVIS:
+        raise ConfigurationError("--pelvis adds a pelvis sensor to a thigh or shank recording; the main one is already on the pelvis")
+    return PipelineConfig(
+        exercise=exercise,
+        sample_rate_hz=sample_rate_hz,
+        has_gyro=has_gyro,
+        with_pelvis=with_pelvis,
+        main_is_pelvis=placement is Placement.PELVIS,
+        thresholds=thresholds,
+        personal=personal,
+        detector=detector,
+        orientation=orientation,
+    )
+
+
 def make_config(
     recording: Recording,
     exercise: ExerciseDefinition,
@@ -38,34 +75,27 @@ def make_config(
     detector: DetectorConfig = DetectorConfig(),
     orientation: OrientationConfig = OrientationConfig(),
 ) -> PipelineConfig:
-    if placement is Placement.AUTO:
-        placement = recording.meta.placement or exercise.moving_segment
-        if placement is Placement.AUTO:
-            placement = Placement.THIGH
-    if pelvis is not None and placement is Placement.PELVIS:
-        raise ConfigurationError("--pelvis adds a pelvis sensor to a thigh or shank recording; the main one is already on the pelvis")
-    return PipelineConfig(
-        exercise=exercise,
-        sample_rate_hz=recording.nominal_rate_hz(),
-        has_gyro=recording.has_gyro,
-        with_pelvis=pelvis is not None,
-        main_is_pelvis=placement is Placement.PELVIS,
-        thresholds=thresholds,
-        personal=personal,
-        detector=detector,
-        orientation=orientation,
+    return pipeline_config(
+        exercise, resolve_placement(placement, recording.meta.placement, exercise),
+        sample_rate_hz=recording.nominal_rate_hz(), has_gyro=recording.has_gyro, with_pelvis=pelvis is not None,
+        personal=personal, thresholds=thresholds, detector=detector, orientation=orientation,
     )
+
+
+def summarise_sets(done: list[SetCompleted]) -> list[SetSummary]:
+    """Set summaries, with the rest before each set, from the engine's set events."""
+    sets: list[SetSummary] = []
+    prev_end: float | None = None
+    for s in done:
+        sets.append(SetSummary(s.set_index, s.start_s, s.end_s, s.rep_count, None if prev_end is None else s.start_s - prev_end))
+        prev_end = s.end_s
+    return sets
 
 
 def collect(events: list[Event], config: PipelineConfig, recording: Recording, placement: str, warnings: tuple[str, ...] = ()) -> AnalysisResult:
     """Fold a complete event stream into an :class:`AnalysisResult`."""
     reps: list[Rep] = [e.rep for e in events if isinstance(e, RepCompleted)]
-    sets_done = [e for e in events if isinstance(e, SetCompleted)]
-    sets: list[SetSummary] = []
-    prev_end: float | None = None
-    for s in sets_done:
-        sets.append(SetSummary(s.set_index, s.start_s, s.end_s, s.rep_count, None if prev_end is None else s.start_s - prev_end))
-        prev_end = s.end_s
+    sets = summarise_sets([e for e in events if isinstance(e, SetCompleted)])
     return AnalysisResult(
         exercise=config.exercise.name,
         placement=placement,
@@ -121,8 +151,7 @@ def analyze_recording(
         events += pipe.feed_pelvis(pelvis.t_s, pelvis.accel_g, pelvis.gyro_dps)
     events += pipe.feed(recording.t_s, recording.accel_g, recording.gyro_dps)
     events += pipe.finish()
-    place = placement.value if placement is not Placement.AUTO else (config.main_is_pelvis and "pelvis" or
-                                                                      (recording.meta.placement or exercise.moving_segment).value)
+    place = resolve_placement(placement, recording.meta.placement, exercise).value
     result = collect(events, config, recording, place, warnings)
     # every data gap, whether the reader found it (and the engine bridged it) or the engine restarted at it
     found = list(result.gaps)

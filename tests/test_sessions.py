@@ -1,0 +1,193 @@
+"""Live sessions into the store: recorder, replay source, and the session commands.
+
+Recordings from sample_data/ are replayed through the real streaming engine into real
+SQLite files; the stored results are checked against a fresh analysis of the stored samples.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from tests.test_cli import SIDE_LYING, SIDE_LYING_PELVIS, STANDING, Cli, assert_one_line_error
+from tracker.csvio import read_recording
+from tracker.exercises import get_exercise
+from tracker.pipeline import analyze_recording, Personalisation
+from tracker.pipeline.types import RepCompleted, SetCompleted
+from tracker.recorder import SessionRecorder
+from tracker.recording import Recording, Stream
+from tracker.sources import ReplaySource, SampleBatch, SourceGap
+from tracker.store import SessionStatus, Store
+from tracker.stored import analyse_stored, reanalyze, stored_recordings
+
+
+def _record(db: Path, rec: Recording, *, pelvis: Recording | None = None, exercise: str = "standing-hip-abduction",
+            hold_s: float | None = None, clock: Any = None, commit_s: float = 1.0) -> tuple[int, SessionRecorder]:
+    with Store.open(db) as store:
+        kw: dict[str, Any] = {} if clock is None else {"clock": clock}
+        r = SessionRecorder(store, ReplaySource(rec, pelvis=pelvis, speed=float("inf")), person="Ann", exercise=exercise,
+                            hold_s=hold_s, commit_s=commit_s, **kw)
+        assert asyncio.run(r.run()) is SessionStatus.COMPLETE
+        return r.session_id, r
+
+
+def test_a_replayed_session_is_stored_and_reanalyses_identically(tmp_path: Path) -> None:
+    db = tmp_path / "r.db"
+    main = read_recording(SIDE_LYING).recording
+    pelvis = read_recording(SIDE_LYING_PELVIS).recording
+    sid, rec = _record(db, main, pelvis=pelvis, exercise="side-lying-hip-abduction", hold_s=2.0)
+    live_reps = [e.rep for e in rec.events if isinstance(e, RepCompleted)]
+    live_sets = [e for e in rec.events if isinstance(e, SetCompleted)]
+    with Store.open(db) as store:
+        info = store.session(sid)
+        assert info.status is SessionStatus.COMPLETE
+        assert info.sample_count == len(main) and info.has_pelvis
+        assert info.rep_count == len(live_reps) > 10 and info.set_count == len(live_sets) == 2
+        assert store.reps(sid) == live_reps  # every metric and flag, as they were seen live
+        # every raw sample kept, times exact, values at float32
+        m, p = stored_recordings(store, sid)
+        assert np.array_equal(m.t_s, main.t_s) and np.allclose(m.accel_g, main.accel_g, atol=1e-6)
+        assert p is not None and np.array_equal(p.t_s, pelvis.t_s)
+        assert [(g.start_s, g.end_s) for g in p.gaps] == [(g.start_s, g.end_s) for g in pelvis.gaps]
+        # the batch analysis of what is stored gives what the live session found
+        again = analyse_stored(store, sid)
+        assert list(again.reps) == live_reps
+        assert reanalyze(store, sid).identical
+    # and the count is the one of analysing the CSV itself
+    direct = analyze_recording(main, get_exercise("side-lying-hip-abduction"), pelvis=pelvis, personal=Personalisation(hold_s=2.0))
+    assert direct.rep_count == len(live_reps)
+
+
+def test_samples_are_committed_at_least_every_second(tmp_path: Path) -> None:
+    main = read_recording(STANDING).recording
+    ticks = iter(np.arange(0.0, 1e6, 0.25))  # every batch (0.1 s of data) "takes" 0.25 s of wall time
+
+    sid, _ = _record(tmp_path / "r.db", main, clock=lambda: float(next(ticks)))
+    con = sqlite3.connect(tmp_path / "r.db")
+    chunks = con.execute("SELECT n, t0_s, t1_s FROM sample_chunks WHERE session_id = ? ORDER BY seq", (sid,)).fetchall()
+    con.close()
+    assert sum(c[0] for c in chunks) == len(main)
+    # a commit at least every 4 batches (1 s of wall time): chunks of at most ~0.4 s of data
+    assert max(c[2] - c[1] for c in chunks) <= 0.45
+    assert len(chunks) >= main.duration_s / 0.45
+
+
+class _FailingSource:
+    """A sensor that delivers some batches, then drops the connection."""
+
+    def __init__(self, rec: Recording, fail_after: int) -> None:
+        self._inner = ReplaySource(rec, speed=float("inf"))
+        self.info = self._inner.info
+        self._n = fail_after
+
+    async def batches(self) -> AsyncIterator[SampleBatch | SourceGap]:
+        k = 0
+        async for b in self._inner.batches():
+            if k == self._n:
+                raise ConnectionError("sensor disconnected")
+            k += 1
+            yield b
+
+
+def test_a_failing_source_leaves_an_interrupted_session_with_its_samples(tmp_path: Path) -> None:
+    main = read_recording(STANDING).recording
+    db = tmp_path / "r.db"
+    with Store.open(db) as store:
+        r = SessionRecorder(store, _FailingSource(main, 50), person="Ann", exercise="standing-hip-abduction")
+        with pytest.raises(ConnectionError):
+            asyncio.run(r.run())
+        info = store.session(r.session_id)
+        assert info.status is SessionStatus.INTERRUPTED
+        got = store.samples(r.session_id, Stream.MAIN)
+        assert np.array_equal(got.t_s, main.t_s[: len(got.t_s)]) and len(got.t_s) > 0.9 * 50 * 0.1 * main.nominal_rate_hz()
+
+
+def test_stop_ends_the_session_as_complete(tmp_path: Path) -> None:
+    main = read_recording(STANDING).recording
+    with Store.open(tmp_path / "r.db") as store:
+        seen = []
+
+        def on_update(state: Any, events: Any) -> None:
+            seen.append(state.sample_count)
+            if state.sample_count > 300:
+                r.stop()
+
+        r = SessionRecorder(store, ReplaySource(main, speed=float("inf")), person="Ann", exercise="standing-hip-abduction",
+                            on_update=on_update)
+        assert asyncio.run(r.run()) is SessionStatus.COMPLETE
+        info = store.session(r.session_id)
+        assert 300 < info.sample_count < len(main)
+
+
+# --------------------------------------------------------------------------- CLI
+def test_record_sessions_show_reanalyze_export_import(cli: Cli, tmp_path: Path) -> None:
+    db = tmp_path / "r.db"
+    code, out, err = cli("record", "--db", db, "--source", STANDING, "--exercise", "standing-hip-abduction", "--person", "Ann",
+                         "--speed", "max", "--plain")
+    assert code == 0, err
+    assert "rep 1 (set 1)" in out and "session 1 complete" in out
+    code, out, err = cli("sessions", "--db", db, "--json")
+    assert code == 0, err
+    (s,) = json.loads(out)
+    for key in ("id", "person", "exercise", "started_at", "status", "rep_count", "sample_count"):
+        assert key in s
+    assert (s["person"], s["exercise"], s["status"]) == ("Ann", "standing-hip-abduction", "complete")
+    assert s["sample_count"] == len(read_recording(STANDING).recording) and s["rep_count"] > 0
+
+    code, out, err = cli("show", "1", "--db", db, "--json")
+    assert code == 0, err
+    shown = json.loads(out)
+    assert shown["rep_count"] == s["rep_count"] == len(shown["reps"])
+    code, out, _ = cli("show", "last", "--db", db)
+    assert code == 0 and "Session 1 — Ann" in out and "Set 1:" in out
+
+    code, out, _ = cli("reanalyze", "1", "--db", db)
+    assert code == 0 and "identical" in out
+
+    code, out, err = cli("export", "1", "--db", db, "--out", tmp_path / "exp")
+    assert code == 0, err
+    exported = read_recording(tmp_path / "exp" / "session-1.samples.csv").recording
+    assert np.array_equal(exported.t_s, read_recording(STANDING).recording.t_s)
+    doc = json.loads((tmp_path / "exp" / "session-1.json").read_text())
+    assert doc["report"]["rep_count"] == s["rep_count"]
+    lines = (tmp_path / "exp" / "session-1.reps.csv").read_text().splitlines()
+    assert lines[0].startswith("index,set,start_s") and len(lines) == 1 + s["rep_count"]
+
+    # the export imports back as a session with the same results
+    code, out, err = cli("import", tmp_path / "exp" / "session-1.samples.csv", "--db", db, "--exercise", "standing-hip-abduction",
+                         "--person", "Ann")
+    assert code == 0, err
+    code, out, _ = cli("sessions", "--db", db, "--person", "Ann", "--json")
+    a, b = json.loads(out)
+    assert b["status"] == "complete" and b["rep_count"] == a["rep_count"] and b["sample_count"] == a["sample_count"]
+
+
+def test_session_commands_errors_are_one_line(cli: Cli, tmp_path: Path) -> None:
+    db = tmp_path / "r.db"
+    assert_one_line_error(cli("show", "7", "--db", db), "no session 7")
+    assert_one_line_error(cli("show", "x", "--db", db), "'last'")
+    assert_one_line_error(cli("sessions", "--db", db, "--person", "Nobody"), "no person named 'Nobody'")
+    foreign = tmp_path / "foreign.db"
+    foreign.write_text("not a database at all\n" * 10)
+    assert_one_line_error(cli("sessions", "--db", foreign), "left untouched")
+    assert_one_line_error(cli("record", "--db", db, "--source", STANDING, "--exercise", "standing-hip-abduction", "--person", "A",
+                              "--speed", "fast"), "--speed")
+    assert_one_line_error(cli("record", "--db", db, "--source", tmp_path / "missing.csv", "--exercise", "standing-hip-abduction",
+                              "--person", "A"), "missing.csv")
+
+
+def test_default_store_is_in_the_user_data_directory(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("REPTRACK_DB", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    code, out, err = cli("record", "--source", STANDING, "--exercise", "standing-hip-abduction", "--person", "Ann", "--speed", "max", "--plain")
+    assert code == 0, err
+    dbs = list(tmp_path.rglob("reptrack.db"))
+    assert len(dbs) == 1 and str(dbs[0]) in out

@@ -1,0 +1,206 @@
+"""The SQLite store (tracker.store): schema, refusal of foreign files, samples, results, staleness.
+
+All on real SQLite files under pytest's tmp_path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tracker.exercises import FlagKind, Severity
+from tracker.pipeline.types import Flag, Rep, SetSummary
+from tracker.store import AnalysisParams, NewSession, SessionStatus, Store, StoreError, Stream
+from tracker.store.schema import APPLICATION_ID, SCHEMA_VERSION
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _new(person: str = "Ann", **kw: object) -> NewSession:
+    base: dict[str, object] = dict(
+        person=person, params=AnalysisParams("standing-hip-abduction", "thigh", hold_s=2.0), source="test",
+        sample_rate_hz=100.0, has_gyro=True, has_pelvis=False, device_name="dev-1", device_kind="test", meta={"k": "v"},
+    )
+    base.update(kw)
+    return NewSession(**base)  # type: ignore[arg-type]
+
+
+def _rep(i: int, set_index: int = 1, flags: tuple[Flag, ...] = ()) -> Rep:
+    return Rep(index=i, set_index=set_index, start_s=10.0 * i, peak_s=10.0 * i + 2, end_s=10.0 * i + 5, rom_deg=30.0 + i,
+               lift_s=2.0, hold_s=1.0, lower_s=2.0, peak_speed_dps=40.0, sparc=-1.7 if i % 2 else math.nan, velocity_peaks=1,
+               shake_g=0.01, pelvis_tilt_deg=None if i % 2 else 2.5, pelvis_lateral_deg=None, axis=(0.0, 0.0, 1.0), flags=flags)
+
+
+def test_a_new_store_is_versioned_and_in_wal_mode(tmp_path: Path) -> None:
+    path = tmp_path / "sub" / "r.db"
+    with Store.open(path) as store:
+        assert store.schema_version == SCHEMA_VERSION >= 1
+    con = sqlite3.connect(path)
+    assert con.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+    assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    tables = {r[0] for r in con.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")}
+    assert {"people", "therapists", "devices", "sessions", "sample_chunks", "sets", "reps", "flags", "calibrations",
+            "prescriptions", "notes", "entries", "gaps"} <= tables
+    con.close()
+    # opening again does not migrate twice
+    with Store.open(path) as store:
+        assert store.schema_version == SCHEMA_VERSION
+
+
+def test_a_foreign_sqlite_database_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE accounts (id INTEGER PRIMARY KEY, balance REAL)")
+    con.execute("INSERT INTO accounts VALUES (1, 100.0)")
+    con.commit()
+    con.close()
+    before = _digest(path)
+    with pytest.raises(StoreError, match="another application"):
+        Store.open(path)
+    assert _digest(path) == before
+    assert not Path(f"{path}-wal").exists()
+
+
+@pytest.mark.parametrize("content", [b"", b"hello, this is a text file\n" * 50, b"SQLite format 3\x00" + bytes(range(256)) * 20])
+def test_a_corrupt_or_foreign_file_is_refused_and_left_untouched(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "bad.db"
+    path.write_bytes(content)
+    if not content:
+        # an empty file is a fresh store (sqlite3 itself creates files that way)
+        with Store.open(path) as store:
+            assert store.schema_version == SCHEMA_VERSION
+        return
+    before = _digest(path)
+    with pytest.raises(StoreError, match="left untouched"):
+        Store.open(path)
+    assert _digest(path) == before
+
+
+def test_a_store_from_a_newer_reptrack_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "r.db"
+    Store.open(path).close()
+    con = sqlite3.connect(path)
+    con.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    con.commit()
+    con.close()
+    before = _digest(path)
+    with pytest.raises(StoreError, match="newer reptrack"):
+        Store.open(path)
+    assert _digest(path) == before
+
+
+def test_a_directory_is_no_store(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="directory"):
+        Store.open(tmp_path)
+
+
+def test_samples_round_trip_in_chunks(tmp_path: Path) -> None:
+    rng = np.random.default_rng(1)
+    with Store.open(tmp_path / "r.db") as store:
+        sid = store.create_session(_new())
+        t = np.cumsum(rng.uniform(0.009, 0.011, 1000)) + 1234.5
+        a = rng.normal(0, 1, (1000, 3))
+        g = rng.normal(0, 100, (1000, 3))
+        for k in range(0, 1000, 137):
+            with store.transaction():
+                store.add_samples(sid, Stream.MAIN, t[k:k + 137], a[k:k + 137], g[k:k + 137])
+        with store.transaction():
+            store.add_samples(sid, Stream.PELVIS, t[:10], a[:10], None)
+        got = store.samples(sid)
+        assert np.array_equal(got.t_s, t)  # times exact
+        assert np.array_equal(got.accel_g, a.astype(np.float32).astype(np.float64))
+        assert got.gyro_dps is not None and np.array_equal(got.gyro_dps, g.astype(np.float32).astype(np.float64))
+        pel = store.samples(sid, Stream.PELVIS)
+        assert len(pel.t_s) == 10 and pel.gyro_dps is None
+        assert store.session(sid).sample_count == 1000
+        assert store.time_span(sid) == (t[0], t[-1])
+
+
+def test_results_round_trip_with_flags_and_missing_values(tmp_path: Path) -> None:
+    flag = Flag(FlagKind.PELVIC_RISE, Severity.MODERATE, "keep your pelvis level", 7.5, 5.0, "deg", inferred=True)
+    reps = [_rep(1), _rep(2, flags=(flag,)), _rep(3, set_index=2)]
+    sets = [SetSummary(1, 10.0, 25.0, 2, None), SetSummary(2, 30.0, 35.0, 1, 5.0)]
+    with Store.open(tmp_path / "r.db") as store:
+        sid = store.create_session(_new())
+        with store.transaction():
+            for r in reps:
+                store.add_rep(sid, r)
+            for s in sets:
+                store.add_set(sid, s)
+        got = store.reps(sid)
+        assert [r.index for r in got] == [1, 2, 3]
+        assert got[1].flags == (flag,)
+        assert math.isnan(got[1].sparc) and got[0].sparc == -1.7
+        assert got[0] == reps[0] and got[2] == reps[2]
+        assert store.sets(sid) == sets
+        info = store.session(sid)
+        assert (info.rep_count, info.set_count) == (3, 2)
+        # replacing results is all-or-nothing and recounts
+        store.replace_results(sid, reps[:1], sets[:1], [])
+        assert [r.index for r in store.reps(sid)] == [1]
+        assert store.session(sid).rep_count == 1
+
+
+def test_a_session_whose_process_is_gone_becomes_interrupted(tmp_path: Path) -> None:
+    path = tmp_path / "r.db"
+    with Store.open(path) as store:
+        sid = store.create_session(_new())
+        with store.transaction():
+            store.add_samples(sid, Stream.MAIN, np.arange(5.0), np.ones((5, 3)), np.zeros((5, 3)))
+            store.heartbeat(sid)
+        # this process is alive: the session is still recording for a reader
+        assert store.mark_stale_sessions() == []
+    # pretend the session belonged to a process that has exited
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True)
+    con = sqlite3.connect(path)
+    con.execute("UPDATE sessions SET pid = ? WHERE id = ?", (int(dead.stdout), sid))
+    con.commit()
+    con.close()
+    with Store.open(path) as store:
+        info = store.session(sid)
+        assert info.status is SessionStatus.INTERRUPTED
+        assert info.ended_at is not None
+        assert len(store.samples(sid).t_s) == 5
+
+
+def test_a_silent_recorder_becomes_interrupted_after_the_stale_limit(tmp_path: Path) -> None:
+    path = tmp_path / "r.db"
+    with Store.open(path) as store:
+        sid = store.create_session(_new())
+    con = sqlite3.connect(path)
+    con.execute("UPDATE sessions SET last_commit_at = '2026-01-01T00:00:00.000+00:00', host = 'elsewhere' WHERE id = ?", (sid,))
+    con.commit()
+    con.close()
+    with Store.open(path) as store:
+        assert store.session(sid).status is SessionStatus.INTERRUPTED
+
+
+def test_people_prescriptions_notes_entries(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "r.db") as store:
+        store.ensure_person("Ann", therapist="Dr Lee")
+        store.ensure_person("Bob")
+        assert [p.name for p in store.people(therapist="Dr Lee")] == ["Ann"]
+        p1 = store.add_prescription("Ann", "hip-raise", sets=2, reps_min=8, reps_max=12, hold_s=None, rest_min_s=60,
+                                    rest_max_s=180, days_per_week=3, load_kg=0.0, created_at="2026-01-01T00:00:00.000+00:00")
+        p2 = store.add_prescription("Ann", "hip-raise", sets=2, reps_min=8, reps_max=12, hold_s=2.0, rest_min_s=60,
+                                    rest_max_s=180, days_per_week=3, load_kg=0.5)
+        assert store.current_prescription("Ann", "hip-raise") == p2
+        assert store.prescription_history("Ann", "hip-raise") == [p1, p2]
+        assert store.current_prescription("Bob", "hip-raise") is None
+        n = store.add_note("Ann", "good progress", therapist="Dr Lee")
+        assert n.therapist == "Dr Lee" and store.notes("Ann") == [n]
+        e = store.add_entry("Ann", "pain", 3)
+        assert store.entries("Ann", kind="pain") == [e]
+        with pytest.raises(StoreError, match="0-10"):
+            store.add_entry("Ann", "rpe", 11)
+        store.set_attention("Ann", "pain 7/10")
+        assert store.person("Ann").needs_attention and store.person("Ann").attention_reason == "pain 7/10"

@@ -1,0 +1,65 @@
+"""What a live session shows, folded from the engine's events (pure).
+
+:class:`LiveTally` turns the event stream of :class:`~tracker.pipeline.RepPipeline` into a
+:class:`LiveState` -- the count, the set, the last rep's range and tempo, the cues of its
+flags, the rest since the last set -- that any view (terminal, dashboard) renders.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from tracker.pipeline.types import Event, Flag, GapDetected, Rep, RepCompleted, SetCompleted
+
+
+@dataclass(frozen=True)
+class LiveState:
+    t_s: float = 0.0  # time of the latest sample, recording seconds
+    sample_count: int = 0
+    rep_count: int = 0
+    set_number: int = 0  # the set in progress, or the last one
+    reps_in_set: int = 0
+    in_set: bool = False
+    last_rep: Rep | None = None
+    last_flags: tuple[Flag, ...] = ()
+    rest_since_s: float | None = None  # end of the last completed set
+    gaps: int = 0
+    gap_s: float = 0.0
+    set_rep_counts: tuple[int, ...] = ()  # completed sets
+
+    @property
+    def rest_s(self) -> float | None:
+        """Time since the last set ended, while not in a set."""
+        if self.in_set or self.rest_since_s is None:
+            return None
+        return max(0.0, self.t_s - self.rest_since_s)
+
+
+class LiveTally:
+    """Folds events into a :class:`LiveState`."""
+
+    def __init__(self) -> None:
+        self.state = LiveState()
+
+    def advance(self, t_s: float, n_samples: int) -> LiveState:
+        s = self.state
+        self.state = replace(s, t_s=max(s.t_s, t_s), sample_count=s.sample_count + n_samples)
+        return self.state
+
+    def apply(self, events: list[Event]) -> LiveState:
+        s = self.state
+        for e in events:
+            if isinstance(e, RepCompleted):
+                rep = e.rep
+                new_set = not s.in_set or rep.set_index != s.set_number
+                s = replace(
+                    s, rep_count=s.rep_count + 1, set_number=rep.set_index, in_set=True,
+                    reps_in_set=1 if new_set else s.reps_in_set + 1, last_rep=rep, last_flags=rep.flags,
+                )
+            elif isinstance(e, SetCompleted):
+                s = replace(s, in_set=False, rest_since_s=e.end_s, set_number=e.set_index, reps_in_set=e.rep_count,
+                            set_rep_counts=(*s.set_rep_counts, e.rep_count))
+            elif isinstance(e, GapDetected):
+                s = replace(s, gaps=s.gaps + 1, gap_s=s.gap_s + (e.end_s - e.start_s))
+        self.state = s
+        return s

@@ -1,0 +1,181 @@
+"""A live session: a sample source through the streaming engine into the store.
+
+The adapter between a :class:`~tracker.sources.SampleSource`, the engine and the
+:class:`~tracker.store.Store`. Samples are rounded to the store's precision before the
+engine sees them, so the stored session re-analyses to identical results. Raw samples
+and the results so far are committed at least every ``commit_s`` (1 s): a crash loses
+at most that much.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from calibration.device import apply_accel_calibration
+from tracker.exercises import get_exercise, parse_placement
+from tracker.live import LiveState, LiveTally
+from tracker.pipeline import (
+    Event,
+    GapDetected,
+    Personalisation,
+    RepCompleted,
+    RepPipeline,
+    SetCompleted,
+    SetSummary,
+    pipeline_config,
+    resolve_placement,
+)
+from tracker.pipeline.types import PostureChanged, RejectedMovement
+from tracker.recording import Placement, Stream
+from tracker.sources import SampleBatch, SampleSource, SourceGap
+from tracker.store import AnalysisParams, NewSession, SessionStatus, Store
+from tracker.store.samples import at_storage_precision
+
+
+def personalisation(params: AnalysisParams) -> Personalisation:
+    return Personalisation(target_rom_deg=params.target_rom_deg, pelvic_baseline_deg=params.pelvic_baseline_deg, hold_s=params.hold_s)
+
+
+def make_pipeline(params: AnalysisParams, *, sample_rate_hz: float, has_gyro: bool, has_pelvis: bool,
+                  pelvis_sample_rate_hz: float | None = None, pelvis_has_gyro: bool | None = None) -> RepPipeline:
+    exercise = get_exercise(params.exercise)
+    placement = parse_placement(params.placement)
+    config = pipeline_config(exercise, placement, sample_rate_hz=sample_rate_hz, has_gyro=has_gyro, with_pelvis=has_pelvis,
+                             personal=personalisation(params))
+    return RepPipeline(config, pelvis_sample_rate_hz=pelvis_sample_rate_hz, pelvis_has_gyro=pelvis_has_gyro)
+
+
+@dataclass
+class _Pending:
+    """What has not been committed yet."""
+
+    samples: dict[Stream, list[SampleBatch]] = field(default_factory=lambda: {Stream.MAIN: [], Stream.PELVIS: []})
+    events: list[Event] = field(default_factory=list)
+    source_gaps: list[SourceGap] = field(default_factory=list)
+
+
+class SessionRecorder:
+    """Records one session. ``on_update(state, events)`` is called after every batch."""
+
+    def __init__(self, store: Store, source: SampleSource, *, person: str, exercise: str, placement: str = "auto",
+                 hold_s: float | None = None, target_rom_deg: float | None = None, pelvic_baseline_deg: float | None = None,
+                 load_kg: float | None = None, calibration_ids: tuple[int, ...] = (),
+                 accel_offset_g: tuple[float, float, float] | None = None, accel_scale: tuple[float, float, float] | None = None,
+                 commit_s: float = 1.0, on_update: Callable[[LiveState, list[Event]], None] | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        info = source.info
+        ex = get_exercise(exercise)
+        resolved = resolve_placement(parse_placement(placement), info.placement, ex)
+        self.params = AnalysisParams(
+            exercise=ex.name, placement=resolved.value, hold_s=hold_s, target_rom_deg=target_rom_deg,
+            pelvic_baseline_deg=pelvic_baseline_deg, calibration_ids=calibration_ids,
+            accel_offset_g=accel_offset_g, accel_scale=accel_scale,
+        )
+        self._pipe = make_pipeline(self.params, sample_rate_hz=info.sample_rate_hz, has_gyro=info.has_gyro,
+                                   has_pelvis=info.has_pelvis and resolved is not Placement.PELVIS)
+        self._use_pelvis = info.has_pelvis and resolved is not Placement.PELVIS
+        self._store = store
+        self._source = source
+        self._commit_s = commit_s
+        self._on_update = on_update
+        self._clock = clock
+        self._tally = LiveTally()
+        self._pending = _Pending()
+        self._sets_done: list[SetCompleted] = []
+        self.session_id = store.create_session(NewSession(
+            person=person, params=self.params, source=info.device_name, sample_rate_hz=info.sample_rate_hz,
+            has_gyro=info.has_gyro, has_pelvis=self._use_pelvis, device_name=info.device_name, device_kind=info.device_kind,
+            meta=info.meta, load_kg=load_kg,
+        ))
+        self.events: list[Event] = []
+        self._stopping = False
+
+    @property
+    def state(self) -> LiveState:
+        return self._tally.state
+
+    def stop(self) -> None:
+        """End the session after the current batch (the person pressed Ctrl-C, say)."""
+        self._stopping = True
+
+    async def run(self) -> SessionStatus:
+        """Record until the source ends or :meth:`stop` is called (``complete``).
+
+        When the source fails, what came is kept, the session is ``interrupted`` and the
+        error is re-raised.
+        """
+        last_commit = self._clock()
+        try:
+            async for item in self._source.batches():
+                self._take(item)
+                if self._clock() - last_commit >= self._commit_s:
+                    self._commit()
+                    last_commit = self._clock()
+                if self._stopping:
+                    break
+        except BaseException:
+            try:
+                self._commit()
+            finally:
+                self._store.finish_session(self.session_id, SessionStatus.INTERRUPTED)
+            raise
+        self._after(self._pipe.finish())
+        self._commit()
+        self._store.finish_session(self.session_id, SessionStatus.COMPLETE)
+        return SessionStatus.COMPLETE
+
+    # ------------------------------------------------------------------
+    def _take(self, item: SampleBatch | SourceGap) -> None:
+        if isinstance(item, SourceGap):
+            self._pending.source_gaps.append(item)
+            return
+        if item.stream is Stream.PELVIS and not self._use_pelvis:
+            return
+        acc = at_storage_precision(item.accel_g)
+        gyr = None if item.gyro_dps is None else at_storage_precision(item.gyro_dps)
+        stored = SampleBatch(item.stream, np.asarray(item.t_s, dtype=np.float64), acc, gyr)
+        self._pending.samples[item.stream].append(stored)
+        acc_cal = apply_accel_calibration(acc, self.params.accel_offset_g, self.params.accel_scale) if item.stream is Stream.MAIN else acc
+        if item.stream is Stream.MAIN:
+            events = self._pipe.feed(stored.t_s, acc_cal, gyr)
+            self._tally.advance(float(stored.t_s[-1]), len(stored.t_s))
+        else:
+            events = self._pipe.feed_pelvis(stored.t_s, acc_cal, gyr)
+        self._after(events)
+
+    def _after(self, events: list[Event]) -> None:
+        self._pending.events += events
+        self.events += events
+        state = self._tally.apply(events)
+        if self._on_update is not None:
+            self._on_update(state, events)
+
+    def _commit(self) -> None:
+        p = self._pending
+        self._pending = _Pending()
+        store = self._store
+        sid = self.session_id
+        with store.transaction():
+            for stream, batches in p.samples.items():
+                if batches:
+                    store.add_samples(sid, stream, np.concatenate([b.t_s for b in batches]),
+                                      np.concatenate([b.accel_g for b in batches]),
+                                      None if batches[0].gyro_dps is None else np.concatenate([b.gyro_dps for b in batches if b.gyro_dps is not None]))
+            for g in p.source_gaps:
+                store.add_gap(sid, g.start_s, g.end_s, "source" if g.stream is Stream.MAIN else "source:pelvis")
+            for e in p.events:
+                if isinstance(e, RepCompleted):
+                    store.add_rep(sid, e.rep)
+                elif isinstance(e, SetCompleted):
+                    prev = self._sets_done[-1].end_s if self._sets_done else None
+                    self._sets_done.append(e)
+                    store.add_set(sid, SetSummary(e.set_index, e.start_s, e.end_s, e.rep_count, None if prev is None else e.start_s - prev))
+                elif isinstance(e, GapDetected):
+                    store.add_gap(sid, e.start_s, e.end_s, "analysis")
+                elif isinstance(e, PostureChanged | RejectedMovement):
+                    pass  # not stored: reanalyze gives them again
+            store.heartbeat(sid)

@@ -1,0 +1,20 @@
+"""Persistence adapter: the SQLite store (the only package that imports sqlite3)."""
+
+from tracker.store.models import (
+    AnalysisParams,
+    CalibrationRecord,
+    Entry,
+    NewSession,
+    Note,
+    Person,
+    Prescription,
+    SessionInfo,
+    SessionStatus,
+    Stream,
+)
+from tracker.store.repository import NotFoundError, Store, StoreError, StoredSamples, default_store_path
+
+__all__ = [
+    "AnalysisParams", "CalibrationRecord", "Entry", "NewSession", "Note", "NotFoundError", "Person", "Prescription",
+    "SessionInfo", "SessionStatus", "Store", "StoreError", "StoredSamples", "Stream", "default_store_path",
+]

@@ -1,0 +1,567 @@
+"""The SQLite store: the one place with SQL.
+
+One file per user (WAL mode, so a dashboard or a second terminal can read while a
+session records). Raw samples go in chunk blobs, at most a second apart; results
+(sets, reps, flags) as they happen. Every write path commits in short transactions;
+a recorder killed mid-session loses at most the samples since its last commit.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import socket
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from tracker.errors import ReptrackError
+from tracker.exercises import FlagKind, Severity
+from tracker.pipeline.types import Flag, GapDetected, Rep, SetSummary
+from tracker.store import samples as codec
+from tracker.store.models import (
+    AnalysisParams,
+    CalibrationRecord,
+    Entry,
+    NewSession,
+    Note,
+    Person,
+    Prescription,
+    SessionInfo,
+    SessionStatus,
+    Stream,
+)
+from tracker.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+
+
+class StoreError(ReptrackError):
+    """The store cannot be opened or does not hold what was asked for."""
+
+
+class NotFoundError(StoreError):
+    """No such person, session, prescription, ..."""
+
+
+#: a recording session whose process has not committed for this long is taken as crashed
+STALE_AFTER_S = 30.0
+BUSY_TIMEOUT_MS = 10_000
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def parse_iso(text: str) -> datetime:
+    d = datetime.fromisoformat(text)
+    return d if d.tzinfo is not None else d.replace(tzinfo=UTC)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class StoredSamples:
+    t_s: NDArray[np.float64]
+    accel_g: NDArray[np.float64]
+    gyro_dps: NDArray[np.float64] | None
+
+
+class Store:
+    """A reptrack store. Use :meth:`open`; close it (or use it as a context manager)."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self._conn = conn
+        self.path = path
+        self._seq: dict[tuple[int, str], int] = {}
+
+    # ------------------------------------------------------------------ opening
+    @classmethod
+    def open(cls, path: Path | str, *, check_stale: bool = True) -> Store:
+        """Open (creating when absent) the store at ``path``.
+
+        Raises :class:`StoreError` for a file that is not an SQLite database, is an SQLite
+        database of another application, or was written by a newer reptrack. Such a file
+        is never modified.
+        """
+        path = Path(path)
+        existed = path.exists() and path.stat().st_size > 0
+        if path.exists() and path.is_dir():
+            raise StoreError(f"{path}: is a directory, not a reptrack store")
+        if not path.parent.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+        if existed:
+            cls._check_header(path)
+        try:
+            conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise StoreError(f"{path}: cannot open the store ({exc})") from None
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if existed and app_id != APPLICATION_ID:
+                n_tables = conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0]
+                if n_tables:
+                    raise StoreError(f"{path}: an SQLite database of another application (not a reptrack store); left untouched")
+            if version > SCHEMA_VERSION:
+                raise StoreError(f"{path}: written by a newer reptrack (schema {version}, this one knows {SCHEMA_VERSION}); left untouched")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            store = cls(conn, path)
+            store._migrate()
+            if check_stale:
+                store.mark_stale_sessions()
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise StoreError(f"{path}: not a usable reptrack store ({exc}); left untouched") from None
+        except BaseException:
+            conn.close()
+            raise
+        return store
+
+    @staticmethod
+    def _check_header(path: Path) -> None:
+        try:
+            with open(path, "rb") as f:
+                head = f.read(100)
+        except OSError as exc:
+            raise StoreError(f"{path}: cannot read ({exc.strerror})") from None
+        if not head.startswith(b"SQLite format 3\x00"):
+            raise StoreError(f"{path}: not an SQLite database (corrupt, or another kind of file); left untouched")
+        if len(head) == 100:
+            app_id = int.from_bytes(head[68:72], "big")
+            if app_id not in (0, APPLICATION_ID):
+                raise StoreError(f"{path}: an SQLite database of another application (not a reptrack store); left untouched")
+
+    def _migrate(self) -> None:
+        c = self._conn
+        version = c.execute("PRAGMA user_version").fetchone()[0]
+        if version == SCHEMA_VERSION:
+            return
+        c.execute("BEGIN IMMEDIATE")
+        try:
+            version = c.execute("PRAGMA user_version").fetchone()[0]  # another process may have done it
+            for k in range(version, SCHEMA_VERSION):
+                for stmt in _statements(MIGRATIONS[k]):
+                    c.execute(stmt)
+            c.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            c.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            c.execute("COMMIT")
+        except BaseException:
+            c.execute("ROLLBACK")
+            raise
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write transaction (taken at once, so it never fails half-way on a lock)."""
+        c = self._conn
+        c.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            c.execute("ROLLBACK")
+            raise
+        c.execute("COMMIT")
+
+    # ------------------------------------------------------------------ people
+    def ensure_person(self, name: str, *, therapist: str | None = None) -> Person:
+        name = name.strip()
+        if not name:
+            raise StoreError("a person needs a name")
+        with self.transaction():
+            tid = self._ensure_therapist(therapist) if therapist else None
+            row = self._conn.execute("SELECT id, therapist_id FROM people WHERE name = ?", (name,)).fetchone()
+            if row is None:
+                self._conn.execute("INSERT INTO people (name, therapist_id, created_at) VALUES (?, ?, ?)", (name, tid, now_iso()))
+            elif tid is not None and row[1] != tid:
+                self._conn.execute("UPDATE people SET therapist_id = ? WHERE id = ?", (tid, row[0]))
+        return self.person(name)
+
+    def _ensure_therapist(self, name: str) -> int:
+        self._conn.execute("INSERT OR IGNORE INTO therapists (name, created_at) VALUES (?, ?)", (name, now_iso()))
+        return int(self._conn.execute("SELECT id FROM therapists WHERE name = ?", (name,)).fetchone()[0])
+
+    def person(self, name: str) -> Person:
+        row = self._conn.execute(
+            "SELECT p.id, p.name, t.name, p.needs_attention, p.attention_reason FROM people p "
+            "LEFT JOIN therapists t ON t.id = p.therapist_id WHERE p.name = ?", (name,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no person named {name!r} in {self.path}")
+        return Person(row[0], row[1], row[2], bool(row[3]), row[4])
+
+    def people(self, *, therapist: str | None = None) -> list[Person]:
+        q = ("SELECT p.id, p.name, t.name, p.needs_attention, p.attention_reason FROM people p "
+             "LEFT JOIN therapists t ON t.id = p.therapist_id")
+        args: tuple[Any, ...] = ()
+        if therapist is not None:
+            q += " WHERE t.name = ?"
+            args = (therapist,)
+        return [Person(r[0], r[1], r[2], bool(r[3]), r[4]) for r in self._conn.execute(q + " ORDER BY p.name", args)]
+
+    def set_attention(self, person: str, reason: str | None) -> None:
+        with self.transaction():
+            self._conn.execute("UPDATE people SET needs_attention = ?, attention_reason = ? WHERE name = ?",
+                               (int(reason is not None), reason, person))
+
+    def _person_id(self, name: str) -> int:
+        return self.person(name).id
+
+    # ------------------------------------------------------------------ devices
+    def ensure_device(self, name: str, kind: str, has_gyro: bool) -> int:
+        c = self._conn
+        c.execute("INSERT OR IGNORE INTO devices (name, kind, has_gyro, created_at) VALUES (?, ?, ?, ?)",
+                  (name, kind, int(has_gyro), now_iso()))
+        return int(c.execute("SELECT id FROM devices WHERE name = ?", (name,)).fetchone()[0])
+
+    # ------------------------------------------------------------------ sessions: writing
+    def create_session(self, new: NewSession) -> int:
+        """A new session in state ``recording``, owned by this process."""
+        person_id = self.ensure_person(new.person).id
+        now = now_iso()
+        with self.transaction():
+            device_id = self.ensure_device(new.device_name, new.device_kind, new.has_gyro)
+            cur = self._conn.execute(
+                "INSERT INTO sessions (person_id, device_id, exercise, placement, source, sample_rate_hz, has_gyro, "
+                "has_pelvis, params, meta, started_at, status, load_kg, last_commit_at, host, pid) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'recording', ?, ?, ?, ?)",
+                (person_id, device_id, new.params.exercise, new.params.placement, new.source, float(new.sample_rate_hz),
+                 int(new.has_gyro), int(new.has_pelvis), json.dumps(new.params.to_json()), json.dumps(new.meta),
+                 new.started_at or now, new.load_kg, now, socket.gethostname(), os.getpid()),
+            )
+        sid = cur.lastrowid
+        assert sid is not None
+        return int(sid)
+
+    def add_samples(self, session_id: int, stream: Stream, t_s: NDArray[np.float64], accel_g: NDArray[np.float64],
+                    gyro_dps: NDArray[np.float64] | None) -> None:
+        """One chunk of raw samples (call inside :meth:`transaction`)."""
+        n = int(t_s.shape[0])
+        if n == 0:
+            return
+        key = (session_id, stream.value)
+        seq = self._seq.get(key)
+        if seq is None:
+            row = self._conn.execute("SELECT max(seq) FROM sample_chunks WHERE session_id = ? AND stream = ?", key).fetchone()
+            seq = -1 if row[0] is None else int(row[0])
+        seq += 1
+        self._seq[key] = seq
+        tb, ab = codec.encode(t_s, accel_g)
+        _, gb = codec.encode(t_s, gyro_dps)
+        self._conn.execute(
+            "INSERT INTO sample_chunks (session_id, stream, seq, n, t0_s, t1_s, t_s, accel_g, gyro_dps) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (session_id, stream.value, seq, n, float(t_s[0]), float(t_s[-1]), tb, ab, gb),
+        )
+        if stream is Stream.MAIN:
+            self._conn.execute("UPDATE sessions SET sample_count = sample_count + ? WHERE id = ?", (n, session_id))
+
+    def add_rep(self, session_id: int, rep: Rep) -> None:
+        c = self._conn
+        c.execute(
+            "INSERT INTO reps (session_id, rep_index, set_index, start_s, peak_s, end_s, rom_deg, lift_s, hold_s, lower_s, "
+            "peak_speed_dps, sparc, velocity_peaks, shake_g, pelvis_tilt_deg, pelvis_lateral_deg, axis_x, axis_y, axis_z) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (session_id, rep.index, rep.set_index, rep.start_s, rep.peak_s, rep.end_s, rep.rom_deg, rep.lift_s, rep.hold_s,
+             rep.lower_s, rep.peak_speed_dps, _nan_to_none(rep.sparc), rep.velocity_peaks, rep.shake_g,
+             rep.pelvis_tilt_deg, rep.pelvis_lateral_deg, *rep.axis),
+        )
+        c.executemany(
+            "INSERT INTO flags (session_id, rep_index, kind, severity, cue, value, threshold, unit, inferred) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(session_id, rep.index, f.kind.value, f.severity.value, f.cue, f.value, f.threshold, f.unit, int(f.inferred)) for f in rep.flags],
+        )
+        c.execute("UPDATE sessions SET rep_count = rep_count + 1 WHERE id = ?", (session_id,))
+
+    def add_set(self, session_id: int, s: SetSummary) -> None:
+        self._conn.execute(
+            "INSERT INTO sets (session_id, set_index, start_s, end_s, rep_count, rest_before_s) VALUES (?, ?, ?, ?, ?, ?)",
+            (session_id, s.set_index, s.start_s, s.end_s, s.rep_count, s.rest_before_s),
+        )
+
+    def add_gap(self, session_id: int, start_s: float, end_s: float, origin: str) -> None:
+        self._conn.execute("INSERT INTO gaps (session_id, start_s, end_s, origin) VALUES (?, ?, ?, ?)",
+                           (session_id, start_s, end_s, origin))
+
+    def heartbeat(self, session_id: int) -> None:
+        """The recording process is alive (call inside the transaction that commits its samples)."""
+        self._conn.execute("UPDATE sessions SET last_commit_at = ? WHERE id = ?", (now_iso(), session_id))
+
+    def finish_session(self, session_id: int, status: SessionStatus = SessionStatus.COMPLETE) -> None:
+        with self.transaction():
+            self._conn.execute("UPDATE sessions SET status = ?, ended_at = ?, last_commit_at = ? WHERE id = ?",
+                               (status.value, now_iso(), now_iso(), session_id))
+
+    def mark_stale_sessions(self) -> list[int]:
+        """Sessions left ``recording`` by a process that is gone become ``interrupted``.
+
+        A session is taken as orphaned when its process (on this host) no longer exists,
+        or it has not committed for :data:`STALE_AFTER_S`. Everything it committed stays.
+        """
+        rows = self._conn.execute("SELECT id, host, pid, last_commit_at FROM sessions WHERE status = 'recording'").fetchall()
+        if not rows:
+            return []
+        host = socket.gethostname()
+        limit = datetime.now(UTC) - timedelta(seconds=STALE_AFTER_S)
+        stale = [r[0] for r in rows if (r[1] == host and r[2] != os.getpid() and not _pid_alive(r[2])) or parse_iso(r[3]) < limit]
+        if stale:
+            with self.transaction():
+                for sid in stale:
+                    self._conn.execute(
+                        "UPDATE sessions SET status = 'interrupted', ended_at = last_commit_at WHERE id = ? AND status = 'recording'", (sid,))
+        return stale
+
+    # ------------------------------------------------------------------ sessions: reading
+    _SESSION_COLUMNS = (
+        "s.id, p.name, s.exercise, s.placement, s.source, d.name, s.sample_rate_hz, s.has_gyro, s.has_pelvis, s.started_at, "
+        "s.ended_at, s.status, s.load_kg, s.sample_count, s.rep_count, "
+        "(SELECT count(*) FROM sets x WHERE x.session_id = s.id), s.params, s.meta"
+    )
+
+    @staticmethod
+    def _session_from_row(r: Sequence[Any]) -> SessionInfo:
+        return SessionInfo(
+            id=r[0], person=r[1], exercise=r[2], placement=r[3], source=r[4], device=r[5], sample_rate_hz=r[6],
+            has_gyro=bool(r[7]), has_pelvis=bool(r[8]), started_at=r[9], ended_at=r[10], status=SessionStatus(r[11]),
+            load_kg=r[12], sample_count=r[13], rep_count=r[14], set_count=r[15],
+            params=AnalysisParams.from_json(json.loads(r[16])), meta=json.loads(r[17]),
+        )
+
+    def sessions(self, *, person: str | None = None, exercise: str | None = None) -> list[SessionInfo]:
+        """Sessions, oldest first."""
+        q = (f"SELECT {self._SESSION_COLUMNS} FROM sessions s JOIN people p ON p.id = s.person_id "
+             "LEFT JOIN devices d ON d.id = s.device_id")
+        where: list[str] = []
+        args: list[Any] = []
+        if person is not None:
+            pid = self._person_id(person)
+            where.append("s.person_id = ?")
+            args.append(pid)
+        if exercise is not None:
+            where.append("s.exercise = ?")
+            args.append(exercise)
+        if where:
+            q += " WHERE " + " AND ".join(where)
+        q += " ORDER BY s.started_at, s.id"
+        return [self._session_from_row(r) for r in self._conn.execute(q, args)]
+
+    def session(self, session_id: int) -> SessionInfo:
+        r = self._conn.execute(
+            f"SELECT {self._SESSION_COLUMNS} FROM sessions s JOIN people p ON p.id = s.person_id "
+            "LEFT JOIN devices d ON d.id = s.device_id WHERE s.id = ?", (session_id,)).fetchone()
+        if r is None:
+            raise NotFoundError(f"no session {session_id} in {self.path}")
+        return self._session_from_row(r)
+
+    def samples(self, session_id: int, stream: Stream = Stream.MAIN) -> StoredSamples:
+        rows = self._conn.execute(
+            "SELECT t_s, accel_g, gyro_dps FROM sample_chunks WHERE session_id = ? AND stream = ? ORDER BY seq",
+            (session_id, stream.value)).fetchall()
+        if not rows:
+            return StoredSamples(np.empty(0), np.empty((0, 3)), None)
+        t = np.concatenate([codec.decode_times(r[0]) for r in rows])
+        a = np.concatenate([codec.decode_values(r[1]) for r in rows])
+        g = None if rows[0][2] is None else np.concatenate([codec.decode_values(r[2]) for r in rows])
+        return StoredSamples(t, a, g)
+
+    def time_span(self, session_id: int, stream: Stream = Stream.MAIN) -> tuple[float, float]:
+        """First and last sample time of a session's stream (0, 0 when it has none)."""
+        r = self._conn.execute("SELECT min(t0_s), max(t1_s) FROM sample_chunks WHERE session_id = ? AND stream = ?",
+                               (session_id, stream.value)).fetchone()
+        return (0.0, 0.0) if r[0] is None else (float(r[0]), float(r[1]))
+
+    def reps(self, session_id: int) -> list[Rep]:
+        flags: dict[int, list[Flag]] = {}
+        for r in self._conn.execute(
+                "SELECT rep_index, kind, severity, cue, value, threshold, unit, inferred FROM flags WHERE session_id = ? ORDER BY rowid",
+                (session_id,)):
+            flags.setdefault(r[0], []).append(Flag(FlagKind(r[1]), Severity(r[2]), r[3], r[4], r[5], r[6], bool(r[7])))
+        out = []
+        for r in self._conn.execute(
+                "SELECT rep_index, set_index, start_s, peak_s, end_s, rom_deg, lift_s, hold_s, lower_s, peak_speed_dps, sparc, "
+                "velocity_peaks, shake_g, pelvis_tilt_deg, pelvis_lateral_deg, axis_x, axis_y, axis_z "
+                "FROM reps WHERE session_id = ? ORDER BY rep_index", (session_id,)):
+            out.append(Rep(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], math.nan if r[10] is None else r[10],
+                           r[11], r[12], r[13], r[14], (r[15], r[16], r[17]), tuple(flags.get(r[0], ()))))
+        return out
+
+    def sets(self, session_id: int) -> list[SetSummary]:
+        return [SetSummary(*r) for r in self._conn.execute(
+            "SELECT set_index, start_s, end_s, rep_count, rest_before_s FROM sets WHERE session_id = ? ORDER BY set_index",
+            (session_id,))]
+
+    def gaps(self, session_id: int, origin: str | None = None) -> list[GapDetected]:
+        q = "SELECT start_s, end_s FROM gaps WHERE session_id = ?"
+        args: tuple[Any, ...] = (session_id,)
+        if origin is not None:
+            q += " AND origin = ?"
+            args += (origin,)
+        return [GapDetected(r[0], r[1]) for r in self._conn.execute(q + " ORDER BY start_s", args)]
+
+    def replace_results(self, session_id: int, reps: Sequence[Rep], sets: Sequence[SetSummary], analysis_gaps: Sequence[GapDetected]) -> None:
+        """Swap a session's results for new ones, in one transaction."""
+        c = self._conn
+        with self.transaction():
+            for table in ("flags", "reps", "sets"):
+                c.execute(f"DELETE FROM {table} WHERE session_id = ?", (session_id,))
+            c.execute("DELETE FROM gaps WHERE session_id = ? AND origin = 'analysis'", (session_id,))
+            c.execute("UPDATE sessions SET rep_count = 0 WHERE id = ?", (session_id,))
+            for rep in reps:
+                self.add_rep(session_id, rep)
+            for s in sets:
+                self.add_set(session_id, s)
+            for g in analysis_gaps:
+                self.add_gap(session_id, g.start_s, g.end_s, "analysis")
+
+    def delete_session(self, session_id: int) -> None:
+        with self.transaction():
+            self._conn.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
+
+    # ------------------------------------------------------------------ calibrations
+    def add_calibration(self, kind: str, data: dict[str, Any], quality: str, *, device: str | None = None, person: str | None = None,
+                        exercise: str | None = None, placement: str | None = None, device_kind: str = "unknown",
+                        has_gyro: bool = False) -> int:
+        pid = self.ensure_person(person).id if person else None
+        with self.transaction():
+            did = self.ensure_device(device, device_kind, has_gyro) if device else None
+            cur = self._conn.execute(
+                "INSERT INTO calibrations (kind, device_id, person_id, exercise, placement, data, quality, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (kind, did, pid, exercise, placement, json.dumps(data), quality, now_iso()))
+        assert cur.lastrowid is not None
+        return int(cur.lastrowid)
+
+    def latest_calibration(self, kind: str, *, device: str | None = None, person: str | None = None,
+                           exercise: str | None = None, placement: str | None = None) -> CalibrationRecord | None:
+        q = ("SELECT c.id, c.kind, d.name, p.name, c.exercise, c.placement, c.data, c.quality, c.created_at FROM calibrations c "
+             "LEFT JOIN devices d ON d.id = c.device_id LEFT JOIN people p ON p.id = c.person_id WHERE c.kind = ?")
+        args: list[Any] = [kind]
+        for col, val in (("d.name", device), ("p.name", person), ("c.exercise", exercise), ("c.placement", placement)):
+            if val is not None:
+                q += f" AND {col} = ?"
+                args.append(val)
+        r = self._conn.execute(q + " ORDER BY c.created_at DESC, c.id DESC LIMIT 1", args).fetchone()
+        if r is None:
+            return None
+        return CalibrationRecord(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]), r[7], r[8])
+
+    # ------------------------------------------------------------------ prescriptions
+    def add_prescription(self, person: str, exercise: str, *, sets: int, reps_min: int, reps_max: int, hold_s: float | None,
+                         rest_min_s: float, rest_max_s: float, days_per_week: int, load_kg: float,
+                         created_at: str | None = None) -> Prescription:
+        pid = self.ensure_person(person).id
+        with self.transaction():
+            cur = self._conn.execute(
+                "INSERT INTO prescriptions (person_id, exercise, sets, reps_min, reps_max, hold_s, rest_min_s, rest_max_s, days_per_week, "
+                "load_kg, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (pid, exercise, sets, reps_min, reps_max, hold_s, rest_min_s, rest_max_s, days_per_week, load_kg, created_at or now_iso()))
+        assert cur.lastrowid is not None
+        return self._prescriptions("pr.id = ?", (cur.lastrowid,))[0]
+
+    def _prescriptions(self, where: str, args: Sequence[Any]) -> list[Prescription]:
+        return [Prescription(*r) for r in self._conn.execute(
+            "SELECT pr.id, p.name, pr.exercise, pr.sets, pr.reps_min, pr.reps_max, pr.hold_s, pr.rest_min_s, pr.rest_max_s, "
+            f"pr.days_per_week, pr.load_kg, pr.created_at FROM prescriptions pr JOIN people p ON p.id = pr.person_id WHERE {where} "
+            "ORDER BY pr.created_at, pr.id", args)]
+
+    def prescription_history(self, person: str, exercise: str | None = None) -> list[Prescription]:
+        """Every prescription of a person (for one exercise), oldest first."""
+        pid = self._person_id(person)
+        if exercise is None:
+            return self._prescriptions("pr.person_id = ?", (pid,))
+        return self._prescriptions("pr.person_id = ? AND pr.exercise = ?", (pid, exercise))
+
+    def current_prescription(self, person: str, exercise: str) -> Prescription | None:
+        h = self.prescription_history(person, exercise)
+        return h[-1] if h else None
+
+    # ------------------------------------------------------------------ notes, pain and effort
+    def add_note(self, person: str, text: str, *, session_id: int | None = None, therapist: str | None = None) -> Note:
+        pid = self._person_id(person)
+        with self.transaction():
+            tid = self._ensure_therapist(therapist) if therapist else None
+            cur = self._conn.execute("INSERT INTO notes (person_id, session_id, therapist_id, text, created_at) VALUES (?, ?, ?, ?, ?)",
+                                     (pid, session_id, tid, text, now_iso()))
+        assert cur.lastrowid is not None
+        return self.notes(person, note_id=int(cur.lastrowid))[0]
+
+    def notes(self, person: str, *, session_id: int | None = None, note_id: int | None = None) -> list[Note]:
+        q = ("SELECT n.id, p.name, n.session_id, t.name, n.text, n.created_at FROM notes n JOIN people p ON p.id = n.person_id "
+             "LEFT JOIN therapists t ON t.id = n.therapist_id WHERE p.name = ?")
+        args: list[Any] = [person]
+        if session_id is not None:
+            q += " AND n.session_id = ?"
+            args.append(session_id)
+        if note_id is not None:
+            q += " AND n.id = ?"
+            args.append(note_id)
+        return [Note(*r) for r in self._conn.execute(q + " ORDER BY n.created_at, n.id", args)]
+
+    def add_entry(self, person: str, kind: str, value: int, *, session_id: int | None = None, note: str | None = None,
+                  created_at: str | None = None) -> Entry:
+        if kind not in ("pain", "rpe"):
+            raise StoreError(f"an entry is 'pain' or 'rpe', not {kind!r}")
+        if not 0 <= value <= 10:
+            raise StoreError(f"{kind} is rated 0-10, got {value}")
+        pid = self._person_id(person)
+        with self.transaction():
+            cur = self._conn.execute("INSERT INTO entries (person_id, session_id, kind, value, note, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                                     (pid, session_id, kind, value, note, created_at or now_iso()))
+        assert cur.lastrowid is not None
+        return next(e for e in self.entries(person) if e.id == cur.lastrowid)
+
+    def entries(self, person: str, *, kind: str | None = None) -> list[Entry]:
+        q = ("SELECT e.id, p.name, e.session_id, e.kind, e.value, e.note, e.created_at FROM entries e JOIN people p ON p.id = e.person_id "
+             "WHERE p.name = ?")
+        args: list[Any] = [person]
+        if kind is not None:
+            q += " AND e.kind = ?"
+            args.append(kind)
+        return [Entry(*r) for r in self._conn.execute(q + " ORDER BY e.created_at, e.id", args)]
+
+
+def _nan_to_none(x: float) -> float | None:
+    return None if not math.isfinite(x) else x
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements (none of ours has a ';' inside a literal)."""
+    lines = [ln.split("--", 1)[0] for ln in script.splitlines()]
+    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
+
+
+def default_store_path() -> Path:
+    """``$REPTRACK_DB``, else ``reptrack.db`` in the per-user data directory."""
+    env = os.environ.get("REPTRACK_DB")
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("reptrack", appauthor=False)) / "reptrack.db"

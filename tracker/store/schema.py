@@ -1,0 +1,173 @@
+"""The store's schema, as an ordered list of migrations.
+
+``PRAGMA user_version`` holds the number of migrations applied; ``PRAGMA application_id``
+marks the file as reptrack's, so a foreign SQLite file is recognised and left alone.
+A migration is never edited once released: a change is a new migration at the end.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+#: "RPTK" -- written into the SQLite header of every reptrack store.
+APPLICATION_ID: Final = 0x5250544B
+
+MIGRATIONS: Final[tuple[str, ...]] = (
+    # 1: people, devices, sessions with raw samples and results, calibrations,
+    #    prescriptions, notes, pain and effort entries
+    """
+    CREATE TABLE therapists (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE people (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        therapist_id INTEGER REFERENCES therapists(id),
+        needs_attention INTEGER NOT NULL DEFAULT 0,
+        attention_reason TEXT,
+        created_at TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE devices (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,          -- a BLE address, or a label such as "replay:file.csv"
+        kind TEXT NOT NULL,                 -- micro:bit, witmotion, csv, simulated, ...
+        has_gyro INTEGER NOT NULL,
+        created_at TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE sessions (
+        id INTEGER PRIMARY KEY,
+        person_id INTEGER NOT NULL REFERENCES people(id),
+        device_id INTEGER REFERENCES devices(id),
+        exercise TEXT NOT NULL,
+        placement TEXT NOT NULL,
+        source TEXT NOT NULL,
+        sample_rate_hz REAL NOT NULL,
+        has_gyro INTEGER NOT NULL,
+        has_pelvis INTEGER NOT NULL,
+        params TEXT NOT NULL,               -- JSON: the analysis parameters (reanalyze uses them)
+        meta TEXT NOT NULL,                 -- JSON: the recording's metadata
+        started_at TEXT NOT NULL,           -- ISO 8601, UTC
+        ended_at TEXT,
+        status TEXT NOT NULL CHECK (status IN ('recording', 'complete', 'interrupted')),
+        load_kg REAL,
+        sample_count INTEGER NOT NULL DEFAULT 0,
+        rep_count INTEGER NOT NULL DEFAULT 0,
+        last_commit_at TEXT NOT NULL,       -- heartbeat of the recording process
+        host TEXT NOT NULL,
+        pid INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX sessions_person ON sessions(person_id, started_at);
+    CREATE INDEX sessions_status ON sessions(status);
+    CREATE TABLE sample_chunks (
+        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        stream TEXT NOT NULL CHECK (stream IN ('main', 'pelvis')),
+        seq INTEGER NOT NULL,
+        n INTEGER NOT NULL,
+        t0_s REAL NOT NULL,
+        t1_s REAL NOT NULL,
+        t_s BLOB NOT NULL,                  -- float64 little-endian, n values
+        accel_g BLOB NOT NULL,              -- float32 little-endian, n x 3
+        gyro_dps BLOB,                      -- float32 little-endian, n x 3, or NULL
+        PRIMARY KEY (session_id, stream, seq)
+    ) STRICT, WITHOUT ROWID;
+    CREATE TABLE gaps (
+        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        start_s REAL NOT NULL,
+        end_s REAL NOT NULL,
+        origin TEXT NOT NULL                -- 'source' (the reader or the sensor) or 'analysis'
+    ) STRICT;
+    CREATE INDEX gaps_session ON gaps(session_id);
+    CREATE TABLE sets (
+        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        set_index INTEGER NOT NULL,
+        start_s REAL NOT NULL,
+        end_s REAL NOT NULL,
+        rep_count INTEGER NOT NULL,
+        rest_before_s REAL,
+        PRIMARY KEY (session_id, set_index)
+    ) STRICT, WITHOUT ROWID;
+    CREATE TABLE reps (
+        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        rep_index INTEGER NOT NULL,
+        set_index INTEGER NOT NULL,
+        start_s REAL NOT NULL,
+        peak_s REAL NOT NULL,
+        end_s REAL NOT NULL,
+        rom_deg REAL NOT NULL,
+        lift_s REAL NOT NULL,
+        hold_s REAL NOT NULL,
+        lower_s REAL NOT NULL,
+        peak_speed_dps REAL NOT NULL,
+        sparc REAL,
+        velocity_peaks INTEGER NOT NULL,
+        shake_g REAL NOT NULL,
+        pelvis_tilt_deg REAL,
+        pelvis_lateral_deg REAL,
+        axis_x REAL NOT NULL,
+        axis_y REAL NOT NULL,
+        axis_z REAL NOT NULL,
+        PRIMARY KEY (session_id, rep_index)
+    ) STRICT, WITHOUT ROWID;
+    CREATE TABLE flags (
+        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        rep_index INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        cue TEXT NOT NULL,
+        value REAL NOT NULL,
+        threshold REAL NOT NULL,
+        unit TEXT NOT NULL,
+        inferred INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX flags_session ON flags(session_id, rep_index);
+    CREATE TABLE calibrations (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('device', 'mounting', 'range')),
+        device_id INTEGER REFERENCES devices(id),
+        person_id INTEGER REFERENCES people(id),
+        exercise TEXT,
+        placement TEXT,
+        data TEXT NOT NULL,                 -- JSON, the calibration's values
+        quality TEXT NOT NULL,              -- one line: residual, spread ...
+        created_at TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX calibrations_lookup ON calibrations(kind, person_id, device_id, exercise, created_at);
+    CREATE TABLE prescriptions (
+        id INTEGER PRIMARY KEY,
+        person_id INTEGER NOT NULL REFERENCES people(id),
+        exercise TEXT NOT NULL,
+        sets INTEGER NOT NULL,
+        reps_min INTEGER NOT NULL,
+        reps_max INTEGER NOT NULL,
+        hold_s REAL,
+        rest_min_s REAL NOT NULL,
+        rest_max_s REAL NOT NULL,
+        days_per_week INTEGER NOT NULL,
+        load_kg REAL NOT NULL,
+        created_at TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX prescriptions_lookup ON prescriptions(person_id, exercise, created_at);
+    CREATE TABLE notes (
+        id INTEGER PRIMARY KEY,
+        person_id INTEGER NOT NULL REFERENCES people(id),
+        session_id INTEGER REFERENCES sessions(id) ON DELETE CASCADE,
+        therapist_id INTEGER REFERENCES therapists(id),
+        text TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE entries (
+        id INTEGER PRIMARY KEY,
+        person_id INTEGER NOT NULL REFERENCES people(id),
+        session_id INTEGER REFERENCES sessions(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL CHECK (kind IN ('pain', 'rpe')),
+        value INTEGER NOT NULL CHECK (value BETWEEN 0 AND 10),
+        note TEXT,
+        created_at TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX entries_person ON entries(person_id, created_at);
+    """,
+)
+
+SCHEMA_VERSION: Final = len(MIGRATIONS)
