@@ -404,14 +404,15 @@ class Store:
                 "SELECT rep_index, kind, severity, cue, value, threshold, unit, inferred FROM flags WHERE session_id = ? ORDER BY rowid",
                 (session_id,)):
             flags.setdefault(r[0], []).append(Flag(FlagKind(r[1]), Severity(r[2]), r[3], r[4], r[5], r[6], bool(r[7])))
-        out = []
-        for r in self._conn.execute(
-                "SELECT rep_index, set_index, start_s, peak_s, end_s, rom_deg, lift_s, hold_s, lower_s, peak_speed_dps, sparc, "
-                "velocity_peaks, shake_g, pelvis_tilt_deg, pelvis_lateral_deg, axis_x, axis_y, axis_z "
-                "FROM reps WHERE session_id = ? ORDER BY rep_index", (session_id,)):
-            out.append(Rep(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], math.nan if r[10] is None else r[10],
-                           r[11], r[12], r[13], r[14], (r[15], r[16], r[17]), tuple(flags.get(r[0], ()))))
-        return out
+        nan = math.nan
+        none: tuple[Flag, ...] = ()
+        rows = self._conn.execute(
+            "SELECT rep_index, set_index, start_s, peak_s, end_s, rom_deg, lift_s, hold_s, lower_s, peak_speed_dps, "
+            "coalesce(sparc, 'nan'), velocity_peaks, shake_g, pelvis_tilt_deg, pelvis_lateral_deg, axis_x, axis_y, axis_z "
+            "FROM reps WHERE session_id = ? ORDER BY rep_index", (session_id,)).fetchall()
+        return [Rep(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], float(r[10]) if r[10] != "nan" else nan,
+                    r[11], r[12], r[13], r[14], (r[15], r[16], r[17]), tuple(flags[r[0]]) if r[0] in flags else none)
+                for r in rows]
 
     def sets(self, session_id: int) -> list[SetSummary]:
         return [SetSummary(*r) for r in self._conn.execute(
