@@ -44,7 +44,17 @@ class PersonalRange:
     reps_used: int
 
     def personalisation(self, *, hold_s: float | None = None) -> Personalisation:
-        return Personalisation(target_rom_deg=self.target_rom_deg, pelvic_baseline_deg=self.pelvic_baseline_deg, hold_s=hold_s)
+        return Personalisation(target_rom_deg=self.target_rom_deg, pelvic_baseline_deg=self.pelvic_baseline_deg, hold_s=hold_s,
+                               sparc_baseline=self.sparc_baseline if math.isfinite(self.sparc_baseline) else None)
+
+    def to_json(self) -> dict[str, float | int | None]:
+        return {"target_rom_deg": self.target_rom_deg, "rom_spread_deg": self.rom_spread_deg,
+                "pelvic_baseline_deg": self.pelvic_baseline_deg,
+                "sparc_baseline": self.sparc_baseline if math.isfinite(self.sparc_baseline) else None, "reps_used": self.reps_used}
+
+    @property
+    def quality(self) -> str:
+        return f"{self.reps_used} reps, ranges within {self.rom_spread_deg:.1f} deg"
 
 
 PELVIC_MARGIN_DEG = 2.0

@@ -90,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--hold-s", type=_positive("--hold-s"), help="prescribed hold (default: the person's prescription)")
     r.add_argument("--load-kg", type=float, help="ankle weight, kg (default: the person's prescription)")
     r.add_argument("--plain", action="store_true", help="one line per rep instead of the live panel")
+    r.add_argument("--device", help="the sensor's name, for its device calibration (default: replay:FILE)")
     r.add_argument("--rate-hz", type=_positive("--rate-hz"), help="sample rate, for a file without a 't' column")
 
     i = sub.add_parser("import", parents=[db], help="import a recording CSV as a stored session (analysed like a live one)")
@@ -101,6 +102,24 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--hold-s", type=_positive("--hold-s"))
     i.add_argument("--load-kg", type=float)
     i.add_argument("--rate-hz", type=_positive("--rate-hz"))
+    i.add_argument("--device", help="the sensor's name, for its device calibration (default: replay:FILE)")
+
+    cal = sub.add_parser("calibrate", help="guided calibrations: device (six poses), mounting (start posture), range (2-3 reps)")
+    calsub = cal.add_subparsers(dest="kind", required=True)
+    cd = calsub.add_parser("device", parents=[db], help="six still poses, each face of the sensor up once -> offset and scale")
+    cd.add_argument("--source", type=Path, required=True, help="a recording of the six poses")
+    cd.add_argument("--device", required=True, help="the sensor's name (sessions recorded with it use the calibration)")
+    cm = calsub.add_parser("mounting", parents=[db], help="a few seconds still in the exercise's start posture -> how the sensor sits")
+    cr = calsub.add_parser("range", parents=[db], help="2-3 comfortable reps -> target range and baselines for the flags")
+    for q in (cm, cr):
+        q.add_argument("--source", type=Path, required=True, help="a recording (from the sensor in place)")
+        q.add_argument("--person", required=True)
+        q.add_argument("--exercise", required=True, help=f"one of: {', '.join(EXERCISES)}")
+        q.add_argument("--placement", default="auto")
+    cr.add_argument("--pelvis", type=Path, help="a second recording, from a sensor on the pelvis (pelvic baseline)")
+    for q in (cd, cm, cr):
+        q.add_argument("--speed", default="max", help="replay speed of the recording: 1 = real time, max (default)")
+        q.add_argument("--rate-hz", type=_positive("--rate-hz"), help="sample rate, for a file without a 't' column")
 
     ls = sub.add_parser("sessions", parents=[db], help="list stored sessions")
     ls.add_argument("--person", help="only this person's")
@@ -251,9 +270,11 @@ def _run_session(args: argparse.Namespace, file: Path, *, speed: float, live_vie
     import asyncio
     import signal
 
+    from tracker.calibrate import calibration_for_session
     from tracker.csvio import read_recording
-    from tracker.exercises import get_exercise
+    from tracker.exercises import get_exercise, parse_placement
     from tracker.liveview import PlainView, RichView
+    from tracker.pipeline import resolve_placement
     from tracker.recorder import SessionRecorder
     from tracker.sources import ReplaySource
 
@@ -267,17 +288,26 @@ def _run_session(args: argparse.Namespace, file: Path, *, speed: float, live_vie
         for w in pread.warnings:
             print(f"warning: pelvis: {w}", file=sys.stderr)
         pelvis = pread.recording
-    source = ReplaySource(read.recording, pelvis=pelvis, speed=speed, name=f"replay:{file.name}")
+    source = ReplaySource(read.recording, pelvis=pelvis, speed=speed, name=args.device or f"replay:{file.name}")
+    placement = resolve_placement(parse_placement(args.placement), read.recording.meta.placement, exercise)
     with _open_store(args) as store:
         store.ensure_person(args.person)
         presc = store.current_prescription(args.person, exercise.name)
         hold_s = args.hold_s if args.hold_s is not None else (presc.hold_s if presc else None)
         load_kg = args.load_kg if args.load_kg is not None else (presc.load_kg if presc else None)
+        cal = calibration_for_session(store, device=source.info.device_name, person=args.person, exercise=exercise.name,
+                                      placement=placement.value)
+        for line in cal.describe():
+            print(f"using {line}")
         view = None
         if live_view:
             view = RichView(f"{args.person} · {exercise.title}") if sys.stdout.isatty() and not args.plain else PlainView()
-        rec = SessionRecorder(store, source, person=args.person, exercise=exercise.name, placement=args.placement,
-                              hold_s=hold_s, load_kg=load_kg, on_update=None if view is None else view.update)
+        rec = SessionRecorder(store, source, person=args.person, exercise=exercise.name, placement=placement.value,
+                              hold_s=hold_s, load_kg=load_kg, target_rom_deg=cal.target_rom_deg,
+                              pelvic_baseline_deg=cal.pelvic_baseline_deg, sparc_baseline=cal.sparc_baseline,
+                              calibration_ids=cal.ids, accel_offset_g=cal.device.offset_g if cal.device else None,
+                              accel_scale=cal.device.scale if cal.device else None,
+                              on_update=None if view is None else view.update)
 
         async def run() -> None:
             loop = asyncio.get_running_loop()
@@ -308,6 +338,63 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
     args.plain = True
     return _run_session(args, args.file, speed=math.inf, live_view=False)
+
+
+def _cmd_calibrate(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from calibration.flows import DeviceFlow, MountingFlow, Prompt
+    from tracker.calibrate import run_flow, run_range
+    from tracker.csvio import read_recording
+    from tracker.exercises import get_exercise, parse_placement
+    from tracker.pipeline import resolve_placement
+    from tracker.sources import ReplaySource
+
+    read = read_recording(args.source, rate_hz=args.rate_hz)
+    for w in read.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    rec = read.recording
+    speed = _speed(args.speed)
+
+    def show(e: object) -> None:
+        if isinstance(e, Prompt):
+            print(e.text)
+        else:
+            print(f"✗ [{e.t_s:6.1f} s] {e.reason}")  # type: ignore[attr-defined]
+
+    with _open_store(args) as store:
+        if args.kind == "device":
+            source = ReplaySource(rec, speed=speed, name=args.device)
+            dflow = DeviceFlow(source.info.sample_rate_hz)
+            asyncio.run(run_flow(source, dflow, show))
+            dres = dflow.result()
+            cid = store.add_calibration("device", dres.to_json(), dres.quality, device=args.device,
+                                        device_kind=source.info.device_kind, has_gyro=source.info.has_gyro)
+            print(f"device calibration {cid} stored for {args.device}: offset "
+                  f"{', '.join(f'{x:+.3f}' for x in dres.offset_g)} g, scale {', '.join(f'{x:.3f}' for x in dres.scale)}; {dres.quality}")
+            return 0
+        exercise = get_exercise(args.exercise)
+        placement = resolve_placement(parse_placement(args.placement), rec.meta.placement, exercise)
+        store.ensure_person(args.person)
+        if args.kind == "mounting":
+            source = ReplaySource(rec, speed=speed)
+            mflow = MountingFlow(source.info.sample_rate_hz, exercise, placement)
+            asyncio.run(run_flow(source, mflow, show))
+            mres = mflow.result()
+            cid = store.add_calibration("mounting", mres.to_json(), mres.quality, person=args.person, exercise=exercise.name,
+                                        placement=placement.value)
+            print(f"mounting calibration {cid} stored for {args.person}, {exercise.name} ({placement.value}): {mres.quality}")
+            return 0
+        pelvis = read_recording(args.pelvis, rate_hz=args.rate_hz).recording if args.pelvis is not None else None
+        source = ReplaySource(rec, pelvis=pelvis, speed=speed)
+        print(f"Do 2-3 slow, comfortable reps of '{exercise.title}', as far as is comfortable.")
+        rres = asyncio.run(run_range(source, exercise, placement,
+                                     on_rep=lambda e: print(f"rep {e.rep.index}: {e.rep.rom_deg:.0f}°")))
+        cid = store.add_calibration("range", rres.to_json(), rres.quality, person=args.person, exercise=exercise.name,
+                                    placement=placement.value)
+        base = f", pelvic baseline {rres.pelvic_baseline_deg:.1f}°" if rres.pelvic_baseline_deg is not None else ""
+        print(f"range calibration {cid} stored for {args.person}, {exercise.name}: target {rres.target_rom_deg:.1f}°{base}; {rres.quality}")
+    return 0
 
 
 def _cmd_sessions(args: argparse.Namespace) -> int:
@@ -394,7 +481,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 COMMANDS = {"analyze": _cmd_analyze, "simulate": _cmd_simulate, "eval": _cmd_eval, "corpus": _cmd_corpus,
             "record": _cmd_record, "import": _cmd_import, "sessions": _cmd_sessions, "show": _cmd_show,
-            "reanalyze": _cmd_reanalyze, "export": _cmd_export}
+            "reanalyze": _cmd_reanalyze, "export": _cmd_export, "calibrate": _cmd_calibrate}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

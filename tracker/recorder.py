@@ -37,7 +37,8 @@ from tracker.store.samples import at_storage_precision
 
 
 def personalisation(params: AnalysisParams) -> Personalisation:
-    return Personalisation(target_rom_deg=params.target_rom_deg, pelvic_baseline_deg=params.pelvic_baseline_deg, hold_s=params.hold_s)
+    return Personalisation(target_rom_deg=params.target_rom_deg, pelvic_baseline_deg=params.pelvic_baseline_deg, hold_s=params.hold_s,
+                           sparc_baseline=params.sparc_baseline)
 
 
 def make_pipeline(params: AnalysisParams, *, sample_rate_hz: float, has_gyro: bool, has_pelvis: bool,
@@ -63,6 +64,7 @@ class SessionRecorder:
 
     def __init__(self, store: Store, source: SampleSource, *, person: str, exercise: str, placement: str = "auto",
                  hold_s: float | None = None, target_rom_deg: float | None = None, pelvic_baseline_deg: float | None = None,
+                 sparc_baseline: float | None = None,
                  load_kg: float | None = None, calibration_ids: tuple[int, ...] = (),
                  accel_offset_g: tuple[float, float, float] | None = None, accel_scale: tuple[float, float, float] | None = None,
                  commit_s: float = 1.0, on_update: Callable[[LiveState, list[Event]], None] | None = None,
@@ -72,7 +74,7 @@ class SessionRecorder:
         resolved = resolve_placement(parse_placement(placement), info.placement, ex)
         self.params = AnalysisParams(
             exercise=ex.name, placement=resolved.value, hold_s=hold_s, target_rom_deg=target_rom_deg,
-            pelvic_baseline_deg=pelvic_baseline_deg, calibration_ids=calibration_ids,
+            pelvic_baseline_deg=pelvic_baseline_deg, sparc_baseline=sparc_baseline, calibration_ids=calibration_ids,
             accel_offset_g=accel_offset_g, accel_scale=accel_scale,
         )
         self._pipe = make_pipeline(self.params, sample_rate_hz=info.sample_rate_hz, has_gyro=info.has_gyro,

@@ -12,8 +12,9 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from calibration.device import apply_accel_calibration
+from calibration.mounting import START_POSTURE_TOL_DEG, Mounting, start_posture_offsets
 from tracker.exercises import get_exercise, parse_placement
-from tracker.pipeline import AnalysisResult, analyze_recording
+from tracker.pipeline import AnalysisResult, SetSummary, analyze_recording
 from tracker.recorder import personalisation
 from tracker.recording import Gap, Placement, Recording, RecordingMeta, Stream
 from tracker.report import rep_to_json, result_to_json
@@ -57,11 +58,33 @@ def stored_result(store: Store, session_id: int) -> AnalysisResult:
     t0, t1 = store.time_span(session_id)
     duration = t1 - t0
     gaps = store.gaps(session_id)
+    sets = store.sets(session_id)
     return AnalysisResult(
         exercise=info.exercise, placement=info.placement, sample_rate_hz=info.sample_rate_hz, duration_s=duration,
-        has_gyro=info.has_gyro, reps=tuple(store.reps(session_id)), sets=tuple(store.sets(session_id)),
-        gaps=tuple(sorted(gaps, key=lambda g: g.start_s)),
+        has_gyro=info.has_gyro, reps=tuple(store.reps(session_id)), sets=tuple(sets),
+        gaps=tuple(sorted(gaps, key=lambda g: g.start_s)), warnings=tuple(posture_warnings(store, session_id, sets)),
     )
+
+
+def posture_warnings(store: Store, session_id: int, sets: list[SetSummary]) -> list[str]:
+    """Sets that began away from the calibrated start posture (when a mounting calibration was used)."""
+    info = store.session(session_id)
+    mounting = None
+    for cid in info.params.calibration_ids:
+        c = store.calibration(cid)
+        if c.kind == "mounting":
+            mounting = Mounting.from_json(c.data)
+    if mounting is None or not sets:
+        return []
+    main = store.samples(session_id, Stream.MAIN)
+    p = info.params
+    acc = apply_accel_calibration(main.accel_g, p.accel_offset_g, p.accel_scale)
+    out = []
+    for s, angle in zip(sets, start_posture_offsets(main.t_s, acc, [s.start_s for s in sets], mounting.up_sensor)):
+        if angle is not None and angle > START_POSTURE_TOL_DEG:
+            out.append(f"set {s.set_index} began {angle:.0f}° away from the calibrated start posture: "
+                       "has the strap slipped, or is the position different?")
+    return out
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,9 @@ class Thresholds:
       in the lift or the lowering (Rohrer et al. 2002: smoothness as few sub-movements).
       Without a gyro the tilt-derived speed is too noisy to count peaks or for SPARC.
     * ``jerky_sparc`` = -3.4: SPARC of the lift or lowering; a minimum-jerk movement scores
-      about -1.4 and 99 % of the simulator's smooth reps score above -3.4.
+      about -1.4 and 99 % of the simulator's smooth reps score above -3.4. With a range
+      calibration, a person whose comfortable reps score lower is judged against their own:
+      the limit becomes ``min(-3.4, baseline - 2.0)`` (the same 2.0 below their smooth reps).
     * ``jerky_shake_g`` = 0.12: RMS accelerometer content above the 3 Hz gravity low-pass
       during the movement (tremor of 1 deg at 4 Hz on the thigh is about 0.28 g);
       not applied to too-fast reps, whose own acceleration reaches it.
@@ -52,6 +54,7 @@ class Personalisation:
     target_rom_deg: float | None = None
     pelvic_baseline_deg: float | None = None
     hold_s: float | None = None  # prescribed hold at the top
+    sparc_baseline: float | None = None  # median SPARC of the person's calibration reps
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,20 @@ def reference_rom_deg(config: PipelineConfig, session_roms_deg: Sequence[float])
     return float(np.median(np.asarray(session_roms_deg)))
 
 
+#: SPARC of a minimum-jerk movement: the default jerky limit is this far below it
+_SMOOTH_SPARC = -1.4
+
+
+def jerky_sparc_limit(config: PipelineConfig) -> float:
+    """The SPARC below which a rep is jerky: the default, or lower for a person whose own
+    comfortable reps score lower (never stricter than the default)."""
+    th = config.thresholds.jerky_sparc
+    base = config.personal.sparc_baseline
+    if base is None or not math.isfinite(base):
+        return th
+    return min(th, base + (th - _SMOOTH_SPARC))
+
+
 def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence[float]) -> tuple[Flag, ...]:
     """All flags that apply to ``rep`` under the exercise's rules."""
     ex = config.exercise
@@ -70,8 +84,8 @@ def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence
         if config.has_gyro and rep.velocity_peaks >= th.jerky_velocity_peaks:
             add(FlagKind.JERKY, rep.velocity_peaks, th.jerky_velocity_peaks, "peaks",
                 rep.velocity_peaks / th.jerky_velocity_peaks)
-        elif config.has_gyro and math.isfinite(rep.sparc) and rep.sparc < th.jerky_sparc:
-            add(FlagKind.JERKY, rep.sparc, th.jerky_sparc, "sparc", rep.sparc / th.jerky_sparc)
+        elif config.has_gyro and math.isfinite(rep.sparc) and rep.sparc < (sparc_limit := jerky_sparc_limit(config)):
+            add(FlagKind.JERKY, rep.sparc, sparc_limit, "sparc", rep.sparc / sparc_limit)
         elif rep.shake_g > th.jerky_shake_g and min(rep.lift_s, rep.lower_s) >= fast_limit:
             # tremor shows as accelerometer content above 3 Hz; a too-fast rep makes some too
             add(FlagKind.JERKY, rep.shake_g, th.jerky_shake_g, "g", rep.shake_g / th.jerky_shake_g)

@@ -459,6 +459,14 @@ class Store:
         assert cur.lastrowid is not None
         return int(cur.lastrowid)
 
+    def calibration(self, calibration_id: int) -> CalibrationRecord:
+        r = self._conn.execute(
+            "SELECT c.id, c.kind, d.name, p.name, c.exercise, c.placement, c.data, c.quality, c.created_at FROM calibrations c "
+            "LEFT JOIN devices d ON d.id = c.device_id LEFT JOIN people p ON p.id = c.person_id WHERE c.id = ?", (calibration_id,)).fetchone()
+        if r is None:
+            raise NotFoundError(f"no calibration {calibration_id} in {self.path}")
+        return CalibrationRecord(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]), r[7], r[8])
+
     def latest_calibration(self, kind: str, *, device: str | None = None, person: str | None = None,
                            exercise: str | None = None, placement: str | None = None) -> CalibrationRecord | None:
         q = ("SELECT c.id, c.kind, d.name, p.name, c.exercise, c.placement, c.data, c.quality, c.created_at FROM calibrations c "
