@@ -68,7 +68,7 @@ def simulate_six_poses(*, seed: int = 0, rate_hz: float = 50.0, hold_s: float = 
     true = np.array(ups)
     raw = true / np.asarray(scale) + np.asarray(offset_g) + rng.normal(0, noise_g, true.shape)
     raw = np.round(raw * 2048) / 2048  # a 16-bit +-16 g accelerometer's resolution
-    t = np.arange(len(raw)) * dt
+    t = np.arange(len(raw), dtype=np.float64) * dt
     meta = RecordingMeta(sensor="simulated", sample_rate_hz=rate_hz, simulated=True,
                          extra=(("calibration", "device six poses"), ("seed", str(seed))))
     return Recording(t, np.asarray(raw, dtype=np.float64), None, meta), SixPoseTruth(offset_g, scale)
