@@ -137,6 +137,36 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("session", help="session id, or 'last'")
     ex.add_argument("--out", type=Path, required=True, help="output folder")
 
+    pr = sub.add_parser("prescribe", parents=[db], help="set a person's prescription for an exercise (kept as history)")
+    pr.add_argument("person")
+    pr.add_argument("--exercise", required=True, help=f"one of: {', '.join(EXERCISES)}")
+    pr.add_argument("--sets", type=int, default=2, help="sets per session (default 2)")
+    pr.add_argument("--reps", default="8-12", help="rep range per set, MIN-MAX (default 8-12)")
+    pr.add_argument("--hold-s", type=_positive("--hold-s"), help="hold at the top, s")
+    pr.add_argument("--rest-s", default="60-180", help="rest between sets, MIN-MAX seconds (default 60-180)")
+    pr.add_argument("--days-per-week", type=int, default=3, help="sessions per week (default 3)")
+    pr.add_argument("--load-kg", type=float, default=0.0, help="ankle weight, kg (default 0)")
+    pr.add_argument("--therapist", help="the prescribing therapist (the person is added to their list)")
+
+    pg = sub.add_parser("progress", parents=[db], help="adherence, rests and the next step against the prescription")
+    pg.add_argument("person")
+    pg.add_argument("--exercise", help="one exercise (default: every prescribed one)")
+    pg.add_argument("--pain-threshold", type=int, default=5, help="pain (0-10) at or above this blocks progression (default 5)")
+    pg.add_argument("--json", action="store_true")
+
+    lg = sub.add_parser("log", parents=[db], help="record pain or effort (RPE), 0-10, for a person (and a session)")
+    lg.add_argument("person")
+    lg.add_argument("--pain", type=int, help="pain 0-10")
+    lg.add_argument("--rpe", type=int, help="effort 0-10 (rate of perceived exertion)")
+    lg.add_argument("--session", help="the session it refers to (id or 'last')")
+    lg.add_argument("--note", help="a few words")
+
+    nt = sub.add_parser("note", parents=[db], help="a therapist's note on a person or a session")
+    nt.add_argument("person")
+    nt.add_argument("text")
+    nt.add_argument("--session", help="session id or 'last'")
+    nt.add_argument("--therapist")
+
     c = sub.add_parser("corpus", help="write the synthetic evaluation corpus (many labelled recordings)")
     c.add_argument("--out", type=Path, required=True)
     c.add_argument("--recordings", type=int, default=300)
@@ -397,6 +427,112 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _range(text: str, what: str) -> tuple[float, float]:
+    from tracker.errors import ConfigurationError
+
+    try:
+        lo, hi = (float(x) for x in text.split("-", 1))
+    except ValueError:
+        raise ConfigurationError(f"{what} is MIN-MAX, e.g. 8-12, not {text!r}") from None
+    if not 0 <= lo <= hi:
+        raise ConfigurationError(f"{what}: MIN must be at most MAX, got {text!r}")
+    return lo, hi
+
+
+def _cmd_prescribe(args: argparse.Namespace) -> int:
+    from tracker.errors import ConfigurationError
+    from tracker.exercises import get_exercise
+
+    exercise = get_exercise(args.exercise)
+    rmin, rmax = _range(args.reps, "--reps")
+    smin, smax = _range(args.rest_s, "--rest-s")
+    if args.sets < 1 or not 1 <= args.days_per_week <= 7 or args.load_kg < 0 or rmax < 1:
+        raise ConfigurationError("--sets >= 1, --days-per-week 1-7, --load-kg >= 0 and at least one rep, please")
+    with _open_store(args) as store:
+        store.ensure_person(args.person, therapist=args.therapist)
+        p = store.add_prescription(args.person, exercise.name, sets=args.sets, reps_min=int(rmin), reps_max=int(rmax), hold_s=args.hold_s,
+                                   rest_min_s=smin, rest_max_s=smax, days_per_week=args.days_per_week, load_kg=args.load_kg)
+    hold = f", hold {p.hold_s:g} s" if p.hold_s else ""
+    print(f"{p.person}, {exercise.title}: {p.sets} sets of {p.reps_min}-{p.reps_max} reps{hold}, {p.rest_min_s:g}-{p.rest_max_s:g} s rest, "
+          f"{p.days_per_week} days a week, {p.load_kg:g} kg (prescription {p.id})")
+    return 0
+
+
+def _cmd_progress(args: argparse.Namespace) -> int:
+    import json
+    from datetime import UTC, datetime
+
+    from tracker.errors import ConfigurationError
+    from tracker.progress import PrescriptionValue, SessionValue, assess_progress
+    from tracker.store.repository import parse_iso
+
+    with _open_store(args) as store:
+        person = store.person(args.person)
+        history = store.prescription_history(person.name, args.exercise)
+        if not history:
+            raise ConfigurationError(f"{person.name} has no prescription" + (f" for {args.exercise}" if args.exercise else "")
+                                     + ": see 'reptrack prescribe'")
+        pains = [(parse_iso(e.created_at), e.value) for e in store.entries(person.name, kind="pain")]
+        reports = []
+        for exercise in dict.fromkeys(p.exercise for p in history):
+            hist = [PrescriptionValue(p.exercise, p.sets, p.reps_min, p.reps_max, p.hold_s, p.rest_min_s, p.rest_max_s, p.days_per_week,
+                                      p.load_kg, parse_iso(p.created_at)) for p in history if p.exercise == exercise]
+            values = []
+            for s in store.sessions(person=person.name, exercise=exercise):
+                sets = store.sets(s.id)
+                values.append(SessionValue(s.id, parse_iso(s.started_at), s.status.value, s.load_kg, tuple(x.rep_count for x in sets),
+                                           tuple(x.rest_before_s for x in sets if x.rest_before_s is not None), s.rep_count,
+                                           store.flagged_rep_count(s.id)))
+            reports.append(assess_progress(person.name, hist, values, pains, datetime.now(UTC), pain_threshold=args.pain_threshold))
+        reasons = [r.attention_reason for r in reports if r.attention_reason]
+        if reasons:
+            store.set_attention(person.name, reasons[0])
+    if args.json:
+        print(json.dumps([r.to_json() for r in reports]))
+        return 0
+    for r in reports:
+        p = r.prescription
+        print(f"{r.person} — {r.exercise}: {p.sets} x {p.reps_min}-{p.reps_max} reps, {p.days_per_week} days/week, {p.load_kg:g} kg "
+              f"(since {p.created_at.date().isoformat()})")
+        print(f"  sessions per week: {r.sessions_per_week:.1f} (prescribed {p.days_per_week}); "
+              f"days with data in the last 30: {r.data_days_30} of about {r.expected_days_30:.0f}")
+        print("  last 4 weeks: " + ", ".join(f"{w}: {n}" for w, n in r.weeks))
+        if r.rests_ok + r.rests_short + r.rests_long:
+            print(f"  rests between sets: {r.rests_ok} within {p.rest_min_s:g}-{p.rest_max_s:g} s, {r.rests_short} shorter, {r.rests_long} longer")
+        for c in r.sessions[-5:]:
+            print(f"  {c.date} session {c.id}: sets {'/'.join(str(n) for n in c.set_reps) or '-'}"
+                  f"{' (top of range)' if c.top_reached else ''}, {100 * c.good_form_share:.0f} % good form")
+        print(f"  next: {r.suggestion}")
+        if r.needs_attention:
+            print(f"  ! marked for the therapist's attention: {r.attention_reason}")
+    return 0
+
+
+def _cmd_log(args: argparse.Namespace) -> int:
+    from tracker.errors import ConfigurationError
+
+    if (args.pain is None) == (args.rpe is None):
+        raise ConfigurationError("give one of --pain N or --rpe N (0-10)")
+    kind, value = ("pain", args.pain) if args.pain is not None else ("rpe", args.rpe)
+    with _open_store(args) as store:
+        store.person(args.person)
+        sid = _session_id(store, args.session) if args.session else None
+        e = store.add_entry(args.person, kind, value, session_id=sid, note=args.note)
+    print(f"{kind} {e.value}/10 recorded for {e.person}" + (f" (session {sid})" if sid else ""))
+    if kind == "pain" and value >= 5:
+        print("Stop the exercise if the pain is sharp; your therapist will see this entry.")
+    return 0
+
+
+def _cmd_note(args: argparse.Namespace) -> int:
+    with _open_store(args) as store:
+        store.person(args.person)
+        sid = _session_id(store, args.session) if args.session else None
+        n = store.add_note(args.person, args.text, session_id=sid, therapist=args.therapist)
+    print(f"note {n.id} added for {n.person}" + (f" on session {sid}" if sid else ""))
+    return 0
+
+
 def _cmd_sessions(args: argparse.Namespace) -> int:
     import json
 
@@ -425,9 +561,13 @@ def _cmd_show(args: argparse.Namespace) -> int:
         sid = _session_id(store, args.session)
         info = store.session(sid)
         result = stored_result(store, sid)
+        notes = store.notes(info.person, session_id=sid)
+        entries = [e for e in store.entries(info.person) if e.session_id == sid]
     if args.json:
         out = info.to_json()
         out.update(result_to_json(result))
+        out["notes"] = [{"text": n.text, "therapist": n.therapist, "created_at": n.created_at} for n in notes]
+        out["entries"] = [{"kind": e.kind, "value": e.value, "note": e.note, "created_at": e.created_at} for e in entries]
         print(json.dumps(out))
         return 0
     load = f", ankle weight {info.load_kg:g} kg" if info.load_kg else ""
@@ -435,6 +575,10 @@ def _cmd_show(args: argparse.Namespace) -> int:
     if info.status.value == "interrupted":
         print("(the recording stopped unexpectedly; everything up to its last saved second is here)")
     print(format_report(result))
+    for e in entries:
+        print(f"{'pain' if e.kind == 'pain' else 'effort (RPE)'} {e.value}/10" + (f": {e.note}" if e.note else ""))
+    for n in notes:
+        print(f"note{f' by {n.therapist}' if n.therapist else ''} ({n.created_at[:10]}): {n.text}")
     return 0
 
 
@@ -481,7 +625,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 COMMANDS = {"analyze": _cmd_analyze, "simulate": _cmd_simulate, "eval": _cmd_eval, "corpus": _cmd_corpus,
             "record": _cmd_record, "import": _cmd_import, "sessions": _cmd_sessions, "show": _cmd_show,
-            "reanalyze": _cmd_reanalyze, "export": _cmd_export, "calibrate": _cmd_calibrate}
+            "reanalyze": _cmd_reanalyze, "export": _cmd_export, "calibrate": _cmd_calibrate,
+            "prescribe": _cmd_prescribe, "progress": _cmd_progress, "log": _cmd_log, "note": _cmd_note}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

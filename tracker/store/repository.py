@@ -414,6 +414,10 @@ class Store:
                     r[11], r[12], r[13], r[14], (r[15], r[16], r[17]), tuple(flags[r[0]]) if r[0] in flags else none)
                 for r in rows]
 
+    def flagged_rep_count(self, session_id: int) -> int:
+        """Reps of a session with at least one form flag."""
+        return int(self._conn.execute("SELECT count(DISTINCT rep_index) FROM flags WHERE session_id = ?", (session_id,)).fetchone()[0])
+
     def sets(self, session_id: int) -> list[SetSummary]:
         return [SetSummary(*r) for r in self._conn.execute(
             "SELECT set_index, start_s, end_s, rep_count, rest_before_s FROM sets WHERE session_id = ? ORDER BY set_index",

@@ -1,0 +1,104 @@
+"""Prescriptions, adherence and progression (tracker.progress), and the commands around them."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from tests.test_cli import STANDING, Cli, assert_one_line_error
+from tracker.progress import PrescriptionValue, SessionValue, assess_progress, load_since
+from tracker.store import Store
+
+NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+
+
+def _presc(days_ago: int, load: float = 1.0) -> PrescriptionValue:
+    return PrescriptionValue("hip-raise", 2, 8, 12, None, 60.0, 180.0, 3, load, NOW - timedelta(days=days_ago))
+
+
+def _session(i: int, days_ago: float, reps: tuple[int, ...] = (12, 12), rests: tuple[float, ...] = (90.0,), flagged: int = 0) -> SessionValue:
+    return SessionValue(i, NOW - timedelta(days=days_ago), "complete", 1.0, reps, rests, sum(reps), flagged)
+
+
+def _thrice_weekly(weeks: int, **kw: object) -> list[SessionValue]:
+    return [_session(k, d, **kw) for k, d in enumerate(sorted((7 * w + o for w in range(weeks) for o in (0.5, 2.5, 4.5)), reverse=True))]  # type: ignore[arg-type]
+
+
+def test_top_of_range_with_good_form_after_six_weeks_suggests_more_load() -> None:
+    r = assess_progress("Ann", [_presc(50)], _thrice_weekly(4), [], NOW)
+    assert r.progress_load and "add 0.5 kg" in r.suggestion and "to 1.5 kg" in r.suggestion
+    assert not r.needs_attention
+    assert round(r.sessions_per_week) == 3 and [n for _, n in r.weeks] == [3, 3, 3, 3]
+    assert r.data_days_30 == 12 and round(r.expected_days_30) == 13
+    assert (r.rests_ok, r.rests_short, r.rests_long) == (12, 0, 0)
+
+
+def test_not_before_six_weeks_on_the_load() -> None:
+    history = [_presc(60, load=0.5), _presc(20, load=1.0)]
+    assert load_since(history) == NOW - timedelta(days=20)
+    r = assess_progress("Ann", history, _thrice_weekly(2), [], NOW)
+    assert not r.progress_load and "keep 1 kg until" in r.suggestion
+    assert r.since_load_change == timedelta(days=20)
+
+
+def test_poor_form_or_short_sets_do_not_progress() -> None:
+    r = assess_progress("Ann", [_presc(50)], _thrice_weekly(3, flagged=8), [], NOW)
+    assert not r.progress_load and "work on form" in r.suggestion
+    r = assess_progress("Ann", [_presc(50)], _thrice_weekly(3, reps=(10, 9)), [], NOW)
+    assert not r.progress_load and "build up to 12" in r.suggestion
+
+
+def test_pain_blocks_progression_and_asks_for_the_therapist() -> None:
+    pains = [(NOW - timedelta(days=3), 6), (NOW - timedelta(days=40), 9)]
+    r = assess_progress("Ann", [_presc(50)], _thrice_weekly(4), pains, NOW)
+    assert not r.progress_load and r.needs_attention
+    assert r.attention_reason is not None and "pain 6/10" in r.attention_reason
+    # old pain, or pain under the threshold, does not
+    r = assess_progress("Ann", [_presc(50)], _thrice_weekly(4), [(NOW - timedelta(days=3), 4), (NOW - timedelta(days=40), 9)], NOW)
+    assert r.progress_load and not r.needs_attention
+
+
+def test_rests_and_adherence_against_the_prescription() -> None:
+    sessions = [_session(1, 1.0, reps=(12, 12, 12), rests=(30.0, 240.0)), _session(2, 9.0, rests=(100.0,))]
+    r = assess_progress("Ann", [_presc(50)], sessions, [], NOW)
+    assert (r.rests_ok, r.rests_short, r.rests_long) == (1, 1, 1)
+    assert r.data_days_30 == 2 and r.sessions_per_week < 3
+
+
+def test_prescribe_log_and_progress_commands(cli: Cli, tmp_path: Path) -> None:
+    db = tmp_path / "r.db"
+    code, out, err = cli("prescribe", "Ann", "--db", db, "--exercise", "standing-hip-abduction", "--sets", "1", "--reps", "8-10",
+                         "--load-kg", "0.5", "--therapist", "Dr Lee")
+    assert code == 0 and "1 sets of 8-10 reps" in out, err
+    for _ in range(2):
+        code, out, err = cli("import", STANDING, "--db", db, "--exercise", "standing-hip-abduction", "--person", "Ann")
+        assert code == 0, err
+    with Store.open(db) as store:
+        (s1, s2) = store.sessions(person="Ann")
+        assert s1.load_kg == 0.5  # from the prescription
+        assert store.person("Ann").therapist == "Dr Lee"
+    code, out, err = cli("progress", "Ann", "--db", db, "--json")
+    assert code == 0, err
+    (rep,) = json.loads(out)
+    assert rep["exercise"] == "standing-hip-abduction" and len(rep["sessions"]) == 2
+    assert rep["sessions"][0]["set_reps"] == [s1.rep_count]
+    assert rep["adherence"]["data_days_30"] == 1 and not rep["needs_attention"]
+    # the load was prescribed today: top of the range, but not yet six weeks
+    assert not rep["progress_load"]
+    code, out, _ = cli("log", "Ann", "--db", db, "--pain", "7", "--session", "last", "--note", "sharp, outer hip")
+    assert code == 0 and "Stop the exercise if the pain is sharp" in out
+    code, out, _ = cli("progress", "Ann", "--db", db)
+    assert "marked for the therapist's attention: pain 7/10" in out
+    with Store.open(db) as store:
+        assert store.person("Ann").needs_attention
+    code, out, _ = cli("note", "Ann", "check the hip next visit", "--db", db, "--therapist", "Dr Lee", "--session", "1")
+    assert code == 0 and "on session 1" in out
+    code, out, _ = cli("show", "2", "--db", db)
+    assert "pain 7/10: sharp, outer hip" in out
+    code, out, _ = cli("show", "1", "--db", db, "--json")
+    assert json.loads(out)["notes"][0]["text"] == "check the hip next visit"
+    assert_one_line_error(cli("log", "Ann", "--db", db), "--pain")
+    assert_one_line_error(cli("log", "Ann", "--db", db, "--rpe", "12"), "0-10")
+    assert_one_line_error(cli("prescribe", "Ann", "--db", db, "--exercise", "hip-raise", "--reps", "12-8"), "--reps")
+    assert_one_line_error(cli("progress", "Bob", "--db", db), "no person named 'Bob'")

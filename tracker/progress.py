@@ -1,0 +1,191 @@
+"""Adherence and progression against a prescription (pure).
+
+The seed's dosing: 8-12 reps, at least 2 sets, 1-3 minutes of rest between sets, 2-3 days a
+week, ankle weight raised about every 6 weeks, stop on sharp pain. From the stored sessions
+of one person and exercise this computes how the prescription is being followed, and
+suggests more load when the top of the rep range is reached with good form in the recent
+sessions and the load has not changed for six weeks -- unless pain says otherwise, in which
+case the therapist is told.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+#: at least this long between load increases (the seed: "about every 6 weeks")
+LOAD_STEP_INTERVAL = timedelta(weeks=6)
+#: the increase suggested (ankle weights come in 0.5 kg / 1 lb steps)
+LOAD_STEP_KG = 0.5
+#: sessions that must all reach the top of the range with good form
+RECENT_SESSIONS = 2
+#: share of a session's reps without a form flag for it to count as "good form"
+GOOD_FORM_SHARE = 0.8
+#: pain at or above this (0-10) blocks progression and asks for the therapist
+PAIN_THRESHOLD = 5
+#: how far back pain entries count
+PAIN_WINDOW = timedelta(days=14)
+
+
+@dataclass(frozen=True)
+class PrescriptionValue:
+    exercise: str
+    sets: int
+    reps_min: int
+    reps_max: int
+    hold_s: float | None
+    rest_min_s: float
+    rest_max_s: float
+    days_per_week: int
+    load_kg: float
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class SessionValue:
+    id: int
+    started_at: datetime
+    status: str
+    load_kg: float | None
+    set_reps: tuple[int, ...]  # reps per set
+    rests_s: tuple[float, ...]  # rest before each set after the first
+    rep_count: int
+    flagged_reps: int
+
+
+@dataclass(frozen=True)
+class SessionCheck:
+    id: int
+    date: str
+    sets_done: int
+    sets_prescribed: int
+    set_reps: tuple[int, ...]
+    reps_in_range: bool  # every prescribed set within the rep range
+    top_reached: bool  # every prescribed set at the top of the range
+    good_form_share: float
+    rests_short: int
+    rests_long: int
+    rests_ok: int
+
+
+@dataclass(frozen=True)
+class ProgressReport:
+    person: str
+    exercise: str
+    prescription: PrescriptionValue
+    weeks: tuple[tuple[str, int], ...]  # (week starting, session days) for the last 4 weeks
+    sessions_per_week: float  # over those weeks
+    data_days_30: int  # days with a session in the last 30
+    expected_days_30: float
+    sessions: tuple[SessionCheck, ...]
+    rests_ok: int
+    rests_short: int
+    rests_long: int
+    since_load_change: timedelta
+    suggestion: str
+    progress_load: bool
+    needs_attention: bool
+    attention_reason: str | None
+    notes: tuple[str, ...] = field(default=())
+
+    def to_json(self) -> dict[str, Any]:
+        p = self.prescription
+        return {
+            "person": self.person, "exercise": self.exercise,
+            "prescription": {"sets": p.sets, "reps_min": p.reps_min, "reps_max": p.reps_max, "hold_s": p.hold_s,
+                             "rest_min_s": p.rest_min_s, "rest_max_s": p.rest_max_s, "days_per_week": p.days_per_week,
+                             "load_kg": p.load_kg, "since": p.created_at.isoformat()},
+            "adherence": {"weeks": [{"week_starting": w, "session_days": n} for w, n in self.weeks],
+                          "sessions_per_week": round(self.sessions_per_week, 2), "days_per_week_prescribed": p.days_per_week,
+                          "data_days_30": self.data_days_30, "expected_days_30": round(self.expected_days_30, 1)},
+            "rests": {"ok": self.rests_ok, "too_short": self.rests_short, "too_long": self.rests_long},
+            "sessions": [s.__dict__ | {"set_reps": list(s.set_reps)} for s in self.sessions],
+            "days_since_load_change": self.since_load_change.days,
+            "progress_load": self.progress_load, "suggestion": self.suggestion,
+            "needs_attention": self.needs_attention, "attention_reason": self.attention_reason,
+        }
+
+
+def load_since(history: Sequence[PrescriptionValue]) -> datetime:
+    """When the current load was first prescribed."""
+    current = history[-1]
+    since = current.created_at
+    for p in reversed(history):
+        if p.load_kg != current.load_kg:
+            break
+        since = p.created_at
+    return since
+
+
+def check_session(s: SessionValue, p: PrescriptionValue) -> SessionCheck:
+    counted = s.set_reps[: p.sets]
+    in_range = len(counted) >= p.sets and all(p.reps_min <= n <= p.reps_max for n in counted)
+    top = len(counted) >= p.sets and all(n >= p.reps_max for n in counted)
+    short = sum(r < p.rest_min_s for r in s.rests_s)
+    long = sum(r > p.rest_max_s for r in s.rests_s)
+    good = 1.0 - s.flagged_reps / s.rep_count if s.rep_count else 0.0
+    return SessionCheck(s.id, s.started_at.date().isoformat(), len(s.set_reps), p.sets, s.set_reps, in_range, top, round(good, 3),
+                        short, long, len(s.rests_s) - short - long)
+
+
+def assess_progress(person: str, history: Sequence[PrescriptionValue], sessions: Sequence[SessionValue],
+                    pains: Sequence[tuple[datetime, int]], now: datetime, *, pain_threshold: int = PAIN_THRESHOLD) -> ProgressReport:
+    """How ``person`` follows the latest prescription of ``history``, and what next.
+
+    ``sessions`` are this exercise's sessions (any order); ``pains`` the pain ratings.
+    """
+    p = history[-1]
+    done = sorted((s for s in sessions if s.rep_count > 0), key=lambda s: s.started_at)
+    # adherence: distinct days with a session, per 7-day window back from now
+    days = {s.started_at.date() for s in done}
+    weeks = []
+    for k in range(4, 0, -1):
+        start = now.date() - timedelta(days=7 * k - 1)  # the last window ends today
+        end = start + timedelta(days=7)
+        weeks.append((start.isoformat(), sum(start <= d < end for d in days)))
+    # sessions per week over the last 4 weeks, or since the first session when that is sooner
+    span_days = min(28, max(7, (now.date() - min(days)).days + 1)) if days else 28
+    per_week = sum((now.date() - d).days < span_days for d in days) / (span_days / 7.0)
+    data_days = sum((now.date() - d).days < 30 for d in days)
+    expected = p.days_per_week * 30 / 7
+    checks = [check_session(s, p) for s in done if s.started_at >= p.created_at]
+    rests_ok = sum(c.rests_ok for c in checks)
+    rests_short = sum(c.rests_short for c in checks)
+    rests_long = sum(c.rests_long for c in checks)
+    since = now - load_since(history)
+    recent_pain = [(t, v) for t, v in pains if now - t <= PAIN_WINDOW and v >= pain_threshold]
+    recent = checks[-RECENT_SESSIONS:]
+    top_with_form = len(recent) == RECENT_SESSIONS and all(c.top_reached and c.good_form_share >= GOOD_FORM_SHARE for c in recent)
+    attention = None
+    progress = False
+    if recent_pain:
+        worst = max(v for _, v in recent_pain)
+        attention = f"pain {worst}/10 reported on {max(t for t, _ in recent_pain).date().isoformat()}"
+        suggestion = f"no load increase: {attention}. Stop if the pain is sharp; your therapist has been told."
+    elif top_with_form and since >= LOAD_STEP_INTERVAL:
+        progress = True
+        suggestion = (f"ready to progress: the top of the range ({p.reps_max} reps x {p.sets} sets) with good form in the last "
+                      f"{RECENT_SESSIONS} sessions, and {since.days // 7} weeks on {p.load_kg:g} kg: add {LOAD_STEP_KG:g} kg "
+                      f"(to {p.load_kg + LOAD_STEP_KG:g} kg) and start again at {p.reps_min} reps")
+    elif top_with_form:
+        when = (load_since(history) + LOAD_STEP_INTERVAL).date().isoformat()
+        suggestion = (f"top of the range reached with good form; keep {p.load_kg:g} kg until {when} "
+                      f"(6 weeks on a load before adding more)")
+    elif not checks:
+        suggestion = "no sessions since this prescription yet"
+    else:
+        last = checks[-1]
+        if not last.reps_in_range and last.sets_done < p.sets:
+            suggestion = f"keep going: {p.sets} sets of {p.reps_min}-{p.reps_max} reps (last session: {last.sets_done} set(s))"
+        elif last.good_form_share < GOOD_FORM_SHARE:
+            suggestion = f"keep the load and work on form (last session: {100 * last.good_form_share:.0f} % of reps with good form)"
+        else:
+            suggestion = f"keep the load; build up to {p.reps_max} reps in each of {p.sets} sets"
+    return ProgressReport(
+        person=person, exercise=p.exercise, prescription=p, weeks=tuple(weeks), sessions_per_week=per_week,
+        data_days_30=data_days, expected_days_30=expected, sessions=tuple(checks), rests_ok=rests_ok, rests_short=rests_short,
+        rests_long=rests_long, since_load_change=since, suggestion=suggestion, progress_load=progress,
+        needs_attention=attention is not None, attention_reason=attention,
+    )
