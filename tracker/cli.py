@@ -103,6 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--load-kg", type=float)
     i.add_argument("--rate-hz", type=_positive("--rate-hz"))
     i.add_argument("--device", help="the sensor's name, for its device calibration (default: replay:FILE)")
+    i.add_argument("--started-at", help="when the recording was made, ISO 8601 (default: now; UTC unless a zone is given)")
 
     cal = sub.add_parser("calibrate", help="guided calibrations: device (six poses), mounting (start posture), range (2-3 reps)")
     calsub = cal.add_subparsers(dest="kind", required=True)
@@ -296,6 +297,22 @@ def _speed(text: str) -> float:
     return v
 
 
+def _iso_utc(text: str | None) -> str | None:
+    from datetime import UTC, datetime
+
+    from tracker.errors import ConfigurationError
+
+    if text is None:
+        return None
+    try:
+        d = datetime.fromisoformat(text)
+    except ValueError:
+        raise ConfigurationError(f"--started-at is a date and time like 2026-11-02T09:30, not {text!r}") from None
+    if d.tzinfo is None:
+        d = d.replace(tzinfo=UTC)
+    return d.astimezone(UTC).isoformat(timespec="milliseconds")
+
+
 def _run_session(args: argparse.Namespace, file: Path, *, speed: float, live_view: bool) -> int:
     import asyncio
     import signal
@@ -337,6 +354,7 @@ def _run_session(args: argparse.Namespace, file: Path, *, speed: float, live_vie
                               pelvic_baseline_deg=cal.pelvic_baseline_deg, sparc_baseline=cal.sparc_baseline,
                               calibration_ids=cal.ids, accel_offset_g=cal.device.offset_g if cal.device else None,
                               accel_scale=cal.device.scale if cal.device else None,
+                              started_at=_iso_utc(getattr(args, "started_at", None)),
                               on_update=None if view is None else view.update)
 
         async def run() -> None:

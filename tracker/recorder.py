@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from calibration.device import apply_accel_calibration
+from tracker.errors import ConfigurationError
 from tracker.exercises import get_exercise, parse_placement
 from tracker.live import LiveState, LiveTally
 from tracker.pipeline import (
@@ -67,7 +68,7 @@ class SessionRecorder:
                  sparc_baseline: float | None = None,
                  load_kg: float | None = None, calibration_ids: tuple[int, ...] = (),
                  accel_offset_g: tuple[float, float, float] | None = None, accel_scale: tuple[float, float, float] | None = None,
-                 commit_s: float = 1.0, on_update: Callable[[LiveState, list[Event]], None] | None = None,
+                 started_at: str | None = None, commit_s: float = 1.0, on_update: Callable[[LiveState, list[Event]], None] | None = None,
                  clock: Callable[[], float] = time.monotonic) -> None:
         info = source.info
         ex = get_exercise(exercise)
@@ -77,6 +78,8 @@ class SessionRecorder:
             pelvic_baseline_deg=pelvic_baseline_deg, sparc_baseline=sparc_baseline, calibration_ids=calibration_ids,
             accel_offset_g=accel_offset_g, accel_scale=accel_scale,
         )
+        if info.has_pelvis and resolved is Placement.PELVIS:
+            raise ConfigurationError("--pelvis adds a pelvis sensor to a thigh or shank recording; the main one is already on the pelvis")
         self._pipe = make_pipeline(self.params, sample_rate_hz=info.sample_rate_hz, has_gyro=info.has_gyro,
                                    has_pelvis=info.has_pelvis and resolved is not Placement.PELVIS)
         self._use_pelvis = info.has_pelvis and resolved is not Placement.PELVIS
@@ -91,7 +94,7 @@ class SessionRecorder:
         self.session_id = store.create_session(NewSession(
             person=person, params=self.params, source=info.device_name, sample_rate_hz=info.sample_rate_hz,
             has_gyro=info.has_gyro, has_pelvis=self._use_pelvis, device_name=info.device_name, device_kind=info.device_kind,
-            meta=info.meta, load_kg=load_kg,
+            meta=info.meta, load_kg=load_kg, started_at=started_at,
         ))
         self.events: list[Event] = []
         self._stopping = False

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass, replace
+import math
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from calibration.device import apply_accel_calibration
 from calibration.mounting import START_POSTURE_TOL_DEG, Mounting, start_posture_offsets
 from tracker.exercises import get_exercise, parse_placement
-from tracker.pipeline import AnalysisResult, SetSummary, analyze_recording
+from tracker.pipeline import AnalysisResult, Rep, SetSummary, analyze_recording
+from tracker.pipeline.analysis import merge_gaps
 from tracker.recorder import personalisation
 from tracker.recording import Gap, Placement, Recording, RecordingMeta, Stream
 from tracker.report import rep_to_json, result_to_json
@@ -57,12 +59,13 @@ def stored_result(store: Store, session_id: int) -> AnalysisResult:
     info = store.session(session_id)
     t0, t1 = store.time_span(session_id)
     duration = t1 - t0
-    gaps = store.gaps(session_id)
+    gaps = merge_gaps(store.gaps(session_id, origin="analysis"),
+                      store.gaps(session_id, origin="source") + store.gaps(session_id, origin="source:pelvis"))
     sets = store.sets(session_id)
     return AnalysisResult(
         exercise=info.exercise, placement=info.placement, sample_rate_hz=info.sample_rate_hz, duration_s=duration,
         has_gyro=info.has_gyro, reps=tuple(store.reps(session_id)), sets=tuple(sets),
-        gaps=tuple(sorted(gaps, key=lambda g: g.start_s)), warnings=tuple(posture_warnings(store, session_id, sets)),
+        gaps=gaps, warnings=tuple(posture_warnings(store, session_id, sets)),
     )
 
 
@@ -100,9 +103,7 @@ def reanalyze(store: Store, session_id: int, *, write: bool = True) -> Reanalysi
     """Re-run the analysis from the stored samples; store the new results when asked."""
     old = stored_result(store, session_id)
     new = analyse_stored(store, session_id)
-    old_j = [rep_to_json(r) for r in old.reps]
-    new_j = [rep_to_json(r) for r in new.reps]
-    changed = sum(1 for a, b in zip(old_j, new_j) if a != b) + abs(len(old_j) - len(new_j))
+    changed = sum(1 for a, b in zip(old.reps, new.reps) if not _same(a, b)) + abs(len(old.reps) - len(new.reps))
     same_sets = [(s.set_index, s.rep_count, s.start_s, s.end_s) for s in old.sets] == [(s.set_index, s.rep_count, s.start_s, s.end_s) for s in new.sets]
     identical = changed == 0 and same_sets
     if write and not identical:
@@ -110,6 +111,15 @@ def reanalyze(store: Store, session_id: int, *, write: bool = True) -> Reanalysi
                                                        for s in store.gaps(session_id, origin="source"))]
         store.replace_results(session_id, new.reps, new.sets, analysis_gaps)
     return Reanalysis(session_id, identical, len(old.reps), len(new.reps), changed)
+
+
+def _same(a: Rep, b: Rep) -> bool:
+    """Exactly equal, NaN equal to NaN (a rep with no finite SPARC)."""
+    for f in fields(Rep):
+        x, y = getattr(a, f.name), getattr(b, f.name)
+        if x != y and not (isinstance(x, float) and isinstance(y, float) and math.isnan(x) and math.isnan(y)):
+            return False
+    return True
 
 
 # ---------------------------------------------------------------------- export

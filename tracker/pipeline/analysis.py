@@ -6,6 +6,7 @@ then ``finish``), so offline and live results cannot drift apart.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from tracker.errors import ConfigurationError
@@ -154,8 +155,13 @@ def analyze_recording(
     place = resolve_placement(placement, recording.meta.placement, exercise).value
     result = collect(events, config, recording, place, warnings)
     # every data gap, whether the reader found it (and the engine bridged it) or the engine restarted at it
-    found = list(result.gaps)
-    for g in recording.gaps:
+    return replace(result, gaps=merge_gaps(result.gaps, [GapDetected(g.start_s, g.end_s) for g in recording.gaps]))
+
+
+def merge_gaps(engine: Sequence[GapDetected], source: Sequence[GapDetected]) -> tuple[GapDetected, ...]:
+    """The engine's gaps, plus the source's (reader, sensor) that none of them overlaps, by time."""
+    found = list(engine)
+    for g in source:
         if not any(min(g.end_s, f.end_s) - max(g.start_s, f.start_s) >= 0 for f in found):
-            found.append(GapDetected(g.start_s, g.end_s))
-    return replace(result, gaps=tuple(sorted(found, key=lambda g: g.start_s)))
+            found.append(g)
+    return tuple(sorted(found, key=lambda g: g.start_s))

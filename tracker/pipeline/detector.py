@@ -46,7 +46,7 @@ from tracker.errors import ReptrackError
 from tracker.exercises import FlagKind
 from tracker.pipeline.config import PipelineConfig
 from tracker.pipeline.flags import assess_flags
-from tracker.pipeline.orientation import DEG, OrientationTracker, cross_rows
+from tracker.pipeline.orientation import DEG, OrientationTracker, cross_rows, dot_rows
 from tracker.pipeline.smoothness import count_velocity_peaks, sparc
 from tracker.pipeline.types import (
     Event,
@@ -331,7 +331,7 @@ class _PelvisStream:
                 axis = -axis  # a mean of axes, not of signed rotations
             self.axis_sum += axis
         n = _unit(self.axis_sum)
-        lateral = float(np.max(np.abs(np.arcsin(np.clip(up @ n, -1, 1)) - np.arcsin(np.clip(up[0] @ n, -1, 1)))) * DEG)
+        lateral = float(np.max(np.abs(np.arcsin(np.clip(dot_rows(up, n), -1, 1)) - np.arcsin(np.clip(dot_rows(up[0], n), -1, 1)))) * DEG)
         return _PelvisMetrics(tilt_max, lateral, posture_change=False)
 
 
@@ -588,10 +588,16 @@ class RepPipeline:
         prev_acc = np.vstack([acc0, acc[:-1]])
         t_new = t_all[seg] + frac * (t_all[seg + 1] - t_all[seg])
         acc_new = prev_acc[seg] + frac[:, None] * (acc[seg] - prev_acc[seg])
+        # the samples that were there stay bit for bit (prev + 1.0 * (cur - prev) may round
+        # differently from cur, and whether a sample goes through here depends on chunking)
+        real = within == np.repeat(counts, counts)
+        t_new[real] = t
+        acc_new[real] = acc
         gyr_new = None
         if gyr is not None and gyr0 is not None:
             prev_gyr = np.vstack([gyr0, gyr[:-1]])
             gyr_new = prev_gyr[seg] + frac[:, None] * (gyr[seg] - prev_gyr[seg])
+            gyr_new[real] = gyr
         return t_new, acc_new, gyr_new
 
     def _process_segment(self, t: NDArray[np.float64], acc: NDArray[np.float64], gyr: NDArray[np.float64] | None) -> None:
@@ -976,7 +982,7 @@ class RepPipeline:
         axis = _unit(np.cross(ref, peak_up))
         # out-of-plane motion of the main segment (hip raise with the sensor on the pelvis)
         plane_axis = _unit(self._run_axis + (-1.0 if float(axis @ self._run_axis) < 0 else 1.0) * axis * max(rom, 0.0))
-        lateral = float(np.max(np.abs(np.arcsin(np.clip(up @ plane_axis, -1, 1)) - np.arcsin(np.clip(ref @ plane_axis, -1, 1)))) * DEG)
+        lateral = float(np.max(np.abs(np.arcsin(np.clip(dot_rows(up, plane_axis), -1, 1)) - np.arcsin(np.clip(dot_rows(ref, plane_axis), -1, 1)))) * DEG)
         # a pause before the rep: stillness between the previous movement and this one
         look = int(self.config.detector.quiet_window_s * self._fs)
         lo = max(h.start, start - look, prev_end)

@@ -27,6 +27,16 @@ from tracker.pipeline.filters import FirstOrderIir, lowpass
 DEG = 180.0 / np.pi
 
 
+def dot_rows(a: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Row-wise dot product of ``(n, 3)`` arrays (or one with a ``(3,)``).
+
+    Spelled out in elementwise operations, not a reduction or BLAS: those may add in an
+    order that depends on the memory alignment of the slice, and the engine must give
+    bitwise the same results however its input is chunked (and whatever buffer it lands in).
+    """
+    return a[..., 0] * b[..., 0] + a[..., 1] * b[..., 1] + a[..., 2] * b[..., 2]
+
+
 def cross_rows(a: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.float64]:
     """Row-wise cross product of ``(n, 3)`` arrays (or one with a ``(3,)``); faster than np.cross."""
     a0, a1, a2 = a[..., 0], a[..., 1], a[..., 2]
@@ -98,10 +108,10 @@ class OrientationTracker:
             g = source
         else:
             g = self._lp_gravity(accel_g)
-        norm = np.sqrt(np.einsum("ij,ij->i", g, g))[:, None]
+        norm = np.sqrt(dot_rows(g, g))[:, None]
         up = g / np.maximum(norm, 1e-9)
         if self.has_gyro and gyro_dps is not None:
-            speed = np.sqrt(np.einsum("ij,ij->i", gyro_dps, gyro_dps))
+            speed = np.sqrt(dot_rows(gyro_dps, gyro_dps))
         else:
             # rate of tilt over a lag of ``speed_lag_s``: differentiating sample to sample
             # would amplify accelerometer noise to tens of deg/s
@@ -110,10 +120,10 @@ class OrientationTracker:
             joined = np.vstack([hist, up])
             before = joined[:n]
             c = cross_rows(before, up)
-            cross = np.sqrt(np.einsum("ij,ij->i", c, c))
-            dot = np.einsum("ij,ij->i", before, up)
+            cross = np.sqrt(dot_rows(c, c))
+            dot = dot_rows(before, up)
             speed = np.arctan2(cross, dot) * DEG / (lag * self._dt)
             self._prev_up = joined[-lag:].copy()
         resid = accel_g - lp
-        shake = np.sqrt(np.einsum("ij,ij->i", resid, resid))
+        shake = np.sqrt(dot_rows(resid, resid))
         return OrientationBlock(up=up, speed_dps=speed, shake_g=shake)
