@@ -212,21 +212,20 @@ class Store:
         self._conn.execute("INSERT OR IGNORE INTO therapists (name, created_at) VALUES (?, ?)", (name, now_iso()))
         return int(self._conn.execute("SELECT id FROM therapists WHERE name = ?", (name,)).fetchone()[0])
 
+    _PERSON_SELECT = ("SELECT p.id, p.name, t.name, p.needs_attention, p.attention_reason FROM people p "
+                      "LEFT JOIN therapists t ON t.id = p.therapist_id")
+
     def person(self, name: str) -> Person:
-        row = self._conn.execute(
-            "SELECT p.id, p.name, t.name, p.needs_attention, p.attention_reason FROM people p "
-            "LEFT JOIN therapists t ON t.id = p.therapist_id WHERE p.name = ?", (name,)).fetchone()
-        if row is None:
+        r = self._conn.execute(self._PERSON_SELECT + " WHERE p.name = ?", (name,)).fetchone()
+        if r is None:
             raise NotFoundError(f"no person named {name!r} in {self.path}")
-        return Person(row[0], row[1], row[2], bool(row[3]), row[4])
+        return Person(r[0], r[1], r[2], bool(r[3]), r[4])
 
     def people(self, *, therapist: str | None = None) -> list[Person]:
-        q = ("SELECT p.id, p.name, t.name, p.needs_attention, p.attention_reason FROM people p "
-             "LEFT JOIN therapists t ON t.id = p.therapist_id")
-        args: tuple[Any, ...] = ()
+        q = self._PERSON_SELECT
+        args: tuple[str, ...] = ()
         if therapist is not None:
-            q += " WHERE t.name = ?"
-            args = (therapist,)
+            q, args = q + " WHERE t.name = ?", (therapist,)
         return [Person(r[0], r[1], r[2], bool(r[3]), r[4]) for r in self._conn.execute(q + " ORDER BY p.name", args)]
 
     def set_attention(self, person: str, reason: str | None) -> None:
@@ -463,27 +462,31 @@ class Store:
         assert cur.lastrowid is not None
         return int(cur.lastrowid)
 
+    _CALIBRATION_SELECT = (
+        "SELECT c.id, c.kind, d.name, p.name, c.exercise, c.placement, c.data, c.quality, c.created_at FROM calibrations c "
+        "LEFT JOIN devices d ON d.id = c.device_id LEFT JOIN people p ON p.id = c.person_id"
+    )
+
+    @staticmethod
+    def _calibration_from_row(r: Sequence[Any]) -> CalibrationRecord:
+        return CalibrationRecord(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]), r[7], r[8])
+
     def calibration(self, calibration_id: int) -> CalibrationRecord:
-        r = self._conn.execute(
-            "SELECT c.id, c.kind, d.name, p.name, c.exercise, c.placement, c.data, c.quality, c.created_at FROM calibrations c "
-            "LEFT JOIN devices d ON d.id = c.device_id LEFT JOIN people p ON p.id = c.person_id WHERE c.id = ?", (calibration_id,)).fetchone()
+        r = self._conn.execute(self._CALIBRATION_SELECT + " WHERE c.id = ?", (calibration_id,)).fetchone()
         if r is None:
             raise NotFoundError(f"no calibration {calibration_id} in {self.path}")
-        return CalibrationRecord(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]), r[7], r[8])
+        return self._calibration_from_row(r)
 
     def latest_calibration(self, kind: str, *, device: str | None = None, person: str | None = None,
                            exercise: str | None = None, placement: str | None = None) -> CalibrationRecord | None:
-        q = ("SELECT c.id, c.kind, d.name, p.name, c.exercise, c.placement, c.data, c.quality, c.created_at FROM calibrations c "
-             "LEFT JOIN devices d ON d.id = c.device_id LEFT JOIN people p ON p.id = c.person_id WHERE c.kind = ?")
+        q = self._CALIBRATION_SELECT + " WHERE c.kind = ?"
         args: list[Any] = [kind]
         for col, val in (("d.name", device), ("p.name", person), ("c.exercise", exercise), ("c.placement", placement)):
             if val is not None:
                 q += f" AND {col} = ?"
                 args.append(val)
         r = self._conn.execute(q + " ORDER BY c.created_at DESC, c.id DESC LIMIT 1", args).fetchone()
-        if r is None:
-            return None
-        return CalibrationRecord(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]), r[7], r[8])
+        return None if r is None else self._calibration_from_row(r)
 
     # ------------------------------------------------------------------ prescriptions
     def add_prescription(self, person: str, exercise: str, *, sets: int, reps_min: int, reps_max: int, hold_s: float | None,
