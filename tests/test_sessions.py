@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
+from dataclasses import replace
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ import numpy as np
 import pytest
 
 from tests.test_cli import SIDE_LYING, SIDE_LYING_PELVIS, STANDING, Cli, assert_one_line_error
-from tracker.csvio import read_recording
+from tracker.csvio import read_recording, write_recording
 from tracker.exercises import get_exercise
 from tracker.pipeline import analyze_recording, Personalisation
 from tracker.pipeline.types import RepCompleted, SetCompleted
@@ -25,7 +26,7 @@ from tracker.recorder import SessionRecorder
 from tracker.recording import Recording, Stream
 from tracker.sources import ReplaySource, SampleBatch, SourceGap
 from tracker.store import SessionStatus, Store
-from tracker.stored import analyse_stored, reanalyze, stored_recordings
+from tracker.stored import analyse_stored, reanalyze, stored_recordings, stored_result
 
 
 def _record(db: Path, rec: Recording, *, pelvis: Recording | None = None, exercise: str = "standing-hip-abduction",
@@ -171,7 +172,15 @@ def test_record_sessions_show_reanalyze_export_import(cli: Cli, tmp_path: Path) 
 
 def test_session_commands_errors_are_one_line(cli: Cli, tmp_path: Path) -> None:
     db = tmp_path / "r.db"
+    assert_one_line_error(cli("show", "7", "--db", db), "no store there yet")
+    assert not db.exists()  # reading commands do not create a store
+    Store.open(db).close()
     assert_one_line_error(cli("show", "7", "--db", db), "no session 7")
+    assert_one_line_error(cli("log", "Ann", "--db", db, "--pain", "3", "--session", "99"), "no person named 'Ann'")
+    assert_one_line_error(cli("prescribe", "Ann", "--db", db, "--exercise", "hip-raise", "--load-kg", "nan"), "--load-kg")
+    assert_one_line_error(cli("prescribe", "Ann", "--db", db, "--exercise", "hip-raise", "--reps", "8.5-12"), "whole reps")
+    assert_one_line_error(cli("record", "--db", db, "--source", SIDE_LYING, "--pelvis", SIDE_LYING_PELVIS, "--placement", "pelvis",
+                              "--exercise", "side-lying-hip-abduction", "--person", "Ann", "--speed", "max"), "already on the pelvis")
     assert_one_line_error(cli("show", "x", "--db", db), "'last'")
     assert_one_line_error(cli("sessions", "--db", db, "--person", "Nobody"), "no person named 'Nobody'")
     foreign = tmp_path / "foreign.db"
@@ -191,3 +200,118 @@ def test_default_store_is_in_the_user_data_directory(cli: Cli, tmp_path: Path, m
     assert code == 0, err
     dbs = list(tmp_path.rglob("reptrack.db"))
     assert len(dbs) == 1 and str(dbs[0]) in out
+
+
+class _SilentSource:
+    """A sensor that sends a little, then nothing (out of range, or a long hole)."""
+
+    def __init__(self, rec: Recording) -> None:
+        self._inner = ReplaySource(rec, speed=float("inf"))
+        self.info = self._inner.info
+
+    async def batches(self) -> AsyncIterator[SampleBatch | SourceGap]:
+        k = 0
+        async for b in self._inner.batches():
+            yield b
+            k += 1
+            if k == 20:
+                await asyncio.sleep(3600)
+
+
+def test_stop_and_heartbeat_while_the_source_is_silent(tmp_path: Path) -> None:
+    main = read_recording(STANDING).recording
+    with Store.open(tmp_path / "r.db") as store:
+        r = SessionRecorder(store, _SilentSource(main), person="Ann", exercise="standing-hip-abduction", commit_s=0.05)
+        beats: list[str] = []
+
+        async def go() -> SessionStatus:
+            loop = asyncio.get_running_loop()
+            for k in range(1, 6):
+                loop.call_later(0.1 * k, lambda: beats.append(store.session(r.session_id).meta.get("x", "") +
+                                                               _last_commit(tmp_path / "r.db", r.session_id)))
+            loop.call_later(0.7, r.stop)
+            return await asyncio.wait_for(r.run(), timeout=10)
+
+        assert asyncio.run(go()) is SessionStatus.COMPLETE
+        info = store.session(r.session_id)
+        assert info.sample_count > 0 and info.status is SessionStatus.COMPLETE
+        assert len(set(beats)) >= 4  # the session kept committing while no data came
+
+
+def _last_commit(db: Path, sid: int) -> str:
+    con = sqlite3.connect(db)
+    try:
+        return str(con.execute("SELECT last_commit_at FROM sessions WHERE id = ?", (sid,)).fetchone()[0])
+    finally:
+        con.close()
+
+
+def test_a_recording_session_is_not_reanalysed_under_the_recorder(cli: Cli, tmp_path: Path) -> None:
+    db = tmp_path / "r.db"
+    main = read_recording(STANDING).recording
+    with Store.open(db) as store:
+        r = SessionRecorder(store, ReplaySource(main, speed=float("inf")), person="Ann", exercise="standing-hip-abduction")
+        # not run: the session is "recording", owned by this (live) process
+    assert_one_line_error(cli("reanalyze", str(r.session_id), "--db", db), "still recording")
+
+
+def test_a_pelvis_sensor_at_its_own_rate_reanalyses_identically(tmp_path: Path) -> None:
+    main = read_recording(SIDE_LYING).recording
+    pel = read_recording(SIDE_LYING_PELVIS).recording
+    half = Recording(pel.t_s[::2], pel.accel_g[::2], None, replace(pel.meta, sample_rate_hz=25.0))  # 25 Hz, no gyro
+    db = tmp_path / "r.db"
+    sid, rec = _record(db, main, pelvis=half, exercise="side-lying-hip-abduction", hold_s=2.0)
+    live = [e.rep for e in rec.events if isinstance(e, RepCompleted)]
+    direct = analyze_recording(main, get_exercise("side-lying-hip-abduction"), pelvis=half, personal=Personalisation(hold_s=2.0))
+    # the same as analysing the files (up to the store's float32 rounding of the samples)
+    assert len(live) == direct.rep_count > 10
+    assert np.allclose([r.pelvis_tilt_deg for r in live], [r.pelvis_tilt_deg for r in direct.reps], atol=1e-3)
+    with Store.open(db) as store:
+        info = store.session(sid)
+        assert (info.pelvis_sample_rate_hz, info.pelvis_has_gyro) == (25.0, False)
+        assert reanalyze(store, sid, write=False).identical
+
+
+def test_a_huge_hole_in_the_timestamps_is_a_gap_not_a_crash(cli: Cli, tmp_path: Path) -> None:
+    rec = read_recording(STANDING).recording
+    t = rec.t_s.copy()
+    t[-50:] += 1e9  # the sensor's clock jumped
+    write_recording(tmp_path / "jump.csv", replace(rec, t_s=t, gaps=()))
+    db = tmp_path / "r.db"
+    code, out, err = cli("import", tmp_path / "jump.csv", "--db", db, "--exercise", "standing-hip-abduction", "--person", "Ann")
+    assert code == 0, err
+    code, out, _ = cli("show", "last", "--db", db, "--json")
+    shown = json.loads(out)
+    assert shown["status"] == "complete" and shown["sample_count"] == len(rec)
+    assert any(g["end_s"] - g["start_s"] > 9e8 for g in shown["gaps"])
+    assert len(shown["gaps"]) == len({(g["start_s"], g["end_s"]) for g in shown["gaps"]})  # each gap once
+
+
+def test_an_interrupted_session_shows_the_reps_of_its_open_set(tmp_path: Path) -> None:
+    main = read_recording(STANDING).recording
+    db = tmp_path / "r.db"
+    with Store.open(db) as store:
+        r = SessionRecorder(store, _FailingSource(main, 400), person="Ann", exercise="standing-hip-abduction")
+        with pytest.raises(ConnectionError):
+            asyncio.run(r.run())
+        result = stored_result(store, r.session_id)
+    assert result.rep_count >= 5 and len(result.sets) == 1 and result.sets[0].rep_count == result.rep_count
+
+
+def test_a_store_damaged_inside_is_a_one_line_error(cli: Cli, tmp_path: Path) -> None:
+    db = tmp_path / "r.db"
+    code, _, err = cli("import", STANDING, "--db", db, "--exercise", "standing-hip-abduction", "--person", "Ann")
+    assert code == 0, err
+    con = sqlite3.connect(db)
+    page = con.execute("PRAGMA page_size").fetchone()[0]
+    root = con.execute("SELECT rootpage FROM sqlite_schema WHERE name = 'sample_chunks'").fetchone()[0]
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
+    data = bytearray(db.read_bytes())
+    data[(root - 1) * page: root * page] = b"\xab" * page  # the raw samples' table, nothing else
+    db.write_bytes(bytes(data))
+    code, out, err = cli("sessions", "--db", db)
+    assert code == 0, err  # the damage is found only where it is
+    for argv in (("show", "1"), ("reanalyze", "1"), ("export", "1", "--out", tmp_path / "x")):
+        code, out, err = cli(*argv, "--db", db)
+        assert code == 2 and "Traceback" not in err and len(err.splitlines()) == 1, (argv, err)

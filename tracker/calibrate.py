@@ -91,7 +91,7 @@ def calibration_for_session(store: Store, *, device: str, person: str, exercise:
     ids: list[int] = []
     dev = store.latest_calibration("device", device=device)
     mnt = store.latest_calibration("mounting", person=person, exercise=exercise, placement=placement)
-    rng = store.latest_calibration("range", person=person, exercise=exercise)
+    rng = store.latest_calibration("range", person=person, exercise=exercise, placement=placement)
     for c in (dev, mnt, rng):
         if c is not None:
             ids.append(c.id)

@@ -167,6 +167,7 @@ def build_parser() -> argparse.ArgumentParser:
     nt.add_argument("text")
     nt.add_argument("--session", help="session id or 'last'")
     nt.add_argument("--therapist")
+    nt.add_argument("--resolve", action="store_true", help="the note answers the person's attention mark (pain): clear it")
 
     c = sub.add_parser("corpus", help="write the synthetic evaluation corpus (many labelled recordings)")
     c.add_argument("--out", type=Path, required=True)
@@ -261,10 +262,11 @@ def _cmd_corpus(args: argparse.Namespace) -> int:
     return 0
 
 
-def _open_store(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _open_store(args: argparse.Namespace, *, create: bool = True):  # type: ignore[no-untyped-def]
+    """The store (``--db``, else the default); commands that only read do not create one."""
     from tracker.store import Store, default_store_path
 
-    return Store.open(args.db if args.db is not None else default_store_path())
+    return Store.open(args.db if args.db is not None else default_store_path(), create=create)
 
 
 def _session_id(store, text: str) -> int:  # type: ignore[no-untyped-def]
@@ -276,9 +278,11 @@ def _session_id(store, text: str) -> int:  # type: ignore[no-untyped-def]
             raise ConfigurationError(f"no sessions in {store.path} yet")
         return int(max(sessions, key=lambda x: x.id).id)
     try:
-        return int(text)
+        sid = int(text)
     except ValueError:
         raise ConfigurationError(f"a session is given by its id (see 'reptrack sessions') or 'last', not {text!r}") from None
+    store.session(sid)  # says so when there is no such session
+    return sid
 
 
 def _speed(text: str) -> float:
@@ -319,24 +323,31 @@ def _run_session(args: argparse.Namespace, file: Path, *, speed: float, live_vie
 
     from tracker.calibrate import calibration_for_session
     from tracker.csvio import read_recording
+    from tracker.errors import ConfigurationError
     from tracker.exercises import get_exercise, parse_placement
     from tracker.liveview import PlainView, RichView
     from tracker.pipeline import resolve_placement
     from tracker.recorder import SessionRecorder
+    from tracker.recording import Placement
     from tracker.sources import ReplaySource
 
     exercise = get_exercise(args.exercise)
+    if args.load_kg is not None and not 0 <= args.load_kg < 100:
+        raise ConfigurationError(f"--load-kg is an ankle weight in kg (0-100), not {args.load_kg}")
+    args.person = args.person.strip()
     read = read_recording(file, rate_hz=args.rate_hz)
-    for w in read.warnings:
-        print(f"warning: {w}", file=sys.stderr)
+    warnings = [f"warning: {w}" for w in read.warnings]
     pelvis = None
     if args.pelvis is not None:
         pread = read_recording(args.pelvis, rate_hz=args.rate_hz)
-        for w in pread.warnings:
-            print(f"warning: pelvis: {w}", file=sys.stderr)
+        warnings += [f"warning: pelvis: {w}" for w in pread.warnings]
         pelvis = pread.recording
     source = ReplaySource(read.recording, pelvis=pelvis, speed=speed, name=args.device or f"replay:{file.name}")
     placement = resolve_placement(parse_placement(args.placement), read.recording.meta.placement, exercise)
+    if pelvis is not None and placement is Placement.PELVIS:
+        raise ConfigurationError("--pelvis adds a pelvis sensor to a thigh or shank recording; the main one is already on the pelvis")
+    for w in warnings:  # the data is usable: say what was wrong with it
+        print(w, file=sys.stderr)
     with _open_store(args) as store:
         store.ensure_person(args.person)
         presc = store.current_prescription(args.person, exercise.name)
@@ -464,8 +475,10 @@ def _cmd_prescribe(args: argparse.Namespace) -> int:
     exercise = get_exercise(args.exercise)
     rmin, rmax = _range(args.reps, "--reps")
     smin, smax = _range(args.rest_s, "--rest-s")
-    if args.sets < 1 or not 1 <= args.days_per_week <= 7 or args.load_kg < 0 or rmax < 1:
-        raise ConfigurationError("--sets >= 1, --days-per-week 1-7, --load-kg >= 0 and at least one rep, please")
+    if args.sets < 1 or not 1 <= args.days_per_week <= 7 or not 0 <= args.load_kg < 100 or rmax < 1:
+        raise ConfigurationError("--sets >= 1, --days-per-week 1-7, --load-kg 0-100 and at least one rep, please")
+    if rmin != int(rmin) or rmax != int(rmax):
+        raise ConfigurationError(f"--reps counts whole reps, not {args.reps!r}")
     with _open_store(args) as store:
         store.ensure_person(args.person, therapist=args.therapist)
         p = store.add_prescription(args.person, exercise.name, sets=args.sets, reps_min=int(rmin), reps_max=int(rmax), hold_s=args.hold_s,
@@ -478,13 +491,16 @@ def _cmd_prescribe(args: argparse.Namespace) -> int:
 
 def _cmd_progress(args: argparse.Namespace) -> int:
     import json
-    from datetime import UTC, datetime
+    from datetime import datetime
 
     from tracker.errors import ConfigurationError
     from tracker.progress import PrescriptionValue, SessionValue, assess_progress
-    from tracker.store.repository import parse_iso
+    from tracker.store.repository import parse_iso as _parse
 
-    with _open_store(args) as store:
+    def parse_iso(text: str) -> datetime:
+        return _parse(text).astimezone()  # days are the person's local days
+
+    with _open_store(args, create=False) as store:
         person = store.person(args.person)
         history = store.prescription_history(person.name, args.exercise)
         if not history:
@@ -501,7 +517,8 @@ def _cmd_progress(args: argparse.Namespace) -> int:
                 values.append(SessionValue(s.id, parse_iso(s.started_at), s.status.value, s.load_kg, tuple(x.rep_count for x in sets),
                                            tuple(x.rest_before_s for x in sets if x.rest_before_s is not None), s.rep_count,
                                            store.flagged_rep_count(s.id)))
-            reports.append(assess_progress(person.name, hist, values, pains, datetime.now(UTC), pain_threshold=args.pain_threshold))
+            reports.append(assess_progress(person.name, hist, values, pains, datetime.now().astimezone(),
+                                           pain_threshold=args.pain_threshold))
         reasons = [r.attention_reason for r in reports if r.attention_reason]
         if reasons:
             store.set_attention(person.name, reasons[0])
@@ -547,14 +564,16 @@ def _cmd_note(args: argparse.Namespace) -> int:
         store.person(args.person)
         sid = _session_id(store, args.session) if args.session else None
         n = store.add_note(args.person, args.text, session_id=sid, therapist=args.therapist)
-    print(f"note {n.id} added for {n.person}" + (f" on session {sid}" if sid else ""))
+        if args.resolve:
+            store.set_attention(args.person, None)
+    print(f"note {n.id} added for {n.person}" + (f" on session {sid}" if sid else "") + ("; attention mark cleared" if args.resolve else ""))
     return 0
 
 
 def _cmd_sessions(args: argparse.Namespace) -> int:
     import json
 
-    with _open_store(args) as store:
+    with _open_store(args, create=False) as store:
         sessions = store.sessions(person=args.person)
     if args.json:
         print(json.dumps([x.to_json() for x in sessions]))
@@ -575,7 +594,7 @@ def _cmd_show(args: argparse.Namespace) -> int:
     from tracker.report import format_report, result_to_json
     from tracker.stored import stored_result
 
-    with _open_store(args) as store:
+    with _open_store(args, create=False) as store:
         sid = _session_id(store, args.session)
         info = store.session(sid)
         result = stored_result(store, sid)
@@ -601,10 +620,13 @@ def _cmd_show(args: argparse.Namespace) -> int:
 
 
 def _cmd_reanalyze(args: argparse.Namespace) -> int:
+    from tracker.errors import ConfigurationError
     from tracker.stored import reanalyze
 
     with _open_store(args) as store:
         sid = _session_id(store, args.session)
+        if store.session(sid).status.value == "recording":
+            raise ConfigurationError(f"session {sid} is still recording: reanalyse it once it has ended")
         r = reanalyze(store, sid, write=not args.dry_run)
     if r.identical:
         print(f"session {sid}: reanalysed from its raw samples — identical results ({r.new_rep_count} reps)")
@@ -620,7 +642,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     from tracker.csvio import write_recording
     from tracker.stored import reps_csv, session_json, stored_recordings
 
-    with _open_store(args) as store:
+    with _open_store(args, create=False) as store:
         sid = _session_id(store, args.session)
         main, pelvis = stored_recordings(store, sid)
         doc = session_json(store, sid)
@@ -665,6 +687,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        # a store damaged beyond its header (found only when a page is read): say so, no traceback
+        sqlite3 = sys.modules.get("sqlite3")
+        if sqlite3 is not None and isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.IntegrityError):
+            print(f"reptrack: error: the store is damaged or unreadable ({exc}); it was left as it is", file=sys.stderr)
+            return EXIT_USAGE
+        raise
 
 
 if __name__ == "__main__":

@@ -135,6 +135,7 @@ def assess_progress(person: str, history: Sequence[PrescriptionValue], sessions:
     """How ``person`` follows the latest prescription of ``history``, and what next.
 
     ``sessions`` are this exercise's sessions (any order); ``pains`` the pain ratings.
+    Days are counted in the time zone of the datetimes given (the person's local time).
     """
     p = history[-1]
     done = sorted((s for s in sessions if s.rep_count > 0), key=lambda s: s.started_at)
@@ -149,7 +150,8 @@ def assess_progress(person: str, history: Sequence[PrescriptionValue], sessions:
     span_days = min(28, max(7, (now.date() - min(days)).days + 1)) if days else 28
     per_week = sum((now.date() - d).days < span_days for d in days) / (span_days / 7.0)
     data_days = sum((now.date() - d).days < 30 for d in days)
-    expected = p.days_per_week * 30 / 7
+    # session days the prescription asked for in the last 30 (or since it was given)
+    expected = p.days_per_week * min(30, (now.date() - p.created_at.date()).days + 1) / 7
     checks = [check_session(s, p) for s in done if s.started_at >= p.created_at]
     rests_ok = sum(c.rests_ok for c in checks)
     rests_short = sum(c.rests_short for c in checks)

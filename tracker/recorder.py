@@ -9,9 +9,11 @@ at most that much.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -80,8 +82,8 @@ class SessionRecorder:
         )
         if info.has_pelvis and resolved is Placement.PELVIS:
             raise ConfigurationError("--pelvis adds a pelvis sensor to a thigh or shank recording; the main one is already on the pelvis")
-        self._pipe = make_pipeline(self.params, sample_rate_hz=info.sample_rate_hz, has_gyro=info.has_gyro,
-                                   has_pelvis=info.has_pelvis and resolved is not Placement.PELVIS)
+        self._pipe = make_pipeline(self.params, sample_rate_hz=info.sample_rate_hz, has_gyro=info.has_gyro, has_pelvis=info.has_pelvis,
+                                   pelvis_sample_rate_hz=info.pelvis_sample_rate_hz, pelvis_has_gyro=info.pelvis_has_gyro)
         self._use_pelvis = info.has_pelvis and resolved is not Placement.PELVIS
         self._store = store
         self._source = source
@@ -94,40 +96,70 @@ class SessionRecorder:
         self.session_id = store.create_session(NewSession(
             person=person, params=self.params, source=info.device_name, sample_rate_hz=info.sample_rate_hz,
             has_gyro=info.has_gyro, has_pelvis=self._use_pelvis, device_name=info.device_name, device_kind=info.device_kind,
-            meta=info.meta, load_kg=load_kg, started_at=started_at,
+            meta=info.meta, load_kg=load_kg, started_at=started_at, pelvis_sample_rate_hz=info.pelvis_sample_rate_hz,
+            pelvis_has_gyro=info.pelvis_has_gyro,
         ))
         self.events: list[Event] = []
         self._stopping = False
+        self._stop_event: asyncio.Event | None = None
 
     @property
     def state(self) -> LiveState:
         return self._tally.state
 
     def stop(self) -> None:
-        """End the session after the current batch (the person pressed Ctrl-C, say)."""
+        """End the session now (the person pressed Ctrl-C, say), even while the source is silent."""
         self._stopping = True
+        if self._stop_event is not None:
+            self._stop_event.set()
 
     async def run(self) -> SessionStatus:
         """Record until the source ends or :meth:`stop` is called (``complete``).
 
-        When the source fails, what came is kept, the session is ``interrupted`` and the
-        error is re-raised.
+        While the source is silent (a sensor out of range, a hole in a replayed recording)
+        the session still commits every ``commit_s``, so readers see it alive. When the
+        source fails, what came is kept, the session is ``interrupted`` and the error is
+        re-raised.
         """
+        self._stop_event = asyncio.Event()
+        if self._stopping:
+            self._stop_event.set()
         last_commit = self._clock()
+        items = aiter(self._source.batches())
+        stopper = asyncio.ensure_future(self._stop_event.wait())
+        nxt: asyncio.Future[SampleBatch | SourceGap] | None = None
         try:
-            async for item in self._source.batches():
-                self._take(item)
-                if self._clock() - last_commit >= self._commit_s:
+            while not self._stopping:
+                if nxt is None:
+                    nxt = asyncio.ensure_future(anext(items))
+                waiting: set[asyncio.Future[Any]] = {nxt, stopper}
+                done, _ = await asyncio.wait(waiting, timeout=self._commit_s, return_when=asyncio.FIRST_COMPLETED)
+                if nxt in done:
+                    fut, nxt = nxt, None
+                    try:
+                        item = fut.result()
+                    except StopAsyncIteration:
+                        break
+                    self._take(item)
+                if not done or self._clock() - last_commit >= self._commit_s:
                     self._commit()
                     last_commit = self._clock()
-                if self._stopping:
-                    break
         except BaseException:
             try:
                 self._commit()
             finally:
                 self._store.finish_session(self.session_id, SessionStatus.INTERRUPTED)
             raise
+        finally:
+            stopper.cancel()
+            if nxt is not None:
+                nxt.cancel()
+            closer = getattr(items, "aclose", None)
+            if closer is not None:
+                try:
+                    await closer()
+                except (RuntimeError, StopAsyncIteration):
+                    pass
         self._after(self._pipe.finish())
         self._commit()
         self._store.finish_session(self.session_id, SessionStatus.COMPLETE)
@@ -160,27 +192,30 @@ class SessionRecorder:
             self._on_update(state, events)
 
     def _commit(self) -> None:
+        """Write what is pending in one transaction; it stays pending if the write fails."""
         p = self._pending
-        self._pending = _Pending()
         store = self._store
         sid = self.session_id
+        sets_done = list(self._sets_done)
         with store.transaction():
             for stream, batches in p.samples.items():
                 if batches:
-                    store.add_samples(sid, stream, np.concatenate([b.t_s for b in batches]),
-                                      np.concatenate([b.accel_g for b in batches]),
-                                      None if batches[0].gyro_dps is None else np.concatenate([b.gyro_dps for b in batches if b.gyro_dps is not None]))
+                    gyro = [b.gyro_dps for b in batches if b.gyro_dps is not None]
+                    store.add_samples(sid, stream, np.concatenate([b.t_s for b in batches]), np.concatenate([b.accel_g for b in batches]),
+                                      np.concatenate(gyro) if len(gyro) == len(batches) else None)
             for g in p.source_gaps:
                 store.add_gap(sid, g.start_s, g.end_s, "source" if g.stream is Stream.MAIN else "source:pelvis")
             for e in p.events:
                 if isinstance(e, RepCompleted):
                     store.add_rep(sid, e.rep)
                 elif isinstance(e, SetCompleted):
-                    prev = self._sets_done[-1].end_s if self._sets_done else None
-                    self._sets_done.append(e)
+                    prev = sets_done[-1].end_s if sets_done else None
+                    sets_done.append(e)
                     store.add_set(sid, SetSummary(e.set_index, e.start_s, e.end_s, e.rep_count, None if prev is None else e.start_s - prev))
                 elif isinstance(e, GapDetected):
                     store.add_gap(sid, e.start_s, e.end_s, "analysis")
                 elif isinstance(e, PostureChanged | RejectedMovement):
                     pass  # not stored: reanalyze gives them again
             store.heartbeat(sid)
+        self._pending = _Pending()
+        self._sets_done = sets_done

@@ -31,6 +31,8 @@ class SourceInfo:
     has_pelvis: bool
     placement: Placement | None = None
     meta: dict[str, str] = field(default_factory=dict)
+    pelvis_sample_rate_hz: float | None = None
+    pelvis_has_gyro: bool | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -91,6 +93,8 @@ class ReplaySource:
             has_pelvis=pelvis is not None,
             placement=recording.meta.placement,
             meta=meta,
+            pelvis_sample_rate_hz=None if pelvis is None else pelvis.nominal_rate_hz(),
+            pelvis_has_gyro=None if pelvis is None else pelvis.has_gyro,
         )
 
     def _items(self) -> list[tuple[float, SampleBatch | SourceGap]]:
@@ -100,9 +104,10 @@ class ReplaySource:
             if rec is None or len(rec) == 0:
                 continue
             t = rec.t_s
-            edges = np.arange(t[0], t[-1] + self._batch_s, self._batch_s)
-            cut = np.searchsorted(t, edges[1:], side="left")
-            bounds = np.unique(np.concatenate([[0], cut, [len(t)]]))
+            # batch k holds the samples of [t0 + k * batch_s, t0 + (k + 1) * batch_s); a hole
+            # in the timestamps is no batches, however long it is
+            k = np.floor((t - t[0]) / self._batch_s)
+            bounds = np.concatenate([[0], np.nonzero(np.diff(k))[0] + 1, [len(t)]])
             for a, b in zip(bounds[:-1], bounds[1:]):
                 if b > a:
                     out.append((float(t[b - 1]), SampleBatch(stream, t[a:b], rec.accel_g[a:b],

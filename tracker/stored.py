@@ -38,7 +38,8 @@ def stored_recordings(store: Store, session_id: int) -> tuple[Recording, Recordi
         p = store.samples(session_id, Stream.PELVIS)
         if len(p.t_s):
             pgaps = tuple(Gap(g.start_s, g.end_s) for g in store.gaps(session_id, origin="source:pelvis"))
-            pelvis = Recording(p.t_s, p.accel_g, p.gyro_dps, RecordingMeta(placement=Placement.PELVIS, sample_rate_hz=info.sample_rate_hz), pgaps)
+            pelvis = Recording(p.t_s, p.accel_g, p.gyro_dps,
+                               RecordingMeta(placement=Placement.PELVIS, sample_rate_hz=info.pelvis_sample_rate_hz), pgaps)
     return rec, pelvis
 
 
@@ -62,9 +63,18 @@ def stored_result(store: Store, session_id: int) -> AnalysisResult:
     gaps = merge_gaps(store.gaps(session_id, origin="analysis"),
                       store.gaps(session_id, origin="source") + store.gaps(session_id, origin="source:pelvis"))
     sets = store.sets(session_id)
+    reps = store.reps(session_id)
+    # an interrupted session's last set never closed: its reps still belong to a set
+    known = {x.set_index for x in sets}
+    for index in sorted({r.set_index for r in reps} - known):
+        mine = [r for r in reps if r.set_index == index]
+        prev = [x for x in sets if x.set_index < index]
+        rest = mine[0].start_s - prev[-1].end_s if prev else None
+        sets.append(SetSummary(index, mine[0].start_s, mine[-1].end_s, len(mine), rest))
+    sets.sort(key=lambda x: x.set_index)
     return AnalysisResult(
         exercise=info.exercise, placement=info.placement, sample_rate_hz=info.sample_rate_hz, duration_s=duration,
-        has_gyro=info.has_gyro, reps=tuple(store.reps(session_id)), sets=tuple(sets),
+        has_gyro=info.has_gyro, reps=tuple(reps), sets=tuple(sets),
         gaps=gaps, warnings=tuple(posture_warnings(store, session_id, sets)),
     )
 

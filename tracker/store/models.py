@@ -81,6 +81,8 @@ class NewSession:
     meta: dict[str, str]
     load_kg: float | None = None
     started_at: str | None = None  # ISO 8601 UTC; default: now
+    pelvis_sample_rate_hz: float | None = None
+    pelvis_has_gyro: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,8 @@ class SessionInfo:
     set_count: int
     params: AnalysisParams
     meta: dict[str, str]
+    pelvis_sample_rate_hz: float | None = None
+    pelvis_has_gyro: bool | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -111,6 +115,7 @@ class SessionInfo:
             "has_gyro": self.has_gyro, "has_pelvis": self.has_pelvis, "started_at": self.started_at,
             "ended_at": self.ended_at, "status": self.status.value, "load_kg": self.load_kg,
             "sample_count": self.sample_count, "rep_count": self.rep_count, "set_count": self.set_count,
+            "pelvis_sample_rate_hz": self.pelvis_sample_rate_hz, "pelvis_has_gyro": self.pelvis_has_gyro,
             "params": self.params.to_json(),
         }
 

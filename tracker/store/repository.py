@@ -93,8 +93,8 @@ class Store:
 
     # ------------------------------------------------------------------ opening
     @classmethod
-    def open(cls, path: Path | str, *, check_stale: bool = True) -> Store:
-        """Open (creating when absent) the store at ``path``.
+    def open(cls, path: Path | str, *, check_stale: bool = True, create: bool = True) -> Store:
+        """Open the store at ``path``, creating it when absent (unless ``create`` is false).
 
         Raises :class:`StoreError` for a file that is not an SQLite database, is an SQLite
         database of another application, or was written by a newer reptrack. Such a file
@@ -104,6 +104,8 @@ class Store:
         existed = path.exists() and path.stat().st_size > 0
         if path.exists() and path.is_dir():
             raise StoreError(f"{path}: is a directory, not a reptrack store")
+        if not create and not path.exists():
+            raise StoreError(f"{path}: no store there yet (record or import a session first, or check --db)")
         if not path.parent.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
         if existed:
@@ -216,6 +218,7 @@ class Store:
                       "LEFT JOIN therapists t ON t.id = p.therapist_id")
 
     def person(self, name: str) -> Person:
+        name = name.strip()
         r = self._conn.execute(self._PERSON_SELECT + " WHERE p.name = ?", (name,)).fetchone()
         if r is None:
             raise NotFoundError(f"no person named {name!r} in {self.path}")
@@ -252,11 +255,12 @@ class Store:
             device_id = self.ensure_device(new.device_name, new.device_kind, new.has_gyro)
             cur = self._conn.execute(
                 "INSERT INTO sessions (person_id, device_id, exercise, placement, source, sample_rate_hz, has_gyro, "
-                "has_pelvis, params, meta, started_at, status, load_kg, last_commit_at, host, pid) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'recording', ?, ?, ?, ?)",
+                "has_pelvis, pelvis_sample_rate_hz, pelvis_has_gyro, params, meta, started_at, status, load_kg, last_commit_at, host, pid) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'recording', ?, ?, ?, ?)",
                 (person_id, device_id, new.params.exercise, new.params.placement, new.source, float(new.sample_rate_hz),
-                 int(new.has_gyro), int(new.has_pelvis), json.dumps(new.params.to_json()), json.dumps(new.meta),
-                 new.started_at or now, new.load_kg, now, socket.gethostname(), os.getpid()),
+                 int(new.has_gyro), int(new.has_pelvis), new.pelvis_sample_rate_hz,
+                 None if new.pelvis_has_gyro is None else int(new.pelvis_has_gyro), json.dumps(new.params.to_json()),
+                 json.dumps(new.meta), new.started_at or now, new.load_kg, now, socket.gethostname(), os.getpid()),
             )
         sid = cur.lastrowid
         assert sid is not None
@@ -322,15 +326,22 @@ class Store:
     def mark_stale_sessions(self) -> list[int]:
         """Sessions left ``recording`` by a process that is gone become ``interrupted``.
 
-        A session is taken as orphaned when its process (on this host) no longer exists,
-        or it has not committed for :data:`STALE_AFTER_S`. Everything it committed stays.
+        A session is taken as orphaned when its process no longer exists (recorded on this
+        host), or, recorded on another host (a shared folder), when it has not committed for
+        :data:`STALE_AFTER_S` (a live recorder commits every second, data or not).
+        Everything it committed stays.
         """
         rows = self._conn.execute("SELECT id, host, pid, last_commit_at FROM sessions WHERE status = 'recording'").fetchall()
         if not rows:
             return []
         host = socket.gethostname()
         limit = datetime.now(UTC) - timedelta(seconds=STALE_AFTER_S)
-        stale = [r[0] for r in rows if (r[1] == host and r[2] != os.getpid() and not _pid_alive(r[2])) or parse_iso(r[3]) < limit]
+        def orphaned(host_of: str, pid: int, last_commit: str) -> bool:
+            if host_of == host:
+                return pid != os.getpid() and not _pid_alive(pid)
+            return parse_iso(last_commit) < limit
+
+        stale = [r[0] for r in rows if orphaned(r[1], r[2], r[3])]
         if stale:
             with self.transaction():
                 for sid in stale:
@@ -342,7 +353,7 @@ class Store:
     _SESSION_COLUMNS = (
         "s.id, p.name, s.exercise, s.placement, s.source, d.name, s.sample_rate_hz, s.has_gyro, s.has_pelvis, s.started_at, "
         "s.ended_at, s.status, s.load_kg, s.sample_count, s.rep_count, "
-        "(SELECT count(*) FROM sets x WHERE x.session_id = s.id), s.params, s.meta"
+        "(SELECT count(*) FROM sets x WHERE x.session_id = s.id), s.params, s.meta, s.pelvis_sample_rate_hz, s.pelvis_has_gyro"
     )
 
     @staticmethod
@@ -352,6 +363,7 @@ class Store:
             has_gyro=bool(r[7]), has_pelvis=bool(r[8]), started_at=r[9], ended_at=r[10], status=SessionStatus(r[11]),
             load_kg=r[12], sample_count=r[13], rep_count=r[14], set_count=r[15],
             params=AnalysisParams.from_json(json.loads(r[16])), meta=json.loads(r[17]),
+            pelvis_sample_rate_hz=r[18], pelvis_has_gyro=None if r[19] is None else bool(r[19]),
         )
 
     def sessions(self, *, person: str | None = None, exercise: str | None = None) -> list[SessionInfo]:

@@ -46,6 +46,8 @@ MIGRATIONS: Final[tuple[str, ...]] = (
         sample_rate_hz REAL NOT NULL,
         has_gyro INTEGER NOT NULL,
         has_pelvis INTEGER NOT NULL,
+        pelvis_sample_rate_hz REAL,         -- the pelvis sensor, when there is one
+        pelvis_has_gyro INTEGER,
         params TEXT NOT NULL,               -- JSON: the analysis parameters (reanalyze uses them)
         meta TEXT NOT NULL,                 -- JSON: the recording's metadata
         started_at TEXT NOT NULL,           -- ISO 8601, UTC
