@@ -125,6 +125,15 @@ def test_samples_round_trip_in_chunks(tmp_path: Path) -> None:
         assert store.time_span(sid) == (t[0], t[-1])
 
 
+def test_stored_reps_fill_every_field_of_rep() -> None:
+    # Store.reps builds Rep values without their __init__: it must know every field
+    from dataclasses import fields
+
+    from tracker.store.repository import REP_FIELDS
+
+    assert REP_FIELDS == tuple(f.name for f in fields(Rep))
+
+
 def test_results_round_trip_with_flags_and_missing_values(tmp_path: Path) -> None:
     flag = Flag(FlagKind.PELVIC_RISE, Severity.MODERATE, "keep your pelvis level", 7.5, 5.0, "deg", inferred=True)
     reps = [_rep(1), _rep(2, flags=(flag,)), _rep(3, set_index=2)]

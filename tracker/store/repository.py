@@ -421,9 +421,20 @@ class Store:
             "SELECT rep_index, set_index, start_s, peak_s, end_s, rom_deg, lift_s, hold_s, lower_s, peak_speed_dps, "
             "coalesce(sparc, 'nan'), velocity_peaks, shake_g, pelvis_tilt_deg, pelvis_lateral_deg, axis_x, axis_y, axis_z "
             "FROM reps WHERE session_id = ? ORDER BY rep_index", (session_id,)).fetchall()
-        return [Rep(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], float(r[10]) if r[10] != "nan" else nan,
-                    r[11], r[12], r[13], r[14], (r[15], r[16], r[17]), tuple(flags[r[0]]) if r[0] in flags else none)
-                for r in rows]
+        new = object.__new__
+        out = []
+        for r in rows:
+            # a Rep from trusted stored values, without the frozen dataclass's per-field
+            # object.__setattr__ (half the time of loading 10,000 reps; Rep has no __post_init__)
+            rep = new(Rep)
+            rep.__dict__.update({
+                "index": r[0], "set_index": r[1], "start_s": r[2], "peak_s": r[3], "end_s": r[4], "rom_deg": r[5], "lift_s": r[6],
+                "hold_s": r[7], "lower_s": r[8], "peak_speed_dps": r[9], "sparc": float(r[10]) if r[10] != "nan" else nan,
+                "velocity_peaks": r[11], "shake_g": r[12], "pelvis_tilt_deg": r[13], "pelvis_lateral_deg": r[14],
+                "axis": (r[15], r[16], r[17]), "flags": tuple(flags[r[0]]) if r[0] in flags else none,
+            })
+            out.append(rep)
+        return out
 
     def flagged_rep_count(self, session_id: int) -> int:
         """Reps of a session with at least one form flag."""
@@ -573,6 +584,11 @@ class Store:
             q += " AND e.kind = ?"
             args.append(kind)
         return [Entry(*r) for r in self._conn.execute(q + " ORDER BY e.created_at, e.id", args)]
+
+
+#: the fields :meth:`Store.reps` fills (kept in step with Rep by tests/test_store.py)
+REP_FIELDS = ("index", "set_index", "start_s", "peak_s", "end_s", "rom_deg", "lift_s", "hold_s", "lower_s", "peak_speed_dps", "sparc",
+              "velocity_peaks", "shake_g", "pelvis_tilt_deg", "pelvis_lateral_deg", "axis", "flags")
 
 
 def _nan_to_none(x: float) -> float | None:
