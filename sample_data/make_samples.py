@@ -113,6 +113,18 @@ def write_sample(sample: Sample, out_dir: Path) -> list[Path]:
     return written
 
 
+def write_calibration_samples(folder: Path) -> list[Path]:
+    """A device calibration recording: the sensor still on each of its six faces in turn
+    (simulated with a known offset and scale error, 25 Hz, accelerometer only)."""
+    from tracker.simulate.calibration import simulate_six_poses
+
+    folder.mkdir(parents=True, exist_ok=True)
+    rec, _ = simulate_six_poses(seed=5, rate_hz=25.0, hold_s=5.0, offset_g=(0.03, -0.02, 0.05), scale=(1.02, 0.97, 1.01))
+    path = folder / "device-six-poses.csv"
+    write_recording(path, rec)
+    return [path]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=SAMPLE_DIR, help="output folder (default: sample_data/)")
@@ -124,6 +136,10 @@ def main(argv: list[str] | None = None) -> int:
             size = path.stat().st_size
             total += size
             print(f"{path.name:45s} {size / 1024:7.0f} KB")
+    for path in write_calibration_samples(args.out / "calibration"):
+        size = path.stat().st_size
+        total += size
+        print(f"calibration/{path.name:33s} {size / 1024:7.0f} KB")
     print(f"{'total':45s} {total / 1024:7.0f} KB")
     return 0
 

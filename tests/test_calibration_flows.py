@@ -174,3 +174,11 @@ def test_calibrate_commands_and_their_use_by_a_session(cli: Cli, tmp_path: Path)
     assert re.search(r"set 1 began (3[6-9]|4[0-4])° away from the calibrated start posture", out), out
     code, out, _ = cli("reanalyze", "last", "--db", db)
     assert "identical" in out
+
+
+def test_the_bundled_six_pose_sample_calibrates(cli: Cli, tmp_path: Path) -> None:
+    sample = Path(__file__).resolve().parents[1] / "sample_data" / "calibration" / "device-six-poses.csv"
+    code, out, err = cli("calibrate", "device", "--db", tmp_path / "r.db", "--source", sample, "--device", "demo")
+    assert code == 0, err
+    # its documented errors (sample_data/README.md) come back
+    assert "offset +0.030, -0.020, +0.050 g, scale 1.020, 0.970, 1.010" in out

@@ -102,3 +102,21 @@ def test_prescribe_log_and_progress_commands(cli: Cli, tmp_path: Path) -> None:
     assert_one_line_error(cli("log", "Ann", "--db", db, "--rpe", "12"), "0-10")
     assert_one_line_error(cli("prescribe", "Ann", "--db", db, "--exercise", "hip-raise", "--reps", "12-8"), "--reps")
     assert_one_line_error(cli("progress", "Bob", "--db", db), "no person named 'Bob'")
+
+
+def test_imported_history_counts_on_the_day_it_was_recorded(cli: Cli, tmp_path: Path) -> None:
+    db = tmp_path / "r.db"
+    assert cli("prescribe", "Ann", "--db", db, "--exercise", "standing-hip-abduction", "--sets", "1")[0] == 0
+    now = datetime.now(UTC)
+    for days in (8, 1):
+        when = (now - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M")
+        code, _, err = cli("import", STANDING, "--db", db, "--exercise", "standing-hip-abduction", "--person", "Ann", "--started-at", when)
+        assert code == 0, err
+    code, out, _ = cli("sessions", "--db", db, "--json")
+    started = [s["started_at"] for s in json.loads(out)]
+    assert started[0] < started[1] < now.isoformat()
+    code, out, _ = cli("progress", "Ann", "--db", db, "--json")
+    (rep,) = json.loads(out)
+    assert rep["adherence"]["data_days_30"] == 2
+    assert_one_line_error(cli("import", STANDING, "--db", db, "--exercise", "standing-hip-abduction", "--person", "Ann",
+                              "--started-at", "last tuesday"), "--started-at")

@@ -213,3 +213,21 @@ def test_people_prescriptions_notes_entries(tmp_path: Path) -> None:
             store.add_entry("Ann", "rpe", 11)
         store.set_attention("Ann", "pain 7/10")
         assert store.person("Ann").needs_attention and store.person("Ann").attention_reason == "pain 7/10"
+
+
+def test_an_older_store_is_migrated_in_place_keeping_its_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tracker.store import repository, schema
+
+    path = tmp_path / "r.db"
+    with Store.open(path) as store:
+        store.ensure_person("Ann")
+    # a later reptrack adds a migration
+    extra = "ALTER TABLE people ADD COLUMN birth_year INTEGER; CREATE INDEX people_birth ON people(birth_year)"
+    monkeypatch.setattr(repository, "MIGRATIONS", (*schema.MIGRATIONS, extra))
+    monkeypatch.setattr(repository, "SCHEMA_VERSION", schema.SCHEMA_VERSION + 1)
+    with Store.open(path) as store:
+        assert store.schema_version == schema.SCHEMA_VERSION + 1
+        assert store.person("Ann").name == "Ann"
+    con = sqlite3.connect(path)
+    assert "birth_year" in [r[1] for r in con.execute("PRAGMA table_info(people)")]
+    con.close()
