@@ -18,7 +18,7 @@ from calibration.device import fit_six_pose
 from calibration.flows import DeviceFlow, MountingFlow
 from calibration.mounting import minimal_rotation, mounting_from_still, start_posture_offsets
 from calibration.stillness import Captured, HoldStill, Rejected, Settled
-from tests.test_cli import STANDING, Cli
+from tests.test_cli import STANDING, Cli, assert_one_line_error
 from tracker.calibrate import run_range
 from tracker.csvio import read_recording, write_recording
 from tracker.errors import CalibrationError
@@ -182,3 +182,20 @@ def test_the_bundled_six_pose_sample_calibrates(cli: Cli, tmp_path: Path) -> Non
     assert code == 0, err
     # its documented errors (sample_data/README.md) come back
     assert "offset +0.030, -0.020, +0.050 g, scale 1.020, 0.970, 1.010" in out
+
+
+def test_range_calibration_uses_the_pelvis_sensor_at_its_own_rate(cli: Cli, tmp_path: Path) -> None:
+    from calibration.personal_range import personal_range_from_reps
+    from tests.test_cli import SIDE_LYING_PELVIS
+    from tracker.pipeline import analyze_recording
+
+    main = read_recording(STANDING).recording
+    pel = read_recording(STANDING.with_name("standing-hip-abduction.pelvis.csv")).recording
+    half = Recording(pel.t_s[::2], pel.accel_g[::2], None, replace(pel.meta, sample_rate_hz=12.5))  # 12.5 Hz, no gyro
+    ex = get_exercise("standing-hip-abduction")
+    live = asyncio.run(run_range(ReplaySource(main, pelvis=half, speed=float("inf")), ex, Placement.THIGH))
+    batch = personal_range_from_reps(analyze_recording(main, ex, pelvis=half).reps[:3])
+    assert live.pelvic_baseline_deg == pytest.approx(batch.pelvic_baseline_deg, abs=1e-9)
+    hip = Path(__file__).resolve().parents[1] / "sample_data" / "hip-raise.csv"
+    assert_one_line_error(cli("calibrate", "range", "--db", tmp_path / "r.db", "--source", hip, "--pelvis", SIDE_LYING_PELVIS,
+                              "--person", "Ann", "--exercise", "hip-raise"), "already on the pelvis")

@@ -49,6 +49,14 @@ def test_poor_form_or_short_sets_do_not_progress() -> None:
     assert not r.progress_load and "build up to 12" in r.suggestion
 
 
+def test_sessions_done_with_less_weight_than_prescribed_do_not_progress() -> None:
+    sessions = _thrice_weekly(4)
+    light = [SessionValue(x.id, x.started_at, x.status, 0.0, x.set_reps, x.rests_s, x.rep_count, x.flagged_reps) for x in sessions]
+    r = assess_progress("Ann", [_presc(50, load=2.0)], light, [], NOW)
+    assert not r.progress_load and "with 0 kg where 2 kg is prescribed" in r.suggestion
+    assert not r.sessions[-1].at_load
+
+
 def test_pain_blocks_progression_and_asks_for_the_therapist() -> None:
     pains = [(NOW - timedelta(days=3), 6), (NOW - timedelta(days=40), 9)]
     r = assess_progress("Ann", [_presc(50)], _thrice_weekly(4), pains, NOW)

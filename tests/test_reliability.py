@@ -144,3 +144,53 @@ def test_sigkill_mid_session_keeps_every_committed_second(tmp_path: Path, record
         assert stored_s >= streamed_s - 1.0 - 0.5, (stored_s, streamed_s)
         # the stored results are consistent with what was stored
         assert info.rep_count == len(store.reps(info.id))
+
+
+def _wait_for_samples(db: Path, proc: subprocess.Popen[str], n: int, timeout_s: float = 60.0) -> None:
+    deadline = time.time() + timeout_s
+    while time.time() < deadline:
+        assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+        if db.exists():
+            try:
+                with Store.open(db, check_stale=False, create=False) as store:
+                    s = store.sessions()
+                    if s and s[0].sample_count >= n:
+                        return
+            except Exception:
+                pass
+        time.sleep(0.05)
+    raise AssertionError("the recorder never got going")
+
+
+def test_sigterm_ends_a_live_session_as_complete(tmp_path: Path, recording_200hz: Path) -> None:
+    db = tmp_path / "r.db"
+    rec = _recorder(db, recording_200hz, "--speed", "1")
+    _wait_for_samples(db, rec, 400)
+    rec.send_signal(signal.SIGTERM)
+    out, err = rec.communicate(timeout=30)
+    assert rec.returncode == 0, err
+    with Store.open(db) as store:
+        (info,) = store.sessions()
+        assert info.status is SessionStatus.COMPLETE and 400 <= info.sample_count < 70 * 200
+
+
+def test_ctrl_c_during_an_import_leaves_it_interrupted(tmp_path: Path, recording_200hz: Path) -> None:
+    src = read_recording(recording_200hz).recording
+    span = float(src.t_s[-1] - src.t_s[0]) + 0.005
+    k = 12  # about 14 minutes at 200 Hz: long enough to interrupt
+    t = np.concatenate([src.t_s + j * span for j in range(k)])
+    big = Recording(t, np.tile(src.accel_g, (k, 1)), None if src.gyro_dps is None else np.tile(src.gyro_dps, (k, 1)), src.meta)
+    write_recording(tmp_path / "big.csv", big)
+    db = tmp_path / "r.db"
+    proc = subprocess.Popen([sys.executable, "-m", "tracker.cli", "import", str(tmp_path / "big.csv"), "--db", str(db), "--exercise",
+                             "standing-hip-abduction", "--person", "Ann"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _wait_for_samples(db, proc, 1)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130 and "interrupted" in err and "Traceback" not in err, err
+    with Store.open(db) as store:
+        (info,) = store.sessions()
+        assert info.status is SessionStatus.INTERRUPTED
+        got = store.samples(info.id)
+        written = read_recording(tmp_path / "big.csv").recording
+        assert 0 < len(got.t_s) < len(written) and np.array_equal(got.t_s, written.t_s[: len(got.t_s)])

@@ -315,3 +315,86 @@ def test_a_store_damaged_inside_is_a_one_line_error(cli: Cli, tmp_path: Path) ->
     for argv in (("show", "1"), ("reanalyze", "1"), ("export", "1", "--out", tmp_path / "x")):
         code, out, err = cli(*argv, "--db", db)
         assert code == 2 and "Traceback" not in err and len(err.splitlines()) == 1, (argv, err)
+
+
+class _GyroGapSource:
+    """A sensor with a gyro that sends some notifications without their rates."""
+
+    def __init__(self, rec: Recording) -> None:
+        self._inner = ReplaySource(rec, speed=float("inf"))
+        self.info = self._inner.info
+
+    async def batches(self) -> AsyncIterator[SampleBatch | SourceGap]:
+        k = 0
+        async for b in self._inner.batches():
+            k += 1
+            if isinstance(b, SampleBatch) and 100 <= k < 110:
+                b = SampleBatch(b.stream, b.t_s, b.accel_g, None)
+            yield b
+
+
+def test_batches_without_gyro_rates_are_kept_and_reanalyse_identically(tmp_path: Path) -> None:
+    main = read_recording(STANDING).recording
+    with Store.open(tmp_path / "r.db") as store:
+        r = SessionRecorder(store, _GyroGapSource(main), person="Ann", exercise="standing-hip-abduction", commit_s=0.0)
+        asyncio.run(r.run())
+        got = store.samples(r.session_id)
+        assert len(got.t_s) == len(main) and got.gyro_dps is not None
+        missing = np.isnan(got.gyro_dps).any(axis=1)
+        assert 0 < missing.sum() < 0.2 * len(main)
+        assert np.allclose(got.gyro_dps[~missing], main.gyro_dps[~missing], atol=1e-3)
+        assert reanalyze(store, r.session_id, write=False).identical
+
+
+def test_a_session_silent_for_too_long_is_interrupted_and_its_recorder_revives_it(tmp_path: Path) -> None:
+    db = tmp_path / "r.db"
+    main = read_recording(STANDING).recording
+    with Store.open(db) as store:
+        r = SessionRecorder(store, ReplaySource(main, speed=float("inf")), person="Ann", exercise="standing-hip-abduction")
+    con = sqlite3.connect(db)  # this (live) process, but silent since long ago: a reused pid, say
+    con.execute("UPDATE sessions SET last_commit_at = '2026-01-01T00:00:00.000+00:00' WHERE id = ?", (r.session_id,))
+    con.commit()
+    con.close()
+    with Store.open(db) as store:
+        assert store.session(r.session_id).status is SessionStatus.INTERRUPTED
+        with store.transaction():
+            store.heartbeat(r.session_id)  # ... but the recorder was only suspended
+        assert store.session(r.session_id).status is SessionStatus.RECORDING
+
+
+def test_overflowing_and_infinite_arguments_are_one_line_errors(cli: Cli, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "r.db"
+    code, _, err = cli("import", STANDING, "--db", db, "--exercise", "standing-hip-abduction", "--person", "Ann")
+    assert code == 0, err
+    huge = "99999999999999999999"
+    assert_one_line_error(cli("show", huge, "--db", db), "'last'")
+    assert_one_line_error(cli("log", "Ann", "--db", db, "--pain", "3", "--session", huge), "'last'")
+    assert_one_line_error(cli("prescribe", "Ann", "--db", db, "--exercise", "hip-raise", "--sets", huge), "--sets")
+    assert_one_line_error(cli("prescribe", "Ann", "--db", db, "--exercise", "hip-raise", "--reps", "8-inf"), "--reps")
+    assert_one_line_error(cli("prescribe", "Ann", "--db", db, "--exercise", "hip-raise", "--rest-s", "60-1e20"), "--rest-s")
+    assert_one_line_error(cli("import", STANDING, "--db", db, "--exercise", "standing-hip-abduction", "--person", "Ann",
+                              "--started-at", "0001-01-01T00:00+05:00"), "--started-at")
+    for argv in (("prescribe", "Ann", "--db", db, "--exercise", "hip-raise", "--hold-s", "inf"),
+                 ("progress", "Ann", "--db", db, "--pain-threshold", "-3")):
+        with pytest.raises(SystemExit) as stop:  # argparse's own one-line usage error
+            cli(*argv)
+        assert stop.value.code == 2
+        err = capsys.readouterr().err
+        assert len(err.splitlines()) == 1 and argv[-2] in err, err
+    assert_one_line_error(cli("reanalyze", "1", "--db", tmp_path / "typo.db"), "no store there yet")
+    assert not (tmp_path / "typo.db").exists()
+
+
+def test_progress_counts_the_open_set_of_an_interrupted_session(cli: Cli, tmp_path: Path) -> None:
+    main = read_recording(STANDING).recording
+    db = tmp_path / "r.db"
+    with Store.open(db) as store:
+        store.add_prescription("Ann", "standing-hip-abduction", sets=1, reps_min=5, reps_max=10, hold_s=None, rest_min_s=60,
+                               rest_max_s=180, days_per_week=3, load_kg=0.0, created_at="2026-01-01T00:00:00.000+00:00")
+        r = SessionRecorder(store, _FailingSource(main, 400), person="Ann", exercise="standing-hip-abduction")
+        with pytest.raises(ConnectionError):
+            asyncio.run(r.run())
+    code, out, err = cli("progress", "Ann", "--db", db, "--json")
+    assert code == 0, err
+    (rep,) = json.loads(out)
+    assert rep["sessions"][0]["set_reps"] and rep["sessions"][0]["set_reps"][0] >= 5

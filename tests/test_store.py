@@ -231,3 +231,25 @@ def test_an_older_store_is_migrated_in_place_keeping_its_data(tmp_path: Path, mo
     con = sqlite3.connect(path)
     assert "birth_year" in [r[1] for r in con.execute("PRAGMA table_info(people)")]
     con.close()
+
+
+def test_a_version_1_store_with_sessions_opens_after_the_upgrade(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tracker.store import repository, schema
+
+    path = tmp_path / "r.db"
+    with monkeypatch.context() as m:  # the store as the first schema made it
+        m.setattr(repository, "MIGRATIONS", schema.MIGRATIONS[:1])
+        m.setattr(repository, "SCHEMA_VERSION", 1)
+        with Store.open(path) as store:
+            store.ensure_person("Ann")
+    con = sqlite3.connect(path)
+    con.execute(
+        "INSERT INTO sessions (person_id, exercise, placement, source, sample_rate_hz, has_gyro, has_pelvis, params, meta, started_at, "
+        "status, last_commit_at, host, pid) VALUES (1, 'hip-raise', 'pelvis', 'x', 50, 1, 0, ?, '{}', '2026-11-01T10:00:00.000+00:00', "
+        "'complete', '2026-11-01T10:05:00.000+00:00', 'h', 1)", ('{"exercise": "hip-raise", "placement": "pelvis"}',))
+    con.commit()
+    con.close()
+    with Store.open(path) as store:
+        assert store.schema_version == schema.SCHEMA_VERSION >= 2
+        (info,) = store.sessions(person="Ann")
+        assert info.exercise == "hip-raise" and info.pelvis_sample_rate_hz is None

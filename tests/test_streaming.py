@@ -23,6 +23,7 @@ from tracker.evaluation.metrics import FoundRep, TrueRep, match_reps
 from tracker.exercises import FlagKind, get_exercise
 from tracker.pipeline import (
     AnalysisResult,
+    DetectorConfig,
     Event,
     GapDetected,
     PipelineConfig,
@@ -84,6 +85,7 @@ class Delivery:
     stream: str  # "main" or "pelvis"
     pelvis_until_s: float  # time of the last pelvis sample fed so far
     events: list[Event]
+    main_until_s: float = -np.inf  # time of the last main sample fed so far
 
 
 def stream_both(
@@ -101,7 +103,7 @@ def stream_both(
     recs = {"main": main, "pelvis": pelvis}
     lag = {"main": 0.0, "pelvis": pelvis_lag_s}
     pos = {"main": 0, "pelvis": 0}
-    pelvis_until = -np.inf
+    pelvis_until = main_until = -np.inf
     while pos["main"] < len(main) or pos["pelvis"] < len(pelvis):
         waiting = [k for k in recs if pos[k] < len(recs[k])]
         name = min(waiting, key=lambda k: recs[k].t_s[pos[k]] + lag[k])
@@ -110,12 +112,13 @@ def stream_both(
         gyro = None if rec.gyro_dps is None else rec.gyro_dps[a:b]
         if name == "main":
             events = pipe.feed(rec.t_s[a:b], rec.accel_g[a:b], gyro)
+            main_until = float(rec.t_s[b - 1])
         else:
             events = pipe.feed_pelvis(rec.t_s[a:b], rec.accel_g[a:b], gyro)
             pelvis_until = float(rec.t_s[b - 1])
         pos[name] = b
-        out.append(Delivery(name, pelvis_until, events))
-    out.append(Delivery("finish", np.inf, pipe.finish()))
+        out.append(Delivery(name, pelvis_until, events, main_until))
+    out.append(Delivery("finish", np.inf, pipe.finish(), np.inf))
     return out
 
 
@@ -220,6 +223,33 @@ def test_reps_wait_for_a_lagging_pelvis_sensor() -> None:
     assert len(reps_in(events)) >= 20
     assert same_reps(reps_in(events), reps_in(reference))
     assert sets_in(events) == sets_in(reference)
+
+
+def test_reps_do_not_wait_forever_for_a_pelvis_sensor_that_dropped_out() -> None:
+    # found in review: reps waited for pelvis data that never came, until the recording ended
+    sim = faulty_session()
+    assert sim.pelvis is not None
+    keep = sim.pelvis.t_s < sim.pelvis.t_s[0] + 60.0
+    cut = Recording(sim.pelvis.t_s[keep], sim.pelvis.accel_g[keep], None if sim.pelvis.gyro_dps is None else sim.pelvis.gyro_dps[keep],
+                    sim.pelvis.meta)
+    second = int(RATE_HZ)
+    live = stream_both(pipeline_for(sim.main, cut), sim.main, cut, [second], [second])
+    wait_s = DetectorConfig().pelvis_wait_s
+    # every rep goes out at most the wait (plus a second's chunk) after it does with the pelvis data all there
+    full = stream_both(pipeline_for(sim.main, sim.pelvis), sim.main, sim.pelvis, [second], [second])
+
+    def out_at(deliveries: list[Delivery]) -> dict[float, float]:
+        return {round(r.start_s, 6): d.main_until_s for d in deliveries for r in reps_in(d.events)}
+
+    expected, got = out_at(full), out_at(live)
+    late = [(k, expected[k], got[k]) for k in got if k in expected and got[k] > expected[k] + wait_s + 2.0]
+    assert late == [] and len(got) >= 20
+    reps = reps_in(all_events(live))
+    assert len(reps) >= 20 and any(r.pelvis_tilt_deg is None for r in reps)
+    # and the batch analysis of the same data agrees
+    whole = pipeline_for(sim.main, cut)
+    batch = whole.feed_pelvis(cut.t_s, cut.accel_g, cut.gyro_dps) + whole.feed(sim.main.t_s, sim.main.accel_g, sim.main.gyro_dps) + whole.finish()
+    assert same_reps(reps, reps_in(batch))
 
 
 # --------------------------------------------------------------------------- (d) misuse

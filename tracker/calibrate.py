@@ -41,7 +41,8 @@ async def run_range(source: SampleSource, exercise: ExerciseDefinition, placemen
     info = source.info
     with_pelvis = info.has_pelvis and placement is not Placement.PELVIS
     pipe = RepPipeline(pipeline_config(exercise, placement, sample_rate_hz=info.sample_rate_hz, has_gyro=info.has_gyro,
-                                       with_pelvis=with_pelvis))
+                                       with_pelvis=with_pelvis),
+                       pelvis_sample_rate_hz=info.pelvis_sample_rate_hz, pelvis_has_gyro=info.pelvis_has_gyro)
     reps = []
 
     def take(events: list) -> None:  # type: ignore[type-arg]

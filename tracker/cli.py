@@ -30,8 +30,8 @@ def _positive(name: str):  # type: ignore[no-untyped-def]
             v = float(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"{name} must be a number, got {text!r}") from None
-        if not v > 0:
-            raise argparse.ArgumentTypeError(f"{name} must be positive, got {text!r}")
+        if not 0 < v < 1e9:  # not inf, not nan
+            raise argparse.ArgumentTypeError(f"{name} must be a positive number, got {text!r}")
         return v
     return conv
 
@@ -113,6 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     cm = calsub.add_parser("mounting", parents=[db], help="a few seconds still in the exercise's start posture -> how the sensor sits")
     cr = calsub.add_parser("range", parents=[db], help="2-3 comfortable reps -> target range and baselines for the flags")
     for q in (cm, cr):
+        q.add_argument("--device", help="the sensor's name: its device calibration is applied first")
         q.add_argument("--source", type=Path, required=True, help="a recording (from the sensor in place)")
         q.add_argument("--person", required=True)
         q.add_argument("--exercise", required=True, help=f"one of: {', '.join(EXERCISES)}")
@@ -152,7 +153,8 @@ def build_parser() -> argparse.ArgumentParser:
     pg = sub.add_parser("progress", parents=[db], help="adherence, rests and the next step against the prescription")
     pg.add_argument("person")
     pg.add_argument("--exercise", help="one exercise (default: every prescribed one)")
-    pg.add_argument("--pain-threshold", type=int, default=5, help="pain (0-10) at or above this blocks progression (default 5)")
+    pg.add_argument("--pain-threshold", type=int, default=5, choices=range(1, 11), metavar="1-10",
+                    help="pain (0-10) at or above this blocks progression (default 5)")
     pg.add_argument("--json", action="store_true")
 
     lg = sub.add_parser("log", parents=[db], help="record pain or effort (RPE), 0-10, for a person (and a session)")
@@ -280,7 +282,9 @@ def _session_id(store, text: str) -> int:  # type: ignore[no-untyped-def]
     try:
         sid = int(text)
     except ValueError:
-        raise ConfigurationError(f"a session is given by its id (see 'reptrack sessions') or 'last', not {text!r}") from None
+        sid = -1
+    if not 0 < sid < 2**63:
+        raise ConfigurationError(f"a session is given by its id (see 'reptrack sessions') or 'last', not {text!r}")
     store.session(sid)  # says so when there is no such session
     return sid
 
@@ -310,11 +314,11 @@ def _iso_utc(text: str | None) -> str | None:
         return None
     try:
         d = datetime.fromisoformat(text)
-    except ValueError:
+        if d.tzinfo is None:
+            d = d.replace(tzinfo=UTC)
+        return d.astimezone(UTC).isoformat(timespec="milliseconds")
+    except (ValueError, OverflowError):
         raise ConfigurationError(f"--started-at is a date and time like 2026-11-02T09:30, not {text!r}") from None
-    if d.tzinfo is None:
-        d = d.replace(tzinfo=UTC)
-    return d.astimezone(UTC).isoformat(timespec="milliseconds")
 
 
 def _run_session(args: argparse.Namespace, file: Path, *, speed: float, live_view: bool) -> int:
@@ -369,18 +373,28 @@ def _run_session(args: argparse.Namespace, file: Path, *, speed: float, live_vie
                               on_update=None if view is None else view.update)
 
         async def run() -> None:
-            loop = asyncio.get_running_loop()
-            try:
-                loop.add_signal_handler(signal.SIGINT, rec.stop)
-            except (NotImplementedError, RuntimeError):
-                pass
+            if live_view:
+                # Ctrl-C, closing the terminal or a polite kill: the person ended the session
+                loop = asyncio.get_running_loop()
+                for sig in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+                    if sig is not None:
+                        try:
+                            loop.add_signal_handler(sig, rec.stop)
+                        except (NotImplementedError, RuntimeError, ValueError):
+                            pass
             await rec.run()
 
-        if view is not None:
-            with view:
+        try:
+            if view is not None:
+                with view:
+                    asyncio.run(run())
+            else:
                 asyncio.run(run())
-        else:
-            asyncio.run(run())
+        except KeyboardInterrupt:
+            # an import cut short is no complete session
+            print(f"reptrack: interrupted: session {rec.session_id} is stored as 'interrupted' with what was read so far",
+                  file=sys.stderr)
+            return 130
         info = store.session(rec.session_id)
         print(f"session {info.id} {info.status.value}: {info.rep_count} reps in {info.set_count} "
               f"set{'s' if info.set_count != 1 else ''}, {info.sample_count} samples stored in {store.path}")
@@ -402,7 +416,12 @@ def _cmd_import(args: argparse.Namespace) -> int:
 def _cmd_calibrate(args: argparse.Namespace) -> int:
     import asyncio
 
+    from dataclasses import replace
+
+    from calibration.device import DeviceCalibration
     from calibration.flows import DeviceFlow, MountingFlow, Prompt
+    from tracker.errors import ConfigurationError
+    from tracker.recording import Placement
     from tracker.calibrate import run_flow, run_range
     from tracker.csvio import read_recording
     from tracker.exercises import get_exercise, parse_placement
@@ -434,6 +453,13 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
             return 0
         exercise = get_exercise(args.exercise)
         placement = resolve_placement(parse_placement(args.placement), rec.meta.placement, exercise)
+        if args.device:
+            dev = store.latest_calibration("device", device=args.device)
+            if dev is None:
+                raise ConfigurationError(f"no device calibration for {args.device!r}: see 'reptrack calibrate device'")
+            rec = replace(rec, accel_g=DeviceCalibration.from_json(dev.data).apply(rec.accel_g))
+        if args.kind == "range" and args.pelvis is not None and placement is Placement.PELVIS:
+            raise ConfigurationError("--pelvis adds a pelvis sensor to a thigh or shank recording; the main one is already on the pelvis")
         store.ensure_person(args.person)
         if args.kind == "mounting":
             source = ReplaySource(rec, speed=speed)
@@ -463,8 +489,8 @@ def _range(text: str, what: str) -> tuple[float, float]:
         lo, hi = (float(x) for x in text.split("-", 1))
     except ValueError:
         raise ConfigurationError(f"{what} is MIN-MAX, e.g. 8-12, not {text!r}") from None
-    if not 0 <= lo <= hi:
-        raise ConfigurationError(f"{what}: MIN must be at most MAX, got {text!r}")
+    if not 0 <= lo <= hi < 1e6:  # not inf, not nan
+        raise ConfigurationError(f"{what}: MIN must be at most MAX, both finite, got {text!r}")
     return lo, hi
 
 
@@ -475,8 +501,8 @@ def _cmd_prescribe(args: argparse.Namespace) -> int:
     exercise = get_exercise(args.exercise)
     rmin, rmax = _range(args.reps, "--reps")
     smin, smax = _range(args.rest_s, "--rest-s")
-    if args.sets < 1 or not 1 <= args.days_per_week <= 7 or not 0 <= args.load_kg < 100 or rmax < 1:
-        raise ConfigurationError("--sets >= 1, --days-per-week 1-7, --load-kg 0-100 and at least one rep, please")
+    if not 1 <= args.sets <= 20 or not 1 <= args.days_per_week <= 7 or not 0 <= args.load_kg < 100 or not 1 <= rmax <= 500:
+        raise ConfigurationError("--sets 1-20, --days-per-week 1-7, --load-kg 0-100 and 1-500 reps, please")
     if rmin != int(rmin) or rmax != int(rmax):
         raise ConfigurationError(f"--reps counts whole reps, not {args.reps!r}")
     with _open_store(args) as store:
@@ -495,6 +521,7 @@ def _cmd_progress(args: argparse.Namespace) -> int:
 
     from tracker.errors import ConfigurationError
     from tracker.progress import PrescriptionValue, SessionValue, assess_progress
+    from tracker.stored import stored_sets
     from tracker.store.repository import parse_iso as _parse
 
     def parse_iso(text: str) -> datetime:
@@ -513,7 +540,7 @@ def _cmd_progress(args: argparse.Namespace) -> int:
                                       p.load_kg, parse_iso(p.created_at)) for p in history if p.exercise == exercise]
             values = []
             for s in store.sessions(person=person.name, exercise=exercise):
-                sets = store.sets(s.id)
+                sets = stored_sets(store, s.id)
                 values.append(SessionValue(s.id, parse_iso(s.started_at), s.status.value, s.load_kg, tuple(x.rep_count for x in sets),
                                            tuple(x.rest_before_s for x in sets if x.rest_before_s is not None), s.rep_count,
                                            store.flagged_rep_count(s.id)))
@@ -549,7 +576,7 @@ def _cmd_log(args: argparse.Namespace) -> int:
     if (args.pain is None) == (args.rpe is None):
         raise ConfigurationError("give one of --pain N or --rpe N (0-10)")
     kind, value = ("pain", args.pain) if args.pain is not None else ("rpe", args.rpe)
-    with _open_store(args) as store:
+    with _open_store(args, create=False) as store:
         store.person(args.person)
         sid = _session_id(store, args.session) if args.session else None
         e = store.add_entry(args.person, kind, value, session_id=sid, note=args.note)
@@ -560,7 +587,7 @@ def _cmd_log(args: argparse.Namespace) -> int:
 
 
 def _cmd_note(args: argparse.Namespace) -> int:
-    with _open_store(args) as store:
+    with _open_store(args, create=False) as store:
         store.person(args.person)
         sid = _session_id(store, args.session) if args.session else None
         n = store.add_note(args.person, args.text, session_id=sid, therapist=args.therapist)
@@ -623,7 +650,7 @@ def _cmd_reanalyze(args: argparse.Namespace) -> int:
     from tracker.errors import ConfigurationError
     from tracker.stored import reanalyze
 
-    with _open_store(args) as store:
+    with _open_store(args, create=False) as store:
         sid = _session_id(store, args.session)
         if store.session(sid).status.value == "recording":
             raise ConfigurationError(f"session {sid} is still recording: reanalyse it once it has ended")
@@ -691,7 +718,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # a store damaged beyond its header (found only when a page is read): say so, no traceback
         sqlite3 = sys.modules.get("sqlite3")
         if sqlite3 is not None and isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.IntegrityError):
-            print(f"reptrack: error: the store is damaged or unreadable ({exc}); it was left as it is", file=sys.stderr)
+            print(f"reptrack: error: the store could not be used ({exc}): if it says 'malformed', the file is damaged", file=sys.stderr)
             return EXIT_USAGE
         raise
 

@@ -65,6 +65,8 @@ class SessionCheck:
     reps_in_range: bool  # every prescribed set within the rep range
     top_reached: bool  # every prescribed set at the top of the range
     good_form_share: float
+    load_kg: float | None  # the ankle weight used (None: not recorded)
+    at_load: bool  # used the prescribed weight (or did not say)
     rests_short: int
     rests_long: int
     rests_ok: int
@@ -126,8 +128,9 @@ def check_session(s: SessionValue, p: PrescriptionValue) -> SessionCheck:
     short = sum(r < p.rest_min_s for r in s.rests_s)
     long = sum(r > p.rest_max_s for r in s.rests_s)
     good = 1.0 - s.flagged_reps / s.rep_count if s.rep_count else 0.0
+    at_load = s.load_kg is None or s.load_kg >= p.load_kg - 1e-9
     return SessionCheck(s.id, s.started_at.date().isoformat(), len(s.set_reps), p.sets, s.set_reps, in_range, top, round(good, 3),
-                        short, long, len(s.rests_s) - short - long)
+                        s.load_kg, at_load, short, long, len(s.rests_s) - short - long)
 
 
 def assess_progress(person: str, history: Sequence[PrescriptionValue], sessions: Sequence[SessionValue],
@@ -160,12 +163,17 @@ def assess_progress(person: str, history: Sequence[PrescriptionValue], sessions:
     recent_pain = [(t, v) for t, v in pains if now - t <= PAIN_WINDOW and v >= pain_threshold]
     recent = checks[-RECENT_SESSIONS:]
     top_with_form = len(recent) == RECENT_SESSIONS and all(c.top_reached and c.good_form_share >= GOOD_FORM_SHARE for c in recent)
+    light = [c for c in recent if not c.at_load]
     attention = None
     progress = False
     if recent_pain:
         worst = max(v for _, v in recent_pain)
         attention = f"pain {worst}/10 reported on {max(t for t, _ in recent_pain).date().isoformat()}"
         suggestion = f"no load increase: {attention}. Stop if the pain is sharp; your therapist has been told."
+    elif top_with_form and light:
+        used = max(c.load_kg or 0.0 for c in light)
+        suggestion = (f"top of the range reached, but with {used:g} kg where {p.load_kg:g} kg is prescribed: "
+                      f"use {p.load_kg:g} kg before adding more")
     elif top_with_form and since >= LOAD_STEP_INTERVAL:
         progress = True
         suggestion = (f"ready to progress: the top of the range ({p.reps_max} reps x {p.sets} sets) with good form in the last "

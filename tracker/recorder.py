@@ -174,6 +174,11 @@ class SessionRecorder:
             return
         acc = at_storage_precision(item.accel_g)
         gyr = None if item.gyro_dps is None else at_storage_precision(item.gyro_dps)
+        has_gyro = self._source.info.has_gyro if item.stream is Stream.MAIN else bool(self._source.info.pelvis_has_gyro)
+        if has_gyro and gyr is None:
+            gyr = np.full(acc.shape, np.nan)  # a batch without its rates: dropped samples to the engine, kept as NaN
+        elif not has_gyro:
+            gyr = None
         stored = SampleBatch(item.stream, np.asarray(item.t_s, dtype=np.float64), acc, gyr)
         self._pending.samples[item.stream].append(stored)
         acc_cal = apply_accel_calibration(acc, self.params.accel_offset_g, self.params.accel_scale) if item.stream is Stream.MAIN else acc
@@ -202,7 +207,7 @@ class SessionRecorder:
                 if batches:
                     gyro = [b.gyro_dps for b in batches if b.gyro_dps is not None]
                     store.add_samples(sid, stream, np.concatenate([b.t_s for b in batches]), np.concatenate([b.accel_g for b in batches]),
-                                      np.concatenate(gyro) if len(gyro) == len(batches) else None)
+                                      np.concatenate(gyro) if gyro else None)  # all or none (see _take)
             for g in p.source_gaps:
                 store.add_gap(sid, g.start_s, g.end_s, "source" if g.stream is Stream.MAIN else "source:pelvis")
             for e in p.events:

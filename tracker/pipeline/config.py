@@ -85,6 +85,7 @@ class DetectorConfig:
     direction_min_cos: float = 0.5  # reps of one run move the same way
     max_stray_movements: int = 8  # this many non-rep movements between two reps: they are not one set
     confirm_rom_ratio: float = 3.0  # the first two reps of a run differ in range by less than this factor
+    pelvis_wait_s: float = 10.0  # a rep waits this long (main-stream time) for the pelvis sensor's data, then goes out without it
     pelvis_posture_change_deg: float = 45.0  # the pelvis sensor turning more than this during a leg "rep": posture change
     gap_s: float = 2.0  # a hole in the timestamps longer than this restarts the engine; shorter ones are bridged
     buffer_s: float = 45.0  # history kept for rep metrics

@@ -1209,12 +1209,19 @@ class RepPipeline:
 
     # ------------------------------------------------------------------ output
     def _resolve_pelvis(self) -> None:
-        """Attach pelvis metrics to confirmed reps whose time the pelvis sensor now covers."""
+        """Attach pelvis metrics to confirmed reps whose time the pelvis sensor now covers.
+
+        A pelvis sensor that has sent nothing up to a rep's end while the main one has run
+        ``pelvis_wait_s`` past it has dropped out: the rep goes out with what the pelvis sent
+        during it (maybe nothing), as it would at the end of the recording.
+        """
+        wait_s = self.config.detector.pelvis_wait_s
+        main_t = self._last_fed_t
         for item in self._out:
             if isinstance(item, _PendingRep) and item.pelvis is _UNRESOLVED:
                 if self._pelvis is None:
                     item.pelvis = None
-                elif self._pelvis.covers(item.cand.end_s):
+                elif self._pelvis.covers(item.cand.end_s) or (main_t is not None and main_t - item.cand.end_s > wait_s):
                     item.pelvis = self._pelvis.metrics(item.cand.start_s, item.cand.end_s)
                 else:
                     break  # later reps end later still

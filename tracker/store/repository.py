@@ -315,8 +315,13 @@ class Store:
                            (session_id, start_s, end_s, origin))
 
     def heartbeat(self, session_id: int) -> None:
-        """The recording process is alive (call inside the transaction that commits its samples)."""
-        self._conn.execute("UPDATE sessions SET last_commit_at = ? WHERE id = ?", (now_iso(), session_id))
+        """The recording process is alive (call inside the transaction that commits its samples).
+
+        A session a reader took for orphaned (its recorder was suspended, say) is
+        recording again as soon as its recorder commits.
+        """
+        self._conn.execute("UPDATE sessions SET last_commit_at = ?, status = 'recording', ended_at = NULL WHERE id = ?",
+                           (now_iso(), session_id))
 
     def finish_session(self, session_id: int, status: SessionStatus = SessionStatus.COMPLETE) -> None:
         with self.transaction():
@@ -326,10 +331,9 @@ class Store:
     def mark_stale_sessions(self) -> list[int]:
         """Sessions left ``recording`` by a process that is gone become ``interrupted``.
 
-        A session is taken as orphaned when its process no longer exists (recorded on this
-        host), or, recorded on another host (a shared folder), when it has not committed for
-        :data:`STALE_AFTER_S` (a live recorder commits every second, data or not).
-        Everything it committed stays.
+        A session is taken as orphaned when it has not committed for :data:`STALE_AFTER_S`
+        (a live recorder commits every second, data or not), or at once when it was recorded
+        on this host by a process that no longer exists. Everything it committed stays.
         """
         rows = self._conn.execute("SELECT id, host, pid, last_commit_at FROM sessions WHERE status = 'recording'").fetchall()
         if not rows:
@@ -337,9 +341,9 @@ class Store:
         host = socket.gethostname()
         limit = datetime.now(UTC) - timedelta(seconds=STALE_AFTER_S)
         def orphaned(host_of: str, pid: int, last_commit: str) -> bool:
-            if host_of == host:
-                return pid != os.getpid() and not _pid_alive(pid)
-            return parse_iso(last_commit) < limit
+            if parse_iso(last_commit) < limit:
+                return True  # silent for too long (a pid can be reused, a host rebooted)
+            return host_of == host and pid != os.getpid() and not _pid_alive(pid)
 
         stale = [r[0] for r in rows if orphaned(r[1], r[2], r[3])]
         if stale:
@@ -398,9 +402,14 @@ class Store:
             (session_id, stream.value)).fetchall()
         if not rows:
             return StoredSamples(np.empty(0), np.empty((0, 3)), None)
-        t = np.concatenate([codec.decode_times(r[0]) for r in rows])
+        times = [codec.decode_times(r[0]) for r in rows]
+        t = np.concatenate(times)
         a = np.concatenate([codec.decode_values(r[1]) for r in rows])
-        g = None if rows[0][2] is None else np.concatenate([codec.decode_values(r[2]) for r in rows])
+        g = None
+        if any(r[2] is not None for r in rows):
+            # a chunk without gyro in a stream with one: no rate for those samples
+            g = np.concatenate([codec.decode_values(r[2]) if r[2] is not None else np.full((len(tt), 3), np.nan)
+                                for r, tt in zip(rows, times)])
         return StoredSamples(t, a, g)
 
     def time_span(self, session_id: int, stream: Stream = Stream.MAIN) -> tuple[float, float]:

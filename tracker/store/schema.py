@@ -46,8 +46,6 @@ MIGRATIONS: Final[tuple[str, ...]] = (
         sample_rate_hz REAL NOT NULL,
         has_gyro INTEGER NOT NULL,
         has_pelvis INTEGER NOT NULL,
-        pelvis_sample_rate_hz REAL,         -- the pelvis sensor, when there is one
-        pelvis_has_gyro INTEGER,
         params TEXT NOT NULL,               -- JSON: the analysis parameters (reanalyze uses them)
         meta TEXT NOT NULL,                 -- JSON: the recording's metadata
         started_at TEXT NOT NULL,           -- ISO 8601, UTC
@@ -169,6 +167,11 @@ MIGRATIONS: Final[tuple[str, ...]] = (
         created_at TEXT NOT NULL
     ) STRICT;
     CREATE INDEX entries_person ON entries(person_id, created_at);
+    """,
+    # 2: a pelvis sensor's own rate and gyro (it may differ from the main sensor's)
+    """
+    ALTER TABLE sessions ADD COLUMN pelvis_sample_rate_hz REAL;
+    ALTER TABLE sessions ADD COLUMN pelvis_has_gyro INTEGER;
     """,
 )
 
