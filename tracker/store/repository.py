@@ -419,16 +419,17 @@ class Store:
         return (0.0, 0.0) if r[0] is None else (float(r[0]), float(r[1]))
 
     def reps(self, session_id: int) -> list[Rep]:
-        flags: dict[int, list[Flag]] = {}
+        found: dict[int, list[Flag]] = {}
         for r in self._conn.execute(
                 "SELECT rep_index, kind, severity, cue, value, threshold, unit, inferred FROM flags WHERE session_id = ? ORDER BY rowid",
                 (session_id,)):
-            flags.setdefault(r[0], []).append(Flag(FlagKind(r[1]), Severity(r[2]), r[3], r[4], r[5], r[6], bool(r[7])))
+            found.setdefault(r[0], []).append(Flag(FlagKind(r[1]), Severity(r[2]), r[3], r[4], r[5], r[6], bool(r[7])))
+        flags = {k: tuple(v) for k, v in found.items()}
         nan = math.nan
         none: tuple[Flag, ...] = ()
         rows = self._conn.execute(
             "SELECT rep_index, set_index, start_s, peak_s, end_s, rom_deg, lift_s, hold_s, lower_s, peak_speed_dps, "
-            "coalesce(sparc, 'nan'), velocity_peaks, shake_g, pelvis_tilt_deg, pelvis_lateral_deg, axis_x, axis_y, axis_z "
+            "sparc, velocity_peaks, shake_g, pelvis_tilt_deg, pelvis_lateral_deg, axis_x, axis_y, axis_z "
             "FROM reps WHERE session_id = ? ORDER BY rep_index", (session_id,)).fetchall()
         new = object.__new__
         out = []
@@ -438,9 +439,9 @@ class Store:
             rep = new(Rep)
             rep.__dict__.update({
                 "index": r[0], "set_index": r[1], "start_s": r[2], "peak_s": r[3], "end_s": r[4], "rom_deg": r[5], "lift_s": r[6],
-                "hold_s": r[7], "lower_s": r[8], "peak_speed_dps": r[9], "sparc": float(r[10]) if r[10] != "nan" else nan,
+                "hold_s": r[7], "lower_s": r[8], "peak_speed_dps": r[9], "sparc": nan if r[10] is None else r[10],
                 "velocity_peaks": r[11], "shake_g": r[12], "pelvis_tilt_deg": r[13], "pelvis_lateral_deg": r[14],
-                "axis": (r[15], r[16], r[17]), "flags": tuple(flags[r[0]]) if r[0] in flags else none,
+                "axis": (r[15], r[16], r[17]), "flags": flags.get(r[0], none),
             })
             out.append(rep)
         return out
