@@ -80,13 +80,17 @@ def test_samples_are_committed_at_least_every_second(tmp_path: Path) -> None:
     assert len(chunks) >= main.duration_s / 0.45
 
 
-class _FailingSource:
-    """A sensor that delivers some batches, then drops the connection."""
+class _Misbehaving:
+    """A recording replayed at full speed, as a sensor that misbehaves in some way."""
 
-    def __init__(self, rec: Recording, fail_after: int) -> None:
+    def __init__(self, rec: Recording, n: int = 0) -> None:
         self._inner = ReplaySource(rec, speed=float("inf"))
         self.info = self._inner.info
-        self._n = fail_after
+        self._n = n
+
+
+class _FailingSource(_Misbehaving):
+    """A sensor that delivers ``n`` batches, then drops the connection."""
 
     async def batches(self) -> AsyncIterator[SampleBatch | SourceGap]:
         k = 0
@@ -202,12 +206,8 @@ def test_default_store_is_in_the_user_data_directory(cli: Cli, tmp_path: Path, m
     assert len(dbs) == 1 and str(dbs[0]) in out
 
 
-class _SilentSource:
+class _SilentSource(_Misbehaving):
     """A sensor that sends a little, then nothing (out of range, or a long hole)."""
-
-    def __init__(self, rec: Recording) -> None:
-        self._inner = ReplaySource(rec, speed=float("inf"))
-        self.info = self._inner.info
 
     async def batches(self) -> AsyncIterator[SampleBatch | SourceGap]:
         k = 0
@@ -317,12 +317,8 @@ def test_a_store_damaged_inside_is_a_one_line_error(cli: Cli, tmp_path: Path) ->
         assert code == 2 and "Traceback" not in err and len(err.splitlines()) == 1, (argv, err)
 
 
-class _GyroGapSource:
+class _GyroGapSource(_Misbehaving):
     """A sensor with a gyro that sends some notifications without their rates."""
-
-    def __init__(self, rec: Recording) -> None:
-        self._inner = ReplaySource(rec, speed=float("inf"))
-        self.info = self._inner.info
 
     async def batches(self) -> AsyncIterator[SampleBatch | SourceGap]:
         k = 0
