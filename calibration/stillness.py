@@ -16,7 +16,10 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-#: still enough to start a hold: every sample of the settle window within this of its mean
+#: motion is judged on the accelerometer averaged over this (a consumer sensor's own noise is
+#: 10-15 mg per axis; a knock or a shift of the leg lasts longer)
+SMOOTH_S = 0.2
+#: still enough to start a hold: every (averaged) sample of the settle window within this of its mean
 SETTLE_TOL_G = 0.03
 #: a hold is broken by a sample this far from the hold's mean posture ...
 HOLD_TOL_G = 0.06
@@ -55,6 +58,7 @@ class HoldStill:
     def __init__(self, sample_rate_hz: float, *, settle_s: float = 1.0, hold_s: float = 3.0) -> None:
         self.hold_s = hold_s
         self._settle_n = max(2, int(round(settle_s * sample_rate_hz)))
+        self._smooth: deque[NDArray[np.float64]] = deque(maxlen=max(1, int(round(SMOOTH_S * sample_rate_hz))))
         self._hold_n = max(2, int(round(hold_s * sample_rate_hz)))
         self._window: deque[tuple[float, NDArray[np.float64], float]] = deque(maxlen=self._settle_n)
         self._holding = False
@@ -78,17 +82,19 @@ class HoldStill:
         for t, a, w in zip(t_s.tolist(), np.asarray(accel_g, dtype=np.float64), speed.tolist()):
             if not (np.all(np.isfinite(a)) and math.isfinite(w)):
                 continue
+            self._smooth.append(a)
+            m = np.mean(self._smooth, axis=0)  # the motion signal; the raw samples are what is kept
             if not self._armed:
-                if self._last_pose is None or float(np.linalg.norm(a - self._last_pose)) > MOVED_G or w > 3 * HOLD_TOL_DPS:
+                if self._last_pose is None or float(np.linalg.norm(m - self._last_pose)) > MOVED_G or w > 3 * HOLD_TOL_DPS:
                     self._armed = True
                 else:
                     continue
             if self._holding:
                 assert self._ref is not None
-                dev = float(np.linalg.norm(a - self._ref))
+                dev = float(np.linalg.norm(m - self._ref))
                 if dev > HOLD_TOL_G or w > HOLD_TOL_DPS:
                     what = (f"the sensor turned at {w:.0f} deg/s (limit {HOLD_TOL_DPS:.0f})" if w > HOLD_TOL_DPS
-                            else f"the accelerometer changed by {dev:.2f} g (limit {HOLD_TOL_G:.2f} g)")
+                            else f"the accelerometer changed by {math.ceil(1000 * dev)} mg (limit {1000 * HOLD_TOL_G:.0f} mg)")
                     out.append(self.reject_current(
                         t, f"moved {t - self._start_s:.1f} s into the {self.hold_s:.0f} s hold: {what}; hold still and try again"))
                     continue
@@ -101,7 +107,7 @@ class HoldStill:
                     self._last_pose = samples.mean(axis=0)
                     self._window.clear()
                 continue
-            self._window.append((t, a, w))
+            self._window.append((t, m, w))
             if len(self._window) == self._settle_n:
                 win = np.array([x[1] for x in self._window])
                 mean = win.mean(axis=0)

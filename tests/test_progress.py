@@ -26,12 +26,12 @@ def _thrice_weekly(weeks: int, **kw: object) -> list[SessionValue]:
 
 
 def test_top_of_range_with_good_form_after_six_weeks_suggests_more_load() -> None:
-    r = assess_progress("Ann", [_presc(50)], _thrice_weekly(4), [], NOW)
+    r = assess_progress("Ann", [_presc(50)], _thrice_weekly(7), [], NOW)
     assert r.progress_load and "add 0.5 kg" in r.suggestion and "to 1.5 kg" in r.suggestion
     assert not r.needs_attention
-    assert round(r.sessions_per_week) == 3 and [n for _, n in r.weeks] == [3, 3, 3, 3]
-    assert r.data_days_30 == 12 and round(r.expected_days_30) == 13
-    assert (r.rests_ok, r.rests_short, r.rests_long) == (12, 0, 0)
+    assert r.sessions_per_week == 3.0 and [n for _, n in r.weeks] == [3, 3, 3, 3]
+    assert r.data_days_30 == 13 and round(r.expected_days_30) == 13  # 3 a week, and 28.5 days ago
+    assert (r.rests_ok, r.rests_short, r.rests_long) == (21, 0, 0)
 
 
 def test_not_before_six_weeks_on_the_load() -> None:
@@ -39,7 +39,18 @@ def test_not_before_six_weeks_on_the_load() -> None:
     assert load_since(history) == NOW - timedelta(days=20)
     r = assess_progress("Ann", history, _thrice_weekly(2), [], NOW)
     assert not r.progress_load and "keep 1 kg until" in r.suggestion
-    assert r.since_load_change == timedelta(days=20)
+    # counted from the first session with the weight (11.5 days ago), not from the prescription
+    assert r.since_load_change == timedelta(days=11.5)
+
+
+def test_six_weeks_means_six_weeks_of_training_two_days_a_week() -> None:
+    # prescribed long ago, but only this week's two sessions at the weight
+    r = assess_progress("Ann", [_presc(70)], [_session(1, 1.0), _session(2, 3.0)], [], NOW)
+    assert not r.progress_load and "keep 1 kg until" in r.suggestion
+    # six weeks of it, but once a week lately
+    weekly = _thrice_weekly(7)[:9] + [_session(90 + k, 7 * k + 0.5) for k in range(4)]
+    r = assess_progress("Ann", [_presc(70)], weekly, [], NOW)
+    assert r.sessions_per_week == 1.0 and not r.progress_load and "1.0 session days a week" in r.suggestion
 
 
 def test_poor_form_or_short_sets_do_not_progress() -> None:
@@ -59,11 +70,14 @@ def test_sessions_done_with_less_weight_than_prescribed_do_not_progress() -> Non
 
 def test_pain_blocks_progression_and_asks_for_the_therapist() -> None:
     pains = [(NOW - timedelta(days=3), 6), (NOW - timedelta(days=40), 9)]
-    r = assess_progress("Ann", [_presc(50)], _thrice_weekly(4), pains, NOW)
+    r = assess_progress("Ann", [_presc(50)], _thrice_weekly(7), pains, NOW)
     assert not r.progress_load and r.needs_attention
     assert r.attention_reason is not None and "pain 6/10" in r.attention_reason
     # old pain, or pain under the threshold, does not
-    r = assess_progress("Ann", [_presc(50)], _thrice_weekly(4), [(NOW - timedelta(days=3), 4), (NOW - timedelta(days=40), 9)], NOW)
+    r = assess_progress("Ann", [_presc(50)], _thrice_weekly(7), [(NOW - timedelta(days=3), 4), (NOW - timedelta(days=40), 9)], NOW)
+    assert r.progress_load and not r.needs_attention
+    # pain the therapist has seen to (note --resolve) no longer blocks
+    r = assess_progress("Ann", [_presc(50)], _thrice_weekly(7), pains, NOW, attention_cleared_at=NOW - timedelta(days=1))
     assert r.progress_load and not r.needs_attention
 
 
@@ -104,6 +118,7 @@ def test_prescribe_log_and_progress_commands(cli: Cli, tmp_path: Path) -> None:
     assert code == 0 and "on session 1" in out
     code, out, _ = cli("show", "2", "--db", db)
     assert "pain 7/10: sharp, outer hip" in out
+    assert f"Prescribed: 1 sets of 8-10 reps, 60-180 s rest, 0.5 kg. Done: {s2.rep_count} reps" in out
     code, out, _ = cli("show", "1", "--db", db, "--json")
     assert json.loads(out)["notes"][0]["text"] == "check the hip next visit"
     assert_one_line_error(cli("log", "Ann", "--db", db), "--pain")
@@ -128,3 +143,35 @@ def test_imported_history_counts_on_the_day_it_was_recorded(cli: Cli, tmp_path: 
     assert rep["adherence"]["data_days_30"] == 2
     assert_one_line_error(cli("import", STANDING, "--db", db, "--exercise", "standing-hip-abduction", "--person", "Ann",
                               "--started-at", "last tuesday"), "--started-at")
+
+
+def test_the_therapists_view_pain_attention_and_session_ownership(cli: Cli, tmp_path: Path) -> None:
+    db = tmp_path / "r.db"
+    for person in ("Ann", "Bob"):
+        assert cli("prescribe", person, "--db", db, "--exercise", "standing-hip-abduction", "--therapist", "Dr Lee")[0] == 0
+        code, _, err = cli("import", STANDING, "--db", db, "--exercise", "standing-hip-abduction", "--person", person,
+                           "--started-at", "2026-11-20T09:00")
+        assert code == 0, err
+    # pain marks the person at once; the therapist's list shows who needs attention first
+    code, out, _ = cli("log", "Bob", "--db", db, "--pain", "8", "--session", "last", "--note", "sharp")
+    assert code == 0 and "(session 2)" in out  # Bob's last session, not the store's
+    code, out, _ = cli("patients", "--db", db, "--therapist", "Dr Lee")
+    lines = out.splitlines()
+    assert lines[1].startswith("Bob") and "! pain 8/10" in lines[1] and lines[2].startswith("Ann") and "!" not in lines[2]
+    code, out, _ = cli("patients", "--db", db, "--json")
+    rows = {r["person"]: r for r in json.loads(out)}
+    assert rows["Bob"]["needs_attention"] and rows["Bob"]["last_pain"]["value"] == 8 and rows["Ann"]["sessions"] == 1
+    # a session of someone else is refused
+    assert_one_line_error(cli("log", "Ann", "--db", db, "--rpe", "4", "--session", "2"), "Bob's, not Ann's")
+    # the therapist sees to it: the mark stays cleared when progress runs again
+    assert cli("note", "Bob", "called, rest a week", "--db", db, "--resolve")[0] == 0
+    code, out, _ = cli("progress", "Bob", "--db", db)
+    assert "marked for the therapist's attention" not in out and "pain 8/10 (sharp)" in out and "called, rest a week" in out
+    with Store.open(db) as store:
+        assert not store.person("Bob").needs_attention
+        (s,) = store.sessions(person="Ann")
+        assert s.started_at.startswith("2026-11-20T09:00") and s.ended_at is not None and s.ended_at.startswith("2026-11-20T09:01")
+    code, out, _ = cli("show", "1", "--db", db)
+    assert "Prescribed: 2 sets of 8-12 reps" not in out  # the prescription came after the recording
+    assert_one_line_error(cli("prescribe", "Ann", "--db", db, "--exercise", "auto"), "names its exercise")
+    assert_one_line_error(cli("prescribe", "Ann", "--db", db, "--exercise", "hip-raise", "--rest-s", "1-3"), "in seconds")

@@ -240,9 +240,9 @@ def test_a_version_1_store_with_sessions_opens_after_the_upgrade(tmp_path: Path,
     with monkeypatch.context() as m:  # the store as the first schema made it
         m.setattr(repository, "MIGRATIONS", schema.MIGRATIONS[:1])
         m.setattr(repository, "SCHEMA_VERSION", 1)
-        with Store.open(path) as store:
-            store.ensure_person("Ann")
+        Store.open(path).close()
     con = sqlite3.connect(path)
+    con.execute("INSERT INTO people (name, created_at) VALUES ('Ann', '2026-11-01T09:00:00.000+00:00')")
     con.execute(
         "INSERT INTO sessions (person_id, exercise, placement, source, sample_rate_hz, has_gyro, has_pelvis, params, meta, started_at, "
         "status, last_commit_at, host, pid) VALUES (1, 'hip-raise', 'pelvis', 'x', 50, 1, 0, ?, '{}', '2026-11-01T10:00:00.000+00:00', "

@@ -123,6 +123,10 @@ def build_parser() -> argparse.ArgumentParser:
         q.add_argument("--speed", default="max", help="replay speed of the recording: 1 = real time, max (default)")
         q.add_argument("--rate-hz", type=_positive("--rate-hz"), help="sample rate, for a file without a 't' column")
 
+    pa = sub.add_parser("patients", parents=[db], help="a therapist's list: each person, their last session, and who needs attention")
+    pa.add_argument("--therapist", help="only this therapist's patients")
+    pa.add_argument("--json", action="store_true")
+
     ls = sub.add_parser("sessions", parents=[db], help="list stored sessions")
     ls.add_argument("--person", help="only this person's")
     ls.add_argument("--json", action="store_true")
@@ -271,21 +275,25 @@ def _open_store(args: argparse.Namespace, *, create: bool = True):  # type: igno
     return Store.open(args.db if args.db is not None else default_store_path(), create=create)
 
 
-def _session_id(store, text: str) -> int:  # type: ignore[no-untyped-def]
+def _session_id(store, text: str, person: str | None = None) -> int:  # type: ignore[no-untyped-def]
+    """A session id from the command line: a number, or 'last' (the latest started, of
+    ``person`` when given). With ``person``, the session must be theirs."""
     from tracker.errors import ConfigurationError
 
     if text in ("last", "latest"):
-        sessions = store.sessions()
+        sessions = store.sessions(person=person)  # oldest first
         if not sessions:
-            raise ConfigurationError(f"no sessions in {store.path} yet")
-        return int(max(sessions, key=lambda x: x.id).id)
+            raise ConfigurationError(f"no sessions{f' for {person}' if person else ''} in {store.path} yet")
+        return int(sessions[-1].id)
     try:
         sid = int(text)
     except ValueError:
         sid = -1
     if not 0 < sid < 2**63:
         raise ConfigurationError(f"a session is given by its id (see 'reptrack sessions') or 'last', not {text!r}")
-    store.session(sid)  # says so when there is no such session
+    owner = store.session(sid).person  # says so when there is no such session
+    if person is not None and owner != person.strip():
+        raise ConfigurationError(f"session {sid} is {owner}'s, not {person.strip()}'s")
     return sid
 
 
@@ -370,6 +378,8 @@ def _run_session(args: argparse.Namespace, file: Path, *, speed: float, live_vie
                               calibration_ids=cal.ids, accel_offset_g=cal.device.offset_g if cal.device else None,
                               accel_scale=cal.device.scale if cal.device else None,
                               started_at=_iso_utc(getattr(args, "started_at", None)),
+                              mounting_up=cal.mounting.up_sensor if cal.mounting else None,
+                              on_warning=None if view is None else view.warn,
                               on_update=None if view is None else view.update)
 
         async def run() -> None:
@@ -499,8 +509,12 @@ def _cmd_prescribe(args: argparse.Namespace) -> int:
     from tracker.exercises import get_exercise
 
     exercise = get_exercise(args.exercise)
+    if exercise.name == "auto":
+        raise ConfigurationError("a prescription names its exercise ('auto' is for analysing an unknown one)")
     rmin, rmax = _range(args.reps, "--reps")
     smin, smax = _range(args.rest_s, "--rest-s")
+    if smax < 10:
+        raise ConfigurationError(f"--rest-s is in seconds (1-3 minutes is 60-180), not {args.rest_s!r}")
     if not 1 <= args.sets <= 20 or not 1 <= args.days_per_week <= 7 or not 0 <= args.load_kg < 100 or not 1 <= rmax <= 500:
         raise ConfigurationError("--sets 1-20, --days-per-week 1-7, --load-kg 0-100 and 1-500 reps, please")
     if rmin != int(rmin) or rmax != int(rmax):
@@ -533,7 +547,9 @@ def _cmd_progress(args: argparse.Namespace) -> int:
         if not history:
             raise ConfigurationError(f"{person.name} has no prescription" + (f" for {args.exercise}" if args.exercise else "")
                                      + ": see 'reptrack prescribe'")
-        pains = [(parse_iso(e.created_at), e.value) for e in store.entries(person.name, kind="pain")]
+        entries = store.entries(person.name)
+        notes = store.notes(person.name)
+        pains = [(parse_iso(e.created_at), e.value) for e in entries if e.kind == "pain"]
         reports = []
         for exercise in dict.fromkeys(p.exercise for p in history):
             hist = [PrescriptionValue(p.exercise, p.sets, p.reps_min, p.reps_max, p.hold_s, p.rest_min_s, p.rest_max_s, p.days_per_week,
@@ -545,7 +561,8 @@ def _cmd_progress(args: argparse.Namespace) -> int:
                                            tuple(x.rest_before_s for x in sets if x.rest_before_s is not None), s.rep_count,
                                            store.flagged_rep_count(s.id)))
             reports.append(assess_progress(person.name, hist, values, pains, datetime.now().astimezone(),
-                                           pain_threshold=args.pain_threshold))
+                                           pain_threshold=args.pain_threshold,
+                                           attention_cleared_at=parse_iso(person.attention_cleared_at) if person.attention_cleared_at else None))
         reasons = [r.attention_reason for r in reports if r.attention_reason]
         if reasons:
             store.set_attention(person.name, reasons[0])
@@ -567,33 +584,77 @@ def _cmd_progress(args: argparse.Namespace) -> int:
         print(f"  next: {r.suggestion}")
         if r.needs_attention:
             print(f"  ! marked for the therapist's attention: {r.attention_reason}")
+    recent = [e for e in entries if (datetime.now().astimezone() - parse_iso(e.created_at)).days < 30]
+    if recent:
+        print("pain and effort, last 30 days: " + "; ".join(
+            f"{e.created_at[:10]} {e.kind} {e.value}/10" + (f" ({e.note})" if e.note else "") for e in recent))
+    for n in notes[-5:]:
+        print(f"note{f' by {n.therapist}' if n.therapist else ''} ({n.created_at[:10]}"
+              f"{f', session {n.session_id}' if n.session_id else ''}): {n.text}")
     return 0
 
 
 def _cmd_log(args: argparse.Namespace) -> int:
     from tracker.errors import ConfigurationError
+    from tracker.progress import PAIN_THRESHOLD as PAIN_ATTENTION
 
     if (args.pain is None) == (args.rpe is None):
         raise ConfigurationError("give one of --pain N or --rpe N (0-10)")
     kind, value = ("pain", args.pain) if args.pain is not None else ("rpe", args.rpe)
     with _open_store(args, create=False) as store:
         store.person(args.person)
-        sid = _session_id(store, args.session) if args.session else None
+        sid = _session_id(store, args.session, args.person) if args.session else None
         e = store.add_entry(args.person, kind, value, session_id=sid, note=args.note)
+        if kind == "pain" and value >= PAIN_ATTENTION:
+            store.set_attention(args.person, f"pain {value}/10 reported on {e.created_at[:10]}" + (f": {args.note}" if args.note else ""))
     print(f"{kind} {e.value}/10 recorded for {e.person}" + (f" (session {sid})" if sid else ""))
-    if kind == "pain" and value >= 5:
-        print("Stop the exercise if the pain is sharp; your therapist will see this entry.")
+    if kind == "pain" and value >= PAIN_ATTENTION:
+        print("Stop the exercise if the pain is sharp; you are marked for your therapist's attention ('reptrack patients').")
     return 0
 
 
 def _cmd_note(args: argparse.Namespace) -> int:
     with _open_store(args, create=False) as store:
         store.person(args.person)
-        sid = _session_id(store, args.session) if args.session else None
+        sid = _session_id(store, args.session, args.person) if args.session else None
         n = store.add_note(args.person, args.text, session_id=sid, therapist=args.therapist)
         if args.resolve:
             store.set_attention(args.person, None)
     print(f"note {n.id} added for {n.person}" + (f" on session {sid}" if sid else "") + ("; attention mark cleared" if args.resolve else ""))
+    return 0
+
+
+def _cmd_patients(args: argparse.Namespace) -> int:
+    import json
+    from datetime import datetime, timedelta
+
+    from tracker.store.repository import parse_iso
+
+    rows = []
+    with _open_store(args, create=False) as store:
+        now = datetime.now().astimezone()
+        for p in store.people(therapist=args.therapist):
+            sessions = store.sessions(person=p.name)
+            days = {parse_iso(x.started_at).astimezone().date() for x in sessions if x.rep_count}
+            pains = store.entries(p.name, kind="pain")
+            rows.append({
+                "person": p.name, "therapist": p.therapist, "needs_attention": p.needs_attention, "attention_reason": p.attention_reason,
+                "sessions": len(sessions), "last_session": sessions[-1].started_at if sessions else None,
+                "session_days_30": sum(now.date() - d < timedelta(days=30) for d in days),
+                "last_pain": None if not pains else {"value": pains[-1].value, "at": pains[-1].created_at, "note": pains[-1].note},
+            })
+    if args.json:
+        print(json.dumps(rows))
+        return 0
+    if not rows:
+        print("no patients" + (f" for {args.therapist}" if args.therapist else ""))
+        return 0
+    rows.sort(key=lambda r: (not r["needs_attention"], r["person"]))  # who needs attention first
+    print(f"{'person':<18} {'therapist':<14} {'sessions':>8} {'last session (UTC)':<18} {'days/30':>7}  attention")
+    for r in rows:
+        last = (r["last_session"] or "-")[:16].replace("T", " ")
+        flag = f"! {r['attention_reason']}" if r["needs_attention"] else ""
+        print(f"{r['person'][:18]:<18} {(r['therapist'] or '-')[:14]:<14} {r['sessions']:>8} {last:<18} {r['session_days_30']:>7}  {flag}")
     return 0
 
 
@@ -627,6 +688,9 @@ def _cmd_show(args: argparse.Namespace) -> int:
         result = stored_result(store, sid)
         notes = store.notes(info.person, session_id=sid)
         entries = [e for e in store.entries(info.person) if e.session_id == sid]
+        in_force = [p for p in store.prescription_history(info.person, info.exercise) if p.created_at <= info.started_at]
+        presc = in_force[-1] if in_force else None
+        calibrations = [store.calibration(c) for c in info.params.calibration_ids]
     if args.json:
         out = info.to_json()
         out.update(result_to_json(result))
@@ -639,6 +703,17 @@ def _cmd_show(args: argparse.Namespace) -> int:
     if info.status.value == "interrupted":
         print("(the recording stopped unexpectedly; everything up to its last saved second is here)")
     print(format_report(result))
+    if presc is not None:
+        done = "/".join(str(x.rep_count) for x in result.sets) or "no set"
+        rests = [x.rest_before_s for x in result.sets if x.rest_before_s is not None]
+        off = [r for r in rests if not presc.rest_min_s <= r <= presc.rest_max_s]
+        hold = f", hold {presc.hold_s:g} s" if presc.hold_s else ""
+        print(f"Prescribed: {presc.sets} sets of {presc.reps_min}-{presc.reps_max} reps{hold}, {presc.rest_min_s:g}-{presc.rest_max_s:g} s "
+              f"rest, {presc.load_kg:g} kg. Done: {done} reps"
+              + (f"; rests {', '.join(f'{r:.0f} s' for r in rests)}" + (f" ({len(off)} outside the range)" if off else "") if rests else "")
+              + ("" if info.load_kg is None or info.load_kg == presc.load_kg else f"; with {info.load_kg:g} kg"))
+    for c in calibrations:
+        print(f"calibration used: {c.kind} ({c.created_at[:10]}): {c.quality}")
     for e in entries:
         print(f"{'pain' if e.kind == 'pain' else 'effort (RPE)'} {e.value}/10" + (f": {e.note}" if e.note else ""))
     for n in notes:
@@ -693,7 +768,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
 COMMANDS = {"analyze": _cmd_analyze, "simulate": _cmd_simulate, "eval": _cmd_eval, "corpus": _cmd_corpus,
             "record": _cmd_record, "import": _cmd_import, "sessions": _cmd_sessions, "show": _cmd_show,
             "reanalyze": _cmd_reanalyze, "export": _cmd_export, "calibrate": _cmd_calibrate,
-            "prescribe": _cmd_prescribe, "progress": _cmd_progress, "log": _cmd_log, "note": _cmd_note}
+            "prescribe": _cmd_prescribe, "progress": _cmd_progress, "log": _cmd_log, "note": _cmd_note,
+            "patients": _cmd_patients}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

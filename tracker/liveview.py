@@ -75,6 +75,9 @@ class PlainView:
         for line in event_lines(events, state):
             print(line, file=self._out, flush=True)
 
+    def warn(self, message: str) -> None:
+        print(f"! {message}", file=self._out, flush=True)
+
 
 class RichView:
     """A live panel on a terminal."""
@@ -84,6 +87,8 @@ class RichView:
         from rich.live import Live
 
         self._title = title
+        self._warning: str | None = None
+        self._state = LiveState()
         self._console = Console()
         self._live = Live(self._render(LiveState()), console=self._console, refresh_per_second=8, transient=False)
 
@@ -95,7 +100,12 @@ class RichView:
         self._live.__exit__(None, None, None)
 
     def update(self, state: LiveState, events: list[Event]) -> None:
+        self._state = state
         self._live.update(self._render(state))
+
+    def warn(self, message: str) -> None:
+        self._warning = message
+        self._live.update(self._render(self._state))
 
     def _render(self, state: LiveState):  # type: ignore[no-untyped-def]
         from rich.console import Group
@@ -114,6 +124,8 @@ class RichView:
             lines.append(Text(f"⚠ {f.cue}", style="bold yellow" if f.severity.value != "severe" else "bold red"))
         if state.last_rep is not None and not state.last_flags:
             lines.append(Text("✓ good rep", style="green"))
+        if self._warning:
+            lines.append(Text(f"⚠ {self._warning}", style="bold red"))
         rest = state.rest_s
         if rest is not None:
             m, s = divmod(int(rest), 60)

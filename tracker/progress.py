@@ -27,6 +27,9 @@ GOOD_FORM_SHARE = 0.8
 PAIN_THRESHOLD = 5
 #: how far back pain entries count
 PAIN_WINDOW = timedelta(days=14)
+#: sessions a week (over the last 4 weeks) below which the load is not raised: the seed's 2-3
+#: days a week, at least 2
+MIN_DAYS_PER_WEEK = 2
 
 
 @dataclass(frozen=True)
@@ -134,11 +137,19 @@ def check_session(s: SessionValue, p: PrescriptionValue) -> SessionCheck:
 
 
 def assess_progress(person: str, history: Sequence[PrescriptionValue], sessions: Sequence[SessionValue],
-                    pains: Sequence[tuple[datetime, int]], now: datetime, *, pain_threshold: int = PAIN_THRESHOLD) -> ProgressReport:
+                    pains: Sequence[tuple[datetime, int]], now: datetime, *, pain_threshold: int = PAIN_THRESHOLD,
+                    attention_cleared_at: datetime | None = None) -> ProgressReport:
     """How ``person`` follows the latest prescription of ``history``, and what next.
 
-    ``sessions`` are this exercise's sessions (any order); ``pains`` the pain ratings.
-    Days are counted in the time zone of the datetimes given (the person's local time).
+    ``sessions`` are this exercise's sessions (any order); ``pains`` the pain ratings;
+    pain before ``attention_cleared_at`` was seen to by the therapist. Days are counted in
+    the time zone of the datetimes given (the person's local time).
+
+    More load is suggested when: the last two sessions reached the top of the rep range in
+    every prescribed set with at least 80 % of reps free of form flags, at the prescribed
+    weight; the person has trained at that weight for six weeks (counted from their first
+    session with it, not from the prescription); they trained at least two days a week over
+    the last four weeks; and no pain at or above the threshold in the last 14 days.
     """
     p = history[-1]
     done = sorted((s for s in sessions if s.rep_count > 0), key=lambda s: s.started_at)
@@ -149,18 +160,20 @@ def assess_progress(person: str, history: Sequence[PrescriptionValue], sessions:
         start = now.date() - timedelta(days=7 * k - 1)  # the last window ends today
         end = start + timedelta(days=7)
         weeks.append((start.isoformat(), sum(start <= d < end for d in days)))
-    # sessions per week over the last 4 weeks, or since the first session when that is sooner
-    span_days = min(28, max(7, (now.date() - min(days)).days + 1)) if days else 28
-    per_week = sum((now.date() - d).days < span_days for d in days) / (span_days / 7.0)
+    # session days per week over the last 4 weeks (the weeks listed)
+    per_week = sum(n for _, n in weeks) / 4.0
     data_days = sum((now.date() - d).days < 30 for d in days)
-    # session days the prescription asked for in the last 30 (or since it was given)
-    expected = p.days_per_week * min(30, (now.date() - p.created_at.date()).days + 1) / 7
+    expected = p.days_per_week * 30 / 7  # session days a 30-day window asks for
     checks = [check_session(s, p) for s in done if s.started_at >= p.created_at]
     rests_ok = sum(c.rests_ok for c in checks)
     rests_short = sum(c.rests_short for c in checks)
     rests_long = sum(c.rests_long for c in checks)
-    since = now - load_since(history)
-    recent_pain = [(t, v) for t, v in pains if now - t <= PAIN_WINDOW and v >= pain_threshold]
+    # six weeks of training at this weight, from the first session with it
+    at_weight = [s for s in done if s.started_at >= load_since(history) and (s.load_kg is None or s.load_kg >= p.load_kg - 1e-9)]
+    first_at_weight = at_weight[0].started_at if at_weight else now
+    since = now - first_at_weight
+    cleared = attention_cleared_at
+    recent_pain = [(t, v) for t, v in pains if now - t <= PAIN_WINDOW and v >= pain_threshold and (cleared is None or t > cleared)]
     recent = checks[-RECENT_SESSIONS:]
     top_with_form = len(recent) == RECENT_SESSIONS and all(c.top_reached and c.good_form_share >= GOOD_FORM_SHARE for c in recent)
     light = [c for c in recent if not c.at_load]
@@ -174,15 +187,18 @@ def assess_progress(person: str, history: Sequence[PrescriptionValue], sessions:
         used = max(c.load_kg or 0.0 for c in light)
         suggestion = (f"top of the range reached, but with {used:g} kg where {p.load_kg:g} kg is prescribed: "
                       f"use {p.load_kg:g} kg before adding more")
+    elif top_with_form and since >= LOAD_STEP_INTERVAL and per_week < MIN_DAYS_PER_WEEK:
+        suggestion = (f"top of the range reached, but {per_week:.1f} session days a week over the last 4 weeks: train "
+                      f"{max(MIN_DAYS_PER_WEEK, min(p.days_per_week, 3))} days a week for a while before adding weight")
     elif top_with_form and since >= LOAD_STEP_INTERVAL:
         progress = True
         suggestion = (f"ready to progress: the top of the range ({p.reps_max} reps x {p.sets} sets) with good form in the last "
-                      f"{RECENT_SESSIONS} sessions, and {since.days // 7} weeks on {p.load_kg:g} kg: add {LOAD_STEP_KG:g} kg "
+                      f"{RECENT_SESSIONS} sessions, and {since.days // 7} weeks of training with {p.load_kg:g} kg: add {LOAD_STEP_KG:g} kg "
                       f"(to {p.load_kg + LOAD_STEP_KG:g} kg) and start again at {p.reps_min} reps")
     elif top_with_form:
-        when = (load_since(history) + LOAD_STEP_INTERVAL).date().isoformat()
+        when = (first_at_weight + LOAD_STEP_INTERVAL).date().isoformat()
         suggestion = (f"top of the range reached with good form; keep {p.load_kg:g} kg until {when} "
-                      f"(6 weeks on a load before adding more)")
+                      f"(6 weeks of training with a weight before adding more)")
     elif not checks:
         suggestion = "no sessions since this prescription yet"
     else:

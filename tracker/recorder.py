@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import deque
+from datetime import datetime, timedelta
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from calibration.device import apply_accel_calibration
+from calibration.mounting import START_POSTURE_TOL_DEG, start_posture_offsets
 from tracker.errors import ConfigurationError
 from tracker.exercises import get_exercise, parse_placement
 from tracker.live import LiveState, LiveTally
@@ -37,6 +40,10 @@ from tracker.recording import Placement, Stream
 from tracker.sources import SampleBatch, SampleSource, SourceGap
 from tracker.store import AnalysisParams, NewSession, SessionStatus, Store
 from tracker.store.samples import at_storage_precision
+
+
+#: the last samples kept in memory, to check the posture a set started from
+_RECENT_S = 30.0
 
 
 def personalisation(params: AnalysisParams) -> Personalisation:
@@ -70,7 +77,8 @@ class SessionRecorder:
                  sparc_baseline: float | None = None,
                  load_kg: float | None = None, calibration_ids: tuple[int, ...] = (),
                  accel_offset_g: tuple[float, float, float] | None = None, accel_scale: tuple[float, float, float] | None = None,
-                 started_at: str | None = None, commit_s: float = 1.0, on_update: Callable[[LiveState, list[Event]], None] | None = None,
+                 started_at: str | None = None, mounting_up: tuple[float, float, float] | None = None,
+                 on_warning: Callable[[str], None] | None = None, commit_s: float = 1.0, on_update: Callable[[LiveState, list[Event]], None] | None = None,
                  clock: Callable[[], float] = time.monotonic) -> None:
         info = source.info
         ex = get_exercise(exercise)
@@ -100,8 +108,16 @@ class SessionRecorder:
             pelvis_has_gyro=info.pelvis_has_gyro,
         ))
         self.events: list[Event] = []
+        self._started_at = started_at
+        self._first_t: float | None = None
+        self._last_t: float | None = None
         self._stopping = False
         self._stop_event: asyncio.Event | None = None
+        self._recent: deque[SampleBatch] = deque()
+        self._mounting_up = mounting_up
+        self._on_warning = on_warning
+        self._sets_checked: set[int] = set()
+        self.warnings: list[str] = []
 
     @property
     def state(self) -> LiveState:
@@ -148,7 +164,7 @@ class SessionRecorder:
             try:
                 self._commit()
             finally:
-                self._store.finish_session(self.session_id, SessionStatus.INTERRUPTED)
+                self._store.finish_session(self.session_id, SessionStatus.INTERRUPTED, ended_at=self._ended_at())
             raise
         finally:
             stopper.cancel()
@@ -162,8 +178,15 @@ class SessionRecorder:
                     pass
         self._after(self._pipe.finish())
         self._commit()
-        self._store.finish_session(self.session_id, SessionStatus.COMPLETE)
+        self._store.finish_session(self.session_id, SessionStatus.COMPLETE, ended_at=self._ended_at())
         return SessionStatus.COMPLETE
+
+    def _ended_at(self) -> str | None:
+        """For a recording made earlier (``started_at`` given): its own end; else now."""
+        if self._started_at is None or self._first_t is None or self._last_t is None:
+            return None
+        start = datetime.fromisoformat(self._started_at)
+        return (start + timedelta(seconds=self._last_t - self._first_t)).isoformat(timespec="milliseconds")
 
     # ------------------------------------------------------------------
     def _take(self, item: SampleBatch | SourceGap) -> None:
@@ -183,6 +206,12 @@ class SessionRecorder:
         self._pending.samples[item.stream].append(stored)
         acc_cal = apply_accel_calibration(acc, self.params.accel_offset_g, self.params.accel_scale) if item.stream is Stream.MAIN else acc
         if item.stream is Stream.MAIN:
+            if self._first_t is None:
+                self._first_t = float(stored.t_s[0])
+            self._last_t = float(stored.t_s[-1])
+            self._recent.append(SampleBatch(Stream.MAIN, stored.t_s, acc_cal, None))
+            while len(self._recent) > 2 and self._recent[-1].t_s[-1] - self._recent[1].t_s[0] > _RECENT_S:
+                self._recent.popleft()
             events = self._pipe.feed(stored.t_s, acc_cal, gyr)
             self._tally.advance(float(stored.t_s[-1]), len(stored.t_s))
         else:
@@ -190,11 +219,29 @@ class SessionRecorder:
         self._after(events)
 
     def _after(self, events: list[Event]) -> None:
+        if self._mounting_up is not None:
+            for e in events:
+                if isinstance(e, RepCompleted) and e.rep.set_index not in self._sets_checked:
+                    self._sets_checked.add(e.rep.set_index)
+                    self._check_start_posture(e.rep.set_index, e.rep.start_s)
         self._pending.events += events
         self.events += events
         state = self._tally.apply(events)
         if self._on_update is not None:
             self._on_update(state, events)
+
+    def _check_start_posture(self, set_index: int, start_s: float) -> None:
+        if not self._recent or self._mounting_up is None:
+            return
+        t = np.concatenate([b.t_s for b in self._recent])
+        acc = np.concatenate([b.accel_g for b in self._recent])
+        (angle,) = start_posture_offsets(t, acc, [start_s], self._mounting_up)
+        if angle is not None and angle > START_POSTURE_TOL_DEG:
+            msg = (f"set {set_index} began {angle:.0f}° away from the calibrated start posture: "
+                   "has the strap slipped, or is the position different?")
+            self.warnings.append(msg)
+            if self._on_warning is not None:
+                self._on_warning(msg)
 
     def _commit(self) -> None:
         """Write what is pending in one transaction; it stays pending if the write fails."""

@@ -25,6 +25,7 @@ class Person:
     therapist: str | None
     needs_attention: bool
     attention_reason: str | None
+    attention_cleared_at: str | None = None  # when the therapist last cleared the mark
 
 
 @dataclass(frozen=True)

@@ -214,7 +214,7 @@ class Store:
         self._conn.execute("INSERT OR IGNORE INTO therapists (name, created_at) VALUES (?, ?)", (name, now_iso()))
         return int(self._conn.execute("SELECT id FROM therapists WHERE name = ?", (name,)).fetchone()[0])
 
-    _PERSON_SELECT = ("SELECT p.id, p.name, t.name, p.needs_attention, p.attention_reason FROM people p "
+    _PERSON_SELECT = ("SELECT p.id, p.name, t.name, p.needs_attention, p.attention_reason, p.attention_cleared_at FROM people p "
                       "LEFT JOIN therapists t ON t.id = p.therapist_id")
 
     def person(self, name: str) -> Person:
@@ -222,19 +222,24 @@ class Store:
         r = self._conn.execute(self._PERSON_SELECT + " WHERE p.name = ?", (name,)).fetchone()
         if r is None:
             raise NotFoundError(f"no person named {name!r} in {self.path}")
-        return Person(r[0], r[1], r[2], bool(r[3]), r[4])
+        return Person(r[0], r[1], r[2], bool(r[3]), r[4], r[5])
 
     def people(self, *, therapist: str | None = None) -> list[Person]:
         q = self._PERSON_SELECT
         args: tuple[str, ...] = ()
         if therapist is not None:
             q, args = q + " WHERE t.name = ?", (therapist,)
-        return [Person(r[0], r[1], r[2], bool(r[3]), r[4]) for r in self._conn.execute(q + " ORDER BY p.name", args)]
+        return [Person(r[0], r[1], r[2], bool(r[3]), r[4], r[5]) for r in self._conn.execute(q + " ORDER BY p.name", args)]
 
     def set_attention(self, person: str, reason: str | None) -> None:
+        """Mark a person for the therapist's attention, or (``None``) clear the mark: what
+        caused it has been seen to."""
         with self.transaction():
-            self._conn.execute("UPDATE people SET needs_attention = ?, attention_reason = ? WHERE name = ?",
-                               (int(reason is not None), reason, person))
+            if reason is None:
+                self._conn.execute("UPDATE people SET needs_attention = 0, attention_reason = NULL, attention_cleared_at = ? WHERE name = ?",
+                                   (now_iso(), person.strip()))
+            else:
+                self._conn.execute("UPDATE people SET needs_attention = 1, attention_reason = ? WHERE name = ?", (reason, person.strip()))
 
     def _person_id(self, name: str) -> int:
         return self.person(name).id
@@ -323,10 +328,11 @@ class Store:
         self._conn.execute("UPDATE sessions SET last_commit_at = ?, status = 'recording', ended_at = NULL WHERE id = ?",
                            (now_iso(), session_id))
 
-    def finish_session(self, session_id: int, status: SessionStatus = SessionStatus.COMPLETE) -> None:
+    def finish_session(self, session_id: int, status: SessionStatus = SessionStatus.COMPLETE, *, ended_at: str | None = None) -> None:
+        """End a session; ``ended_at`` defaults to now (an imported recording's own end, say)."""
         with self.transaction():
             self._conn.execute("UPDATE sessions SET status = ?, ended_at = ?, last_commit_at = ? WHERE id = ?",
-                               (status.value, now_iso(), now_iso(), session_id))
+                               (status.value, ended_at or now_iso(), now_iso(), session_id))
 
     def mark_stale_sessions(self) -> list[int]:
         """Sessions left ``recording`` by a process that is gone become ``interrupted``.

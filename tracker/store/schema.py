@@ -173,6 +173,10 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     ALTER TABLE sessions ADD COLUMN pelvis_sample_rate_hz REAL;
     ALTER TABLE sessions ADD COLUMN pelvis_has_gyro INTEGER;
     """,
+    # 3: when the therapist last saw to a person's attention mark (pain before it is handled)
+    """
+    ALTER TABLE people ADD COLUMN attention_cleared_at TEXT;
+    """,
 )
 
 SCHEMA_VERSION: Final = len(MIGRATIONS)
