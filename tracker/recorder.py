@@ -92,7 +92,7 @@ class SessionRecorder:
             raise ConfigurationError("--pelvis adds a pelvis sensor to a thigh or shank recording; the main one is already on the pelvis")
         self._pipe = make_pipeline(self.params, sample_rate_hz=info.sample_rate_hz, has_gyro=info.has_gyro, has_pelvis=info.has_pelvis,
                                    pelvis_sample_rate_hz=info.pelvis_sample_rate_hz, pelvis_has_gyro=info.pelvis_has_gyro)
-        self._use_pelvis = info.has_pelvis and resolved is not Placement.PELVIS
+        self._use_pelvis = info.has_pelvis  # (and the main sensor is not on the pelvis: refused above)
         self._store = store
         self._source = source
         self._commit_s = commit_s
