@@ -31,9 +31,9 @@ from tracker.pipeline import (
     RepCompleted,
     RepPipeline,
     SetCompleted,
-    SetSummary,
     pipeline_config,
     resolve_placement,
+    summarise_sets,
 )
 from tracker.pipeline.types import PostureChanged, RejectedMovement
 from tracker.recording import Placement, Stream
@@ -261,9 +261,8 @@ class SessionRecorder:
                 if isinstance(e, RepCompleted):
                     store.add_rep(sid, e.rep)
                 elif isinstance(e, SetCompleted):
-                    prev = sets_done[-1].end_s if sets_done else None
                     sets_done.append(e)
-                    store.add_set(sid, SetSummary(e.set_index, e.start_s, e.end_s, e.rep_count, None if prev is None else e.start_s - prev))
+                    store.add_set(sid, summarise_sets(sets_done[-2:])[-1])  # the rest before it, as the batch analysis has it
                 elif isinstance(e, GapDetected):
                     store.add_gap(sid, e.start_s, e.end_s, "analysis")
                 elif isinstance(e, PostureChanged | RejectedMovement):
