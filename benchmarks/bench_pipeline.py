@@ -31,10 +31,10 @@ from pathlib import Path
 import numpy as np
 from scipy.spatial.transform import Rotation
 
-from tracker.csvio import read_recording, write_recording
-from tracker.exercises import get_exercise
+from tracker.files.csv_recording import read_recording, write_recording
+from tracker.core.exercises import get_exercise
 from tracker.pipeline import PipelineConfig, RepPipeline, analyze_recording
-from tracker.recording import Placement, Recording, RecordingMeta
+from tracker.core.recording import Placement, Recording, RecordingMeta
 
 EXERCISE = "side-lying-hip-abduction"
 TARGET_WALL_S = 1.0
@@ -43,7 +43,7 @@ TARGET_FEED_SPS = 100_000.0
 FEED_BATCH = 10
 FEED_MINUTES = 20.0  # of the recording, fed in batches (enough for a steady rate)
 #: The modules ``reptrack analyze`` imports, for the start-up figure.
-ANALYZE_IMPORTS = "import tracker.cli, tracker.csvio, tracker.pipeline, tracker.report"
+ANALYZE_IMPORTS = "import tracker.cli, tracker.files.csv_recording, tracker.pipeline, tracker.pipeline.result_json"
 
 
 def make_recording(minutes: float, rate_hz: float, seed: int = 1) -> Recording:

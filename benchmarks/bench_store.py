@@ -30,17 +30,19 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_pipeline import best_of, make_recording, pin_to_one_core, runs_text, verdict  # noqa: E402
 
-from tracker.exercises import FlagKind, Severity  # noqa: E402
+from tracker.core.exercises import FlagKind, Severity  # noqa: E402
 from tracker.pipeline.types import Flag, Rep  # noqa: E402
-from tracker.recorder import SessionRecorder  # noqa: E402
-from tracker.sources import ReplaySource  # noqa: E402
-from tracker.store import AnalysisParams, NewSession, Store, Stream  # noqa: E402
+from tracker.app.recorder import SessionRecorder  # noqa: E402
+from tracker.sensors import ReplaySource  # noqa: E402
+from tracker.app.recorder import SessionPlan  # noqa: E402
+from tracker.pipeline import SessionSetup  # noqa: E402
+from tracker.store import NewSession, Store, Stream  # noqa: E402
 
 EXERCISE = "side-lying-hip-abduction"
 
 
 def _new(person: str, rate_hz: float = 200.0) -> NewSession:
-    return NewSession(person=person, params=AnalysisParams(EXERCISE, "thigh"), source="bench", sample_rate_hz=rate_hz,
+    return NewSession(person=person, setup=SessionSetup.resolve(EXERCISE, "thigh"), source="bench", sample_rate_hz=rate_hz,
                       has_gyro=True, has_pelvis=False, device_name="bench", device_kind="bench", meta={})
 
 
@@ -48,7 +50,7 @@ def store_size(folder: Path) -> tuple[float, int, int]:
     rec = make_recording(30.0, 100.0)
     db = folder / "size.db"
     with Store.open(db) as store:
-        r = SessionRecorder(store, ReplaySource(rec, speed=math.inf), person="bench", exercise=EXERCISE)
+        r = SessionRecorder(store, ReplaySource(rec, speed=math.inf), SessionPlan("bench", SessionSetup.resolve(EXERCISE, "thigh")))
         asyncio.run(r.run())
         info = store.session(r.session_id)
     size = db.stat().st_size + sum(p.stat().st_size for p in folder.glob("size.db-*"))
@@ -96,7 +98,7 @@ def main() -> None:
 
         db = folder / "read.db"
         with Store.open(db) as store:
-            for k in range(300):
+            for _ in range(300):
                 sid = store.create_session(_new("Ann"))
             store.create_session(_new("Bob"))
             big = store.create_session(_new("Ann"))

@@ -5,10 +5,12 @@
   start-posture check of each set.
 * :mod:`calibration.personal_range` — 2-3 comfortable reps -> target range and baselines,
   consumed by the analysis as :class:`tracker.pipeline.config.Personalisation`.
+* :mod:`calibration.kinds` — the kinds of calibration (device, mounting, range).
 * :mod:`calibration.stillness`, :mod:`calibration.flows` — the guided "hold still" steps, sans-IO.
 """
 
+from calibration.kinds import CalibrationKind
 from calibration.personal_range import PersonalRange, personal_range_from_reps
 from tracker.errors import CalibrationError
 
-__all__ = ["CalibrationError", "PersonalRange", "personal_range_from_reps"]
+__all__ = ["CalibrationError", "CalibrationKind", "PersonalRange", "personal_range_from_reps"]

@@ -17,6 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from tracker.errors import CalibrationError
+from tracker.pipeline.setup import AccelCorrection
 
 Vec3 = tuple[float, float, float]
 
@@ -48,8 +49,13 @@ class DeviceCalibration:
     residual_before_g: float  # the same, uncalibrated
     samples_used: int
 
+    @property
+    def correction(self) -> AccelCorrection:
+        """The correction a session applies to the raw accelerometer."""
+        return AccelCorrection(self.offset_g, self.scale)
+
     def apply(self, accel_g: NDArray[np.float64]) -> NDArray[np.float64]:
-        return apply_accel_calibration(accel_g, self.offset_g, self.scale)
+        return self.correction.apply(accel_g)
 
     def to_json(self) -> dict[str, Any]:
         return {"offset_g": list(self.offset_g), "scale": list(self.scale), "residual_g": self.residual_g,
@@ -65,15 +71,6 @@ class DeviceCalibration:
     def quality(self) -> str:
         return (f"residual {1000 * self.residual_g:.1f} mg RMS (uncalibrated {1000 * self.residual_before_g:.1f} mg) "
                 f"over {self.samples_used} samples")
-
-
-def apply_accel_calibration(accel_g: NDArray[np.float64], offset_g: Sequence[float] | None, scale: Sequence[float] | None) -> NDArray[np.float64]:
-    """``(a - offset) * scale``; the values unchanged when there is no calibration."""
-    if offset_g is None and scale is None:
-        return accel_g
-    o = np.zeros(3) if offset_g is None else np.asarray(offset_g, dtype=np.float64)
-    s = np.ones(3) if scale is None else np.asarray(scale, dtype=np.float64)
-    return (accel_g - o) * s
 
 
 def fit_six_pose(poses: Sequence[NDArray[np.float64]]) -> DeviceCalibration:

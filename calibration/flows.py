@@ -17,8 +17,8 @@ from calibration.device import FACES, DeviceCalibration, face_of, fit_six_pose
 from calibration.mounting import Mounting, mounting_from_still
 from calibration.stillness import Captured, HoldStill, Rejected, Settled
 from tracker.errors import CalibrationError
-from tracker.exercises import ExerciseDefinition
-from tracker.recording import Placement
+from tracker.core.exercises import ExerciseDefinition
+from tracker.core.recording import Placement
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from tracker.exercises import UP_IN_SEGMENT, ExerciseDefinition, Posture
-from tracker.recording import Placement
+from tracker.core.exercises import UP_IN_SEGMENT, ExerciseDefinition, Posture
+from tracker.core.recording import Placement
 
 Vec3 = tuple[float, float, float]
 

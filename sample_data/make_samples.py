@@ -24,8 +24,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from tracker.csvio import write_recording
-from tracker.recording import Placement
+from tracker.files.csv_recording import write_recording
+from tracker.core.recording import Placement
 from tracker.simulate import (
     SimulationConfig,
     labels_path_for,

@@ -19,15 +19,15 @@ from calibration.flows import DeviceFlow, MountingFlow
 from calibration.mounting import minimal_rotation, mounting_from_still, start_posture_offsets
 from calibration.stillness import Captured, HoldStill, Rejected, Settled
 from tests.test_cli import STANDING, Cli, assert_one_line_error
-from tracker.calibrate import run_range
-from tracker.csvio import read_recording, write_recording
+from tracker.app.calibrations import run_range
+from tracker.files.csv_recording import read_recording, write_recording
 from tracker.errors import CalibrationError
-from tracker.exercises import get_exercise
-from tracker.pipeline import Personalisation, PipelineConfig
+from tracker.core.exercises import get_exercise
+from tracker.pipeline import Personalisation, PipelineConfig, SessionSetup
 from tracker.pipeline.flags import jerky_sparc_limit
-from tracker.recording import Placement, Recording
+from tracker.core.recording import Placement, Recording
 from tracker.simulate.calibration import simulate_six_poses
-from tracker.sources import ReplaySource
+from tracker.sensors import ReplaySource
 
 
 def _turn(rec: Recording, deg: float) -> Recording:
@@ -128,7 +128,8 @@ def test_mounting_from_the_start_posture_and_the_set_start_check() -> None:
 
 def test_range_calibration_through_the_live_engine() -> None:
     rec = read_recording(STANDING).recording
-    pr = asyncio.run(run_range(ReplaySource(rec, speed=float("inf")), get_exercise("standing-hip-abduction"), Placement.THIGH))
+    setup = SessionSetup.resolve("standing-hip-abduction", Placement.THIGH)
+    pr = asyncio.run(run_range(ReplaySource(rec, speed=float("inf")), setup))
     assert pr.reps_used == 3 and 10 < pr.target_rom_deg < 40
 
 
@@ -194,7 +195,8 @@ def test_range_calibration_uses_the_pelvis_sensor_at_its_own_rate(cli: Cli, tmp_
     pel = read_recording(STANDING.with_name("standing-hip-abduction.pelvis.csv")).recording
     half = Recording(pel.t_s[::2], pel.accel_g[::2], None, replace(pel.meta, sample_rate_hz=12.5))  # 12.5 Hz, no gyro
     ex = get_exercise("standing-hip-abduction")
-    live = asyncio.run(run_range(ReplaySource(main, pelvis=half, speed=float("inf")), ex, Placement.THIGH))
+    live = asyncio.run(run_range(ReplaySource(main, pelvis=half, speed=float("inf")), SessionSetup.resolve(ex.exercise, Placement.THIGH,
+                                                                                                          with_pelvis=True)))
     batch = personal_range_from_reps(analyze_recording(main, ex, pelvis=half).reps[:3])
     assert live.pelvic_baseline_deg == pytest.approx(batch.pelvic_baseline_deg, abs=1e-9)
     hip = Path(__file__).resolve().parents[1] / "sample_data" / "hip-raise.csv"

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from tracker.cli import main
-from tracker.exercises import FlagKind
+from tracker.core.exercises import FlagKind
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_data"

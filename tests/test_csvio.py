@@ -1,4 +1,4 @@
-"""Tests for the CSV recording format (:mod:`tracker.csvio`).
+"""Tests for the CSV recording format (:mod:`tracker.files.csv_recording`).
 
 Small hand-written files with exact expected results, one test per kind of bad input
 (message and line number), and hypothesis properties for the round trip and for the
@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.typing import NDArray
 
-from tracker.csvio import (
+from tracker.files.csv_recording import (
     ReadResult,
     format_recording,
     parse_recording,
@@ -24,7 +24,7 @@ from tracker.csvio import (
     write_recording,
 )
 from tracker.errors import RecordingError
-from tracker.recording import STANDARD_GRAVITY_MS2, Gap, Placement, Recording, RecordingMeta, Side
+from tracker.core.recording import STANDARD_GRAVITY_MS2, Gap, Placement, Recording, RecordingMeta, Side
 
 # What the writer's precision guarantees (half a unit in the last written decimal,
 # plus float64 rounding on the way back).

@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tracker import csvio
-from tracker.csvio import format_recording, parse_recording, read_recording, write_recording
-from tracker.recording import Recording, RecordingMeta
+from tracker.files import csv_recording as csvio
+from tracker.files.csv_recording import format_recording, parse_recording, read_recording, write_recording
+from tracker.core.recording import Recording, RecordingMeta
 
 
 def _recording(n: int, *, gyro: bool = True, seed: int = 0) -> Recording:

@@ -95,6 +95,6 @@ def test_analysis_path_does_not_import_scipy_signal() -> None:
     import subprocess
     import sys
 
-    code = "import sys, tracker.cli, tracker.csvio, tracker.pipeline, tracker.report; print('scipy.signal' in sys.modules)"
+    code = "import sys, tracker.cli, tracker.files.csv_recording, tracker.pipeline, tracker.pipeline.result_json; print('scipy.signal' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

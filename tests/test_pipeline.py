@@ -8,10 +8,10 @@ from scipy.spatial.transform import Rotation
 
 from hand_signals import rep_angles_deg, sensor_from_angles
 from tracker.errors import ReptrackError
-from tracker.exercises import FlagKind, get_exercise
+from tracker.core.exercises import FlagKind, get_exercise
 from tracker.pipeline import Personalisation, PipelineConfig, RepCompleted, RepPipeline, analyze_recording
 from tracker.pipeline.smoothness import count_velocity_peaks, sparc
-from tracker.recording import Placement, Recording, RecordingMeta
+from tracker.core.recording import Placement, Recording, RecordingMeta
 
 RATE = 50.0
 EX = get_exercise("side-lying-hip-abduction")

@@ -1,4 +1,4 @@
-"""Prescriptions, adherence and progression (tracker.progress), and the commands around them."""
+"""Prescriptions, adherence and progression (tracker.core.progression), and the commands around them."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from tests.test_cli import STANDING, Cli, assert_one_line_error
-from tracker.progress import PrescriptionValue, SessionValue, assess_progress, load_since
+from tracker.core.progression import PrescriptionValue, SessionValue, assess_progress, load_since
 from tracker.store import Store
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)

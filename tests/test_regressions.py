@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from hand_signals import min_jerk, rep_angles_deg, sensor_from_angles
-from tracker.exercises import get_exercise
+from tracker.core.exercises import get_exercise
 from tracker.pipeline import PipelineConfig, PostureChanged, RejectedMovement, RepCompleted, RepPipeline, SetCompleted, make_config
-from tracker.recording import Placement
+from tracker.core.recording import Placement
 from tracker.simulate import SimulationConfig, simulate
 
 RATE = 50.0
@@ -268,7 +268,7 @@ def test_filling_a_dropped_sample_leaves_the_real_samples_bit_for_bit() -> None:
     # Found when a stored session with a device calibration reanalysed 1 ULP differently.
     from pathlib import Path
 
-    from tracker.csvio import read_recording
+    from tracker.files.csv_recording import read_recording
 
     rec = read_recording(Path(__file__).resolve().parents[1] / "sample_data" / "standing-hip-abduction.csv").recording
     steps = np.rint(np.diff(rec.t_s) * rec.nominal_rate_hz())

@@ -19,8 +19,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tracker.csvio import read_recording, write_recording
-from tracker.recording import Recording
+from tracker.files.csv_recording import read_recording, write_recording
+from tracker.core.recording import Recording
 from tracker.simulate import SimulationConfig, simulate
 from tracker.store import SessionStatus, Store
 

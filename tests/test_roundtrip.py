@@ -20,9 +20,9 @@ from functools import cache
 import pytest
 
 from tracker.evaluation.metrics import FoundRep, TrueRep, match_reps
-from tracker.exercises import FlagKind, get_exercise
+from tracker.core.exercises import FlagKind, get_exercise
 from tracker.pipeline import AnalysisResult, analyze_recording
-from tracker.recording import Placement
+from tracker.core.recording import Placement
 from tracker.simulate import Labels, SimulationConfig, corpus_combinations, simulate
 
 #: A found rep belongs to the set whose labelled span, widened by this, holds its peak

@@ -18,23 +18,31 @@ import numpy as np
 import pytest
 
 from tests.test_cli import SIDE_LYING, SIDE_LYING_PELVIS, STANDING, Cli, assert_one_line_error
-from tracker.csvio import read_recording, write_recording
-from tracker.exercises import get_exercise
+from tracker.files.csv_recording import read_recording, write_recording
+from tracker.core.exercises import get_exercise
 from tracker.pipeline import analyze_recording, Personalisation
 from tracker.pipeline.types import RepCompleted, SetCompleted
-from tracker.recorder import SessionRecorder
-from tracker.recording import Recording, Stream
-from tracker.sources import ReplaySource, SampleBatch, SourceGap
+from tracker.app.recorder import SessionRecorder
+from tracker.app.sessions import SessionRequest, plan_session
+from tracker.core.exercises import Exercise
+from tracker.core.recording import Recording, Stream
+from tracker.sensors import ReplaySource, SampleBatch, SourceGap
 from tracker.store import SessionStatus, Store
-from tracker.stored import analyse_stored, reanalyze, stored_recordings, stored_result
+from tracker.app.session_data import analyse_stored, reanalyze, stored_recordings, stored_result
+
+
+def _recorder(store: Store, source: Any, exercise: str = "standing-hip-abduction", *, hold_s: float | None = None,
+              **kw: Any) -> SessionRecorder:
+    """A recorder for Ann's session from ``source``, planned as ``reptrack record`` plans one."""
+    plan = plan_session(store, source.info, SessionRequest("Ann", Exercise.parse(exercise), hold_s=hold_s)).plan
+    return SessionRecorder(store, source, plan, **kw)
 
 
 def _record(db: Path, rec: Recording, *, pelvis: Recording | None = None, exercise: str = "standing-hip-abduction",
             hold_s: float | None = None, clock: Any = None, commit_s: float = 1.0) -> tuple[int, SessionRecorder]:
     with Store.open(db) as store:
         kw: dict[str, Any] = {} if clock is None else {"clock": clock}
-        r = SessionRecorder(store, ReplaySource(rec, pelvis=pelvis, speed=float("inf")), person="Ann", exercise=exercise,
-                            hold_s=hold_s, commit_s=commit_s, **kw)
+        r = _recorder(store, ReplaySource(rec, pelvis=pelvis, speed=float("inf")), exercise, hold_s=hold_s, commit_s=commit_s, **kw)
         assert asyncio.run(r.run()) is SessionStatus.COMPLETE
         return r.session_id, r
 
@@ -105,7 +113,7 @@ def test_a_failing_source_leaves_an_interrupted_session_with_its_samples(tmp_pat
     main = read_recording(STANDING).recording
     db = tmp_path / "r.db"
     with Store.open(db) as store:
-        r = SessionRecorder(store, _FailingSource(main, 50), person="Ann", exercise="standing-hip-abduction")
+        r = _recorder(store, _FailingSource(main, 50))
         with pytest.raises(ConnectionError):
             asyncio.run(r.run())
         info = store.session(r.session_id)
@@ -124,7 +132,7 @@ def test_stop_ends_the_session_as_complete(tmp_path: Path) -> None:
             if state.sample_count > 300:
                 r.stop()
 
-        r = SessionRecorder(store, ReplaySource(main, speed=float("inf")), person="Ann", exercise="standing-hip-abduction",
+        r = _recorder(store, ReplaySource(main, speed=float("inf")),
                             on_update=on_update)
         assert asyncio.run(r.run()) is SessionStatus.COMPLETE
         info = store.session(r.session_id)
@@ -221,7 +229,7 @@ class _SilentSource(_Misbehaving):
 def test_stop_and_heartbeat_while_the_source_is_silent(tmp_path: Path) -> None:
     main = read_recording(STANDING).recording
     with Store.open(tmp_path / "r.db") as store:
-        r = SessionRecorder(store, _SilentSource(main), person="Ann", exercise="standing-hip-abduction", commit_s=0.05)
+        r = _recorder(store, _SilentSource(main), commit_s=0.05)
         beats: list[str] = []
 
         async def go() -> SessionStatus:
@@ -250,7 +258,7 @@ def test_a_recording_session_is_not_reanalysed_under_the_recorder(cli: Cli, tmp_
     db = tmp_path / "r.db"
     main = read_recording(STANDING).recording
     with Store.open(db) as store:
-        r = SessionRecorder(store, ReplaySource(main, speed=float("inf")), person="Ann", exercise="standing-hip-abduction")
+        r = _recorder(store, ReplaySource(main, speed=float("inf")))
         # not run: the session is "recording", owned by this (live) process
     assert_one_line_error(cli("reanalyze", str(r.session_id), "--db", db), "still recording")
 
@@ -291,7 +299,7 @@ def test_an_interrupted_session_shows_the_reps_of_its_open_set(tmp_path: Path) -
     main = read_recording(STANDING).recording
     db = tmp_path / "r.db"
     with Store.open(db) as store:
-        r = SessionRecorder(store, _FailingSource(main, 400), person="Ann", exercise="standing-hip-abduction")
+        r = _recorder(store, _FailingSource(main, 400))
         with pytest.raises(ConnectionError):
             asyncio.run(r.run())
         result = stored_result(store, r.session_id)
@@ -332,7 +340,7 @@ class _GyroGapSource(_Misbehaving):
 def test_batches_without_gyro_rates_are_kept_and_reanalyse_identically(tmp_path: Path) -> None:
     main = read_recording(STANDING).recording
     with Store.open(tmp_path / "r.db") as store:
-        r = SessionRecorder(store, _GyroGapSource(main), person="Ann", exercise="standing-hip-abduction", commit_s=0.0)
+        r = _recorder(store, _GyroGapSource(main), commit_s=0.0)
         asyncio.run(r.run())
         got = store.samples(r.session_id)
         assert len(got.t_s) == len(main) and got.gyro_dps is not None
@@ -346,7 +354,7 @@ def test_a_session_silent_for_too_long_is_interrupted_and_its_recorder_revives_i
     db = tmp_path / "r.db"
     main = read_recording(STANDING).recording
     with Store.open(db) as store:
-        r = SessionRecorder(store, ReplaySource(main, speed=float("inf")), person="Ann", exercise="standing-hip-abduction")
+        r = _recorder(store, ReplaySource(main, speed=float("inf")))
     con = sqlite3.connect(db)  # this (live) process, but silent since long ago: a reused pid, say
     con.execute("UPDATE sessions SET last_commit_at = '2026-01-01T00:00:00.000+00:00' WHERE id = ?", (r.session_id,))
     con.commit()
@@ -385,9 +393,9 @@ def test_progress_counts_the_open_set_of_an_interrupted_session(cli: Cli, tmp_pa
     main = read_recording(STANDING).recording
     db = tmp_path / "r.db"
     with Store.open(db) as store:
-        store.add_prescription("Ann", "standing-hip-abduction", sets=1, reps_min=5, reps_max=10, hold_s=None, rest_min_s=60,
+        store.add_prescription("Ann", Exercise.STANDING_HIP_ABDUCTION, sets=1, reps_min=5, reps_max=10, hold_s=None, rest_min_s=60,
                                rest_max_s=180, days_per_week=3, load_kg=0.0, created_at="2026-01-01T00:00:00.000+00:00")
-        r = SessionRecorder(store, _FailingSource(main, 400), person="Ann", exercise="standing-hip-abduction")
+        r = _recorder(store, _FailingSource(main, 400))
         with pytest.raises(ConnectionError):
             asyncio.run(r.run())
     code, out, err = cli("progress", "Ann", "--db", db, "--json")

@@ -18,8 +18,8 @@ from scipy.signal import find_peaks
 from scipy.spatial.transform import Rotation
 
 from tracker.errors import ConfigurationError, DatasetError
-from tracker.exercises import EXERCISES, UP_IN_SEGMENT, FlagKind, Posture
-from tracker.recording import Placement, Recording
+from tracker.core.exercises import EXERCISES, UP_IN_SEGMENT, FlagKind, Posture
+from tracker.core.recording import Placement, Recording
 from tracker.simulate import (
     Labels,
     Simulation,
@@ -545,7 +545,7 @@ def test_companion_paths() -> None:
 
 
 def test_simulate_corpus_writes_files(tmp_path) -> None:
-    csvio = pytest.importorskip("tracker.csvio")
+    csvio = pytest.importorskip("tracker.files.csv_recording")
     paths = simulate_corpus(
         tmp_path, n_recordings=12, seed=1, n_sets=1, reps_per_set=(2, 3), setup_motion=False
     )

@@ -15,9 +15,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tracker.exercises import FlagKind, Severity
+from tracker.core.exercises import FlagKind, Severity
 from tracker.pipeline.types import Flag, Rep, SetSummary
-from tracker.store import AnalysisParams, NewSession, SessionStatus, Store, StoreError, Stream
+from tracker.core.exercises import Exercise
+from tracker.core.progression import EntryKind
+from tracker.core.recording import Placement
+from tracker.pipeline import Personalisation, SessionSetup
+from tracker.store import NewSession, SessionStatus, Store, StoreError, Stream
 from tracker.store.schema import APPLICATION_ID, SCHEMA_VERSION
 
 
@@ -27,7 +31,7 @@ def _digest(path: Path) -> str:
 
 def _new(person: str = "Ann", **kw: object) -> NewSession:
     base: dict[str, object] = dict(
-        person=person, params=AnalysisParams("standing-hip-abduction", "thigh", hold_s=2.0), source="test",
+        person=person, setup=SessionSetup(Exercise.STANDING_HIP_ABDUCTION, Placement.THIGH, personal=Personalisation(hold_s=2.0)), source="test",
         sample_rate_hz=100.0, has_gyro=True, has_pelvis=False, device_name="dev-1", device_kind="test", meta={"k": "v"},
     )
     base.update(kw)
@@ -198,19 +202,19 @@ def test_people_prescriptions_notes_entries(tmp_path: Path) -> None:
         store.ensure_person("Ann", therapist="Dr Lee")
         store.ensure_person("Bob")
         assert [p.name for p in store.people(therapist="Dr Lee")] == ["Ann"]
-        p1 = store.add_prescription("Ann", "hip-raise", sets=2, reps_min=8, reps_max=12, hold_s=None, rest_min_s=60,
+        p1 = store.add_prescription("Ann", Exercise.HIP_RAISE, sets=2, reps_min=8, reps_max=12, hold_s=None, rest_min_s=60,
                                     rest_max_s=180, days_per_week=3, load_kg=0.0, created_at="2026-01-01T00:00:00.000+00:00")
-        p2 = store.add_prescription("Ann", "hip-raise", sets=2, reps_min=8, reps_max=12, hold_s=2.0, rest_min_s=60,
+        p2 = store.add_prescription("Ann", Exercise.HIP_RAISE, sets=2, reps_min=8, reps_max=12, hold_s=2.0, rest_min_s=60,
                                     rest_max_s=180, days_per_week=3, load_kg=0.5)
-        assert store.current_prescription("Ann", "hip-raise") == p2
-        assert store.prescription_history("Ann", "hip-raise") == [p1, p2]
-        assert store.current_prescription("Bob", "hip-raise") is None
+        assert store.current_prescription("Ann", Exercise.HIP_RAISE) == p2
+        assert store.prescription_history("Ann", Exercise.HIP_RAISE) == [p1, p2]
+        assert store.current_prescription("Bob", Exercise.HIP_RAISE) is None
         n = store.add_note("Ann", "good progress", therapist="Dr Lee")
         assert n.therapist == "Dr Lee" and store.notes("Ann") == [n]
-        e = store.add_entry("Ann", "pain", 3)
-        assert store.entries("Ann", kind="pain") == [e]
+        e = store.add_entry("Ann", EntryKind.PAIN, 3)
+        assert store.entries("Ann", kind=EntryKind.PAIN) == [e]
         with pytest.raises(StoreError, match="0-10"):
-            store.add_entry("Ann", "rpe", 11)
+            store.add_entry("Ann", EntryKind.RPE, 11)
         store.set_attention("Ann", "pain 7/10")
         assert store.person("Ann").needs_attention and store.person("Ann").attention_reason == "pain 7/10"
 
@@ -252,4 +256,4 @@ def test_a_version_1_store_with_sessions_opens_after_the_upgrade(tmp_path: Path,
     with Store.open(path) as store:
         assert store.schema_version == schema.SCHEMA_VERSION >= 2
         (info,) = store.sessions(person="Ann")
-        assert info.exercise == "hip-raise" and info.pelvis_sample_rate_hz is None
+        assert info.exercise is Exercise.HIP_RAISE and info.pelvis_sample_rate_hz is None

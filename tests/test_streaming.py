@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from tracker.errors import ReptrackError
 from tracker.evaluation.metrics import FoundRep, TrueRep, match_reps
-from tracker.exercises import FlagKind, get_exercise
+from tracker.core.exercises import FlagKind, get_exercise
 from tracker.pipeline import (
     AnalysisResult,
     DetectorConfig,
@@ -34,7 +34,7 @@ from tracker.pipeline import (
     analyze_recording,
     make_config,
 )
-from tracker.recording import Recording
+from tracker.core.recording import Recording
 from tracker.simulate import Labels, Simulation, SimulationConfig, simulate
 
 EXERCISE = "side-lying-hip-abduction"

@@ -47,3 +47,29 @@ class DatasetError(ReptrackError):
 
 class CalibrationError(ReptrackError):
     """A calibration cannot be accepted; the message says why and what to do."""
+
+
+class InvalidValueError(ConfigurationError):
+    """A value given for a named field is out of its range.
+
+    Parameters
+    ----------
+    field:
+        The field, as the application layer names it (``sets``, ``load_kg``); a front door
+        shows it its own way (the command line as ``--sets``, ``--load-kg``).
+    message:
+        What is wrong and what is allowed.
+    """
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        self.message = message
+        super().__init__(f"{field}: {message}")
+
+
+class StoreError(ReptrackError):
+    """The store cannot be opened or does not hold what was asked for."""
+
+
+class NotFoundError(StoreError):
+    """No such person, session, prescription, ..."""

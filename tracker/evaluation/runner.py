@@ -16,9 +16,9 @@ from typing import Any
 from tracker.errors import DatasetError, ReptrackError
 from tracker.evaluation.metrics import FoundRep, GroupMetrics, RecordingTruth, TrueRep, TrueSet, evaluate_recording
 from tracker.evaluation.uci import BLOCK_WINDOWS_S, REPS_PER_BLOCK, ExecutionType, block_of, iter_dataset
-from tracker.exercises import FlagKind, get_exercise
+from tracker.core.exercises import FlagKind, get_exercise
 from tracker.pipeline import AnalysisResult, Personalisation, analyze_recording
-from tracker.recording import Placement
+from tracker.core.recording import Placement
 
 SCORED_FLAGS = [k.value for k in FlagKind]
 
@@ -56,7 +56,7 @@ def truth_from_labels(labels: dict[str, Any], name: str) -> RecordingTruth:
 
 def evaluate_directory(folder: Path, *, hold_s: float | None = None) -> EvaluationReport:
     """Analyse and score every ``*.labels.json`` recording in ``folder``."""
-    from tracker.csvio import read_recording  # adapter: file reading stays out of the pure core
+    from tracker.files.csv_recording import read_recording  # adapter: file reading stays out of the pure core
 
     folder = Path(folder)
     if not folder.is_dir():

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from tracker.errors import DatasetError
-from tracker.recording import STANDARD_GRAVITY_MS2, Placement, Recording, RecordingMeta, Side
+from tracker.core.recording import STANDARD_GRAVITY_MS2, Placement, Recording, RecordingMeta, Side
 
 SAMPLE_RATE_HZ = 25.0
 REPS_PER_BLOCK = 10

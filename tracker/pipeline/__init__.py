@@ -1,8 +1,9 @@
 """The analysis engine: orientation, rep detection, metrics and form flags (pure, sans-IO)."""
 
-from tracker.pipeline.analysis import analyze_recording, make_config, pipeline_config, resolve_placement, summarise_sets
+from tracker.pipeline.analysis import analyze_recording, make_config, summarise_sets
 from tracker.pipeline.config import DetectorConfig, Personalisation, PipelineConfig, Thresholds
 from tracker.pipeline.detector import RepPipeline, SampleOrderError
+from tracker.pipeline.setup import AccelCorrection, PelvisOnPelvisError, SessionSetup, resolve_placement
 from tracker.pipeline.types import (
     AnalysisResult,
     Event,
@@ -17,8 +18,8 @@ from tracker.pipeline.types import (
 )
 
 __all__ = [
-    "AnalysisResult", "DetectorConfig", "Event", "Flag", "GapDetected", "Personalisation", "PipelineConfig",
+    "AccelCorrection", "AnalysisResult", "PelvisOnPelvisError", "SessionSetup", "DetectorConfig", "Event", "Flag", "GapDetected", "Personalisation", "PipelineConfig",
     "PostureChanged", "RejectedMovement", "Rep", "RepCompleted", "RepPipeline", "SampleOrderError",
-    "SetCompleted", "SetSummary", "Thresholds", "analyze_recording", "make_config", "pipeline_config", "resolve_placement",
+    "SetCompleted", "SetSummary", "Thresholds", "analyze_recording", "make_config", "resolve_placement",
     "summarise_sets",
 ]

@@ -7,13 +7,11 @@ then ``finish``), so offline and live results cannot drift apart.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 
-from tracker.errors import ConfigurationError
-from tracker.exercises import ExerciseDefinition
+from tracker.core.exercises import ExerciseDefinition
 from tracker.pipeline.config import DetectorConfig, Personalisation, PipelineConfig, Thresholds
-from tracker.pipeline.detector import RepPipeline
 from tracker.pipeline.orientation import OrientationConfig
+from tracker.pipeline.setup import SessionSetup
 from tracker.pipeline.types import (
     AnalysisResult,
     Event,
@@ -25,44 +23,7 @@ from tracker.pipeline.types import (
     SetCompleted,
     SetSummary,
 )
-from tracker.recording import Placement, Recording
-
-
-def resolve_placement(placement: Placement, declared: Placement | None, exercise: ExerciseDefinition) -> Placement:
-    """``AUTO`` becomes what the recording declares, else the exercise's moving segment."""
-    if placement is Placement.AUTO:
-        placement = declared or exercise.moving_segment
-        if placement is Placement.AUTO:
-            placement = Placement.THIGH
-    return placement
-
-
-def pipeline_config(
-    exercise: ExerciseDefinition,
-    placement: Placement,
-    *,
-    sample_rate_hz: float,
-    has_gyro: bool,
-    with_pelvis: bool = False,
-    personal: Personalisation = Personalisation(),
-    thresholds: Thresholds = Thresholds(),
-    detector: DetectorConfig = DetectorConfig(),
-    orientation: OrientationConfig = OrientationConfig(),
-) -> PipelineConfig:
-    """The engine's configuration for a resolved placement (see :func:`resolve_placement`)."""
-    if with_pelvis and placement is Placement.PELVIS:
-        raise ConfigurationError("--pelvis adds a pelvis sensor to a thigh or shank recording; the main one is already on the pelvis")
-    return PipelineConfig(
-        exercise=exercise,
-        sample_rate_hz=sample_rate_hz,
-        has_gyro=has_gyro,
-        with_pelvis=with_pelvis,
-        main_is_pelvis=placement is Placement.PELVIS,
-        thresholds=thresholds,
-        personal=personal,
-        detector=detector,
-        orientation=orientation,
-    )
+from tracker.core.recording import Placement, Recording
 
 
 def make_config(
@@ -76,11 +37,11 @@ def make_config(
     detector: DetectorConfig = DetectorConfig(),
     orientation: OrientationConfig = OrientationConfig(),
 ) -> PipelineConfig:
-    return pipeline_config(
-        exercise, resolve_placement(placement, recording.meta.placement, exercise),
-        sample_rate_hz=recording.nominal_rate_hz(), has_gyro=recording.has_gyro, with_pelvis=pelvis is not None,
-        personal=personal, thresholds=thresholds, detector=detector, orientation=orientation,
-    )
+    """The engine's configuration for a recording (see :class:`~tracker.pipeline.setup.SessionSetup`)."""
+    setup = SessionSetup.resolve(exercise.exercise, placement, declared=recording.meta.placement, with_pelvis=pelvis is not None,
+                                 personal=personal)
+    return setup.pipeline_config(sample_rate_hz=recording.nominal_rate_hz(), has_gyro=recording.has_gyro, thresholds=thresholds,
+                                 detector=detector, orientation=orientation)
 
 
 def summarise_sets(done: list[SetCompleted]) -> list[SetSummary]:
@@ -93,12 +54,13 @@ def summarise_sets(done: list[SetCompleted]) -> list[SetSummary]:
     return sets
 
 
-def collect(events: list[Event], config: PipelineConfig, recording: Recording, placement: str, warnings: tuple[str, ...] = ()) -> AnalysisResult:
+def collect(events: list[Event], config: PipelineConfig, recording: Recording, placement: Placement,
+            warnings: tuple[str, ...] = ()) -> AnalysisResult:
     """Fold a complete event stream into an :class:`AnalysisResult`."""
     reps: list[Rep] = [e.rep for e in events if isinstance(e, RepCompleted)]
     sets = summarise_sets([e for e in events if isinstance(e, SetCompleted)])
     return AnalysisResult(
-        exercise=config.exercise.name,
+        exercise=config.exercise.exercise,
         placement=placement,
         sample_rate_hz=config.sample_rate_hz,
         duration_s=recording.duration_s,
@@ -140,22 +102,9 @@ def analyze_recording(
     personal:
         Calibrated or prescribed target range, pelvic baseline, prescribed hold.
     """
-    config = make_config(recording, exercise, placement=placement, pelvis=pelvis, personal=personal,
-                         thresholds=thresholds, detector=detector, orientation=orientation)
-    pipe = RepPipeline(
-        config,
-        pelvis_sample_rate_hz=None if pelvis is None else pelvis.nominal_rate_hz(),
-        pelvis_has_gyro=None if pelvis is None else pelvis.has_gyro,
-    )
-    events: list[Event] = []
-    if pelvis is not None:
-        events += pipe.feed_pelvis(pelvis.t_s, pelvis.accel_g, pelvis.gyro_dps)
-    events += pipe.feed(recording.t_s, recording.accel_g, recording.gyro_dps)
-    events += pipe.finish()
-    place = resolve_placement(placement, recording.meta.placement, exercise).value
-    result = collect(events, config, recording, place, warnings)
-    # every data gap, whether the reader found it (and the engine bridged it) or the engine restarted at it
-    return replace(result, gaps=merge_gaps(result.gaps, [GapDetected(g.start_s, g.end_s) for g in recording.gaps]))
+    setup = SessionSetup.resolve(exercise.exercise, placement, declared=recording.meta.placement, with_pelvis=pelvis is not None,
+                                 personal=personal)
+    return setup.analyse(recording, pelvis, warnings=warnings, thresholds=thresholds, detector=detector, orientation=orientation)
 
 
 def merge_gaps(engine: Sequence[GapDetected], source: Sequence[GapDetected]) -> tuple[GapDetected, ...]:

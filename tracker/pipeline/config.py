@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tracker.exercises import ExerciseDefinition
+from tracker.core.exercises import ExerciseDefinition
 from tracker.pipeline.orientation import OrientationConfig
 
 

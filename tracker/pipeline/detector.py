@@ -43,7 +43,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from tracker.errors import ReptrackError
-from tracker.exercises import FlagKind
+from tracker.core.exercises import FlagKind
 from tracker.pipeline.config import PipelineConfig
 from tracker.pipeline.flags import assess_flags
 from tracker.pipeline.orientation import DEG, OrientationTracker, cross_rows, dot_rows
@@ -57,7 +57,7 @@ from tracker.pipeline.types import (
     RepCompleted,
     SetCompleted,
 )
-from tracker.recording import Placement
+from tracker.core.recording import Placement
 
 
 _MAX_BLOCK = 4096

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from tracker.exercises import FLAG_CUES, FlagKind, Severity
+from tracker.core.exercises import FLAG_CUES, FlagKind, Severity
 from tracker.pipeline.config import PipelineConfig
 from tracker.pipeline.types import Flag, Rep
 

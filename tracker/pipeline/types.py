@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from tracker.exercises import FlagKind, Severity
+from tracker.core.exercises import Exercise, FlagKind, Severity
+from tracker.core.recording import Placement
 
 
 @dataclass(frozen=True)
@@ -115,8 +116,8 @@ class SetSummary:
 class AnalysisResult:
     """Everything the batch analysis of one recording found."""
 
-    exercise: str
-    placement: str
+    exercise: Exercise
+    placement: Placement
     sample_rate_hz: float
     duration_s: float
     has_gyro: bool

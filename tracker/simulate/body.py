@@ -9,7 +9,7 @@ m/s^2, so an accelerometer at rest reads ``R^T Z`` (+1 g along "up").
 Segments
 --------
 Three right-side segments, each an orientation ``R`` (segment -> world) following the ISB
-frames used by :mod:`tracker.exercises` (``x`` anterior, ``y`` superior along the long
+frames used by :mod:`tracker.core.exercises` (``x`` anterior, ``y`` superior along the long
 axis, ``z`` to the right), plus the world position of the right hip joint centre:
 
 * pelvis: ``R_pelvis``; the right hip joint centre ``hip_m`` is its origin here;
@@ -29,7 +29,7 @@ from typing import Protocol
 
 import numpy as np
 
-from tracker.recording import STANDARD_GRAVITY_MS2, Placement
+from tracker.core.recording import STANDARD_GRAVITY_MS2, Placement
 from tracker.simulate.kinematics import (
     FloatArray,
     Sines,
@@ -153,7 +153,7 @@ SIDE_LYING_R = _LIE_YAW @ _cols(_Y, -_X, _Z)  # on the left side, right leg on t
 
 
 class BodyPosture(enum.Enum):
-    """Postures the simulator can put the body in (finer than :class:`tracker.exercises.Posture`)."""
+    """Postures the simulator can put the body in (finer than :class:`tracker.core.exercises.Posture`)."""
 
     STANDING = "standing"
     SEATED_HIGH = "seated-high"  # on a high surface, feet off the floor (knee extension)

@@ -35,8 +35,8 @@ from pathlib import Path
 from typing import Any
 
 from tracker.errors import DatasetError
-from tracker.exercises import FlagKind
-from tracker.recording import Gap, Placement
+from tracker.core.exercises import FlagKind
+from tracker.core.recording import Gap, Placement
 
 LABELS_FORMAT = "reptrack-simulation-labels"
 LABELS_VERSION = 1

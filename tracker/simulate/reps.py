@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from tracker.exercises import ExerciseDefinition, Posture
-from tracker.recording import Placement
+from tracker.core.exercises import ExerciseDefinition, Posture
+from tracker.core.recording import Placement
 from tracker.simulate.body import BodyDimensions, BodyPosture, BodyState, Perturbation, Pose, squat_chain
 from tracker.simulate.kinematics import (
     Burst,

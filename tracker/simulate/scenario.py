@@ -18,8 +18,8 @@ from pathlib import Path
 import numpy as np
 
 from tracker.errors import ConfigurationError
-from tracker.exercises import EXERCISES, ExerciseDefinition, FlagKind, get_exercise
-from tracker.recording import STANDARD_GRAVITY_MS2, Placement, Recording, RecordingMeta, Side
+from tracker.core.exercises import EXERCISES, ExerciseDefinition, FlagKind, get_exercise
+from tracker.core.recording import STANDARD_GRAVITY_MS2, Placement, Recording, RecordingMeta, Side
 from tracker.simulate.body import (
     UP,
     BendPhase,
@@ -67,7 +67,7 @@ class SimulationConfig:
     Attributes
     ----------
     exercise:
-        A name in :data:`tracker.exercises.EXERCISES`; ``"auto"`` performs one of the others,
+        A name in :data:`tracker.core.exercises.EXERCISES`; ``"auto"`` performs one of the others,
         drawn from the seed.
     seed:
         Everything random derives from it; the same configuration gives identical output.
@@ -869,7 +869,7 @@ def simulate_corpus(
     list[Path]
         The main CSV files, in the order written.
     """
-    from tracker import csvio  # written concurrently; imported lazily so this module imports without it
+    from tracker.files import csv_recording as csvio  # adapter: imported lazily, the simulator itself writes no files
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

@@ -14,7 +14,7 @@ import numpy as np
 from scipy.signal import butter, sosfiltfilt
 from scipy.spatial.transform import Rotation
 
-from tracker.recording import STANDARD_GRAVITY_MS2, Gap
+from tracker.core.recording import STANDARD_GRAVITY_MS2, Gap
 from tracker.simulate.kinematics import FloatArray
 
 #: Drop-out bursts longer than this are reported as :class:`Gap` s.

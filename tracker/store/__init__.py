@@ -1,9 +1,10 @@
 """Persistence adapter: the SQLite store (the only package that imports sqlite3)."""
 
 from tracker.store.models import (
-    AnalysisParams,
+    CalibrationKind,
     CalibrationRecord,
     Entry,
+    EntryKind,
     NewSession,
     Note,
     Person,
@@ -15,6 +16,6 @@ from tracker.store.models import (
 from tracker.store.repository import NotFoundError, Store, StoreError, StoredSamples, default_store_path
 
 __all__ = [
-    "AnalysisParams", "CalibrationRecord", "Entry", "NewSession", "Note", "NotFoundError", "Person", "Prescription",
+    "CalibrationKind", "CalibrationRecord", "Entry", "EntryKind", "NewSession", "Note", "NotFoundError", "Person", "Prescription",
     "SessionInfo", "SessionStatus", "Store", "StoreError", "StoredSamples", "Stream", "default_store_path",
 ]

@@ -23,14 +23,17 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from tracker.errors import ReptrackError
-from tracker.exercises import FlagKind, Severity
+from tracker.core.exercises import Exercise, FlagKind, Severity
+from tracker.core.recording import Placement
+from tracker.errors import NotFoundError, StoreError
+from tracker.pipeline.setup import SessionSetup
 from tracker.pipeline.types import Flag, GapDetected, Rep, SetSummary
 from tracker.store import samples as codec
 from tracker.store.models import (
-    AnalysisParams,
+    CalibrationKind,
     CalibrationRecord,
     Entry,
+    EntryKind,
     NewSession,
     Note,
     Person,
@@ -40,14 +43,6 @@ from tracker.store.models import (
     Stream,
 )
 from tracker.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
-
-
-class StoreError(ReptrackError):
-    """The store cannot be opened or does not hold what was asked for."""
-
-
-class NotFoundError(StoreError):
-    """No such person, session, prescription, ..."""
 
 
 #: a recording session whose process has not committed for this long is taken as crashed
@@ -76,6 +71,63 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+class _GuardedCursor:
+    """A cursor whose SQLite errors come out as :class:`StoreError`."""
+
+    __slots__ = ("_cur", "_path")
+
+    def __init__(self, cur: sqlite3.Cursor, path: Path) -> None:
+        self._cur = cur
+        self._path = path
+
+    @property
+    def lastrowid(self) -> int | None:
+        return self._cur.lastrowid
+
+    def fetchone(self) -> Any:
+        with _translated(self._path):
+            return self._cur.fetchone()
+
+    def fetchall(self) -> list[Any]:
+        with _translated(self._path):
+            return self._cur.fetchall()
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.fetchall())
+
+
+class _GuardedConnection:
+    """The store's connection: every statement's SQLite error becomes a :class:`StoreError`
+    (a file damaged beyond its header is found only when a damaged page is read)."""
+
+    __slots__ = ("_conn", "_path")
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self._conn = conn
+        self._path = path
+
+    def execute(self, sql: str, args: Sequence[Any] = ()) -> _GuardedCursor:
+        with _translated(self._path):
+            return _GuardedCursor(self._conn.execute(sql, args), self._path)
+
+    def executemany(self, sql: str, rows: Any) -> None:
+        with _translated(self._path):
+            self._conn.executemany(sql, rows)
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+@contextmanager
+def _translated(path: Path) -> Iterator[None]:
+    try:
+        yield
+    except sqlite3.IntegrityError:
+        raise  # a broken invariant of ours: a bug, not the user's file
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path}: the store could not be used ({exc}): if it says 'malformed', the file is damaged") from None
+
+
 @dataclass(frozen=True)
 class StoredSamples:
     t_s: NDArray[np.float64]
@@ -87,7 +139,7 @@ class Store:
     """A reptrack store. Use :meth:`open`; close it (or use it as a context manager)."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
-        self._conn = conn
+        self._conn = _GuardedConnection(conn, path)
         self.path = path
         self._seq: dict[tuple[int, str], int] = {}
 
@@ -262,9 +314,9 @@ class Store:
                 "INSERT INTO sessions (person_id, device_id, exercise, placement, source, sample_rate_hz, has_gyro, "
                 "has_pelvis, pelvis_sample_rate_hz, pelvis_has_gyro, params, meta, started_at, status, load_kg, last_commit_at, host, pid) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'recording', ?, ?, ?, ?)",
-                (person_id, device_id, new.params.exercise, new.params.placement, new.source, float(new.sample_rate_hz),
+                (person_id, device_id, new.setup.exercise.value, new.setup.placement.value, new.source, float(new.sample_rate_hz),
                  int(new.has_gyro), int(new.has_pelvis), new.pelvis_sample_rate_hz,
-                 None if new.pelvis_has_gyro is None else int(new.pelvis_has_gyro), json.dumps(new.params.to_json()),
+                 None if new.pelvis_has_gyro is None else int(new.pelvis_has_gyro), json.dumps(new.setup.to_json()),
                  json.dumps(new.meta), new.started_at or now, new.load_kg, now, socket.gethostname(), os.getpid()),
             )
         sid = cur.lastrowid
@@ -369,14 +421,14 @@ class Store:
     @staticmethod
     def _session_from_row(r: Sequence[Any]) -> SessionInfo:
         return SessionInfo(
-            id=r[0], person=r[1], exercise=r[2], placement=r[3], source=r[4], device=r[5], sample_rate_hz=r[6],
+            id=r[0], person=r[1], exercise=Exercise(r[2]), placement=Placement(r[3]), source=r[4], device=r[5], sample_rate_hz=r[6],
             has_gyro=bool(r[7]), has_pelvis=bool(r[8]), started_at=r[9], ended_at=r[10], status=SessionStatus(r[11]),
             load_kg=r[12], sample_count=r[13], rep_count=r[14], set_count=r[15],
-            params=AnalysisParams.from_json(json.loads(r[16])), meta=json.loads(r[17]),
+            setup=SessionSetup.from_json(json.loads(r[16]), with_pelvis=bool(r[8])), meta=json.loads(r[17]),
             pelvis_sample_rate_hz=r[18], pelvis_has_gyro=None if r[19] is None else bool(r[19]),
         )
 
-    def sessions(self, *, person: str | None = None, exercise: str | None = None) -> list[SessionInfo]:
+    def sessions(self, *, person: str | None = None, exercise: Exercise | None = None) -> list[SessionInfo]:
         """Sessions, oldest first."""
         q = (f"SELECT {self._SESSION_COLUMNS} FROM sessions s JOIN people p ON p.id = s.person_id "
              "LEFT JOIN devices d ON d.id = s.device_id")
@@ -388,7 +440,7 @@ class Store:
             args.append(pid)
         if exercise is not None:
             where.append("s.exercise = ?")
-            args.append(exercise)
+            args.append(exercise.value)
         if where:
             q += " WHERE " + " AND ".join(where)
         q += " ORDER BY s.started_at, s.id"
@@ -489,15 +541,16 @@ class Store:
             self._conn.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
 
     # ------------------------------------------------------------------ calibrations
-    def add_calibration(self, kind: str, data: dict[str, Any], quality: str, *, device: str | None = None, person: str | None = None,
-                        exercise: str | None = None, placement: str | None = None, device_kind: str = "unknown",
-                        has_gyro: bool = False) -> int:
+    def add_calibration(self, kind: CalibrationKind, data: dict[str, Any], quality: str, *, device: str | None = None,
+                        person: str | None = None, exercise: Exercise | None = None, placement: Placement | None = None,
+                        device_kind: str = "unknown", has_gyro: bool = False) -> int:
         pid = self.ensure_person(person).id if person else None
         with self.transaction():
             did = self.ensure_device(device, device_kind, has_gyro) if device else None
             cur = self._conn.execute(
                 "INSERT INTO calibrations (kind, device_id, person_id, exercise, placement, data, quality, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (kind, did, pid, exercise, placement, json.dumps(data), quality, now_iso()))
+                (kind.value, did, pid, None if exercise is None else exercise.value, None if placement is None else placement.value,
+                 json.dumps(data), quality, now_iso()))
         assert cur.lastrowid is not None
         return int(cur.lastrowid)
 
@@ -508,7 +561,8 @@ class Store:
 
     @staticmethod
     def _calibration_from_row(r: Sequence[Any]) -> CalibrationRecord:
-        return CalibrationRecord(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]), r[7], r[8])
+        return CalibrationRecord(r[0], CalibrationKind(r[1]), r[2], r[3], None if r[4] is None else Exercise(r[4]),
+                                 None if r[5] is None else Placement(r[5]), json.loads(r[6]), r[7], r[8])
 
     def calibration(self, calibration_id: int) -> CalibrationRecord:
         r = self._conn.execute(self._CALIBRATION_SELECT + " WHERE c.id = ?", (calibration_id,)).fetchone()
@@ -516,11 +570,12 @@ class Store:
             raise NotFoundError(f"no calibration {calibration_id} in {self.path}")
         return self._calibration_from_row(r)
 
-    def latest_calibration(self, kind: str, *, device: str | None = None, person: str | None = None,
-                           exercise: str | None = None, placement: str | None = None) -> CalibrationRecord | None:
+    def latest_calibration(self, kind: CalibrationKind, *, device: str | None = None, person: str | None = None,
+                           exercise: Exercise | None = None, placement: Placement | None = None) -> CalibrationRecord | None:
         q = self._CALIBRATION_SELECT + " WHERE c.kind = ?"
-        args: list[Any] = [kind]
-        for col, val in (("d.name", device), ("p.name", person), ("c.exercise", exercise), ("c.placement", placement)):
+        args: list[Any] = [kind.value]
+        for col, val in (("d.name", device), ("p.name", person), ("c.exercise", None if exercise is None else exercise.value),
+                         ("c.placement", None if placement is None else placement.value)):
             if val is not None:
                 q += f" AND {col} = ?"
                 args.append(val)
@@ -528,7 +583,7 @@ class Store:
         return None if r is None else self._calibration_from_row(r)
 
     # ------------------------------------------------------------------ prescriptions
-    def add_prescription(self, person: str, exercise: str, *, sets: int, reps_min: int, reps_max: int, hold_s: float | None,
+    def add_prescription(self, person: str, exercise: Exercise, *, sets: int, reps_min: int, reps_max: int, hold_s: float | None,
                          rest_min_s: float, rest_max_s: float, days_per_week: int, load_kg: float,
                          created_at: str | None = None) -> Prescription:
         pid = self.ensure_person(person).id
@@ -536,24 +591,24 @@ class Store:
             cur = self._conn.execute(
                 "INSERT INTO prescriptions (person_id, exercise, sets, reps_min, reps_max, hold_s, rest_min_s, rest_max_s, days_per_week, "
                 "load_kg, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (pid, exercise, sets, reps_min, reps_max, hold_s, rest_min_s, rest_max_s, days_per_week, load_kg, created_at or now_iso()))
+                (pid, exercise.value, sets, reps_min, reps_max, hold_s, rest_min_s, rest_max_s, days_per_week, load_kg, created_at or now_iso()))
         assert cur.lastrowid is not None
         return self._prescriptions("pr.id = ?", (cur.lastrowid,))[0]
 
     def _prescriptions(self, where: str, args: Sequence[Any]) -> list[Prescription]:
-        return [Prescription(*r) for r in self._conn.execute(
+        return [Prescription(r[0], r[1], Exercise(r[2]), *r[3:]) for r in self._conn.execute(
             "SELECT pr.id, p.name, pr.exercise, pr.sets, pr.reps_min, pr.reps_max, pr.hold_s, pr.rest_min_s, pr.rest_max_s, "
             f"pr.days_per_week, pr.load_kg, pr.created_at FROM prescriptions pr JOIN people p ON p.id = pr.person_id WHERE {where} "
             "ORDER BY pr.created_at, pr.id", args)]
 
-    def prescription_history(self, person: str, exercise: str | None = None) -> list[Prescription]:
+    def prescription_history(self, person: str, exercise: Exercise | None = None) -> list[Prescription]:
         """Every prescription of a person (for one exercise), oldest first."""
         pid = self._person_id(person)
         if exercise is None:
             return self._prescriptions("pr.person_id = ?", (pid,))
-        return self._prescriptions("pr.person_id = ? AND pr.exercise = ?", (pid, exercise))
+        return self._prescriptions("pr.person_id = ? AND pr.exercise = ?", (pid, exercise.value))
 
-    def current_prescription(self, person: str, exercise: str) -> Prescription | None:
+    def current_prescription(self, person: str, exercise: Exercise) -> Prescription | None:
         h = self.prescription_history(person, exercise)
         return h[-1] if h else None
 
@@ -579,27 +634,25 @@ class Store:
             args.append(note_id)
         return [Note(*r) for r in self._conn.execute(q + " ORDER BY n.created_at, n.id", args)]
 
-    def add_entry(self, person: str, kind: str, value: int, *, session_id: int | None = None, note: str | None = None,
+    def add_entry(self, person: str, kind: EntryKind, value: int, *, session_id: int | None = None, note: str | None = None,
                   created_at: str | None = None) -> Entry:
-        if kind not in ("pain", "rpe"):
-            raise StoreError(f"an entry is 'pain' or 'rpe', not {kind!r}")
         if not 0 <= value <= 10:
-            raise StoreError(f"{kind} is rated 0-10, got {value}")
+            raise StoreError(f"{kind.value} is rated 0-10, got {value}")
         pid = self._person_id(person)
         with self.transaction():
             cur = self._conn.execute("INSERT INTO entries (person_id, session_id, kind, value, note, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                                     (pid, session_id, kind, value, note, created_at or now_iso()))
+                                     (pid, session_id, kind.value, value, note, created_at or now_iso()))
         assert cur.lastrowid is not None
         return next(e for e in self.entries(person) if e.id == cur.lastrowid)
 
-    def entries(self, person: str, *, kind: str | None = None) -> list[Entry]:
+    def entries(self, person: str, *, kind: EntryKind | None = None) -> list[Entry]:
         q = ("SELECT e.id, p.name, e.session_id, e.kind, e.value, e.note, e.created_at FROM entries e JOIN people p ON p.id = e.person_id "
              "WHERE p.name = ?")
         args: list[Any] = [person]
         if kind is not None:
             q += " AND e.kind = ?"
-            args.append(kind)
-        return [Entry(*r) for r in self._conn.execute(q + " ORDER BY e.created_at, e.id", args)]
+            args.append(kind.value)
+        return [Entry(r[0], r[1], r[2], EntryKind(r[3]), *r[4:]) for r in self._conn.execute(q + " ORDER BY e.created_at, e.id", args)]
 
 
 #: the fields :meth:`Store.reps` fills (kept in step with Rep by tests/test_store.py)

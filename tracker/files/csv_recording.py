@@ -1,4 +1,4 @@
-"""The CSV recording format: text in, :class:`~tracker.recording.Recording` out, and back.
+"""The CSV recording format: text in, :class:`~tracker.core.recording.Recording` out, and back.
 
 The format (documented with an example in ``sample_data/README.md``)::
 
@@ -17,7 +17,7 @@ Reading is pure (:func:`parse_recording` takes text) and vectorised: a clean 1-h
 100 Hz file is parsed without a Python loop over its lines.  Anything irregular falls
 back to an exact line-by-line pass, which is also what finds the line a
 :class:`~tracker.errors.RecordingError` names.  Damaged but usable data (drop-outs,
-time gaps) is kept as :class:`~tracker.recording.Gap` entries plus a warning, never
+time gaps) is kept as :class:`~tracker.core.recording.Gap` entries plus a warning, never
 silently dropped.
 """
 
@@ -35,7 +35,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from tracker.errors import RecordingError
-from tracker.recording import STANDARD_GRAVITY_MS2, Gap, Placement, Recording, RecordingMeta, Side
+from tracker.core.recording import STANDARD_GRAVITY_MS2, Gap, Placement, Recording, RecordingMeta, Side
 
 __all__ = [
     "ReadResult",
@@ -130,7 +130,7 @@ def read_recording(path: str | os.PathLike[str], *, rate_hz: float | None = None
     The format is described in ``sample_data/README.md``.  In short: accelerations whose
     median magnitude is about 9.8 are taken as m/s² and converted (with a warning); rows
     with empty or ``nan`` cells are removed and the stretch they covered becomes a
-    :class:`~tracker.recording.Gap`, as does any time step longer than
+    :class:`~tracker.core.recording.Gap`, as does any time step longer than
     ``max(MIN_GAP_S, GAP_SAMPLE_INTERVALS / rate)``; ``meta.sample_rate_hz`` is the
     declared rate, else ``1 / median(dt)``.
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-from tracker.live import LiveState
+from tracker.pipeline.live_state import LiveState
 from tracker.pipeline.types import Event, GapDetected, RepCompleted, SetCompleted
 
 # 3x5 block digits: readable from a mat on the floor

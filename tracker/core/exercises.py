@@ -18,7 +18,7 @@ import enum
 from dataclasses import dataclass
 
 from tracker.errors import ConfigurationError
-from tracker.recording import Placement
+from tracker.core.recording import Placement
 
 
 class Posture(enum.Enum):
@@ -47,6 +47,43 @@ class FlagKind(enum.Enum):
     TOO_FAST = "too_fast"
     SHORT_HOLD = "short_hold"
     PARTIAL_ROM = "partial_rom"
+
+
+class Exercise(enum.Enum):
+    """The exercises reptrack knows; the value is the name used on the command line and in files."""
+
+    STANDING_HIP_ABDUCTION = "standing-hip-abduction"
+    STANDING_HIP_FLEXION = "standing-hip-flexion"
+    STANDING_HIP_EXTENSION = "standing-hip-extension"
+    SIDE_LYING_HIP_ABDUCTION = "side-lying-hip-abduction"
+    PRONE_LEG_LIFT = "prone-leg-lift"
+    STRAIGHT_LEG_RAISE = "straight-leg-raise"
+    HIP_RAISE = "hip-raise"
+    CLAMSHELL = "clamshell"
+    SQUAT = "squat"
+    SEATED_KNEE_EXTENSION = "seated-knee-extension"
+    AUTO = "auto"
+
+    @classmethod
+    def parse(cls, name: str | Exercise) -> Exercise:
+        """An exercise from its name.
+
+        Raises
+        ------
+        ConfigurationError
+            When the name is unknown; the message lists the known names.
+        """
+        if isinstance(name, Exercise):
+            return name
+        try:
+            return cls(name)
+        except ValueError:
+            known = ", ".join(sorted(e.value for e in cls))
+            raise ConfigurationError(f"unknown exercise {name!r}; choose one of: {known}") from None
+
+    @property
+    def definition(self) -> ExerciseDefinition:
+        return EXERCISES[self.value]
 
 
 class Severity(enum.Enum):
@@ -136,6 +173,10 @@ class ExerciseDefinition:
     rep_rom_limit_deg: float | None = None
 
     @property
+    def exercise(self) -> Exercise:
+        return Exercise(self.name)
+
+    @property
     def max_rep_rom_deg(self) -> float:
         """Largest excursion still taken for a rep; beyond it the person changes posture.
 
@@ -210,22 +251,20 @@ _DEFS = [
 EXERCISES: dict[str, ExerciseDefinition] = {d.name: d for d in _DEFS}
 
 
-def get_exercise(name: str) -> ExerciseDefinition:
-    """Look an exercise up by its CLI name.
+def get_exercise(name: str | Exercise) -> ExerciseDefinition:
+    """Look an exercise up by its CLI name (or :class:`Exercise`).
 
     Raises
     ------
     ConfigurationError
         When the name is unknown; the message lists the known names.
     """
-    try:
-        return EXERCISES[name]
-    except KeyError:
-        known = ", ".join(sorted(EXERCISES))
-        raise ConfigurationError(f"unknown exercise {name!r}; choose one of: {known}") from None
+    return Exercise.parse(name).definition
 
 
-def parse_placement(name: str) -> Placement:
+def parse_placement(name: str | Placement) -> Placement:
+    if isinstance(name, Placement):
+        return name
     try:
         return Placement(name)
     except ValueError:

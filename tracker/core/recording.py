@@ -1,6 +1,6 @@
 """Sample containers: what a sensor recording is, independent of where it came from.
 
-Nothing here reads files or talks to devices; :mod:`tracker.csvio` and the BLE
+Nothing here reads files or talks to devices; :mod:`tracker.files.csv_recording` and the BLE
 adapter produce these values.
 """
 

@@ -1,6 +1,6 @@
 """A live session: a sample source through the streaming engine into the store.
 
-The adapter between a :class:`~tracker.sources.SampleSource`, the engine and the
+The adapter between a :class:`~tracker.sensors.SampleSource`, the engine and the
 :class:`~tracker.store.Store`. Samples are rounded to the store's precision before the
 engine sees them, so the stored session re-analyses to identical results. Raw samples
 and the results so far are committed at least every ``commit_s`` (1 s): a crash loses
@@ -19,26 +19,13 @@ from typing import Any
 
 import numpy as np
 
-from calibration.device import apply_accel_calibration
-from calibration.mounting import START_POSTURE_TOL_DEG, start_posture_offsets
-from tracker.errors import ConfigurationError
-from tracker.exercises import get_exercise, parse_placement
-from tracker.live import LiveState, LiveTally
-from tracker.pipeline import (
-    Event,
-    GapDetected,
-    Personalisation,
-    RepCompleted,
-    RepPipeline,
-    SetCompleted,
-    pipeline_config,
-    resolve_placement,
-    summarise_sets,
-)
+from calibration.mounting import START_POSTURE_TOL_DEG, Mounting, start_posture_offsets
+from tracker.core.recording import Stream
+from tracker.pipeline import Event, GapDetected, RepCompleted, SessionSetup, SetCompleted, summarise_sets
+from tracker.pipeline.live_state import LiveState, LiveTally
 from tracker.pipeline.types import PostureChanged, RejectedMovement
-from tracker.recording import Placement, Stream
-from tracker.sources import SampleBatch, SampleSource, SourceGap
-from tracker.store import AnalysisParams, NewSession, SessionStatus, Store
+from tracker.sensors import SampleBatch, SampleSource, SourceGap
+from tracker.store import NewSession, SessionStatus, Store
 from tracker.store.samples import at_storage_precision
 
 
@@ -46,18 +33,15 @@ from tracker.store.samples import at_storage_precision
 _RECENT_S = 30.0
 
 
-def personalisation(params: AnalysisParams) -> Personalisation:
-    return Personalisation(target_rom_deg=params.target_rom_deg, pelvic_baseline_deg=params.pelvic_baseline_deg, hold_s=params.hold_s,
-                           sparc_baseline=params.sparc_baseline)
+@dataclass(frozen=True)
+class SessionPlan:
+    """What a session is recorded with, decided before it starts (see :func:`tracker.app.sessions.plan_session`)."""
 
-
-def make_pipeline(params: AnalysisParams, *, sample_rate_hz: float, has_gyro: bool, has_pelvis: bool,
-                  pelvis_sample_rate_hz: float | None = None, pelvis_has_gyro: bool | None = None) -> RepPipeline:
-    exercise = get_exercise(params.exercise)
-    placement = parse_placement(params.placement)
-    config = pipeline_config(exercise, placement, sample_rate_hz=sample_rate_hz, has_gyro=has_gyro, with_pelvis=has_pelvis,
-                             personal=personalisation(params))
-    return RepPipeline(config, pelvis_sample_rate_hz=pelvis_sample_rate_hz, pelvis_has_gyro=pelvis_has_gyro)
+    person: str
+    setup: SessionSetup
+    load_kg: float | None = None  # ankle weight, kg (None: not recorded)
+    started_at: str | None = None  # ISO 8601 UTC of a recording made earlier; None: now
+    mounting: Mounting | None = None  # the mounting calibration: each set's start posture is checked against it
 
 
 @dataclass
@@ -72,27 +56,15 @@ class _Pending:
 class SessionRecorder:
     """Records one session. ``on_update(state, events)`` is called after every batch."""
 
-    def __init__(self, store: Store, source: SampleSource, *, person: str, exercise: str, placement: str = "auto",
-                 hold_s: float | None = None, target_rom_deg: float | None = None, pelvic_baseline_deg: float | None = None,
-                 sparc_baseline: float | None = None,
-                 load_kg: float | None = None, calibration_ids: tuple[int, ...] = (),
-                 accel_offset_g: tuple[float, float, float] | None = None, accel_scale: tuple[float, float, float] | None = None,
-                 started_at: str | None = None, mounting_up: tuple[float, float, float] | None = None,
-                 on_warning: Callable[[str], None] | None = None, commit_s: float = 1.0, on_update: Callable[[LiveState, list[Event]], None] | None = None,
+    def __init__(self, store: Store, source: SampleSource, plan: SessionPlan, *, on_warning: Callable[[str], None] | None = None,
+                 on_update: Callable[[LiveState, list[Event]], None] | None = None, commit_s: float = 1.0,
                  clock: Callable[[], float] = time.monotonic) -> None:
         info = source.info
-        ex = get_exercise(exercise)
-        resolved = resolve_placement(parse_placement(placement), info.placement, ex)
-        self.params = AnalysisParams(
-            exercise=ex.name, placement=resolved.value, hold_s=hold_s, target_rom_deg=target_rom_deg,
-            pelvic_baseline_deg=pelvic_baseline_deg, sparc_baseline=sparc_baseline, calibration_ids=calibration_ids,
-            accel_offset_g=accel_offset_g, accel_scale=accel_scale,
-        )
-        if info.has_pelvis and resolved is Placement.PELVIS:
-            raise ConfigurationError("--pelvis adds a pelvis sensor to a thigh or shank recording; the main one is already on the pelvis")
-        self._pipe = make_pipeline(self.params, sample_rate_hz=info.sample_rate_hz, has_gyro=info.has_gyro, has_pelvis=info.has_pelvis,
-                                   pelvis_sample_rate_hz=info.pelvis_sample_rate_hz, pelvis_has_gyro=info.pelvis_has_gyro)
-        self._use_pelvis = info.has_pelvis  # (and the main sensor is not on the pelvis: refused above)
+        self.plan = plan
+        self.setup = plan.setup
+        self._pipe = plan.setup.pipeline(sample_rate_hz=info.sample_rate_hz, has_gyro=info.has_gyro,
+                                         pelvis_sample_rate_hz=info.pelvis_sample_rate_hz, pelvis_has_gyro=info.pelvis_has_gyro)
+        self._use_pelvis = plan.setup.with_pelvis
         self._store = store
         self._source = source
         self._commit_s = commit_s
@@ -102,19 +74,19 @@ class SessionRecorder:
         self._pending = _Pending()
         self._sets_done: list[SetCompleted] = []
         self.session_id = store.create_session(NewSession(
-            person=person, params=self.params, source=info.device_name, sample_rate_hz=info.sample_rate_hz,
+            person=plan.person, setup=plan.setup, source=info.device_name, sample_rate_hz=info.sample_rate_hz,
             has_gyro=info.has_gyro, has_pelvis=self._use_pelvis, device_name=info.device_name, device_kind=info.device_kind,
-            meta=info.meta, load_kg=load_kg, started_at=started_at, pelvis_sample_rate_hz=info.pelvis_sample_rate_hz,
+            meta=info.meta, load_kg=plan.load_kg, started_at=plan.started_at, pelvis_sample_rate_hz=info.pelvis_sample_rate_hz,
             pelvis_has_gyro=info.pelvis_has_gyro,
         ))
         self.events: list[Event] = []
-        self._started_at = started_at
+        self._started_at = plan.started_at
         self._first_t: float | None = None
         self._last_t: float | None = None
         self._stopping = False
         self._stop_event: asyncio.Event | None = None
         self._recent: deque[SampleBatch] = deque()
-        self._mounting_up = mounting_up
+        self._mounting_up = None if plan.mounting is None else plan.mounting.up_sensor
         self._on_warning = on_warning
         self._sets_checked: set[int] = set()
         self.warnings: list[str] = []
@@ -204,7 +176,7 @@ class SessionRecorder:
             gyr = None
         stored = SampleBatch(item.stream, np.asarray(item.t_s, dtype=np.float64), acc, gyr)
         self._pending.samples[item.stream].append(stored)
-        acc_cal = apply_accel_calibration(acc, self.params.accel_offset_g, self.params.accel_scale) if item.stream is Stream.MAIN else acc
+        acc_cal = self.setup.correct(acc) if item.stream is Stream.MAIN else acc
         if item.stream is Stream.MAIN:
             if self._first_t is None:
                 self._first_t = float(stored.t_s[0])

@@ -10,6 +10,7 @@ case the therapist is told.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -30,6 +31,13 @@ PAIN_WINDOW = timedelta(days=14)
 #: sessions a week (over the last 4 weeks) below which the load is not raised: the seed's 2-3
 #: days a week, at least 2
 MIN_DAYS_PER_WEEK = 2
+
+
+class EntryKind(enum.Enum):
+    """What a person rates, 0-10."""
+
+    PAIN = "pain"
+    RPE = "rpe"  # effort: rate of perceived exertion
 
 
 @dataclass(frozen=True)

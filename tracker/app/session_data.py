@@ -1,7 +1,8 @@
-"""Stored sessions as analysis values: rebuild recordings, re-run the analysis, export.
+"""Stored sessions as analysis values: rebuild recordings and results, re-run the analysis,
+export forms.
 
-Adapter-level helpers over :class:`~tracker.store.Store` used by the CLI (and the
-dashboard): no SQL here, no printing.
+Helpers of the session use cases (:mod:`tracker.app.sessions`) over
+:class:`~tracker.store.Store`: no SQL here, no printing.
 """
 
 from __future__ import annotations
@@ -12,23 +13,21 @@ import math
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
-from calibration.device import apply_accel_calibration
+from calibration.kinds import CalibrationKind
 from calibration.mounting import START_POSTURE_TOL_DEG, Mounting, start_posture_offsets
-from tracker.exercises import get_exercise, parse_placement
-from tracker.pipeline import AnalysisResult, Rep, SetSummary, analyze_recording
+from tracker.core.recording import Gap, Placement, Recording, RecordingMeta, Stream
+from tracker.pipeline import AnalysisResult, Rep, SetSummary
 from tracker.pipeline.analysis import merge_gaps
-from tracker.recorder import personalisation
-from tracker.recording import Gap, Placement, Recording, RecordingMeta, Stream
-from tracker.report import rep_to_json, result_to_json
-from tracker.store import Store
+from tracker.pipeline.result_json import rep_to_json, result_to_json
+from tracker.store import SessionStatus, Store
 
 
 def stored_recordings(store: Store, session_id: int) -> tuple[Recording, Recording | None]:
     """The raw samples of a session as recordings (main, pelvis), with the source's gaps."""
     info = store.session(session_id)
     main = store.samples(session_id, Stream.MAIN)
-    meta = RecordingMeta(sensor=info.meta.get("sensor"), placement=parse_placement(info.placement),
-                         exercise=info.exercise, sample_rate_hz=info.sample_rate_hz,
+    meta = RecordingMeta(sensor=info.meta.get("sensor"), placement=info.placement,
+                         exercise=info.exercise.value, sample_rate_hz=info.sample_rate_hz,
                          simulated=info.meta.get("simulated") == "true",
                          extra=tuple((k, v) for k, v in info.meta.items() if k not in ("sensor", "simulated")))
     gaps = tuple(Gap(g.start_s, g.end_s) for g in store.gaps(session_id, origin="source"))
@@ -47,12 +46,12 @@ def analyse_stored(store: Store, session_id: int) -> AnalysisResult:
     """Run the analysis on a session's stored samples with its stored parameters."""
     info = store.session(session_id)
     rec, pelvis = stored_recordings(store, session_id)
-    p = info.params
-    calibrated = replace(rec, accel_g=apply_accel_calibration(rec.accel_g, p.accel_offset_g, p.accel_scale)) if len(rec) else rec
+    setup = info.setup
     if len(rec) < 2:
-        return AnalysisResult(p.exercise, p.placement, info.sample_rate_hz, 0.0, info.has_gyro, (), ())
-    return analyze_recording(calibrated, get_exercise(p.exercise), placement=parse_placement(p.placement), pelvis=pelvis,
-                             personal=personalisation(p))
+        return AnalysisResult(setup.exercise, setup.placement, info.sample_rate_hz, 0.0, info.has_gyro, (), ())
+    if pelvis is None:
+        setup = replace(setup, with_pelvis=False)  # a pelvis sensor that never sent anything
+    return setup.analyse(rec, pelvis)
 
 
 def stored_result(store: Store, session_id: int) -> AnalysisResult:
@@ -75,7 +74,7 @@ def stored_sets(store: Store, session_id: int, reps: list[Rep] | None = None) ->
     """A session's sets, including the one an interrupted session never closed."""
     sets = store.sets(session_id)
     if reps is None:
-        if store.session(session_id).status.value == "complete":
+        if store.session(session_id).status is SessionStatus.COMPLETE:
             return sets
         reps = store.reps(session_id)
     known = {x.set_index for x in sets}
@@ -91,15 +90,14 @@ def posture_warnings(store: Store, session_id: int, sets: list[SetSummary]) -> l
     """Sets that began away from the calibrated start posture (when a mounting calibration was used)."""
     info = store.session(session_id)
     mounting = None
-    for cid in info.params.calibration_ids:
+    for cid in info.setup.calibration_ids:
         c = store.calibration(cid)
-        if c.kind == "mounting":
+        if c.kind is CalibrationKind.MOUNTING:
             mounting = Mounting.from_json(c.data)
     if mounting is None or not sets:
         return []
     main = store.samples(session_id, Stream.MAIN)
-    p = info.params
-    acc = apply_accel_calibration(main.accel_g, p.accel_offset_g, p.accel_scale)
+    acc = info.setup.correct(main.accel_g)
     out = []
     for s, angle in zip(sets, start_posture_offsets(main.t_s, acc, [s.start_s for s in sets], mounting.up_sensor)):
         if angle is not None and angle > START_POSTURE_TOL_DEG:
@@ -148,7 +146,7 @@ def session_json(store: Store, session_id: int) -> dict[str, Any]:
     out = info.to_json()
     out["report"] = result_to_json(result)
     out["notes"] = [{"text": n.text, "therapist": n.therapist, "created_at": n.created_at} for n in store.notes(info.person, session_id=session_id)]
-    out["entries"] = [{"kind": e.kind, "value": e.value, "note": e.note, "created_at": e.created_at}
+    out["entries"] = [{"kind": e.kind.value, "value": e.value, "note": e.note, "created_at": e.created_at}
                       for e in store.entries(info.person) if e.session_id == session_id]
     return out
 

@@ -1,10 +1,4 @@
-"""Where a live session's samples come from: the seam between sensors and the recorder.
-
-A source is an async iterator of :class:`SampleBatch` (and :class:`SourceGap` when the
-sensor reports lost data), with a :class:`SourceInfo` known before the first sample.
-:class:`ReplaySource` plays a recording back in real time (or faster); the BLE client
-is another source with the same shape.
-"""
+"""A recording played back as if it were a live sensor."""
 
 from __future__ import annotations
 
@@ -12,50 +6,12 @@ import asyncio
 import math
 import time
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
-from typing import Protocol
 
 import numpy as np
-from numpy.typing import NDArray
 
+from tracker.core.recording import Recording, Stream
 from tracker.errors import ConfigurationError
-from tracker.recording import Placement, Recording, Stream
-
-
-@dataclass(frozen=True)
-class SourceInfo:
-    device_name: str  # stable identity (a BLE address, "replay:<file>")
-    device_kind: str  # "csv", "simulated", "micro:bit", ...
-    sample_rate_hz: float
-    has_gyro: bool
-    has_pelvis: bool
-    placement: Placement | None = None
-    meta: dict[str, str] = field(default_factory=dict)
-    pelvis_sample_rate_hz: float | None = None
-    pelvis_has_gyro: bool | None = None
-
-
-@dataclass(frozen=True, eq=False)
-class SampleBatch:
-    stream: Stream
-    t_s: NDArray[np.float64]
-    accel_g: NDArray[np.float64]
-    gyro_dps: NDArray[np.float64] | None
-
-
-@dataclass(frozen=True)
-class SourceGap:
-    """The source knows data is missing (a reader's NaN run, a sensor drop-out)."""
-
-    stream: Stream
-    start_s: float
-    end_s: float
-
-
-class SampleSource(Protocol):
-    info: SourceInfo
-
-    def batches(self) -> AsyncIterator[SampleBatch | SourceGap]: ...
+from tracker.sensors.base import SampleBatch, SourceGap, SourceInfo
 
 
 class ReplaySource:

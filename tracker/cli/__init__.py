@@ -1,0 +1,5 @@
+"""The command line front door: ``reptrack``."""
+
+from tracker.cli.main import main
+
+__all__ = ["main"]

@@ -1,0 +1,103 @@
+"""Commands of analysis and evaluation: ``analyze``, ``simulate``, ``corpus``, ``eval``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from tracker.cli.common import positive
+from tracker.core.exercises import EXERCISES
+
+EXERCISE_HELP = f"one of: {', '.join(EXERCISES)}"
+
+
+def register(sub: argparse._SubParsersAction, db: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    a = sub.add_parser("analyze", help="analyse a recording: reps, sets, per-rep metrics and form flags")
+    a.add_argument("file", type=Path, help="recording CSV (see sample_data/README.md)")
+    a.add_argument("--exercise", required=True, help=EXERCISE_HELP)
+    a.add_argument("--placement", default="auto", help="thigh, shank, pelvis or auto (default: from the file, else the exercise)")
+    a.add_argument("--pelvis", type=Path, help="a second, time-aligned recording from a sensor on the pelvis")
+    a.add_argument("--hold-s", type=positive("--hold-s"), help="prescribed hold at the top, s (enables short_hold)")
+    a.add_argument("--target-rom-deg", type=positive("--target-rom-deg"), help="target range of motion (else: the session's best reps)")
+    a.add_argument("--rate-hz", type=positive("--rate-hz"), help="sample rate, for a file without a 't' column")
+    a.add_argument("--json", action="store_true", help="print one JSON object")
+    a.set_defaults(handler=_analyze)
+
+    s = sub.add_parser("simulate", help="write labelled simulated recordings")
+    s.add_argument("--exercise", required=True, help=EXERCISE_HELP)
+    s.add_argument("--seed", type=int, default=0)
+    s.add_argument("--out", type=Path, required=True, help="output folder")
+    s.add_argument("--placement", default=None, help="sensor of the main recording (default: the exercise's moving segment)")
+    s.add_argument("--rate-hz", type=positive("--rate-hz"), default=50.0)
+    s.add_argument("--no-gyro", action="store_true", help="accelerometer only")
+    s.add_argument("--sets", type=int, default=2)
+    s.add_argument("--hold-s", type=positive("--hold-s"), help="prescribed hold at the top")
+    s.add_argument("--fault-rate", type=float, default=0.3, help="share of reps with an injected fault (0-1)")
+    s.add_argument("--no-setup", action="store_true", help="no setup motion (walking, lying down) around the sets")
+    s.add_argument("--count", type=int, default=1, help="number of recordings (seeds seed, seed+1, ...)")
+    s.set_defaults(handler=_simulate)
+
+    e = sub.add_parser("eval", help="score reptrack on labelled recordings")
+    e.add_argument("path", type=Path, help="a folder of labelled recordings, or the data set folder with --dataset")
+    e.add_argument("--dataset", choices=["uci-pt"], help="evaluate on a public data set")
+    e.add_argument("--hold-s", type=positive("--hold-s"), help="prescribed hold (uci-pt default: 5, the protocol's)")
+    e.add_argument("--json", action="store_true")
+    e.set_defaults(handler=_eval)
+
+    c = sub.add_parser("corpus", help="write the synthetic evaluation corpus (many labelled recordings)")
+    c.add_argument("--out", type=Path, required=True)
+    c.add_argument("--recordings", type=int, default=300)
+    c.add_argument("--seed", type=int, default=2026)
+    c.set_defaults(handler=_corpus)
+
+
+def _analyze(args: argparse.Namespace) -> int:
+    from tracker.app.analysis import AnalysisRequest, analyse_file
+    from tracker.cli.render import format_report
+    from tracker.core.exercises import Exercise, parse_placement
+    from tracker.pipeline.result_json import result_to_json
+
+    result = analyse_file(AnalysisRequest(
+        args.file, Exercise.parse(args.exercise), parse_placement(args.placement), pelvis=args.pelvis, hold_s=args.hold_s,
+        target_rom_deg=args.target_rom_deg, rate_hz=args.rate_hz,
+    ))
+    if args.json:
+        print(json.dumps(result_to_json(result)))
+    else:
+        print(format_report(result))  # warnings are part of the report
+    return 0
+
+
+def _simulate(args: argparse.Namespace) -> int:
+    from tracker.app.analysis import SimulationRequest, simulate_recordings
+    from tracker.core.exercises import Exercise, parse_placement
+
+    files = simulate_recordings(SimulationRequest(
+        Exercise.parse(args.exercise), args.out, seed=args.seed, count=args.count,
+        placement=parse_placement(args.placement) if args.placement else None, rate_hz=args.rate_hz, with_gyro=not args.no_gyro,
+        sets=args.sets, hold_s=args.hold_s, fault_rate=args.fault_rate, setup_motion=not args.no_setup,
+    ))
+    for f in files:
+        print(f"{f.path}: {f.rep_count} reps in {f.set_count} set{'s' if f.set_count != 1 else ''}, "
+              f"{f.samples} samples at {args.rate_hz:g} Hz")
+    return 0
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from tracker.evaluation.runner import evaluate_directory, evaluate_uci, format_evaluation
+
+    if args.dataset == "uci-pt":
+        report = evaluate_uci(args.path, hold_s=args.hold_s if args.hold_s is not None else 5.0)
+    else:
+        report = evaluate_directory(args.path, hold_s=args.hold_s)
+    print(json.dumps(report.to_json()) if args.json else format_evaluation(report))
+    return 0
+
+
+def _corpus(args: argparse.Namespace) -> int:
+    from tracker.app.analysis import write_corpus
+
+    paths = write_corpus(args.out, recordings=args.recordings, seed=args.seed)
+    print(f"wrote {len(paths)} labelled recordings to {args.out}")
+    return 0

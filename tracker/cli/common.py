@@ -1,0 +1,109 @@
+"""What every command group of the CLI shares: the parser class, argument converters, the
+store option, and turning command-line text into the application layer's values."""
+
+from __future__ import annotations
+
+import argparse
+import math
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+from tracker.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from tracker.store import Store
+
+EXIT_USAGE = 2
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (the README promises that), exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+def positive(name: str) -> Callable[[str], float]:
+    """An argparse type: a finite positive number."""
+
+    def conv(text: str) -> float:
+        try:
+            v = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{name} must be a number, got {text!r}") from None
+        if not 0 < v < 1e9:  # not inf, not nan
+            raise argparse.ArgumentTypeError(f"{name} must be a positive number, got {text!r}")
+        return v
+    return conv
+
+
+def store_option() -> argparse.ArgumentParser:
+    """The ``--db`` option, as a parent parser for the commands that use the store."""
+    db = OneLineParser(add_help=False)
+    db.add_argument("--db", type=Path, help="the store (default: $REPTRACK_DB, else reptrack.db in your data directory)")
+    return db
+
+
+def open_store(args: argparse.Namespace, *, create: bool = True) -> Store:
+    """The store (``--db``, else the default); commands that only read do not create one."""
+    from tracker.store import Store, default_store_path
+
+    return Store.open(args.db if args.db is not None else default_store_path(), create=create)
+
+
+def session_ref(text: str) -> int | None:
+    """A session on the command line: its id, or ``last`` (None: the latest)."""
+    if text in ("last", "latest"):
+        return None
+    try:
+        sid = int(text)
+    except ValueError:
+        sid = -1
+    if not 0 < sid < 2**63:
+        raise ConfigurationError(f"a session is given by its id (see 'reptrack sessions') or 'last', not {text!r}")
+    return sid
+
+
+def speed(text: str) -> float:
+    """``--speed``: a positive factor, or ``max`` (as fast as possible)."""
+    if text in ("max", "inf"):
+        return math.inf
+    try:
+        v = float(text)
+    except ValueError:
+        v = -1.0
+    if not v > 0:
+        raise ConfigurationError(f"--speed is a positive number or 'max', not {text!r}")
+    return v
+
+
+def started_at(text: str | None) -> datetime | None:
+    """``--started-at``: ISO 8601; without a zone, UTC."""
+    if text is None:
+        return None
+    try:
+        d = datetime.fromisoformat(text)
+        if d.tzinfo is None:
+            d = d.replace(tzinfo=UTC)
+        d.astimezone(UTC)  # an impossible date overflows here
+        return d
+    except (ValueError, OverflowError):
+        raise ConfigurationError(f"--started-at is a date and time like 2026-11-02T09:30, not {text!r}") from None
+
+
+def number_range(text: str, what: str) -> tuple[float, float]:
+    """``MIN-MAX`` (``8-12``, ``60-180``)."""
+    try:
+        lo, hi = (float(x) for x in text.split("-", 1))
+    except ValueError:
+        raise ConfigurationError(f"{what} is MIN-MAX, e.g. 8-12, not {text!r}") from None
+    if not 0 <= lo <= hi < 1e6:  # not inf, not nan
+        raise ConfigurationError(f"{what}: MIN must be at most MAX, both finite, got {text!r}")
+    return lo, hi
+
+
+def option_name(field: str) -> str:
+    """The command-line option of an application-layer field (``load_kg`` -> ``--load-kg``)."""
+    return "--" + field.replace("_", "-")

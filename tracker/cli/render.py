@@ -1,0 +1,42 @@
+"""Text renderings shared by the commands: the per-set, per-rep report of an analysis."""
+
+from __future__ import annotations
+
+from tracker.pipeline.types import AnalysisResult
+
+
+def _fmt_s(x: float) -> str:
+    m, s = divmod(x, 60.0)
+    return f"{int(m):d}:{s:04.1f}"
+
+
+def format_report(result: AnalysisResult) -> str:
+    """A per-set, per-rep report for a person or a therapist."""
+    title = result.exercise.definition.title
+    lines = [
+        f"{title} — sensor on the {result.placement.value}, {result.sample_rate_hz:.0f} Hz"
+        f"{' with gyro' if result.has_gyro else ''}, {result.duration_s:.0f} s recorded",
+        f"{result.rep_count} reps in {len(result.sets)} set{'s' if len(result.sets) != 1 else ''}",
+    ]
+    for w in result.warnings:
+        lines.append(f"warning: {w}")
+    for s in result.sets:
+        rest = f", after {s.rest_before_s:.0f} s rest" if s.rest_before_s is not None else ""
+        lines.append("")
+        lines.append(f"Set {s.set_index}: {s.rep_count} reps, {_fmt_s(s.start_s)}–{_fmt_s(s.end_s)}{rest}")
+        lines.append("  rep  start    range   lift  hold  lower  smooth  form")
+        for r in (r for r in result.reps if r.set_index == s.set_index):
+            form = "; ".join(f"{f.kind.value} ({f.severity.value}{', inferred' if f.inferred else ''}): {f.cue}" for f in r.flags) or "good"
+            lines.append(
+                f"  {r.index:3d}  {_fmt_s(r.start_s):>6}  {r.rom_deg:5.1f}°  {r.lift_s:4.1f}s {r.hold_s:4.1f}s {r.lower_s:4.1f}s"
+                f"  {r.sparc:6.2f}  {form}"
+            )
+    flagged = [r for r in result.reps if r.flags]
+    lines.append("")
+    if result.reps:
+        lines.append(f"{len(result.reps) - len(flagged)} of {len(result.reps)} reps with good form.")
+    else:
+        lines.append("No reps found. Is the exercise right, and the sensor strapped firmly?")
+    if result.gaps:
+        lines.append(f"{len(result.gaps)} data gap(s): " + ", ".join(f"{_fmt_s(g.start_s)}–{_fmt_s(g.end_s)}" for g in result.gaps))
+    return "\n".join(lines)

@@ -1,0 +1,226 @@
+"""Session commands: ``record``, ``import``, ``sessions``, ``show``, ``reanalyze``, ``export``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tracker.cli.analysis import EXERCISE_HELP
+from tracker.cli.common import open_store, positive, session_ref, speed, started_at
+
+if TYPE_CHECKING:
+    from tracker.app.sessions import SessionReport
+
+
+def register(sub: argparse._SubParsersAction, db: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    r = sub.add_parser("record", parents=[db], help="record a session live into the store (from a recording replayed, for now)")
+    r.add_argument("--source", type=Path, required=True, help="a recording CSV to replay as a live sensor")
+    r.add_argument("--exercise", required=True, help=EXERCISE_HELP)
+    r.add_argument("--person", required=True, help="whose session this is (created when new)")
+    r.add_argument("--placement", default="auto", help="thigh, shank, pelvis or auto")
+    r.add_argument("--pelvis", type=Path, help="a second recording, from a sensor on the pelvis")
+    r.add_argument("--speed", default="1", help="1 = real time, X = X times faster, max = as fast as possible (default 1)")
+    r.add_argument("--hold-s", type=positive("--hold-s"), help="prescribed hold (default: the person's prescription)")
+    r.add_argument("--load-kg", type=float, help="ankle weight, kg (default: the person's prescription)")
+    r.add_argument("--plain", action="store_true", help="one line per rep instead of the live panel")
+    r.add_argument("--device", help="the sensor's name, for its device calibration (default: replay:FILE)")
+    r.add_argument("--rate-hz", type=positive("--rate-hz"), help="sample rate, for a file without a 't' column")
+    r.set_defaults(handler=_record)
+
+    i = sub.add_parser("import", parents=[db], help="import a recording CSV as a stored session (analysed like a live one)")
+    i.add_argument("file", type=Path)
+    i.add_argument("--exercise", required=True, help=EXERCISE_HELP)
+    i.add_argument("--person", required=True)
+    i.add_argument("--placement", default="auto")
+    i.add_argument("--pelvis", type=Path)
+    i.add_argument("--hold-s", type=positive("--hold-s"))
+    i.add_argument("--load-kg", type=float)
+    i.add_argument("--rate-hz", type=positive("--rate-hz"))
+    i.add_argument("--device", help="the sensor's name, for its device calibration (default: replay:FILE)")
+    i.add_argument("--started-at", help="when the recording was made, ISO 8601 (default: now; UTC unless a zone is given)")
+    i.set_defaults(handler=_import)
+
+    ls = sub.add_parser("sessions", parents=[db], help="list stored sessions")
+    ls.add_argument("--person", help="only this person's")
+    ls.add_argument("--json", action="store_true")
+    ls.set_defaults(handler=_sessions)
+
+    sh = sub.add_parser("show", parents=[db], help="the per-set, per-rep report of a stored session")
+    sh.add_argument("session", help="session id, or 'last'")
+    sh.add_argument("--json", action="store_true")
+    sh.set_defaults(handler=_show)
+
+    ra = sub.add_parser("reanalyze", parents=[db], help="run the analysis again from a session's stored raw samples")
+    ra.add_argument("session", help="session id, or 'last'")
+    ra.add_argument("--dry-run", action="store_true", help="compare only; keep the stored results")
+    ra.set_defaults(handler=_reanalyze)
+
+    ex = sub.add_parser("export", parents=[db], help="write a session's raw samples and reps as CSV and the whole session as JSON")
+    ex.add_argument("session", help="session id, or 'last'")
+    ex.add_argument("--out", type=Path, required=True, help="output folder")
+    ex.set_defaults(handler=_export)
+
+
+def _run_session(args: argparse.Namespace, file: Path, *, replay_speed: float, live_view: bool) -> int:
+    import asyncio
+    import signal
+
+    from tracker.app.recorder import SessionRecorder
+    from tracker.app.sessions import SessionRequest, open_replay, plan_session
+    from tracker.core.exercises import Exercise, parse_placement
+    from tracker.terminal.live_panel import PlainView, RichView
+
+    exercise = Exercise.parse(args.exercise)
+    placement = parse_placement(args.placement)
+    when = started_at(getattr(args, "started_at", None))
+    replay = open_replay(file, pelvis=args.pelvis, rate_hz=args.rate_hz, speed=replay_speed, device=args.device)
+    request = SessionRequest(args.person, exercise, placement, hold_s=args.hold_s, load_kg=args.load_kg, started_at=when)
+    with open_store(args) as store:
+        planned = plan_session(store, replay.source.info, request)
+        for w in replay.warnings:  # the data is usable: say what was wrong with it
+            print(f"warning: {w}", file=sys.stderr)
+        for line in planned.calibration.describe():
+            print(f"using {line}")
+        view: PlainView | RichView | None = None
+        if live_view:
+            title = f"{planned.plan.person} · {exercise.definition.title}"
+            view = RichView(title) if sys.stdout.isatty() and not args.plain else PlainView()
+        rec = SessionRecorder(store, replay.source, planned.plan, on_warning=None if view is None else view.warn,
+                              on_update=None if view is None else view.update)
+
+        async def run() -> None:
+            if live_view:
+                # Ctrl-C, closing the terminal or a polite kill: the person ended the session
+                loop = asyncio.get_running_loop()
+                for sig in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+                    if sig is not None:
+                        try:
+                            loop.add_signal_handler(sig, rec.stop)
+                        except (NotImplementedError, RuntimeError, ValueError):
+                            pass
+            await rec.run()
+
+        try:
+            if view is not None:
+                with view:
+                    asyncio.run(run())
+            else:
+                asyncio.run(run())
+        except KeyboardInterrupt:
+            # an import cut short is no complete session
+            print(f"reptrack: interrupted: session {rec.session_id} is stored as 'interrupted' with what was read so far",
+                  file=sys.stderr)
+            return 130
+        info = store.session(rec.session_id)
+        print(f"session {info.id} {info.status.value}: {info.rep_count} reps in {info.set_count} "
+              f"set{'s' if info.set_count != 1 else ''}, {info.sample_count} samples stored in {store.path}")
+        print(f"report: reptrack show {info.id}" + (f" --db {args.db}" if args.db else ""))
+    return 0
+
+
+def _record(args: argparse.Namespace) -> int:
+    return _run_session(args, args.source, replay_speed=speed(args.speed), live_view=True)
+
+
+def _import(args: argparse.Namespace) -> int:
+    import math
+
+    args.plain = True
+    return _run_session(args, args.file, replay_speed=math.inf, live_view=False)
+
+
+def _sessions(args: argparse.Namespace) -> int:
+    from tracker.app.sessions import list_sessions
+
+    with open_store(args, create=False) as store:
+        sessions = list_sessions(store, person=args.person)
+    if args.json:
+        print(json.dumps([x.to_json() for x in sessions]))
+        return 0
+    if not sessions:
+        print("no sessions" + (f" for {args.person}" if args.person else ""))
+        return 0
+    print(f"{'id':>4}  {'person':<16} {'exercise':<26} {'started (UTC)':<20} {'status':<12} {'reps':>5} {'sets':>4} {'samples':>8}")
+    for x in sessions:
+        print(f"{x.id:>4}  {x.person[:16]:<16} {x.exercise.value[:26]:<26} {x.started_at[:19].replace('T', ' '):<20} "
+              f"{x.status.value:<12} {x.rep_count:>5} {x.set_count:>4} {x.sample_count:>8}")
+    return 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    from tracker.app.sessions import show_session
+
+    ref = session_ref(args.session)
+    with open_store(args, create=False) as store:
+        report = show_session(store, ref)
+    print(json.dumps(_report_json(report)) if args.json else _report_text(report))
+    return 0
+
+
+def _report_json(report: SessionReport) -> dict[str, object]:
+    from tracker.pipeline.result_json import result_to_json
+
+    out = report.info.to_json()
+    out.update(result_to_json(report.result))
+    out["notes"] = [{"text": n.text, "therapist": n.therapist, "created_at": n.created_at} for n in report.notes]
+    out["entries"] = [{"kind": e.kind.value, "value": e.value, "note": e.note, "created_at": e.created_at} for e in report.entries]
+    return out
+
+
+def _report_text(report: SessionReport) -> str:
+    from tracker.cli.render import format_report
+    from tracker.core.progression import EntryKind
+    from tracker.store import SessionStatus
+
+    info = report.info
+    load = f", ankle weight {info.load_kg:g} kg" if info.load_kg else ""
+    lines = [f"Session {info.id} — {info.person}, {info.started_at[:16].replace('T', ' ')} UTC, {info.status.value}{load}"]
+    if info.status is SessionStatus.INTERRUPTED:
+        lines.append("(the recording stopped unexpectedly; everything up to its last saved second is here)")
+    lines.append(format_report(report.result))
+    check = report.prescription
+    if check is not None:
+        presc = check.prescription
+        done = "/".join(str(n) for n in check.set_reps) or "no set"
+        hold = f", hold {presc.hold_s:g} s" if presc.hold_s else ""
+        rests = check.rests_s
+        lines.append(
+            f"Prescribed: {presc.sets} sets of {presc.reps_min}-{presc.reps_max} reps{hold}, {presc.rest_min_s:g}-{presc.rest_max_s:g} s "
+            f"rest, {presc.load_kg:g} kg. Done: {done} reps"
+            + (f"; rests {', '.join(f'{r:.0f} s' for r in rests)}" + (f" ({check.rests_outside} outside the range)"
+                                                                   if check.rests_outside else "") if rests else "")
+            + ("" if check.load_kg is None else f"; with {check.load_kg:g} kg"))
+    for c in report.calibrations:
+        lines.append(f"calibration used: {c.kind.value} ({c.created_at[:10]}): {c.quality}")
+    for e in report.entries:
+        lines.append(f"{'pain' if e.kind is EntryKind.PAIN else 'effort (RPE)'} {e.value}/10" + (f": {e.note}" if e.note else ""))
+    for n in report.notes:
+        lines.append(f"note{f' by {n.therapist}' if n.therapist else ''} ({n.created_at[:10]}): {n.text}")
+    return "\n".join(lines)
+
+
+def _reanalyze(args: argparse.Namespace) -> int:
+    from tracker.app.sessions import reanalyse_session
+
+    ref = session_ref(args.session)
+    with open_store(args, create=False) as store:
+        r = reanalyse_session(store, ref, write=not args.dry_run)
+    if r.identical:
+        print(f"session {r.session_id}: reanalysed from its raw samples — identical results ({r.new_rep_count} reps)")
+    else:
+        verb = "would change" if args.dry_run else "updated"
+        print(f"session {r.session_id}: {verb}: {r.old_rep_count} -> {r.new_rep_count} reps, {r.changed_reps} reps differ")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from tracker.app.sessions import export_session
+
+    ref = session_ref(args.session)
+    with open_store(args, create=False) as store:
+        written = export_session(store, ref, args.out)
+    print("wrote " + ", ".join(str(p) for p in written))
+    return 0
