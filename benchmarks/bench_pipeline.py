@@ -43,7 +43,7 @@ TARGET_FEED_SPS = 100_000.0
 FEED_BATCH = 10
 FEED_MINUTES = 20.0  # of the recording, fed in batches (enough for a steady rate)
 #: The modules ``reptrack analyze`` imports, for the start-up figure.
-ANALYZE_IMPORTS = "import tracker.cli, tracker.files.csv_recording, tracker.pipeline, tracker.pipeline.result_json"
+ANALYZE_IMPORTS = "import tracker.cli, tracker.app.analysis, tracker.files.csv_recording, tracker.pipeline, tracker.pipeline.result_json"
 
 
 def make_recording(minutes: float, rate_hz: float, seed: int = 1) -> Recording:

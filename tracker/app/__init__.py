@@ -1,1 +1,1 @@
-"""app"""
+"""The application layer: one use case per function, plain values in, frozen values out."""

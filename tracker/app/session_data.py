@@ -17,7 +17,7 @@ from calibration.kinds import CalibrationKind
 from calibration.mounting import START_POSTURE_TOL_DEG, Mounting, start_posture_offsets
 from tracker.core.recording import Gap, Placement, Recording, RecordingMeta, Stream
 from tracker.pipeline import AnalysisResult, Rep, SetSummary
-from tracker.pipeline.analysis import merge_gaps
+from tracker.pipeline.results import merge_gaps
 from tracker.pipeline.result_json import rep_to_json, result_to_json
 from tracker.store import SessionStatus, Store
 

@@ -1,1 +1,1 @@
-"""core"""
+"""Pure values and rules: recordings, exercises as data, adherence and progression."""

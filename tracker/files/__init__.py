@@ -1,1 +1,1 @@
-"""files"""
+"""File formats (adapters): recordings as CSV."""

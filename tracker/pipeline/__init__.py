@@ -1,6 +1,7 @@
 """The analysis engine: orientation, rep detection, metrics and form flags (pure, sans-IO)."""
 
-from tracker.pipeline.analysis import analyze_recording, make_config, summarise_sets
+from tracker.pipeline.analysis import analyze_recording, make_config
+from tracker.pipeline.results import summarise_sets
 from tracker.pipeline.config import DetectorConfig, Personalisation, PipelineConfig, Thresholds
 from tracker.pipeline.detector import RepPipeline, SampleOrderError
 from tracker.pipeline.setup import AccelCorrection, PelvisOnPelvisError, SessionSetup, resolve_placement

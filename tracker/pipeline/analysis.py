@@ -6,24 +6,12 @@ then ``finish``), so offline and live results cannot drift apart.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from tracker.core.exercises import ExerciseDefinition
+from tracker.core.recording import Placement, Recording
 from tracker.pipeline.config import DetectorConfig, Personalisation, PipelineConfig, Thresholds
 from tracker.pipeline.orientation import OrientationConfig
 from tracker.pipeline.setup import SessionSetup
-from tracker.pipeline.types import (
-    AnalysisResult,
-    Event,
-    GapDetected,
-    PostureChanged,
-    RejectedMovement,
-    Rep,
-    RepCompleted,
-    SetCompleted,
-    SetSummary,
-)
-from tracker.core.recording import Placement, Recording
+from tracker.pipeline.types import AnalysisResult
 
 
 def make_config(
@@ -42,36 +30,6 @@ def make_config(
                                  personal=personal)
     return setup.pipeline_config(sample_rate_hz=recording.nominal_rate_hz(), has_gyro=recording.has_gyro, thresholds=thresholds,
                                  detector=detector, orientation=orientation)
-
-
-def summarise_sets(done: list[SetCompleted]) -> list[SetSummary]:
-    """Set summaries, with the rest before each set, from the engine's set events."""
-    sets: list[SetSummary] = []
-    prev_end: float | None = None
-    for s in done:
-        sets.append(SetSummary(s.set_index, s.start_s, s.end_s, s.rep_count, None if prev_end is None else s.start_s - prev_end))
-        prev_end = s.end_s
-    return sets
-
-
-def collect(events: list[Event], config: PipelineConfig, recording: Recording, placement: Placement,
-            warnings: tuple[str, ...] = ()) -> AnalysisResult:
-    """Fold a complete event stream into an :class:`AnalysisResult`."""
-    reps: list[Rep] = [e.rep for e in events if isinstance(e, RepCompleted)]
-    sets = summarise_sets([e for e in events if isinstance(e, SetCompleted)])
-    return AnalysisResult(
-        exercise=config.exercise.exercise,
-        placement=placement,
-        sample_rate_hz=config.sample_rate_hz,
-        duration_s=recording.duration_s,
-        has_gyro=recording.has_gyro,
-        reps=tuple(reps),
-        sets=tuple(sets),
-        gaps=tuple(e for e in events if isinstance(e, GapDetected)),
-        rejected=tuple(e for e in events if isinstance(e, RejectedMovement)),
-        posture_changes=tuple(e for e in events if isinstance(e, PostureChanged)),
-        warnings=warnings,
-    )
 
 
 def analyze_recording(
@@ -105,12 +63,3 @@ def analyze_recording(
     setup = SessionSetup.resolve(exercise.exercise, placement, declared=recording.meta.placement, with_pelvis=pelvis is not None,
                                  personal=personal)
     return setup.analyse(recording, pelvis, warnings=warnings, thresholds=thresholds, detector=detector, orientation=orientation)
-
-
-def merge_gaps(engine: Sequence[GapDetected], source: Sequence[GapDetected]) -> tuple[GapDetected, ...]:
-    """The engine's gaps, plus the source's (reader, sensor) that none of them overlaps, by time."""
-    found = list(engine)
-    for g in source:
-        if not any(min(g.end_s, f.end_s) - max(g.start_s, f.start_s) >= 0 for f in found):
-            found.append(g)
-    return tuple(sorted(found, key=lambda g: g.start_s))

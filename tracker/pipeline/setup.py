@@ -24,6 +24,7 @@ from tracker.errors import ConfigurationError, InvalidValueError
 from tracker.pipeline.config import DetectorConfig, Personalisation, PipelineConfig, Thresholds
 from tracker.pipeline.detector import RepPipeline
 from tracker.pipeline.orientation import OrientationConfig
+from tracker.pipeline.results import collect, merge_gaps
 from tracker.pipeline.types import AnalysisResult, Event, GapDetected
 
 Vec3 = tuple[float, float, float]
@@ -132,8 +133,6 @@ class SessionSetup:
         ``recording`` holds raw samples (the device calibration is applied here); ``pelvis``
         is used only when the setup says so.
         """
-        from tracker.pipeline.analysis import collect, merge_gaps
-
         if self.with_pelvis and pelvis is None:
             raise ConfigurationError("this session has a pelvis sensor: give its recording too")
         pelvis = pelvis if self.with_pelvis else None

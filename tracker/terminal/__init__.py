@@ -1,1 +1,1 @@
-"""terminal"""
+"""The terminal (adapter): the live panel of a session."""
