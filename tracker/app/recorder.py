@@ -10,6 +10,7 @@ at most that much.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections import deque
 from datetime import datetime, timedelta
@@ -137,6 +138,8 @@ class SessionRecorder:
                 self._commit()
             finally:
                 self._store.finish_session(self.session_id, SessionStatus.INTERRUPTED, ended_at=self._ended_at())
+                with contextlib.suppress(Exception):  # the view's last update must not hide why the session ended
+                    self._show_end()
             raise
         finally:
             stopper.cancel()
@@ -151,7 +154,13 @@ class SessionRecorder:
         self._after(self._pipe.finish())
         self._commit()
         self._store.finish_session(self.session_id, SessionStatus.COMPLETE, ended_at=self._ended_at())
+        self._show_end()
         return SessionStatus.COMPLETE
+
+    def _show_end(self) -> None:
+        state = self._tally.end()
+        if self._on_update is not None:
+            self._on_update(state, [])
 
     def _ended_at(self) -> str | None:
         """For a recording made earlier (``started_at`` given): its own end; else now."""

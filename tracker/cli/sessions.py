@@ -115,9 +115,11 @@ def _run_session(args: argparse.Namespace, file: Path, *, replay_speed: float, l
                   file=sys.stderr)
             return 130
         info = store.session(rec.session_id)
+        # the summary goes where it is read: stdout, or stderr once the reader of stdout went away
+        out = sys.stderr if isinstance(view, PlainView) and view.closed else sys.stdout
         print(f"session {info.id} {info.status.value}: {info.rep_count} reps in {info.set_count} "
-              f"set{'s' if info.set_count != 1 else ''}, {info.sample_count} samples stored in {store.path}")
-        print(f"report: reptrack show {info.id}" + (f" --db {args.db}" if args.db else ""))
+              f"set{'s' if info.set_count != 1 else ''}, {info.sample_count} samples stored in {store.path}", file=out)
+        print(f"report: reptrack show {info.id}" + (f" --db {args.db}" if args.db else ""), file=out)
     return 0
 
 

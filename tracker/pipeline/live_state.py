@@ -26,11 +26,12 @@ class LiveState:
     gaps: int = 0
     gap_s: float = 0.0
     set_rep_counts: tuple[int, ...] = ()  # completed sets
+    ended: bool = False  # the session is over: no rest is running
 
     @property
     def rest_s(self) -> float | None:
-        """Time since the last set ended, while not in a set."""
-        if self.in_set or self.rest_since_s is None:
+        """Time since the last set ended, while not in a set (and the session goes on)."""
+        if self.ended or self.in_set or self.rest_since_s is None:
             return None
         return max(0.0, self.t_s - self.rest_since_s)
 
@@ -44,6 +45,11 @@ class LiveTally:
     def advance(self, t_s: float, n_samples: int) -> LiveState:
         s = self.state
         self.state = replace(s, t_s=max(s.t_s, t_s), sample_count=s.sample_count + n_samples)
+        return self.state
+
+    def end(self) -> LiveState:
+        """The session is over (the source ended, or the person stopped it)."""
+        self.state = replace(self.state, ended=True, in_set=False)
         return self.state
 
     def apply(self, events: list[Event]) -> LiveState:

@@ -3,11 +3,19 @@
 On a terminal: a panel redrawn a few times a second with the rep count in large digits,
 the set, the last rep's range and tempo, the cues of its flags and the rest time between
 sets. Elsewhere (a pipe, a log): one plain line per rep, set and gap.
+
+The panel keeps one width for the whole session and never grows taller than the terminal:
+on a small terminal it drops the block digits for a one-line count, and it cuts what does
+not fit rather than letting the terminal scroll (a scrolled live region leaves copies of
+the panel behind). Output to a pipe that closes (``reptrack record ... | head``) does not end
+the session: the lines stop, the recording goes on, and one message on stderr says so.
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TextIO
 
 from tracker.pipeline.live_state import LiveState
@@ -26,6 +34,11 @@ _DIGITS = {
     "8": ("███", "█ █", "███", "█ █", "███"),
     "9": ("███", "█ █", "███", "  █", "███"),
 }
+#: the panel's width when the terminal allows it (the longest line, a rep's tempo, fits)
+PANEL_WIDTH = 64
+#: below this terminal height the count is one line instead of block digits (5 rows of
+#: digits, a blank, 4 lines of text and the panel's 2 borders)
+BIG_DIGITS_MIN_ROWS = 14
 
 
 def big_number(n: int) -> str:
@@ -59,11 +72,52 @@ def event_lines(events: list[Event], state: LiveState) -> list[str]:
     return out
 
 
+class ClosablePipe:
+    """A text stream whose reader may go away (``| head``): writes after that are dropped, and
+    ``on_closed`` is told once, so the session goes on instead of failing."""
+
+    def __init__(self, out: TextIO, on_closed: Callable[[], None] | None = None) -> None:
+        self._out = out
+        self._on_closed = on_closed
+        self.closed = False
+
+    def write_line(self, line: str) -> None:
+        if self.closed:
+            return
+        try:
+            print(line, file=self._out, flush=True)
+        except BrokenPipeError:
+            self._close()
+
+    def flush(self) -> None:
+        if not self.closed:
+            try:
+                self._out.flush()
+            except BrokenPipeError:
+                self._close()
+
+    def _close(self) -> None:
+        self.closed = True
+        if self._out is sys.stdout:
+            # what is still buffered for the closed pipe would fail again at exit
+            import os
+
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+        if self._on_closed is not None:
+            self._on_closed()
+
+
+def say_pipe_closed() -> None:
+    print("reptrack: the output was closed; the session goes on (Ctrl-C ends it)", file=sys.stderr, flush=True)
+
+
 class PlainView:
     """One line per event (for pipes, logs and tests)."""
 
     def __init__(self, out: TextIO | None = None) -> None:
-        self._out = out or sys.stdout
+        self._out = ClosablePipe(out or sys.stdout, on_closed=say_pipe_closed)
 
     def __enter__(self) -> PlainView:
         return self
@@ -71,12 +125,75 @@ class PlainView:
     def __exit__(self, *exc: object) -> None:
         self._out.flush()
 
+    @property
+    def closed(self) -> bool:
+        """The reader of the output went away."""
+        return self._out.closed
+
     def update(self, state: LiveState, events: list[Event]) -> None:
         for line in event_lines(events, state):
-            print(line, file=self._out, flush=True)
+            self._out.write_line(line)
 
     def warn(self, message: str) -> None:
-        print(f"! {message}", file=self._out, flush=True)
+        self._out.write_line(f"! {message}")
+
+
+@dataclass(frozen=True)
+class PanelLine:
+    text: str
+    style: str = ""
+    #: what goes first when the terminal is too small: 0 is never dropped, higher is dropped sooner
+    drop_order: int = 0
+    #: a line the person must read whole (a cue) wraps; others are cut with an ellipsis
+    wraps: bool = False
+
+    def rows(self, width: int) -> int:
+        """Terminal rows this line takes at ``width`` columns."""
+        return max(1, -(-len(self.text) // max(1, width))) if self.wraps else 1
+
+
+def fit_lines(lines: list[PanelLine], *, width: int, rows: int) -> list[PanelLine]:
+    """The lines that fit ``rows`` terminal rows of ``width`` columns, in their order, dropping
+    the least important first."""
+    kept = list(lines)
+    while sum(x.rows(width) for x in kept) > rows and any(x.drop_order for x in kept):
+        worst = max(range(len(kept)), key=lambda i: (kept[i].drop_order, i))
+        del kept[worst]
+    return kept
+
+
+def panel_lines(state: LiveState, *, warning: str | None = None, big_digits: bool = True) -> list[PanelLine]:
+    """What the panel shows, top to bottom (pure: the view draws these)."""
+    lines: list[PanelLine] = []
+    if big_digits:
+        lines += [PanelLine(row, "bold green") for row in big_number(state.rep_count).splitlines()]
+        lines.append(PanelLine("", drop_order=5))
+    where = f"set {state.set_number}" if state.set_number else "waiting for the first rep"
+    if state.in_set:
+        where += f" · {state.reps_in_set} reps in this set"
+    if not big_digits:
+        where = f"{state.rep_count} reps · {where}"
+    lines.append(PanelLine(where, "bold"))
+    if state.ended:
+        n_sets = len(state.set_rep_counts)
+        lines.append(PanelLine(f"session over: {state.rep_count} reps in {n_sets} set{'s' if n_sets != 1 else ''}", "bold cyan",
+                               wraps=True))
+    if state.last_rep is not None:
+        lines.append(PanelLine(rep_line(state), drop_order=3))
+    for f in state.last_flags:
+        lines.append(PanelLine(f"⚠ {f.cue}", "bold yellow" if f.severity.value != "severe" else "bold red", drop_order=1, wraps=True))
+    if state.last_rep is not None and not state.last_flags:
+        lines.append(PanelLine("✓ good rep", "green", drop_order=1))
+    if warning:
+        lines.append(PanelLine(f"⚠ {warning}", "bold red", drop_order=1, wraps=True))
+    rest = state.rest_s
+    if rest is not None:
+        m, s = divmod(int(rest), 60)
+        lines.append(PanelLine(f"rest {m}:{s:02d}", "cyan", drop_order=2))
+    if state.gaps:
+        lines.append(PanelLine(f"{state.gaps} sensor drop-out(s), {state.gap_s:.1f} s without data", "dim", drop_order=4, wraps=True))
+    lines.append(PanelLine(f"{state.t_s:.0f} s recorded · {state.sample_count} samples", "dim", drop_order=4))
+    return lines
 
 
 class RichView:
@@ -90,13 +207,15 @@ class RichView:
         self._warning: str | None = None
         self._state = LiveState()
         self._console = Console()
-        self._live = Live(self._render(LiveState()), console=self._console, refresh_per_second=8, transient=False)
+        self._live = Live(self._render(LiveState()), console=self._console, refresh_per_second=8, transient=False,
+                          vertical_overflow="crop", get_renderable=lambda: self._render(self._state))
 
     def __enter__(self) -> RichView:
         self._live.__enter__()
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self._live.update(self._render(self._state), refresh=True)
         self._live.__exit__(None, None, None)
 
     def update(self, state: LiveState, events: list[Event]) -> None:
@@ -112,25 +231,11 @@ class RichView:
         from rich.panel import Panel
         from rich.text import Text
 
-        count = Text(big_number(state.rep_count), style="bold green")
-        lines = [count, Text("")]
-        where = f"set {state.set_number}" if state.set_number else "waiting for the first rep"
-        if state.in_set:
-            where += f" · {state.reps_in_set} reps in this set"
-        lines.append(Text(where, style="bold"))
-        if state.last_rep is not None:
-            lines.append(Text(rep_line(state)))
-        for f in state.last_flags:
-            lines.append(Text(f"⚠ {f.cue}", style="bold yellow" if f.severity.value != "severe" else "bold red"))
-        if state.last_rep is not None and not state.last_flags:
-            lines.append(Text("✓ good rep", style="green"))
-        if self._warning:
-            lines.append(Text(f"⚠ {self._warning}", style="bold red"))
-        rest = state.rest_s
-        if rest is not None:
-            m, s = divmod(int(rest), 60)
-            lines.append(Text(f"rest {m}:{s:02d}", style="cyan"))
-        if state.gaps:
-            lines.append(Text(f"{state.gaps} sensor drop-out(s), {state.gap_s:.1f} s without data", style="dim"))
-        lines.append(Text(f"{state.t_s:.0f} s recorded · {state.sample_count} samples", style="dim"))
-        return Panel(Group(*lines), title=self._title, expand=False)
+        width, height = self._console.size
+        panel_width = min(PANEL_WIDTH, width)
+        inner = panel_width - 4  # borders and padding
+        room = max(1, height - 2 - 1)  # the borders, and the line the cursor rests on
+        big = height >= BIG_DIGITS_MIN_ROWS and width >= 20
+        rows = fit_lines(panel_lines(state, warning=self._warning, big_digits=big), width=inner, rows=room)
+        texts = [Text(r.text, style=r.style, no_wrap=not r.wraps, overflow="fold" if r.wraps else "ellipsis") for r in rows]
+        return Panel(Group(*texts), title=self._title, width=panel_width, title_align="left")
