@@ -65,6 +65,9 @@ class ProgressOverview:
     reports: tuple[ProgressReport, ...]  # one per prescribed exercise
     entries: tuple[Entry, ...]  # pain and effort, oldest first
     notes: tuple[Note, ...]  # oldest first
+    #: the person carries the attention mark (written by :func:`tracker.app.people.log_entry`
+    #: for pain at or above PAIN_THRESHOLD, cleared by a resolving note)
+    marked_for_attention: bool = False
 
     def recent_entries(self, now: datetime, *, days: int = 30) -> tuple[Entry, ...]:
         return tuple(e for e in self.entries if (now - parse_iso(e.created_at).astimezone(now.tzinfo)).days < days)
@@ -74,7 +77,11 @@ def progress(store: Store, person: str, *, exercise: Exercise | None = None, pai
              now: datetime | None = None) -> ProgressOverview:
     """How ``person`` follows each prescription (or the one of ``exercise``): adherence, rests,
     sets against the rep range, and the next step. Recent pain at or above ``pain_threshold``
-    marks them for the therapist's attention. Days are the person's local days."""
+    blocks progression and is reported for the therapist. Days are the person's local days.
+
+    Reads only: the attention mark is written where pain is entered (:func:`tracker.app.people.log_entry`),
+    so looking at progress (with any threshold, on a read-only store) changes nothing.
+    """
     now = now or datetime.now().astimezone()
     tz = now.tzinfo
 
@@ -100,7 +107,4 @@ def progress(store: Store, person: str, *, exercise: Exercise | None = None, pai
                                        tuple(x.rest_before_s for x in sets if x.rest_before_s is not None), s.rep_count,
                                        store.flagged_rep_count(s.id)))
         reports.append(assess_progress(info.name, hist, values, pains, now, pain_threshold=pain_threshold, attention_cleared_at=cleared))
-    reasons = [r.attention_reason for r in reports if r.attention_reason]
-    if reasons:
-        store.set_attention(info.name, reasons[0])
-    return ProgressOverview(info.name, tuple(reports), tuple(entries), tuple(store.notes(info.name)))
+    return ProgressOverview(info.name, tuple(reports), tuple(entries), tuple(store.notes(info.name)), info.needs_attention)

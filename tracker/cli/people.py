@@ -35,7 +35,7 @@ def register(sub: argparse._SubParsersAction, db: argparse.ArgumentParser) -> No
 def _patients(args: argparse.Namespace) -> int:
     from tracker.app.people import patients_overview
 
-    with open_store(args, create=False) as store:
+    with open_store(args, read_only=True) as store:
         rows = patients_overview(store, therapist=args.therapist)
     if args.json:
         print(json.dumps([{

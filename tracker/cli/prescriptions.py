@@ -59,7 +59,7 @@ def _progress(args: argparse.Namespace) -> int:
 
     exercise = Exercise.parse(args.exercise) if args.exercise else None
     now = datetime.now().astimezone()
-    with open_store(args, create=False) as store:
+    with open_store(args, read_only=True) as store:
         overview = progress(store, args.person, exercise=exercise, pain_threshold=args.pain_threshold, now=now)
     if args.json:
         print(json.dumps([r.to_json() for r in overview.reports]))
@@ -78,7 +78,8 @@ def _progress(args: argparse.Namespace) -> int:
                   f"{' (top of range)' if c.top_reached else ''}, {100 * c.good_form_share:.0f} % good form")
         print(f"  next: {r.suggestion}")
         if r.needs_attention:
-            print(f"  ! marked for the therapist's attention: {r.attention_reason}")
+            marked = "marked for the therapist's attention" if overview.marked_for_attention else "for the therapist's attention"
+            print(f"  ! {marked}: {r.attention_reason}")
     recent = overview.recent_entries(now)
     if recent:
         print("pain and effort, last 30 days: " + "; ".join(

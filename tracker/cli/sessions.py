@@ -135,7 +135,7 @@ def _import(args: argparse.Namespace) -> int:
 def _sessions(args: argparse.Namespace) -> int:
     from tracker.app.sessions import list_sessions
 
-    with open_store(args, create=False) as store:
+    with open_store(args, read_only=True) as store:
         sessions = list_sessions(store, person=args.person)
     if args.json:
         print(json.dumps([x.to_json() for x in sessions]))
@@ -154,7 +154,7 @@ def _show(args: argparse.Namespace) -> int:
     from tracker.app.sessions import show_session
 
     ref = session_ref(args.session)
-    with open_store(args, create=False) as store:
+    with open_store(args, read_only=True) as store:
         report = show_session(store, ref)
     print(json.dumps(_report_json(report)) if args.json else _report_text(report))
     return 0
@@ -206,7 +206,7 @@ def _reanalyze(args: argparse.Namespace) -> int:
     from tracker.app.sessions import reanalyse_session
 
     ref = session_ref(args.session)
-    with open_store(args, create=False) as store:
+    with open_store(args, create=False, read_only=args.dry_run) as store:
         r = reanalyse_session(store, ref, write=not args.dry_run)
     if r.identical:
         print(f"session {r.session_id}: reanalysed from its raw samples — identical results ({r.new_rep_count} reps)")
@@ -220,7 +220,7 @@ def _export(args: argparse.Namespace) -> int:
     from tracker.app.sessions import export_session
 
     ref = session_ref(args.session)
-    with open_store(args, create=False) as store:
+    with open_store(args, read_only=True) as store:
         written = export_session(store, ref, args.out)
     print("wrote " + ", ".join(str(p) for p in written))
     return 0

@@ -13,9 +13,9 @@ from tracker.store.models import (
     SessionStatus,
     Stream,
 )
-from tracker.store.repository import NotFoundError, Store, StoreError, StoredSamples, default_store_path
+from tracker.store.repository import NotFoundError, OpenMode, Store, StoreError, StoredSamples, default_store_path
 
 __all__ = [
-    "CalibrationKind", "CalibrationRecord", "Entry", "EntryKind", "NewSession", "Note", "NotFoundError", "Person", "Prescription",
+    "CalibrationKind", "CalibrationRecord", "Entry", "EntryKind", "NewSession", "Note", "NotFoundError", "OpenMode", "Person", "Prescription",
     "SessionInfo", "SessionStatus", "Store", "StoreError", "StoredSamples", "Stream", "default_store_path",
 ]

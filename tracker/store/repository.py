@@ -8,11 +8,13 @@ a recorder killed mid-session loses at most the samples since its last commit.
 
 from __future__ import annotations
 
+import enum
 import json
 import math
 import os
 import socket
 import sqlite3
+import urllib.parse
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -59,6 +61,19 @@ def parse_iso(text: str) -> datetime:
     return d if d.tzinfo is not None else d.replace(tzinfo=UTC)
 
 
+class OpenMode(enum.Enum):
+    """How a store is opened.
+
+    ``READ`` never writes: no store is created, no schema migrated, no session marked (a
+    crashed recorder's session still reads as ``interrupted``), and the file is opened with
+    SQLite's ``mode=ro``. ``WRITE`` creates the store when asked, migrates it and persists
+    what readers derive.
+    """
+
+    READ = "read"
+    WRITE = "write"
+
+
 def _pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -69,6 +84,20 @@ def _pid_alive(pid: int) -> bool:
     except OSError:
         return False
     return True
+
+
+def orphaned(host: str, pid: int, last_commit_at: str, *, now: datetime | None = None) -> bool:
+    """Whether a session in state ``recording`` has lost its recorder.
+
+    Orphaned when it has not committed for :data:`STALE_AFTER_S` (a live recorder commits
+    every second, data or not), or at once when it was recorded on this host by another
+    process that no longer exists. Writers persist it (:meth:`Store.mark_stale_sessions`);
+    readers derive it, so both see the same status.
+    """
+    now = now or datetime.now(UTC)
+    if parse_iso(last_commit_at) < now - timedelta(seconds=STALE_AFTER_S):
+        return True  # silent for too long (a pid can be reused, a host rebooted)
+    return host == socket.gethostname() and pid != os.getpid() and not _pid_alive(pid)
 
 
 class _GuardedCursor:
@@ -138,24 +167,34 @@ class StoredSamples:
 class Store:
     """A reptrack store. Use :meth:`open`; close it (or use it as a context manager)."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: Path, mode: OpenMode = OpenMode.WRITE) -> None:
         self._conn = _GuardedConnection(conn, path)
         self.path = path
+        self.mode = mode
+        #: the schema version the store had before this open migrated it (None: not migrated)
+        self.upgraded_from: int | None = None
         self._seq: dict[tuple[int, str], int] = {}
 
     # ------------------------------------------------------------------ opening
     @classmethod
-    def open(cls, path: Path | str, *, check_stale: bool = True, create: bool = True) -> Store:
-        """Open the store at ``path``, creating it when absent (unless ``create`` is false).
+    def open(cls, path: Path | str, *, mode: OpenMode = OpenMode.WRITE, check_stale: bool = True, create: bool = True) -> Store:
+        """Open the store at ``path``.
+
+        ``mode`` :attr:`OpenMode.READ` never writes (see :class:`OpenMode`); it refuses a
+        missing or empty file ("no store there yet"). :attr:`OpenMode.WRITE` creates the
+        store when absent (unless ``create`` is false), migrates an older one and marks the
+        sessions of crashed recorders ``interrupted`` (unless ``check_stale`` is false).
 
         Raises :class:`StoreError` for a file that is not an SQLite database, is an SQLite
         database of another application, or was written by a newer reptrack. Such a file
         is never modified.
         """
         path = Path(path)
-        existed = path.exists() and path.stat().st_size > 0
         if path.exists() and path.is_dir():
             raise StoreError(f"{path}: is a directory, not a reptrack store")
+        if mode is OpenMode.READ:
+            return cls._open_to_read(path)
+        existed = path.exists() and path.stat().st_size > 0
         if not create and not path.exists():
             raise StoreError(f"{path}: no store there yet (record or import a session first, or check --db)")
         if not path.parent.exists():
@@ -179,7 +218,7 @@ class Store:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
-            store = cls(conn, path)
+            store = cls(conn, path, OpenMode.WRITE)
             store._migrate()
             if check_stale:
                 store.mark_stale_sessions()
@@ -190,6 +229,38 @@ class Store:
             conn.close()
             raise
         return store
+
+    @classmethod
+    def _open_to_read(cls, path: Path) -> Store:
+        if not path.exists() or path.stat().st_size == 0:
+            raise StoreError(f"{path}: no store there yet (record or import a session first, or check --db)")
+        cls._check_header(path)
+        uri = "file:" + urllib.parse.quote(str(path.absolute())) + "?mode=ro"
+        try:
+            conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise StoreError(f"{path}: cannot open the store ({exc})") from None
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if app_id != APPLICATION_ID:
+                if conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0]:
+                    raise StoreError(f"{path}: an SQLite database of another application (not a reptrack store); left untouched")
+                raise StoreError(f"{path}: no store there yet (record or import a session first, or check --db)")
+            if version > SCHEMA_VERSION:
+                raise StoreError(f"{path}: written by a newer reptrack (schema {version}, this one knows {SCHEMA_VERSION}); left untouched")
+            if version < SCHEMA_VERSION:
+                raise StoreError(f"{path}: made by an older reptrack (schema {version}, this one reads {SCHEMA_VERSION}), and "
+                                 "reading commands never change a store: upgrade it with 'reptrack store upgrade' (any command "
+                                 "that writes to it does it too)")
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise StoreError(f"{path}: not a usable reptrack store ({exc}); left untouched") from None
+        except BaseException:
+            conn.close()
+            raise
+        return cls(conn, path, OpenMode.READ)
 
     @staticmethod
     def _check_header(path: Path) -> None:
@@ -213,6 +284,8 @@ class Store:
         c.execute("BEGIN IMMEDIATE")
         try:
             version = c.execute("PRAGMA user_version").fetchone()[0]  # another process may have done it
+            if version < SCHEMA_VERSION:
+                self.upgraded_from = int(version)
             for k in range(version, SCHEMA_VERSION):
                 for stmt in _statements(MIGRATIONS[k]):
                     c.execute(stmt)
@@ -387,23 +460,11 @@ class Store:
                                (status.value, ended_at or now_iso(), now_iso(), session_id))
 
     def mark_stale_sessions(self) -> list[int]:
-        """Sessions left ``recording`` by a process that is gone become ``interrupted``.
-
-        A session is taken as orphaned when it has not committed for :data:`STALE_AFTER_S`
-        (a live recorder commits every second, data or not), or at once when it was recorded
-        on this host by a process that no longer exists. Everything it committed stays.
-        """
+        """Sessions left ``recording`` by a process that is gone become ``interrupted`` (see
+        :func:`orphaned`). Everything they committed stays."""
         rows = self._conn.execute("SELECT id, host, pid, last_commit_at FROM sessions WHERE status = 'recording'").fetchall()
-        if not rows:
-            return []
-        host = socket.gethostname()
-        limit = datetime.now(UTC) - timedelta(seconds=STALE_AFTER_S)
-        def orphaned(host_of: str, pid: int, last_commit: str) -> bool:
-            if parse_iso(last_commit) < limit:
-                return True  # silent for too long (a pid can be reused, a host rebooted)
-            return host_of == host and pid != os.getpid() and not _pid_alive(pid)
-
-        stale = [r[0] for r in rows if orphaned(r[1], r[2], r[3])]
+        now = datetime.now(UTC)
+        stale = [r[0] for r in rows if orphaned(r[1], r[2], r[3], now=now)]
         if stale:
             with self.transaction():
                 for sid in stale:
@@ -415,14 +476,19 @@ class Store:
     _SESSION_COLUMNS = (
         "s.id, p.name, s.exercise, s.placement, s.source, d.name, s.sample_rate_hz, s.has_gyro, s.has_pelvis, s.started_at, "
         "s.ended_at, s.status, s.load_kg, s.sample_count, s.rep_count, "
-        "(SELECT count(*) FROM sets x WHERE x.session_id = s.id), s.params, s.meta, s.pelvis_sample_rate_hz, s.pelvis_has_gyro"
+        "(SELECT count(*) FROM sets x WHERE x.session_id = s.id), s.params, s.meta, s.pelvis_sample_rate_hz, s.pelvis_has_gyro, "
+        "s.host, s.pid, s.last_commit_at"
     )
 
     @staticmethod
     def _session_from_row(r: Sequence[Any]) -> SessionInfo:
+        status, ended_at = SessionStatus(r[11]), r[10]
+        if status is SessionStatus.RECORDING and orphaned(r[20], r[21], r[22]):
+            # what mark_stale_sessions would write, derived (a reader writes nothing)
+            status, ended_at = SessionStatus.INTERRUPTED, r[22]
         return SessionInfo(
             id=r[0], person=r[1], exercise=Exercise(r[2]), placement=Placement(r[3]), source=r[4], device=r[5], sample_rate_hz=r[6],
-            has_gyro=bool(r[7]), has_pelvis=bool(r[8]), started_at=r[9], ended_at=r[10], status=SessionStatus(r[11]),
+            has_gyro=bool(r[7]), has_pelvis=bool(r[8]), started_at=r[9], ended_at=ended_at, status=status,
             load_kg=r[12], sample_count=r[13], rep_count=r[14], set_count=r[15],
             setup=SessionSetup.from_json(json.loads(r[16]), with_pelvis=bool(r[8])), meta=json.loads(r[17]),
             pelvis_sample_rate_hz=r[18], pelvis_has_gyro=None if r[19] is None else bool(r[19]),
