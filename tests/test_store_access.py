@@ -140,3 +140,139 @@ def test_an_older_store_is_read_only_after_an_explicit_upgrade(cli: Cli, tmp_pat
     assert code == 0 and "no sessions" in out, err
     assert_one_line_error(cli("store", "upgrade", "--db", tmp_path / "typo.db"), "no store there yet")
     assert not (tmp_path / "typo.db").exists()
+
+
+# --------------------------------------------------------------------------- read-only stores
+SIX_POSES = Path(__file__).resolve().parents[1] / "sample_data" / "calibration" / "device-six-poses.csv"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _read_only_runner() -> list[str] | None:
+    """How to run a command in a private mount namespace (where a bind mount can be made
+    read-only, for root as for anyone else), or None where this system does not allow it."""
+    import os
+    import shutil
+
+    if shutil.which("unshare") is None or shutil.which("mount") is None:
+        return None
+    base = ["unshare", "--mount", "--propagation", "private"] if os.geteuid() == 0 else \
+        ["unshare", "--map-root-user", "--mount", "--propagation", "private"]
+    probe = subprocess.run([*base, "sh", "-c", "mount --bind / /mnt 2>/dev/null || mount -t tmpfs none /mnt"], capture_output=True)
+    return base if probe.returncode == 0 else None
+
+
+RUNNER = _read_only_runner()
+needs_mounts = pytest.mark.skipif(RUNNER is None, reason="cannot make read-only mounts here (unshare)")
+
+
+def run_read_only(read_only: list[Path], *argv: object, timeout: float = 120) -> tuple[int, str, str]:
+    """``reptrack *argv`` in a child process that sees each of ``read_only`` (files or folders)
+    on a read-only mount, as a write-protected file or a read-only disk would be."""
+    import shlex
+
+    assert RUNNER is not None
+    mounts = " && ".join(f"mount --bind {shlex.quote(str(p))} {shlex.quote(str(p))} && "
+                         f"mount -o remount,bind,ro {shlex.quote(str(p))}" for p in read_only)
+    command = " ".join(shlex.quote(str(a)) for a in (sys.executable, "-m", "tracker.cli", *argv))
+    proc = subprocess.run([*RUNNER, "sh", "-c", f"{mounts} && exec {command}"], cwd=ROOT, capture_output=True, text=True,
+                          timeout=timeout, check=False)
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+def _store_with_a_session(folder: Path) -> Path:
+    from tests.test_cli import run_quietly
+
+    folder.mkdir()
+    db = folder / "r.db"
+    assert run_quietly("prescribe", "Ann", "--db", db, "--exercise", "standing-hip-abduction")[0] == 0
+    code, _, err = run_quietly("import", STANDING, "--db", db, "--exercise", "standing-hip-abduction", "--person", "Ann")
+    assert code == 0, err
+    assert sorted(p.name for p in folder.iterdir()) == ["r.db"]  # closed cleanly: no -wal, no -shm
+    return db
+
+
+def _one_line(result: tuple[int, str, str], *fragments: str) -> str:
+    code, out, err = result
+    assert code == 2 and "Traceback" not in err and len(err.splitlines()) == 1, (code, out, err)
+    line = err.splitlines()[0]
+    assert line.startswith("reptrack: error: ")
+    for f in fragments:
+        assert f in line, (f, line)
+    return line
+
+
+@needs_mounts
+def test_a_store_on_a_read_only_disk_can_be_read(tmp_path: Path) -> None:
+    db = _store_with_a_session(tmp_path / "disk")
+    before = _digest(db)
+    for argv in (("sessions", "--json"), ("show", "last", "--json"), ("patients",), ("progress", "Ann"),
+                 ("export", "last", "--out", tmp_path / "out")):
+        code, out, err = run_read_only([db.parent], *argv, "--db", db)
+        assert code == 0, (argv, err)
+    code, out, _ = run_read_only([db.parent], "sessions", "--json", "--db", db)
+    import json
+
+    (s,) = json.loads(out)
+    assert s["person"] == "Ann" and s["status"] == "complete" and s["rep_count"] > 0
+    assert (tmp_path / "out" / "session-1.json").exists()
+    assert _digest(db) == before
+    # writing to it says what is wrong, in one line
+    _one_line(run_read_only([db.parent], "log", "Ann", "--rpe", "3", "--db", db), str(db), "read-only")
+    _one_line(run_read_only([db.parent], "prescribe", "Bob", "--exercise", "hip-raise", "--db", tmp_path / "disk" / "new.db"),
+              "read-only")
+
+
+@needs_mounts
+def test_a_write_protected_store_says_it_is_read_only(tmp_path: Path) -> None:
+    db = _store_with_a_session(tmp_path / "home")
+    code, out, err = run_read_only([db], "sessions", "--db", db)  # reading works
+    assert code == 0 and "Ann" in out, err
+    for argv in (("import", STANDING, "--exercise", "standing-hip-abduction", "--person", "Ann"), ("log", "Ann", "--pain", "2"),
+                 ("note", "Ann", "fine"), ("prescribe", "Ann", "--exercise", "hip-raise"), ("reanalyze", "last")):
+        line = _one_line(run_read_only([db], *argv, "--db", db), str(db), "read-only")
+        assert "malformed" not in line and "attempt to write" not in line, line
+
+
+@needs_mounts
+def test_record_and_calibrate_check_the_store_before_the_capture(tmp_path: Path) -> None:
+    import time
+
+    db = _store_with_a_session(tmp_path / "home")
+    t0 = time.monotonic()
+    # in real time this recording would take about a minute to replay
+    code, out, err = run_read_only([db], "record", "--source", STANDING, "--exercise", "standing-hip-abduction", "--person", "Ann",
+                                   "--speed", "1", "--plain", "--db", db)
+    assert time.monotonic() - t0 < 20
+    _one_line((code, out, err), "read-only")
+    assert out == ""  # no "using ...", no rep: the session never started
+    code, out, err = run_read_only([db], "calibrate", "device", "--source", SIX_POSES, "--device", "wit-1", "--db", db)
+    _one_line((code, out, err), "read-only")
+    assert out == ""  # no prompt: the capture never started
+
+
+def test_a_write_to_a_store_opened_to_read_says_it_is_read_only(tmp_path: Path) -> None:
+    from tracker.errors import ReadOnlyStoreError
+    from tracker.store import OpenMode
+
+    db = tmp_path / "r.db"
+    Store.open(db).close()
+    with Store.open(db, mode=OpenMode.READ) as store, pytest.raises(ReadOnlyStoreError, match="the store is read-only") as info:
+        store.ensure_person("Bob")
+    assert "malformed" not in str(info.value)
+
+
+@needs_mounts
+def test_a_read_only_copy_with_unsaved_wal_changes_is_not_shown_without_them(tmp_path: Path) -> None:
+    import shutil
+
+    db = _store_with_a_session(tmp_path / "home")
+    writer = sqlite3.connect(db)  # a recorder's changes still in the -wal (not checkpointed)
+    writer.execute("PRAGMA wal_autocheckpoint = 0")
+    writer.execute("UPDATE people SET attention_reason = 'x'")
+    writer.commit()
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    shutil.copy(db, copy / "r.db")
+    shutil.copy(f"{db}-wal", copy / "r.db-wal")  # without its -shm
+    writer.close()
+    _one_line(run_read_only([copy], "sessions", "--db", copy / "r.db"), "r.db-wal", "writable folder")

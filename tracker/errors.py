@@ -73,3 +73,8 @@ class StoreError(ReptrackError):
 
 class NotFoundError(StoreError):
     """No such person, session, prescription, ..."""
+
+
+class ReadOnlyStoreError(StoreError):
+    """The store cannot be written here (a write-protected file, a read-only folder or disk);
+    reading commands still work."""

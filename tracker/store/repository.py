@@ -27,7 +27,7 @@ from numpy.typing import NDArray
 
 from tracker.core.exercises import Exercise, FlagKind, Severity
 from tracker.core.recording import Placement
-from tracker.errors import NotFoundError, StoreError
+from tracker.errors import NotFoundError, ReadOnlyStoreError, StoreError
 from tracker.pipeline.setup import SessionSetup
 from tracker.pipeline.types import Flag, GapDetected, Rep, SetSummary
 from tracker.store import samples as codec
@@ -147,6 +147,21 @@ class _GuardedConnection:
         self._conn.close()
 
 
+#: SQLite's primary result codes we tell apart (extended codes carry them in the low byte)
+_SQLITE_READONLY = 8
+_SQLITE_CANTOPEN = 14
+#: what a user can still do with a store they cannot write to
+_READING_STILL_WORKS = "reading commands (sessions, show, progress, export) still work"
+
+
+def _sqlite_code(exc: sqlite3.Error) -> int:
+    return int(getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
+
+
+def _read_only(path: Path, why: str) -> ReadOnlyStoreError:
+    return ReadOnlyStoreError(f"{path}: the store is read-only ({why}); {_READING_STILL_WORKS}")
+
+
 @contextmanager
 def _translated(path: Path) -> Iterator[None]:
     try:
@@ -154,7 +169,28 @@ def _translated(path: Path) -> Iterator[None]:
     except sqlite3.IntegrityError:
         raise  # a broken invariant of ours: a bug, not the user's file
     except sqlite3.DatabaseError as exc:
+        if _sqlite_code(exc) == _SQLITE_READONLY:
+            raise _read_only(path, "SQLite cannot write to it here") from None
         raise StoreError(f"{path}: the store could not be used ({exc}): if it says 'malformed', the file is damaged") from None
+
+
+def _writable(path: Path) -> bool:
+    return os.access(path, os.W_OK)
+
+
+def _check_writable(path: Path) -> None:
+    """Refuse, before anything starts, a store that cannot be written: the file itself, and its
+    folder (in WAL mode SQLite creates the ``-wal`` and ``-shm`` files next to the store)."""
+    folder = path.parent
+    wal, shm = Path(f"{path}-wal"), Path(f"{path}-shm")
+    folder_ok = _writable(folder) or (wal.exists() and shm.exists() and _writable(wal) and _writable(shm))
+    if not path.exists() or path.stat().st_size == 0:
+        if not folder_ok:
+            raise ReadOnlyStoreError(f"{path}: cannot create a store there: the folder {folder} is read-only")
+    elif not _writable(path):
+        raise _read_only(path, "the file is write-protected" if folder_ok else f"its folder {folder} is on a read-only disk or mount")
+    elif not folder_ok:
+        raise _read_only(path, f"its folder {folder} is read-only, and the store writes its -wal and -shm files there")
 
 
 @dataclass(frozen=True)
@@ -198,9 +234,13 @@ class Store:
         if not create and not path.exists():
             raise StoreError(f"{path}: no store there yet (record or import a session first, or check --db)")
         if not path.parent.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"{path}: cannot create its folder ({exc.strerror})") from None
         if existed:
             cls._check_header(path)
+        _check_writable(path)
         try:
             conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
         except sqlite3.Error as exc:
@@ -215,6 +255,15 @@ class Store:
                     raise StoreError(f"{path}: an SQLite database of another application (not a reptrack store); left untouched")
             if version > SCHEMA_VERSION:
                 raise StoreError(f"{path}: written by a newer reptrack (schema {version}, this one knows {SCHEMA_VERSION}); left untouched")
+            if existed:
+                # the authority on writing is SQLite itself (a file can be opened read-only for
+                # reasons the permission bits do not show): a write, rolled back, before any
+                # session or capture starts
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    conn.execute(f"PRAGMA user_version = {int(version)}")
+                finally:
+                    conn.execute("ROLLBACK")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
@@ -224,6 +273,8 @@ class Store:
                 store.mark_stale_sessions()
         except sqlite3.DatabaseError as exc:
             conn.close()
+            if _sqlite_code(exc) == _SQLITE_READONLY:
+                raise _read_only(path, "SQLite cannot write to it here") from None
             raise StoreError(f"{path}: not a usable reptrack store ({exc}); left untouched") from None
         except BaseException:
             conn.close()
@@ -235,13 +286,8 @@ class Store:
         if not path.exists() or path.stat().st_size == 0:
             raise StoreError(f"{path}: no store there yet (record or import a session first, or check --db)")
         cls._check_header(path)
-        uri = "file:" + urllib.parse.quote(str(path.absolute())) + "?mode=ro"
+        conn = cls._connect_to_read(path)
         try:
-            conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
-        except sqlite3.Error as exc:
-            raise StoreError(f"{path}: cannot open the store ({exc})") from None
-        try:
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             if app_id != APPLICATION_ID:
@@ -261,6 +307,38 @@ class Store:
             conn.close()
             raise
         return cls(conn, path, OpenMode.READ)
+
+    @staticmethod
+    def _connect_to_read(path: Path) -> sqlite3.Connection:
+        """A read-only connection (``mode=ro``). A WAL store in a read-only folder without its
+        ``-shm`` index cannot be opened that way (SQLite cannot create the index), so it is
+        opened ``immutable`` -- which is exact only when its ``-wal`` holds nothing; when it
+        does, that is said instead of showing the store without its latest changes."""
+        base = "file:" + urllib.parse.quote(str(path.absolute())) + "?mode=ro"
+
+        def connect(uri: str) -> sqlite3.Connection:
+            conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
+            try:
+                conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()  # opens the -wal and -shm files
+            except BaseException:
+                conn.close()
+                raise
+            return conn
+
+        try:
+            return connect(base)
+        except sqlite3.Error as exc:
+            shm, wal = Path(f"{path}-shm"), Path(f"{path}-wal")
+            if _sqlite_code(exc) != _SQLITE_CANTOPEN or shm.exists() or _writable(path.parent):
+                raise StoreError(f"{path}: not a usable reptrack store ({exc}); left untouched") from None
+            if wal.exists() and wal.stat().st_size > 0:
+                raise StoreError(f"{path}: its latest changes are in {wal.name}, which SQLite cannot read in a read-only folder "
+                                 "without its -shm file: copy the store and its -wal file to a writable folder") from None
+        try:
+            return connect(base + "&immutable=1")
+        except sqlite3.Error as exc:
+            raise StoreError(f"{path}: not a usable reptrack store ({exc}); left untouched") from None
 
     @staticmethod
     def _check_header(path: Path) -> None:
