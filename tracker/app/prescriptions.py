@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from tracker.app.session_data import stored_sets
 from tracker.core.exercises import Exercise
 from tracker.core.progression import PAIN_THRESHOLD, EntryKind, PrescriptionValue, ProgressReport, SessionValue, assess_progress
 from tracker.errors import ConfigurationError, InvalidValueError
@@ -102,7 +101,7 @@ def progress(store: Store, person: str, *, exercise: Exercise | None = None, pai
                                   p.days_per_week, p.load_kg, local(p.created_at)) for p in history if p.exercise is ex]
         values = []
         for s in store.sessions(person=info.name, exercise=ex):
-            sets = stored_sets(store, s.id)
+            sets = store.sets(s.id)
             values.append(SessionValue(s.id, local(s.started_at), s.status.value, s.load_kg, tuple(x.rep_count for x in sets),
                                        tuple(x.rest_before_s for x in sets if x.rest_before_s is not None), s.rep_count,
                                        store.flagged_rep_count(s.id)))

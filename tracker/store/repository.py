@@ -365,8 +365,12 @@ class Store:
             if version < SCHEMA_VERSION:
                 self.upgraded_from = int(version)
             for k in range(version, SCHEMA_VERSION):
-                for stmt in _statements(MIGRATIONS[k]):
-                    c.execute(stmt)
+                step = MIGRATIONS[k]
+                if isinstance(step, str):
+                    for stmt in _statements(step):
+                        c.execute(stmt)
+                else:
+                    step(c)  # a data migration, in Python
             c.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             c.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             c.execute("COMMIT")
@@ -513,8 +517,12 @@ class Store:
         c.execute("UPDATE sessions SET rep_count = rep_count + 1 WHERE id = ?", (session_id,))
 
     def add_set(self, session_id: int, s: SetSummary) -> None:
+        """A set, or (same ``set_index``) the set as it stands now: an open set is stored at each
+        commit and replaced when it closes."""
         self._conn.execute(
-            "INSERT INTO sets (session_id, set_index, start_s, end_s, rep_count, rest_before_s) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO sets (session_id, set_index, start_s, end_s, rep_count, rest_before_s) VALUES (?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (session_id, set_index) DO UPDATE SET start_s = excluded.start_s, end_s = excluded.end_s, "
+            "rep_count = excluded.rep_count, rest_before_s = excluded.rest_before_s",
             (session_id, s.set_index, s.start_s, s.end_s, s.rep_count, s.rest_before_s),
         )
 
