@@ -75,3 +75,16 @@ def test_progress_reports_each_prescription_and_pain_marks_the_person(tmp_path: 
         assert progress(store, "Ann", exercise=EX, pain_threshold=7, now=now).reports[0].needs_attention is False
         log_entry(store, "Ann", EntryKind.RPE, 5)
         assert len(progress(store, "Ann", now=now).entries) == 3
+
+
+def test_a_prescription_in_force_from_an_earlier_date(tmp_path: Path) -> None:
+    from datetime import UTC, timezone
+
+    with Store.open(tmp_path / "r.db") as store:
+        p = prescribe(store, PrescriptionRequest("Ann", EX, starts_at=datetime(2026, 3, 1, 9, 30, tzinfo=timezone(timedelta(hours=2)))))
+        assert p.created_at == "2026-03-01T07:30:00.000+00:00"
+        assert prescribe(store, PrescriptionRequest("Ann", EX, starts_at=datetime(2026, 2, 1))).created_at.startswith("2026-02-01T00:00")
+        assert [x.id for x in store.prescription_history("Ann", EX)] == [2, 1]  # history by the date in force
+        with pytest.raises(InvalidValueError) as info:
+            prescribe(store, PrescriptionRequest("Ann", EX, starts_at=datetime.now(UTC) + timedelta(days=1)))
+        assert info.value.field == "from"

@@ -4,7 +4,7 @@ rests, the next step), with the rule that recent pain marks them for the therapi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from tracker.core.exercises import Exercise
 from tracker.core.progression import PAIN_THRESHOLD, EntryKind, PrescriptionValue, ProgressReport, SessionValue, assess_progress
@@ -33,6 +33,8 @@ class PrescriptionRequest:
     days_per_week: int = 3
     load_kg: float = 0.0
     therapist: str | None = None
+    #: in force from (backdated: the person trained to it before it was written down); None: now
+    starts_at: datetime | None = None
 
 
 def prescribe(store: Store, request: PrescriptionRequest) -> Prescription:
@@ -53,9 +55,17 @@ def prescribe(store: Store, request: PrescriptionRequest) -> Prescription:
         raise InvalidValueError("load_kg", f"is an ankle weight in kg (0-{MAX_LOAD_KG:g}), not {r.load_kg:g}")
     if not 1 <= r.reps_max <= MAX_REPS or not 0 <= r.reps_min <= r.reps_max:
         raise InvalidValueError("reps", f"is MIN-MAX reps per set, 1-{MAX_REPS}, not {r.reps_min}-{r.reps_max}")
+    starts_at = None
+    if r.starts_at is not None:
+        when = r.starts_at if r.starts_at.tzinfo is not None else r.starts_at.replace(tzinfo=UTC)
+        if when > datetime.now(UTC):
+            raise InvalidValueError("from", f"is in the future ({when.isoformat()}): a prescription is in force from when it is "
+                                            "written, or from an earlier date")
+        starts_at = when.astimezone(UTC).isoformat(timespec="milliseconds")  # as the store writes times
     store.ensure_person(r.person, therapist=r.therapist)
     return store.add_prescription(r.person, r.exercise, sets=r.sets, reps_min=r.reps_min, reps_max=r.reps_max, hold_s=r.hold_s,
-                                  rest_min_s=r.rest_min_s, rest_max_s=r.rest_max_s, days_per_week=r.days_per_week, load_kg=r.load_kg)
+                                  rest_min_s=r.rest_min_s, rest_max_s=r.rest_max_s, days_per_week=r.days_per_week, load_kg=r.load_kg,
+                                  created_at=starts_at)
 
 
 @dataclass(frozen=True)
