@@ -267,8 +267,14 @@ def test_the_open_set_of_a_session_stored_by_an_older_version_gets_its_row(tmp_p
         m.setattr(repository, "MIGRATIONS", schema.MIGRATIONS[:3])
         m.setattr(repository, "SCHEMA_VERSION", 3)
         with Store.open(path) as store:
-            sid = store.create_session(_new())
-            complete = store.create_session(_new())
+            store._conn.execute("INSERT INTO people (name, created_at) VALUES ('Ann', '2026-11-01T09:00:00.000+00:00')")
+            for _ in range(2):
+                store._conn.execute(
+                    "INSERT INTO sessions (person_id, exercise, placement, source, sample_rate_hz, has_gyro, has_pelvis, params, meta, "
+                    "started_at, status, last_commit_at, host, pid) VALUES (1, 'hip-raise', 'pelvis', 'x', 50, 1, 0, ?, '{}', "
+                    "'2026-11-01T10:00:00.000+00:00', 'recording', '2026-11-01T10:05:00.000+00:00', 'h', 1)",
+                    ('{"exercise": "hip-raise", "placement": "pelvis"}',))
+            sid, complete = 1, 2
             with store.transaction():
                 for r in (_rep(1), _rep(2), _rep(3, set_index=2), _rep(4, set_index=2)):
                     store.add_rep(sid, r)

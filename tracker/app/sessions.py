@@ -55,8 +55,10 @@ def find_session(store: Store, session_id: int | None, *, person: str | None = N
     if not 0 < session_id < 2**63:
         raise NotFoundError(f"no session {session_id} in {store.path}")
     info = store.session(session_id)  # says so when there is no such session
-    if person is not None and info.person != person.strip():
-        raise ConfigurationError(f"session {session_id} is {info.person}'s, not {person.strip()}'s")
+    if person is not None:
+        who = store.person(person)  # matched by name key: "zoe" is Zoe
+        if info.person_id != who.id:
+            raise ConfigurationError(f"session {session_id} is {info.person}'s, not {who.name}'s")
     return info
 
 
@@ -86,10 +88,9 @@ def plan_session(store: Store, source: SourceInfo, request: SessionRequest) -> P
     """
     if request.load_kg is not None and not 0 <= request.load_kg < MAX_LOAD_KG:
         raise InvalidValueError("load_kg", f"is an ankle weight in kg (0-{MAX_LOAD_KG:g}), not {request.load_kg}")
-    person = request.person.strip()
     # the exercise, the placement and the pelvis rule, before anything is written
     setup = SessionSetup.resolve(request.exercise, request.placement, declared=source.placement, with_pelvis=source.has_pelvis)
-    store.ensure_person(person)
+    person = store.ensure_person(request.person).name  # as the store knows them ("zoe" is Zoe)
     presc = store.current_prescription(person, setup.exercise)
     hold_s = request.hold_s if request.hold_s is not None else (presc.hold_s if presc else None)
     load_kg = request.load_kg if request.load_kg is not None else (presc.load_kg if presc else None)

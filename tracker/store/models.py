@@ -71,6 +71,7 @@ class SessionInfo:
     meta: dict[str, str]
     pelvis_sample_rate_hz: float | None = None
     pelvis_has_gyro: bool | None = None
+    person_id: int | None = None  # the person's id in the store (their name may be written many ways)
 
     def to_json(self) -> dict[str, Any]:
         return {

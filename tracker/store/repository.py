@@ -27,7 +27,8 @@ from numpy.typing import NDArray
 
 from tracker.core.exercises import Exercise, FlagKind, Severity
 from tracker.core.recording import Placement
-from tracker.errors import NotFoundError, ReadOnlyStoreError, StoreError
+from tracker.core.names import clean_name, name_key
+from tracker.errors import AmbiguousNameError, NotFoundError, ReadOnlyStoreError, StoreError
 from tracker.pipeline.setup import SessionSetup
 from tracker.pipeline.types import Flag, GapDetected, Rep, SetSummary
 from tracker.store import samples as codec
@@ -404,49 +405,84 @@ class Store:
         c.execute("COMMIT")
 
     # ------------------------------------------------------------------ people
+    # A name is matched by its key (tracker.core.names.name_key: NFKC, case folded, whitespace
+    # collapsed) and shown as first written. An older reptrack may have stored several people
+    # under one key ("zoe", "ZOE"): a name written exactly as one of them is that one; any other
+    # spelling is ambiguous until they are merged.
     def ensure_person(self, name: str, *, therapist: str | None = None) -> Person:
-        name = name.strip()
-        if not name:
-            raise StoreError("a person needs a name")
+        """The person called ``name`` (by its key), created when new; with ``therapist``, put on
+        that therapist's list."""
+        display = clean_name(name)
         with self.transaction():
             tid = self._ensure_therapist(therapist) if therapist else None
-            row = self._conn.execute("SELECT id, therapist_id FROM people WHERE name = ?", (name,)).fetchone()
-            if row is None:
-                self._conn.execute("INSERT INTO people (name, therapist_id, created_at) VALUES (?, ?, ?)", (name, tid, now_iso()))
-            elif tid is not None and row[1] != tid:
-                self._conn.execute("UPDATE people SET therapist_id = ? WHERE id = ?", (tid, row[0]))
-        return self.person(name)
+            rows = self._conn.execute("SELECT id, name, therapist_id FROM people WHERE name_key = ?", (name_key(display),)).fetchall()
+            if not rows:
+                self._conn.execute("INSERT INTO people (name, name_key, therapist_id, created_at) VALUES (?, ?, ?, ?)",
+                                   (display, name_key(display), tid, now_iso()))
+            else:
+                pid = self._pick_person(display, [(r[0], r[1]) for r in rows])
+                if tid is not None and next(r[2] for r in rows if r[0] == pid) != tid:
+                    self._conn.execute("UPDATE people SET therapist_id = ? WHERE id = ?", (tid, pid))
+        return self.person(display)
+
+    def _pick_person(self, display: str, matches: list[tuple[int, str]]) -> int:
+        """The one of ``matches`` (id, name: every person under the key of ``display``) meant."""
+        if len(matches) == 1:
+            return matches[0][0]
+        exact = [pid for pid, name in matches if name == display]
+        if exact:
+            return exact[0]
+        names = ", ".join(repr(name) for _, name in sorted(matches))
+        raise AmbiguousNameError(
+            f"{display!r} matches {len(matches)} people ({names}) in {self.path}: write the name exactly as one of them, or merge "
+            f"them ('reptrack person merge {matches[-1][1]!r} {matches[0][1]!r}')")
 
     def _ensure_therapist(self, name: str) -> int:
-        self._conn.execute("INSERT OR IGNORE INTO therapists (name, created_at) VALUES (?, ?)", (name, now_iso()))
-        return int(self._conn.execute("SELECT id FROM therapists WHERE name = ?", (name,)).fetchone()[0])
+        display = clean_name(name, what="therapist")
+        rows = self._conn.execute("SELECT id, name FROM therapists WHERE name_key = ? ORDER BY id", (name_key(display),)).fetchall()
+        if not rows:
+            cur = self._conn.execute("INSERT INTO therapists (name, name_key, created_at) VALUES (?, ?, ?)",
+                                     (display, name_key(display), now_iso()))
+            assert cur.lastrowid is not None
+            return int(cur.lastrowid)
+        # therapists an older reptrack kept apart under one key: the one written so, else the first
+        return next((int(r[0]) for r in rows if r[1] == display), int(rows[0][0]))
 
     _PERSON_SELECT = ("SELECT p.id, p.name, t.name, p.needs_attention, p.attention_reason, p.attention_cleared_at FROM people p "
                       "LEFT JOIN therapists t ON t.id = p.therapist_id")
 
     def person(self, name: str) -> Person:
-        name = name.strip()
-        r = self._conn.execute(self._PERSON_SELECT + " WHERE p.name = ?", (name,)).fetchone()
-        if r is None:
-            raise NotFoundError(f"no person named {name!r} in {self.path}")
+        """The person called ``name`` (matched by its key).
+
+        Raises :class:`NotFoundError` when there is none, :class:`AmbiguousNameError` when the
+        name matches several people and is written exactly as none of them.
+        """
+        display = clean_name(name)
+        rows = self._conn.execute(self._PERSON_SELECT + " WHERE p.name_key = ? ORDER BY p.id", (name_key(display),)).fetchall()
+        if not rows:
+            raise NotFoundError(f"no person named {display!r} in {self.path}")
+        pid = self._pick_person(display, [(r[0], r[1]) for r in rows])
+        r = next(r for r in rows if r[0] == pid)
         return Person(r[0], r[1], r[2], bool(r[3]), r[4], r[5])
 
     def people(self, *, therapist: str | None = None) -> list[Person]:
+        """Everyone (the patients of ``therapist``, matched by its key), by name."""
         q = self._PERSON_SELECT
         args: tuple[str, ...] = ()
         if therapist is not None:
-            q, args = q + " WHERE t.name = ?", (therapist,)
-        return [Person(r[0], r[1], r[2], bool(r[3]), r[4], r[5]) for r in self._conn.execute(q + " ORDER BY p.name", args)]
+            q, args = q + " WHERE t.name_key = ?", (name_key(clean_name(therapist, what="therapist")),)
+        return [Person(r[0], r[1], r[2], bool(r[3]), r[4], r[5]) for r in self._conn.execute(q + " ORDER BY p.name_key, p.name", args)]
 
     def set_attention(self, person: str, reason: str | None) -> None:
         """Mark a person for the therapist's attention, or (``None``) clear the mark: what
         caused it has been seen to."""
+        pid = self._person_id(person)
         with self.transaction():
             if reason is None:
-                self._conn.execute("UPDATE people SET needs_attention = 0, attention_reason = NULL, attention_cleared_at = ? WHERE name = ?",
-                                   (now_iso(), person.strip()))
+                self._conn.execute("UPDATE people SET needs_attention = 0, attention_reason = NULL, attention_cleared_at = ? WHERE id = ?",
+                                   (now_iso(), pid))
             else:
-                self._conn.execute("UPDATE people SET needs_attention = 1, attention_reason = ? WHERE name = ?", (reason, person.strip()))
+                self._conn.execute("UPDATE people SET needs_attention = 1, attention_reason = ? WHERE id = ?", (reason, pid))
 
     def _person_id(self, name: str) -> int:
         return self.person(name).id
@@ -563,7 +599,7 @@ class Store:
         "s.id, p.name, s.exercise, s.placement, s.source, d.name, s.sample_rate_hz, s.has_gyro, s.has_pelvis, s.started_at, "
         "s.ended_at, s.status, s.load_kg, s.sample_count, s.rep_count, "
         "(SELECT count(*) FROM sets x WHERE x.session_id = s.id), s.params, s.meta, s.pelvis_sample_rate_hz, s.pelvis_has_gyro, "
-        "s.host, s.pid, s.last_commit_at"
+        "s.host, s.pid, s.last_commit_at, s.person_id"
     )
 
     @staticmethod
@@ -577,7 +613,7 @@ class Store:
             has_gyro=bool(r[7]), has_pelvis=bool(r[8]), started_at=r[9], ended_at=ended_at, status=status,
             load_kg=r[12], sample_count=r[13], rep_count=r[14], set_count=r[15],
             setup=SessionSetup.from_json(json.loads(r[16]), with_pelvis=bool(r[8])), meta=json.loads(r[17]),
-            pelvis_sample_rate_hz=r[18], pelvis_has_gyro=None if r[19] is None else bool(r[19]),
+            pelvis_sample_rate_hz=r[18], pelvis_has_gyro=None if r[19] is None else bool(r[19]), person_id=r[23],
         )
 
     def sessions(self, *, person: str | None = None, exercise: Exercise | None = None) -> list[SessionInfo]:
@@ -726,7 +762,13 @@ class Store:
                            exercise: Exercise | None = None, placement: Placement | None = None) -> CalibrationRecord | None:
         q = self._CALIBRATION_SELECT + " WHERE c.kind = ?"
         args: list[Any] = [kind.value]
-        for col, val in (("d.name", device), ("p.name", person), ("c.exercise", None if exercise is None else exercise.value),
+        person_id = None
+        if person is not None:
+            try:
+                person_id = self._person_id(person)
+            except NotFoundError:
+                return None
+        for col, val in (("d.name", device), ("c.person_id", person_id), ("c.exercise", None if exercise is None else exercise.value),
                          ("c.placement", None if placement is None else placement.value)):
             if val is not None:
                 q += f" AND {col} = ?"
@@ -776,8 +818,8 @@ class Store:
 
     def notes(self, person: str, *, session_id: int | None = None, note_id: int | None = None) -> list[Note]:
         q = ("SELECT n.id, p.name, n.session_id, t.name, n.text, n.created_at FROM notes n JOIN people p ON p.id = n.person_id "
-             "LEFT JOIN therapists t ON t.id = n.therapist_id WHERE p.name = ?")
-        args: list[Any] = [person]
+             "LEFT JOIN therapists t ON t.id = n.therapist_id WHERE n.person_id = ?")
+        args: list[Any] = [self._person_id(person)]
         if session_id is not None:
             q += " AND n.session_id = ?"
             args.append(session_id)
@@ -799,8 +841,8 @@ class Store:
 
     def entries(self, person: str, *, kind: EntryKind | None = None) -> list[Entry]:
         q = ("SELECT e.id, p.name, e.session_id, e.kind, e.value, e.note, e.created_at FROM entries e JOIN people p ON p.id = e.person_id "
-             "WHERE p.name = ?")
-        args: list[Any] = [person]
+             "WHERE e.person_id = ?")
+        args: list[Any] = [self._person_id(person)]
         if kind is not None:
             q += " AND e.kind = ?"
             args.append(kind.value)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from itertools import groupby
 from typing import Any, Final, NamedTuple
 
+from tracker.core.names import name_key
 from tracker.pipeline.results import set_so_far, summarise_sets
 from tracker.pipeline.types import SetCompleted
 
@@ -39,6 +40,17 @@ def _store_open_sets(conn: Any) -> None:
         s = summarise_sets([*done, set_so_far(reps)])[-1]
         conn.execute("INSERT INTO sets (session_id, set_index, start_s, end_s, rep_count, rest_before_s) VALUES (?, ?, ?, ?, ?, ?)",
                      (sid, s.set_index, s.start_s, s.end_s, s.rep_count, s.rest_before_s))
+
+
+def _name_keys(conn: Any) -> None:
+    """5: people and therapists are matched by the key of their name (NFKC, case folded,
+    whitespace collapsed: "zoe", "ZOE" and "Ｚｏｅ" are one person); names keep their display form.
+    People an older reptrack stored apart under one key stay apart until merged."""
+    for table in ("people", "therapists"):
+        conn.execute(f"ALTER TABLE {table} ADD COLUMN name_key TEXT")
+        for rid, name in conn.execute(f"SELECT id, name FROM {table}").fetchall():
+            conn.execute(f"UPDATE {table} SET name_key = ? WHERE id = ?", (name_key(name), rid))
+        conn.execute(f"CREATE INDEX {table}_name_key ON {table}(name_key)")
 
 
 #: a migration: SQL statements, or a data migration in Python given the connection
@@ -211,6 +223,8 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
     """,
     # 4: every session's open set has its row
     _store_open_sets,
+    # 5: names matched by their key
+    _name_keys,
 )
 
 SCHEMA_VERSION: Final = len(MIGRATIONS)
