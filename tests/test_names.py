@@ -22,6 +22,7 @@ def test_one_key_for_the_ways_of_writing_a_name() -> None:
     assert name_key("Zoë") == name_key("Zoe\u0308") == name_key("ZOË")  # composed or not
     assert name_key("Ann  Lee") == name_key("ann lee") and name_key("Straße") == name_key("STRASSE")
     assert name_key("Zoe") != name_key("Zoë") and name_key("Ann Lee") != name_key("AnnLee")
+    assert name_key("Ann\x1bLee") == name_key("Ann\tLee") == name_key("Ann Lee")  # as an older reptrack may have stored it
 
 
 @pytest.mark.parametrize("bad", ["Ann\tLee", "Ann\nLee", "Ann\rLee", "Ann\x00", "Ann\x1b[31m", "Ann\u2028Lee", "Ann\u0085Lee", "Ann\udcff"])
@@ -70,7 +71,7 @@ def test_names_that_collide_in_an_older_store_are_told_apart_or_merged(tmp_path:
         m.setattr(repository, "SCHEMA_VERSION", 4)
         Store.open(path).close()
     con = sqlite3.connect(path)
-    for name in ("zoe", "ZOE", "Ann"):
+    for name in ("zoe", "ZOE", "Ann", "Bo\tLee"):
         con.execute("INSERT INTO people (name, created_at) VALUES (?, '2026-11-01T09:00:00.000+00:00')", (name,))
     con.commit()
     con.close()
@@ -79,6 +80,8 @@ def test_names_that_collide_in_an_older_store_are_told_apart_or_merged(tmp_path:
         assert store.person("ZOE").name == "ZOE" and store.person("zoe").name == "zoe"  # written as it is: that one
         with pytest.raises(StoreError, match=r"'Zoe' matches 2 people \('zoe', 'ZOE'\).*reptrack person merge"):
             store.person("Zoe")
+        assert store.person("bo lee").name == "Bo\tLee"  # a tab an older reptrack let in: named with a space
+        assert store.rename_person("Bo Lee", "Bo Lee").name == "Bo Lee"
 
 
 def test_the_command_line_matches_names_and_refuses_control_characters(cli: Cli, tmp_path: Path) -> None:

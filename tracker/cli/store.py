@@ -12,7 +12,7 @@ def register(sub: argparse._SubParsersAction, db: argparse.ArgumentParser) -> No
     stsub = st.add_subparsers(dest="store_command", required=True)
     up = stsub.add_parser(
         "upgrade", parents=[db], help="bring a store made by an older reptrack up to date (reading commands never change a store)",
-        epilog="example: reptrack store upgrade --db ~/backup/reptrack.db", formatter_class=argparse.RawDescriptionHelpFormatter)
+        epilog="example: reptrack store upgrade --db ~/backup/reptrack.db")
     up.set_defaults(handler=_upgrade)
 
 

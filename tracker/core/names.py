@@ -22,9 +22,11 @@ _CALLED = {"\t": "a tab", "\n": "a newline", "\r": "a carriage return", "\x00": 
 
 def name_key(name: str) -> str:
     """The key a name is matched by: NFKC, case folded (NFKC again: folding can undo it), and
-    whitespace collapsed to single spaces, without leading or trailing space."""
+    whitespace collapsed to single spaces, without leading or trailing space. A control
+    character counts as a space, so a name stored with one by an older reptrack ("Ann<TAB>Lee")
+    can still be named ("Ann Lee")."""
     folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold())
-    return " ".join(folded.split())
+    return " ".join("".join(" " if unicodedata.category(ch) in _BREAKING else ch for ch in folded).split())
 
 
 def clean_name(name: str, *, what: str = "person") -> str:

@@ -28,7 +28,7 @@ from numpy.typing import NDArray
 from tracker.core.exercises import Exercise, FlagKind, Severity
 from tracker.core.recording import Placement
 from tracker.core.names import clean_name, name_key
-from tracker.errors import AmbiguousNameError, NotFoundError, ReadOnlyStoreError, StoreError
+from tracker.errors import AmbiguousNameError, ConfigurationError, NotFoundError, ReadOnlyStoreError, StoreError
 from tracker.pipeline.setup import SessionSetup
 from tracker.pipeline.types import Flag, GapDetected, Rep, SetSummary
 from tracker.store import samples as codec
@@ -40,8 +40,10 @@ from tracker.store.models import (
     NewSession,
     Note,
     Person,
+    PersonRecords,
     Prescription,
     SessionInfo,
+    SessionRecords,
     SessionStatus,
     Stream,
 )
@@ -434,8 +436,8 @@ class Store:
             return exact[0]
         names = ", ".join(repr(name) for _, name in sorted(matches))
         raise AmbiguousNameError(
-            f"{display!r} matches {len(matches)} people ({names}) in {self.path}: write the name exactly as one of them, or merge "
-            f"them ('reptrack person merge {matches[-1][1]!r} {matches[0][1]!r}')")
+            f"{display!r} matches {len(matches)} people ({names}) in {self.path}: write the name exactly as one of them, or make "
+            f"them one with: reptrack person merge {matches[-1][1]!r} {matches[0][1]!r}")
 
     def _ensure_therapist(self, name: str) -> int:
         display = clean_name(name, what="therapist")
@@ -486,6 +488,85 @@ class Store:
 
     def _person_id(self, name: str) -> int:
         return self.person(name).id
+
+    # ------------------------------------------------------------------ people: rename, merge, delete
+    def person_records(self, name: str) -> PersonRecords:
+        """What the store holds of the person called ``name``."""
+        p = self.person(name)
+        return self._records_of(p.id, p.name)
+
+    def _records_of(self, pid: int, display: str) -> PersonRecords:
+        c = self._conn
+
+        def count(table: str) -> int:
+            return int(c.execute(f"SELECT count(*) FROM {table} WHERE person_id = ?", (pid,)).fetchone()[0])
+
+        return PersonRecords(
+            person=display, sessions=count("sessions"), sample_bytes=self._sample_bytes("SELECT id FROM sessions WHERE person_id = ?", pid),
+            prescriptions=count("prescriptions"), notes=count("notes"), entries=count("entries"), calibrations=count("calibrations"))
+
+    def _sample_bytes(self, sessions_sql: str, arg: int) -> int:
+        # length() of a blob is read from the record header, not from the blob's pages
+        return int(self._conn.execute(
+            "SELECT coalesce(sum(length(t_s) + length(accel_g) + coalesce(length(gyro_dps), 0)), 0) FROM sample_chunks "
+            f"WHERE session_id IN ({sessions_sql})", (arg,)).fetchone()[0])
+
+    def rename_person(self, name: str, new_name: str) -> Person:
+        """Give a person another name (or another way of writing it: "zoe" -> "Zoë").
+
+        Raises :class:`ConfigurationError` when the new name is someone else's (by key): that
+        is a merge, not a rename.
+        """
+        p = self.person(name)
+        display = clean_name(new_name)
+        with self.transaction():
+            other = self._conn.execute("SELECT name FROM people WHERE name_key = ? AND id != ?", (name_key(display), p.id)).fetchone()
+            if other is not None:
+                raise ConfigurationError(f"there is already a person named {other[0]!r}: to make {p.name!r} and {other[0]!r} one "
+                                         f"person, merge them: reptrack person merge {p.name!r} {other[0]!r}")
+            self._conn.execute("UPDATE people SET name = ?, name_key = ? WHERE id = ?", (display, name_key(display), p.id))
+        return self.person(display)
+
+    def merge_people(self, source: str, into: str) -> PersonRecords:
+        """Move everything of ``source`` (sessions, prescriptions, notes, pain and effort,
+        calibrations) to ``into`` and remove ``source``; returns what moved.
+
+        ``into`` keeps its name, and its therapist unless it has none. The attention mark is
+        kept if either carries it, and pain either has not had seen to still counts: the
+        merged mark's "cleared at" is the earlier of the two among those with pain entries.
+        """
+        a, b = self.person(source), self.person(into)
+        if a.id == b.id:
+            raise ConfigurationError(f"{source!r} and {into!r} are the same person ({b.name!r})")
+        c = self._conn
+        with self.transaction():
+            moved = self._records_of(a.id, a.name)
+            rows = {r[0]: r[1:] for r in c.execute(
+                "SELECT p.id, p.therapist_id, p.needs_attention, p.attention_reason, p.attention_cleared_at, "
+                "(SELECT count(*) FROM entries e WHERE e.person_id = p.id AND e.kind = 'pain') FROM people p WHERE p.id IN (?, ?)",
+                (a.id, b.id)).fetchall()}
+            (ta, na, ra, ca, pa), (tb, nb, rb, cb, pb) = rows[a.id], rows[b.id]
+            with_pain = [x for x, n in ((ca, pa), (cb, pb)) if n]
+            cleared = cb if not with_pain else (None if None in with_pain else min(with_pain))
+            for table in ("sessions", "prescriptions", "notes", "entries", "calibrations"):
+                c.execute(f"UPDATE {table} SET person_id = ? WHERE person_id = ?", (b.id, a.id))
+            c.execute("UPDATE people SET therapist_id = ?, needs_attention = ?, attention_reason = ?, attention_cleared_at = ? WHERE id = ?",
+                      (tb if tb is not None else ta, int(bool(na or nb)), rb if nb else (ra if na else rb), cleared, b.id))
+            c.execute("DELETE FROM people WHERE id = ?", (a.id,))
+        return moved
+
+    def delete_person(self, name: str) -> PersonRecords:
+        """Remove a person and everything of theirs, raw samples included (overwritten, see
+        :meth:`_erasing`); a sensor's device calibrations and the therapists stay."""
+        p = self.person(name)
+        c = self._conn
+        with self._erasing():
+            gone = self._records_of(p.id, p.name)
+            for table in ("notes", "entries", "prescriptions", "calibrations"):
+                c.execute(f"DELETE FROM {table} WHERE person_id = ?", (p.id,))
+            c.execute("DELETE FROM sessions WHERE person_id = ?", (p.id,))  # samples, sets, reps, flags, gaps: ON DELETE CASCADE
+            c.execute("DELETE FROM people WHERE id = ?", (p.id,))
+        return gone
 
     # ------------------------------------------------------------------ devices
     def ensure_device(self, name: str, kind: str, has_gyro: bool) -> int:
@@ -724,9 +805,44 @@ class Store:
             for g in analysis_gaps:
                 self.add_gap(session_id, g.start_s, g.end_s, "analysis")
 
-    def delete_session(self, session_id: int) -> None:
-        with self.transaction():
+    def session_records(self, session_id: int) -> SessionRecords:
+        """What the store holds of a session."""
+        info = self.session(session_id)
+        return self._session_records(info)
+
+    def _session_records(self, info: SessionInfo) -> SessionRecords:
+        c = self._conn
+        return SessionRecords(
+            info=info, sample_bytes=self._sample_bytes("?", info.id),
+            notes=int(c.execute("SELECT count(*) FROM notes WHERE session_id = ?", (info.id,)).fetchone()[0]),
+            entries=int(c.execute("SELECT count(*) FROM entries WHERE session_id = ?", (info.id,)).fetchone()[0]))
+
+    def delete_session(self, session_id: int) -> SessionRecords:
+        """Remove a session with its raw samples, results, and the notes and entries made on it
+        (ON DELETE CASCADE); the samples are overwritten (see :meth:`_erasing`)."""
+        info = self.session(session_id)
+        with self._erasing():
+            gone = self._session_records(info)
             self._conn.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
+        return gone
+
+    @contextmanager
+    def _erasing(self) -> Iterator[None]:
+        """A write transaction whose deleted content is overwritten with zeros (SQLite's
+        ``secure_delete``; off by default in SQLite's own build), not merely unlinked: a deleted
+        person's raw samples do not stay readable in the file's free pages. The freed pages
+        are reused by later sessions (the file keeps its size; VACUUM would shrink it). A
+        passive checkpoint then carries the overwrite into the store file; the -wal, whose
+        older frames may still hold the samples, is removed when the last connection closes."""
+        c = self._conn
+        before = int(c.execute("PRAGMA secure_delete").fetchone()[0])
+        c.execute("PRAGMA secure_delete = 1")
+        try:
+            with self.transaction():
+                yield
+        finally:
+            c.execute(f"PRAGMA secure_delete = {before}")
+        c.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
 
     # ------------------------------------------------------------------ calibrations
     def add_calibration(self, kind: CalibrationKind, data: dict[str, Any], quality: str, *, device: str | None = None,
