@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -83,3 +84,89 @@ def test_the_patients_list_counts_session_days_and_shows_the_last_pain(tmp_path:
         assert bob.sessions == 4 and bob.session_days_30 == 2 and bob.last_pain is None and not bob.needs_attention
         assert [r.person for r in sorted(rows, key=lambda r: r.attention_first)] == ["Ann", "Bob"]
         assert [r.person for r in patients_overview(store, now=now)] == ["Ann", "Bob", "Cy"]
+
+
+# ---------------------------------------------------------------------- rename, merge, delete
+def test_a_person_is_renamed_unless_the_new_name_is_someone_elses(tmp_path: Path) -> None:
+    from tracker.app.people import rename_person
+
+    with Store.open(tmp_path / "r.db") as store:
+        sid = _session(store, "zoe")
+        store.ensure_person("Ann")
+        assert rename_person(store, "ZOE", "Zoë Smith").name == "Zoë Smith"  # found by any spelling
+        assert store.person("zoë smith").id == store.session(sid).person_id and store.session(sid).person == "Zoë Smith"
+        assert rename_person(store, "zoë smith", "ZOË SMITH").name == "ZOË SMITH"  # the same key: only the display form
+        with pytest.raises(ConfigurationError, match="already.*'Ann'.*person merge"):
+            rename_person(store, "Zoë Smith", "ann")
+        with pytest.raises(ConfigurationError, match="control character"):
+            rename_person(store, "Ann", "Ann\tLee")
+        with pytest.raises(NotFoundError):
+            rename_person(store, "Nobody", "Somebody")
+        assert [p.name for p in store.people()] == ["Ann", "ZOË SMITH"]
+
+
+def test_merging_moves_everything_and_keeps_the_mark(tmp_path: Path) -> None:
+    from calibration.kinds import CalibrationKind
+    from tracker.app.people import merge_people, person_footprint
+
+    with Store.open(tmp_path / "r.db") as store:
+        typo = _session(store, "Zoe Smiht")
+        _session(store, "Zoe Smith")
+        store.add_prescription("Zoe Smiht", Exercise.HIP_RAISE, sets=2, reps_min=8, reps_max=12, hold_s=None, rest_min_s=60,
+                               rest_max_s=180, days_per_week=3, load_kg=0.0)
+        add_note(store, "Zoe Smiht", "first visit", therapist="Dr Lee")
+        log_entry(store, "Zoe Smiht", EntryKind.PAIN, 6, session_id=typo)
+        store.add_calibration(CalibrationKind.RANGE, {"target_rom_deg": 40.0}, "ok", person="Zoe Smiht", exercise=Exercise.HIP_RAISE)
+        moving = person_footprint(store, "Zoe Smiht")
+        assert (moving.sessions, moving.prescriptions, moving.notes, moving.entries, moving.calibrations) == (1, 1, 1, 1, 1)
+        assert moving.sample_bytes > 0
+        with pytest.raises(ConfigurationError, match="same person"):
+            merge_people(store, "zoe smiht", "ZOE SMIHT")
+        merged = merge_people(store, "Zoe Smiht", "zoe smith")
+        assert merged.person.name == "Zoe Smith" and merged.moved == moving
+        assert [p.name for p in store.people()] == ["Zoe Smith"]
+        after = person_footprint(store, "Zoe Smith")
+        assert (after.sessions, after.prescriptions, after.notes, after.entries, after.calibrations) == (2, 1, 1, 1, 1)
+        assert store.session(typo).person == "Zoe Smith"
+        zoe = store.person("Zoe Smith")
+        assert zoe.needs_attention and zoe.attention_reason is not None and "pain 6/10" in zoe.attention_reason  # still to be seen to
+        assert store.latest_calibration(CalibrationKind.RANGE, person="Zoe Smith") is not None
+
+
+def test_deleting_a_person_removes_all_of_their_data_and_no_one_elses(tmp_path: Path) -> None:
+    from calibration.kinds import CalibrationKind
+    from tracker.app.people import delete_person
+
+    db = tmp_path / "r.db"
+    with Store.open(db) as store:
+        ann = _session(store, "Ann")
+        bob = _session(store, "Bob")
+        log_entry(store, "Ann", EntryKind.RPE, 4, session_id=ann)
+        log_entry(store, "Ann", EntryKind.PAIN, 2)
+        add_note(store, "Ann", "test person", therapist="Dr Lee")
+        store.add_prescription("Ann", Exercise.HIP_RAISE, sets=2, reps_min=8, reps_max=12, hold_s=None, rest_min_s=60, rest_max_s=180,
+                               days_per_week=3, load_kg=0.0)
+        store.add_calibration(CalibrationKind.MOUNTING, {}, "ok", person="Ann", exercise=Exercise.HIP_RAISE)
+        store.add_calibration(CalibrationKind.DEVICE, {}, "ok", device="wit-1")
+        gone = delete_person(store, "ann")
+        assert (gone.person, gone.sessions, gone.entries, gone.notes, gone.prescriptions, gone.calibrations) == ("Ann", 1, 2, 1, 1, 1)
+        assert [p.name for p in store.people()] == ["Bob"] and [s.id for s in store.sessions()] == [bob]
+        assert store.latest_calibration(CalibrationKind.DEVICE, device="wit-1") is not None  # the sensor's, not Ann's
+        with pytest.raises(NotFoundError):
+            delete_person(store, "Ann")
+    con = sqlite3.connect(db)
+    for table in ("sample_chunks", "reps", "sets", "flags", "gaps", "notes", "entries", "prescriptions"):
+        assert con.execute(f"SELECT count(*) FROM {table} WHERE {'person_id = 1' if table in ('notes', 'entries', 'prescriptions') else f'session_id = {ann}'}").fetchone()[0] == 0, table
+    con.close()
+
+
+def test_a_person_recording_now_is_not_deleted(tmp_path: Path) -> None:
+    from tracker.app.people import delete_person
+
+    with Store.open(tmp_path / "r.db") as store:
+        replay = open_replay(STANDING, speed=float("inf"))
+        SessionRecorder(store, replay.source, plan_session(store, replay.source.info,
+                                                           SessionRequest("Ann", Exercise.STANDING_HIP_ABDUCTION)).plan)
+        with pytest.raises(ConfigurationError, match="recording"):
+            delete_person(store, "Ann")
+        assert [p.name for p in store.people()] == ["Ann"]

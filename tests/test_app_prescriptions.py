@@ -64,12 +64,27 @@ def test_progress_reports_each_prescription_and_pain_marks_the_person(tmp_path: 
         (report,) = overview.reports
         assert report.exercise == EX.value and len(report.sessions) == 2 and report.data_days_30 == 2
         assert not report.needs_attention and not store.person("Ann").needs_attention
-        # pain entered directly (as an import of older entries would): progress marks the person
+        # pain entered directly (as an import of older entries would): progress reports it, but
+        # only reads (the mark is written by log_entry, where pain is entered)
         store.add_entry("Ann", EntryKind.PAIN, 6, created_at=(now - timedelta(days=1)).isoformat())
         store.add_entry("Ann", EntryKind.RPE, 3, created_at=(now - timedelta(days=45)).isoformat())
         overview = progress(store, "Ann", now=now)
-        assert overview.reports[0].needs_attention and store.person("Ann").needs_attention
+        assert overview.reports[0].needs_attention and not overview.marked_for_attention
+        assert not store.person("Ann").needs_attention
         assert [e.kind for e in overview.recent_entries(now)] == [EntryKind.PAIN]  # the RPE is older than 30 days
         assert progress(store, "Ann", exercise=EX, pain_threshold=7, now=now).reports[0].needs_attention is False
         log_entry(store, "Ann", EntryKind.RPE, 5)
         assert len(progress(store, "Ann", now=now).entries) == 3
+
+
+def test_a_prescription_in_force_from_an_earlier_date(tmp_path: Path) -> None:
+    from datetime import UTC, timezone
+
+    with Store.open(tmp_path / "r.db") as store:
+        p = prescribe(store, PrescriptionRequest("Ann", EX, starts_at=datetime(2026, 3, 1, 9, 30, tzinfo=timezone(timedelta(hours=2)))))
+        assert p.created_at == "2026-03-01T07:30:00.000+00:00"
+        assert prescribe(store, PrescriptionRequest("Ann", EX, starts_at=datetime(2026, 2, 1))).created_at.startswith("2026-02-01T00:00")
+        assert [x.id for x in store.prescription_history("Ann", EX)] == [2, 1]  # history by the date in force
+        with pytest.raises(InvalidValueError) as info:
+            prescribe(store, PrescriptionRequest("Ann", EX, starts_at=datetime.now(UTC) + timedelta(days=1)))
+        assert info.value.field == "from"

@@ -126,3 +126,53 @@ def test_an_imported_session_keeps_its_own_date_and_a_recording_one_is_not_reana
                                                                   SessionRequest("Ann", Exercise.STANDING_HIP_ABDUCTION)).plan)
         with pytest.raises(ConfigurationError, match="still recording"):
             reanalyse_session(store, live.session_id)
+
+
+def test_deleting_a_session_removes_its_raw_samples_from_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    from tracker.app.sessions import delete_session, session_footprint
+
+    connect = sqlite3.connect
+
+    def without_secure_delete(*args: object, **kw: object) -> sqlite3.Connection:
+        con = connect(*args, **kw)  # type: ignore[arg-type]
+        con.execute("PRAGMA secure_delete = 0")  # SQLite's own default (some distributions build it on)
+        return con
+
+    monkeypatch.setattr(sqlite3, "connect", without_secure_delete)
+    db = tmp_path / "r.db"
+    with Store.open(db) as store:
+        sid = _record(store, SIDE_LYING, "Ann", Exercise.SIDE_LYING_HIP_ABDUCTION)
+        keep = _record(store, STANDING, "Ann", Exercise.STANDING_HIP_ABDUCTION)
+        store.add_note("Ann", "test session", session_id=sid)
+        store.add_note("Ann", "about Ann")
+        store.add_entry("Ann", EntryKind.RPE, 3, session_id=sid)
+    con = connect(db)
+    blobs = [b for row in con.execute("SELECT t_s, accel_g, gyro_dps FROM sample_chunks WHERE session_id = ?", (sid,))
+             for b in row if b is not None]
+    con.close()
+    pieces = [b[k:k + 64] for b in blobs for k in range(0, len(b) - 64, 4096)]  # one in each page's worth
+    assert pieces and all(p in db.read_bytes() for p in pieces)
+    with Store.open(db) as store:
+        seen = session_footprint(store, sid)
+        assert seen.info.id == sid and seen.sample_bytes == sum(len(b) for b in blobs) and (seen.notes, seen.entries) == (1, 1)
+        gone = delete_session(store, sid)
+        assert gone == seen
+        assert [s.id for s in store.sessions()] == [keep]
+        assert [n.text for n in store.notes("Ann")] == ["about Ann"] and store.entries("Ann") == []
+        with pytest.raises(NotFoundError):
+            delete_session(store, sid)
+    content = db.read_bytes() + (Path(f"{db}-wal").read_bytes() if Path(f"{db}-wal").exists() else b"")
+    assert not any(p in content for p in pieces)  # overwritten, not merely unlinked
+
+
+def test_a_session_still_recording_is_not_deleted(tmp_path: Path) -> None:
+    from tracker.app.sessions import delete_session
+
+    with Store.open(tmp_path / "r.db") as store:
+        replay = open_replay(STANDING, speed=float("inf"))
+        live = SessionRecorder(store, replay.source, plan_session(store, replay.source.info,
+                                                                  SessionRequest("Ann", Exercise.STANDING_HIP_ABDUCTION)).plan)
+        with pytest.raises(ConfigurationError, match="still recording"):
+            delete_session(store, live.session_id)

@@ -43,6 +43,22 @@ def test_not_before_six_weeks_on_the_load() -> None:
     assert r.since_load_change == timedelta(days=11.5)
 
 
+def test_six_weeks_count_sessions_from_before_a_prescription_of_the_same_load() -> None:
+    # weeks of training at 1 kg (imported history), then the therapist writes the prescription down
+    r = assess_progress("Ann", [_presc(3)], _thrice_weekly(7), [], NOW)
+    assert r.progress_load and "6 weeks of training with 1 kg" in r.suggestion
+    assert r.since_load_change == timedelta(days=46.5)  # from the first session with the weight
+    # re-prescribing the same load does not restart the six weeks
+    assert load_since([_presc(50), _presc(3)]) is None
+    assert assess_progress("Ann", [_presc(50), _presc(3)], _thrice_weekly(7), [], NOW).progress_load
+    # the prescription that changed the load does: the sessions before it were with another weight
+    history = [_presc(60, load=0.5), _presc(30, load=1.0), _presc(3, load=1.0)]
+    assert load_since(history) == NOW - timedelta(days=30)
+    r = assess_progress("Ann", history, _thrice_weekly(7), [], NOW)
+    assert not r.progress_load and r.since_load_change == timedelta(days=28.5)
+    assert f"keep 1 kg until {(NOW + timedelta(days=42 - 28.5)).date().isoformat()}" in r.suggestion
+
+
 def test_six_weeks_means_six_weeks_of_training_two_days_a_week() -> None:
     # prescribed long ago, but only this week's two sessions at the weight
     r = assess_progress("Ann", [_presc(70)], [_session(1, 1.0), _session(2, 3.0)], [], NOW)
@@ -175,3 +191,43 @@ def test_the_therapists_view_pain_attention_and_session_ownership(cli: Cli, tmp_
     assert "Prescribed: 2 sets of 8-12 reps" not in out  # the prescription came after the recording
     assert_one_line_error(cli("prescribe", "Ann", "--db", db, "--exercise", "auto"), "names its exercise")
     assert_one_line_error(cli("prescribe", "Ann", "--db", db, "--exercise", "hip-raise", "--rest-s", "1-3"), "in seconds")
+
+
+def _import(cli: Cli, db: Path, *extra: str) -> None:
+    code, _, err = cli("import", STANDING, "--db", db, "--exercise", "standing-hip-abduction", "--person", "Ann", *extra)
+    assert code == 0, err
+
+
+def test_imported_history_counts_towards_six_weeks_under_a_prescription_made_today(cli: Cli, tmp_path: Path) -> None:
+    db = tmp_path / "r.db"
+    now = datetime.now(UTC)
+    code, out, err = cli("analyze", STANDING, "--exercise", "standing-hip-abduction", "--json")
+    reps = json.loads(out)["rep_count"]
+    assert cli("prescribe", "Ann", "--db", db, "--exercise", "standing-hip-abduction", "--sets", "1", "--reps", f"1-{reps}")[0] == 0
+    for days in (44, 27, 24, 20, 17, 13, 10, 6, 3):  # history, imported with its dates
+        _import(cli, db, "--started-at", (now - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M"))
+    for _ in range(2):  # and today's sessions, under the prescription
+        _import(cli, db)
+    code, out, err = cli("progress", "Ann", "--db", db, "--json")
+    assert code == 0, err
+    (rep,) = json.loads(out)
+    assert rep["adherence"]["sessions_per_week"] >= 2 and rep["days_since_load_change"] >= 42
+    assert rep["progress_load"] and "ready to progress" in rep["suggestion"], rep["suggestion"]
+
+
+def test_a_prescription_can_be_backdated(cli: Cli, tmp_path: Path) -> None:
+    db = tmp_path / "r.db"
+    _import(cli, db, "--started-at", "2026-03-02T09:00")
+    code, out, err = cli("prescribe", "Ann", "--db", db, "--exercise", "standing-hip-abduction", "--sets", "1", "--from", "2026-03-01")
+    assert code == 0 and "from 2026-03-01" in out, err
+    code, out, err = cli("prescribe", "Ann", "--db", db, "--exercise", "standing-hip-abduction", "--from", "2026-03-05T09:30+02:00")
+    assert code == 0, err
+    with Store.open(db) as store:
+        first, second = store.prescription_history("Ann")
+    assert first.created_at == "2026-03-01T00:00:00.000+00:00" and second.created_at == "2026-03-05T07:30:00.000+00:00"
+    code, out, _ = cli("show", "1", "--db", db)
+    assert "Prescribed: 1 sets of 8-12 reps" in out  # the prescription in force on 2 March
+    future = (datetime.now(UTC) + timedelta(days=3)).date().isoformat()
+    assert_one_line_error(cli("prescribe", "Ann", "--db", db, "--exercise", "hip-raise", "--from", future), "--from", "future")
+    assert_one_line_error(cli("prescribe", "Ann", "--db", db, "--exercise", "hip-raise", "--from", "last monday"), "--from")
+    assert_one_line_error(cli("prescribe", "Ann", "--db", db, "--exercise", "hip-raise", "--from", "0001-01-01T00:00+05:00"), "--from")

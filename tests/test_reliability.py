@@ -142,8 +142,9 @@ def test_sigkill_mid_session_keeps_every_committed_second(tmp_path: Path, record
         streamed_s = killed_at - datetime.fromisoformat(started_at).timestamp()
         stored_s = float(got.t_s[-1] - source.t_s[0])
         assert stored_s >= streamed_s - 1.0 - 0.5, (stored_s, streamed_s)
-        # the stored results are consistent with what was stored
-        assert info.rep_count == len(store.reps(info.id))
+        # the stored results are consistent with what was stored, the set still open included
+        reps = store.reps(info.id)
+        assert info.rep_count == len(reps) and info.set_count == len({r.set_index for r in reps}) == len(store.sets(info.id))
 
 
 def _wait_for_samples(db: Path, proc: subprocess.Popen[str], n: int, timeout_s: float = 60.0) -> None:

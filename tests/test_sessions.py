@@ -402,3 +402,84 @@ def test_progress_counts_the_open_set_of_an_interrupted_session(cli: Cli, tmp_pa
     assert code == 0, err
     (rep,) = json.loads(out)
     assert rep["sessions"][0]["set_reps"] and rep["sessions"][0]["set_reps"][0] >= 5
+
+
+# --------------------------------------------------------------------------- one set count, from one place
+KILLED_MID_SET = """
+import asyncio, os, signal, sys
+from pathlib import Path
+from tracker.app.recorder import SessionRecorder
+from tracker.app.sessions import SessionRequest, open_replay, plan_session
+from tracker.core.exercises import Exercise
+from tracker.store import Store
+
+db, csv, n = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
+replay = open_replay(csv, speed=float("inf"))
+
+
+class KilledAfter:
+    info = replay.source.info
+
+    async def batches(self):
+        k = 0
+        async for b in replay.source.batches():
+            if k == n:
+                os.kill(os.getpid(), signal.SIGKILL)  # no except path, no last commit: as a crash
+            k += 1
+            yield b
+
+
+store = Store.open(db)
+plan = plan_session(store, replay.source.info, SessionRequest("Ann", Exercise.STANDING_HIP_ABDUCTION)).plan
+asyncio.run(SessionRecorder(store, KilledAfter(), plan, commit_s=0.0).run())
+"""
+
+
+class _CtrlC(_Misbehaving):
+    """An import cut short by Ctrl-C after ``n`` batches (KeyboardInterrupt, as the CLI gets it)."""
+
+    async def batches(self) -> AsyncIterator[SampleBatch | SourceGap]:
+        k = 0
+        async for b in self._inner.batches():
+            if k == self._n:
+                raise KeyboardInterrupt
+            k += 1
+            yield b
+
+
+def test_every_session_state_has_one_set_count(cli: Cli, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    db = tmp_path / "r.db"
+    main = read_recording(STANDING).recording
+    assert cli("prescribe", "Ann", "--db", db, "--exercise", "standing-hip-abduction", "--sets", "1")[0] == 0
+    code, _, err = cli("import", STANDING, "--db", db, "--exercise", "standing-hip-abduction", "--person", "Ann")  # complete
+    assert code == 0, err
+    child = subprocess.run([sys.executable, "-c", KILLED_MID_SET, str(db), str(STANDING), "400"], capture_output=True, text=True,
+                           timeout=120, check=False)
+    assert child.returncode == -9, child.stderr  # killed mid-set
+    with Store.open(db) as store:
+        r = _recorder(store, _CtrlC(main, 400), commit_s=0.0)
+        with pytest.raises(KeyboardInterrupt):
+            asyncio.run(r.run())
+    code, out, err = cli("sessions", "--db", db, "--json")
+    assert code == 0, err
+    listed = json.loads(out)
+    assert [s["status"] for s in listed] == ["complete", "interrupted", "interrupted"]
+    for s in listed:
+        code, out, err = cli("show", str(s["id"]), "--db", db, "--json")
+        assert code == 0, err
+        shown = json.loads(out)
+        assert s["rep_count"] == len(shown["reps"]) > 0
+        assert s["set_count"] == len(shown["sets"]) == len({r["set"] for r in shown["reps"]}) >= 1, (s["status"], s["set_count"])
+        assert sum(x["rep_count"] for x in shown["sets"]) == s["rep_count"]
+        code, out, _ = cli("show", str(s["id"]), "--db", db)
+        n = s["set_count"]
+        assert f"{s['rep_count']} reps in {n} set{'s' if n != 1 else ''}" in out
+        code, out, _ = cli("sessions", "--db", db)
+        row = next(line for line in out.splitlines() if line.split()[0] == str(s["id"]))
+        assert row.split()[-2] == str(n)  # the 'sets' column
+    code, out, _ = cli("progress", "Ann", "--db", db, "--json")
+    (report,) = json.loads(out)
+    assert [len(x["set_reps"]) for x in report["sessions"]] == [s["set_count"] for s in listed]

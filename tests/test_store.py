@@ -257,3 +257,33 @@ def test_a_version_1_store_with_sessions_opens_after_the_upgrade(tmp_path: Path,
         assert store.schema_version == schema.SCHEMA_VERSION >= 2
         (info,) = store.sessions(person="Ann")
         assert info.exercise is Exercise.HIP_RAISE and info.pelvis_sample_rate_hz is None
+
+
+def test_the_open_set_of_a_session_stored_by_an_older_version_gets_its_row(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tracker.store import repository, schema
+
+    path = tmp_path / "r.db"
+    with monkeypatch.context() as m:  # schema 3: a recorder kept only the sets it had closed
+        m.setattr(repository, "MIGRATIONS", schema.MIGRATIONS[:3])
+        m.setattr(repository, "SCHEMA_VERSION", 3)
+        with Store.open(path) as store:
+            store._conn.execute("INSERT INTO people (name, created_at) VALUES ('Ann', '2026-11-01T09:00:00.000+00:00')")
+            for _ in range(2):
+                store._conn.execute(
+                    "INSERT INTO sessions (person_id, exercise, placement, source, sample_rate_hz, has_gyro, has_pelvis, params, meta, "
+                    "started_at, status, last_commit_at, host, pid) VALUES (1, 'hip-raise', 'pelvis', 'x', 50, 1, 0, ?, '{}', "
+                    "'2026-11-01T10:00:00.000+00:00', 'recording', '2026-11-01T10:05:00.000+00:00', 'h', 1)",
+                    ('{"exercise": "hip-raise", "placement": "pelvis"}',))
+            sid, complete = 1, 2
+            with store.transaction():
+                for r in (_rep(1), _rep(2), _rep(3, set_index=2), _rep(4, set_index=2)):
+                    store.add_rep(sid, r)
+                store.add_set(sid, SetSummary(1, 10.0, 25.0, 2, None))  # set 2 was still open when the recorder died
+                store.add_rep(complete, _rep(1))
+                store.add_set(complete, SetSummary(1, 10.0, 15.0, 1, None))
+            store.finish_session(sid, SessionStatus.INTERRUPTED)
+            store.finish_session(complete)
+    with Store.open(path) as store:
+        assert store.sets(sid) == [SetSummary(1, 10.0, 25.0, 2, None), SetSummary(2, 30.0, 45.0, 2, 5.0)]
+        assert store.session(sid).set_count == 2
+        assert store.sets(complete) == [SetSummary(1, 10.0, 15.0, 1, None)]

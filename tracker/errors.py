@@ -49,6 +49,10 @@ class CalibrationError(ReptrackError):
     """A calibration cannot be accepted; the message says why and what to do."""
 
 
+class InvalidNameError(ConfigurationError):
+    """A person's or therapist's name that cannot be kept (empty, or not one line of text)."""
+
+
 class InvalidValueError(ConfigurationError):
     """A value given for a named field is out of its range.
 
@@ -73,3 +77,12 @@ class StoreError(ReptrackError):
 
 class NotFoundError(StoreError):
     """No such person, session, prescription, ..."""
+
+
+class AmbiguousNameError(StoreError):
+    """A name that matches several people (stored apart by an older reptrack): which is meant?"""
+
+
+class ReadOnlyStoreError(StoreError):
+    """The store cannot be written here (a write-protected file, a read-only folder or disk);
+    reading commands still work."""

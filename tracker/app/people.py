@@ -1,5 +1,6 @@
 """People use cases: the therapist's list of patients, pain and effort entries (and the rule
-that pain marks a person for the therapist's attention), therapists' notes."""
+that pain marks a person for the therapist's attention), therapists' notes; renaming,
+merging and deleting people."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from datetime import datetime, timedelta
 
 from tracker.app.sessions import find_session
 from tracker.core.progression import PAIN_THRESHOLD, EntryKind
-from tracker.errors import InvalidValueError
-from tracker.store import Entry, Note, Store
+from tracker.errors import ConfigurationError, InvalidValueError
+from tracker.store import Entry, Note, Person, PersonRecords, SessionStatus, Store
 from tracker.store.repository import parse_iso
 
 #: "days with a session" in the patients' list look back this far
@@ -92,3 +93,68 @@ def add_note(store: Store, person: str, text: str, *, session_id: int | None = N
     if resolve:
         store.set_attention(person, None)
     return AddedNote(note, resolve)
+
+
+# ---------------------------------------------------------------------- rename, merge, delete
+def person_footprint(store: Store, person: str) -> PersonRecords:
+    """What the store holds of ``person`` (what :func:`delete_person` would remove, or
+    :func:`merge_people` move): to say so before asking."""
+    return store.person_records(person)
+
+
+def rename_person(store: Store, person: str, new_name: str) -> Person:
+    """Give ``person`` another name, or write theirs another way ("zoe" -> "Zoë Smith").
+
+    Raises
+    ------
+    ConfigurationError
+        The new name is someone else's (matched as names are: that is a merge), or is not one
+        line of text.
+    NotFoundError
+        No such person.
+    """
+    return store.rename_person(person, new_name)
+
+
+@dataclass(frozen=True)
+class MergedPeople:
+    person: Person  # the one that remains
+    moved: PersonRecords  # what came from the other one (removed)
+
+
+def merge_footprint(store: Store, source: str, into: str) -> tuple[PersonRecords, Person]:
+    """What :func:`merge_people` would move from ``source``, and the person it would move it to.
+
+    Raises
+    ------
+    ConfigurationError
+        ``source`` and ``into`` are the same person.
+    """
+    a, b = store.person(source), store.person(into)
+    if a.id == b.id:
+        raise ConfigurationError(f"{source!r} and {into!r} are the same person ({b.name!r})")
+    return store.person_records(a.name), b
+
+
+def merge_people(store: Store, source: str, into: str) -> MergedPeople:
+    """Make ``source`` and ``into`` one person (two spellings of a name, a test account):
+    sessions, prescriptions, notes, pain and effort, calibrations of ``source`` move to
+    ``into`` and ``source`` is removed. Pain either has not had seen to still marks them."""
+    moved = store.merge_people(source, into)
+    return MergedPeople(store.person(into), moved)
+
+
+def delete_person(store: Store, person: str) -> PersonRecords:
+    """Remove ``person`` and all they have in the store -- sessions with their raw samples,
+    prescriptions, notes, pain and effort, calibrations -- and return what was removed.
+
+    Raises
+    ------
+    ConfigurationError
+        One of their sessions is recording now (stop it first).
+    """
+    p = store.person(person)
+    live = [s.id for s in store.sessions(person=p.name) if s.status is SessionStatus.RECORDING]
+    if live:
+        raise ConfigurationError(f"{p.name}'s session {live[0]} is recording now: end it before deleting {p.name}")
+    return store.delete_person(p.name)

@@ -4,9 +4,8 @@ rests, the next step), with the rule that recent pain marks them for the therapi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
-from tracker.app.session_data import stored_sets
 from tracker.core.exercises import Exercise
 from tracker.core.progression import PAIN_THRESHOLD, EntryKind, PrescriptionValue, ProgressReport, SessionValue, assess_progress
 from tracker.errors import ConfigurationError, InvalidValueError
@@ -34,6 +33,8 @@ class PrescriptionRequest:
     days_per_week: int = 3
     load_kg: float = 0.0
     therapist: str | None = None
+    #: in force from (backdated: the person trained to it before it was written down); None: now
+    starts_at: datetime | None = None
 
 
 def prescribe(store: Store, request: PrescriptionRequest) -> Prescription:
@@ -54,9 +55,17 @@ def prescribe(store: Store, request: PrescriptionRequest) -> Prescription:
         raise InvalidValueError("load_kg", f"is an ankle weight in kg (0-{MAX_LOAD_KG:g}), not {r.load_kg:g}")
     if not 1 <= r.reps_max <= MAX_REPS or not 0 <= r.reps_min <= r.reps_max:
         raise InvalidValueError("reps", f"is MIN-MAX reps per set, 1-{MAX_REPS}, not {r.reps_min}-{r.reps_max}")
+    starts_at = None
+    if r.starts_at is not None:
+        when = r.starts_at if r.starts_at.tzinfo is not None else r.starts_at.replace(tzinfo=UTC)
+        if when > datetime.now(UTC):
+            raise InvalidValueError("from", f"is in the future ({when.isoformat()}): a prescription is in force from when it is "
+                                            "written, or from an earlier date")
+        starts_at = when.astimezone(UTC).isoformat(timespec="milliseconds")  # as the store writes times
     store.ensure_person(r.person, therapist=r.therapist)
     return store.add_prescription(r.person, r.exercise, sets=r.sets, reps_min=r.reps_min, reps_max=r.reps_max, hold_s=r.hold_s,
-                                  rest_min_s=r.rest_min_s, rest_max_s=r.rest_max_s, days_per_week=r.days_per_week, load_kg=r.load_kg)
+                                  rest_min_s=r.rest_min_s, rest_max_s=r.rest_max_s, days_per_week=r.days_per_week, load_kg=r.load_kg,
+                                  created_at=starts_at)
 
 
 @dataclass(frozen=True)
@@ -65,6 +74,9 @@ class ProgressOverview:
     reports: tuple[ProgressReport, ...]  # one per prescribed exercise
     entries: tuple[Entry, ...]  # pain and effort, oldest first
     notes: tuple[Note, ...]  # oldest first
+    #: the person carries the attention mark (written by :func:`tracker.app.people.log_entry`
+    #: for pain at or above PAIN_THRESHOLD, cleared by a resolving note)
+    marked_for_attention: bool = False
 
     def recent_entries(self, now: datetime, *, days: int = 30) -> tuple[Entry, ...]:
         return tuple(e for e in self.entries if (now - parse_iso(e.created_at).astimezone(now.tzinfo)).days < days)
@@ -74,7 +86,11 @@ def progress(store: Store, person: str, *, exercise: Exercise | None = None, pai
              now: datetime | None = None) -> ProgressOverview:
     """How ``person`` follows each prescription (or the one of ``exercise``): adherence, rests,
     sets against the rep range, and the next step. Recent pain at or above ``pain_threshold``
-    marks them for the therapist's attention. Days are the person's local days."""
+    blocks progression and is reported for the therapist. Days are the person's local days.
+
+    Reads only: the attention mark is written where pain is entered (:func:`tracker.app.people.log_entry`),
+    so looking at progress (with any threshold, on a read-only store) changes nothing.
+    """
     now = now or datetime.now().astimezone()
     tz = now.tzinfo
 
@@ -95,12 +111,9 @@ def progress(store: Store, person: str, *, exercise: Exercise | None = None, pai
                                   p.days_per_week, p.load_kg, local(p.created_at)) for p in history if p.exercise is ex]
         values = []
         for s in store.sessions(person=info.name, exercise=ex):
-            sets = stored_sets(store, s.id)
+            sets = store.sets(s.id)
             values.append(SessionValue(s.id, local(s.started_at), s.status.value, s.load_kg, tuple(x.rep_count for x in sets),
                                        tuple(x.rest_before_s for x in sets if x.rest_before_s is not None), s.rep_count,
                                        store.flagged_rep_count(s.id)))
         reports.append(assess_progress(info.name, hist, values, pains, now, pain_threshold=pain_threshold, attention_cleared_at=cleared))
-    reasons = [r.attention_reason for r in reports if r.attention_reason]
-    if reasons:
-        store.set_attention(info.name, reasons[0])
-    return ProgressOverview(info.name, tuple(reports), tuple(entries), tuple(store.notes(info.name)))
+    return ProgressOverview(info.name, tuple(reports), tuple(entries), tuple(store.notes(info.name)), info.needs_attention)

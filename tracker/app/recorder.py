@@ -24,7 +24,8 @@ from calibration.mounting import START_POSTURE_TOL_DEG, Mounting, start_posture_
 from tracker.core.recording import Stream
 from tracker.pipeline import Event, GapDetected, RepCompleted, SessionSetup, SetCompleted, summarise_sets
 from tracker.pipeline.live_state import LiveState, LiveTally
-from tracker.pipeline.types import PostureChanged, RejectedMovement
+from tracker.pipeline.results import set_so_far
+from tracker.pipeline.types import PostureChanged, Rep, RejectedMovement
 from tracker.sensors import SampleBatch, SampleSource, SourceGap
 from tracker.store import NewSession, SessionStatus, Store
 from tracker.store.samples import at_storage_precision
@@ -74,6 +75,7 @@ class SessionRecorder:
         self._tally = LiveTally()
         self._pending = _Pending()
         self._sets_done: list[SetCompleted] = []
+        self._open_set: list[Rep] = []  # the reps of the set not closed yet
         self.session_id = store.create_session(NewSession(
             person=plan.person, setup=plan.setup, source=info.device_name, sample_rate_hz=info.sample_rate_hz,
             has_gyro=info.has_gyro, has_pelvis=self._use_pelvis, device_name=info.device_name, device_kind=info.device_kind,
@@ -225,11 +227,18 @@ class SessionRecorder:
                 self._on_warning(msg)
 
     def _commit(self) -> None:
-        """Write what is pending in one transaction; it stays pending if the write fails."""
+        """Write what is pending in one transaction; it stays pending if the write fails.
+
+        The set still open is stored as it stands (:func:`set_so_far`) with its reps, and
+        replaced by the engine's summary when it closes: the ``sets`` table is the one place a
+        session's sets are counted, whatever way the session ends.
+        """
         p = self._pending
         store = self._store
         sid = self.session_id
         sets_done = list(self._sets_done)
+        open_set = list(self._open_set)
+        open_changed = False
         with store.transaction():
             for stream, batches in p.samples.items():
                 if batches:
@@ -241,13 +250,21 @@ class SessionRecorder:
             for e in p.events:
                 if isinstance(e, RepCompleted):
                     store.add_rep(sid, e.rep)
+                    if open_set and open_set[-1].set_index != e.rep.set_index:
+                        open_set = []
+                    open_set.append(e.rep)
+                    open_changed = True
                 elif isinstance(e, SetCompleted):
                     sets_done.append(e)
                     store.add_set(sid, summarise_sets(sets_done[-2:])[-1])  # the rest before it, as the batch analysis has it
+                    open_set, open_changed = [], False
                 elif isinstance(e, GapDetected):
                     store.add_gap(sid, e.start_s, e.end_s, "analysis")
                 elif isinstance(e, PostureChanged | RejectedMovement):
                     pass  # not stored: reanalyze gives them again
+            if open_changed:
+                store.add_set(sid, summarise_sets([*sets_done[-1:], set_so_far(open_set)])[-1])
             store.heartbeat(sid)
         self._pending = _Pending()
         self._sets_done = sets_done
+        self._open_set = open_set

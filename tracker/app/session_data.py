@@ -19,7 +19,7 @@ from tracker.core.recording import Gap, Placement, Recording, RecordingMeta, Str
 from tracker.pipeline import AnalysisResult, Rep, SetSummary
 from tracker.pipeline.results import merge_gaps
 from tracker.pipeline.result_json import rep_to_json, result_to_json
-from tracker.store import SessionStatus, Store
+from tracker.store import Store
 
 
 def stored_recordings(store: Store, session_id: int) -> tuple[Recording, Recording | None]:
@@ -62,28 +62,12 @@ def stored_result(store: Store, session_id: int) -> AnalysisResult:
     gaps = merge_gaps(store.gaps(session_id, origin="analysis"),
                       store.gaps(session_id, origin="source") + store.gaps(session_id, origin="source:pelvis"))
     reps = store.reps(session_id)
-    sets = stored_sets(store, session_id, reps)
+    sets = store.sets(session_id)  # the open set of a session that ended without closing it included
     return AnalysisResult(
         exercise=info.exercise, placement=info.placement, sample_rate_hz=info.sample_rate_hz, duration_s=duration,
         has_gyro=info.has_gyro, reps=tuple(reps), sets=tuple(sets),
         gaps=gaps, warnings=tuple(posture_warnings(store, session_id, sets)),
     )
-
-
-def stored_sets(store: Store, session_id: int, reps: list[Rep] | None = None) -> list[SetSummary]:
-    """A session's sets, including the one an interrupted session never closed."""
-    sets = store.sets(session_id)
-    if reps is None:
-        if store.session(session_id).status is SessionStatus.COMPLETE:
-            return sets
-        reps = store.reps(session_id)
-    known = {x.set_index for x in sets}
-    for index in sorted({r.set_index for r in reps} - known):
-        mine = [r for r in reps if r.set_index == index]
-        prev = [x for x in sets if x.set_index < index]
-        rest = mine[0].start_s - prev[-1].end_s if prev else None
-        sets.append(SetSummary(index, mine[0].start_s, mine[-1].end_s, len(mine), rest))
-    return sorted(sets, key=lambda x: x.set_index)
 
 
 def posture_warnings(store: Store, session_id: int, sets: list[SetSummary]) -> list[str]:

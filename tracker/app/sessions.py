@@ -1,5 +1,5 @@
 """Session use cases: plan and record a session from any sample source, list, show,
-re-analyse and export stored sessions.
+re-analyse, export and delete stored sessions.
 
 Each takes plain values and a :class:`~tracker.store.Store` and returns frozen values; none
 prints or parses command lines, so the CLI, the live capture and the dashboard share them.
@@ -28,7 +28,7 @@ from tracker.errors import ConfigurationError, InvalidValueError, NotFoundError
 from tracker.files.csv_recording import read_recording, write_recording
 from tracker.pipeline import AnalysisResult, Personalisation, SessionSetup
 from tracker.sensors import ReplaySource, SourceInfo
-from tracker.store import CalibrationRecord, Entry, Note, Prescription, SessionInfo, SessionStatus, Store
+from tracker.store import CalibrationRecord, Entry, Note, Prescription, SessionInfo, SessionRecords, SessionStatus, Store
 
 #: an ankle weight is at most this, kg (anything above is a typo: a pound value, an extra digit)
 MAX_LOAD_KG = 100.0
@@ -55,8 +55,10 @@ def find_session(store: Store, session_id: int | None, *, person: str | None = N
     if not 0 < session_id < 2**63:
         raise NotFoundError(f"no session {session_id} in {store.path}")
     info = store.session(session_id)  # says so when there is no such session
-    if person is not None and info.person != person.strip():
-        raise ConfigurationError(f"session {session_id} is {info.person}'s, not {person.strip()}'s")
+    if person is not None:
+        who = store.person(person)  # matched by name key: "zoe" is Zoe
+        if info.person_id != who.id:
+            raise ConfigurationError(f"session {session_id} is {info.person}'s, not {who.name}'s")
     return info
 
 
@@ -86,10 +88,9 @@ def plan_session(store: Store, source: SourceInfo, request: SessionRequest) -> P
     """
     if request.load_kg is not None and not 0 <= request.load_kg < MAX_LOAD_KG:
         raise InvalidValueError("load_kg", f"is an ankle weight in kg (0-{MAX_LOAD_KG:g}), not {request.load_kg}")
-    person = request.person.strip()
     # the exercise, the placement and the pelvis rule, before anything is written
     setup = SessionSetup.resolve(request.exercise, request.placement, declared=source.placement, with_pelvis=source.has_pelvis)
-    store.ensure_person(person)
+    person = store.ensure_person(request.person).name  # as the store knows them ("zoe" is Zoe)
     presc = store.current_prescription(person, setup.exercise)
     hold_s = request.hold_s if request.hold_s is not None else (presc.hold_s if presc else None)
     load_kg = request.load_kg if request.load_kg is not None else (presc.load_kg if presc else None)
@@ -213,3 +214,27 @@ def export_session(store: Store, session_id: int | None, out_dir: Path) -> tuple
     reps_path.write_text(table)
     json_path.write_text(json.dumps(doc, indent=1))
     return (*written, reps_path, json_path)
+
+
+# ---------------------------------------------------------------------- deletion
+def session_footprint(store: Store, session_id: int | None) -> SessionRecords:
+    """What the store holds of a session (``None``: the latest; what :func:`delete_session`
+    would remove): to say so before asking."""
+    return store.session_records(find_session(store, session_id).id)
+
+
+def delete_session(store: Store, session_id: int) -> SessionRecords:
+    """Remove a session (a test session, a false start): its raw samples, results, and the
+    notes and pain and effort entered for it; returns what was removed.
+
+    Raises
+    ------
+    ConfigurationError
+        The session is still recording.
+    NotFoundError
+        No such session.
+    """
+    info = find_session(store, session_id)
+    if info.status is SessionStatus.RECORDING:
+        raise ConfigurationError(f"session {info.id} is still recording: end it before deleting it")
+    return store.delete_session(info.id)

@@ -46,11 +46,14 @@ def store_option() -> argparse.ArgumentParser:
     return db
 
 
-def open_store(args: argparse.Namespace, *, create: bool = True) -> Store:
-    """The store (``--db``, else the default); commands that only read do not create one."""
-    from tracker.store import Store, default_store_path
+def open_store(args: argparse.Namespace, *, create: bool = True, read_only: bool = False) -> Store:
+    """The store (``--db``, else the default). Commands that only read open it ``read_only``
+    (they never write, not even to create it); ``create=False``: a writing command that needs
+    what is already there."""
+    from tracker.store import OpenMode, Store, default_store_path
 
-    return Store.open(args.db if args.db is not None else default_store_path(), create=create)
+    path = args.db if args.db is not None else default_store_path()
+    return Store.open(path, mode=OpenMode.READ if read_only else OpenMode.WRITE, create=create)
 
 
 def session_ref(text: str) -> int | None:

@@ -1,12 +1,20 @@
-"""People commands: ``patients``, ``log`` (pain and effort), ``note``."""
+"""People commands: ``patients``, ``log`` (pain and effort), ``note``, ``person rename|merge|delete``."""
 
 from __future__ import annotations
 
 import argparse
 import json
+from typing import TYPE_CHECKING
 
 from tracker.cli.common import open_store, session_ref
+from tracker.cli.confirm import confirmed, counted, listed, size
 from tracker.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from tracker.store import PersonRecords
+
+#: the exit code of a change the user declined when asked
+EXIT_DECLINED = 1
 
 
 def register(sub: argparse._SubParsersAction, db: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -31,11 +39,34 @@ def register(sub: argparse._SubParsersAction, db: argparse.ArgumentParser) -> No
     nt.add_argument("--resolve", action="store_true", help="the note answers the person's attention mark (pain): clear it")
     nt.set_defaults(handler=_note)
 
+    pe = sub.add_parser("person", help="rename, merge or delete a person (asks first; --yes to skip that)")
+    pesub = pe.add_subparsers(dest="person_command", required=True)
+
+    def command(name: str, about: str, example: str) -> argparse.ArgumentParser:
+        c = pesub.add_parser(name, parents=[db], help=about, description=about, epilog=f"example: {example}")
+        c.add_argument("--yes", action="store_true", help="do it without asking (needed when stdin is not a terminal)")
+        return c
+
+    rn = command("rename", "give a person another name, or write theirs another way (names match whatever their case or width)",
+                 "reptrack person rename zoe 'Zoë Smith'")
+    rn.add_argument("person", help="the person, by their current name")
+    rn.add_argument("new_name", metavar="NEW", help="their new name (refused when it is someone else's: see 'person merge')")
+    rn.set_defaults(handler=_rename)
+    mg = command("merge", "make two people one: the sessions, prescriptions, notes, pain and effort and calibrations of FROM "
+                          "move to INTO, and FROM is removed", "reptrack person merge 'Zoe Smiht' 'Zoë Smith'")
+    mg.add_argument("source", metavar="FROM", help="the person to merge (removed)")
+    mg.add_argument("into", metavar="INTO", help="the person who remains, with their name")
+    mg.set_defaults(handler=_merge)
+    dl = command("delete", "delete a person and all they have in the store: sessions with their raw samples, prescriptions, "
+                           "notes, pain and effort, calibrations", "reptrack person delete 'Test Patient'")
+    dl.add_argument("person")
+    dl.set_defaults(handler=_delete)
+
 
 def _patients(args: argparse.Namespace) -> int:
     from tracker.app.people import patients_overview
 
-    with open_store(args, create=False) as store:
+    with open_store(args, read_only=True) as store:
         rows = patients_overview(store, therapist=args.therapist)
     if args.json:
         print(json.dumps([{
@@ -84,4 +115,58 @@ def _note(args: argparse.Namespace) -> int:
     n = added.note
     print(f"note {n.id} added for {n.person}" + (f" on session {n.session_id}" if n.session_id else "")
           + ("; attention mark cleared" if added.attention_cleared else ""))
+    return 0
+
+
+def _records(r: PersonRecords) -> list[str]:
+    """What a person has, in words (sessions always, the rest when there is any)."""
+    parts = [counted(r.sessions, "session") + (f" ({size(r.sample_bytes)} of raw samples)" if r.sample_bytes else "")]
+    for n, thing in ((r.prescriptions, "prescription"), (r.notes, "note"), (r.entries, "pain/effort entry"),
+                     (r.calibrations, "calibration")):
+        if n:
+            parts.append(counted(n, thing, "pain/effort entries" if thing == "pain/effort entry" else None))
+    return parts
+
+
+def _rename(args: argparse.Namespace) -> int:
+    from tracker.app.people import person_footprint, rename_person
+    from tracker.core.names import clean_name
+
+    new_name = clean_name(args.new_name)
+    with open_store(args, create=False) as store:
+        has = person_footprint(store, args.person)
+        if not confirmed(f"rename {has.person} to {new_name} ({counted(has.sessions, 'session')})?", yes=args.yes,
+                         command="person rename"):
+            print("nothing changed")
+            return EXIT_DECLINED
+        p = rename_person(store, has.person, new_name)
+    print(f"renamed {has.person} to {p.name}")
+    return 0
+
+
+def _merge(args: argparse.Namespace) -> int:
+    from tracker.app.people import merge_footprint, merge_people
+
+    with open_store(args, create=False) as store:
+        has, into = merge_footprint(store, args.source, args.into)
+        if not confirmed(f"merge {has.person} into {into.name}: move {listed(_records(has))} to {into.name}, and remove "
+                         f"{has.person}?", yes=args.yes, command="person merge"):
+            print("nothing changed")
+            return EXIT_DECLINED
+        merged = merge_people(store, has.person, into.name)
+    print(f"merged {merged.moved.person} into {merged.person.name}: {listed(_records(merged.moved))} moved"
+          + ("; marked for the therapist's attention" if merged.person.needs_attention else ""))
+    return 0
+
+
+def _delete(args: argparse.Namespace) -> int:
+    from tracker.app.people import delete_person, person_footprint
+
+    with open_store(args, create=False) as store:
+        has = person_footprint(store, args.person)
+        if not confirmed(f"delete {has.person} with {listed(_records(has))}?", yes=args.yes, command="person delete"):
+            print("nothing changed")
+            return EXIT_DECLINED
+        gone = delete_person(store, has.person)
+    print(f"deleted {gone.person} with {listed(_records(gone))}")
     return 0

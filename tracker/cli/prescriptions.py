@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 
 from tracker.cli.analysis import EXERCISE_HELP
 from tracker.cli.common import number_range, open_store, positive
-from tracker.errors import ConfigurationError
+from tracker.errors import ConfigurationError, InvalidValueError
 
 
 def register(sub: argparse._SubParsersAction, db: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -22,6 +22,9 @@ def register(sub: argparse._SubParsersAction, db: argparse.ArgumentParser) -> No
     pr.add_argument("--days-per-week", type=int, default=3, help="sessions per week (default 3)")
     pr.add_argument("--load-kg", type=float, default=0.0, help="ankle weight, kg (default 0)")
     pr.add_argument("--therapist", help="the prescribing therapist (the person is added to their list)")
+    pr.add_argument("--from", dest="from_date", metavar="DATE",
+                    help="in force from this date (ISO 8601: 2026-10-01, or a date and time; UTC unless a zone is given), for "
+                         "training that began before the prescription was written down (default: now)")
     pr.set_defaults(handler=_prescribe)
 
     pg = sub.add_parser("progress", parents=[db], help="adherence, rests and the next step against the prescription")
@@ -46,11 +49,26 @@ def _prescribe(args: argparse.Namespace) -> int:
         p = prescribe(store, PrescriptionRequest(
             args.person, exercise, sets=args.sets, reps_min=int(rmin), reps_max=int(rmax), hold_s=args.hold_s, rest_min_s=smin,
             rest_max_s=smax, days_per_week=args.days_per_week, load_kg=args.load_kg, therapist=args.therapist,
+            starts_at=_from_date(args.from_date),
         ))
     hold = f", hold {p.hold_s:g} s" if p.hold_s else ""
+    since = f", in force from {p.created_at[:16].replace('T', ' ')} UTC" if args.from_date else ""
     print(f"{p.person}, {exercise.definition.title}: {p.sets} sets of {p.reps_min}-{p.reps_max} reps{hold}, "
-          f"{p.rest_min_s:g}-{p.rest_max_s:g} s rest, {p.days_per_week} days a week, {p.load_kg:g} kg (prescription {p.id})")
+          f"{p.rest_min_s:g}-{p.rest_max_s:g} s rest, {p.days_per_week} days a week, {p.load_kg:g} kg (prescription {p.id}{since})")
     return 0
+
+
+def _from_date(text: str | None) -> datetime | None:
+    """``--from``: an ISO 8601 date (midnight) or date and time; UTC unless a zone is given."""
+    if text is None:
+        return None
+    try:
+        d = datetime.fromisoformat(text)
+        d = d if d.tzinfo is not None else d.replace(tzinfo=UTC)
+        d.astimezone(UTC)  # an impossible date overflows here
+        return d
+    except (ValueError, OverflowError):
+        raise InvalidValueError("from", f"is a date like 2026-10-01 (or 2026-10-01T09:30), not {text!r}") from None
 
 
 def _progress(args: argparse.Namespace) -> int:
@@ -59,7 +77,7 @@ def _progress(args: argparse.Namespace) -> int:
 
     exercise = Exercise.parse(args.exercise) if args.exercise else None
     now = datetime.now().astimezone()
-    with open_store(args, create=False) as store:
+    with open_store(args, read_only=True) as store:
         overview = progress(store, args.person, exercise=exercise, pain_threshold=args.pain_threshold, now=now)
     if args.json:
         print(json.dumps([r.to_json() for r in overview.reports]))
@@ -78,7 +96,8 @@ def _progress(args: argparse.Namespace) -> int:
                   f"{' (top of range)' if c.top_reached else ''}, {100 * c.good_form_share:.0f} % good form")
         print(f"  next: {r.suggestion}")
         if r.needs_attention:
-            print(f"  ! marked for the therapist's attention: {r.attention_reason}")
+            marked = "marked for the therapist's attention" if overview.marked_for_attention else "for the therapist's attention"
+            print(f"  ! {marked}: {r.attention_reason}")
     recent = overview.recent_entries(now)
     if recent:
         print("pain and effort, last 30 days: " + "; ".join(

@@ -63,6 +63,15 @@ def register(sub: argparse._SubParsersAction, db: argparse.ArgumentParser) -> No
     ex.add_argument("--out", type=Path, required=True, help="output folder")
     ex.set_defaults(handler=_export)
 
+    se = sub.add_parser("session", help="delete a stored session (asks first; --yes to skip that)")
+    sesub = se.add_subparsers(dest="session_command", required=True)
+    about = ("delete a session (a test session, a false start) with its raw samples, results, and the notes and pain and effort "
+             "entered for it")
+    sd = sesub.add_parser("delete", parents=[db], help=about, description=about, epilog="example: reptrack session delete 12")
+    sd.add_argument("session", help="session id (see 'reptrack sessions'), or 'last'")
+    sd.add_argument("--yes", action="store_true", help="do it without asking (needed when stdin is not a terminal)")
+    sd.set_defaults(handler=_delete)
+
 
 def _run_session(args: argparse.Namespace, file: Path, *, replay_speed: float, live_view: bool) -> int:
     import asyncio
@@ -137,7 +146,7 @@ def _import(args: argparse.Namespace) -> int:
 def _sessions(args: argparse.Namespace) -> int:
     from tracker.app.sessions import list_sessions
 
-    with open_store(args, create=False) as store:
+    with open_store(args, read_only=True) as store:
         sessions = list_sessions(store, person=args.person)
     if args.json:
         print(json.dumps([x.to_json() for x in sessions]))
@@ -156,7 +165,7 @@ def _show(args: argparse.Namespace) -> int:
     from tracker.app.sessions import show_session
 
     ref = session_ref(args.session)
-    with open_store(args, create=False) as store:
+    with open_store(args, read_only=True) as store:
         report = show_session(store, ref)
     print(json.dumps(_report_json(report)) if args.json else _report_text(report))
     return 0
@@ -208,7 +217,7 @@ def _reanalyze(args: argparse.Namespace) -> int:
     from tracker.app.sessions import reanalyse_session
 
     ref = session_ref(args.session)
-    with open_store(args, create=False) as store:
+    with open_store(args, create=False, read_only=args.dry_run) as store:
         r = reanalyse_session(store, ref, write=not args.dry_run)
     if r.identical:
         print(f"session {r.session_id}: reanalysed from its raw samples — identical results ({r.new_rep_count} reps)")
@@ -222,7 +231,30 @@ def _export(args: argparse.Namespace) -> int:
     from tracker.app.sessions import export_session
 
     ref = session_ref(args.session)
-    with open_store(args, create=False) as store:
+    with open_store(args, read_only=True) as store:
         written = export_session(store, ref, args.out)
     print("wrote " + ", ".join(str(p) for p in written))
+    return 0
+
+
+def _delete(args: argparse.Namespace) -> int:
+    from tracker.app.sessions import delete_session, session_footprint
+    from tracker.cli.confirm import confirmed, counted, listed, size
+
+    ref = session_ref(args.session)
+    with open_store(args, create=False) as store:
+        has = session_footprint(store, ref)
+        info = has.info
+        what = [f"{info.person}, {info.exercise.value}, {info.started_at[:16].replace('T', ' ')} UTC",
+                counted(info.rep_count, "rep"), f"{size(has.sample_bytes)} of raw samples"]
+        if has.notes:
+            what.append(counted(has.notes, "note"))
+        if has.entries:
+            what.append(counted(has.entries, "pain/effort entry", "pain/effort entries"))
+        described = f"session {info.id} ({listed(what)})"
+        if not confirmed(f"delete {described}?", yes=args.yes, command="session delete"):
+            print("nothing changed")
+            return 1
+        delete_session(store, info.id)
+    print(f"deleted {described}")
     return 0

@@ -121,15 +121,20 @@ class ProgressReport:
         }
 
 
-def load_since(history: Sequence[PrescriptionValue]) -> datetime:
-    """When the current load was first prescribed."""
+def load_since(history: Sequence[PrescriptionValue]) -> datetime | None:
+    """When the prescription that changed the load to the current one came into force; ``None``
+    when the load has been the same since the first prescription.
+
+    Training with a weight counts from the first session with it after this bound: a session
+    before it was done with the weight prescribed then. Without a bound, sessions from before
+    the first prescription count too (history imported with its dates, a prescription written
+    down after weeks of training): re-prescribing the same load restarts nothing.
+    """
     current = history[-1]
-    since = current.created_at
-    for p in reversed(history):
-        if p.load_kg != current.load_kg:
-            break
-        since = p.created_at
-    return since
+    for earlier, later in zip(reversed(history[:-1]), reversed(history[1:])):
+        if earlier.load_kg != current.load_kg:
+            return later.created_at
+    return None
 
 
 def check_session(s: SessionValue, p: PrescriptionValue) -> SessionCheck:
@@ -156,7 +161,8 @@ def assess_progress(person: str, history: Sequence[PrescriptionValue], sessions:
     More load is suggested when: the last two sessions reached the top of the rep range in
     every prescribed set with at least 80 % of reps free of form flags, at the prescribed
     weight; the person has trained at that weight for six weeks (counted from their first
-    session with it, not from the prescription); they trained at least two days a week over
+    session with it since the prescription that changed the load to it -- see :func:`load_since`
+    -- not from the current prescription); they trained at least two days a week over
     the last four weeks; and no pain at or above the threshold in the last 14 days.
     """
     p = history[-1]
@@ -176,8 +182,9 @@ def assess_progress(person: str, history: Sequence[PrescriptionValue], sessions:
     rests_ok = sum(c.rests_ok for c in checks)
     rests_short = sum(c.rests_short for c in checks)
     rests_long = sum(c.rests_long for c in checks)
-    # six weeks of training at this weight, from the first session with it
-    at_weight = [s for s in done if s.started_at >= load_since(history) and (s.load_kg is None or s.load_kg >= p.load_kg - 1e-9)]
+    # six weeks of training at this weight, from the first session with it (since the load changed to it)
+    bound = load_since(history)
+    at_weight = [s for s in done if (bound is None or s.started_at >= bound) and (s.load_kg is None or s.load_kg >= p.load_kg - 1e-9)]
     first_at_weight = at_weight[0].started_at if at_weight else now
     since = now - first_at_weight
     cleared = attention_cleared_at

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Protocol
 
 from tracker.core.recording import Placement, Recording
 from tracker.pipeline.config import PipelineConfig
@@ -17,6 +18,25 @@ from tracker.pipeline.types import (
     SetCompleted,
     SetSummary,
 )
+
+
+class RepSpan(Protocol):
+    """What a set is made of: a rep's set and its times (a :class:`Rep`, or a stored row)."""
+
+    @property
+    def set_index(self) -> int: ...
+    @property
+    def start_s(self) -> float: ...
+    @property
+    def end_s(self) -> float: ...
+
+
+def set_so_far(reps: Sequence[RepSpan]) -> SetCompleted:
+    """The set that ``reps`` (one set's reps so far, in order) make while it is open: the
+    :class:`SetCompleted` the engine emits for it if no rep follows (from its first rep's
+    start to its last rep's end). A live session stores it at each commit, so a session that
+    ends without closing its set (a crash, Ctrl-C) holds the set as it was."""
+    return SetCompleted(reps[0].set_index, reps[0].start_s, reps[-1].end_s, len(reps))
 
 
 def summarise_sets(done: list[SetCompleted]) -> list[SetSummary]:

@@ -8,14 +8,16 @@ from tracker.store.models import (
     NewSession,
     Note,
     Person,
+    PersonRecords,
     Prescription,
     SessionInfo,
+    SessionRecords,
     SessionStatus,
     Stream,
 )
-from tracker.store.repository import NotFoundError, Store, StoreError, StoredSamples, default_store_path
+from tracker.store.repository import NotFoundError, OpenMode, Store, StoreError, StoredSamples, default_store_path
 
 __all__ = [
-    "CalibrationKind", "CalibrationRecord", "Entry", "EntryKind", "NewSession", "Note", "NotFoundError", "Person", "Prescription",
-    "SessionInfo", "SessionStatus", "Store", "StoreError", "StoredSamples", "Stream", "default_store_path",
+    "CalibrationKind", "CalibrationRecord", "Entry", "EntryKind", "NewSession", "Note", "NotFoundError", "OpenMode", "Person", "PersonRecords",
+    "Prescription", "SessionInfo", "SessionRecords", "SessionStatus", "Store", "StoreError", "StoredSamples", "Stream", "default_store_path",
 ]

@@ -12,8 +12,8 @@ from tracker.core.progression import EntryKind
 from tracker.core.recording import Placement, Stream
 from tracker.pipeline.setup import SessionSetup
 
-__all__ = ["CalibrationKind", "CalibrationRecord", "Entry", "EntryKind", "NewSession", "Note", "Person", "Prescription", "SessionInfo",
-           "SessionStatus", "Stream"]
+__all__ = ["CalibrationKind", "CalibrationRecord", "Entry", "EntryKind", "NewSession", "Note", "Person", "PersonRecords", "Prescription",
+           "SessionInfo", "SessionRecords", "SessionStatus", "Stream"]
 
 
 class SessionStatus(enum.Enum):
@@ -71,6 +71,7 @@ class SessionInfo:
     meta: dict[str, str]
     pelvis_sample_rate_hz: float | None = None
     pelvis_has_gyro: bool | None = None
+    person_id: int | None = None  # the person's id in the store (their name may be written many ways)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -82,6 +83,29 @@ class SessionInfo:
             "pelvis_sample_rate_hz": self.pelvis_sample_rate_hz, "pelvis_has_gyro": self.pelvis_has_gyro,
             "params": self.setup.to_json(),
         }
+
+
+@dataclass(frozen=True)
+class PersonRecords:
+    """What the store holds of a person: what deleting them removes, merging them moves."""
+
+    person: str
+    sessions: int
+    sample_bytes: int  # the raw samples of their sessions, as stored
+    prescriptions: int
+    notes: int
+    entries: int  # pain and effort
+    calibrations: int  # their mounting and range calibrations (a sensor's own stay)
+
+
+@dataclass(frozen=True)
+class SessionRecords:
+    """What the store holds of a session: what deleting it removes."""
+
+    info: SessionInfo
+    sample_bytes: int
+    notes: int  # notes on the session
+    entries: int  # pain and effort entered for the session
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,13 @@ a recorder killed mid-session loses at most the samples since its last commit.
 
 from __future__ import annotations
 
+import enum
 import json
 import math
 import os
 import socket
 import sqlite3
+import urllib.parse
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,7 +27,8 @@ from numpy.typing import NDArray
 
 from tracker.core.exercises import Exercise, FlagKind, Severity
 from tracker.core.recording import Placement
-from tracker.errors import NotFoundError, StoreError
+from tracker.core.names import clean_name, name_key
+from tracker.errors import AmbiguousNameError, ConfigurationError, NotFoundError, ReadOnlyStoreError, StoreError
 from tracker.pipeline.setup import SessionSetup
 from tracker.pipeline.types import Flag, GapDetected, Rep, SetSummary
 from tracker.store import samples as codec
@@ -37,8 +40,10 @@ from tracker.store.models import (
     NewSession,
     Note,
     Person,
+    PersonRecords,
     Prescription,
     SessionInfo,
+    SessionRecords,
     SessionStatus,
     Stream,
 )
@@ -59,6 +64,19 @@ def parse_iso(text: str) -> datetime:
     return d if d.tzinfo is not None else d.replace(tzinfo=UTC)
 
 
+class OpenMode(enum.Enum):
+    """How a store is opened.
+
+    ``READ`` never writes: no store is created, no schema migrated, no session marked (a
+    crashed recorder's session still reads as ``interrupted``), and the file is opened with
+    SQLite's ``mode=ro``. ``WRITE`` creates the store when asked, migrates it and persists
+    what readers derive.
+    """
+
+    READ = "read"
+    WRITE = "write"
+
+
 def _pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -69,6 +87,20 @@ def _pid_alive(pid: int) -> bool:
     except OSError:
         return False
     return True
+
+
+def orphaned(host: str, pid: int, last_commit_at: str, *, now: datetime | None = None) -> bool:
+    """Whether a session in state ``recording`` has lost its recorder.
+
+    Orphaned when it has not committed for :data:`STALE_AFTER_S` (a live recorder commits
+    every second, data or not), or at once when it was recorded on this host by another
+    process that no longer exists. Writers persist it (:meth:`Store.mark_stale_sessions`);
+    readers derive it, so both see the same status.
+    """
+    now = now or datetime.now(UTC)
+    if parse_iso(last_commit_at) < now - timedelta(seconds=STALE_AFTER_S):
+        return True  # silent for too long (a pid can be reused, a host rebooted)
+    return host == socket.gethostname() and pid != os.getpid() and not _pid_alive(pid)
 
 
 class _GuardedCursor:
@@ -118,6 +150,21 @@ class _GuardedConnection:
         self._conn.close()
 
 
+#: SQLite's primary result codes we tell apart (extended codes carry them in the low byte)
+_SQLITE_READONLY = 8
+_SQLITE_CANTOPEN = 14
+#: what a user can still do with a store they cannot write to
+_READING_STILL_WORKS = "reading commands (sessions, show, progress, export) still work"
+
+
+def _sqlite_code(exc: sqlite3.Error) -> int:
+    return int(getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
+
+
+def _read_only(path: Path, why: str) -> ReadOnlyStoreError:
+    return ReadOnlyStoreError(f"{path}: the store is read-only ({why}); {_READING_STILL_WORKS}")
+
+
 @contextmanager
 def _translated(path: Path) -> Iterator[None]:
     try:
@@ -125,7 +172,28 @@ def _translated(path: Path) -> Iterator[None]:
     except sqlite3.IntegrityError:
         raise  # a broken invariant of ours: a bug, not the user's file
     except sqlite3.DatabaseError as exc:
+        if _sqlite_code(exc) == _SQLITE_READONLY:
+            raise _read_only(path, "SQLite cannot write to it here") from None
         raise StoreError(f"{path}: the store could not be used ({exc}): if it says 'malformed', the file is damaged") from None
+
+
+def _writable(path: Path) -> bool:
+    return os.access(path, os.W_OK)
+
+
+def _check_writable(path: Path) -> None:
+    """Refuse, before anything starts, a store that cannot be written: the file itself, and its
+    folder (in WAL mode SQLite creates the ``-wal`` and ``-shm`` files next to the store)."""
+    folder = path.parent
+    wal, shm = Path(f"{path}-wal"), Path(f"{path}-shm")
+    folder_ok = _writable(folder) or (wal.exists() and shm.exists() and _writable(wal) and _writable(shm))
+    if not path.exists() or path.stat().st_size == 0:
+        if not folder_ok:
+            raise ReadOnlyStoreError(f"{path}: cannot create a store there: the folder {folder} is read-only")
+    elif not _writable(path):
+        raise _read_only(path, "the file is write-protected" if folder_ok else f"its folder {folder} is on a read-only disk or mount")
+    elif not folder_ok:
+        raise _read_only(path, f"its folder {folder} is read-only, and the store writes its -wal and -shm files there")
 
 
 @dataclass(frozen=True)
@@ -138,30 +206,44 @@ class StoredSamples:
 class Store:
     """A reptrack store. Use :meth:`open`; close it (or use it as a context manager)."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: Path, mode: OpenMode = OpenMode.WRITE) -> None:
         self._conn = _GuardedConnection(conn, path)
         self.path = path
+        self.mode = mode
+        #: the schema version the store had before this open migrated it (None: not migrated)
+        self.upgraded_from: int | None = None
         self._seq: dict[tuple[int, str], int] = {}
 
     # ------------------------------------------------------------------ opening
     @classmethod
-    def open(cls, path: Path | str, *, check_stale: bool = True, create: bool = True) -> Store:
-        """Open the store at ``path``, creating it when absent (unless ``create`` is false).
+    def open(cls, path: Path | str, *, mode: OpenMode = OpenMode.WRITE, check_stale: bool = True, create: bool = True) -> Store:
+        """Open the store at ``path``.
+
+        ``mode`` :attr:`OpenMode.READ` never writes (see :class:`OpenMode`); it refuses a
+        missing or empty file ("no store there yet"). :attr:`OpenMode.WRITE` creates the
+        store when absent (unless ``create`` is false), migrates an older one and marks the
+        sessions of crashed recorders ``interrupted`` (unless ``check_stale`` is false).
 
         Raises :class:`StoreError` for a file that is not an SQLite database, is an SQLite
         database of another application, or was written by a newer reptrack. Such a file
         is never modified.
         """
         path = Path(path)
-        existed = path.exists() and path.stat().st_size > 0
         if path.exists() and path.is_dir():
             raise StoreError(f"{path}: is a directory, not a reptrack store")
+        if mode is OpenMode.READ:
+            return cls._open_to_read(path)
+        existed = path.exists() and path.stat().st_size > 0
         if not create and not path.exists():
             raise StoreError(f"{path}: no store there yet (record or import a session first, or check --db)")
         if not path.parent.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"{path}: cannot create its folder ({exc.strerror})") from None
         if existed:
             cls._check_header(path)
+        _check_writable(path)
         try:
             conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
         except sqlite3.Error as exc:
@@ -176,20 +258,90 @@ class Store:
                     raise StoreError(f"{path}: an SQLite database of another application (not a reptrack store); left untouched")
             if version > SCHEMA_VERSION:
                 raise StoreError(f"{path}: written by a newer reptrack (schema {version}, this one knows {SCHEMA_VERSION}); left untouched")
+            if existed:
+                # the authority on writing is SQLite itself (a file can be opened read-only for
+                # reasons the permission bits do not show): a write, rolled back, before any
+                # session or capture starts
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    conn.execute(f"PRAGMA user_version = {int(version)}")
+                finally:
+                    conn.execute("ROLLBACK")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
-            store = cls(conn, path)
+            store = cls(conn, path, OpenMode.WRITE)
             store._migrate()
             if check_stale:
                 store.mark_stale_sessions()
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            if _sqlite_code(exc) == _SQLITE_READONLY:
+                raise _read_only(path, "SQLite cannot write to it here") from None
+            raise StoreError(f"{path}: not a usable reptrack store ({exc}); left untouched") from None
+        except BaseException:
+            conn.close()
+            raise
+        return store
+
+    @classmethod
+    def _open_to_read(cls, path: Path) -> Store:
+        if not path.exists() or path.stat().st_size == 0:
+            raise StoreError(f"{path}: no store there yet (record or import a session first, or check --db)")
+        cls._check_header(path)
+        conn = cls._connect_to_read(path)
+        try:
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if app_id != APPLICATION_ID:
+                if conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0]:
+                    raise StoreError(f"{path}: an SQLite database of another application (not a reptrack store); left untouched")
+                raise StoreError(f"{path}: no store there yet (record or import a session first, or check --db)")
+            if version > SCHEMA_VERSION:
+                raise StoreError(f"{path}: written by a newer reptrack (schema {version}, this one knows {SCHEMA_VERSION}); left untouched")
+            if version < SCHEMA_VERSION:
+                raise StoreError(f"{path}: made by an older reptrack (schema {version}, this one reads {SCHEMA_VERSION}), and "
+                                 "reading commands never change a store: upgrade it with 'reptrack store upgrade' (any command "
+                                 "that writes to it does it too)")
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise StoreError(f"{path}: not a usable reptrack store ({exc}); left untouched") from None
         except BaseException:
             conn.close()
             raise
-        return store
+        return cls(conn, path, OpenMode.READ)
+
+    @staticmethod
+    def _connect_to_read(path: Path) -> sqlite3.Connection:
+        """A read-only connection (``mode=ro``). A WAL store in a read-only folder without its
+        ``-shm`` index cannot be opened that way (SQLite cannot create the index), so it is
+        opened ``immutable`` -- which is exact only when its ``-wal`` holds nothing; when it
+        does, that is said instead of showing the store without its latest changes."""
+        base = "file:" + urllib.parse.quote(str(path.absolute())) + "?mode=ro"
+
+        def connect(uri: str) -> sqlite3.Connection:
+            conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
+            try:
+                conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()  # opens the -wal and -shm files
+            except BaseException:
+                conn.close()
+                raise
+            return conn
+
+        try:
+            return connect(base)
+        except sqlite3.Error as exc:
+            shm, wal = Path(f"{path}-shm"), Path(f"{path}-wal")
+            if _sqlite_code(exc) != _SQLITE_CANTOPEN or shm.exists() or _writable(path.parent):
+                raise StoreError(f"{path}: not a usable reptrack store ({exc}); left untouched") from None
+            if wal.exists() and wal.stat().st_size > 0:
+                raise StoreError(f"{path}: its latest changes are in {wal.name}, which SQLite cannot read in a read-only folder "
+                                 "without its -shm file: copy the store and its -wal file to a writable folder") from None
+        try:
+            return connect(base + "&immutable=1")
+        except sqlite3.Error as exc:
+            raise StoreError(f"{path}: not a usable reptrack store ({exc}); left untouched") from None
 
     @staticmethod
     def _check_header(path: Path) -> None:
@@ -213,9 +365,15 @@ class Store:
         c.execute("BEGIN IMMEDIATE")
         try:
             version = c.execute("PRAGMA user_version").fetchone()[0]  # another process may have done it
+            if version < SCHEMA_VERSION:
+                self.upgraded_from = int(version)
             for k in range(version, SCHEMA_VERSION):
-                for stmt in _statements(MIGRATIONS[k]):
-                    c.execute(stmt)
+                step = MIGRATIONS[k]
+                if isinstance(step, str):
+                    for stmt in _statements(step):
+                        c.execute(stmt)
+                else:
+                    step(c)  # a data migration, in Python
             c.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             c.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             c.execute("COMMIT")
@@ -249,52 +407,166 @@ class Store:
         c.execute("COMMIT")
 
     # ------------------------------------------------------------------ people
+    # A name is matched by its key (tracker.core.names.name_key: NFKC, case folded, whitespace
+    # collapsed) and shown as first written. An older reptrack may have stored several people
+    # under one key ("zoe", "ZOE"): a name written exactly as one of them is that one; any other
+    # spelling is ambiguous until they are merged.
     def ensure_person(self, name: str, *, therapist: str | None = None) -> Person:
-        name = name.strip()
-        if not name:
-            raise StoreError("a person needs a name")
+        """The person called ``name`` (by its key), created when new; with ``therapist``, put on
+        that therapist's list."""
+        display = clean_name(name)
         with self.transaction():
             tid = self._ensure_therapist(therapist) if therapist else None
-            row = self._conn.execute("SELECT id, therapist_id FROM people WHERE name = ?", (name,)).fetchone()
-            if row is None:
-                self._conn.execute("INSERT INTO people (name, therapist_id, created_at) VALUES (?, ?, ?)", (name, tid, now_iso()))
-            elif tid is not None and row[1] != tid:
-                self._conn.execute("UPDATE people SET therapist_id = ? WHERE id = ?", (tid, row[0]))
-        return self.person(name)
+            rows = self._conn.execute("SELECT id, name, therapist_id FROM people WHERE name_key = ?", (name_key(display),)).fetchall()
+            if not rows:
+                self._conn.execute("INSERT INTO people (name, name_key, therapist_id, created_at) VALUES (?, ?, ?, ?)",
+                                   (display, name_key(display), tid, now_iso()))
+            else:
+                pid = self._pick_person(display, [(r[0], r[1]) for r in rows])
+                if tid is not None and next(r[2] for r in rows if r[0] == pid) != tid:
+                    self._conn.execute("UPDATE people SET therapist_id = ? WHERE id = ?", (tid, pid))
+        return self.person(display)
+
+    def _pick_person(self, display: str, matches: list[tuple[int, str]]) -> int:
+        """The one of ``matches`` (id, name: every person under the key of ``display``) meant."""
+        if len(matches) == 1:
+            return matches[0][0]
+        exact = [pid for pid, name in matches if name == display]
+        if exact:
+            return exact[0]
+        names = ", ".join(repr(name) for _, name in sorted(matches))
+        raise AmbiguousNameError(
+            f"{display!r} matches {len(matches)} people ({names}) in {self.path}: write the name exactly as one of them, or make "
+            f"them one with: reptrack person merge {matches[-1][1]!r} {matches[0][1]!r}")
 
     def _ensure_therapist(self, name: str) -> int:
-        self._conn.execute("INSERT OR IGNORE INTO therapists (name, created_at) VALUES (?, ?)", (name, now_iso()))
-        return int(self._conn.execute("SELECT id FROM therapists WHERE name = ?", (name,)).fetchone()[0])
+        display = clean_name(name, what="therapist")
+        rows = self._conn.execute("SELECT id, name FROM therapists WHERE name_key = ? ORDER BY id", (name_key(display),)).fetchall()
+        if not rows:
+            cur = self._conn.execute("INSERT INTO therapists (name, name_key, created_at) VALUES (?, ?, ?)",
+                                     (display, name_key(display), now_iso()))
+            assert cur.lastrowid is not None
+            return int(cur.lastrowid)
+        # therapists an older reptrack kept apart under one key: the one written so, else the first
+        return next((int(r[0]) for r in rows if r[1] == display), int(rows[0][0]))
 
     _PERSON_SELECT = ("SELECT p.id, p.name, t.name, p.needs_attention, p.attention_reason, p.attention_cleared_at FROM people p "
                       "LEFT JOIN therapists t ON t.id = p.therapist_id")
 
     def person(self, name: str) -> Person:
-        name = name.strip()
-        r = self._conn.execute(self._PERSON_SELECT + " WHERE p.name = ?", (name,)).fetchone()
-        if r is None:
-            raise NotFoundError(f"no person named {name!r} in {self.path}")
+        """The person called ``name`` (matched by its key).
+
+        Raises :class:`NotFoundError` when there is none, :class:`AmbiguousNameError` when the
+        name matches several people and is written exactly as none of them.
+        """
+        display = clean_name(name)
+        rows = self._conn.execute(self._PERSON_SELECT + " WHERE p.name_key = ? ORDER BY p.id", (name_key(display),)).fetchall()
+        if not rows:
+            raise NotFoundError(f"no person named {display!r} in {self.path}")
+        pid = self._pick_person(display, [(r[0], r[1]) for r in rows])
+        r = next(r for r in rows if r[0] == pid)
         return Person(r[0], r[1], r[2], bool(r[3]), r[4], r[5])
 
     def people(self, *, therapist: str | None = None) -> list[Person]:
+        """Everyone (the patients of ``therapist``, matched by its key), by name."""
         q = self._PERSON_SELECT
         args: tuple[str, ...] = ()
         if therapist is not None:
-            q, args = q + " WHERE t.name = ?", (therapist,)
-        return [Person(r[0], r[1], r[2], bool(r[3]), r[4], r[5]) for r in self._conn.execute(q + " ORDER BY p.name", args)]
+            q, args = q + " WHERE t.name_key = ?", (name_key(clean_name(therapist, what="therapist")),)
+        return [Person(r[0], r[1], r[2], bool(r[3]), r[4], r[5]) for r in self._conn.execute(q + " ORDER BY p.name_key, p.name", args)]
 
     def set_attention(self, person: str, reason: str | None) -> None:
         """Mark a person for the therapist's attention, or (``None``) clear the mark: what
         caused it has been seen to."""
+        pid = self._person_id(person)
         with self.transaction():
             if reason is None:
-                self._conn.execute("UPDATE people SET needs_attention = 0, attention_reason = NULL, attention_cleared_at = ? WHERE name = ?",
-                                   (now_iso(), person.strip()))
+                self._conn.execute("UPDATE people SET needs_attention = 0, attention_reason = NULL, attention_cleared_at = ? WHERE id = ?",
+                                   (now_iso(), pid))
             else:
-                self._conn.execute("UPDATE people SET needs_attention = 1, attention_reason = ? WHERE name = ?", (reason, person.strip()))
+                self._conn.execute("UPDATE people SET needs_attention = 1, attention_reason = ? WHERE id = ?", (reason, pid))
 
     def _person_id(self, name: str) -> int:
         return self.person(name).id
+
+    # ------------------------------------------------------------------ people: rename, merge, delete
+    def person_records(self, name: str) -> PersonRecords:
+        """What the store holds of the person called ``name``."""
+        p = self.person(name)
+        return self._records_of(p.id, p.name)
+
+    def _records_of(self, pid: int, display: str) -> PersonRecords:
+        c = self._conn
+
+        def count(table: str) -> int:
+            return int(c.execute(f"SELECT count(*) FROM {table} WHERE person_id = ?", (pid,)).fetchone()[0])
+
+        return PersonRecords(
+            person=display, sessions=count("sessions"), sample_bytes=self._sample_bytes("SELECT id FROM sessions WHERE person_id = ?", pid),
+            prescriptions=count("prescriptions"), notes=count("notes"), entries=count("entries"), calibrations=count("calibrations"))
+
+    def _sample_bytes(self, sessions_sql: str, arg: int) -> int:
+        # length() of a blob is read from the record header, not from the blob's pages
+        return int(self._conn.execute(
+            "SELECT coalesce(sum(length(t_s) + length(accel_g) + coalesce(length(gyro_dps), 0)), 0) FROM sample_chunks "
+            f"WHERE session_id IN ({sessions_sql})", (arg,)).fetchone()[0])
+
+    def rename_person(self, name: str, new_name: str) -> Person:
+        """Give a person another name (or another way of writing it: "zoe" -> "Zoë").
+
+        Raises :class:`ConfigurationError` when the new name is someone else's (by key): that
+        is a merge, not a rename.
+        """
+        p = self.person(name)
+        display = clean_name(new_name)
+        with self.transaction():
+            other = self._conn.execute("SELECT name FROM people WHERE name_key = ? AND id != ?", (name_key(display), p.id)).fetchone()
+            if other is not None:
+                raise ConfigurationError(f"there is already a person named {other[0]!r}: to make {p.name!r} and {other[0]!r} one "
+                                         f"person, merge them: reptrack person merge {p.name!r} {other[0]!r}")
+            self._conn.execute("UPDATE people SET name = ?, name_key = ? WHERE id = ?", (display, name_key(display), p.id))
+        return self.person(display)
+
+    def merge_people(self, source: str, into: str) -> PersonRecords:
+        """Move everything of ``source`` (sessions, prescriptions, notes, pain and effort,
+        calibrations) to ``into`` and remove ``source``; returns what moved.
+
+        ``into`` keeps its name, and its therapist unless it has none. The attention mark is
+        kept if either carries it, and pain either has not had seen to still counts: the
+        merged mark's "cleared at" is the earlier of the two among those with pain entries.
+        """
+        a, b = self.person(source), self.person(into)
+        if a.id == b.id:
+            raise ConfigurationError(f"{source!r} and {into!r} are the same person ({b.name!r})")
+        c = self._conn
+        with self.transaction():
+            moved = self._records_of(a.id, a.name)
+            rows = {r[0]: r[1:] for r in c.execute(
+                "SELECT p.id, p.therapist_id, p.needs_attention, p.attention_reason, p.attention_cleared_at, "
+                "(SELECT count(*) FROM entries e WHERE e.person_id = p.id AND e.kind = 'pain') FROM people p WHERE p.id IN (?, ?)",
+                (a.id, b.id)).fetchall()}
+            (ta, na, ra, ca, pa), (tb, nb, rb, cb, pb) = rows[a.id], rows[b.id]
+            with_pain = [x for x, n in ((ca, pa), (cb, pb)) if n]
+            cleared = cb if not with_pain else (None if None in with_pain else min(with_pain))
+            for table in ("sessions", "prescriptions", "notes", "entries", "calibrations"):
+                c.execute(f"UPDATE {table} SET person_id = ? WHERE person_id = ?", (b.id, a.id))
+            c.execute("UPDATE people SET therapist_id = ?, needs_attention = ?, attention_reason = ?, attention_cleared_at = ? WHERE id = ?",
+                      (tb if tb is not None else ta, int(bool(na or nb)), rb if nb else (ra if na else rb), cleared, b.id))
+            c.execute("DELETE FROM people WHERE id = ?", (a.id,))
+        return moved
+
+    def delete_person(self, name: str) -> PersonRecords:
+        """Remove a person and everything of theirs, raw samples included (overwritten, see
+        :meth:`_erasing`); a sensor's device calibrations and the therapists stay."""
+        p = self.person(name)
+        c = self._conn
+        with self._erasing():
+            gone = self._records_of(p.id, p.name)
+            for table in ("notes", "entries", "prescriptions", "calibrations"):
+                c.execute(f"DELETE FROM {table} WHERE person_id = ?", (p.id,))
+            c.execute("DELETE FROM sessions WHERE person_id = ?", (p.id,))  # samples, sets, reps, flags, gaps: ON DELETE CASCADE
+            c.execute("DELETE FROM people WHERE id = ?", (p.id,))
+        return gone
 
     # ------------------------------------------------------------------ devices
     def ensure_device(self, name: str, kind: str, has_gyro: bool) -> int:
@@ -362,8 +634,12 @@ class Store:
         c.execute("UPDATE sessions SET rep_count = rep_count + 1 WHERE id = ?", (session_id,))
 
     def add_set(self, session_id: int, s: SetSummary) -> None:
+        """A set, or (same ``set_index``) the set as it stands now: an open set is stored at each
+        commit and replaced when it closes."""
         self._conn.execute(
-            "INSERT INTO sets (session_id, set_index, start_s, end_s, rep_count, rest_before_s) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO sets (session_id, set_index, start_s, end_s, rep_count, rest_before_s) VALUES (?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (session_id, set_index) DO UPDATE SET start_s = excluded.start_s, end_s = excluded.end_s, "
+            "rep_count = excluded.rep_count, rest_before_s = excluded.rest_before_s",
             (session_id, s.set_index, s.start_s, s.end_s, s.rep_count, s.rest_before_s),
         )
 
@@ -387,23 +663,11 @@ class Store:
                                (status.value, ended_at or now_iso(), now_iso(), session_id))
 
     def mark_stale_sessions(self) -> list[int]:
-        """Sessions left ``recording`` by a process that is gone become ``interrupted``.
-
-        A session is taken as orphaned when it has not committed for :data:`STALE_AFTER_S`
-        (a live recorder commits every second, data or not), or at once when it was recorded
-        on this host by a process that no longer exists. Everything it committed stays.
-        """
+        """Sessions left ``recording`` by a process that is gone become ``interrupted`` (see
+        :func:`orphaned`). Everything they committed stays."""
         rows = self._conn.execute("SELECT id, host, pid, last_commit_at FROM sessions WHERE status = 'recording'").fetchall()
-        if not rows:
-            return []
-        host = socket.gethostname()
-        limit = datetime.now(UTC) - timedelta(seconds=STALE_AFTER_S)
-        def orphaned(host_of: str, pid: int, last_commit: str) -> bool:
-            if parse_iso(last_commit) < limit:
-                return True  # silent for too long (a pid can be reused, a host rebooted)
-            return host_of == host and pid != os.getpid() and not _pid_alive(pid)
-
-        stale = [r[0] for r in rows if orphaned(r[1], r[2], r[3])]
+        now = datetime.now(UTC)
+        stale = [r[0] for r in rows if orphaned(r[1], r[2], r[3], now=now)]
         if stale:
             with self.transaction():
                 for sid in stale:
@@ -415,17 +679,22 @@ class Store:
     _SESSION_COLUMNS = (
         "s.id, p.name, s.exercise, s.placement, s.source, d.name, s.sample_rate_hz, s.has_gyro, s.has_pelvis, s.started_at, "
         "s.ended_at, s.status, s.load_kg, s.sample_count, s.rep_count, "
-        "(SELECT count(*) FROM sets x WHERE x.session_id = s.id), s.params, s.meta, s.pelvis_sample_rate_hz, s.pelvis_has_gyro"
+        "(SELECT count(*) FROM sets x WHERE x.session_id = s.id), s.params, s.meta, s.pelvis_sample_rate_hz, s.pelvis_has_gyro, "
+        "s.host, s.pid, s.last_commit_at, s.person_id"
     )
 
     @staticmethod
     def _session_from_row(r: Sequence[Any]) -> SessionInfo:
+        status, ended_at = SessionStatus(r[11]), r[10]
+        if status is SessionStatus.RECORDING and orphaned(r[20], r[21], r[22]):
+            # what mark_stale_sessions would write, derived (a reader writes nothing)
+            status, ended_at = SessionStatus.INTERRUPTED, r[22]
         return SessionInfo(
             id=r[0], person=r[1], exercise=Exercise(r[2]), placement=Placement(r[3]), source=r[4], device=r[5], sample_rate_hz=r[6],
-            has_gyro=bool(r[7]), has_pelvis=bool(r[8]), started_at=r[9], ended_at=r[10], status=SessionStatus(r[11]),
+            has_gyro=bool(r[7]), has_pelvis=bool(r[8]), started_at=r[9], ended_at=ended_at, status=status,
             load_kg=r[12], sample_count=r[13], rep_count=r[14], set_count=r[15],
             setup=SessionSetup.from_json(json.loads(r[16]), with_pelvis=bool(r[8])), meta=json.loads(r[17]),
-            pelvis_sample_rate_hz=r[18], pelvis_has_gyro=None if r[19] is None else bool(r[19]),
+            pelvis_sample_rate_hz=r[18], pelvis_has_gyro=None if r[19] is None else bool(r[19]), person_id=r[23],
         )
 
     def sessions(self, *, person: str | None = None, exercise: Exercise | None = None) -> list[SessionInfo]:
@@ -536,9 +805,44 @@ class Store:
             for g in analysis_gaps:
                 self.add_gap(session_id, g.start_s, g.end_s, "analysis")
 
-    def delete_session(self, session_id: int) -> None:
-        with self.transaction():
+    def session_records(self, session_id: int) -> SessionRecords:
+        """What the store holds of a session."""
+        info = self.session(session_id)
+        return self._session_records(info)
+
+    def _session_records(self, info: SessionInfo) -> SessionRecords:
+        c = self._conn
+        return SessionRecords(
+            info=info, sample_bytes=self._sample_bytes("?", info.id),
+            notes=int(c.execute("SELECT count(*) FROM notes WHERE session_id = ?", (info.id,)).fetchone()[0]),
+            entries=int(c.execute("SELECT count(*) FROM entries WHERE session_id = ?", (info.id,)).fetchone()[0]))
+
+    def delete_session(self, session_id: int) -> SessionRecords:
+        """Remove a session with its raw samples, results, and the notes and entries made on it
+        (ON DELETE CASCADE); the samples are overwritten (see :meth:`_erasing`)."""
+        info = self.session(session_id)
+        with self._erasing():
+            gone = self._session_records(info)
             self._conn.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
+        return gone
+
+    @contextmanager
+    def _erasing(self) -> Iterator[None]:
+        """A write transaction whose deleted content is overwritten with zeros (SQLite's
+        ``secure_delete``; off by default in SQLite's own build), not merely unlinked: a deleted
+        person's raw samples do not stay readable in the file's free pages. The freed pages
+        are reused by later sessions (the file keeps its size; VACUUM would shrink it). A
+        passive checkpoint then carries the overwrite into the store file; the -wal, whose
+        older frames may still hold the samples, is removed when the last connection closes."""
+        c = self._conn
+        before = int(c.execute("PRAGMA secure_delete").fetchone()[0])
+        c.execute("PRAGMA secure_delete = 1")
+        try:
+            with self.transaction():
+                yield
+        finally:
+            c.execute(f"PRAGMA secure_delete = {before}")
+        c.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
 
     # ------------------------------------------------------------------ calibrations
     def add_calibration(self, kind: CalibrationKind, data: dict[str, Any], quality: str, *, device: str | None = None,
@@ -574,7 +878,13 @@ class Store:
                            exercise: Exercise | None = None, placement: Placement | None = None) -> CalibrationRecord | None:
         q = self._CALIBRATION_SELECT + " WHERE c.kind = ?"
         args: list[Any] = [kind.value]
-        for col, val in (("d.name", device), ("p.name", person), ("c.exercise", None if exercise is None else exercise.value),
+        person_id = None
+        if person is not None:
+            try:
+                person_id = self._person_id(person)
+            except NotFoundError:
+                return None
+        for col, val in (("d.name", device), ("c.person_id", person_id), ("c.exercise", None if exercise is None else exercise.value),
                          ("c.placement", None if placement is None else placement.value)):
             if val is not None:
                 q += f" AND {col} = ?"
@@ -624,8 +934,8 @@ class Store:
 
     def notes(self, person: str, *, session_id: int | None = None, note_id: int | None = None) -> list[Note]:
         q = ("SELECT n.id, p.name, n.session_id, t.name, n.text, n.created_at FROM notes n JOIN people p ON p.id = n.person_id "
-             "LEFT JOIN therapists t ON t.id = n.therapist_id WHERE p.name = ?")
-        args: list[Any] = [person]
+             "LEFT JOIN therapists t ON t.id = n.therapist_id WHERE n.person_id = ?")
+        args: list[Any] = [self._person_id(person)]
         if session_id is not None:
             q += " AND n.session_id = ?"
             args.append(session_id)
@@ -647,8 +957,8 @@ class Store:
 
     def entries(self, person: str, *, kind: EntryKind | None = None) -> list[Entry]:
         q = ("SELECT e.id, p.name, e.session_id, e.kind, e.value, e.note, e.created_at FROM entries e JOIN people p ON p.id = e.person_id "
-             "WHERE p.name = ?")
-        args: list[Any] = [person]
+             "WHERE e.person_id = ?")
+        args: list[Any] = [self._person_id(person)]
         if kind is not None:
             q += " AND e.kind = ?"
             args.append(kind.value)

@@ -1,4 +1,4 @@
-"""The store's schema, as an ordered list of migrations.
+"""The store's schema, as an ordered list of migrations (SQL, or a data migration in Python).
 
 ``PRAGMA user_version`` holds the number of migrations applied; ``PRAGMA application_id``
 marks the file as reptrack's, so a foreign SQLite file is recognised and left alone.
@@ -7,12 +7,56 @@ A migration is never edited once released: a change is a new migration at the en
 
 from __future__ import annotations
 
-from typing import Final
+from collections.abc import Callable
+from itertools import groupby
+from typing import Any, Final, NamedTuple
+
+from tracker.core.names import name_key
+from tracker.pipeline.results import set_so_far, summarise_sets
+from tracker.pipeline.types import SetCompleted
 
 #: "RPTK" -- written into the SQLite header of every reptrack store.
 APPLICATION_ID: Final = 0x5250544B
 
-MIGRATIONS: Final[tuple[str, ...]] = (
+class _StoredRep(NamedTuple):
+    set_index: int
+    start_s: float
+    end_s: float
+
+
+def _store_open_sets(conn: Any) -> None:
+    """4: the set a session never closed (its recorder crashed, an import was cut short) gets
+    its row, as a recorder now stores it at each commit: older ones kept only closed sets,
+    and each reader made up the open one its own way."""
+    rows = conn.execute(
+        "SELECT r.session_id, r.set_index, r.start_s, r.end_s FROM reps r WHERE NOT EXISTS "
+        "(SELECT 1 FROM sets x WHERE x.session_id = r.session_id AND x.set_index = r.set_index) "
+        "ORDER BY r.session_id, r.rep_index").fetchall()
+    for (sid, index), group in groupby(rows, key=lambda r: (r[0], r[1])):
+        reps = [_StoredRep(r[1], r[2], r[3]) for r in group]
+        before = conn.execute("SELECT set_index, start_s, end_s, rep_count FROM sets WHERE session_id = ? AND set_index < ? "
+                              "ORDER BY set_index DESC LIMIT 1", (sid, index)).fetchone()
+        done = [] if before is None else [SetCompleted(*before)]
+        s = summarise_sets([*done, set_so_far(reps)])[-1]
+        conn.execute("INSERT INTO sets (session_id, set_index, start_s, end_s, rep_count, rest_before_s) VALUES (?, ?, ?, ?, ?, ?)",
+                     (sid, s.set_index, s.start_s, s.end_s, s.rep_count, s.rest_before_s))
+
+
+def _name_keys(conn: Any) -> None:
+    """5: people and therapists are matched by the key of their name (NFKC, case folded,
+    whitespace collapsed: "zoe", "ZOE" and "Ｚｏｅ" are one person); names keep their display form.
+    People an older reptrack stored apart under one key stay apart until merged."""
+    for table in ("people", "therapists"):
+        conn.execute(f"ALTER TABLE {table} ADD COLUMN name_key TEXT")
+        for rid, name in conn.execute(f"SELECT id, name FROM {table}").fetchall():
+            conn.execute(f"UPDATE {table} SET name_key = ? WHERE id = ?", (name_key(name), rid))
+        conn.execute(f"CREATE INDEX {table}_name_key ON {table}(name_key)")
+
+
+#: a migration: SQL statements, or a data migration in Python given the connection
+Migration = str | Callable[[Any], None]
+
+MIGRATIONS: Final[tuple[Migration, ...]] = (
     # 1: people, devices, sessions with raw samples and results, calibrations,
     #    prescriptions, notes, pain and effort entries
     """
@@ -177,6 +221,10 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     """
     ALTER TABLE people ADD COLUMN attention_cleared_at TEXT;
     """,
+    # 4: every session's open set has its row
+    _store_open_sets,
+    # 5: names matched by their key
+    _name_keys,
 )
 
 SCHEMA_VERSION: Final = len(MIGRATIONS)
