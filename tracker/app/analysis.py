@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from tracker.core.exercises import Exercise
-from tracker.core.recording import Placement
+from tracker.core.exercises import HOLD, TARGET_ROM, Exercise
+from tracker.core.recording import SAMPLE_RATE, Placement
 from tracker.errors import InvalidValueError
 from tracker.files.csv_recording import read_recording, write_recording
 from tracker.pipeline import AnalysisResult, Personalisation, SessionSetup
@@ -27,6 +27,12 @@ class AnalysisRequest:
 def analyse_file(request: AnalysisRequest) -> AnalysisResult:
     """Reps, sets, per-rep metrics and form flags of a recording file; what was wrong with the
     file but usable is in the result's warnings."""
+    if request.rate_hz is not None:
+        SAMPLE_RATE.check(request.rate_hz)
+    if request.hold_s is not None:
+        HOLD.check(request.hold_s)
+    if request.target_rom_deg is not None:
+        TARGET_ROM.check(request.target_rom_deg)
     read = read_recording(request.path, rate_hz=request.rate_hz)
     warnings = list(read.warnings)
     pelvis = None
@@ -68,6 +74,9 @@ def simulate_recordings(request: SimulationRequest) -> list[SimulatedFile]:
     from tracker.simulate import SimulationConfig, simulate, write_labels
 
     r = request
+    SAMPLE_RATE.check(r.rate_hz)
+    if r.hold_s is not None:
+        HOLD.check(r.hold_s)
     if not 0 <= r.fault_rate <= 1:
         raise InvalidValueError("fault_rate", f"is a share of reps, between 0 and 1, not {r.fault_rate:g}")
     exercise = r.exercise.definition

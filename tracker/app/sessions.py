@@ -22,8 +22,8 @@ from tracker.app.session_data import (
     stored_recordings,
     stored_result,
 )
-from tracker.core.exercises import Exercise
-from tracker.core.recording import Placement, Recording
+from tracker.core.exercises import HOLD, Exercise
+from tracker.core.recording import SAMPLE_RATE, Placement, Recording
 from tracker.errors import ConfigurationError, InvalidValueError, NotFoundError
 from tracker.files.csv_recording import read_recording, write_recording
 from tracker.pipeline import AnalysisResult, Personalisation, SessionSetup
@@ -86,6 +86,8 @@ def plan_session(store: Store, source: SourceInfo, request: SessionRequest) -> P
     """
     if request.load_kg is not None and not 0 <= request.load_kg < MAX_LOAD_KG:
         raise InvalidValueError("load_kg", f"is an ankle weight in kg (0-{MAX_LOAD_KG:g}), not {request.load_kg}")
+    if request.hold_s is not None:
+        HOLD.check(request.hold_s)
     person = request.person.strip()
     # the exercise, the placement and the pelvis rule, before anything is written
     setup = SessionSetup.resolve(request.exercise, request.placement, declared=source.placement, with_pelvis=source.has_pelvis)
@@ -116,6 +118,8 @@ class ReplayFiles:
 def open_replay(path: Path, *, pelvis: Path | None = None, rate_hz: float | None = None, speed: float = 1.0,
                 device: str | None = None) -> ReplayFiles:
     """Recording files as a source replayed ``speed`` times faster than real time (``inf``: at once)."""
+    if rate_hz is not None:
+        SAMPLE_RATE.check(rate_hz)
     read = read_recording(path, rate_hz=rate_hz)
     warnings = list(read.warnings)
     pelvis_rec = None

@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 
 from tracker.cli.analysis import EXERCISE_HELP
-from tracker.cli.common import open_store, positive, speed
+from tracker.cli.common import limited, open_store, speed
+from tracker.core.recording import SAMPLE_RATE
 
 
 def register(sub: argparse._SubParsersAction, db: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -27,7 +28,7 @@ def register(sub: argparse._SubParsersAction, db: argparse.ArgumentParser) -> No
     cr.add_argument("--pelvis", type=Path, help="a second recording, from a sensor on the pelvis (pelvic baseline)")
     for q in (cd, cm, cr):
         q.add_argument("--speed", default="max", help="replay speed of the recording: 1 = real time, max (default)")
-        q.add_argument("--rate-hz", type=positive("--rate-hz"), help="sample rate, for a file without a 't' column")
+        q.add_argument("--rate-hz", type=limited(SAMPLE_RATE), help="sample rate, for a file without a 't' column")
     cd.set_defaults(handler=_device)
     cm.set_defaults(handler=_mounting)
     cr.set_defaults(handler=_range)

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import argparse
 import math
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
+from tracker.core.limits import Limit
 from tracker.errors import ConfigurationError
 
 if TYPE_CHECKING:
@@ -19,23 +21,27 @@ EXIT_USAGE = 2
 
 
 class OneLineParser(argparse.ArgumentParser):
-    """argparse, but a usage error is one line (the README promises that), exit code 2."""
+    """argparse, but a usage error is one line (the README promises that), exit code 2, worded
+    like every other error: ``reptrack: error: --rate-hz is ...``."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+        # argparse says "argument --rate-hz: is a sample rate ..."; the application's errors say
+        # "--rate-hz is a sample rate ...": one form for both
+        message = re.sub(r"^argument ([^:]+): ", r"\1 ", message)
+        self.exit(EXIT_USAGE, f"reptrack: error: {message} (see '{self.prog} --help')\n")
 
 
-def positive(name: str) -> Callable[[str], float]:
-    """An argparse type: a finite positive number."""
+def limited(limit: Limit) -> Callable[[str], float]:
+    """An argparse type: a number within ``limit`` (the application layer checks the same limit)."""
 
     def conv(text: str) -> float:
         try:
             v = float(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{name} must be a number, got {text!r}") from None
-        if not 0 < v < 1e9:  # not inf, not nan
-            raise argparse.ArgumentTypeError(f"{name} must be a positive number, got {text!r}")
-        return v
+            raise argparse.ArgumentTypeError(limit.refusal(text)) from None
+        if not limit.contains(v):
+            raise argparse.ArgumentTypeError(limit.refusal(text))
+        return int(v) if limit.integer else v
     return conv
 
 

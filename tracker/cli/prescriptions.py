@@ -7,7 +7,8 @@ import json
 from datetime import datetime
 
 from tracker.cli.analysis import EXERCISE_HELP
-from tracker.cli.common import number_range, open_store, positive
+from tracker.cli.common import limited, number_range, open_store
+from tracker.core.exercises import HOLD
 from tracker.errors import ConfigurationError
 
 
@@ -17,7 +18,7 @@ def register(sub: argparse._SubParsersAction, db: argparse.ArgumentParser) -> No
     pr.add_argument("--exercise", required=True, help=EXERCISE_HELP)
     pr.add_argument("--sets", type=int, default=2, help="sets per session (default 2)")
     pr.add_argument("--reps", default="8-12", help="rep range per set, MIN-MAX (default 8-12)")
-    pr.add_argument("--hold-s", type=positive("--hold-s"), help="hold at the top, s")
+    pr.add_argument("--hold-s", type=limited(HOLD), help="hold at the top, s")
     pr.add_argument("--rest-s", default="60-180", help="rest between sets, MIN-MAX seconds (default 60-180)")
     pr.add_argument("--days-per-week", type=int, default=3, help="sessions per week (default 3)")
     pr.add_argument("--load-kg", type=float, default=0.0, help="ankle weight, kg (default 0)")

@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tracker.cli.analysis import EXERCISE_HELP
-from tracker.cli.common import open_store, positive, session_ref, speed, started_at
+from tracker.cli.common import limited, open_store, session_ref, speed, started_at
+from tracker.core.exercises import HOLD
+from tracker.core.recording import SAMPLE_RATE
 
 if TYPE_CHECKING:
     from tracker.app.sessions import SessionReport
@@ -23,11 +25,11 @@ def register(sub: argparse._SubParsersAction, db: argparse.ArgumentParser) -> No
     r.add_argument("--placement", default="auto", help="thigh, shank, pelvis or auto")
     r.add_argument("--pelvis", type=Path, help="a second recording, from a sensor on the pelvis")
     r.add_argument("--speed", default="1", help="1 = real time, X = X times faster, max = as fast as possible (default 1)")
-    r.add_argument("--hold-s", type=positive("--hold-s"), help="prescribed hold (default: the person's prescription)")
+    r.add_argument("--hold-s", type=limited(HOLD), help="prescribed hold (default: the person's prescription)")
     r.add_argument("--load-kg", type=float, help="ankle weight, kg (default: the person's prescription)")
     r.add_argument("--plain", action="store_true", help="one line per rep instead of the live panel")
     r.add_argument("--device", help="the sensor's name, for its device calibration (default: replay:FILE)")
-    r.add_argument("--rate-hz", type=positive("--rate-hz"), help="sample rate, for a file without a 't' column")
+    r.add_argument("--rate-hz", type=limited(SAMPLE_RATE), help="sample rate, for a file without a 't' column")
     r.set_defaults(handler=_record)
 
     i = sub.add_parser("import", parents=[db], help="import a recording CSV as a stored session (analysed like a live one)")
@@ -36,9 +38,9 @@ def register(sub: argparse._SubParsersAction, db: argparse.ArgumentParser) -> No
     i.add_argument("--person", required=True)
     i.add_argument("--placement", default="auto")
     i.add_argument("--pelvis", type=Path)
-    i.add_argument("--hold-s", type=positive("--hold-s"))
+    i.add_argument("--hold-s", type=limited(HOLD))
     i.add_argument("--load-kg", type=float)
-    i.add_argument("--rate-hz", type=positive("--rate-hz"))
+    i.add_argument("--rate-hz", type=limited(SAMPLE_RATE))
     i.add_argument("--device", help="the sensor's name, for its device calibration (default: replay:FILE)")
     i.add_argument("--started-at", help="when the recording was made, ISO 8601 (default: now; UTC unless a zone is given)")
     i.set_defaults(handler=_import)

@@ -12,7 +12,35 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from tracker.core.limits import Limit
+from tracker.errors import ConfigurationError
+
 STANDARD_GRAVITY_MS2 = 9.80665
+
+#: The sample rates a worn motion sensor sends, Hz. IMU chips offer output rates from about
+#: 1 Hz (low-power modes) to 1.6-6.7 kHz, but a wearable streams or logs movement at 12.5-800 Hz
+#: (Bluetooth bandwidth, battery); 1-2000 Hz covers every one with a margin. A rate outside it
+#: is a wrong header or a unit slip (milliseconds taken for seconds), not a sensor, and it sizes
+#: the engine's buffers: 1e7 Hz would ask for gigabytes.
+MIN_SAMPLE_RATE_HZ = 1.0
+MAX_SAMPLE_RATE_HZ = 2000.0
+SAMPLE_RATE = Limit("rate_hz", MIN_SAMPLE_RATE_HZ, MAX_SAMPLE_RATE_HZ, "a sample rate a wearable sends", "Hz")
+
+
+def check_sample_rate(rate_hz: float, *, sensor: str = "the sensor") -> float:
+    """``rate_hz`` if it is a rate a wearable sends (:data:`SAMPLE_RATE`).
+
+    The last guard before anything is sized by a rate (the engine's buffers, the calibration
+    flows' windows): a source that declares an absurd rate is refused, never allocated for.
+
+    Raises
+    ------
+    ConfigurationError
+        Saying whose rate it is and what is allowed.
+    """
+    if not SAMPLE_RATE.contains(rate_hz):
+        raise ConfigurationError(f"{sensor} declares a sample rate of {rate_hz:g} Hz, which is not {SAMPLE_RATE.describe()}")
+    return rate_hz
 
 
 class Placement(enum.Enum):

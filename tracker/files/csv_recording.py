@@ -35,7 +35,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from tracker.errors import RecordingError
-from tracker.core.recording import STANDARD_GRAVITY_MS2, Gap, Placement, Recording, RecordingMeta, Side
+from tracker.core.recording import SAMPLE_RATE, STANDARD_GRAVITY_MS2, Gap, Placement, Recording, RecordingMeta, Side
 
 __all__ = [
     "ReadResult",
@@ -68,6 +68,12 @@ MIN_GAP_S: Final = 0.5
 #: Relative disagreement between a declared sample rate and the timestamps that earns
 #: a warning.
 RATE_MISMATCH_TOLERANCE: Final = 0.1
+
+#: A declared rate more than this factor above or below the timestamps' median rate is not
+#: the rate of these samples (a wrong header, a copied line, a unit slip): the timestamps
+#: win, with a warning. Closer than that, the declared rate is kept (a sensor's clock and
+#: its nominal rate differ by a few percent; a logger's timestamps jitter).
+RATE_FAR_FACTOR: Final = 2.0
 
 #: At most this many drop-out / time-gap warnings each; the rest are summarised.
 MAX_GAP_WARNINGS: Final = 10
@@ -196,11 +202,12 @@ def _parse(content: bytes, rate_hz: float | None, source: str) -> ReadResult:
 
     warnings: list[str] = []
     preamble = _split_preamble(content, source)
-    meta = _parse_metadata(preamble.metadata_lines, source, warnings)
+    meta, rate_line = _parse_metadata(preamble.metadata_lines, source, warnings)
     columns = _parse_header(preamble.header, preamble.header_line, source, warnings)
     values, line_numbers = _parse_body(content, preamble.body_start, preamble.header_line + 1, columns, source)
     del content
-    recording = _build_recording(values, line_numbers, columns, meta, rate_hz, preamble.header_line, source, warnings)
+    recording = _build_recording(values, line_numbers, columns, meta, rate_hz, preamble.header_line, source, warnings,
+                                 rate_line=rate_line)
     return ReadResult(recording=recording, warnings=tuple(warnings))
 
 
@@ -356,7 +363,8 @@ def _decode(content: bytes, source: str, first_line: int) -> str:
         ) from None
 
 
-def _parse_metadata(lines: tuple[tuple[int, str], ...], source: str, warnings: list[str]) -> RecordingMeta:
+def _parse_metadata(lines: tuple[tuple[int, str], ...], source: str, warnings: list[str]) -> tuple[RecordingMeta, int | None]:
+    """The metadata, and the line that declared the sample rate (``None``: none did)."""
     values: dict[str, tuple[int, str]] = {}
     extra: list[tuple[str, str]] = []
     for line_number, content in lines:
@@ -382,15 +390,17 @@ def _parse_metadata(lines: tuple[tuple[int, str], ...], source: str, warnings: l
         # An empty value means "not given", like a missing line.
         return (values[name][1] or None) if name in values else None
 
-    return RecordingMeta(
+    rate_entry = values.get("sample_rate_hz")
+    meta = RecordingMeta(
         sensor=text_field("sensor"),
         placement=_parse_enum(Placement, "placement", values.get("placement"), source),
         side=_parse_enum(Side, "side", values.get("side"), source),
         exercise=text_field("exercise"),
-        sample_rate_hz=_parse_rate(values.get("sample_rate_hz"), source),
+        sample_rate_hz=_parse_rate(rate_entry, source),
         simulated=_parse_bool("simulated", values.get("simulated"), source),
         extra=tuple(extra),
     )
+    return meta, None if rate_entry is None else rate_entry[0]
 
 
 def _canonical_key(key: str) -> str:
@@ -745,6 +755,8 @@ def _build_recording(
     header_line: int,
     source: str,
     warnings: list[str],
+    *,
+    rate_line: int | None = None,
 ) -> Recording:
     names = columns.used_names
     if table.shape[0] == 0:
@@ -781,6 +793,14 @@ def _build_recording(
                 path=source,
                 line=header_line,
             )
+        if not SAMPLE_RATE.contains(declared_rate_hz):
+            given_by = "given by the caller" if rate_hz is not None else "declared"
+            raise RecordingError(
+                f"the sample rate {given_by}, {declared_rate_hz:g} Hz, is not {SAMPLE_RATE.describe()}, and with no "
+                "'t' column it is all there is to time the samples: correct it, or add a 't' column in seconds",
+                path=source,
+                line=rate_line if rate_hz is None else None,
+            )
         t_all_s = np.arange(table.shape[0], dtype=np.float64) / declared_rate_hz
         accel_first = 0
     else:
@@ -814,18 +834,7 @@ def _build_recording(
     gyro_dps = np.ascontiguousarray(table[rows, accel_first + 3 :]) if columns.gyro_index is not None else None
     accel_g = _to_g(accel_g, warnings, source)
 
-    inferred_rate_hz = float(1.0 / np.median(np.diff(t_s)))
-    declared_but_contradicted = (
-        declared_rate_hz is not None
-        and columns.t_index is not None
-        and abs(inferred_rate_hz - declared_rate_hz) > RATE_MISMATCH_TOLERANCE * declared_rate_hz
-    )
-    if declared_but_contradicted:
-        warnings.append(
-            f"declared sample rate {declared_rate_hz:g} Hz disagrees with the timestamps "
-            f"({inferred_rate_hz:.4g} Hz from the median interval); keeping the declared rate"
-        )
-    nominal_rate_hz = declared_rate_hz if declared_rate_hz is not None else inferred_rate_hz
+    nominal_rate_hz = _nominal_rate(t_s, declared_rate_hz, columns.t_index is not None, source, warnings)
 
     dropout_gaps = [] if dropped is None else _dropout_gaps(dropped, t_all_s, line_numbers, warnings)
     time_gaps = _time_gaps(t_s, kept, kept_lines, nominal_rate_hz, warnings)
@@ -833,6 +842,41 @@ def _build_recording(
 
     meta = dataclasses.replace(file_meta, sample_rate_hz=float(nominal_rate_hz))
     return Recording(t_s=t_s, accel_g=accel_g, gyro_dps=gyro_dps, meta=meta, gaps=gaps)
+
+
+def _nominal_rate(t_s: NDArray[np.float64], declared_rate_hz: float | None, timed: bool, source: str,
+                  warnings: list[str]) -> float:
+    """The rate the samples are analysed at: the declared one, unless the timestamps (``timed``)
+    contradict it by more than :data:`RATE_FAR_FACTOR` or it is no rate a wearable sends; then
+    the timestamps' median rate. A rate from the timestamps that no wearable sends is refused."""
+    if not timed:
+        assert declared_rate_hz is not None  # checked by the caller: times are computed from it
+        return declared_rate_hz
+    median_step_s = float(np.median(np.diff(t_s)))
+    inferred_rate_hz = 1.0 / median_step_s
+    if not SAMPLE_RATE.contains(inferred_rate_hz):
+        raise RecordingError(
+            f"the timestamps give {inferred_rate_hz:.4g} Hz (median interval {median_step_s:.4g} s), not "
+            f"{SAMPLE_RATE.describe()}: is the 't' column in seconds?",
+            path=source,
+        )
+    if declared_rate_hz is None:
+        return inferred_rate_hz
+    ratio = max(declared_rate_hz / inferred_rate_hz, inferred_rate_hz / declared_rate_hz)
+    if not SAMPLE_RATE.contains(declared_rate_hz) or ratio > RATE_FAR_FACTOR:
+        why = (f"is not {SAMPLE_RATE.describe()}" if not SAMPLE_RATE.contains(declared_rate_hz)
+               else f"is {ratio:.3g} times {'more' if declared_rate_hz > inferred_rate_hz else 'less'} than the timestamps give")
+        warnings.append(
+            f"declared sample rate {declared_rate_hz:g} Hz {why}; using the timestamps' "
+            f"{inferred_rate_hz:.4g} Hz (from the median interval) instead"
+        )
+        return inferred_rate_hz
+    if abs(inferred_rate_hz - declared_rate_hz) > RATE_MISMATCH_TOLERANCE * declared_rate_hz:
+        warnings.append(
+            f"declared sample rate {declared_rate_hz:g} Hz disagrees with the timestamps "
+            f"({inferred_rate_hz:.4g} Hz from the median interval); keeping the declared rate"
+        )
+    return declared_rate_hz
 
 
 def _check_increasing(t_s: NDArray[np.float64], lines: NDArray[np.int64], source: str) -> None:
