@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from tracker.app.limits import CORPUS_RECORDINGS, SEED, SIMULATED_RECORDINGS, SIMULATED_SETS
 from tracker.core.exercises import HOLD, TARGET_ROM, Exercise
 from tracker.core.recording import SAMPLE_RATE, Placement
 from tracker.errors import InvalidValueError
@@ -74,6 +75,10 @@ def simulate_recordings(request: SimulationRequest) -> list[SimulatedFile]:
     from tracker.simulate import SimulationConfig, simulate, write_labels
 
     r = request
+    SEED.check(r.seed)
+    SIMULATED_RECORDINGS.check(r.count)
+    SIMULATED_SETS.check(r.sets)
+    SEED.check(r.seed + r.count - 1)  # the last recording's seed
     SAMPLE_RATE.check(r.rate_hz)
     if r.hold_s is not None:
         HOLD.check(r.hold_s)
@@ -106,4 +111,6 @@ def write_corpus(out_dir: Path, *, recordings: int = 300, seed: int = 2026) -> l
     placement, rate and sensor kind."""
     from tracker.simulate import simulate_corpus
 
+    SEED.check(seed)
+    CORPUS_RECORDINGS.check(recordings)
     return simulate_corpus(out_dir, n_recordings=recordings, seed=seed)

@@ -6,6 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
+from tracker.app.limits import CORPUS_RECORDINGS, SEED, SIMULATED_RECORDINGS, SIMULATED_SETS
 from tracker.cli.common import limited
 from tracker.core.exercises import EXERCISES, HOLD, TARGET_ROM
 from tracker.core.recording import SAMPLE_RATE
@@ -27,16 +28,16 @@ def register(sub: argparse._SubParsersAction, db: argparse.ArgumentParser) -> No
 
     s = sub.add_parser("simulate", help="write labelled simulated recordings")
     s.add_argument("--exercise", required=True, help=EXERCISE_HELP)
-    s.add_argument("--seed", type=int, default=0)
+    s.add_argument("--seed", type=limited(SEED), default=0)
     s.add_argument("--out", type=Path, required=True, help="output folder")
     s.add_argument("--placement", default=None, help="sensor of the main recording (default: the exercise's moving segment)")
     s.add_argument("--rate-hz", type=limited(SAMPLE_RATE), default=50.0)
     s.add_argument("--no-gyro", action="store_true", help="accelerometer only")
-    s.add_argument("--sets", type=int, default=2)
+    s.add_argument("--sets", type=limited(SIMULATED_SETS), default=2)
     s.add_argument("--hold-s", type=limited(HOLD), help="prescribed hold at the top")
     s.add_argument("--fault-rate", type=float, default=0.3, help="share of reps with an injected fault (0-1)")
     s.add_argument("--no-setup", action="store_true", help="no setup motion (walking, lying down) around the sets")
-    s.add_argument("--count", type=int, default=1, help="number of recordings (seeds seed, seed+1, ...)")
+    s.add_argument("--count", type=limited(SIMULATED_RECORDINGS), default=1, help="number of recordings (seeds seed, seed+1, ...)")
     s.set_defaults(handler=_simulate)
 
     e = sub.add_parser("eval", help="score reptrack on labelled recordings")
@@ -48,8 +49,8 @@ def register(sub: argparse._SubParsersAction, db: argparse.ArgumentParser) -> No
 
     c = sub.add_parser("corpus", help="write the synthetic evaluation corpus (many labelled recordings)")
     c.add_argument("--out", type=Path, required=True)
-    c.add_argument("--recordings", type=int, default=300)
-    c.add_argument("--seed", type=int, default=2026)
+    c.add_argument("--recordings", type=limited(CORPUS_RECORDINGS), default=300)
+    c.add_argument("--seed", type=limited(SEED), default=2026)
     c.set_defaults(handler=_corpus)
 
 

@@ -36,12 +36,12 @@ def limited(limit: Limit) -> Callable[[str], float]:
 
     def conv(text: str) -> float:
         try:
-            v = float(text)
+            v: float = int(text) if limit.integer else float(text)
         except ValueError:
             raise argparse.ArgumentTypeError(limit.refusal(text)) from None
         if not limit.contains(v):
             raise argparse.ArgumentTypeError(limit.refusal(text))
-        return int(v) if limit.integer else v
+        return v
     return conv
 
 

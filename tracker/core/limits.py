@@ -42,7 +42,7 @@ class Limit:
 
     def contains(self, value: float) -> bool:
         """Whether ``value`` is allowed (NaN and infinities never are)."""
-        if not math.isfinite(value):
+        if isinstance(value, float) and not math.isfinite(value):
             return False
         if self.integer and value != int(value):
             return False
@@ -53,13 +53,15 @@ class Limit:
         """What is allowed, in words: ``a sample rate, 1-2000 Hz``."""
         unit = f" {self.unit}" if self.unit else ""
         whole = "a whole number, " if self.integer else ""
+        low, high = (f"{int(x)}" if self.integer else f"{x:g}" for x in (self.low, self.high))
         if self.low_exclusive:
-            return f"{self.what}, {whole}more than {self.low:g} and at most {self.high:g}{unit}"
-        return f"{self.what}, {whole}{self.low:g}-{self.high:g}{unit}"
+            return f"{self.what}, {whole}more than {low} and at most {high}{unit}"
+        return f"{self.what}, {whole}{low}-{high}{unit}"
 
     def refusal(self, given: object) -> str:
         """The message for a value outside the limit (``given`` as the person typed it)."""
-        return f"is {self.describe()}, not {given!r}" if isinstance(given, str) else f"is {self.describe()}, not {given:g}"
+        shown = repr(given) if isinstance(given, str) else str(given) if isinstance(given, int) else f"{given:g}"
+        return f"is {self.describe()}, not {shown}"
 
     def check(self, value: float) -> float:
         """``value`` if it is allowed.
