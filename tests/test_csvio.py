@@ -373,7 +373,9 @@ HEADER = "t,ax,ay,az"
                      "duplicate timestamp t = 0.010000 s (same as line 3)", 4, id="duplicate-t"),
         pytest.param(csv(HEADER, "0.00,0,0,1", "0.02,0,0,1", "0.01,0,0,1"),
                      "timestamps go backwards: t = 0.010000 s after 0.020000 s on line 3", 4, id="backwards-t"),
-        pytest.param(csv(HEADER, "0.00,0,0,1", "0.01,inf,0,1"), "infinite value in column 'ax'", 3, id="inf"),
+        # an infinite time is an error; an infinite sensor value is a reading beyond the sensor's
+        # range, a drop-out (test_sensor_range.py)
+        pytest.param(csv(HEADER, "0.00,0,0,1", "inf,0,0,1"), "infinite value in column 't'", 3, id="inf"),
         pytest.param(csv("# exercise: clam", "", "0.00,0,0,1", "0.01,0,0,1"), "no header row", 3,
                      id="no-header"),
         pytest.param(csv("t,ax,az", "0,0,1"), "missing required column 'ay' (the header has: t, ax, az)", 1,

@@ -18,7 +18,7 @@ from calibration.kinds import CalibrationKind
 from calibration.mounting import Mounting
 from calibration.personal_range import PersonalRange, personal_range_from_reps
 from tracker.core.exercises import Exercise
-from tracker.core.recording import Placement, Stream
+from tracker.core.recording import Placement, Stream, beyond_full_scale
 from tracker.errors import ConfigurationError, InvalidValueError
 from tracker.pipeline import AccelCorrection, RepCompleted, SessionSetup
 from tracker.sensors import SampleBatch, SampleSource
@@ -33,8 +33,12 @@ async def run_flow(source: SampleSource, flow: DeviceFlow | MountingFlow, on_eve
     async for item in source.batches():
         if not isinstance(item, SampleBatch) or item.stream is not Stream.MAIN:
             continue
-        acc = item.accel_g if correction is None else correction.apply(item.accel_g)
-        for e in flow.feed(item.t_s, acc, item.gyro_dps):
+        t, acc, gyr = item.t_s, item.accel_g, item.gyro_dps
+        beyond = beyond_full_scale(acc, gyr)
+        if beyond.any():  # readings beyond the sensor's range are no measurement: left out of the holds
+            t, acc, gyr = t[~beyond], acc[~beyond], None if gyr is None else gyr[~beyond]
+        acc = acc if correction is None else correction.apply(acc)
+        for e in flow.feed(t, acc, gyr):
             on_event(e)
         if flow.done:
             break
@@ -58,11 +62,13 @@ async def run_range(source: SampleSource, setup: SessionSetup, *, max_reps: int 
     async for item in source.batches():
         if not isinstance(item, SampleBatch):
             continue
-        if item.stream is Stream.PELVIS:
-            if setup.with_pelvis:
-                take(pipe.feed_pelvis(item.t_s, item.accel_g, item.gyro_dps))
+        if item.stream is Stream.PELVIS and not setup.with_pelvis:
             continue
-        take(pipe.feed(item.t_s, setup.correct(item.accel_g), item.gyro_dps))
+        prepared = setup.prepare(item.accel_g, item.gyro_dps, stream=item.stream)
+        if item.stream is Stream.PELVIS:
+            take(pipe.feed_pelvis(item.t_s, prepared.accel_g, prepared.gyro_dps))
+            continue
+        take(pipe.feed(item.t_s, prepared.accel_g, prepared.gyro_dps))
         if len(reps) >= max_reps:
             break
     take(pipe.finish())

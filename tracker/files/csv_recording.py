@@ -35,7 +35,18 @@ import numpy as np
 from numpy.typing import NDArray
 
 from tracker.errors import RecordingError
-from tracker.core.recording import SAMPLE_RATE, STANDARD_GRAVITY_MS2, Gap, Placement, Recording, RecordingMeta, Side
+from tracker.core.recording import (
+    ACCEL_FULL_SCALE_G,
+    GYRO_FULL_SCALE_DPS,
+    SAMPLE_RATE,
+    STANDARD_GRAVITY_MS2,
+    Gap,
+    Placement,
+    Recording,
+    RecordingMeta,
+    Side,
+    beyond_full_scale,
+)
 
 __all__ = [
     "ReadResult",
@@ -765,17 +776,20 @@ def _build_recording(
     # One cheap pass settles the usual case, a file without a missing or infinite value;
     # the per-row and per-column reductions below cost several times more.
     complete = bool(np.isfinite(table).all())
-    missing: NDArray[np.bool_] | None = None
+    missing: NDArray[np.bool_] | None = None  # rows with an empty or NaN cell
     if not complete:
-        infinite = np.isinf(table)
-        if infinite.any():
-            row, col = (int(i[0]) for i in np.nonzero(infinite))
-            raise RecordingError(f"infinite value in column {names[col]!r}", path=source, line=int(line_numbers[row]))
-        missing = np.isnan(table)
-        empty_columns = np.flatnonzero(missing.all(axis=0))
+        nan = np.isnan(table)
+        empty_columns = np.flatnonzero(nan.all(axis=0))
         if empty_columns.size:
             name = names[int(empty_columns[0])]
             raise RecordingError(f"column {name!r} has no values (every cell is empty or NaN)", path=source)
+        if columns.t_index is not None:
+            # an infinite sensor value is a reading beyond the sensor's range (a drop-out, below);
+            # an infinite time is no time at all
+            infinite_t = np.flatnonzero(np.isinf(table[:, 0]))
+            if infinite_t.size:
+                raise RecordingError("infinite value in column 't'", path=source, line=int(line_numbers[infinite_t[0]]))
+        missing = np.asarray(nan.any(axis=1)) if nan.any() else None
 
     # The caller's rate wins over the file's declaration.
     declared_rate_hz = rate_hz if rate_hz is not None else file_meta.sample_rate_hz
@@ -807,36 +821,42 @@ def _build_recording(
         t_all_s = table[:, 0]
         accel_first = 1
 
-    # ``rows`` selects the kept rows: all of them (a slice, no gather) in a complete file.
-    dropped: NDArray[np.bool_] | None = None
-    kept: NDArray[np.intp] | None = None
-    rows: slice | NDArray[np.intp] = slice(None)
-    n_kept = table.shape[0]
-    if missing is not None:
-        dropped = np.asarray(missing.any(axis=1))
-        kept = np.flatnonzero(~dropped)
-        rows, n_kept = kept, kept.size
-    if n_kept < 2:
-        n_rows = table.shape[0]
-        n_dropped = 0 if dropped is None else int(dropped.sum())
-        raise RecordingError(
-            f"fewer than 2 usable samples ({n_rows} row{'s' if n_rows != 1 else ''} read, "
-            f"{n_dropped} with empty/NaN values)",
-            path=source,
-        )
-    # Column slices of the row-major table are strided, so these are copies and the table
-    # can be freed (only a table of exactly these columns would be shared, not duplicated).
+    # The rows with every cell: all of them (a slice, no gather) in a complete file. Column
+    # slices of the row-major table are strided, so these are copies and the table can be freed
+    # (only a table of exactly these columns would be shared, not duplicated).
+    present: slice | NDArray[np.intp] = slice(None) if missing is None else np.flatnonzero(~missing)
+    n_present = table.shape[0] if isinstance(present, slice) else present.size
+    if n_present < 2:
+        raise RecordingError(_too_few_samples(table.shape[0], missing, None), path=source)
+    accel_g = np.ascontiguousarray(table[present, accel_first : accel_first + 3])
+    gyro_dps = np.ascontiguousarray(table[present, accel_first + 3 :]) if columns.gyro_index is not None else None
+    in_ms2 = _accel_in_ms2(accel_g, warnings, source)
+    if in_ms2:
+        accel_g = accel_g / STANDARD_GRAVITY_MS2
+    # readings beyond the sensor's range, among the rows with every cell (usually none)
+    beyond_present = _beyond_full_scale(accel_g, gyro_dps)
+
+    dropped, beyond = missing, None
+    rows: slice | NDArray[np.intp] = present
+    if beyond_present is not None:
+        beyond = np.zeros(table.shape[0], dtype=bool)
+        beyond[present] = beyond_present
+        dropped = beyond if missing is None else missing | beyond
+        rows = np.flatnonzero(~dropped)
+        if rows.size < 2:
+            raise RecordingError(_too_few_samples(table.shape[0], missing, beyond), path=source)
+        accel_g, gyro_dps = accel_g[~beyond_present], None if gyro_dps is None else gyro_dps[~beyond_present]
+    kept = None if isinstance(rows, slice) else rows
     t_s = np.ascontiguousarray(t_all_s[rows])
     kept_lines = line_numbers[rows]
     _check_increasing(t_s, kept_lines, source)
 
-    accel_g = np.ascontiguousarray(table[rows, accel_first : accel_first + 3])
-    gyro_dps = np.ascontiguousarray(table[rows, accel_first + 3 :]) if columns.gyro_index is not None else None
-    accel_g = _to_g(accel_g, warnings, source)
-
     nominal_rate_hz = _nominal_rate(t_s, declared_rate_hz, columns.t_index is not None, source, warnings)
 
-    dropout_gaps = [] if dropped is None else _dropout_gaps(dropped, t_all_s, line_numbers, warnings)
+    dropout_gaps = [] if dropped is None else _dropout_gaps(
+        dropped, t_all_s, line_numbers, warnings,
+        describe_beyond=None if beyond is None else _BeyondRange(table[:, accel_first:], beyond, columns.used_names[accel_first:],
+                                                                 in_ms2))
     time_gaps = _time_gaps(t_s, kept, kept_lines, nominal_rate_hz, warnings)
     gaps = tuple(sorted(dropout_gaps + time_gaps, key=lambda gap: (gap.start_s, gap.end_s)))
 
@@ -892,18 +912,76 @@ def _check_increasing(t_s: NDArray[np.float64], lines: NDArray[np.int64], source
     raise RecordingError(message, path=source, line=int(lines[i + 1]))
 
 
-def _to_g(accel: NDArray[np.float64], warnings: list[str], source: str) -> NDArray[np.float64]:
+def _accel_in_ms2(accel: NDArray[np.float64], warnings: list[str], source: str) -> bool:
+    """Whether the accelerometer samples (rows with every cell) are in m/s² (else g), from their
+    median |a|. Samples beyond the full scale in m/s² (so beyond it in g too) do not count: no
+    square of an absurd value is formed, and a glitch cannot sway the unit."""
+    wild_limit = ACCEL_FULL_SCALE_G * STANDARD_GRAVITY_MS2
+    if not _peak(accel) < wild_limit:
+        accel = accel[(np.abs(accel) < wild_limit).all(axis=1)]
+        if accel.shape[0] < 2:
+            return False  # nothing left to judge by: the caller refuses the file (fewer than 2 usable samples)
     median_norm = float(np.median(np.sqrt(np.einsum("ij,ij->i", accel, accel))))
     if G_PLAUSIBLE_RANGE[0] <= median_norm <= G_PLAUSIBLE_RANGE[1]:
-        return accel
+        return False
     if MS2_PLAUSIBLE_RANGE[0] <= median_norm <= MS2_PLAUSIBLE_RANGE[1]:
         warnings.append(f"accelerometer values look like m/s² (median |a| = {median_norm:.2f}); converted to g")
-        return accel / STANDARD_GRAVITY_MS2
+        return True
     raise RecordingError(
         f"accelerometer values are not plausible g or m/s²: median |a| = {median_norm:.3g} "
         "(expected about 1 g or 9.81 m/s² with gravity included)",
         path=source,
     )
+
+
+def _beyond_full_scale(accel_g: NDArray[np.float64], gyro_dps: NDArray[np.float64] | None) -> NDArray[np.bool_] | None:
+    """Rows with a reading at or beyond a wearable's full scale (:data:`ACCEL_FULL_SCALE_G`,
+    :data:`GYRO_FULL_SCALE_DPS`), infinities included; ``None`` when there is none (the usual case,
+    settled by two fast reductions per sensor, without a temporary the size of the samples)."""
+    if _peak(accel_g) < ACCEL_FULL_SCALE_G and (gyro_dps is None or _peak(gyro_dps) < GYRO_FULL_SCALE_DPS):
+        return None
+    return beyond_full_scale(accel_g, gyro_dps)
+
+
+def _peak(values: NDArray[np.float64]) -> float:
+    """The largest magnitude in a contiguous block without NaN."""
+    return max(float(values.max()), -float(values.min()))
+
+
+@dataclass(frozen=True, eq=False)
+class _BeyondRange:
+    """Says which value of a row was beyond the sensor's range, for the drop-out warning."""
+
+    sensor: NDArray[np.float64]
+    rows: NDArray[np.bool_]
+    names: tuple[str, ...]
+    in_ms2: bool
+
+    def first_in(self, first: int, last: int) -> tuple[int, str] | None:
+        """``(rows beyond the range, "ax = 1e+30 g")`` for rows ``first..last``; ``None``: none."""
+        run = self.rows[first : last + 1]
+        if not run.any():
+            return None
+        row = first + int(np.argmax(run))
+        values = self.sensor[row]
+        for k, name in enumerate(self.names):
+            value = float(values[k])
+            if k < 3:
+                g = value / STANDARD_GRAVITY_MS2 if self.in_ms2 else value
+                if abs(g) >= ACCEL_FULL_SCALE_G:
+                    return int(run.sum()), f"{name} = {g:.4g} g"
+            elif abs(value) >= GYRO_FULL_SCALE_DPS:
+                return int(run.sum()), f"{name} = {value:.4g} deg/s"
+        raise AssertionError("a row beyond the range has a value beyond it")
+
+
+def _too_few_samples(n_rows: int, missing: NDArray[np.bool_] | None, beyond: NDArray[np.bool_] | None) -> str:
+    n_missing = 0 if missing is None else int(missing.sum())
+    text = f"fewer than 2 usable samples ({n_rows} row{'s' if n_rows != 1 else ''} read, {n_missing} with empty/NaN values"
+    if beyond is not None:
+        n_beyond = int((beyond & ~missing).sum() if missing is not None else beyond.sum())
+        text += f", {n_beyond} with values beyond the sensor's range"
+    return text + ")"
 
 
 def _runs(flags: NDArray[np.bool_]) -> list[tuple[int, int]]:
@@ -914,10 +992,12 @@ def _runs(flags: NDArray[np.bool_]) -> list[tuple[int, int]]:
 
 
 def _dropout_gaps(
-    dropped: NDArray[np.bool_], t_all_s: NDArray[np.float64], lines: NDArray[np.int64], warnings: list[str]
+    dropped: NDArray[np.bool_], t_all_s: NDArray[np.float64], lines: NDArray[np.int64], warnings: list[str],
+    *, describe_beyond: _BeyondRange | None = None,
 ) -> list[Gap]:
-    """One gap per run of rows with missing values: from the last good sample before the run
-    to the first good one after it (a run at either end uses its own first/last timestamp)."""
+    """One gap per run of removed rows (a missing value, or one beyond the sensor's range): from
+    the last good sample before the run to the first good one after it (a run at either end uses
+    its own first/last timestamp)."""
     gaps: list[Gap] = []
     runs = _runs(dropped)
     n = dropped.size
@@ -931,10 +1011,15 @@ def _dropout_gaps(
             gaps.append(Gap(start_s, end_s))
         if k < MAX_GAP_WARNINGS:
             outcome = f"gap {start_s:.3f}-{end_s:.3f} s recorded" if recorded else "no timestamps to bound a gap"
-            warnings.append(
-                f"sensor drop-out on {where} ({rows} row{'s' if rows > 1 else ''} with empty/NaN values): "
-                f"rows removed, {outcome}"
-            )
+            beyond = None if describe_beyond is None else describe_beyond.first_in(first, last)
+            plural = "s" if rows > 1 else ""
+            if beyond is None:
+                what = f"{rows} row{plural} with empty/NaN values"
+            else:
+                n_beyond, value = beyond
+                why = f"with a value beyond the sensor's range, {value}"
+                what = f"{rows} row{plural} {why}" if n_beyond == rows else f"{rows} rows: {n_beyond} {why}, {rows - n_beyond} with empty/NaN values"
+            warnings.append(f"sensor drop-out on {where} ({what}): rows removed, {outcome}")
     if len(runs) > MAX_GAP_WARNINGS:
         rest = runs[MAX_GAP_WARNINGS:]
         warnings.append(
