@@ -19,7 +19,7 @@ from calibration.mounting import Mounting
 from calibration.personal_range import PersonalRange, personal_range_from_reps
 from tracker.core.exercises import Exercise
 from tracker.core.recording import Placement, Stream, beyond_full_scale
-from tracker.errors import ConfigurationError, InvalidValueError
+from tracker.errors import InvalidValueError
 from tracker.pipeline import AccelCorrection, RepCompleted, SessionSetup
 from tracker.sensors import SampleBatch, SampleSource
 from tracker.store import Store
@@ -104,27 +104,40 @@ class RangeCalibrated(StoredCalibration):
     placement: Placement
 
 
-def _device_name(name: str) -> str:
+def device_name(name: str) -> str:
+    """A sensor's name as the person gives it (trimmed); an empty one is refused."""
     name = name.strip()
     if not name:
-        raise InvalidValueError("device", "a sensor is named (its name or address), not ''")
+        raise InvalidValueError("device", "is a sensor's name or address, not ''")
     return name
 
 
 def device_correction(store: Store, device: str | None) -> AccelCorrection | None:
-    """The stored device calibration of ``device`` as a correction; refused when it has none."""
+    """The stored device calibration of the sensor a person named (``None``: none named) as a correction.
+
+    The one rule for naming a sensor, for sessions and calibrations alike: the name is not
+    empty and the sensor has a device calibration (naming one is asking for its correction;
+    a typo must not record uncorrected without a word).
+
+    Raises
+    ------
+    InvalidValueError
+        An empty name, or a sensor without a device calibration (field ``device``).
+    """
     if device is None:
         return None
+    device = device_name(device)
     found = store.latest_calibration(CalibrationKind.DEVICE, device=device)
     if found is None:
-        raise ConfigurationError(f"no device calibration for {device!r}: see 'reptrack calibrate device'")
+        raise InvalidValueError("device", f"names a calibrated sensor, and there is no device calibration for {device!r} "
+                                          "(see 'reptrack calibrate device')")
     return DeviceCalibration.from_json(found.data).correction
 
 
 async def calibrate_device(store: Store, source: SampleSource, *, device: str,
                            on_event: Callable[[FlowEvent], None]) -> DeviceCalibrated:
     """Six still poses from ``source`` -> the sensor's offset and scale, stored for ``device``."""
-    device = _device_name(device)
+    device = device_name(device)
     flow = DeviceFlow(source.info.sample_rate_hz)
     await run_flow(source, flow, on_event)
     result = flow.result()

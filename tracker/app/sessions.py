@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tracker.app.calibrations import SessionCalibration, calibration_for_session
+from tracker.app.calibrations import SessionCalibration, calibration_for_session, device_correction, device_name
 from tracker.app.recorder import SessionPlan
 from tracker.app.session_data import (
     Reanalysis,
@@ -71,6 +71,9 @@ class SessionRequest:
     hold_s: float | None = None
     load_kg: float | None = None
     started_at: datetime | None = None  # a recording made earlier (import); None: now
+    #: the sensor the person named: its device calibration must exist (None: the source's own
+    #: name, whose calibration is used when there is one)
+    device: str | None = None
 
 
 @dataclass(frozen=True)
@@ -89,13 +92,17 @@ def plan_session(store: Store, source: SourceInfo, request: SessionRequest) -> P
     if request.hold_s is not None:
         HOLD.check(request.hold_s)
     person = request.person.strip()
-    # the exercise, the placement and the pelvis rule, before anything is written
+    # the exercise, the placement, the pelvis rule and the named sensor, before anything is written
     setup = SessionSetup.resolve(request.exercise, request.placement, declared=source.placement, with_pelvis=source.has_pelvis)
+    device = source.device_name
+    if request.device is not None:
+        device_correction(store, request.device)  # refuses an empty name or an uncalibrated sensor
+        device = device_name(request.device)
     store.ensure_person(person)
     presc = store.current_prescription(person, setup.exercise)
     hold_s = request.hold_s if request.hold_s is not None else (presc.hold_s if presc else None)
     load_kg = request.load_kg if request.load_kg is not None else (presc.load_kg if presc else None)
-    cal = calibration_for_session(store, device=source.device_name, person=person, exercise=setup.exercise, placement=setup.placement)
+    cal = calibration_for_session(store, device=device, person=person, exercise=setup.exercise, placement=setup.placement)
     setup = replace(
         setup,
         personal=Personalisation(target_rom_deg=cal.target_rom_deg, pelvic_baseline_deg=cal.pelvic_baseline_deg, hold_s=hold_s,
@@ -127,7 +134,7 @@ def open_replay(path: Path, *, pelvis: Path | None = None, rate_hz: float | None
         pread = read_recording(pelvis, rate_hz=rate_hz)
         warnings += [f"pelvis: {w}" for w in pread.warnings]
         pelvis_rec = pread.recording
-    source = ReplaySource(read.recording, pelvis=pelvis_rec, speed=speed, name=device or f"replay:{Path(path).name}")
+    source = ReplaySource(read.recording, pelvis=pelvis_rec, speed=speed, name=(device or "").strip() or f"replay:{Path(path).name}")
     return ReplayFiles(source, tuple(warnings))
 
 

@@ -79,7 +79,8 @@ def _run_session(args: argparse.Namespace, file: Path, *, replay_speed: float, l
     placement = parse_placement(args.placement)
     when = started_at(getattr(args, "started_at", None))
     replay = open_replay(file, pelvis=args.pelvis, rate_hz=args.rate_hz, speed=replay_speed, device=args.device)
-    request = SessionRequest(args.person, exercise, placement, hold_s=args.hold_s, load_kg=args.load_kg, started_at=when)
+    request = SessionRequest(args.person, exercise, placement, hold_s=args.hold_s, load_kg=args.load_kg, started_at=when,
+                             device=args.device)
     with open_store(args) as store:
         planned = plan_session(store, replay.source.info, request)
         for w in replay.warnings:  # the data is usable: say what was wrong with it
