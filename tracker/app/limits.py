@@ -14,3 +14,7 @@ SIMULATED_RECORDINGS = Limit("count", 1, 10_000, "a number of recordings", integ
 CORPUS_RECORDINGS = Limit("recordings", 1, 10_000, "a number of recordings", integer=True)
 #: Sets in one simulated recording (a session prescribes 1-3; 20 as for a prescription).
 SIMULATED_SETS = Limit("sets", 1, 20, "a number of sets", integer=True)
+#: A recording replayed as a live sensor goes at 0.1-1000 times real time, or as fast as possible
+#: ('max'): slower than a tenth is no replay anyone watches (1e-9 would take decades), faster
+#: than 1000 is 'max' in all but name.
+REPLAY_SPEED = Limit("speed", 0.1, 1000.0, "a replay speed, times real time")

@@ -8,11 +8,13 @@ prints or parses command lines, so the CLI, the live capture and the dashboard s
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from tracker.app.calibrations import SessionCalibration, calibration_for_session, device_correction, device_name
+from tracker.app.limits import REPLAY_SPEED
 from tracker.app.recorder import SessionPlan
 from tracker.app.session_data import (
     Reanalysis,
@@ -125,6 +127,8 @@ class ReplayFiles:
 def open_replay(path: Path, *, pelvis: Path | None = None, rate_hz: float | None = None, speed: float = 1.0,
                 device: str | None = None) -> ReplayFiles:
     """Recording files as a source replayed ``speed`` times faster than real time (``inf``: at once)."""
+    if speed != math.inf and not REPLAY_SPEED.contains(speed):
+        raise InvalidValueError("speed", f"{REPLAY_SPEED.refusal(speed)} (or 'max': as fast as possible)")
     if rate_hz is not None:
         SAMPLE_RATE.check(rate_hz)
     read = read_recording(path, rate_hz=rate_hz)

@@ -56,7 +56,7 @@ def register(sub: argparse._SubParsersAction, db: argparse.ArgumentParser) -> No
 
 def _analyze(args: argparse.Namespace) -> int:
     from tracker.app.analysis import AnalysisRequest, analyse_file
-    from tracker.cli.render import format_report
+    from tracker.cli.render import format_report, print_warnings
     from tracker.core.exercises import Exercise, parse_placement
     from tracker.pipeline.result_json import result_to_json
 
@@ -64,10 +64,8 @@ def _analyze(args: argparse.Namespace) -> int:
         args.file, Exercise.parse(args.exercise), parse_placement(args.placement), pelvis=args.pelvis, hold_s=args.hold_s,
         target_rom_deg=args.target_rom_deg, rate_hz=args.rate_hz,
     ))
-    if args.json:
-        print(json.dumps(result_to_json(result)))
-    else:
-        print(format_report(result))  # warnings are part of the report
+    print_warnings(result.warnings)  # also in the JSON
+    print(json.dumps(result_to_json(result)) if args.json else format_report(result))
     return 0
 
 

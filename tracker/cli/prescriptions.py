@@ -9,7 +9,7 @@ from datetime import datetime
 from tracker.cli.analysis import EXERCISE_HELP
 from tracker.cli.common import limited, number_range, open_store
 from tracker.core.exercises import HOLD
-from tracker.errors import ConfigurationError
+from tracker.errors import InvalidValueError
 
 
 def register(sub: argparse._SubParsersAction, db: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -39,10 +39,10 @@ def _prescribe(args: argparse.Namespace) -> int:
     from tracker.core.exercises import Exercise
 
     exercise = Exercise.parse(args.exercise)
-    rmin, rmax = number_range(args.reps, "--reps")
-    smin, smax = number_range(args.rest_s, "--rest-s")
+    rmin, rmax = number_range(args.reps, "reps", what="reps per set", example="8-12")
+    smin, smax = number_range(args.rest_s, "rest_s", what="seconds of rest between sets", example="60-180")
     if rmin != int(rmin) or rmax != int(rmax):
-        raise ConfigurationError(f"--reps counts whole reps, not {args.reps!r}")
+        raise InvalidValueError("reps", f"counts whole reps, not {args.reps!r}")
     with open_store(args) as store:
         p = prescribe(store, PrescriptionRequest(
             args.person, exercise, sets=args.sets, reps_min=int(rmin), reps_max=int(rmax), hold_s=args.hold_s, rest_min_s=smin,

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tracker.cli.analysis import EXERCISE_HELP
-from tracker.cli.common import limited, open_store, session_ref, speed, started_at
+from tracker.cli.common import Interrupted, limited, open_store, session_ref, speed, started_at
 from tracker.core.exercises import HOLD
 from tracker.core.recording import SAMPLE_RATE
 
@@ -72,6 +72,7 @@ def _run_session(args: argparse.Namespace, file: Path, *, replay_speed: float, l
 
     from tracker.app.recorder import SessionRecorder
     from tracker.app.sessions import SessionRequest, open_replay, plan_session
+    from tracker.cli.render import print_warnings
     from tracker.core.exercises import Exercise, parse_placement
     from tracker.terminal.live_panel import PlainView, RichView
 
@@ -83,25 +84,31 @@ def _run_session(args: argparse.Namespace, file: Path, *, replay_speed: float, l
                              device=args.device)
     with open_store(args) as store:
         planned = plan_session(store, replay.source.info, request)
-        for w in replay.warnings:  # the data is usable: say what was wrong with it
-            print(f"warning: {w}", file=sys.stderr)
+        print_warnings(replay.warnings)  # the data is usable: say what was wrong with it
         for line in planned.calibration.describe():
             print(f"using {line}")
         view: PlainView | RichView | None = None
         if live_view:
             title = f"{planned.plan.person} · {exercise.definition.title}"
             view = RichView(title) if sys.stdout.isatty() and not args.plain else PlainView()
-        rec = SessionRecorder(store, replay.source, planned.plan, on_warning=None if view is None else view.warn,
+        rec = SessionRecorder(store, replay.source, planned.plan,
+                              on_warning=(lambda w: print_warnings([w])) if view is None else view.warn,
                               on_update=None if view is None else view.update)
+        ended_by: list[str] = []
+
+        def end_session(name: str) -> None:
+            ended_by.append(name)
+            rec.stop()
 
         async def run() -> None:
             if live_view:
                 # Ctrl-C, closing the terminal or a polite kill: the person ended the session
                 loop = asyncio.get_running_loop()
-                for sig in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+                for sig, name in ((signal.SIGINT, "Ctrl-C"), (signal.SIGTERM, "SIGTERM"),
+                                  (getattr(signal, "SIGHUP", None), "the terminal closed")):
                     if sig is not None:
                         try:
-                            loop.add_signal_handler(sig, rec.stop)
+                            loop.add_signal_handler(sig, end_session, name)
                         except (NotImplementedError, RuntimeError, ValueError):
                             pass
             await rec.run()
@@ -113,10 +120,11 @@ def _run_session(args: argparse.Namespace, file: Path, *, replay_speed: float, l
             else:
                 asyncio.run(run())
         except KeyboardInterrupt:
-            # an import cut short is no complete session
-            print(f"reptrack: interrupted: session {rec.session_id} is stored as 'interrupted' with what was read so far",
-                  file=sys.stderr)
-            return 130
+            # cut short (an import, or a session before it began listening): no complete session
+            raise Interrupted(f"session {rec.session_id} is stored as 'interrupted' with what was read so far") from None
+        if ended_by:
+            # how a live session ends: its job is done (exit 0), and it is kept whole
+            print(f"reptrack: session {rec.session_id} ended ({ended_by[0]}): stored as complete", file=sys.stderr)
         info = store.session(rec.session_id)
         print(f"session {info.id} {info.status.value}: {info.rep_count} reps in {info.set_count} "
               f"set{'s' if info.set_count != 1 else ''}, {info.sample_count} samples stored in {store.path}")
@@ -155,10 +163,12 @@ def _sessions(args: argparse.Namespace) -> int:
 
 def _show(args: argparse.Namespace) -> int:
     from tracker.app.sessions import show_session
+    from tracker.cli.render import print_warnings
 
     ref = session_ref(args.session)
     with open_store(args, create=False) as store:
         report = show_session(store, ref)
+    print_warnings(report.result.warnings)  # also in the JSON
     print(json.dumps(_report_json(report)) if args.json else _report_text(report))
     return 0
 

@@ -60,10 +60,11 @@ def event_lines(events: list[Event], state: LiveState) -> list[str]:
 
 
 class PlainView:
-    """One line per event (for pipes, logs and tests)."""
+    """One line per event (for pipes, logs and tests); warnings on stderr, as every command's."""
 
-    def __init__(self, out: TextIO | None = None) -> None:
+    def __init__(self, out: TextIO | None = None, err: TextIO | None = None) -> None:
         self._out = out or sys.stdout
+        self._err = err or sys.stderr
 
     def __enter__(self) -> PlainView:
         return self
@@ -76,7 +77,7 @@ class PlainView:
             print(line, file=self._out, flush=True)
 
     def warn(self, message: str) -> None:
-        print(f"! {message}", file=self._out, flush=True)
+        print(f"warning: {message}", file=self._err, flush=True)
 
 
 class RichView:
