@@ -16,6 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from tracker.core.recording import check_sample_rate
+
 #: motion is judged on the accelerometer averaged over this (a consumer sensor's own noise is
 #: 10-15 mg per axis; a knock or a shift of the leg lasts longer)
 SMOOTH_S = 0.2
@@ -56,6 +58,7 @@ HoldEvent = Settled | Captured | Rejected
 
 class HoldStill:
     def __init__(self, sample_rate_hz: float, *, settle_s: float = 1.0, hold_s: float = 3.0) -> None:
+        check_sample_rate(sample_rate_hz)  # the windows below are sized by it
         self.hold_s = hold_s
         self._settle_n = max(2, int(round(settle_s * sample_rate_hz)))
         self._smooth: deque[NDArray[np.float64]] = deque(maxlen=max(1, int(round(SMOOTH_S * sample_rate_hz))))

@@ -166,14 +166,15 @@ def test_calibrate_commands_and_their_use_by_a_session(cli: Cli, tmp_path: Path)
                          "--device", "wit-7", "--speed", "max", "--plain")
     assert code == 0, err
     assert "using device calibration" in out and "using range calibration" in out
-    assert re.search(r"! set 1 began (3[6-9]|4[0-4])° away from the calibrated start posture", out), out  # told during the session
+    # told during the session (a warning: on stderr, as every warning)
+    assert re.search(r"^warning: set 1 began (3[6-9]|4[0-4])° away from the calibrated start posture", err, re.MULTILINE), err
     code, out, _ = cli("sessions", "--db", db, "--json")
     (s,) = json.loads(out)
     assert s["params"]["calibration_ids"] == [1, 2, 3]
     assert np.allclose(s["params"]["accel_offset_g"], truth.offset_g, atol=0.003)
     assert s["params"]["target_rom_deg"] > 0
-    code, out, _ = cli("show", "last", "--db", db)
-    assert re.search(r"set 1 began (3[6-9]|4[0-4])° away from the calibrated start posture", out), out
+    code, out, err = cli("show", "last", "--db", db)
+    assert re.search(r"^warning: set 1 began (3[6-9]|4[0-4])° away from the calibrated start posture", err, re.MULTILINE), err
     code, out, _ = cli("reanalyze", "last", "--db", db)
     assert "identical" in out
 

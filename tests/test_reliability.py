@@ -170,9 +170,25 @@ def test_sigterm_ends_a_live_session_as_complete(tmp_path: Path, recording_200hz
     rec.send_signal(signal.SIGTERM)
     out, err = rec.communicate(timeout=30)
     assert rec.returncode == 0, err
+    assert "reptrack: session 1 ended (SIGTERM): stored as complete" in err.splitlines(), err
     with Store.open(db) as store:
         (info,) = store.sessions()
         assert info.status is SessionStatus.COMPLETE and 400 <= info.sample_count < 70 * 200
+
+
+def test_ctrl_c_ends_a_live_session_as_complete_and_says_so(tmp_path: Path, recording_200hz: Path) -> None:
+    # Ctrl-C is how a person ends a live session: its job done, exit 0 (see test_cli_conventions.py)
+    db = tmp_path / "r.db"
+    rec = _recorder(db, recording_200hz, "--speed", "1")
+    _wait_for_samples(db, rec, 400)
+    rec.send_signal(signal.SIGINT)
+    out, err = rec.communicate(timeout=30)
+    assert rec.returncode == 0, err
+    assert "reptrack: session 1 ended (Ctrl-C): stored as complete" in err.splitlines(), err
+    assert "session 1 complete:" in out
+    with Store.open(db) as store:
+        (info,) = store.sessions()
+        assert info.status is SessionStatus.COMPLETE
 
 
 def test_ctrl_c_during_an_import_leaves_it_interrupted(tmp_path: Path, recording_200hz: Path) -> None:

@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from tracker.core.exercises import Exercise
-from tracker.core.recording import Placement
+from tracker.app.limits import CORPUS_RECORDINGS, SEED, SIMULATED_RECORDINGS, SIMULATED_SETS
+from tracker.core.exercises import HOLD, TARGET_ROM, Exercise
+from tracker.core.recording import SAMPLE_RATE, Placement
 from tracker.errors import InvalidValueError
 from tracker.files.csv_recording import read_recording, write_recording
 from tracker.pipeline import AnalysisResult, Personalisation, SessionSetup
@@ -27,6 +28,12 @@ class AnalysisRequest:
 def analyse_file(request: AnalysisRequest) -> AnalysisResult:
     """Reps, sets, per-rep metrics and form flags of a recording file; what was wrong with the
     file but usable is in the result's warnings."""
+    if request.rate_hz is not None:
+        SAMPLE_RATE.check(request.rate_hz)
+    if request.hold_s is not None:
+        HOLD.check(request.hold_s)
+    if request.target_rom_deg is not None:
+        TARGET_ROM.check(request.target_rom_deg)
     read = read_recording(request.path, rate_hz=request.rate_hz)
     warnings = list(read.warnings)
     pelvis = None
@@ -68,6 +75,13 @@ def simulate_recordings(request: SimulationRequest) -> list[SimulatedFile]:
     from tracker.simulate import SimulationConfig, simulate, write_labels
 
     r = request
+    SEED.check(r.seed)
+    SIMULATED_RECORDINGS.check(r.count)
+    SIMULATED_SETS.check(r.sets)
+    SEED.check(r.seed + r.count - 1)  # the last recording's seed
+    SAMPLE_RATE.check(r.rate_hz)
+    if r.hold_s is not None:
+        HOLD.check(r.hold_s)
     if not 0 <= r.fault_rate <= 1:
         raise InvalidValueError("fault_rate", f"is a share of reps, between 0 and 1, not {r.fault_rate:g}")
     exercise = r.exercise.definition
@@ -97,4 +111,6 @@ def write_corpus(out_dir: Path, *, recordings: int = 300, seed: int = 2026) -> l
     placement, rate and sensor kind."""
     from tracker.simulate import simulate_corpus
 
+    SEED.check(seed)
+    CORPUS_RECORDINGS.check(recordings)
     return simulate_corpus(out_dir, n_recordings=recordings, seed=seed)

@@ -18,8 +18,8 @@ from calibration.kinds import CalibrationKind
 from calibration.mounting import Mounting
 from calibration.personal_range import PersonalRange, personal_range_from_reps
 from tracker.core.exercises import Exercise
-from tracker.core.recording import Placement, Stream
-from tracker.errors import ConfigurationError, InvalidValueError
+from tracker.core.recording import Placement, Stream, beyond_full_scale
+from tracker.errors import InvalidValueError
 from tracker.pipeline import AccelCorrection, RepCompleted, SessionSetup
 from tracker.sensors import SampleBatch, SampleSource
 from tracker.store import Store
@@ -33,8 +33,12 @@ async def run_flow(source: SampleSource, flow: DeviceFlow | MountingFlow, on_eve
     async for item in source.batches():
         if not isinstance(item, SampleBatch) or item.stream is not Stream.MAIN:
             continue
-        acc = item.accel_g if correction is None else correction.apply(item.accel_g)
-        for e in flow.feed(item.t_s, acc, item.gyro_dps):
+        t, acc, gyr = item.t_s, item.accel_g, item.gyro_dps
+        beyond = beyond_full_scale(acc, gyr)
+        if beyond.any():  # readings beyond the sensor's range are no measurement: left out of the holds
+            t, acc, gyr = t[~beyond], acc[~beyond], None if gyr is None else gyr[~beyond]
+        acc = acc if correction is None else correction.apply(acc)
+        for e in flow.feed(t, acc, gyr):
             on_event(e)
         if flow.done:
             break
@@ -58,11 +62,13 @@ async def run_range(source: SampleSource, setup: SessionSetup, *, max_reps: int 
     async for item in source.batches():
         if not isinstance(item, SampleBatch):
             continue
-        if item.stream is Stream.PELVIS:
-            if setup.with_pelvis:
-                take(pipe.feed_pelvis(item.t_s, item.accel_g, item.gyro_dps))
+        if item.stream is Stream.PELVIS and not setup.with_pelvis:
             continue
-        take(pipe.feed(item.t_s, setup.correct(item.accel_g), item.gyro_dps))
+        prepared = setup.prepare(item.accel_g, item.gyro_dps, stream=item.stream)
+        if item.stream is Stream.PELVIS:
+            take(pipe.feed_pelvis(item.t_s, prepared.accel_g, prepared.gyro_dps))
+            continue
+        take(pipe.feed(item.t_s, prepared.accel_g, prepared.gyro_dps))
         if len(reps) >= max_reps:
             break
     take(pipe.finish())
@@ -98,27 +104,40 @@ class RangeCalibrated(StoredCalibration):
     placement: Placement
 
 
-def _device_name(name: str) -> str:
+def device_name(name: str) -> str:
+    """A sensor's name as the person gives it (trimmed); an empty one is refused."""
     name = name.strip()
     if not name:
-        raise InvalidValueError("device", "a sensor is named (its name or address), not ''")
+        raise InvalidValueError("device", "is a sensor's name or address, not ''")
     return name
 
 
 def device_correction(store: Store, device: str | None) -> AccelCorrection | None:
-    """The stored device calibration of ``device`` as a correction; refused when it has none."""
+    """The stored device calibration of the sensor a person named (``None``: none named) as a correction.
+
+    The one rule for naming a sensor, for sessions and calibrations alike: the name is not
+    empty and the sensor has a device calibration (naming one is asking for its correction;
+    a typo must not record uncorrected without a word).
+
+    Raises
+    ------
+    InvalidValueError
+        An empty name, or a sensor without a device calibration (field ``device``).
+    """
     if device is None:
         return None
+    device = device_name(device)
     found = store.latest_calibration(CalibrationKind.DEVICE, device=device)
     if found is None:
-        raise ConfigurationError(f"no device calibration for {device!r}: see 'reptrack calibrate device'")
+        raise InvalidValueError("device", f"names a calibrated sensor, and there is no device calibration for {device!r} "
+                                          "(see 'reptrack calibrate device')")
     return DeviceCalibration.from_json(found.data).correction
 
 
 async def calibrate_device(store: Store, source: SampleSource, *, device: str,
                            on_event: Callable[[FlowEvent], None]) -> DeviceCalibrated:
     """Six still poses from ``source`` -> the sensor's offset and scale, stored for ``device``."""
-    device = _device_name(device)
+    device = device_name(device)
     flow = DeviceFlow(source.info.sample_rate_hz)
     await run_flow(source, flow, on_event)
     result = flow.result()

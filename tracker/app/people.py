@@ -86,13 +86,14 @@ class AddedNote:
 def add_note(store: Store, person: str, text: str, *, session_id: int | None = None, latest_session: bool = False,
              therapist: str | None = None, resolve: bool = False) -> AddedNote:
     """A therapist's note on a person (or one of their sessions); ``resolve`` clears the
-    person's attention mark (the pain that caused it no longer blocks progression)."""
-    store.person(person)
+    person's attention mark (the pain that caused it no longer blocks progression), when there
+    is one: ``attention_cleared`` says whether there was."""
+    marked = store.person(person).needs_attention
     sid = find_session(store, session_id, person=person).id if session_id is not None or latest_session else None
     note = store.add_note(person, text, session_id=sid, therapist=therapist)
-    if resolve:
+    if resolve and marked:
         store.set_attention(person, None)
-    return AddedNote(note, resolve)
+    return AddedNote(note, resolve and marked)
 
 
 # ---------------------------------------------------------------------- rename, merge, delete

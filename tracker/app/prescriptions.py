@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from tracker.core.exercises import Exercise
+from tracker.core.exercises import HOLD, Exercise
 from tracker.core.progression import PAIN_THRESHOLD, EntryKind, PrescriptionValue, ProgressReport, SessionValue, assess_progress
 from tracker.errors import ConfigurationError, InvalidValueError
 from tracker.store import Entry, Note, Prescription, Store
@@ -53,6 +53,8 @@ def prescribe(store: Store, request: PrescriptionRequest) -> Prescription:
         raise InvalidValueError("days_per_week", f"is 1-7, not {r.days_per_week}")
     if not 0 <= r.load_kg < MAX_LOAD_KG:
         raise InvalidValueError("load_kg", f"is an ankle weight in kg (0-{MAX_LOAD_KG:g}), not {r.load_kg:g}")
+    if r.hold_s is not None:
+        HOLD.check(r.hold_s)
     if not 1 <= r.reps_max <= MAX_REPS or not 0 <= r.reps_min <= r.reps_max:
         raise InvalidValueError("reps", f"is MIN-MAX reps per set, 1-{MAX_REPS}, not {r.reps_min}-{r.reps_max}")
     starts_at = None

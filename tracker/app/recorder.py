@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from calibration.mounting import START_POSTURE_TOL_DEG, Mounting, start_posture_offsets
-from tracker.core.recording import Stream
+from tracker.core.recording import ACCEL_FULL_SCALE_G, GYRO_FULL_SCALE_DPS, Stream, mask_beyond_full_scale
 from tracker.pipeline import Event, GapDetected, RepCompleted, SessionSetup, SetCompleted, summarise_sets
 from tracker.pipeline.live_state import LiveState, LiveTally
 from tracker.pipeline.results import set_so_far
@@ -92,6 +92,7 @@ class SessionRecorder:
         self._mounting_up = None if plan.mounting is None else plan.mounting.up_sensor
         self._on_warning = on_warning
         self._sets_checked: set[int] = set()
+        self._beyond_count = {Stream.MAIN: 0, Stream.PELVIS: 0}
         self.warnings: list[str] = []
 
     @property
@@ -153,6 +154,10 @@ class SessionRecorder:
                     await closer()
                 except (RuntimeError, StopAsyncIteration):
                     pass
+        for stream, n in self._beyond_count.items():
+            if n > 1:
+                self._warn(f"{'pelvis sensor: ' if stream is Stream.PELVIS else ''}{n} samples beyond the sensor's range "
+                           "were treated as dropped")
         self._after(self._pipe.finish())
         self._commit()
         self._store.finish_session(self.session_id, SessionStatus.COMPLETE, ended_at=self._ended_at())
@@ -178,16 +183,21 @@ class SessionRecorder:
             return
         if item.stream is Stream.PELVIS and not self._use_pelvis:
             return
-        acc = at_storage_precision(item.accel_g)
-        gyr = None if item.gyro_dps is None else at_storage_precision(item.gyro_dps)
         has_gyro = self._source.info.has_gyro if item.stream is Stream.MAIN else bool(self._source.info.pelvis_has_gyro)
+        # a reading beyond the sensor's range is stored as a dropped sample (NaN), as the setup
+        # would treat it (float32 cannot even hold 1e308); what is stored re-analyses the same
+        acc, gyr, beyond = mask_beyond_full_scale(np.asarray(item.accel_g, dtype=np.float64),
+                                                  None if item.gyro_dps is None or not has_gyro else np.asarray(item.gyro_dps, dtype=np.float64))
+        if beyond.any():
+            self._beyond_range(item, beyond)
+        acc = at_storage_precision(acc)
+        gyr = None if gyr is None else at_storage_precision(gyr)
         if has_gyro and gyr is None:
             gyr = np.full(acc.shape, np.nan)  # a batch without its rates: dropped samples to the engine, kept as NaN
-        elif not has_gyro:
-            gyr = None
         stored = SampleBatch(item.stream, np.asarray(item.t_s, dtype=np.float64), acc, gyr)
         self._pending.samples[item.stream].append(stored)
-        acc_cal = self.setup.correct(acc) if item.stream is Stream.MAIN else acc
+        prepared = self.setup.prepare(acc, gyr, stream=item.stream)
+        acc_cal = prepared.accel_g
         if item.stream is Stream.MAIN:
             if self._first_t is None:
                 self._first_t = float(stored.t_s[0])
@@ -200,6 +210,24 @@ class SessionRecorder:
         else:
             events = self._pipe.feed_pelvis(stored.t_s, acc_cal, gyr)
         self._after(events)
+
+    def _beyond_range(self, item: SampleBatch, beyond: np.ndarray) -> None:  # type: ignore[type-arg]
+        """Say so (once per stream, then a count at the end) when the sensor sends readings beyond its range."""
+        n = int(np.count_nonzero(beyond))
+        first = self._beyond_count[item.stream] == 0
+        self._beyond_count[item.stream] += n
+        if first:
+            k = int(np.argmax(beyond))
+            values = np.concatenate([item.accel_g[k], [] if item.gyro_dps is None else item.gyro_dps[k]])
+            who = "pelvis sensor: " if item.stream is Stream.PELVIS else ""
+            self._warn(f"{who}a reading beyond the sensor's range (±{ACCEL_FULL_SCALE_G:g} g, ±{GYRO_FULL_SCALE_DPS:g} deg/s) at "
+                       f"t = {float(item.t_s[k]):.2f} s ({', '.join(f'{v:.4g}' for v in values)}): treated as a dropped sample; "
+                       "any more are counted")
+
+    def _warn(self, message: str) -> None:
+        self.warnings.append(message)
+        if self._on_warning is not None:
+            self._on_warning(message)
 
     def _after(self, events: list[Event]) -> None:
         if self._mounting_up is not None:
@@ -220,11 +248,8 @@ class SessionRecorder:
         acc = np.concatenate([b.accel_g for b in self._recent])
         (angle,) = start_posture_offsets(t, acc, [start_s], self._mounting_up)
         if angle is not None and angle > START_POSTURE_TOL_DEG:
-            msg = (f"set {set_index} began {angle:.0f}° away from the calibrated start posture: "
-                   "has the strap slipped, or is the position different?")
-            self.warnings.append(msg)
-            if self._on_warning is not None:
-                self._on_warning(msg)
+            self._warn(f"set {set_index} began {angle:.0f}° away from the calibrated start posture: "
+                       "has the strap slipped, or is the position different?")
 
     def _commit(self) -> None:
         """Write what is pending in one transaction; it stays pending if the write fails.

@@ -8,11 +8,13 @@ prints or parses command lines, so the CLI, the live capture and the dashboard s
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tracker.app.calibrations import SessionCalibration, calibration_for_session
+from tracker.app.calibrations import SessionCalibration, calibration_for_session, device_correction, device_name
+from tracker.app.limits import REPLAY_SPEED
 from tracker.app.recorder import SessionPlan
 from tracker.app.session_data import (
     Reanalysis,
@@ -22,8 +24,8 @@ from tracker.app.session_data import (
     stored_recordings,
     stored_result,
 )
-from tracker.core.exercises import Exercise
-from tracker.core.recording import Placement, Recording
+from tracker.core.exercises import HOLD, Exercise
+from tracker.core.recording import SAMPLE_RATE, Placement, Recording
 from tracker.errors import ConfigurationError, InvalidValueError, NotFoundError
 from tracker.files.csv_recording import read_recording, write_recording
 from tracker.pipeline import AnalysisResult, Personalisation, SessionSetup
@@ -73,6 +75,9 @@ class SessionRequest:
     hold_s: float | None = None
     load_kg: float | None = None
     started_at: datetime | None = None  # a recording made earlier (import); None: now
+    #: the sensor the person named: its device calibration must exist (None: the source's own
+    #: name, whose calibration is used when there is one)
+    device: str | None = None
 
 
 @dataclass(frozen=True)
@@ -88,13 +93,19 @@ def plan_session(store: Store, source: SourceInfo, request: SessionRequest) -> P
     """
     if request.load_kg is not None and not 0 <= request.load_kg < MAX_LOAD_KG:
         raise InvalidValueError("load_kg", f"is an ankle weight in kg (0-{MAX_LOAD_KG:g}), not {request.load_kg}")
-    # the exercise, the placement and the pelvis rule, before anything is written
+    if request.hold_s is not None:
+        HOLD.check(request.hold_s)
+    # the exercise, the placement, the pelvis rule and the named sensor, before anything is written
     setup = SessionSetup.resolve(request.exercise, request.placement, declared=source.placement, with_pelvis=source.has_pelvis)
+    device = source.device_name
+    if request.device is not None:
+        device_correction(store, request.device)  # refuses an empty name or an uncalibrated sensor
+        device = device_name(request.device)
     person = store.ensure_person(request.person).name  # as the store knows them ("zoe" is Zoe)
     presc = store.current_prescription(person, setup.exercise)
     hold_s = request.hold_s if request.hold_s is not None else (presc.hold_s if presc else None)
     load_kg = request.load_kg if request.load_kg is not None else (presc.load_kg if presc else None)
-    cal = calibration_for_session(store, device=source.device_name, person=person, exercise=setup.exercise, placement=setup.placement)
+    cal = calibration_for_session(store, device=device, person=person, exercise=setup.exercise, placement=setup.placement)
     setup = replace(
         setup,
         personal=Personalisation(target_rom_deg=cal.target_rom_deg, pelvic_baseline_deg=cal.pelvic_baseline_deg, hold_s=hold_s,
@@ -117,6 +128,10 @@ class ReplayFiles:
 def open_replay(path: Path, *, pelvis: Path | None = None, rate_hz: float | None = None, speed: float = 1.0,
                 device: str | None = None) -> ReplayFiles:
     """Recording files as a source replayed ``speed`` times faster than real time (``inf``: at once)."""
+    if speed != math.inf and not REPLAY_SPEED.contains(speed):
+        raise InvalidValueError("speed", f"{REPLAY_SPEED.refusal(speed)} (or 'max': as fast as possible)")
+    if rate_hz is not None:
+        SAMPLE_RATE.check(rate_hz)
     read = read_recording(path, rate_hz=rate_hz)
     warnings = list(read.warnings)
     pelvis_rec = None
@@ -124,7 +139,7 @@ def open_replay(path: Path, *, pelvis: Path | None = None, rate_hz: float | None
         pread = read_recording(pelvis, rate_hz=rate_hz)
         warnings += [f"pelvis: {w}" for w in pread.warnings]
         pelvis_rec = pread.recording
-    source = ReplaySource(read.recording, pelvis=pelvis_rec, speed=speed, name=device or f"replay:{Path(path).name}")
+    source = ReplaySource(read.recording, pelvis=pelvis_rec, speed=speed, name=(device or "").strip() or f"replay:{Path(path).name}")
     return ReplayFiles(source, tuple(warnings))
 
 

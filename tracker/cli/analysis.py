@@ -6,8 +6,10 @@ import argparse
 import json
 from pathlib import Path
 
-from tracker.cli.common import positive
-from tracker.core.exercises import EXERCISES
+from tracker.app.limits import CORPUS_RECORDINGS, SEED, SIMULATED_RECORDINGS, SIMULATED_SETS
+from tracker.cli.common import limited
+from tracker.core.exercises import EXERCISES, HOLD, TARGET_ROM
+from tracker.core.recording import SAMPLE_RATE
 
 EXERCISE_HELP = f"one of: {', '.join(EXERCISES)}"
 
@@ -18,43 +20,43 @@ def register(sub: argparse._SubParsersAction, db: argparse.ArgumentParser) -> No
     a.add_argument("--exercise", required=True, help=EXERCISE_HELP)
     a.add_argument("--placement", default="auto", help="thigh, shank, pelvis or auto (default: from the file, else the exercise)")
     a.add_argument("--pelvis", type=Path, help="a second, time-aligned recording from a sensor on the pelvis")
-    a.add_argument("--hold-s", type=positive("--hold-s"), help="prescribed hold at the top, s (enables short_hold)")
-    a.add_argument("--target-rom-deg", type=positive("--target-rom-deg"), help="target range of motion (else: the session's best reps)")
-    a.add_argument("--rate-hz", type=positive("--rate-hz"), help="sample rate, for a file without a 't' column")
+    a.add_argument("--hold-s", type=limited(HOLD), help="prescribed hold at the top, s (enables short_hold)")
+    a.add_argument("--target-rom-deg", type=limited(TARGET_ROM), help="target range of motion (else: the session's best reps)")
+    a.add_argument("--rate-hz", type=limited(SAMPLE_RATE), help="sample rate, for a file without a 't' column")
     a.add_argument("--json", action="store_true", help="print one JSON object")
     a.set_defaults(handler=_analyze)
 
     s = sub.add_parser("simulate", help="write labelled simulated recordings")
     s.add_argument("--exercise", required=True, help=EXERCISE_HELP)
-    s.add_argument("--seed", type=int, default=0)
+    s.add_argument("--seed", type=limited(SEED), default=0)
     s.add_argument("--out", type=Path, required=True, help="output folder")
     s.add_argument("--placement", default=None, help="sensor of the main recording (default: the exercise's moving segment)")
-    s.add_argument("--rate-hz", type=positive("--rate-hz"), default=50.0)
+    s.add_argument("--rate-hz", type=limited(SAMPLE_RATE), default=50.0)
     s.add_argument("--no-gyro", action="store_true", help="accelerometer only")
-    s.add_argument("--sets", type=int, default=2)
-    s.add_argument("--hold-s", type=positive("--hold-s"), help="prescribed hold at the top")
+    s.add_argument("--sets", type=limited(SIMULATED_SETS), default=2)
+    s.add_argument("--hold-s", type=limited(HOLD), help="prescribed hold at the top")
     s.add_argument("--fault-rate", type=float, default=0.3, help="share of reps with an injected fault (0-1)")
     s.add_argument("--no-setup", action="store_true", help="no setup motion (walking, lying down) around the sets")
-    s.add_argument("--count", type=int, default=1, help="number of recordings (seeds seed, seed+1, ...)")
+    s.add_argument("--count", type=limited(SIMULATED_RECORDINGS), default=1, help="number of recordings (seeds seed, seed+1, ...)")
     s.set_defaults(handler=_simulate)
 
     e = sub.add_parser("eval", help="score reptrack on labelled recordings")
     e.add_argument("path", type=Path, help="a folder of labelled recordings, or the data set folder with --dataset")
     e.add_argument("--dataset", choices=["uci-pt"], help="evaluate on a public data set")
-    e.add_argument("--hold-s", type=positive("--hold-s"), help="prescribed hold (uci-pt default: 5, the protocol's)")
+    e.add_argument("--hold-s", type=limited(HOLD), help="prescribed hold (uci-pt default: 5, the protocol's)")
     e.add_argument("--json", action="store_true")
     e.set_defaults(handler=_eval)
 
     c = sub.add_parser("corpus", help="write the synthetic evaluation corpus (many labelled recordings)")
     c.add_argument("--out", type=Path, required=True)
-    c.add_argument("--recordings", type=int, default=300)
-    c.add_argument("--seed", type=int, default=2026)
+    c.add_argument("--recordings", type=limited(CORPUS_RECORDINGS), default=300)
+    c.add_argument("--seed", type=limited(SEED), default=2026)
     c.set_defaults(handler=_corpus)
 
 
 def _analyze(args: argparse.Namespace) -> int:
     from tracker.app.analysis import AnalysisRequest, analyse_file
-    from tracker.cli.render import format_report
+    from tracker.cli.render import format_report, print_warnings
     from tracker.core.exercises import Exercise, parse_placement
     from tracker.pipeline.result_json import result_to_json
 
@@ -62,10 +64,8 @@ def _analyze(args: argparse.Namespace) -> int:
         args.file, Exercise.parse(args.exercise), parse_placement(args.placement), pelvis=args.pelvis, hold_s=args.hold_s,
         target_rom_deg=args.target_rom_deg, rate_hz=args.rate_hz,
     ))
-    if args.json:
-        print(json.dumps(result_to_json(result)))
-    else:
-        print(format_report(result))  # warnings are part of the report
+    print_warnings(result.warnings)  # also in the JSON
+    print(json.dumps(result_to_json(result)) if args.json else format_report(result))
     return 0
 
 

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from tracker.cli.analysis import EXERCISE_HELP
-from tracker.cli.common import open_store, positive, speed
+from collections.abc import Coroutine
+from typing import Any, TypeVar
+
+from tracker.cli.common import Interrupted, limited, open_store, speed
+from tracker.core.recording import SAMPLE_RATE
+
+T = TypeVar("T")
 
 
 def register(sub: argparse._SubParsersAction, db: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -27,7 +32,7 @@ def register(sub: argparse._SubParsersAction, db: argparse.ArgumentParser) -> No
     cr.add_argument("--pelvis", type=Path, help="a second recording, from a sensor on the pelvis (pelvic baseline)")
     for q in (cd, cm, cr):
         q.add_argument("--speed", default="max", help="replay speed of the recording: 1 = real time, max (default)")
-        q.add_argument("--rate-hz", type=positive("--rate-hz"), help="sample rate, for a file without a 't' column")
+        q.add_argument("--rate-hz", type=limited(SAMPLE_RATE), help="sample rate, for a file without a 't' column")
     cd.set_defaults(handler=_device)
     cm.set_defaults(handler=_mounting)
     cr.set_defaults(handler=_range)
@@ -49,19 +54,28 @@ def _replay(args: argparse.Namespace, *, pelvis: Path | None = None):  # type: i
 
 
 def _warn(warnings: tuple[str, ...]) -> None:
-    for w in warnings:  # the data is usable: say what was wrong with it
-        print(f"warning: {w}", file=sys.stderr)
+    from tracker.cli.render import print_warnings
+
+    print_warnings(warnings)  # the data is usable: say what was wrong with it
+
+
+def _calibrate(job: Coroutine[Any, Any, T]) -> T:
+    """Run a calibration; Ctrl-C cuts it short, and nothing is stored."""
+    import asyncio
+
+    try:
+        return asyncio.run(job)
+    except KeyboardInterrupt:
+        raise Interrupted("no calibration was stored") from None
 
 
 def _device(args: argparse.Namespace) -> int:
-    import asyncio
-
     from tracker.app.calibrations import calibrate_device
 
     replay = _replay(args)
     _warn(replay.warnings)
     with open_store(args) as store:
-        done = asyncio.run(calibrate_device(store, replay.source, device=args.device, on_event=_show_flow_event))
+        done = _calibrate(calibrate_device(store, replay.source, device=args.device, on_event=_show_flow_event))
     r = done.result
     print(f"device calibration {done.id} stored for {args.device}: offset "
           f"{', '.join(f'{x:+.3f}' for x in r.offset_g)} g, scale {', '.join(f'{x:.3f}' for x in r.scale)}; {done.quality}")
@@ -69,8 +83,6 @@ def _device(args: argparse.Namespace) -> int:
 
 
 def _mounting(args: argparse.Namespace) -> int:
-    import asyncio
-
     from tracker.app.calibrations import calibrate_mounting
     from tracker.core.exercises import Exercise, parse_placement
 
@@ -78,15 +90,13 @@ def _mounting(args: argparse.Namespace) -> int:
     replay = _replay(args)
     _warn(replay.warnings)
     with open_store(args) as store:
-        done = asyncio.run(calibrate_mounting(store, replay.source, person=args.person, exercise=exercise, placement=placement,
+        done = _calibrate(calibrate_mounting(store, replay.source, person=args.person, exercise=exercise, placement=placement,
                                               device=args.device, on_event=_show_flow_event))
     print(f"mounting calibration {done.id} stored for {args.person}, {done.exercise.value} ({done.placement.value}): {done.quality}")
     return 0
 
 
 def _range(args: argparse.Namespace) -> int:
-    import asyncio
-
     from tracker.app.calibrations import calibrate_range
     from tracker.core.exercises import Exercise, parse_placement
 
@@ -98,7 +108,7 @@ def _range(args: argparse.Namespace) -> int:
         print(f"Do 2-3 slow, comfortable reps of '{exercise.definition.title}', as far as is comfortable.")
 
     with open_store(args) as store:
-        done = asyncio.run(calibrate_range(store, replay.source, person=args.person, exercise=exercise, placement=placement,
+        done = _calibrate(calibrate_range(store, replay.source, person=args.person, exercise=exercise, placement=placement,
                                            device=args.device, on_start=start,
                                            on_rep=lambda e: print(f"rep {e.rep.index}: {e.rep.rom_deg:.0f}°")))
     r = done.result

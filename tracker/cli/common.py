@@ -5,36 +5,48 @@ from __future__ import annotations
 
 import argparse
 import math
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from tracker.errors import ConfigurationError
+from tracker.core.limits import Limit
+from tracker.errors import ConfigurationError, InvalidValueError
 
 if TYPE_CHECKING:
     from tracker.store import Store
 
 EXIT_USAGE = 2
+#: Ctrl-C cut the command short: the shell's 128 + SIGINT
+EXIT_INTERRUPTED = 130
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C, with what became of the command's work: ``reptrack: interrupted: <that>``, exit 130."""
 
 
 class OneLineParser(argparse.ArgumentParser):
-    """argparse, but a usage error is one line (the README promises that), exit code 2."""
+    """argparse, but a usage error is one line (the README promises that), exit code 2, worded
+    like every other error: ``reptrack: error: --rate-hz is ...``."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+        # argparse says "argument --rate-hz: is a sample rate ..."; the application's errors say
+        # "--rate-hz is a sample rate ...": one form for both
+        message = re.sub(r"^argument ([^:]+): ", r"\1 ", message)
+        self.exit(EXIT_USAGE, f"reptrack: error: {message} (see '{self.prog} --help')\n")
 
 
-def positive(name: str) -> Callable[[str], float]:
-    """An argparse type: a finite positive number."""
+def limited(limit: Limit) -> Callable[[str], float]:
+    """An argparse type: a number within ``limit`` (the application layer checks the same limit)."""
 
     def conv(text: str) -> float:
         try:
-            v = float(text)
+            v: float = int(text) if limit.integer else float(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{name} must be a number, got {text!r}") from None
-        if not 0 < v < 1e9:  # not inf, not nan
-            raise argparse.ArgumentTypeError(f"{name} must be a positive number, got {text!r}")
+            raise argparse.ArgumentTypeError(limit.refusal(text)) from None
+        if not limit.contains(v):
+            raise argparse.ArgumentTypeError(limit.refusal(text))
         return v
     return conv
 
@@ -70,15 +82,17 @@ def session_ref(text: str) -> int | None:
 
 
 def speed(text: str) -> float:
-    """``--speed``: a positive factor, or ``max`` (as fast as possible)."""
+    """``--speed``: a factor within :data:`~tracker.app.limits.REPLAY_SPEED`, or ``max`` (as fast as possible)."""
+    from tracker.app.limits import REPLAY_SPEED
+
     if text in ("max", "inf"):
         return math.inf
     try:
         v = float(text)
     except ValueError:
-        v = -1.0
-    if not v > 0:
-        raise ConfigurationError(f"--speed is a positive number or 'max', not {text!r}")
+        v = math.nan
+    if not REPLAY_SPEED.contains(v):
+        raise InvalidValueError("speed", f"{REPLAY_SPEED.refusal(text)} (or 'max': as fast as possible)")
     return v
 
 
@@ -93,17 +107,17 @@ def started_at(text: str | None) -> datetime | None:
         d.astimezone(UTC)  # an impossible date overflows here
         return d
     except (ValueError, OverflowError):
-        raise ConfigurationError(f"--started-at is a date and time like 2026-11-02T09:30, not {text!r}") from None
+        raise InvalidValueError("started_at", f"is a date and time like 2026-11-02T09:30, not {text!r}") from None
 
 
-def number_range(text: str, what: str) -> tuple[float, float]:
-    """``MIN-MAX`` (``8-12``, ``60-180``)."""
+def number_range(text: str, field: str, *, what: str, example: str) -> tuple[float, float]:
+    """``MIN-MAX`` for the option of ``field`` (``--reps 8-12``: ``what`` "reps per set", ``example`` "8-12")."""
     try:
         lo, hi = (float(x) for x in text.split("-", 1))
     except ValueError:
-        raise ConfigurationError(f"{what} is MIN-MAX, e.g. 8-12, not {text!r}") from None
+        raise InvalidValueError(field, f"is MIN-MAX {what}, e.g. {example}, not {text!r}") from None
     if not 0 <= lo <= hi < 1e6:  # not inf, not nan
-        raise ConfigurationError(f"{what}: MIN must be at most MAX, both finite, got {text!r}")
+        raise InvalidValueError(field, f"is MIN-MAX {what} with MIN at most MAX, e.g. {example}, not {text!r}")
     return lo, hi
 
 

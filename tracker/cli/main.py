@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 from tracker import __version__
 from tracker.cli import analysis, calibration, people, prescriptions, sessions, store
-from tracker.cli.common import EXIT_USAGE, OneLineParser, option_name, store_option
+from tracker.cli.common import EXIT_INTERRUPTED, EXIT_USAGE, OneLineParser, option_name, store_option
 from tracker.errors import InvalidValueError, ReptrackError
 
 #: the command groups, in the order of the help text
@@ -53,8 +53,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         # a missing or unreadable file: say which, no traceback
         print(f"reptrack: error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_USAGE
-    except KeyboardInterrupt:
-        return 130
+    except KeyboardInterrupt as exc:
+        # Ctrl-C cut the command short (ending a live 'record' session is no interruption: exit 0)
+        print("reptrack: interrupted" + (f": {exc}" if str(exc) else ""), file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

@@ -113,8 +113,8 @@ def _note(args: argparse.Namespace) -> int:
         added = add_note(store, args.person, args.text, session_id=ref, latest_session=args.session is not None and ref is None,
                          therapist=args.therapist, resolve=args.resolve)
     n = added.note
-    print(f"note {n.id} added for {n.person}" + (f" on session {n.session_id}" if n.session_id else "")
-          + ("; attention mark cleared" if added.attention_cleared else ""))
+    cleared = "; attention mark cleared" if added.attention_cleared else "; there was no attention mark to clear" if args.resolve else ""
+    print(f"note {n.id} added for {n.person}" + (f" on session {n.session_id}" if n.session_id else "") + cleared)
     return 0
 
 

@@ -7,8 +7,9 @@ import json
 from datetime import UTC, datetime
 
 from tracker.cli.analysis import EXERCISE_HELP
-from tracker.cli.common import number_range, open_store, positive
-from tracker.errors import ConfigurationError, InvalidValueError
+from tracker.cli.common import limited, number_range, open_store
+from tracker.core.exercises import HOLD
+from tracker.errors import InvalidValueError
 
 
 def register(sub: argparse._SubParsersAction, db: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -17,7 +18,7 @@ def register(sub: argparse._SubParsersAction, db: argparse.ArgumentParser) -> No
     pr.add_argument("--exercise", required=True, help=EXERCISE_HELP)
     pr.add_argument("--sets", type=int, default=2, help="sets per session (default 2)")
     pr.add_argument("--reps", default="8-12", help="rep range per set, MIN-MAX (default 8-12)")
-    pr.add_argument("--hold-s", type=positive("--hold-s"), help="hold at the top, s")
+    pr.add_argument("--hold-s", type=limited(HOLD), help="hold at the top, s")
     pr.add_argument("--rest-s", default="60-180", help="rest between sets, MIN-MAX seconds (default 60-180)")
     pr.add_argument("--days-per-week", type=int, default=3, help="sessions per week (default 3)")
     pr.add_argument("--load-kg", type=float, default=0.0, help="ankle weight, kg (default 0)")
@@ -41,10 +42,10 @@ def _prescribe(args: argparse.Namespace) -> int:
     from tracker.core.exercises import Exercise
 
     exercise = Exercise.parse(args.exercise)
-    rmin, rmax = number_range(args.reps, "--reps")
-    smin, smax = number_range(args.rest_s, "--rest-s")
+    rmin, rmax = number_range(args.reps, "reps", what="reps per set", example="8-12")
+    smin, smax = number_range(args.rest_s, "rest_s", what="seconds of rest between sets", example="60-180")
     if rmin != int(rmin) or rmax != int(rmax):
-        raise ConfigurationError(f"--reps counts whole reps, not {args.reps!r}")
+        raise InvalidValueError("reps", f"counts whole reps, not {args.reps!r}")
     with open_store(args) as store:
         p = prescribe(store, PrescriptionRequest(
             args.person, exercise, sets=args.sets, reps_min=int(rmin), reps_max=int(rmax), hold_s=args.hold_s, rest_min_s=smin,

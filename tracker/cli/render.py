@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterable
+
 from tracker.pipeline.types import AnalysisResult
+
+
+def print_warnings(warnings: Iterable[str], *, prefix: str = "") -> None:
+    """Warnings go to stderr, one ``warning: ...`` line each, whatever the command and its output."""
+    for w in warnings:
+        print(f"warning: {prefix}{w}", file=sys.stderr)
 
 
 def _fmt_s(x: float) -> str:
@@ -11,15 +20,13 @@ def _fmt_s(x: float) -> str:
 
 
 def format_report(result: AnalysisResult) -> str:
-    """A per-set, per-rep report for a person or a therapist."""
+    """A per-set, per-rep report for a person or a therapist (its warnings are printed apart: :func:`print_warnings`)."""
     title = result.exercise.definition.title
     lines = [
         f"{title} — sensor on the {result.placement.value}, {result.sample_rate_hz:.0f} Hz"
         f"{' with gyro' if result.has_gyro else ''}, {result.duration_s:.0f} s recorded",
         f"{result.rep_count} reps in {len(result.sets)} set{'s' if len(result.sets) != 1 else ''}",
     ]
-    for w in result.warnings:
-        lines.append(f"warning: {w}")
     for s in result.sets:
         rest = f", after {s.rest_before_s:.0f} s rest" if s.rest_before_s is not None else ""
         lines.append("")

@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tracker.cli.analysis import EXERCISE_HELP
-from tracker.cli.common import open_store, positive, session_ref, speed, started_at
+from tracker.cli.common import Interrupted, limited, open_store, session_ref, speed, started_at
+from tracker.core.exercises import HOLD
+from tracker.core.recording import SAMPLE_RATE
 
 if TYPE_CHECKING:
     from tracker.app.sessions import SessionReport
@@ -23,11 +25,11 @@ def register(sub: argparse._SubParsersAction, db: argparse.ArgumentParser) -> No
     r.add_argument("--placement", default="auto", help="thigh, shank, pelvis or auto")
     r.add_argument("--pelvis", type=Path, help="a second recording, from a sensor on the pelvis")
     r.add_argument("--speed", default="1", help="1 = real time, X = X times faster, max = as fast as possible (default 1)")
-    r.add_argument("--hold-s", type=positive("--hold-s"), help="prescribed hold (default: the person's prescription)")
+    r.add_argument("--hold-s", type=limited(HOLD), help="prescribed hold (default: the person's prescription)")
     r.add_argument("--load-kg", type=float, help="ankle weight, kg (default: the person's prescription)")
     r.add_argument("--plain", action="store_true", help="one line per rep instead of the live panel")
     r.add_argument("--device", help="the sensor's name, for its device calibration (default: replay:FILE)")
-    r.add_argument("--rate-hz", type=positive("--rate-hz"), help="sample rate, for a file without a 't' column")
+    r.add_argument("--rate-hz", type=limited(SAMPLE_RATE), help="sample rate, for a file without a 't' column")
     r.set_defaults(handler=_record)
 
     i = sub.add_parser("import", parents=[db], help="import a recording CSV as a stored session (analysed like a live one)")
@@ -36,9 +38,9 @@ def register(sub: argparse._SubParsersAction, db: argparse.ArgumentParser) -> No
     i.add_argument("--person", required=True)
     i.add_argument("--placement", default="auto")
     i.add_argument("--pelvis", type=Path)
-    i.add_argument("--hold-s", type=positive("--hold-s"))
+    i.add_argument("--hold-s", type=limited(HOLD))
     i.add_argument("--load-kg", type=float)
-    i.add_argument("--rate-hz", type=positive("--rate-hz"))
+    i.add_argument("--rate-hz", type=limited(SAMPLE_RATE))
     i.add_argument("--device", help="the sensor's name, for its device calibration (default: replay:FILE)")
     i.add_argument("--started-at", help="when the recording was made, ISO 8601 (default: now; UTC unless a zone is given)")
     i.set_defaults(handler=_import)
@@ -79,6 +81,7 @@ def _run_session(args: argparse.Namespace, file: Path, *, replay_speed: float, l
 
     from tracker.app.recorder import SessionRecorder
     from tracker.app.sessions import SessionRequest, open_replay, plan_session
+    from tracker.cli.render import print_warnings
     from tracker.core.exercises import Exercise, parse_placement
     from tracker.terminal.live_panel import PlainView, RichView
 
@@ -86,28 +89,35 @@ def _run_session(args: argparse.Namespace, file: Path, *, replay_speed: float, l
     placement = parse_placement(args.placement)
     when = started_at(getattr(args, "started_at", None))
     replay = open_replay(file, pelvis=args.pelvis, rate_hz=args.rate_hz, speed=replay_speed, device=args.device)
-    request = SessionRequest(args.person, exercise, placement, hold_s=args.hold_s, load_kg=args.load_kg, started_at=when)
+    request = SessionRequest(args.person, exercise, placement, hold_s=args.hold_s, load_kg=args.load_kg, started_at=when,
+                             device=args.device)
     with open_store(args) as store:
         planned = plan_session(store, replay.source.info, request)
-        for w in replay.warnings:  # the data is usable: say what was wrong with it
-            print(f"warning: {w}", file=sys.stderr)
+        print_warnings(replay.warnings)  # the data is usable: say what was wrong with it
         for line in planned.calibration.describe():
             print(f"using {line}")
         view: PlainView | RichView | None = None
         if live_view:
             title = f"{planned.plan.person} · {exercise.definition.title}"
             view = RichView(title) if sys.stdout.isatty() and not args.plain else PlainView()
-        rec = SessionRecorder(store, replay.source, planned.plan, on_warning=None if view is None else view.warn,
+        rec = SessionRecorder(store, replay.source, planned.plan,
+                              on_warning=(lambda w: print_warnings([w])) if view is None else view.warn,
                               on_update=None if view is None else view.update)
+        ended_by: list[str] = []
+
+        def end_session(name: str) -> None:
+            ended_by.append(name)
+            rec.stop()
 
         async def run() -> None:
             if live_view:
                 # Ctrl-C, closing the terminal or a polite kill: the person ended the session
                 loop = asyncio.get_running_loop()
-                for sig in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+                for sig, name in ((signal.SIGINT, "Ctrl-C"), (signal.SIGTERM, "SIGTERM"),
+                                  (getattr(signal, "SIGHUP", None), "the terminal closed")):
                     if sig is not None:
                         try:
-                            loop.add_signal_handler(sig, rec.stop)
+                            loop.add_signal_handler(sig, end_session, name)
                         except (NotImplementedError, RuntimeError, ValueError):
                             pass
             await rec.run()
@@ -119,10 +129,11 @@ def _run_session(args: argparse.Namespace, file: Path, *, replay_speed: float, l
             else:
                 asyncio.run(run())
         except KeyboardInterrupt:
-            # an import cut short is no complete session
-            print(f"reptrack: interrupted: session {rec.session_id} is stored as 'interrupted' with what was read so far",
-                  file=sys.stderr)
-            return 130
+            # cut short (an import, or a session before it began listening): no complete session
+            raise Interrupted(f"session {rec.session_id} is stored as 'interrupted' with what was read so far") from None
+        if ended_by:
+            # how a live session ends: its job is done (exit 0), and it is kept whole
+            print(f"reptrack: session {rec.session_id} ended ({ended_by[0]}): stored as complete", file=sys.stderr)
         info = store.session(rec.session_id)
         # the summary goes where it is read: stdout, or stderr once the reader of stdout went away
         out = sys.stderr if isinstance(view, PlainView) and view.closed else sys.stdout
@@ -163,10 +174,12 @@ def _sessions(args: argparse.Namespace) -> int:
 
 def _show(args: argparse.Namespace) -> int:
     from tracker.app.sessions import show_session
+    from tracker.cli.render import print_warnings
 
     ref = session_ref(args.session)
     with open_store(args, read_only=True) as store:
         report = show_session(store, ref)
+    print_warnings(report.result.warnings)  # also in the JSON
     print(json.dumps(_report_json(report)) if args.json else _report_text(report))
     return 0
 

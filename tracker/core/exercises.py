@@ -18,7 +18,15 @@ import enum
 from dataclasses import dataclass
 
 from tracker.errors import ConfigurationError
+from tracker.core.limits import Limit
 from tracker.core.recording import Placement
+
+#: The longest hold at the top of a rep, s. Home hip programmes prescribe holds of 2-10 s
+#: (isometric ones up to 30 s); a minute or more is no rep's hold but a slip of the keyboard.
+MAX_HOLD_S = 60.0
+HOLD = Limit("hold_s", 0.0, MAX_HOLD_S, "a hold at the top of a rep", "s", low_exclusive=True)
+#: A target range of motion is a joint angle: no hip or knee turns further than 180°.
+TARGET_ROM = Limit("target_rom_deg", 0.0, 180.0, "a range of motion", "deg", low_exclusive=True)
 
 
 class Posture(enum.Enum):

@@ -35,7 +35,18 @@ import numpy as np
 from numpy.typing import NDArray
 
 from tracker.errors import RecordingError
-from tracker.core.recording import STANDARD_GRAVITY_MS2, Gap, Placement, Recording, RecordingMeta, Side
+from tracker.core.recording import (
+    ACCEL_FULL_SCALE_G,
+    GYRO_FULL_SCALE_DPS,
+    SAMPLE_RATE,
+    STANDARD_GRAVITY_MS2,
+    Gap,
+    Placement,
+    Recording,
+    RecordingMeta,
+    Side,
+    beyond_full_scale,
+)
 
 __all__ = [
     "ReadResult",
@@ -68,6 +79,12 @@ MIN_GAP_S: Final = 0.5
 #: Relative disagreement between a declared sample rate and the timestamps that earns
 #: a warning.
 RATE_MISMATCH_TOLERANCE: Final = 0.1
+
+#: A declared rate more than this factor above or below the timestamps' median rate is not
+#: the rate of these samples (a wrong header, a copied line, a unit slip): the timestamps
+#: win, with a warning. Closer than that, the declared rate is kept (a sensor's clock and
+#: its nominal rate differ by a few percent; a logger's timestamps jitter).
+RATE_FAR_FACTOR: Final = 2.0
 
 #: At most this many drop-out / time-gap warnings each; the rest are summarised.
 MAX_GAP_WARNINGS: Final = 10
@@ -196,11 +213,12 @@ def _parse(content: bytes, rate_hz: float | None, source: str) -> ReadResult:
 
     warnings: list[str] = []
     preamble = _split_preamble(content, source)
-    meta = _parse_metadata(preamble.metadata_lines, source, warnings)
+    meta, rate_line = _parse_metadata(preamble.metadata_lines, source, warnings)
     columns = _parse_header(preamble.header, preamble.header_line, source, warnings)
     values, line_numbers = _parse_body(content, preamble.body_start, preamble.header_line + 1, columns, source)
     del content
-    recording = _build_recording(values, line_numbers, columns, meta, rate_hz, preamble.header_line, source, warnings)
+    recording = _build_recording(values, line_numbers, columns, meta, rate_hz, preamble.header_line, source, warnings,
+                                 rate_line=rate_line)
     return ReadResult(recording=recording, warnings=tuple(warnings))
 
 
@@ -356,7 +374,8 @@ def _decode(content: bytes, source: str, first_line: int) -> str:
         ) from None
 
 
-def _parse_metadata(lines: tuple[tuple[int, str], ...], source: str, warnings: list[str]) -> RecordingMeta:
+def _parse_metadata(lines: tuple[tuple[int, str], ...], source: str, warnings: list[str]) -> tuple[RecordingMeta, int | None]:
+    """The metadata, and the line that declared the sample rate (``None``: none did)."""
     values: dict[str, tuple[int, str]] = {}
     extra: list[tuple[str, str]] = []
     for line_number, content in lines:
@@ -382,15 +401,17 @@ def _parse_metadata(lines: tuple[tuple[int, str], ...], source: str, warnings: l
         # An empty value means "not given", like a missing line.
         return (values[name][1] or None) if name in values else None
 
-    return RecordingMeta(
+    rate_entry = values.get("sample_rate_hz")
+    meta = RecordingMeta(
         sensor=text_field("sensor"),
         placement=_parse_enum(Placement, "placement", values.get("placement"), source),
         side=_parse_enum(Side, "side", values.get("side"), source),
         exercise=text_field("exercise"),
-        sample_rate_hz=_parse_rate(values.get("sample_rate_hz"), source),
+        sample_rate_hz=_parse_rate(rate_entry, source),
         simulated=_parse_bool("simulated", values.get("simulated"), source),
         extra=tuple(extra),
     )
+    return meta, None if rate_entry is None else rate_entry[0]
 
 
 def _canonical_key(key: str) -> str:
@@ -745,6 +766,8 @@ def _build_recording(
     header_line: int,
     source: str,
     warnings: list[str],
+    *,
+    rate_line: int | None = None,
 ) -> Recording:
     names = columns.used_names
     if table.shape[0] == 0:
@@ -753,17 +776,20 @@ def _build_recording(
     # One cheap pass settles the usual case, a file without a missing or infinite value;
     # the per-row and per-column reductions below cost several times more.
     complete = bool(np.isfinite(table).all())
-    missing: NDArray[np.bool_] | None = None
+    missing: NDArray[np.bool_] | None = None  # rows with an empty or NaN cell
     if not complete:
-        infinite = np.isinf(table)
-        if infinite.any():
-            row, col = (int(i[0]) for i in np.nonzero(infinite))
-            raise RecordingError(f"infinite value in column {names[col]!r}", path=source, line=int(line_numbers[row]))
-        missing = np.isnan(table)
-        empty_columns = np.flatnonzero(missing.all(axis=0))
+        nan = np.isnan(table)
+        empty_columns = np.flatnonzero(nan.all(axis=0))
         if empty_columns.size:
             name = names[int(empty_columns[0])]
             raise RecordingError(f"column {name!r} has no values (every cell is empty or NaN)", path=source)
+        if columns.t_index is not None:
+            # an infinite sensor value is a reading beyond the sensor's range (a drop-out, below);
+            # an infinite time is no time at all
+            infinite_t = np.flatnonzero(np.isinf(table[:, 0]))
+            if infinite_t.size:
+                raise RecordingError("infinite value in column 't'", path=source, line=int(line_numbers[infinite_t[0]]))
+        missing = np.asarray(nan.any(axis=1)) if nan.any() else None
 
     # The caller's rate wins over the file's declaration.
     declared_rate_hz = rate_hz if rate_hz is not None else file_meta.sample_rate_hz
@@ -781,58 +807,96 @@ def _build_recording(
                 path=source,
                 line=header_line,
             )
+        if not SAMPLE_RATE.contains(declared_rate_hz):
+            given_by = "given by the caller" if rate_hz is not None else "declared"
+            raise RecordingError(
+                f"the sample rate {given_by}, {declared_rate_hz:g} Hz, is not {SAMPLE_RATE.describe()}, and with no "
+                "'t' column it is all there is to time the samples: correct it, or add a 't' column in seconds",
+                path=source,
+                line=rate_line if rate_hz is None else None,
+            )
         t_all_s = np.arange(table.shape[0], dtype=np.float64) / declared_rate_hz
         accel_first = 0
     else:
         t_all_s = table[:, 0]
         accel_first = 1
 
-    # ``rows`` selects the kept rows: all of them (a slice, no gather) in a complete file.
-    dropped: NDArray[np.bool_] | None = None
-    kept: NDArray[np.intp] | None = None
-    rows: slice | NDArray[np.intp] = slice(None)
-    n_kept = table.shape[0]
-    if missing is not None:
-        dropped = np.asarray(missing.any(axis=1))
-        kept = np.flatnonzero(~dropped)
-        rows, n_kept = kept, kept.size
-    if n_kept < 2:
-        n_rows = table.shape[0]
-        n_dropped = 0 if dropped is None else int(dropped.sum())
-        raise RecordingError(
-            f"fewer than 2 usable samples ({n_rows} row{'s' if n_rows != 1 else ''} read, "
-            f"{n_dropped} with empty/NaN values)",
-            path=source,
-        )
-    # Column slices of the row-major table are strided, so these are copies and the table
-    # can be freed (only a table of exactly these columns would be shared, not duplicated).
+    # The rows with every cell: all of them (a slice, no gather) in a complete file. Column
+    # slices of the row-major table are strided, so these are copies and the table can be freed
+    # (only a table of exactly these columns would be shared, not duplicated).
+    present: slice | NDArray[np.intp] = slice(None) if missing is None else np.flatnonzero(~missing)
+    n_present = table.shape[0] if isinstance(present, slice) else present.size
+    if n_present < 2:
+        raise RecordingError(_too_few_samples(table.shape[0], missing, None), path=source)
+    accel_g = np.ascontiguousarray(table[present, accel_first : accel_first + 3])
+    gyro_dps = np.ascontiguousarray(table[present, accel_first + 3 :]) if columns.gyro_index is not None else None
+    in_ms2 = _accel_in_ms2(accel_g, warnings, source)
+    if in_ms2:
+        accel_g = accel_g / STANDARD_GRAVITY_MS2
+    # readings beyond the sensor's range, among the rows with every cell (usually none)
+    beyond_present = _beyond_full_scale(accel_g, gyro_dps)
+
+    dropped, beyond = missing, None
+    rows: slice | NDArray[np.intp] = present
+    if beyond_present is not None:
+        beyond = np.zeros(table.shape[0], dtype=bool)
+        beyond[present] = beyond_present
+        dropped = beyond if missing is None else missing | beyond
+        rows = np.flatnonzero(~dropped)
+        if rows.size < 2:
+            raise RecordingError(_too_few_samples(table.shape[0], missing, beyond), path=source)
+        accel_g, gyro_dps = accel_g[~beyond_present], None if gyro_dps is None else gyro_dps[~beyond_present]
+    kept = None if isinstance(rows, slice) else rows
     t_s = np.ascontiguousarray(t_all_s[rows])
     kept_lines = line_numbers[rows]
     _check_increasing(t_s, kept_lines, source)
 
-    accel_g = np.ascontiguousarray(table[rows, accel_first : accel_first + 3])
-    gyro_dps = np.ascontiguousarray(table[rows, accel_first + 3 :]) if columns.gyro_index is not None else None
-    accel_g = _to_g(accel_g, warnings, source)
+    nominal_rate_hz = _nominal_rate(t_s, declared_rate_hz, columns.t_index is not None, source, warnings)
 
-    inferred_rate_hz = float(1.0 / np.median(np.diff(t_s)))
-    declared_but_contradicted = (
-        declared_rate_hz is not None
-        and columns.t_index is not None
-        and abs(inferred_rate_hz - declared_rate_hz) > RATE_MISMATCH_TOLERANCE * declared_rate_hz
-    )
-    if declared_but_contradicted:
-        warnings.append(
-            f"declared sample rate {declared_rate_hz:g} Hz disagrees with the timestamps "
-            f"({inferred_rate_hz:.4g} Hz from the median interval); keeping the declared rate"
-        )
-    nominal_rate_hz = declared_rate_hz if declared_rate_hz is not None else inferred_rate_hz
-
-    dropout_gaps = [] if dropped is None else _dropout_gaps(dropped, t_all_s, line_numbers, warnings)
+    dropout_gaps = [] if dropped is None else _dropout_gaps(
+        dropped, t_all_s, line_numbers, warnings,
+        describe_beyond=None if beyond is None else _BeyondRange(table[:, accel_first:], beyond, columns.used_names[accel_first:],
+                                                                 in_ms2))
     time_gaps = _time_gaps(t_s, kept, kept_lines, nominal_rate_hz, warnings)
     gaps = tuple(sorted(dropout_gaps + time_gaps, key=lambda gap: (gap.start_s, gap.end_s)))
 
     meta = dataclasses.replace(file_meta, sample_rate_hz=float(nominal_rate_hz))
     return Recording(t_s=t_s, accel_g=accel_g, gyro_dps=gyro_dps, meta=meta, gaps=gaps)
+
+
+def _nominal_rate(t_s: NDArray[np.float64], declared_rate_hz: float | None, timed: bool, source: str,
+                  warnings: list[str]) -> float:
+    """The rate the samples are analysed at: the declared one, unless the timestamps (``timed``)
+    contradict it by more than :data:`RATE_FAR_FACTOR` or it is no rate a wearable sends; then
+    the timestamps' median rate. A rate from the timestamps that no wearable sends is refused."""
+    if not timed:
+        assert declared_rate_hz is not None  # checked by the caller: times are computed from it
+        return declared_rate_hz
+    median_step_s = float(np.median(np.diff(t_s)))
+    inferred_rate_hz = 1.0 / median_step_s
+    if not SAMPLE_RATE.contains(inferred_rate_hz):
+        raise RecordingError(
+            f"the timestamps give {inferred_rate_hz:.4g} Hz (median interval {median_step_s:.4g} s), not "
+            f"{SAMPLE_RATE.describe()}: is the 't' column in seconds?",
+            path=source,
+        )
+    if declared_rate_hz is None:
+        return inferred_rate_hz
+    ratio = max(declared_rate_hz / inferred_rate_hz, inferred_rate_hz / declared_rate_hz)
+    if not SAMPLE_RATE.contains(declared_rate_hz) or ratio > RATE_FAR_FACTOR:
+        why = (f"is not {SAMPLE_RATE.describe()}" if not SAMPLE_RATE.contains(declared_rate_hz)
+               else f"is {ratio:.3g} times {'more' if declared_rate_hz > inferred_rate_hz else 'less'} than the timestamps give")
+        warnings.append(
+            f"declared sample rate {declared_rate_hz:g} Hz {why}; using the timestamps' "
+            f"{inferred_rate_hz:.4g} Hz (from the median interval) instead"
+        )
+        return inferred_rate_hz
+    if abs(inferred_rate_hz - declared_rate_hz) > RATE_MISMATCH_TOLERANCE * declared_rate_hz:
+        warnings.append(
+            f"declared sample rate {declared_rate_hz:g} Hz disagrees with the timestamps "
+            f"({inferred_rate_hz:.4g} Hz from the median interval); keeping the declared rate"
+        )
+    return declared_rate_hz
 
 
 def _check_increasing(t_s: NDArray[np.float64], lines: NDArray[np.int64], source: str) -> None:
@@ -848,18 +912,76 @@ def _check_increasing(t_s: NDArray[np.float64], lines: NDArray[np.int64], source
     raise RecordingError(message, path=source, line=int(lines[i + 1]))
 
 
-def _to_g(accel: NDArray[np.float64], warnings: list[str], source: str) -> NDArray[np.float64]:
+def _accel_in_ms2(accel: NDArray[np.float64], warnings: list[str], source: str) -> bool:
+    """Whether the accelerometer samples (rows with every cell) are in m/s² (else g), from their
+    median |a|. Samples beyond the full scale in m/s² (so beyond it in g too) do not count: no
+    square of an absurd value is formed, and a glitch cannot sway the unit."""
+    wild_limit = ACCEL_FULL_SCALE_G * STANDARD_GRAVITY_MS2
+    if not _peak(accel) < wild_limit:
+        accel = accel[(np.abs(accel) < wild_limit).all(axis=1)]
+        if accel.shape[0] < 2:
+            return False  # nothing left to judge by: the caller refuses the file (fewer than 2 usable samples)
     median_norm = float(np.median(np.sqrt(np.einsum("ij,ij->i", accel, accel))))
     if G_PLAUSIBLE_RANGE[0] <= median_norm <= G_PLAUSIBLE_RANGE[1]:
-        return accel
+        return False
     if MS2_PLAUSIBLE_RANGE[0] <= median_norm <= MS2_PLAUSIBLE_RANGE[1]:
         warnings.append(f"accelerometer values look like m/s² (median |a| = {median_norm:.2f}); converted to g")
-        return accel / STANDARD_GRAVITY_MS2
+        return True
     raise RecordingError(
         f"accelerometer values are not plausible g or m/s²: median |a| = {median_norm:.3g} "
         "(expected about 1 g or 9.81 m/s² with gravity included)",
         path=source,
     )
+
+
+def _beyond_full_scale(accel_g: NDArray[np.float64], gyro_dps: NDArray[np.float64] | None) -> NDArray[np.bool_] | None:
+    """Rows with a reading at or beyond a wearable's full scale (:data:`ACCEL_FULL_SCALE_G`,
+    :data:`GYRO_FULL_SCALE_DPS`), infinities included; ``None`` when there is none (the usual case,
+    settled by two fast reductions per sensor, without a temporary the size of the samples)."""
+    if _peak(accel_g) < ACCEL_FULL_SCALE_G and (gyro_dps is None or _peak(gyro_dps) < GYRO_FULL_SCALE_DPS):
+        return None
+    return beyond_full_scale(accel_g, gyro_dps)
+
+
+def _peak(values: NDArray[np.float64]) -> float:
+    """The largest magnitude in a contiguous block without NaN."""
+    return max(float(values.max()), -float(values.min()))
+
+
+@dataclass(frozen=True, eq=False)
+class _BeyondRange:
+    """Says which value of a row was beyond the sensor's range, for the drop-out warning."""
+
+    sensor: NDArray[np.float64]
+    rows: NDArray[np.bool_]
+    names: tuple[str, ...]
+    in_ms2: bool
+
+    def first_in(self, first: int, last: int) -> tuple[int, str] | None:
+        """``(rows beyond the range, "ax = 1e+30 g")`` for rows ``first..last``; ``None``: none."""
+        run = self.rows[first : last + 1]
+        if not run.any():
+            return None
+        row = first + int(np.argmax(run))
+        values = self.sensor[row]
+        for k, name in enumerate(self.names):
+            value = float(values[k])
+            if k < 3:
+                g = value / STANDARD_GRAVITY_MS2 if self.in_ms2 else value
+                if abs(g) >= ACCEL_FULL_SCALE_G:
+                    return int(run.sum()), f"{name} = {g:.4g} g"
+            elif abs(value) >= GYRO_FULL_SCALE_DPS:
+                return int(run.sum()), f"{name} = {value:.4g} deg/s"
+        raise AssertionError("a row beyond the range has a value beyond it")
+
+
+def _too_few_samples(n_rows: int, missing: NDArray[np.bool_] | None, beyond: NDArray[np.bool_] | None) -> str:
+    n_missing = 0 if missing is None else int(missing.sum())
+    text = f"fewer than 2 usable samples ({n_rows} row{'s' if n_rows != 1 else ''} read, {n_missing} with empty/NaN values"
+    if beyond is not None:
+        n_beyond = int((beyond & ~missing).sum() if missing is not None else beyond.sum())
+        text += f", {n_beyond} with values beyond the sensor's range"
+    return text + ")"
 
 
 def _runs(flags: NDArray[np.bool_]) -> list[tuple[int, int]]:
@@ -870,10 +992,12 @@ def _runs(flags: NDArray[np.bool_]) -> list[tuple[int, int]]:
 
 
 def _dropout_gaps(
-    dropped: NDArray[np.bool_], t_all_s: NDArray[np.float64], lines: NDArray[np.int64], warnings: list[str]
+    dropped: NDArray[np.bool_], t_all_s: NDArray[np.float64], lines: NDArray[np.int64], warnings: list[str],
+    *, describe_beyond: _BeyondRange | None = None,
 ) -> list[Gap]:
-    """One gap per run of rows with missing values: from the last good sample before the run
-    to the first good one after it (a run at either end uses its own first/last timestamp)."""
+    """One gap per run of removed rows (a missing value, or one beyond the sensor's range): from
+    the last good sample before the run to the first good one after it (a run at either end uses
+    its own first/last timestamp)."""
     gaps: list[Gap] = []
     runs = _runs(dropped)
     n = dropped.size
@@ -887,10 +1011,15 @@ def _dropout_gaps(
             gaps.append(Gap(start_s, end_s))
         if k < MAX_GAP_WARNINGS:
             outcome = f"gap {start_s:.3f}-{end_s:.3f} s recorded" if recorded else "no timestamps to bound a gap"
-            warnings.append(
-                f"sensor drop-out on {where} ({rows} row{'s' if rows > 1 else ''} with empty/NaN values): "
-                f"rows removed, {outcome}"
-            )
+            beyond = None if describe_beyond is None else describe_beyond.first_in(first, last)
+            plural = "s" if rows > 1 else ""
+            if beyond is None:
+                what = f"{rows} row{plural} with empty/NaN values"
+            else:
+                n_beyond, value = beyond
+                why = f"with a value beyond the sensor's range, {value}"
+                what = f"{rows} row{plural} {why}" if n_beyond == rows else f"{rows} rows: {n_beyond} {why}, {rows - n_beyond} with empty/NaN values"
+            warnings.append(f"sensor drop-out on {where} ({what}): rows removed, {outcome}")
     if len(runs) > MAX_GAP_WARNINGS:
         rest = runs[MAX_GAP_WARNINGS:]
         warnings.append(

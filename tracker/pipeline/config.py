@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tracker.core.exercises import ExerciseDefinition
+from tracker.core.recording import check_sample_rate
 from tracker.pipeline.orientation import OrientationConfig
 
 
@@ -102,6 +103,11 @@ class PipelineConfig:
     personal: Personalisation = Personalisation()
     detector: DetectorConfig = DetectorConfig()
     orientation: OrientationConfig = OrientationConfig()
+
+    def __post_init__(self) -> None:
+        # every buffer and filter of the engine is sized by the rate: refuse an absurd one here,
+        # whatever the source, rather than allocate for it
+        check_sample_rate(self.sample_rate_hz)
 
     @property
     def max_rep_rom_deg(self) -> float:

@@ -57,7 +57,7 @@ from tracker.pipeline.types import (
     RepCompleted,
     SetCompleted,
 )
-from tracker.core.recording import Placement
+from tracker.core.recording import Placement, check_sample_rate
 
 
 _MAX_BLOCK = 4096
@@ -365,7 +365,9 @@ class RepPipeline:
 
     def __init__(self, config: PipelineConfig, *, pelvis_sample_rate_hz: float | None = None, pelvis_has_gyro: bool | None = None) -> None:
         self.config = config
-        fs = config.sample_rate_hz
+        fs = config.sample_rate_hz  # checked by PipelineConfig
+        if config.with_pelvis and pelvis_sample_rate_hz is not None:
+            check_sample_rate(pelvis_sample_rate_hz, sensor="the pelvis sensor")
         self._fs = fs
         d = config.detector
         self._block_n = max(1, int(round(d.block_s * fs)))

@@ -19,7 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from tracker.core.exercises import Exercise, ExerciseDefinition
-from tracker.core.recording import Placement, Recording
+from tracker.core.recording import Placement, Recording, Stream, mask_beyond_full_scale
 from tracker.errors import ConfigurationError, InvalidValueError
 from tracker.pipeline.config import DetectorConfig, Personalisation, PipelineConfig, Thresholds
 from tracker.pipeline.detector import RepPipeline
@@ -40,6 +40,16 @@ class AccelCorrection:
     def apply(self, accel_g: NDArray[np.float64]) -> NDArray[np.float64]:
         """The corrected samples (``accel_g`` is ``(n, 3)``, g)."""
         return (accel_g - np.asarray(self.offset_g, dtype=np.float64)) * np.asarray(self.scale, dtype=np.float64)
+
+
+@dataclass(frozen=True, eq=False)
+class PreparedSamples:
+    """Samples ready for the engine (see :meth:`SessionSetup.prepare`)."""
+
+    accel_g: NDArray[np.float64]
+    gyro_dps: NDArray[np.float64] | None
+    #: per sample: a reading was beyond the sensor's full scale (now NaN, a dropped sample)
+    beyond_range: NDArray[np.bool_]
 
 
 class PelvisOnPelvisError(InvalidValueError):
@@ -109,6 +119,21 @@ class SessionSetup:
         """The main sensor's accelerometer samples with the device calibration applied."""
         return accel_g if self.accel_correction is None else self.accel_correction.apply(accel_g)
 
+    def prepare(self, accel_g: NDArray[np.float64], gyro_dps: NDArray[np.float64] | None, *,
+                stream: Stream = Stream.MAIN) -> PreparedSamples:
+        """Raw samples as the engine is fed them, from any source (a file, a live sensor, the store).
+
+        A sample with a reading at or beyond a wearable's full scale (:data:`ACCEL_FULL_SCALE_G`,
+        :data:`GYRO_FULL_SCALE_DPS`) is no measurement: it becomes NaN, a dropped sample the engine
+        bridges or records as a gap. Then the main sensor's device calibration is applied (the full
+        scale is the raw reading's). Masking first also keeps absurd values (1e308) out of every
+        sum and square of the engine.
+        """
+        accel_g, gyro_dps, beyond = mask_beyond_full_scale(accel_g, gyro_dps)
+        if stream is Stream.MAIN:
+            accel_g = self.correct(accel_g)
+        return PreparedSamples(accel_g, gyro_dps, beyond)
+
     def pipeline_config(self, *, sample_rate_hz: float, has_gyro: bool, thresholds: Thresholds = Thresholds(),
                         detector: DetectorConfig = DetectorConfig(), orientation: OrientationConfig = OrientationConfig()) -> PipelineConfig:
         return PipelineConfig(
@@ -144,8 +169,10 @@ class SessionSetup:
         )
         events: list[Event] = []
         if pelvis is not None:
-            events += pipe.feed_pelvis(pelvis.t_s, pelvis.accel_g, pelvis.gyro_dps)
-        events += pipe.feed(recording.t_s, self.correct(recording.accel_g), recording.gyro_dps)
+            p = self.prepare(pelvis.accel_g, pelvis.gyro_dps, stream=Stream.PELVIS)
+            events += pipe.feed_pelvis(pelvis.t_s, p.accel_g, p.gyro_dps)
+        m = self.prepare(recording.accel_g, recording.gyro_dps)
+        events += pipe.feed(recording.t_s, m.accel_g, m.gyro_dps)
         events += pipe.finish()
         result = collect(events, pipe.config, recording, self.placement, warnings)
         # every data gap, whether the reader found it (and the engine bridged it) or the engine restarted at it

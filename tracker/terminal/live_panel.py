@@ -114,10 +114,11 @@ def say_pipe_closed() -> None:
 
 
 class PlainView:
-    """One line per event (for pipes, logs and tests)."""
+    """One line per event (for pipes, logs and tests); warnings on stderr, as every command's."""
 
-    def __init__(self, out: TextIO | None = None) -> None:
+    def __init__(self, out: TextIO | None = None, err: TextIO | None = None) -> None:
         self._out = ClosablePipe(out or sys.stdout, on_closed=say_pipe_closed)
+        self._err = err or sys.stderr
 
     def __enter__(self) -> PlainView:
         return self
@@ -135,7 +136,7 @@ class PlainView:
             self._out.write_line(line)
 
     def warn(self, message: str) -> None:
-        self._out.write_line(f"! {message}")
+        print(f"warning: {message}", file=self._err, flush=True)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,20 @@
+"""Limits of the numbers the use cases take besides those of the core (a light module: front
+doors import it to build their parsers without loading the engine)."""
+
+from __future__ import annotations
+
+from tracker.core.limits import Limit
+
+#: Seeds are whole numbers from 0 (numpy's seeding takes no negative ones) to 2**32 - 1, the
+#: classic seed range: every simulated recording is reproducible from its seed.
+SEED = Limit("seed", 0, 2**32 - 1, "a seed", integer=True)
+#: How many recordings one command writes: at least one (zero writes nothing and says nothing),
+#: at most 10,000 (the evaluation corpus is 300; more is a slip of the keyboard).
+SIMULATED_RECORDINGS = Limit("count", 1, 10_000, "a number of recordings", integer=True)
+CORPUS_RECORDINGS = Limit("recordings", 1, 10_000, "a number of recordings", integer=True)
+#: Sets in one simulated recording (a session prescribes 1-3; 20 as for a prescription).
+SIMULATED_SETS = Limit("sets", 1, 20, "a number of sets", integer=True)
+#: A recording replayed as a live sensor goes at 0.1-1000 times real time, or as fast as possible
+#: ('max'): slower than a tenth is no replay anyone watches (1e-9 would take decades), faster
+#: than 1000 is 'max' in all but name.
+REPLAY_SPEED = Limit("speed", 0.1, 1000.0, "a replay speed, times real time")
