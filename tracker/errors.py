@@ -86,3 +86,8 @@ class AmbiguousNameError(StoreError):
 class ReadOnlyStoreError(StoreError):
     """The store cannot be written here (a write-protected file, a read-only folder or disk);
     reading commands still work."""
+
+
+class AccessDeniedError(ReptrackError):
+    """The signed-in account may not see or do this (another therapist's patient, another
+    person's session, a note written by a patient). Says no more than that: never what is there."""

@@ -14,10 +14,11 @@ from tracker.store.models import (
     SessionRecords,
     SessionStatus,
     Stream,
+    UserRecord,
 )
 from tracker.store.repository import NotFoundError, OpenMode, Store, StoreError, StoredSamples, default_store_path
 
 __all__ = [
     "CalibrationKind", "CalibrationRecord", "Entry", "EntryKind", "NewSession", "Note", "NotFoundError", "OpenMode", "Person", "PersonRecords",
-    "Prescription", "SessionInfo", "SessionRecords", "SessionStatus", "Store", "StoreError", "StoredSamples", "Stream", "default_store_path",
+    "Prescription", "SessionInfo", "SessionRecords", "SessionStatus", "Store", "StoreError", "StoredSamples", "Stream", "UserRecord", "default_store_path",
 ]

@@ -13,7 +13,7 @@ from tracker.core.recording import Placement, Stream
 from tracker.pipeline.setup import SessionSetup
 
 __all__ = ["CalibrationKind", "CalibrationRecord", "Entry", "EntryKind", "NewSession", "Note", "Person", "PersonRecords", "Prescription",
-           "SessionInfo", "SessionRecords", "SessionStatus", "Stream"]
+           "SessionInfo", "SessionRecords", "SessionStatus", "Stream", "UserRecord"]
 
 
 class SessionStatus(enum.Enum):
@@ -158,3 +158,16 @@ class CalibrationRecord:
     data: dict[str, Any]
     quality: str
     created_at: str
+
+
+@dataclass(frozen=True)
+class UserRecord:
+    """A dashboard account as stored (the hash only; the store never sees a password)."""
+
+    id: int
+    name: str
+    role: str  # 'therapist' or 'patient'
+    password_hash: str
+    therapist: str | None  # a therapist account: the therapist whose list it sees
+    person: str | None  # a patient account: the person it is
+    person_id: int | None

@@ -46,6 +46,7 @@ from tracker.store.models import (
     SessionRecords,
     SessionStatus,
     Stream,
+    UserRecord,
 )
 from tracker.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 
@@ -475,6 +476,16 @@ class Store:
             q, args = q + " WHERE t.name_key = ?", (name_key(clean_name(therapist, what="therapist")),)
         return [Person(r[0], r[1], r[2], bool(r[3]), r[4], r[5]) for r in self._conn.execute(q + " ORDER BY p.name_key, p.name", args)]
 
+    def person_by_id(self, person_id: int) -> Person:
+        """The person with the store id ``person_id`` (a dashboard address names people by id).
+
+        Raises :class:`NotFoundError` when there is none.
+        """
+        r = self._conn.execute(self._PERSON_SELECT + " WHERE p.id = ?", (int(person_id),)).fetchone()
+        if r is None:
+            raise NotFoundError(f"no person {person_id} in {self.path}")
+        return Person(r[0], r[1], r[2], bool(r[3]), r[4], r[5])
+
     def set_attention(self, person: str, reason: str | None) -> None:
         """Mark a person for the therapist's attention, or (``None``) clear the mark: what
         caused it has been seen to."""
@@ -723,10 +734,14 @@ class Store:
             raise NotFoundError(f"no session {session_id} in {self.path}")
         return self._session_from_row(r)
 
-    def samples(self, session_id: int, stream: Stream = Stream.MAIN) -> StoredSamples:
-        rows = self._conn.execute(
-            "SELECT t_s, accel_g, gyro_dps FROM sample_chunks WHERE session_id = ? AND stream = ? ORDER BY seq",
-            (session_id, stream.value)).fetchall()
+    def samples(self, session_id: int, stream: Stream = Stream.MAIN, *, since_s: float | None = None) -> StoredSamples:
+        """A session's raw samples of ``stream``; with ``since_s``, only the chunks that reach
+        that recording time or later (a live view's last seconds, without decoding the hour before)."""
+        q = "SELECT t_s, accel_g, gyro_dps FROM sample_chunks WHERE session_id = ? AND stream = ?"
+        args: tuple[Any, ...] = (session_id, stream.value)
+        if since_s is not None:
+            q, args = q + " AND t1_s >= ?", (*args, float(since_s))
+        rows = self._conn.execute(q + " ORDER BY seq", args).fetchall()
         if not rows:
             return StoredSamples(np.empty(0), np.empty((0, 3)), None)
         times = [codec.decode_times(r[0]) for r in rows]
@@ -963,6 +978,41 @@ class Store:
             q += " AND e.kind = ?"
             args.append(kind.value)
         return [Entry(r[0], r[1], r[2], EntryKind(r[3]), *r[4:]) for r in self._conn.execute(q + " ORDER BY e.created_at, e.id", args)]
+
+
+    # ------------------------------------------------------------------ dashboard accounts
+    def add_user(self, name: str, role: str, password_hash: str) -> UserRecord:
+        """A dashboard account: a therapist (linked to the therapist of that name, created when
+        new) or a patient (linked to the person of that name, who must exist). ``password_hash``
+        is already hashed (the store never sees a password).
+
+        Raises :class:`ConfigurationError` when an account of that name exists.
+        """
+        display = clean_name(name, what="therapist" if role == "therapist" else "person")
+        pid = self.person(display).id if role == "patient" else None
+        with self.transaction():
+            if self._conn.execute("SELECT 1 FROM users WHERE name_key = ?", (name_key(display),)).fetchone():
+                raise ConfigurationError(f"there is already an account named {display!r}")
+            tid = self._ensure_therapist(display) if role == "therapist" else None
+            self._conn.execute("INSERT INTO users (name, name_key, role, password_hash, therapist_id, person_id, created_at) "
+                               "VALUES (?, ?, ?, ?, ?, ?, ?)", (display, name_key(display), role, password_hash, tid, pid, now_iso()))
+        user = self.user(display)
+        assert user is not None
+        return user
+
+    def user(self, name: str) -> UserRecord | None:
+        """The account called ``name`` (matched by its key), or ``None``."""
+        try:
+            key = name_key(clean_name(name))
+        except ConfigurationError:
+            return None
+        r = self._conn.execute(
+            "SELECT u.id, u.name, u.role, u.password_hash, t.name, p.name, p.id FROM users u LEFT JOIN therapists t ON t.id = u.therapist_id "
+            "LEFT JOIN people p ON p.id = u.person_id WHERE u.name_key = ?", (key,)).fetchone()
+        return None if r is None else UserRecord(*r)
+
+    def user_count(self) -> int:
+        return int(self._conn.execute("SELECT count(*) FROM users").fetchone()[0])
 
 
 #: the fields :meth:`Store.reps` fills (kept in step with Rep by tests/test_store.py)

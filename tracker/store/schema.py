@@ -225,6 +225,23 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
     _store_open_sets,
     # 5: names matched by their key
     _name_keys,
+    # 6: dashboard accounts (issue 10): a therapist account sees the people on its therapist's
+    #    list, a patient account its own person only; passwords as Werkzeug hashes, never in clear
+    """
+    CREATE TABLE users (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        name_key TEXT NOT NULL UNIQUE,
+        role TEXT NOT NULL CHECK (role IN ('therapist', 'patient')),
+        password_hash TEXT NOT NULL,
+        therapist_id INTEGER REFERENCES therapists(id) ON DELETE CASCADE,
+        person_id INTEGER REFERENCES people(id) ON DELETE CASCADE,
+        created_at TEXT NOT NULL,
+        CHECK ((role = 'therapist') = (therapist_id IS NOT NULL) AND (role = 'patient') = (person_id IS NOT NULL))
+    ) STRICT;
+    CREATE INDEX notes_session ON notes(session_id);
+    CREATE INDEX entries_session ON entries(session_id);
+    """,
 )
 
 SCHEMA_VERSION: Final = len(MIGRATIONS)

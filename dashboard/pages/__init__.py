@@ -1,0 +1,1 @@
+"""One module per page (Dash Pages): each registers its address and builds its layout in a function."""
