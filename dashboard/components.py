@@ -51,11 +51,14 @@ def num(x: float | None, fmt: str = ".0f", unit: str = "") -> str:
     return "-" if x is None else f"{x:{fmt}}{unit}"
 
 
-def graph(figure: Any, *, id: str | None = None, **kw: Any) -> dcc.Graph:
-    """A figure as the pages show it: responsive, without plotly's logo; static figures carry
-    no mode bar."""
-    config = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
-    props: dict[str, Any] = dict(figure=figure, config=config, className="graph", **kw)
+def graph(figure: Any, *, id: str | None = None, interactive: bool = False, **kw: Any) -> dcc.Graph:
+    """A figure as the pages show it: its own height (the container never cuts it), no plotly
+    logo; only ``interactive`` figures (the session trace) carry a mode bar."""
+    config = {"displaylogo": False, "responsive": True, "displayModeBar": "hover" if interactive else False,
+              "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+    height = getattr(getattr(figure, "layout", None), "height", None) or (figure.get("layout", {}).get("height")
+                                                                          if isinstance(figure, dict) else None)
+    props: dict[str, Any] = dict(figure=figure, config=config, className="graph", style={"height": f"{height or 400}px"}, **kw)
     if id is not None:
         props["id"] = id
     return dcc.Graph(**props)

@@ -178,7 +178,7 @@ def trends_figure(sessions: Sequence[SessionSummary], *, target_rom_deg: float |
                       annotation_font_color=MUTED)
     _base(fig, height=300, title="Range and smoothness")
     fig.update_layout(yaxis=dict(title="range (°)", rangemode="tozero"),
-                      yaxis2=dict(title="SPARC", overlaying="y", side="right", showgrid=False))
+                      yaxis2=dict(title="SPARC", overlaying="y", side="right", showgrid=False, tickformat=".1f"))
     return fig
 
 
@@ -260,7 +260,7 @@ def calendar_figure(days: Sequence[date], *, today: date, weeks: int = 12, days_
         y=["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"], colorscale=[[0, "#edf1f5"], [1, TEAL]], zmin=0, zmax=1,
         showscale=False, xgap=3, ygap=3))
     goal = f" · prescribed {days_per_week} days a week" if days_per_week else ""
-    _base(fig, height=250, title=f"Exercise days (last {weeks} weeks){goal}")
+    _base(fig, height=290, title=f"Exercise days (last {weeks} weeks){goal}")
     fig.update_yaxes(autorange="reversed", showgrid=False)
     fig.update_xaxes(showgrid=False, side="top", tickangle=0, nticks=weeks // 2)
     if days_per_week:

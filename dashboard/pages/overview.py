@@ -9,6 +9,7 @@ import dash
 from dash import dash_table, html
 
 from dashboard import ids
+from dashboard.figures import FONT
 from dashboard.components import card, frame, refusal_card, tile, tiles, when
 from dashboard.context import current_viewer, guarded, reading
 from tracker.app.accounts import Role
@@ -60,7 +61,7 @@ def layout(**_: Any) -> html.Div:
     table = dash_table.DataTable(
         id=ids.OVERVIEW_TABLE, columns=COLUMNS, data=table_rows(rows), sort_action="native", filter_action="native",
         page_action="none", markdown_options={"link_target": "_self"}, style_as_list_view=True,
-        style_table={"overflowX": "auto"}, style_cell={"fontFamily": "inherit", "padding": "8px 10px", "textAlign": "left",
+        style_table={"overflowX": "auto"}, style_cell={"fontFamily": FONT, "padding": "8px 10px", "textAlign": "left",
                                                        "whiteSpace": "normal", "height": "auto", "minWidth": "70px"},
         style_header={"fontWeight": "600", "backgroundColor": "#f5f7fa"},
         style_data_conditional=[{"if": {"filter_query": '{attention} contains "⚠"'}, "backgroundColor": "#fff6f0"},

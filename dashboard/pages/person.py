@@ -10,6 +10,7 @@ import dash
 from dash import dash_table, dcc, html
 
 from dashboard import ids
+from dashboard.figures import FONT
 from dashboard.components import card, frame, graph, notes_list, num, refusal_card, tile, tiles, when
 from dashboard.context import Refusal, current_viewer, guarded, reading
 from dashboard.figures import calendar_figure, flag_share_figure, load_figure, pain_effort_figure, rep_bars_figure, trends_figure
@@ -59,7 +60,7 @@ def body(h: PersonHistory) -> list[Any]:
                "flagged": round(100 * s.flagged_reps / s.rep_count) if s.rep_count else None, "load": s.load_kg,
                "status": s.status.value} for s in reversed(h.sessions)],
         sort_action="native", page_size=15, markdown_options={"link_target": "_self"}, style_as_list_view=True,
-        style_table={"overflowX": "auto"}, style_cell={"fontFamily": "inherit", "padding": "6px 10px", "textAlign": "left"},
+        style_table={"overflowX": "auto"}, style_cell={"fontFamily": FONT, "padding": "6px 10px", "textAlign": "left"},
         style_header={"fontWeight": "600", "backgroundColor": "#f5f7fa"})
     entries = [html.Li(f"{when(e.created_at)} · {'pain' if e.kind.value == 'pain' else 'effort'} {e.value}/10"
                        + (f" · {e.note}" if e.note else "")) for e in reversed(h.entries[-8:])]

@@ -14,7 +14,7 @@ from dashboard import ids
 from dashboard.components import card, frame, graph, notes_list, num, refusal_card, tile, tiles, when
 from dashboard.context import Refusal, current_viewer, guarded, reading, refusal, writing
 from dashboard.exports import rep_rows
-from dashboard.figures import comparison_figure, minmax_downsample, rep_window, session_figure
+from dashboard.figures import FONT, comparison_figure, minmax_downsample, rep_window, session_figure
 from dashboard.pages.person import parse_id
 from tracker.app.accounts import check_may_write_notes, check_session
 from tracker.app.history import SessionComparison, compare_session
@@ -95,19 +95,20 @@ def body(report: SessionReport, comp: SessionComparison, trace: SessionTrace, *,
         dcc.Store(id=ids.SESSION_ID, data=info.id),
         stat,
         card(prescription_line(report), *extras) if (report.prescription or extras) else None,
-        card(graph(session_figure(trace, reps), id=ids.SESSION_GRAPH),
+        card(graph(session_figure(trace, reps), id=ids.SESSION_GRAPH, interactive=True),
              html.Div([html.Span("Click a rep's marker or its row to zoom to it. ", className="muted"),
                        html.Button("Whole session", id=ids.SESSION_RESET_ZOOM, className="button ghost small", n_clicks=0)]),
              title="Angle over the session"),
         card(dash_table.DataTable(
             id=ids.SESSION_REPS, columns=REP_COLUMNS, data=rep_rows(report), sort_action="native", filter_action="native",
             page_size=20, style_as_list_view=True, style_table={"overflowX": "auto"},
-            style_cell={"fontFamily": "inherit", "padding": "6px 8px", "textAlign": "right", "minWidth": "56px"},
+            style_cell={"fontFamily": FONT, "padding": "6px 8px", "textAlign": "right", "minWidth": "56px", "whiteSpace": "normal",
+                        "height": "auto"},
             style_cell_conditional=[{"if": {"column_id": c}, "textAlign": "left"} for c in ("flags", "cues")],
             style_header={"fontWeight": "600", "backgroundColor": "#f5f7fa"},
             style_data_conditional=[{"if": {"filter_query": '{flags} != ""'}, "backgroundColor": "#fdf0f0"}]),
             title="Reps", className="table-card"),
-        html.Div([card(graph(comparison_figure(comp)), *comparison_block(comp)),
+        html.Div([card(*comparison_block(comp), graph(comparison_figure(comp))),
                   card(html.Div(notes_list(report.notes), id=ids.SESSION_NOTES), *note_form, title="Notes")], className="grid2"),
     ]
 

@@ -53,6 +53,9 @@ def register(sub: argparse._SubParsersAction, db: argparse.ArgumentParser) -> No
     sh = sub.add_parser("show", parents=[db], help="the per-set, per-rep report of a stored session")
     sh.add_argument("session", help="session id, or 'last'")
     sh.add_argument("--json", action="store_true")
+    sh.add_argument("--plot", type=Path, metavar="FILE",
+                    help="also write the session's figure (angle, reps shaded, flagged reps marked) to FILE.html (opens offline) "
+                         "or FILE.png (needs the kaleido package)")
     sh.set_defaults(handler=_show)
 
     ra = sub.add_parser("reanalyze", parents=[db], help="run the analysis again from a session's stored raw samples")
@@ -177,11 +180,48 @@ def _show(args: argparse.Namespace) -> int:
     from tracker.cli.render import print_warnings
 
     ref = session_ref(args.session)
+    plot = getattr(args, "plot", None)
+    if plot is not None:
+        _check_plot_target(plot)
     with open_store(args, read_only=True) as store:
         report = show_session(store, ref)
+        if plot is not None:
+            from tracker.app.traces import session_trace
+
+            trace = session_trace(store, report.info.id)
     print_warnings(report.result.warnings)  # also in the JSON
+    if plot is not None:
+        _write_plot(plot, report, trace)
     print(json.dumps(_report_json(report)) if args.json else _report_text(report))
     return 0
+
+
+def _check_plot_target(path: Path) -> None:
+    """Refuse, before any work, a figure file that cannot be written."""
+    from tracker.errors import InvalidValueError
+
+    suffix = path.suffix.lower()
+    if suffix not in (".html", ".png"):
+        raise InvalidValueError("plot", f"is a .html or .png file, not {str(path)!r}")
+    if suffix == ".png":
+        try:
+            import kaleido  # noqa: F401
+        except ImportError:
+            raise InvalidValueError("plot", "writes PNG only with the kaleido package installed (pip install kaleido); "
+                                            f"write {path.with_suffix('.html')} instead") from None
+
+
+def _write_plot(path: Path, report: SessionReport, trace: object) -> None:
+    from dashboard.figures import session_figure
+
+    info = report.info
+    fig = session_figure(trace, report.result.reps,  # type: ignore[arg-type]
+                         title=f"Session {info.id} · {info.person} · {info.exercise.definition.title} · {info.started_at[:16].replace('T', ' ')} UTC")
+    if path.suffix.lower() == ".png":
+        fig.write_image(str(path), width=1400, height=500, scale=1)
+    else:
+        fig.write_html(str(path), include_plotlyjs=True, full_html=True, config={"displaylogo": False})
+    print(f"figure written to {path}", file=sys.stderr)
 
 
 def _report_json(report: SessionReport) -> dict[str, object]:
