@@ -90,6 +90,27 @@ def _base(fig: go.Figure, *, height: int, title: str | None = None) -> go.Figure
     return fig
 
 
+def _date_axis(fig: go.Figure, xs: Sequence[str]) -> None:
+    """A time axis of days: a few days either side when the points span less than a week (one
+    session would otherwise get an axis of milliseconds)."""
+    if not xs:
+        fig.update_xaxes(showticklabels=False)
+        fig.update_yaxes(showticklabels=False)
+        return
+    from datetime import datetime as dt
+
+    lo, hi = dt.fromisoformat(min(xs)[:19]), dt.fromisoformat(max(xs)[:19])
+    if hi - lo < timedelta(days=7):
+        pad = timedelta(days=3)
+        fig.update_xaxes(type="date", range=[(lo - pad).isoformat(), (hi + pad).isoformat()])
+
+
+def _empty(fig: go.Figure, text: str) -> None:
+    fig.add_annotation(text=text, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper", font=dict(color=MUTED, size=15))
+    fig.update_xaxes(showticklabels=False, showgrid=False)
+    fig.update_yaxes(showticklabels=False, showgrid=False, title_text=None)
+
+
 def _rep_shapes(reps: Sequence[Rep]) -> list[dict[str, object]]:
     return [dict(type="rect", xref="x", yref="paper", x0=r.start_s, x1=r.end_s, y0=0, y1=1, line=dict(width=0), layer="below",
                  fillcolor=FLAG_FILL if r.flags else REP_FILL) for r in reps]
@@ -177,6 +198,7 @@ def trends_figure(sessions: Sequence[SessionSummary], *, target_rom_deg: float |
         fig.add_hline(y=target_rom_deg, line=dict(color=MUTED, dash="dash", width=1), annotation_text="calibrated range",
                       annotation_font_color=MUTED)
     _base(fig, height=300, title="Range and smoothness")
+    _date_axis(fig, dates)
     fig.update_layout(yaxis=dict(title="range (°)", rangemode="tozero"),
                       yaxis2=dict(title="SPARC", overlaying="y", side="right", showgrid=False, tickformat=".1f"))
     return fig
@@ -193,11 +215,12 @@ def flag_share_figure(sessions: Sequence[SessionSummary]) -> go.Figure:
             fig.add_trace(go.Scatter(x=dates, y=shares, name=FLAG_LABELS[kind], mode="lines+markers",
                                      line=dict(color=FLAG_COLOURS[kind]),
                                      hovertemplate="%{x|%d %b}: %{y:.0f} %<extra>" + FLAG_LABELS[kind] + "</extra>"))
-    if not fig.data:
-        fig.add_annotation(text="no flagged reps", showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
-                           font=dict(color=MUTED, size=15))
     _base(fig, height=300, title="Reps flagged, by flag")
     fig.update_yaxes(title_text="% of reps", range=[0, 100])
+    if not fig.data:
+        _empty(fig, "no flagged reps")
+    else:
+        _date_axis(fig, dates)
     return fig
 
 
@@ -215,11 +238,10 @@ def load_figure(history: PersonHistory) -> go.Figure:
     if used:
         fig.add_trace(go.Scatter(x=[s.started_at[:19] for s in used], y=[s.load_kg for s in used], mode="markers", name="used",
                                  marker=dict(color=TEAL, size=7), hovertemplate="%{x|%d %b}: %{y:g} kg<extra>session</extra>"))
-    if not fig.data:
-        fig.add_annotation(text="no load recorded", showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
-                           font=dict(color=MUTED, size=15))
     _base(fig, height=260, title="Ankle weight")
     fig.update_yaxes(title_text="kg", rangemode="tozero")
+    if not fig.data:
+        _empty(fig, "no load recorded")
     return fig
 
 
@@ -232,11 +254,12 @@ def pain_effort_figure(history: PersonHistory) -> go.Figure:
             fig.add_trace(go.Scatter(x=[e.created_at[:19] for e in es], y=[e.value for e in es], name=name, mode="lines+markers",
                                      line=dict(color=colour), text=[e.note or "" for e in es],
                                      hovertemplate="%{x|%d %b}: %{y}/10 %{text}<extra>" + name + "</extra>"))
-    if not fig.data:
-        fig.add_annotation(text="no pain or effort entered", showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
-                           font=dict(color=MUTED, size=15))
     _base(fig, height=260, title="Pain and effort")
     fig.update_yaxes(title_text="0-10", range=[0, 10.5])
+    if not fig.data:
+        _empty(fig, "no pain or effort entered")
+    else:
+        _date_axis(fig, [e.created_at for e in history.entries])
     return fig
 
 
@@ -263,9 +286,11 @@ def calendar_figure(days: Sequence[date], *, today: date, weeks: int = 12, days_
     _base(fig, height=290, title=f"Exercise days (last {weeks} weeks){goal}")
     fig.update_yaxes(autorange="reversed", showgrid=False)
     fig.update_xaxes(showgrid=False, side="top", tickangle=0, nticks=weeks // 2)
-    if days_per_week:
+    if days_per_week and have:
+        first = min(have)
         for w, n in enumerate(per_week):
-            if n < days_per_week and start + timedelta(weeks=w) <= today:
+            week = start + timedelta(weeks=w)
+            if n < days_per_week and week + timedelta(days=6) >= first:
                 fig.add_annotation(x=w, y=7.0, text=f"{n}/{days_per_week}", showarrow=False, yshift=-2,
                                    font=dict(size=10, color=RED if n == 0 else MUTED), xref="x", yref="y")
     return fig

@@ -11,7 +11,7 @@ from dash import dash_table, dcc, html
 
 from dashboard import ids
 from dashboard.figures import FONT
-from dashboard.components import card, frame, graph, notes_list, num, refusal_card, tile, tiles, when
+from dashboard.components import card, frame, graph, notes_list, refusal_card, tile, tiles, when
 from dashboard.context import Refusal, current_viewer, guarded, reading
 from dashboard.figures import calendar_figure, flag_share_figure, load_figure, pain_effort_figure, rep_bars_figure, trends_figure
 from tracker.app.accounts import check_person
@@ -86,5 +86,5 @@ def layout(person_id: str | None = None, **_: Any) -> html.Div:
         h = person_history(store, person.name)
     sub = f"therapist {person.therapist}" if person.therapist else "no therapist named"
     live = [dcc.Link("Live view", href="/live", className="button ghost")]
-    return frame(html.Div(live, className="actions"), *body(h), title=person.name, subtitle=f"{sub} · {num(len(h.sessions), 'd')} sessions",
+    return frame(html.Div(live, className="actions"), *body(h), title=person.name, subtitle=f"{sub} · {len(h.sessions)} session{'s' if len(h.sessions) != 1 else ''}",
                  wide=True)
