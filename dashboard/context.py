@@ -89,6 +89,8 @@ def refusal(exc: Exception) -> Refusal:
         return Refusal(503, "No data yet", f"{text}. Record a session ('reptrack record') and this page fills in.")
     if "newer reptrack" in text:
         return Refusal(503, "Store from a newer reptrack", f"{text}. Update reptrack to read it.")
+    if text.startswith("no sessions"):
+        return Refusal(404, "No sessions yet", text)
     if "older reptrack" in text:
         return Refusal(503, "Store needs an upgrade", text)
     return Refusal(400, "Cannot show this", text)

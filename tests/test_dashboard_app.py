@@ -182,3 +182,40 @@ def test_show_plot_writes_a_standalone_html_figure(cli, db: Path, tmp_path: Path
     assert "plotly.js v" in text and "flagged rep" in text  # plotly.js inside: opens offline
     code, _, err = cli("show", "1", "--plot", tmp_path / "s.svg", "--db", db)
     assert code == 2 and ".html or .png" in err
+
+
+def test_a_store_that_cannot_be_read_and_a_session_still_recording_get_a_page_that_says_so(app, db: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+    import sqlite3
+
+    from dashboard.pages import live, overview, session
+    from tracker.pipeline import SessionSetup
+    from tracker.store import NewSession
+    from tracker.store.schema import SCHEMA_VERSION
+
+    newer = tmp_path / "newer.db"
+    shutil.copy(db, newer)
+    con = sqlite3.connect(newer)
+    con.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    con.commit()
+    con.close()
+    empty = tmp_path / "empty.db"
+    Store.open(empty).close()
+    recording = tmp_path / "recording.db"
+    with Store.open(recording) as store:
+        sid = store.create_session(NewSession("Cy", SessionSetup.resolve("side-lying-hip-abduction", "thigh"), "test", 50.0, False,
+                                              False, "test", "test", {}))
+    with app.server.test_request_context("/"):
+        try:
+            app.server.config["REPTRACK_DB"] = str(newer)
+            assert "newer reptrack" in texts(overview.layout())
+            app.server.config["REPTRACK_DB"] = str(empty)
+            assert "No people yet" in texts(overview.layout())
+            assert live.update_live(0, None)[0].children == "No sessions yet"
+            assert "no sessions" in live.update_live(0, None)[2]
+            app.server.config["REPTRACK_DB"] = str(recording)
+            page = texts(session.layout(session_id=str(sid)))
+            assert "still recording" in page and "Watch it live" in page
+            assert live.update_live(0, None)[1] == "0"  # the live page shows it, waiting for its first rep
+        finally:
+            app.server.config["REPTRACK_DB"] = str(db)

@@ -64,6 +64,8 @@ def layout(**_: Any) -> html.Div:
         style_table={"overflowX": "auto"}, style_cell={"fontFamily": FONT, "padding": "8px 10px", "textAlign": "left",
                                                        "whiteSpace": "normal", "height": "auto", "minWidth": "70px"},
         style_header={"fontWeight": "600", "backgroundColor": "#f5f7fa"},
+        style_cell_conditional=[{"if": {"column_id": "attention"}, "minWidth": "220px"},
+                                {"if": {"column_id": "person"}, "minWidth": "110px"}],
         style_data_conditional=[{"if": {"filter_query": '{attention} contains "⚠"'}, "backgroundColor": "#fff6f0"},
                                 {"if": {"column_id": "attention", "filter_query": '{attention} contains "⚠"'}, "color": "#b3261e"}],
     )
