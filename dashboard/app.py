@@ -39,7 +39,8 @@ def create_app(db: Path, *, accounts: bool = False) -> Dash:
     global _APP
     if _APP is None:
         app = Dash("dashboard", use_pages=True, pages_folder=str(HERE / "pages"), assets_folder=str(HERE / "assets"),
-                   title="reptrack", update_title=None, suppress_callback_exceptions=True,
+                   title="reptrack", update_title=None,  # type: ignore[arg-type]  # None: the tab keeps its title while updating
+                   suppress_callback_exceptions=True,
                    meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}])
         app.layout = _shell
         auth.install(app.server)  # its guard lets everything through unless accounts are required

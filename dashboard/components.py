@@ -13,7 +13,7 @@ from dashboard.context import Refusal
 
 def frame(*children: Any, title: str, subtitle: str | None = None, wide: bool = False) -> html.Div:
     """A page: a heading line and its content."""
-    head = [html.H1(title, className="page-title")]
+    head: list[Any] = [html.H1(title, className="page-title")]
     if subtitle:
         head.append(html.Div(subtitle, className="page-subtitle"))
     return html.Div([html.Div(head, className="page-head"), *children], className="page wide" if wide else "page")

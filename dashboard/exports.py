@@ -28,7 +28,7 @@ th{background:#f5f7fa} td.l,th.l{text-align:left} tr.flagged td{background:#fdf0
 
 def rep_rows(report: SessionReport) -> list[dict[str, object]]:
     """One row per rep, as the session page's table and the HTML report show it."""
-    out = []
+    out: list[dict[str, object]] = []
     for r in report.result.reps:
         out.append({
             "set": r.set_index, "rep": r.index, "range": round(r.rom_deg, 1), "lift": round(r.lift_s, 2), "hold": round(r.hold_s, 2),

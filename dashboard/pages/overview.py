@@ -58,7 +58,7 @@ def layout(**_: Any) -> html.Div:
         return frame(card(html.P("No people yet. Record a session ('reptrack record') or prescribe one ('reptrack prescribe') "
                                  "and they appear here.", className="muted")), title="Overview", subtitle=who)
     attention = sum(1 for r in rows if r.needs_attention)
-    table = dash_table.DataTable(
+    table = dash_table.DataTable(  # type: ignore[attr-defined]
         id=ids.OVERVIEW_TABLE, columns=COLUMNS, data=table_rows(rows), sort_action="native", filter_action="native",
         page_action="none", markdown_options={"link_target": "_self"}, style_as_list_view=True,
         style_table={"overflowX": "auto"}, style_cell={"fontFamily": FONT, "padding": "8px 10px", "textAlign": "left",

@@ -48,7 +48,7 @@ def body(h: PersonHistory) -> list[Any]:
         stat.insert(0, tile("needs attention", "!", hint=h.person.attention_reason, tone="warn"))
     steps = [html.Li([html.B(f"{r.exercise}: "), r.suggestion], className="progress-ready" if r.progress_load else "")
              for r in reports] or [html.Li("No prescription yet ('reptrack prescribe').", className="muted")]
-    sessions_table = dash_table.DataTable(
+    sessions_table = dash_table.DataTable(  # type: ignore[attr-defined]
         id=ids.PERSON_SESSIONS, columns=[
             {"id": "session", "name": "Session", "presentation": "markdown"}, {"id": "when", "name": "Started (UTC)"},
             {"id": "exercise", "name": "Exercise"}, {"id": "reps", "name": "Reps", "type": "numeric"},

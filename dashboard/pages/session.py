@@ -64,6 +64,14 @@ def comparison_block(comp: SessionComparison) -> list[Any]:
                         if this.mean_rom_deg else ""))
     else:
         lines.append("No range calibration for this exercise: the comparison is with earlier sessions only.")
+    baselines = []
+    if comp.pelvic_baseline_deg is not None:
+        baselines.append(f"pelvic baseline {comp.pelvic_baseline_deg:.1f}°")
+    if comp.sparc_baseline is not None:
+        baselines.append(f"smoothness baseline (SPARC) {comp.sparc_baseline:.2f}" + (
+            f", this session's mean {this.mean_sparc:.2f}" if this.mean_sparc is not None else ""))
+    if baselines:
+        lines.append("Calibrated " + "; ".join(baselines) + ".")
     if comp.previous:
         prev = [s.mean_rom_deg for s in comp.previous if s.mean_rom_deg]
         if prev and this.mean_rom_deg:
@@ -99,7 +107,7 @@ def body(report: SessionReport, comp: SessionComparison, trace: SessionTrace, *,
              html.Div([html.Span("Click a rep's marker or its row to zoom to it. ", className="muted"),
                        html.Button("Whole session", id=ids.SESSION_RESET_ZOOM, className="button ghost small", n_clicks=0)]),
              title="Angle over the session"),
-        card(dash_table.DataTable(
+        card(dash_table.DataTable(  # type: ignore[attr-defined]
             id=ids.SESSION_REPS, columns=REP_COLUMNS, data=rep_rows(report), sort_action="native", filter_action="native",
             page_size=20, style_as_list_view=True, style_table={"overflowX": "auto"},
             style_cell={"fontFamily": FONT, "padding": "6px 8px", "textAlign": "right", "minWidth": "56px", "whiteSpace": "normal",

@@ -23,7 +23,7 @@ from tracker.pipeline.orientation import DEG, OrientationTracker, dot_rows
 def _filled(x: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
     """Rows with a NaN (a dropped sample) replaced by the last good row (the filters would
     carry a NaN on forever); also returns which rows were dropped."""
-    bad = ~np.isfinite(x).all(axis=1)
+    bad: NDArray[np.bool_] = np.asarray(~np.isfinite(x).all(axis=1))
     if not bad.any():
         return x, bad
     good = np.flatnonzero(~bad)
