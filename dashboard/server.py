@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from werkzeug.serving import BaseWSGIServer
 
 
-def serve(db: Path, *, host: str, port: int, accounts: bool) -> None:
+def start(db: Path, *, host: str, port: int, accounts: bool = False) -> BaseWSGIServer:
+    """The dashboard's HTTP server, bound and ready (call ``serve_forever``, then ``server_close``)."""
     from werkzeug.serving import make_server
 
     from dashboard.app import create_app
@@ -15,7 +20,12 @@ def serve(db: Path, *, host: str, port: int, accounts: bool) -> None:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     app = create_app(db, accounts=accounts)
-    server = make_server(host, port, app.server, threaded=True)
+    return make_server(host, port, app.server, threaded=True)
+
+
+def serve(db: Path, *, host: str, port: int, accounts: bool) -> None:
+    """Serve the dashboard until Ctrl-C."""
+    server = start(db, host=host, port=port, accounts=accounts)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

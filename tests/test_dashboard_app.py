@@ -219,3 +219,29 @@ def test_a_store_that_cannot_be_read_and_a_session_still_recording_get_a_page_th
             assert live.update_live(0, None)[1] == "0"  # the live page shows it, waiting for its first rep
         finally:
             app.server.config["REPTRACK_DB"] = str(db)
+
+
+def test_demo_builds_its_own_store_serves_it_and_leaves_home_alone(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from tests.dashboard_store import ROOT
+
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if k not in ("REPTRACK_DB", "XDG_DATA_HOME")} | {"HOME": str(home), "TMPDIR": str(tmp_path)}
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    run = subprocess.run([sys.executable, "-m", "tracker.cli", "demo", "--port", str(port), "--speed", "max", "--serve-s", "0"],
+                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert f"dashboard: http://127.0.0.1:{port}/" in run.stdout and "Traceback" not in run.stderr
+    assert list(home.iterdir()) == []  # the person's own store (and data folder) untouched
+    demo_db = next(tmp_path.glob("reptrack-demo-*/demo.db"))
+    with Store.open(demo_db, mode=OpenMode.READ) as store:
+        sessions = store.sessions()
+        assert len({s.person for s in sessions}) == 2 and len(sessions) >= 8
+        assert all(s.meta.get("simulated") == "true" for s in sessions)  # marked so
+        assert sessions[-1].status.value == "complete" and sessions[-1].rep_count > 0  # the live one
