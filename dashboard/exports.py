@@ -34,7 +34,7 @@ def rep_rows(report: SessionReport) -> list[dict[str, object]]:
             "set": r.set_index, "rep": r.index, "range": round(r.rom_deg, 1), "lift": round(r.lift_s, 2), "hold": round(r.hold_s, 2),
             "lower": round(r.lower_s, 2), "sparc": None if r.sparc != r.sparc else round(r.sparc, 2),
             "pelvis": None if r.pelvis_tilt_deg is None else round(r.pelvis_tilt_deg, 1),
-            "flags": ", ".join(f.kind.value.replace("_", " ") for f in r.flags), "cues": " ".join(f.cue for f in r.flags),
+            "flags": ", ".join(f.kind.value.replace("_", " ") for f in r.flags), "cues": " · ".join(f.cue for f in r.flags),
         })
     return out
 

@@ -11,6 +11,7 @@ LIVE_REST = "live-rest"
 LIVE_CUES = "live-cues"
 LIVE_GRAPH = "live-graph"
 LIVE_TITLE = "live-title"
+LIVE_SEEN = "live-seen"  # dcc.Store: the session and sample count last seen, and when (is the sensor sending?)
 
 # session page
 SESSION_ID = "session-id"  # dcc.Store

@@ -134,7 +134,7 @@ def test_live_callback_renders_the_count(app, db: Path) -> None:  # type: ignore
     with Store.open(db, mode=OpenMode.READ) as store:
         latest = store.sessions()[-1]
     with app.server.test_request_context("/live"):
-        title, count, set_line, _status, _rest, _cues, fig = live.update_live(0, None)
+        title, count, set_line, _status, _rest, _cues, fig, _seen = live.update_live(0, None)
         assert count == str(latest.rep_count) and set_line.startswith("set ")
         assert fig.data[0].mode == "lines"
         assert live.update_live(0, -1)[0].children == "Not found"
@@ -217,6 +217,10 @@ def test_a_store_that_cannot_be_read_and_a_session_still_recording_get_a_page_th
             page = texts(session.layout(session_id=str(sid)))
             assert "still recording" in page and "Watch it live" in page
             assert live.update_live(0, None)[1] == "0"  # the live page shows it, waiting for its first rep
+            with Store.open(recording, mode=OpenMode.READ) as store:
+                view = live_view(store)
+            assert "sensor sending" in texts(live.render(view, 0.0)[3])
+            assert "no data from the sensor for 5 s" in texts(live.render(view, 5.0)[3])
         finally:
             app.server.config["REPTRACK_DB"] = str(db)
 
@@ -245,3 +249,15 @@ def test_demo_builds_its_own_store_serves_it_and_leaves_home_alone(tmp_path: Pat
         assert len({s.person for s in sessions}) == 2 and len(sessions) >= 8
         assert all(s.meta.get("simulated") == "true" for s in sessions)  # marked so
         assert sessions[-1].status.value == "complete" and sessions[-1].rep_count > 0  # the live one
+
+
+def test_live_page_says_when_the_sensor_has_gone_silent(db: Path) -> None:
+    from dashboard.pages import live
+
+    with Store.open(db, mode=OpenMode.READ) as store:
+        view = live_view(store)
+    silent, seen = live.silent_for(view, None, 100.0)
+    assert silent == 0.0 and seen["samples"] == view.info.sample_count
+    assert live.silent_for(view, seen, 104.5)[0] == 4.5  # no new samples for 4.5 s
+    grown = dict(seen, samples=seen["samples"] - 10)
+    assert live.silent_for(view, grown, 104.5) == (0.0, {"session": view.info.id, "samples": view.info.sample_count, "since": 104.5})

@@ -5,10 +5,11 @@ commits every second, so a rep shows within a second of being committed."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import dash
-from dash import Input, Output, callback, dcc, html, no_update
+from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboard import ids
 from dashboard.components import graph
@@ -24,12 +25,16 @@ dash.register_page("dashboard.pages.live_latest", path="/live", title="reptrack 
 
 #: the poll period, ms: the store is read at least twice a second (a rep shows within 1 s)
 POLL_MS = 400
+#: no new samples for this long while recording: the sensor is said to be silent (the recorder
+#: commits every second, so 3 s is two commits without data)
+SILENT_AFTER_S = 3.0
 
 
 def layout(session_id: str | None = None, **_: Any) -> html.Div:
     sid = None if session_id is None else parse_id(session_id, "session") if str(session_id).isdigit() else -1
     return html.Div([
         dcc.Store(id=ids.LIVE_SESSION, data=sid),
+        dcc.Store(id=ids.LIVE_SEEN, data=None),
         dcc.Interval(id=ids.LIVE_INTERVAL, interval=POLL_MS, n_intervals=0),
         html.Div(id=ids.LIVE_TITLE, className="live-title"),
         html.Div([
@@ -42,13 +47,24 @@ def layout(session_id: str | None = None, **_: Any) -> html.Div:
     ], className="page live")
 
 
-def render(view: LiveView) -> tuple[Any, ...]:
+def silent_for(view: LiveView, seen: dict[str, Any] | None, now: float) -> tuple[float, dict[str, Any]]:
+    """How long the session's sample count has not grown (0 when it just did), and what to
+    remember for the next poll."""
+    info = view.info
+    if not seen or seen.get("session") != info.id or seen.get("samples") != info.sample_count:
+        return 0.0, {"session": info.id, "samples": info.sample_count, "since": now}
+    return max(0.0, now - float(seen["since"])), seen
+
+
+def render(view: LiveView, silent_s: float = 0.0) -> tuple[Any, ...]:
     """The live page's parts for a view: title, count, set line, status, rest, cues, figure."""
     info = view.info
     title = [html.Span(info.person, className="live-person"), html.Span(f" · {info.exercise.definition.title} · session {info.id}")]
     set_line = f"set {view.set_number} · {view.reps_in_set} in this set" if view.set_number else "waiting for the first rep"
-    if view.recording:
-        status = html.Span("● recording", className="badge live")
+    if view.recording and silent_s >= SILENT_AFTER_S:
+        status = html.Span(f"● recording · no data from the sensor for {silent_s:.0f} s", className="badge silent")
+    elif view.recording:
+        status = html.Span("● recording · sensor sending", className="badge live")
     else:
         status = html.Span([f"session {info.status.value} · ", dcc.Link("report", href=f"/session/{info.id}")], className="badge")
     rest = ""
@@ -61,14 +77,15 @@ def render(view: LiveView) -> tuple[Any, ...]:
 
 
 def _refused(r: Refusal) -> tuple[Any, ...]:
-    return (html.Span(r.title), "–", r.message, "", "", [], no_update)
+    return (html.Span(r.title), "–", r.message, "", "", [], no_update, None)
 
 
 @callback(Output(ids.LIVE_TITLE, "children"), Output(ids.LIVE_COUNT, "children"), Output(ids.LIVE_SET, "children"),
           Output(ids.LIVE_STATUS, "children"), Output(ids.LIVE_REST, "children"), Output(ids.LIVE_CUES, "children"),
-          Output(ids.LIVE_GRAPH, "figure"), Input(ids.LIVE_INTERVAL, "n_intervals"), Input(ids.LIVE_SESSION, "data"))
+          Output(ids.LIVE_GRAPH, "figure"), Output(ids.LIVE_SEEN, "data"), Input(ids.LIVE_INTERVAL, "n_intervals"),
+          Input(ids.LIVE_SESSION, "data"), State(ids.LIVE_SEEN, "data"))
 @guarded(_refused)
-def update_live(_n: int, session: int | None) -> tuple[Any, ...]:
+def update_live(_n: int, session: int | None, seen: dict[str, Any] | None = None) -> tuple[Any, ...]:
     if session == -1:
         raise Refusal(404, "Not found", "no such session")
     with reading() as store:
@@ -85,4 +102,5 @@ def update_live(_n: int, session: int | None) -> tuple[Any, ...]:
         if session is not None:
             check_session(store, viewer, session)
         view = live_view(store, session)
-    return render(view)
+    silent_s, seen = silent_for(view, seen, time.monotonic())
+    return (*render(view, silent_s), seen)
