@@ -33,11 +33,11 @@ class SessionTrace:
 
 
 def _trace(store: Store, info: SessionInfo, reps: list[Rep], since_s: float | None) -> SessionTrace:
-    starts = [r.start_s for r in reps]
+    spans = [(r.start_s, r.end_s) for r in reps]
     main = store.samples(info.id, Stream.MAIN, since_s=since_s)
     acc = info.setup.correct(main.accel_g) if len(main.t_s) else main.accel_g
     angle = segment_angle_deg(main.t_s, acc, main.gyro_dps if info.has_gyro else None, sample_rate_hz=info.sample_rate_hz,
-                              rep_starts_s=starts)
+                              rep_spans_s=spans)
     t, pt, pa = main.t_s, None, None
     if since_s is not None and len(t):
         keep = t >= since_s
@@ -46,7 +46,7 @@ def _trace(store: Store, info: SessionInfo, reps: list[Rep], since_s: float | No
         p = store.samples(info.id, Stream.PELVIS, since_s=since_s)
         if len(p.t_s):
             pa = segment_angle_deg(p.t_s, p.accel_g, p.gyro_dps if info.pelvis_has_gyro else None,
-                                   sample_rate_hz=info.pelvis_sample_rate_hz or info.sample_rate_hz, rep_starts_s=starts)
+                                   sample_rate_hz=info.pelvis_sample_rate_hz or info.sample_rate_hz, rep_spans_s=spans)
             pt = p.t_s
             if since_s is not None:
                 keep = pt >= since_s

@@ -36,7 +36,7 @@ def _filled(x: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.boo
 
 
 def segment_angle_deg(t_s: NDArray[np.float64], accel_g: NDArray[np.float64], gyro_dps: NDArray[np.float64] | None, *,
-                      sample_rate_hz: float, rep_starts_s: Sequence[float] = ()) -> NDArray[np.float64]:
+                      sample_rate_hz: float, rep_spans_s: Sequence[tuple[float, float]] = ()) -> NDArray[np.float64]:
     """The segment's tilt, deg, at each sample of ``t_s`` (NaN where a sample was dropped).
 
     Parameters
@@ -45,8 +45,8 @@ def segment_angle_deg(t_s: NDArray[np.float64], accel_g: NDArray[np.float64], gy
         Samples, seconds; ``(n, 3)`` g (device calibration applied); ``(n, 3)`` deg/s or ``None``.
     sample_rate_hz:
         The nominal rate of the samples.
-    rep_starts_s:
-        Start times of the reps (recording seconds, ascending): the reference postures.
+    rep_spans_s:
+        ``(start, end)`` of each rep, recording seconds, in order: the reference postures.
     """
     n = len(t_s)
     if n == 0:
@@ -55,11 +55,17 @@ def segment_angle_deg(t_s: NDArray[np.float64], accel_g: NDArray[np.float64], gy
     gyr = None if gyro_dps is None else _filled(np.asarray(gyro_dps, dtype=np.float64))[0]
     tracker = OrientationTracker(sample_rate_hz=sample_rate_hz, has_gyro=gyr is not None)
     up = tracker.update(acc, gyr).up
-    starts = np.asarray(rep_starts_s, dtype=np.float64)
-    if starts.size:
-        at = np.clip(np.searchsorted(t_s, starts), 0, n - 1)  # the sample at each rep start
-        which = np.clip(np.searchsorted(starts, t_s, side="right") - 1, 0, starts.size - 1)
-        ref = up[at][which]
+    spans = np.asarray(rep_spans_s, dtype=np.float64).reshape(-1, 2)
+    if len(spans):
+        starts, ends = spans[:, 0], spans[:, 1]
+        ref_up = up[np.clip(np.searchsorted(t_s, starts), 0, n - 1)]  # the posture at each rep's start
+        k = np.clip(np.searchsorted(starts, t_s, side="right") - 1, 0, len(starts) - 1)  # the rep begun last
+        nxt = np.minimum(k + 1, len(starts) - 1)
+        # in the rest after rep k (after its end, before the next start): blend towards the next start posture
+        gap = starts[nxt] - ends[k]
+        w = np.where((nxt > k) & (gap > 0) & (t_s > ends[k]), np.clip((t_s - ends[k]) / np.where(gap > 0, gap, 1.0), 0.0, 1.0), 0.0)
+        ref = (1.0 - w)[:, None] * ref_up[k] + w[:, None] * ref_up[nxt]
+        ref /= np.maximum(np.sqrt(dot_rows(ref, ref)), 1e-9)[:, None]
     else:
         med = np.median(up, axis=0)
         ref = np.broadcast_to(med / max(float(np.linalg.norm(med)), 1e-9), up.shape)
