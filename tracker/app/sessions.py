@@ -117,6 +117,12 @@ def plan_session(store: Store, source: SourceInfo, request: SessionRequest) -> P
     return PlannedSession(SessionPlan(person, setup, load_kg=load_kg, started_at=started, mounting=cal.mounting), cal)
 
 
+def check_replay_speed(speed: float) -> None:
+    """A replay speed is within :data:`REPLAY_SPEED` times real time, or ``inf`` (as fast as possible)."""
+    if speed != math.inf and not REPLAY_SPEED.contains(speed):
+        raise InvalidValueError("speed", f"{REPLAY_SPEED.refusal(speed)} (or 'max': as fast as possible)")
+
+
 @dataclass(frozen=True)
 class ReplayFiles:
     """A recording (and an optional pelvis recording) opened as a live source."""
@@ -128,8 +134,7 @@ class ReplayFiles:
 def open_replay(path: Path, *, pelvis: Path | None = None, rate_hz: float | None = None, speed: float = 1.0,
                 device: str | None = None) -> ReplayFiles:
     """Recording files as a source replayed ``speed`` times faster than real time (``inf``: at once)."""
-    if speed != math.inf and not REPLAY_SPEED.contains(speed):
-        raise InvalidValueError("speed", f"{REPLAY_SPEED.refusal(speed)} (or 'max': as fast as possible)")
+    check_replay_speed(speed)
     if rate_hz is not None:
         SAMPLE_RATE.check(rate_hz)
     read = read_recording(path, rate_hz=rate_hz)
