@@ -120,7 +120,7 @@ def _stream_session(args: argparse.Namespace, replay: ReplayFiles, request: Sess
     exercise = request.exercise
     with open_store(args) as store:
         planned = plan_session(store, replay.source.info, request)
-        print_warnings(replay.warnings)  # the data is usable: say what was wrong with it
+        print_warnings(replay.warnings + planned.warnings)  # the data is usable: say what was wrong with it
         for line in planned.calibration.describe():
             print(f"using {line}")
         view: PlainView | RichView | None = None
