@@ -27,6 +27,28 @@ Vec3 = tuple[float, float, float]
 #: a set starting further than this from the calibrated start posture gets a warning
 START_POSTURE_TOL_DEG = 20.0
 
+#: the start postures as the person exercising would say them (the mounting message is for them)
+POSTURE_WORDS = {
+    Posture.STANDING: "standing", Posture.SUPINE: "lying on your back", Posture.PRONE: "lying on your front",
+    Posture.SIDE_LYING: "lying on your side", Posture.SEATED: "sitting", Posture.HOOK_LYING: "lying on your back, knees bent",
+    Posture.ANY: "in your start position",
+}
+#: "up" within this angle of the sensor's face normal (+z) counts as "face up" (or "face down"),
+#: beyond it the sensor is "on its edge": about the limit a person would still call it flat
+FACE_FLAT_DEG = 45.0
+#: how still the hold was, in words: below this RMS the person held very still (a strapped sensor at
+#: rest shows 10-15 mg of noise and breathing); the hold itself was accepted at up to 60 mg per axis
+VERY_STILL_G = 0.02
+
+
+def how_it_sits(up_sensor: Sequence[float]) -> str:
+    """Which way the sensor's face (+z, the side with the logo or screen on most wearables) points."""
+    z = float(np.clip(up_sensor[2], -1.0, 1.0))
+    tilt_deg = float(np.degrees(np.arccos(abs(z))))
+    if tilt_deg > FACE_FLAT_DEG:
+        return "on its edge"
+    return "face up" if z > 0 else "face down"
+
 
 def expected_up(posture: Posture, placement: Placement) -> Vec3:
     """Direction of "up" in the segment frame (ISB axes) in a posture."""
@@ -84,8 +106,13 @@ class Mounting:
 
     @property
     def quality(self) -> str:
-        return (f"sensor sits {self.tilt_from_expected_deg:.0f} deg from the segment's axes (about the vertical: not observable "
-                f"from a still pose); still to {1000 * self.still_spread_g:.0f} mg RMS")
+        """What was saved, in the words of the person who wears the sensor (any orientation on the
+        segment works: what matters is that the strap stays where it was)."""
+        posture = POSTURE_WORDS.get(Posture(self.posture), self.posture)
+        still = "very still" if self.still_spread_g < VERY_STILL_G else "still enough"
+        return (f"start position saved ({posture}, sensor on the {self.placement}, {how_it_sits(self.up_sensor)}); you held "
+                f"{still} ({1000 * self.still_spread_g:.0f} mg); any way round is fine: keep the strap where it is, and "
+                f"reptrack warns at the start of a set if it has slipped")
 
 
 def mounting_from_still(accel_g: NDArray[np.float64], exercise: ExerciseDefinition, placement: Placement) -> Mounting:

@@ -113,16 +113,29 @@ def write_sample(sample: Sample, out_dir: Path) -> list[Path]:
     return written
 
 
+#: the seed of the range calibration sample: a person whose three comfortable reps agree (within
+#: 0.3 deg) and who holds the start posture still for 3 s first, as `calibrate` asks; most seeds
+#: give a person who is less regular (or a recording with a drop-out), which `calibrate` rightly refuses
+RANGE_SAMPLE_SEED = 4
+
+
 def write_calibration_samples(folder: Path) -> list[Path]:
-    """A device calibration recording: the sensor still on each of its six faces in turn
-    (simulated with a known offset and scale error, 25 Hz, accelerometer only)."""
+    """The calibration recordings: a device calibration (the sensor still on each of its six faces
+    in turn, simulated with a known offset and scale error, 25 Hz, accelerometer only), and three
+    comfortable side-lying leg raises, thigh + pelvis, for ``calibrate mounting`` and ``calibrate range``."""
     from tracker.simulate.calibration import simulate_six_poses
 
     folder.mkdir(parents=True, exist_ok=True)
     rec, _ = simulate_six_poses(seed=5, rate_hz=25.0, hold_s=5.0, offset_g=(0.03, -0.02, 0.05), scale=(1.02, 0.97, 1.01))
     path = folder / "device-six-poses.csv"
     write_recording(path, rec)
-    return [path]
+    sim = simulate(SimulationConfig(exercise="side-lying-hip-abduction", seed=RANGE_SAMPLE_SEED, sample_rate_hz=25.0, n_sets=1,
+                                    reps_per_set=(3, 3), fault_rate=0.0, placement=Placement.THIGH))
+    range_path = folder / "range-side-lying-hip-abduction.csv"
+    write_recording(range_path, sim.main)
+    assert sim.pelvis is not None  # the simulator always models the pelvis sensor
+    write_recording(pelvis_path_for(range_path), sim.pelvis)
+    return [path, range_path, pelvis_path_for(range_path)]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -225,7 +225,7 @@ def test_a_store_that_cannot_be_read_and_a_session_still_recording_get_a_page_th
             app.server.config["REPTRACK_DB"] = str(db)
 
 
-def test_demo_builds_its_own_store_serves_it_and_leaves_home_alone(tmp_path: Path) -> None:
+def test_demo_with_the_dashboard_adds_history_serves_it_and_leaves_home_alone(tmp_path: Path) -> None:
     import os
     import subprocess
     import sys
@@ -234,21 +234,23 @@ def test_demo_builds_its_own_store_serves_it_and_leaves_home_alone(tmp_path: Pat
 
     home = tmp_path / "home"
     home.mkdir()
-    env = {k: v for k, v in os.environ.items() if k not in ("REPTRACK_DB", "XDG_DATA_HOME")} | {"HOME": str(home), "TMPDIR": str(tmp_path)}
+    own = tmp_path / "own.db"
+    env = {**os.environ, "HOME": str(home), "REPTRACK_DB": str(own), "XDG_DATA_HOME": str(home / ".local" / "share")}
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    run = subprocess.run([sys.executable, "-m", "tracker.cli", "demo", "--port", str(port), "--speed", "max", "--serve-s", "0"],
-                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    run = subprocess.run([sys.executable, "-m", "tracker.cli", "demo", "--dashboard", "--port", str(port), "--speed", "max", "--plain",
+                          "--serve-s", "0"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
-    assert f"dashboard: http://127.0.0.1:{port}/" in run.stdout and "Traceback" not in run.stderr
-    assert list(home.iterdir()) == []  # the person's own store (and data folder) untouched
-    demo_db = next(tmp_path.glob("reptrack-demo-*/demo.db"))
+    assert f"the dashboard is at http://127.0.0.1:{port}/" in run.stdout and "Traceback" not in run.stderr
+    assert not own.exists()  # the person's own store untouched
+    demo_db = home / ".local" / "share" / "reptrack" / "demo.db"
     with Store.open(demo_db, mode=OpenMode.READ) as store:
         sessions = store.sessions()
         assert len({s.person for s in sessions}) == 2 and len(sessions) >= 8
         assert all(s.meta.get("simulated") == "true" for s in sessions)  # marked so
         assert sessions[-1].status.value == "complete" and sessions[-1].rep_count > 0  # the live one
+        assert {p.therapist for p in store.people()} == {"Demo therapist (simulated)"}
 
 
 def test_live_page_says_when_the_sensor_has_gone_silent(db: Path) -> None:

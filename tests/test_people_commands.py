@@ -99,4 +99,4 @@ def test_each_command_has_help_with_an_example(argv: tuple[str, ...], capsys: py
         build_parser().parse_args([*argv, "--help"])
     assert stop.value.code == 0
     out = capsys.readouterr().out
-    assert "--yes" in out and f"example: reptrack {' '.join(argv)} " in out
+    assert "--yes" in out and f"examples:\n  reptrack {' '.join(argv)} " in out

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -283,3 +285,24 @@ def test_filling_a_dropped_sample_leaves_the_real_samples_bit_for_bit() -> None:
     assert sum("RepCompleted" in e for e in whole) >= 8
     for size in (3, 10, 37):
         assert run(size) == whole
+
+
+def test_a_file_that_says_it_holds_another_exercise_is_warned_about(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Found by the fuzz test: '# exercise: juggling' (or another exercise) was analysed as asked
+    without a word in analyze, import and record."""
+    from tests.conftest import ROOT
+
+    text = (ROOT / "sample_data" / "clamshell.csv").read_text().replace("# exercise: clamshell", "# exercise: juggling")
+    (tmp_path / "j.csv").write_text(text)
+    (tmp_path / "h.csv").write_text(text.replace("# exercise: juggling", "# exercise: Hip_Raise"))
+    db = tmp_path / "s.db"
+    for argv in (("analyze", tmp_path / "j.csv", "--exercise", "clamshell"),
+                 ("import", tmp_path / "j.csv", "--exercise", "clamshell", "--person", "p", "--db", db),
+                 ("record", "--source", tmp_path / "j.csv", "--exercise", "clamshell", "--person", "p", "--db", db, "--speed", "max", "--plain")):
+        code, _, err = cli(*argv)
+        assert code == 0
+        assert "warning: the file says its exercise is 'juggling', which is not one reptrack knows: analysed as clamshell" in err
+    code, _, err = cli("analyze", tmp_path / "h.csv", "--exercise", "clamshell")
+    assert code == 0 and "the file says its exercise is hip-raise: analysed as clamshell, as asked" in err
+    code, _, err = cli("analyze", ROOT / "sample_data" / "clamshell.csv", "--exercise", "clamshell")
+    assert code == 0 and "file says" not in err

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tracker.app.limits import CORPUS_RECORDINGS, SEED, SIMULATED_RECORDINGS, SIMULATED_SETS
-from tracker.core.exercises import HOLD, TARGET_ROM, Exercise
+from tracker.core.exercises import HOLD, TARGET_ROM, Exercise, declared_exercise_warning
 from tracker.core.recording import SAMPLE_RATE, Placement
 from tracker.errors import InvalidValueError
 from tracker.files.csv_recording import read_recording, write_recording
@@ -36,6 +36,8 @@ def analyse_file(request: AnalysisRequest) -> AnalysisResult:
         TARGET_ROM.check(request.target_rom_deg)
     read = read_recording(request.path, rate_hz=request.rate_hz)
     warnings = list(read.warnings)
+    if (mismatch := declared_exercise_warning(read.recording.meta.exercise, request.exercise)) is not None:
+        warnings.append(mismatch)
     pelvis = None
     if request.pelvis is not None:
         pread = read_recording(request.pelvis, rate_hz=request.rate_hz)

@@ -29,7 +29,7 @@ def stored_recordings(store: Store, session_id: int) -> tuple[Recording, Recordi
     meta = RecordingMeta(sensor=info.meta.get("sensor"), placement=info.placement,
                          exercise=info.exercise.value, sample_rate_hz=info.sample_rate_hz,
                          simulated=info.meta.get("simulated") == "true",
-                         extra=tuple((k, v) for k, v in info.meta.items() if k not in ("sensor", "simulated")))
+                         extra=tuple((k, v) for k, v in info.meta.items() if k not in ("sensor", "simulated", "exercise")))
     gaps = tuple(Gap(g.start_s, g.end_s) for g in store.gaps(session_id, origin="source"))
     rec = Recording(main.t_s, main.accel_g, main.gyro_dps, meta, gaps)
     pelvis = None

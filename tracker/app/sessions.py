@@ -24,7 +24,7 @@ from tracker.app.session_data import (
     stored_recordings,
     stored_result,
 )
-from tracker.core.exercises import HOLD, Exercise
+from tracker.core.exercises import HOLD, Exercise, declared_exercise_warning
 from tracker.core.recording import SAMPLE_RATE, Placement, Recording
 from tracker.errors import ConfigurationError, InvalidValueError, NotFoundError
 from tracker.files.csv_recording import read_recording, write_recording
@@ -84,6 +84,7 @@ class SessionRequest:
 class PlannedSession:
     plan: SessionPlan
     calibration: SessionCalibration
+    warnings: tuple[str, ...] = ()  # what the source says that disagrees with the request
 
 
 def plan_session(store: Store, source: SourceInfo, request: SessionRequest) -> PlannedSession:
@@ -114,7 +115,15 @@ def plan_session(store: Store, source: SourceInfo, request: SessionRequest) -> P
         calibration_ids=cal.ids,
     )
     started = None if request.started_at is None else request.started_at.astimezone(UTC).isoformat(timespec="milliseconds")
-    return PlannedSession(SessionPlan(person, setup, load_kg=load_kg, started_at=started, mounting=cal.mounting), cal)
+    mismatch = declared_exercise_warning(source.meta.get("exercise"), request.exercise)
+    return PlannedSession(SessionPlan(person, setup, load_kg=load_kg, started_at=started, mounting=cal.mounting), cal,
+                          warnings=() if mismatch is None else (mismatch,))
+
+
+def check_replay_speed(speed: float) -> None:
+    """A replay speed is within :data:`REPLAY_SPEED` times real time, or ``inf`` (as fast as possible)."""
+    if speed != math.inf and not REPLAY_SPEED.contains(speed):
+        raise InvalidValueError("speed", f"{REPLAY_SPEED.refusal(speed)} (or 'max': as fast as possible)")
 
 
 @dataclass(frozen=True)
@@ -128,8 +137,7 @@ class ReplayFiles:
 def open_replay(path: Path, *, pelvis: Path | None = None, rate_hz: float | None = None, speed: float = 1.0,
                 device: str | None = None) -> ReplayFiles:
     """Recording files as a source replayed ``speed`` times faster than real time (``inf``: at once)."""
-    if speed != math.inf and not REPLAY_SPEED.contains(speed):
-        raise InvalidValueError("speed", f"{REPLAY_SPEED.refusal(speed)} (or 'max': as fast as possible)")
+    check_replay_speed(speed)
     if rate_hz is not None:
         SAMPLE_RATE.check(rate_hz)
     read = read_recording(path, rate_hz=rate_hz)

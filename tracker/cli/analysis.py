@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from tracker.app.limits import CORPUS_RECORDINGS, SEED, SIMULATED_RECORDINGS, SIMULATED_SETS
-from tracker.cli.common import limited
+from tracker.cli.common import add_command, limited
 from tracker.core.exercises import EXERCISES, HOLD, TARGET_ROM
 from tracker.core.recording import SAMPLE_RATE
 
@@ -15,7 +15,11 @@ EXERCISE_HELP = f"one of: {', '.join(EXERCISES)}"
 
 
 def register(sub: argparse._SubParsersAction, db: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
-    a = sub.add_parser("analyze", help="analyse a recording: reps, sets, per-rep metrics and form flags")
+    a = add_command(sub, "analyze", "analyse a recording: reps, sets, per-rep metrics and form flags", [
+        "reptrack analyze sample_data/side-lying-hip-abduction.csv --exercise side-lying-hip-abduction",
+        "reptrack analyze sample_data/side-lying-hip-abduction.csv --exercise side-lying-hip-abduction --pelvis sample_data/side-lying-hip-abduction.pelvis.csv --hold-s 2",
+        "reptrack analyze sample_data/clamshell.csv --exercise clamshell --json",
+    ])
     a.add_argument("file", type=Path, help="recording CSV (see sample_data/README.md)")
     a.add_argument("--exercise", required=True, help=EXERCISE_HELP)
     a.add_argument("--placement", default="auto", help="thigh, shank, pelvis or auto (default: from the file, else the exercise)")
@@ -26,31 +30,41 @@ def register(sub: argparse._SubParsersAction, db: argparse.ArgumentParser) -> No
     a.add_argument("--json", action="store_true", help="print one JSON object")
     a.set_defaults(handler=_analyze)
 
-    s = sub.add_parser("simulate", help="write labelled simulated recordings")
+    s = add_command(sub, "simulate", "write labelled simulated recordings (a CSV per sensor and the truth as JSON)", [
+        "reptrack simulate --exercise clamshell --out /tmp/sim",
+        "reptrack simulate --exercise hip-raise --seed 7 --sets 3 --rate-hz 100 --count 5 --out /tmp/sim",
+    ])
     s.add_argument("--exercise", required=True, help=EXERCISE_HELP)
-    s.add_argument("--seed", type=limited(SEED), default=0)
+    s.add_argument("--seed", type=limited(SEED), default=0, help="which simulated person and session: a seed gives the same files every time (default 0)")
     s.add_argument("--out", type=Path, required=True, help="output folder")
     s.add_argument("--placement", default=None, help="sensor of the main recording (default: the exercise's moving segment)")
-    s.add_argument("--rate-hz", type=limited(SAMPLE_RATE), default=50.0)
+    s.add_argument("--rate-hz", type=limited(SAMPLE_RATE), default=50.0, help="sample rate of the simulated sensor, Hz (default 50)")
     s.add_argument("--no-gyro", action="store_true", help="accelerometer only")
-    s.add_argument("--sets", type=limited(SIMULATED_SETS), default=2)
+    s.add_argument("--sets", type=limited(SIMULATED_SETS), default=2, help="sets in the session (default 2)")
     s.add_argument("--hold-s", type=limited(HOLD), help="prescribed hold at the top")
     s.add_argument("--fault-rate", type=float, default=0.3, help="share of reps with an injected fault (0-1)")
     s.add_argument("--no-setup", action="store_true", help="no setup motion (walking, lying down) around the sets")
     s.add_argument("--count", type=limited(SIMULATED_RECORDINGS), default=1, help="number of recordings (seeds seed, seed+1, ...)")
     s.set_defaults(handler=_simulate)
 
-    e = sub.add_parser("eval", help="score reptrack on labelled recordings")
+    e = add_command(sub, "eval", "score reptrack on labelled recordings: rep counts and flags against the truth", [
+        "reptrack eval /tmp/corpus",
+        "reptrack eval --dataset uci-pt ../shared/data/uci-pt --json",
+    ])
     e.add_argument("path", type=Path, help="a folder of labelled recordings, or the data set folder with --dataset")
     e.add_argument("--dataset", choices=["uci-pt"], help="evaluate on a public data set")
     e.add_argument("--hold-s", type=limited(HOLD), help="prescribed hold (uci-pt default: 5, the protocol's)")
-    e.add_argument("--json", action="store_true")
+    e.add_argument("--json", action="store_true", help="print one JSON object")
     e.set_defaults(handler=_eval)
 
-    c = sub.add_parser("corpus", help="write the synthetic evaluation corpus (many labelled recordings)")
-    c.add_argument("--out", type=Path, required=True)
-    c.add_argument("--recordings", type=limited(CORPUS_RECORDINGS), default=300)
-    c.add_argument("--seed", type=limited(SEED), default=2026)
+    c = add_command(sub, "corpus", "write the synthetic evaluation corpus (many labelled recordings, every exercise)", [
+        "reptrack corpus --out /tmp/corpus",
+        "reptrack corpus --out /tmp/small --recordings 50 --seed 7",
+    ])
+    c.add_argument("--out", type=Path, required=True, help="output folder (created if needed)")
+    c.add_argument("--recordings", type=limited(CORPUS_RECORDINGS), default=300, help="how many recordings (default 300)")
+    c.add_argument("--seed", type=limited(SEED), default=2026,
+                   help="seed of the corpus: the same seed writes the same corpus (default 2026, the README's figures)")
     c.set_defaults(handler=_corpus)
 
 

@@ -9,26 +9,37 @@ from tracker.cli.analysis import EXERCISE_HELP
 from collections.abc import Coroutine
 from typing import Any, TypeVar
 
-from tracker.cli.common import Interrupted, limited, open_store, speed
+from tracker.cli.common import Interrupted, add_command, limited, open_store, speed
 from tracker.core.recording import SAMPLE_RATE
 
 T = TypeVar("T")
 
 
 def register(sub: argparse._SubParsersAction, db: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
-    cal = sub.add_parser("calibrate", help="guided calibrations: device (six poses), mounting (start posture), range (2-3 reps)")
+    cal = add_command(sub, "calibrate", "guided calibrations: device (six poses), mounting (start posture), range (2-3 reps)", [
+        "reptrack calibrate device --source sample_data/calibration/device-six-poses.csv --device my-sensor",
+        "reptrack calibrate range --source sample_data/calibration/range-side-lying-hip-abduction.csv --person zoe --exercise side-lying-hip-abduction",
+    ])
     calsub = cal.add_subparsers(dest="kind", required=True)
-    cd = calsub.add_parser("device", parents=[db], help="six still poses, each face of the sensor up once -> offset and scale")
+    cd = add_command(calsub, "device", "six still poses, each face of the sensor up once -> offset and scale", [
+        "reptrack calibrate device --source sample_data/calibration/device-six-poses.csv --device my-sensor",
+    ], parents=[db])
     cd.add_argument("--source", type=Path, required=True, help="a recording of the six poses")
     cd.add_argument("--device", required=True, help="the sensor's name (sessions recorded with it use the calibration)")
-    cm = calsub.add_parser("mounting", parents=[db], help="a few seconds still in the exercise's start posture -> how the sensor sits")
-    cr = calsub.add_parser("range", parents=[db], help="2-3 comfortable reps -> target range and baselines for the flags")
+    cm = add_command(calsub, "mounting", "a few seconds still in the exercise's start posture -> how the sensor sits", [
+        "reptrack calibrate mounting --source sample_data/calibration/range-side-lying-hip-abduction.csv --person zoe --exercise side-lying-hip-abduction",
+        "reptrack calibrate mounting --source sample_data/calibration/range-side-lying-hip-abduction.csv --person zoe --exercise side-lying-hip-abduction --device my-sensor",
+    ], parents=[db])
+    cr = add_command(calsub, "range", "2-3 comfortable reps -> target range and baselines for the flags", [
+        "reptrack calibrate range --source sample_data/calibration/range-side-lying-hip-abduction.csv --person zoe --exercise side-lying-hip-abduction",
+        "reptrack calibrate range --source sample_data/calibration/range-side-lying-hip-abduction.csv --pelvis sample_data/calibration/range-side-lying-hip-abduction.pelvis.csv --person zoe --exercise side-lying-hip-abduction",
+    ], parents=[db])
     for q in (cm, cr):
         q.add_argument("--device", help="the sensor's name: its device calibration is applied first")
         q.add_argument("--source", type=Path, required=True, help="a recording (from the sensor in place)")
-        q.add_argument("--person", required=True)
+        q.add_argument("--person", required=True, help="whose calibration it is (created when new)")
         q.add_argument("--exercise", required=True, help=EXERCISE_HELP)
-        q.add_argument("--placement", default="auto")
+        q.add_argument("--placement", default="auto", help="thigh, shank, pelvis or auto (default: from the file, else the exercise)")
     cr.add_argument("--pelvis", type=Path, help="a second recording, from a sensor on the pelvis (pelvic baseline)")
     for q in (cd, cm, cr):
         q.add_argument("--speed", default="max", help="replay speed of the recording: 1 = real time, max (default)")

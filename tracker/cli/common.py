@@ -6,7 +6,9 @@ from __future__ import annotations
 import argparse
 import math
 import re
-from collections.abc import Callable
+import shutil
+import textwrap
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -18,6 +20,8 @@ if TYPE_CHECKING:
     from tracker.store import Store
 
 EXIT_USAGE = 2
+#: help text is wrapped to the terminal, but no wider than this (long lines are hard to read)
+HELP_WIDTH = 100
 #: Ctrl-C cut the command short: the shell's 128 + SIGINT
 EXIT_INTERRUPTED = 130
 
@@ -35,6 +39,17 @@ class OneLineParser(argparse.ArgumentParser):
         # "--rate-hz is a sample rate ...": one form for both
         message = re.sub(r"^argument ([^:]+): ", r"\1 ", message)
         self.exit(EXIT_USAGE, f"reptrack: error: {message} (see '{self.prog} --help')\n")
+
+
+def add_command(sub: argparse._SubParsersAction, name: str, about: str, examples: Sequence[str],  # type: ignore[type-arg]
+                parents: Sequence[argparse.ArgumentParser] = ()) -> argparse.ArgumentParser:
+    """A command (or subcommand) with its one-line ``about`` in the list of commands, that line
+    as its description, and ``examples`` under its ``--help``: every command is added this way, so
+    none is without them (tests/test_cli_help.py walks the whole tree)."""
+    width = max(min(shutil.get_terminal_size().columns, HELP_WIDTH) - 2, 40)
+    epilog = "examples:\n" + "\n".join(f"  {e}" for e in examples)
+    return sub.add_parser(name, parents=list(parents), help=about, description=textwrap.fill(about[0].upper() + about[1:] + ".", width),
+                          epilog=epilog, formatter_class=argparse.RawDescriptionHelpFormatter)
 
 
 def limited(limit: Limit) -> Callable[[str], float]:

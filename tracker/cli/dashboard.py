@@ -5,9 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from tracker.cli.common import EXIT_USAGE, open_store
+from tracker.cli.common import EXIT_USAGE, add_command, open_store
 from tracker.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from werkzeug.serving import BaseWSGIServer
 
 #: where the dashboard listens unless told: this computer only, no login
 LOCAL_HOST = "127.0.0.1"
@@ -17,30 +21,25 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
 def register(sub: argparse._SubParsersAction, db: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
-    d = sub.add_parser("dashboard", parents=[db], help="serve the dashboard (live count, history, session reports) in a browser",
-                       epilog="example: reptrack dashboard, then open http://127.0.0.1:8050")
+    d = add_command(sub, "dashboard", "serve the dashboard (live count, history, session reports, therapist overview) in a browser",
+                    ["reptrack dashboard", "reptrack dashboard --port 8051 --db ~/backup/reptrack.db",
+                     "reptrack dashboard --host 0.0.0.0"], parents=[db])
     d.add_argument("--host", default=LOCAL_HOST,
                    help=f"address to listen on (default {LOCAL_HOST}: this computer only, no login; any other needs accounts, "
                         "see 'reptrack user add')")
     d.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
     d.set_defaults(handler=_dashboard)
 
-    dm = sub.add_parser("demo", help="the whole product without a sensor: a demo store of simulated history, a simulated "
-                                     "session streaming live, and the dashboard", epilog="example: reptrack demo")
-    dm.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"the dashboard's port (default {DEFAULT_PORT})")
-    dm.add_argument("--speed", default="1", help="the live session's replay speed: 1 = real time (default), X = X times faster, max")
-    dm.add_argument("--serve-s", type=float, default=None,
-                    help="stop the dashboard this many seconds after the live session (default: when you press Ctrl-C)")
-    dm.set_defaults(handler=_demo)
-
-    u = sub.add_parser("user", help="dashboard accounts (needed to serve the dashboard beyond this computer)")
+    u = add_command(sub, "user", "dashboard accounts (needed to serve the dashboard beyond this computer)",
+                    ["reptrack user add 'Dr Lee' --role therapist"])
     usub = u.add_subparsers(dest="user_command", required=True)
     about = ("add a dashboard account: a therapist sees the people on their list (prescribe --therapist NAME), a patient only "
              "their own data (NAME is the person's name)")
-    ua = usub.add_parser("add", parents=[db], help=about, description=about,
-                         epilog="example: reptrack user add 'Dr Lee' --role therapist")
-    ua.add_argument("name")
-    ua.add_argument("--role", required=True, choices=["therapist", "patient"])
+    ua = add_command(usub, "add", about, ["reptrack user add 'Dr Lee' --role therapist", "reptrack user add zoe --role patient"],
+                     parents=[db])
+    ua.add_argument("name", help="the account's name: the therapist's name, or the person's (as 'reptrack patients' lists them)")
+    ua.add_argument("--role", required=True, choices=["therapist", "patient"],
+                    help="therapist: sees their own people and writes notes; patient: sees their own data")
     ua.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin (no prompt)")
     ua.set_defaults(handler=_user_add)
 
@@ -111,45 +110,45 @@ def _port_free(host: str, port: int) -> bool:
     return True
 
 
-def _demo(args: argparse.Namespace) -> int:
+def start_demo_dashboard(db: Path, port: int) -> BaseWSGIServer | None:
+    """For ``reptrack demo --dashboard``: the demo's history in its store, and the dashboard
+    serving it on 127.0.0.1:``port`` in a background thread (``None``, said in one line, when the
+    port is taken)."""
     import threading
-    import time
 
-    from tracker.app.demo import EXERCISE, build_demo_store
-    from tracker.cli.common import speed
-    from tracker.cli.main import main as reptrack
+    from tracker.app.demo import HISTORY_WEEKS, add_demo_history
+    from tracker.store import OpenMode, Store
 
-    speed(args.speed)  # refused before anything is built
-    if not 0 < args.port < 65536:
-        raise ConfigurationError(f"--port is 1-65535, not {args.port}")
-    if not _port_free(LOCAL_HOST, args.port):
-        return EXIT_USAGE
-    print("building a demo store: three weeks of simulated sessions for two people (your own store is not touched) ...", flush=True)
-    demo = build_demo_store()
+    if not 0 < port < 65536:
+        raise ConfigurationError(f"--port is 1-65535, not {port}")
+    if not _port_free(LOCAL_HOST, port):
+        return None
+    print(f"reptrack demo: adding {HISTORY_WEEKS} weeks of simulated history for the dashboard (once per demo store) ...", flush=True)
+    with Store.open(db, mode=OpenMode.WRITE) as store:
+        add_demo_history(store)
     from dashboard.server import start
 
-    server = start(demo.path, host=LOCAL_HOST, port=args.port)
+    server = start(db, host=LOCAL_HOST, port=port)
     threading.Thread(target=server.serve_forever, name="dashboard", daemon=True).start()
-    url = f"http://{LOCAL_HOST}:{args.port}/"
-    print(f"demo store: {demo.path} ({demo.sessions} sessions, all simulated)")
-    print(f"dashboard: {url}   (live count: {url}live)", flush=True)
-    argv = ["record", "--source", str(demo.live_recording), "--exercise", EXERCISE.value, "--person", demo.person,
-            "--speed", args.speed, "--db", str(demo.path)]
-    if demo.live_pelvis is not None:
-        argv += ["--pelvis", str(demo.live_pelvis)]
+    url = f"http://{LOCAL_HOST}:{port}/"
+    print(f"reptrack demo: the dashboard is at {url}  (the live count: {url}live)", flush=True)
+    return server
+
+
+def serve_until(server: BaseWSGIServer, serve_s: float | None) -> None:
+    """Keep the demo's dashboard up: ``serve_s`` seconds more, or (``None``) until Ctrl-C."""
+    import time
+
+    url = f"http://{LOCAL_HOST}:{server.server_port}/"
+    print(f"reptrack demo: the dashboard is still at {url}" + (" (Ctrl-C stops it)" if serve_s is None else f" for {serve_s:g} s"),
+          flush=True)
     try:
-        code = reptrack(argv)
-        if code:
-            return code
-        print(f"the live session is over; the dashboard is still at {url}" +
-              (" (Ctrl-C stops it)" if args.serve_s is None else f" for {args.serve_s:g} s"), flush=True)
-        if args.serve_s is None:
+        if serve_s is None:
             while True:
                 time.sleep(3600)
-        time.sleep(max(0.0, args.serve_s))
+        time.sleep(max(0.0, serve_s))
     except KeyboardInterrupt:
         pass
     finally:
         server.shutdown()
         server.server_close()
-    return 0

@@ -23,9 +23,17 @@ from tracker.errors import InvalidValueError, ReptrackError
 #: the command groups, in the order of the help text
 GROUPS = (analysis, sessions, calibration, people, prescriptions, store, dashboard)
 
+EXAMPLES = """examples:
+  reptrack demo                       a simulated session, live, then its report (no sensor needed)
+  reptrack analyze sample_data/side-lying-hip-abduction.csv --exercise side-lying-hip-abduction
+  reptrack record --source sample_data/side-lying-hip-abduction.csv --exercise side-lying-hip-abduction --person zoe
+  reptrack show last
+  reptrack COMMAND --help             what a command does, its options and examples"""
+
 
 def build_parser() -> argparse.ArgumentParser:
-    p = OneLineParser(prog="reptrack", description="Count reps and check form of home hip exercises from a wearable accelerometer.")
+    p = OneLineParser(prog="reptrack", description="Count reps and check form of home hip exercises from a wearable accelerometer.",
+                      formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EXAMPLES)
     p.add_argument("--version", action="version", version=f"reptrack {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
     db = store_option()

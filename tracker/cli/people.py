@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import TYPE_CHECKING
 
-from tracker.cli.common import open_store, session_ref
+from tracker.cli.common import add_command, open_store, session_ref
 from tracker.cli.confirm import confirmed, counted, listed, size
 from tracker.errors import ConfigurationError
 
@@ -18,32 +18,38 @@ EXIT_DECLINED = 1
 
 
 def register(sub: argparse._SubParsersAction, db: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
-    pa = sub.add_parser("patients", parents=[db], help="a therapist's list: each person, their last session, and who needs attention")
+    pa = add_command(sub, "patients", "a therapist's list: each person, their last session, and who needs attention",
+                     ["reptrack patients", "reptrack patients --therapist 'Dr Lee' --json"], parents=[db])
     pa.add_argument("--therapist", help="only this therapist's patients")
-    pa.add_argument("--json", action="store_true")
+    pa.add_argument("--json", action="store_true", help="print one JSON object")
     pa.set_defaults(handler=_patients)
 
-    lg = sub.add_parser("log", parents=[db], help="record pain or effort (RPE), 0-10, for a person (and a session)")
-    lg.add_argument("person")
+    lg = add_command(sub, "log", "record pain or effort (RPE), 0-10, for a person (and a session)",
+                     ["reptrack log zoe --pain 3 --session last", "reptrack log zoe --rpe 6 --note 'last set was hard'"], parents=[db])
+    lg.add_argument("person", help="whose entry it is (by name)")
     lg.add_argument("--pain", type=int, help="pain 0-10")
     lg.add_argument("--rpe", type=int, help="effort 0-10 (rate of perceived exertion)")
     lg.add_argument("--session", help="the session it refers to (id or 'last')")
     lg.add_argument("--note", help="a few words")
     lg.set_defaults(handler=_log)
 
-    nt = sub.add_parser("note", parents=[db], help="a therapist's note on a person or a session")
-    nt.add_argument("person")
-    nt.add_argument("text")
+    nt = add_command(sub, "note", "a therapist's note on a person or a session", [
+        "reptrack note zoe 'keep the pelvis still: slower on the way up' --session last --therapist 'Dr Lee'",
+        "reptrack note zoe 'pain settled after rest; carry on' --resolve",
+    ], parents=[db])
+    nt.add_argument("person", help="the person the note is about (by name)")
+    nt.add_argument("text", help="the note (quote it)")
     nt.add_argument("--session", help="session id or 'last'")
-    nt.add_argument("--therapist")
+    nt.add_argument("--therapist", help="who writes the note")
     nt.add_argument("--resolve", action="store_true", help="the note answers the person's attention mark (pain): clear it")
     nt.set_defaults(handler=_note)
 
-    pe = sub.add_parser("person", help="rename, merge or delete a person (asks first; --yes to skip that)")
+    pe = add_command(sub, "person", "rename, merge or delete a person (asks first; --yes to skip that)",
+                     ["reptrack person rename zoe 'Zoë Smith'", "reptrack person delete 'Test Patient' --yes"])
     pesub = pe.add_subparsers(dest="person_command", required=True)
 
     def command(name: str, about: str, example: str) -> argparse.ArgumentParser:
-        c = pesub.add_parser(name, parents=[db], help=about, description=about, epilog=f"example: {example}")
+        c = add_command(pesub, name, about, [example, f"{example} --yes"], parents=[db])
         c.add_argument("--yes", action="store_true", help="do it without asking (needed when stdin is not a terminal)")
         return c
 
@@ -59,7 +65,7 @@ def register(sub: argparse._SubParsersAction, db: argparse.ArgumentParser) -> No
     mg.set_defaults(handler=_merge)
     dl = command("delete", "delete a person and all they have in the store: sessions with their raw samples, prescriptions, "
                            "notes, pain and effort, calibrations", "reptrack person delete 'Test Patient'")
-    dl.add_argument("person")
+    dl.add_argument("person", help="the person, by name")
     dl.set_defaults(handler=_delete)
 
 

@@ -7,14 +7,17 @@ import json
 from datetime import UTC, datetime
 
 from tracker.cli.analysis import EXERCISE_HELP
-from tracker.cli.common import limited, number_range, open_store
+from tracker.cli.common import add_command, limited, number_range, open_store
 from tracker.core.exercises import HOLD
 from tracker.errors import InvalidValueError
 
 
 def register(sub: argparse._SubParsersAction, db: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
-    pr = sub.add_parser("prescribe", parents=[db], help="set a person's prescription for an exercise (kept as history)")
-    pr.add_argument("person")
+    pr = add_command(sub, "prescribe", "set a person's prescription for an exercise (kept as history)", [
+        "reptrack prescribe zoe --exercise side-lying-hip-abduction --sets 2 --reps 8-12 --hold-s 2 --therapist 'Dr Lee'",
+        "reptrack prescribe zoe --exercise hip-raise --load-kg 0.5 --days-per-week 3 --from 2026-10-01",
+    ], parents=[db])
+    pr.add_argument("person", help="whose prescription it is (created when new)")
     pr.add_argument("--exercise", required=True, help=EXERCISE_HELP)
     pr.add_argument("--sets", type=int, default=2, help="sets per session (default 2)")
     pr.add_argument("--reps", default="8-12", help="rep range per set, MIN-MAX (default 8-12)")
@@ -28,12 +31,13 @@ def register(sub: argparse._SubParsersAction, db: argparse.ArgumentParser) -> No
                          "training that began before the prescription was written down (default: now)")
     pr.set_defaults(handler=_prescribe)
 
-    pg = sub.add_parser("progress", parents=[db], help="adherence, rests and the next step against the prescription")
-    pg.add_argument("person")
+    pg = add_command(sub, "progress", "adherence, rests and the next step against the prescription",
+                     ["reptrack progress zoe", "reptrack progress zoe --exercise hip-raise --json"], parents=[db])
+    pg.add_argument("person", help="the person, by name")
     pg.add_argument("--exercise", help="one exercise (default: every prescribed one)")
     pg.add_argument("--pain-threshold", type=int, default=5, choices=range(1, 11), metavar="1-10",
                     help="pain (0-10) at or above this blocks progression (default 5)")
-    pg.add_argument("--json", action="store_true")
+    pg.add_argument("--json", action="store_true", help="print one JSON object")
     pg.set_defaults(handler=_progress)
 
 

@@ -9,16 +9,30 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tracker.cli.analysis import EXERCISE_HELP
-from tracker.cli.common import Interrupted, limited, open_store, session_ref, speed, started_at
+from tracker.cli.common import Interrupted, add_command, limited, open_store, session_ref, speed, started_at
 from tracker.core.exercises import HOLD
 from tracker.core.recording import SAMPLE_RATE
 
 if TYPE_CHECKING:
-    from tracker.app.sessions import SessionReport
+    from tracker.app.sessions import ReplayFiles, SessionReport, SessionRequest
 
 
 def register(sub: argparse._SubParsersAction, db: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
-    r = sub.add_parser("record", parents=[db], help="record a session live into the store (from a recording replayed, for now)")
+    d = add_command(sub, "demo", "see reptrack work without a sensor: a simulated session streams live into a demo store, "
+                                 "then its report", ["reptrack demo", "reptrack demo --speed 1", "reptrack demo --speed max --plain"])
+    d.add_argument("--speed", default="10", help="1 = real time, X = X times faster, max = at once (default 10: two sets in ~20 s)")
+    d.add_argument("--plain", action="store_true", help="one line per rep instead of the live panel")
+    d.add_argument("--db", type=Path, help="the demo's store (default: demo.db in your data directory; your own store is not touched)")
+    d.add_argument("--dashboard", action="store_true",
+                   help="also give the demo store weeks of simulated history and serve the dashboard on 127.0.0.1 (until Ctrl-C)")
+    d.add_argument("--port", type=int, default=8050, help="the dashboard's port, with --dashboard (default 8050)")
+    d.add_argument("--serve-s", type=float, help="with --dashboard: stop serving this many seconds after the session (default: at Ctrl-C)")
+    d.set_defaults(handler=_demo)
+
+    r = add_command(sub, "record", "record a session live into the store (from a recording replayed, for now)", [
+        "reptrack record --source sample_data/side-lying-hip-abduction.csv --exercise side-lying-hip-abduction --person zoe --speed 10",
+        "reptrack record --source sample_data/side-lying-hip-abduction.csv --pelvis sample_data/side-lying-hip-abduction.pelvis.csv --exercise side-lying-hip-abduction --person zoe --plain",
+    ], parents=[db])
     r.add_argument("--source", type=Path, required=True, help="a recording CSV to replay as a live sensor")
     r.add_argument("--exercise", required=True, help=EXERCISE_HELP)
     r.add_argument("--person", required=True, help="whose session this is (created when new)")
@@ -32,61 +46,63 @@ def register(sub: argparse._SubParsersAction, db: argparse.ArgumentParser) -> No
     r.add_argument("--rate-hz", type=limited(SAMPLE_RATE), help="sample rate, for a file without a 't' column")
     r.set_defaults(handler=_record)
 
-    i = sub.add_parser("import", parents=[db], help="import a recording CSV as a stored session (analysed like a live one)")
-    i.add_argument("file", type=Path)
+    i = add_command(sub, "import", "import a recording CSV as a stored session (analysed like a live one)", [
+        "reptrack import sample_data/side-lying-hip-abduction.csv --exercise side-lying-hip-abduction --person zoe",
+        "reptrack import sample_data/side-lying-hip-abduction.csv --pelvis sample_data/side-lying-hip-abduction.pelvis.csv --exercise side-lying-hip-abduction --person zoe "
+        "--hold-s 2 --load-kg 0.5 --started-at 2026-11-02T09:30",
+    ], parents=[db])
+    i.add_argument("file", type=Path, help="the recording CSV (format: sample_data/README.md)")
     i.add_argument("--exercise", required=True, help=EXERCISE_HELP)
-    i.add_argument("--person", required=True)
-    i.add_argument("--placement", default="auto")
-    i.add_argument("--pelvis", type=Path)
-    i.add_argument("--hold-s", type=limited(HOLD))
-    i.add_argument("--load-kg", type=float)
-    i.add_argument("--rate-hz", type=limited(SAMPLE_RATE))
+    i.add_argument("--person", required=True, help="whose session this is (created when new)")
+    i.add_argument("--placement", default="auto", help="thigh, shank, pelvis or auto (default: from the file, else the exercise)")
+    i.add_argument("--pelvis", type=Path, help="a second, time-aligned recording from a sensor on the pelvis")
+    i.add_argument("--hold-s", type=limited(HOLD), help="prescribed hold at the top, s (default: the person's prescription)")
+    i.add_argument("--load-kg", type=float, help="ankle weight, kg (default: the person's prescription)")
+    i.add_argument("--rate-hz", type=limited(SAMPLE_RATE), help="sample rate, for a file without a 't' column")
     i.add_argument("--device", help="the sensor's name, for its device calibration (default: replay:FILE)")
     i.add_argument("--started-at", help="when the recording was made, ISO 8601 (default: now; UTC unless a zone is given)")
     i.set_defaults(handler=_import)
 
-    ls = sub.add_parser("sessions", parents=[db], help="list stored sessions")
+    ls = add_command(sub, "sessions", "list stored sessions", ["reptrack sessions", "reptrack sessions --person zoe --json"], parents=[db])
     ls.add_argument("--person", help="only this person's")
-    ls.add_argument("--json", action="store_true")
+    ls.add_argument("--json", action="store_true", help="print one JSON object")
     ls.set_defaults(handler=_sessions)
 
-    sh = sub.add_parser("show", parents=[db], help="the per-set, per-rep report of a stored session")
+    sh = add_command(sub, "show", "the per-set, per-rep report of a stored session", ["reptrack show last", "reptrack show 12 --json"],
+                     parents=[db])
     sh.add_argument("session", help="session id, or 'last'")
-    sh.add_argument("--json", action="store_true")
+    sh.add_argument("--json", action="store_true", help="print one JSON object")
     sh.add_argument("--plot", type=Path, metavar="FILE",
                     help="also write the session's figure (angle, reps shaded, flagged reps marked) to FILE.html (opens offline) "
                          "or FILE.png (needs the kaleido package)")
     sh.set_defaults(handler=_show)
 
-    ra = sub.add_parser("reanalyze", parents=[db], help="run the analysis again from a session's stored raw samples")
+    ra = add_command(sub, "reanalyze", "run the analysis again from a session's stored raw samples",
+                     ["reptrack reanalyze last --dry-run", "reptrack reanalyze 12"], parents=[db])
     ra.add_argument("session", help="session id, or 'last'")
     ra.add_argument("--dry-run", action="store_true", help="compare only; keep the stored results")
     ra.set_defaults(handler=_reanalyze)
 
-    ex = sub.add_parser("export", parents=[db], help="write a session's raw samples and reps as CSV and the whole session as JSON")
+    ex = add_command(sub, "export", "write a session's raw samples and reps as CSV and the whole session as JSON",
+                     ["reptrack export last --out /tmp/session", "reptrack export 12 --out ~/for-my-therapist"], parents=[db])
     ex.add_argument("session", help="session id, or 'last'")
     ex.add_argument("--out", type=Path, required=True, help="output folder")
     ex.set_defaults(handler=_export)
 
-    se = sub.add_parser("session", help="delete a stored session (asks first; --yes to skip that)")
+    se = add_command(sub, "session", "delete a stored session (asks first; --yes to skip that)",
+                     ["reptrack session delete 12", "reptrack session delete last --yes"])
     sesub = se.add_subparsers(dest="session_command", required=True)
     about = ("delete a session (a test session, a false start) with its raw samples, results, and the notes and pain and effort "
              "entered for it")
-    sd = sesub.add_parser("delete", parents=[db], help=about, description=about, epilog="example: reptrack session delete 12")
+    sd = add_command(sesub, "delete", about, ["reptrack session delete 12", "reptrack session delete last --yes"], parents=[db])
     sd.add_argument("session", help="session id (see 'reptrack sessions'), or 'last'")
     sd.add_argument("--yes", action="store_true", help="do it without asking (needed when stdin is not a terminal)")
     sd.set_defaults(handler=_delete)
 
 
 def _run_session(args: argparse.Namespace, file: Path, *, replay_speed: float, live_view: bool) -> int:
-    import asyncio
-    import signal
-
-    from tracker.app.recorder import SessionRecorder
-    from tracker.app.sessions import SessionRequest, open_replay, plan_session
-    from tracker.cli.render import print_warnings
+    from tracker.app.sessions import SessionRequest, open_replay
     from tracker.core.exercises import Exercise, parse_placement
-    from tracker.terminal.live_panel import PlainView, RichView
 
     exercise = Exercise.parse(args.exercise)
     placement = parse_placement(args.placement)
@@ -94,9 +110,24 @@ def _run_session(args: argparse.Namespace, file: Path, *, replay_speed: float, l
     replay = open_replay(file, pelvis=args.pelvis, rate_hz=args.rate_hz, speed=replay_speed, device=args.device)
     request = SessionRequest(args.person, exercise, placement, hold_s=args.hold_s, load_kg=args.load_kg, started_at=when,
                              device=args.device)
+    return _stream_session(args, replay, request, live_view=live_view)
+
+
+def _stream_session(args: argparse.Namespace, replay: ReplayFiles, request: SessionRequest, *, live_view: bool) -> int:
+    """Record ``replay`` into the store (``args.db``) as ``request`` asks, with the live view
+    (``live_view``) or quietly; print the summary. ``record``, ``import`` and ``demo`` alike."""
+    import asyncio
+    import signal
+
+    from tracker.app.recorder import SessionRecorder
+    from tracker.app.sessions import plan_session
+    from tracker.cli.render import print_warnings
+    from tracker.terminal.live_panel import PlainView, RichView
+
+    exercise = request.exercise
     with open_store(args) as store:
         planned = plan_session(store, replay.source.info, request)
-        print_warnings(replay.warnings)  # the data is usable: say what was wrong with it
+        print_warnings(replay.warnings + planned.warnings)  # the data is usable: say what was wrong with it
         for line in planned.calibration.describe():
             print(f"using {line}")
         view: PlainView | RichView | None = None
@@ -143,6 +174,38 @@ def _run_session(args: argparse.Namespace, file: Path, *, replay_speed: float, l
         print(f"session {info.id} {info.status.value}: {info.rep_count} reps in {info.set_count} "
               f"set{'s' if info.set_count != 1 else ''}, {info.sample_count} samples stored in {store.path}", file=out)
         print(f"report: reptrack show {info.id}" + (f" --db {args.db}" if args.db else ""), file=out)
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from tracker.app.demo import open_demo
+    from tracker.app.sessions import show_session
+    from tracker.store import demo_store_path
+
+    if args.db is None:
+        args.db = demo_store_path()
+    replay, request = open_demo(speed(args.speed))
+    server = None
+    if args.dashboard:
+        from tracker.cli.common import EXIT_USAGE
+        from tracker.cli.dashboard import start_demo_dashboard
+
+        server = start_demo_dashboard(args.db, args.port)
+        if server is None:
+            return EXIT_USAGE
+    print(f"reptrack demo: a simulated person, {request.person!r}, does two sets of {request.exercise.definition.title.lower()}s "
+          f"(thigh and pelvis sensors, simulated); the demo store is {args.db}")
+    _stream_session(args, replay, request, live_view=True)
+    with open_store(args, read_only=True) as store:
+        report = show_session(store, None)
+    print()
+    print(_report_text(report))
+    print()
+    print("your own sessions go to your own store: reptrack record --help, reptrack import --help")
+    if server is not None:
+        from tracker.cli.dashboard import serve_until
+
+        serve_until(server, args.serve_s)
     return 0
 
 

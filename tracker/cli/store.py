@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import argparse
 
-from tracker.cli.common import open_store
+from tracker.cli.common import add_command, open_store
 
 
 def register(sub: argparse._SubParsersAction, db: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
-    st = sub.add_parser("store", help="the store itself: upgrade it to this reptrack's schema")
+    st = add_command(sub, "store", "the store itself: upgrade it to this reptrack's schema",
+                     ["reptrack store upgrade", "reptrack store upgrade --db ~/backup/reptrack.db"])
     stsub = st.add_subparsers(dest="store_command", required=True)
-    up = stsub.add_parser(
-        "upgrade", parents=[db], help="bring a store made by an older reptrack up to date (reading commands never change a store)",
-        epilog="example: reptrack store upgrade --db ~/backup/reptrack.db")
+    up = add_command(stsub, "upgrade", "bring a store made by an older reptrack up to date (reading commands never change a store)",
+                     ["reptrack store upgrade", "reptrack store upgrade --db ~/backup/reptrack.db"], parents=[db])
     up.set_defaults(handler=_upgrade)
 
 

@@ -270,6 +270,21 @@ def get_exercise(name: str | Exercise) -> ExerciseDefinition:
     return Exercise.parse(name).definition
 
 
+def declared_exercise_warning(declared: str | None, asked: Exercise) -> str | None:
+    """A warning when a recording says it holds another exercise than the one it is analysed as
+    (the person's choice wins: a file's metadata is often a leftover; ``auto`` detects it anyway)."""
+    if not declared or not declared.strip() or asked is Exercise.AUTO:
+        return None
+    key = "-".join(declared.strip().lower().replace("_", " ").split())
+    try:
+        said = Exercise(key)
+    except ValueError:
+        return f"the file says its exercise is {declared.strip()!r}, which is not one reptrack knows: analysed as {asked.value}, as asked"
+    if said is asked:
+        return None
+    return f"the file says its exercise is {said.value}: analysed as {asked.value}, as asked"
+
+
 def parse_placement(name: str | Placement) -> Placement:
     if isinstance(name, Placement):
         return name

@@ -41,6 +41,8 @@ class ReplaySource:
             meta["sensor"] = recording.meta.sensor
         if recording.meta.simulated:
             meta["simulated"] = "true"
+        if recording.meta.exercise:
+            meta["exercise"] = recording.meta.exercise
         self.info = SourceInfo(
             device_name=name,
             device_kind=kind or ("simulated" if recording.meta.simulated else "csv"),

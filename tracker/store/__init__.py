@@ -16,9 +16,9 @@ from tracker.store.models import (
     Stream,
     UserRecord,
 )
-from tracker.store.repository import NotFoundError, OpenMode, Store, StoreError, StoredSamples, default_store_path
+from tracker.store.repository import NotFoundError, OpenMode, Store, StoreError, StoredSamples, default_store_path, demo_store_path
 
 __all__ = [
     "CalibrationKind", "CalibrationRecord", "Entry", "EntryKind", "NewSession", "Note", "NotFoundError", "OpenMode", "Person", "PersonRecords",
-    "Prescription", "SessionInfo", "SessionRecords", "SessionStatus", "Store", "StoreError", "StoredSamples", "Stream", "UserRecord", "default_store_path",
+    "Prescription", "SessionInfo", "SessionRecords", "SessionStatus", "Store", "StoreError", "StoredSamples", "Stream", "UserRecord", "default_store_path", "demo_store_path",
 ]

@@ -1038,3 +1038,11 @@ def default_store_path() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_data_dir("reptrack", appauthor=False)) / "reptrack.db"
+
+
+def demo_store_path() -> Path:
+    """``demo.db`` in the per-user data directory: the demo's store, never the person's own
+    (``$REPTRACK_DB`` names their store, so the demo does not follow it)."""
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("reptrack", appauthor=False)) / "demo.db"
