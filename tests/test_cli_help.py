@@ -142,7 +142,7 @@ def test_demo_streams_into_its_own_store_and_counts_as_analyze(tmp_path: Path) -
     home.mkdir()
     own = tmp_path / "own.db"
     env = {**os.environ, "HOME": str(home), "REPTRACK_DB": str(own), "XDG_DATA_HOME": str(home / ".local" / "share")}
-    done = subprocess.run([sys.executable, "-m", "tracker.cli", "demo", "--speed", "max", "--plain"], env=env, capture_output=True,
+    done = subprocess.run([sys.executable, "-m", "tracker.cli", "demo", "--no-dashboard", "--speed", "max", "--plain"], env=env, capture_output=True,
                           text=True, timeout=120, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr

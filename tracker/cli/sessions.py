@@ -18,13 +18,15 @@ if TYPE_CHECKING:
 
 
 def register(sub: argparse._SubParsersAction, db: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
-    d = add_command(sub, "demo", "see reptrack work without a sensor: a simulated session streams live into a demo store, "
-                                 "then its report", ["reptrack demo", "reptrack demo --speed 1", "reptrack demo --speed max --plain"])
+    d = add_command(sub, "demo", "see the whole of reptrack without a sensor: a demo store with weeks of simulated history, the "
+                                 "dashboard on 127.0.0.1, a simulated session streaming live, then its report",
+                    ["reptrack demo", "reptrack demo --speed 1 --port 8051", "reptrack demo --no-dashboard --speed max --plain"])
     d.add_argument("--speed", default="10", help="1 = real time, X = X times faster, max = at once (default 10: two sets in ~20 s)")
     d.add_argument("--plain", action="store_true", help="one line per rep instead of the live panel")
     d.add_argument("--db", type=Path, help="the demo's store (default: demo.db in your data directory; your own store is not touched)")
-    d.add_argument("--dashboard", action="store_true",
-                   help="also give the demo store weeks of simulated history and serve the dashboard on 127.0.0.1 (until Ctrl-C)")
+    d.add_argument("--dashboard", action=argparse.BooleanOptionalAction, default=True,
+                   help="give the demo store weeks of simulated history and serve the dashboard on 127.0.0.1 until Ctrl-C "
+                        "(default; --no-dashboard: the terminal only)")
     d.add_argument("--port", type=int, default=8050, help="the dashboard's port, with --dashboard (default 8050)")
     d.add_argument("--serve-s", type=float, help="with --dashboard: stop serving this many seconds after the session (default: at Ctrl-C)")
     d.set_defaults(handler=_demo)
