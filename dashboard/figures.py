@@ -42,10 +42,11 @@ FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
 FLAG_LABELS = {
     FlagKind.PELVIC_RISE: "pelvic rise", FlagKind.PELVIS_NOT_LEVEL: "pelvis not level", FlagKind.JERKY: "jerky",
     FlagKind.TOO_FAST: "too fast", FlagKind.SHORT_HOLD: "short hold", FlagKind.PARTIAL_ROM: "partial range",
+    FlagKind.BEYOND_RANGE: "beyond range",
 }
 FLAG_COLOURS = {
     FlagKind.PELVIC_RISE: RED, FlagKind.PELVIS_NOT_LEVEL: "#b83280", FlagKind.JERKY: AMBER, FlagKind.TOO_FAST: "#8e6bd8",
-    FlagKind.SHORT_HOLD: TEAL, FlagKind.PARTIAL_ROM: "#5f6c7b",
+    FlagKind.SHORT_HOLD: TEAL, FlagKind.PARTIAL_ROM: "#5f6c7b", FlagKind.BEYOND_RANGE: "#b7791f",
 }
 
 

@@ -55,6 +55,7 @@ class FlagKind(enum.Enum):
     TOO_FAST = "too_fast"
     SHORT_HOLD = "short_hold"
     PARTIAL_ROM = "partial_rom"
+    BEYOND_RANGE = "beyond_range"
 
 
 class Exercise(enum.Enum):
@@ -108,15 +109,16 @@ FLAG_CUES: dict[FlagKind, str] = {
     FlagKind.TOO_FAST: "slower: about 2-3 seconds up and 2-3 seconds down",
     FlagKind.SHORT_HOLD: "hold the top position a little longer",
     FlagKind.PARTIAL_ROM: "lift a little further, as far as is comfortable",
+    FlagKind.BEYOND_RANGE: "a smaller movement: only as far as your usual range, knee straight and pelvis still",
 }
 
 ALL_LEG_LIFT_FLAGS = frozenset(
-    {FlagKind.PELVIC_RISE, FlagKind.JERKY, FlagKind.TOO_FAST, FlagKind.SHORT_HOLD, FlagKind.PARTIAL_ROM}
+    {FlagKind.PELVIC_RISE, FlagKind.JERKY, FlagKind.TOO_FAST, FlagKind.SHORT_HOLD, FlagKind.PARTIAL_ROM, FlagKind.BEYOND_RANGE}
 )
 HIP_RAISE_FLAGS = frozenset(
-    {FlagKind.PELVIS_NOT_LEVEL, FlagKind.JERKY, FlagKind.TOO_FAST, FlagKind.SHORT_HOLD, FlagKind.PARTIAL_ROM}
+    {FlagKind.PELVIS_NOT_LEVEL, FlagKind.JERKY, FlagKind.TOO_FAST, FlagKind.SHORT_HOLD, FlagKind.PARTIAL_ROM, FlagKind.BEYOND_RANGE}
 )
-GENERIC_FLAGS = frozenset({FlagKind.JERKY, FlagKind.TOO_FAST, FlagKind.SHORT_HOLD, FlagKind.PARTIAL_ROM})
+GENERIC_FLAGS = frozenset({FlagKind.JERKY, FlagKind.TOO_FAST, FlagKind.SHORT_HOLD, FlagKind.PARTIAL_ROM, FlagKind.BEYOND_RANGE})
 
 Vec3 = tuple[float, float, float]
 

@@ -107,7 +107,9 @@ def evaluate_uci(root: Path, *, hold_s: float | None = 5.0) -> EvaluationReport:
     """
     recs = iter_dataset(Path(root))
     groups: dict[str, GroupMetrics] = defaultdict(GroupMetrics)
-    block_flags: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0]))
+    # per subject, every placement: leave-one-subject-out reads as "chosen on s1, scored on s2"
+    by_subject: dict[str, GroupMetrics] = defaultdict(GroupMetrics)
+    block_flags: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0, 0]))
     rows: list[dict[str, Any]] = []
     for r in recs:
         ex = get_exercise(r.exercise)
@@ -135,6 +137,7 @@ def evaluate_uci(root: Path, *, hold_s: float | None = 5.0) -> EvaluationReport:
         ]
         m = evaluate_recording(truth, found_scored, ["too_fast|short_hold", "partial_rom"])
         groups[truth.group].merge(m)
+        by_subject[r.subject].merge(m)
         counts = {k.name.lower(): 0 for k in ExecutionType}
         for f in found:
             blk = block_of(f.peak_s).name.lower()
@@ -144,6 +147,7 @@ def evaluate_uci(root: Path, *, hold_s: float | None = 5.0) -> EvaluationReport:
             stats[key][0] += 1
             stats[key][1] += int(bool(f.flags & {"too_fast", "short_hold"}))
             stats[key][2] += int("partial_rom" in f.flags)
+            stats[key][3] += int("beyond_range" in f.flags)
         rows.append({"recording": truth.name, "group": truth.group, "primary_placement": primary,
                      "counts": counts, "errors": [counts[k.name.lower()] - REPS_PER_BLOCK for k in ExecutionType]})
     primary_m, all_m = GroupMetrics(), GroupMetrics()
@@ -154,15 +158,18 @@ def evaluate_uci(root: Path, *, hold_s: float | None = 5.0) -> EvaluationReport:
             primary_m.merge(v)
     shares = {
         which: {blk: {"reps": n, "too_fast_or_short_hold_pct": round(100 * a / n, 1) if n else None,
-                      "partial_rom_pct": round(100 * b / n, 1) if n else None}
-                for blk, (n, a, b) in sorted(stats.items())}
+                      "partial_rom_pct": round(100 * b / n, 1) if n else None,
+                      "beyond_range_pct": round(100 * c / n, 1) if n else None}
+                for blk, (n, a, b, c) in sorted(stats.items())}
         for which, stats in block_flags.items()
     }
     return EvaluationReport(
         title=f"UCI physical-therapy exercises in {root} (hold {hold_s} s)",
         groups={k: v.summary() for k, v in sorted(groups.items())},
         overall=primary_m.summary(),
-        extra={"overall_all_placements": all_m.summary(), "block_flag_shares": shares, "recordings": rows,
+        extra={"overall_all_placements": all_m.summary(),
+               "by_subject_all_placements": {k: v.summary() for k, v in sorted(by_subject.items())},
+               "block_flag_shares": shares, "recordings": rows,
                "note": "overall = each exercise's moving segment (shank for seated knee extension, thigh otherwise)"},
     )
 
@@ -183,6 +190,8 @@ def format_evaluation(report: EvaluationReport) -> str:
     lines.append(row("OVERALL", report.overall))
     if "overall_all_placements" in report.extra:
         lines.append(row("overall, every placement", report.extra["overall_all_placements"]))
+    for subject, s in report.extra.get("by_subject_all_placements", {}).items():
+        lines.append(row(f"subject {subject}, every placement", s))
     lines.append("")
     lines.append("Flags (matched reps):  flag  precision  recall  F1  (tp/fp/fn)")
     for k, c in report.overall["flags"].items():
@@ -193,7 +202,7 @@ def format_evaluation(report: EvaluationReport) -> str:
         for which, blocks in report.extra["block_flag_shares"].items():
             for blk, v in blocks.items():
                 lines.append(f"  {which:9s} {blk:14s} reps={v['reps']:4d}  too_fast|short_hold={v['too_fast_or_short_hold_pct']}%"
-                             f"  partial_rom={v['partial_rom_pct']}%")
+                             f"  partial_rom={v['partial_rom_pct']}%  beyond_range={v['beyond_range_pct']}%")
     if report.extra.get("failures"):
         lines.append("")
         lines.append("Recordings that could not be analysed:")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from tracker.core.exercises import ExerciseDefinition
-from tracker.core.recording import check_sample_rate
+from tracker.core.recording import Placement, check_sample_rate
 from tracker.pipeline.orientation import OrientationConfig
 
 
@@ -26,6 +27,10 @@ class Thresholds:
       UCI data (subjects 1-2), whose "5 s" holds measure 2.2-5 s and whose fast reps hold < 1 s.
     * ``partial_rom_fraction`` = 0.75: a range under 75 % of the target (calibrated,
       prescribed, or the session's usual range: the median of the ranges so far).
+    * ``beyond_range_fraction`` = 1.5: a range over 1.5 times the same reference as
+      partial_rom: a person's reps vary by about ±20 % around their comfortable range, so half as
+      far again is a different movement (the knee bending, the pelvis rolling), not a bigger rep.
+      The rep still counts; the flag says what to change.
     * ``jerky_velocity_peaks`` = 3 (with a gyro): three or more distinct angular-speed peaks
       in the lift or the lowering (Rohrer et al. 2002: smoothness as few sub-movements).
       Without a gyro the tilt-derived speed is too noisy to count peaks or for SPARC.
@@ -43,6 +48,7 @@ class Thresholds:
     too_fast_phase_s: float | None = None  # None: the exercise's own value
     short_hold_fraction: float = 0.4
     partial_rom_fraction: float = 0.75
+    beyond_range_fraction: float = 1.5
     jerky_sparc: float = -3.4
     jerky_velocity_peaks: int = 3
     jerky_shake_g: float = 0.12
@@ -99,6 +105,8 @@ class PipelineConfig:
     has_gyro: bool
     with_pelvis: bool = False
     main_is_pelvis: bool = False
+    #: where the main sensor is (None: on the exercise's moving segment)
+    placement: Placement | None = None
     thresholds: Thresholds = Thresholds()
     personal: Personalisation = Personalisation()
     detector: DetectorConfig = DetectorConfig()
@@ -111,6 +119,15 @@ class PipelineConfig:
 
     @property
     def max_rep_rom_deg(self) -> float:
+        """The largest excursion the detector follows as one rep before it takes it for a change
+        of posture: the exercise table's limit, which is the moving segment's (the thigh's in a
+        hip exercise). A sensor on the shank in a hip exercise turns with the knee as well as the
+        hip -- a knee that bends adds its own range, and real people's shank excursions in leg
+        raises reach 80-110 deg (UCI subject 2) -- so no range stands for a posture change there:
+        one is told by the posture after it (settled away from the start, or away for longer
+        than any rep)."""
+        if self.placement is Placement.SHANK and self.exercise.moving_segment is Placement.THIGH:
+            return math.inf
         return self.exercise.max_rep_rom_deg
 
     @property

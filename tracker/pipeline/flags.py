@@ -108,4 +108,11 @@ def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence
             limit = th.partial_rom_fraction * ref
             if rep.rom_deg < limit:
                 add(FlagKind.PARTIAL_ROM, rep.rom_deg, limit, "deg", limit / max(rep.rom_deg, limit / 3))
+
+    if FlagKind.BEYOND_RANGE in applies:
+        ref = reference_rom_deg(config, session_roms_deg)
+        if ref is not None:
+            limit = th.beyond_range_fraction * ref
+            if rep.rom_deg > limit:
+                add(FlagKind.BEYOND_RANGE, rep.rom_deg, limit, "deg", rep.rom_deg / limit)
     return tuple(flags)

@@ -138,7 +138,7 @@ class SessionSetup:
                         detector: DetectorConfig = DetectorConfig(), orientation: OrientationConfig = OrientationConfig()) -> PipelineConfig:
         return PipelineConfig(
             exercise=self.definition, sample_rate_hz=sample_rate_hz, has_gyro=has_gyro, with_pelvis=self.with_pelvis,
-            main_is_pelvis=self.placement is Placement.PELVIS, thresholds=thresholds, personal=self.personal,
+            main_is_pelvis=self.placement is Placement.PELVIS, placement=self.placement, thresholds=thresholds, personal=self.personal,
             detector=detector, orientation=orientation,
         )
 
