@@ -306,3 +306,38 @@ def test_a_file_that_says_it_holds_another_exercise_is_warned_about(cli, tmp_pat
     assert code == 0 and "the file says its exercise is hip-raise: analysed as clamshell, as asked" in err
     code, _, err = cli("analyze", ROOT / "sample_data" / "clamshell.csv", "--exercise", "clamshell")
     assert code == 0 and "file says" not in err
+
+
+@pytest.mark.parametrize("rom_deg", [70.0, 100.0])
+def test_a_shank_sensor_in_a_hip_exercise_counts_reps_beyond_the_thighs_range(rom_deg: float) -> None:
+    """Issue 11: the exercise table's range is the thigh's; a shank sensor turns with the knee too.
+    UCI subject 2's shank blocks past it counted 0 reps (each rep abandoned as 'a change of
+    posture'); now they count, and the thigh's limit still stands for a thigh sensor."""
+    from tracker.pipeline.config import PipelineConfig as Config
+
+    slr = get_exercise("straight-leg-raise")
+    angle, truth = rep_angles_deg(rate_hz=RATE, reps=6, rom_deg=rom_deg, lift_s=2.0, hold_s=1.0, lower_s=2.0)
+    t, acc, gyr = sensor_from_angles(angle, rate_hz=RATE)
+    shank = Config(exercise=slr, sample_rate_hz=RATE, has_gyro=True, placement=Placement.SHANK)
+    reps = [e.rep for e in _feed(RepPipeline(shank), t, acc, gyr, 25) if isinstance(e, RepCompleted)]
+    assert len(reps) == len(truth) == 6
+    thigh = Config(exercise=slr, sample_rate_hz=RATE, has_gyro=True, placement=Placement.THIGH)
+    counted = [e for e in _feed(RepPipeline(thigh), t, acc, gyr, 25) if isinstance(e, RepCompleted)]
+    if rom_deg > slr.max_rep_rom_deg:
+        assert counted == []  # a thigh turning that far is a change of posture
+    else:
+        assert len(counted) == 6
+
+
+def test_a_rep_half_as_far_again_as_the_usual_range_is_counted_and_flagged_beyond_range() -> None:
+    from tracker.pipeline.config import PipelineConfig as Config
+
+    angle, _ = rep_angles_deg(rate_hz=RATE, reps=5, rom_deg=20.0, lift_s=2.0, hold_s=1.0, lower_s=2.0)
+    big, _ = rep_angles_deg(rate_hz=RATE, reps=1, rom_deg=34.0, lift_s=2.0, hold_s=1.0, lower_s=2.0, lead_s=0.0)
+    t, acc, gyr = sensor_from_angles(np.concatenate([angle, big]), rate_hz=RATE)
+    cfg = Config(exercise=EX, sample_rate_hz=RATE, has_gyro=True)
+    reps = [e.rep for e in _feed(RepPipeline(cfg), t, acc, gyr, 25) if isinstance(e, RepCompleted)]
+    assert len(reps) == 6
+    assert [("beyond_range" in {f.kind.value for f in r.flags}) for r in reps] == [False] * 5 + [True]
+    flag = next(f for f in reps[-1].flags if f.kind.value == "beyond_range")
+    assert flag.threshold == pytest.approx(1.5 * 20.0, abs=1.0) and "usual range" in flag.cue
