@@ -16,12 +16,12 @@ import sys
 from collections.abc import Sequence
 
 from tracker import __version__
-from tracker.cli import analysis, calibration, people, prescriptions, sessions, store
+from tracker.cli import analysis, calibration, people, prescriptions, sensors, sessions, store
 from tracker.cli.common import EXIT_INTERRUPTED, EXIT_USAGE, OneLineParser, option_name, store_option
 from tracker.errors import InvalidValueError, ReptrackError
 
 #: the command groups, in the order of the help text
-GROUPS = (analysis, sessions, calibration, people, prescriptions, store)
+GROUPS = (analysis, sessions, sensors, calibration, people, prescriptions, store)
 
 
 def build_parser() -> argparse.ArgumentParser:
