@@ -37,7 +37,7 @@ ADAPTER = "/org/bluez/hci0"
 TICK_S = 0.02
 #: bytes per notification the WitMotion fake cuts its frames into (frames split and joined)
 WITMOTION_CHUNK = 17
-#: advertisements (RSSI changes) per second while discovering
+#: seconds between advertisements (RSSI changes)
 ADVERTISE_EVERY_S = 0.1
 
 
@@ -52,49 +52,49 @@ class Adapter(ServiceInterface):
         self.discovering = False
 
     @method()
-    def StartDiscovery(self):  # noqa: N802
+    def StartDiscovery(self):
         self.discovering = True
         self.emit_properties_changed({"Discovering": True})
 
     @method()
-    def StopDiscovery(self):  # noqa: N802
+    def StopDiscovery(self):
         self.discovering = False
         self.emit_properties_changed({"Discovering": False})
 
     @method()
-    def SetDiscoveryFilter(self, properties: "a{sv}"):  # noqa: N802, F821
+    def SetDiscoveryFilter(self, properties: "a{sv}"):
         pass
 
     @method()
-    def RemoveDevice(self, device: "o"):  # noqa: N802, F821
+    def RemoveDevice(self, device: "o"):
         pass
 
     @dbus_property(access=PropertyAccess.READ)
-    def Address(self) -> "s":  # noqa: N802, F821
+    def Address(self) -> "s":
         return "00:1A:7D:DA:71:13"
 
     @dbus_property(access=PropertyAccess.READ)
-    def Name(self) -> "s":  # noqa: N802, F821
+    def Name(self) -> "s":
         return "fake-hci0"
 
     @dbus_property(access=PropertyAccess.READ)
-    def Alias(self) -> "s":  # noqa: N802, F821
+    def Alias(self) -> "s":
         return "fake-hci0"
 
     @dbus_property(access=PropertyAccess.READ)
-    def Powered(self) -> "b":  # noqa: N802, F821
+    def Powered(self) -> "b":
         return True
 
     @dbus_property(access=PropertyAccess.READ)
-    def Discovering(self) -> "b":  # noqa: N802, F821
+    def Discovering(self) -> "b":
         return self.discovering
 
     @dbus_property(access=PropertyAccess.READ)
-    def Roles(self) -> "as":  # noqa: N802, F821
+    def Roles(self) -> "as":
         return ["central", "peripheral"]
 
     @dbus_property(access=PropertyAccess.READ)
-    def UUIDs(self) -> "as":  # noqa: N802, F821
+    def UUIDs(self) -> "as":
         return []
 
 
@@ -104,7 +104,7 @@ class Device(ServiceInterface):
         self.s = sensor
 
     @method()
-    async def Connect(self):  # noqa: N802
+    async def Connect(self):
         s = self.s
         if not s.advertising():
             await asyncio.sleep(0.2)
@@ -117,75 +117,75 @@ class Device(ServiceInterface):
         self.emit_properties_changed({"ServicesResolved": True})  # the GATT objects are exported already
 
     @method()
-    def Disconnect(self):  # noqa: N802
+    def Disconnect(self):
         self.s.drop_link()
 
     @method()
-    def Pair(self):  # noqa: N802
+    def Pair(self):
         raise DBusError("org.bluez.Error.NotSupported", "no pairing in the fake")
 
     @dbus_property(access=PropertyAccess.READ)
-    def Address(self) -> "s":  # noqa: N802, F821
+    def Address(self) -> "s":
         return self.s.address
 
     @dbus_property(access=PropertyAccess.READ)
-    def AddressType(self) -> "s":  # noqa: N802, F821
+    def AddressType(self) -> "s":
         return "random"
 
     @dbus_property(access=PropertyAccess.READ)
-    def Name(self) -> "s":  # noqa: N802, F821
+    def Name(self) -> "s":
         return self.s.name
 
     @dbus_property(access=PropertyAccess.READ)
-    def Alias(self) -> "s":  # noqa: N802, F821
+    def Alias(self) -> "s":
         return self.s.name
 
     @dbus_property(access=PropertyAccess.READ)
-    def RSSI(self) -> "n":  # noqa: N802, F821
+    def RSSI(self) -> "n":
         return self.s.rssi
 
     @dbus_property(access=PropertyAccess.READ)
-    def UUIDs(self) -> "as":  # noqa: N802, F821
+    def UUIDs(self) -> "as":
         return [self.s.service_uuid] if self.s.service_uuid else []
 
     @dbus_property(access=PropertyAccess.READ)
-    def Adapter(self) -> "o":  # noqa: N802, F821
+    def Adapter(self) -> "o":
         return ADAPTER
 
     @dbus_property(access=PropertyAccess.READ)
-    def Connected(self) -> "b":  # noqa: N802, F821
+    def Connected(self) -> "b":
         return self.s.connected
 
     @dbus_property(access=PropertyAccess.READ)
-    def ServicesResolved(self) -> "b":  # noqa: N802, F821
+    def ServicesResolved(self) -> "b":
         return self.s.connected
 
     @dbus_property(access=PropertyAccess.READ)
-    def Paired(self) -> "b":  # noqa: N802, F821
+    def Paired(self) -> "b":
         return False
 
     @dbus_property(access=PropertyAccess.READ)
-    def Bonded(self) -> "b":  # noqa: N802, F821
+    def Bonded(self) -> "b":
         return False
 
     @dbus_property(access=PropertyAccess.READ)
-    def Trusted(self) -> "b":  # noqa: N802, F821
+    def Trusted(self) -> "b":
         return False
 
     @dbus_property(access=PropertyAccess.READ)
-    def Blocked(self) -> "b":  # noqa: N802, F821
+    def Blocked(self) -> "b":
         return False
 
     @dbus_property(access=PropertyAccess.READ)
-    def LegacyPairing(self) -> "b":  # noqa: N802, F821
+    def LegacyPairing(self) -> "b":
         return False
 
     @dbus_property(access=PropertyAccess.READ)
-    def ManufacturerData(self) -> "a{qv}":  # noqa: N802, F821
+    def ManufacturerData(self) -> "a{qv}":
         return {}
 
     @dbus_property(access=PropertyAccess.READ)
-    def ServiceData(self) -> "a{sv}":  # noqa: N802, F821
+    def ServiceData(self) -> "a{sv}":
         return {}
 
 
@@ -196,19 +196,19 @@ class Service(ServiceInterface):
         self.device_path = device_path
 
     @dbus_property(access=PropertyAccess.READ)
-    def UUID(self) -> "s":  # noqa: N802, F821
+    def UUID(self) -> "s":
         return self.uuid
 
     @dbus_property(access=PropertyAccess.READ)
-    def Primary(self) -> "b":  # noqa: N802, F821
+    def Primary(self) -> "b":
         return True
 
     @dbus_property(access=PropertyAccess.READ)
-    def Device(self) -> "o":  # noqa: N802, F821
+    def Device(self) -> "o":
         return self.device_path
 
     @dbus_property(access=PropertyAccess.READ)
-    def Includes(self) -> "ao":  # noqa: N802, F821
+    def Includes(self) -> "ao":
         return []
 
 
@@ -223,17 +223,17 @@ class Characteristic(ServiceInterface):
         self.notifying = False
 
     @method()
-    def ReadValue(self, options: "a{sv}") -> "ay":  # noqa: N802, F821
+    def ReadValue(self, options: "a{sv}") -> "ay":
         return self.value
 
     @method()
-    def WriteValue(self, value: "ay", options: "a{sv}"):  # noqa: N802, F821
+    def WriteValue(self, value: "ay", options: "a{sv}"):
         if not self.s.connected:
             raise DBusError("org.bluez.Error.Failed", "Not connected")
         emit("write", address=self.s.address, char=self.uuid, value=bytes(value).hex())
 
     @method()
-    def StartNotify(self):  # noqa: N802
+    def StartNotify(self):
         if not self.s.connected:
             raise DBusError("org.bluez.Error.Failed", "Not connected")
         self.notifying = True
@@ -241,36 +241,36 @@ class Characteristic(ServiceInterface):
         self.s.notifications_started()
 
     @method()
-    def StopNotify(self):  # noqa: N802
+    def StopNotify(self):
         self.notifying = False
         self.emit_properties_changed({"Notifying": False})
 
     @method()
-    def AcquireNotify(self, options: "a{sv}") -> "hq":  # noqa: N802, F821
+    def AcquireNotify(self, options: "a{sv}") -> "hq":
         raise DBusError("org.bluez.Error.NotSupported", "AcquireNotify refused by this sensor")
 
     @dbus_property(access=PropertyAccess.READ)
-    def UUID(self) -> "s":  # noqa: N802, F821
+    def UUID(self) -> "s":
         return self.uuid
 
     @dbus_property(access=PropertyAccess.READ)
-    def Service(self) -> "o":  # noqa: N802, F821
+    def Service(self) -> "o":
         return self.service_path
 
     @dbus_property(access=PropertyAccess.READ)
-    def Value(self) -> "ay":  # noqa: N802, F821
+    def Value(self) -> "ay":
         return self.value
 
     @dbus_property(access=PropertyAccess.READ)
-    def Notifying(self) -> "b":  # noqa: N802, F821
+    def Notifying(self) -> "b":
         return self.notifying
 
     @dbus_property(access=PropertyAccess.READ)
-    def Flags(self) -> "as":  # noqa: N802, F821
+    def Flags(self) -> "as":
         return self.flags
 
     @dbus_property(access=PropertyAccess.READ)
-    def MTU(self) -> "q":  # noqa: N802, F821
+    def MTU(self) -> "q":
         return 247
 
     def notify(self, packet: bytes) -> None:
@@ -346,7 +346,9 @@ class Sensor:
     async def advertise(self) -> None:
         while True:
             await asyncio.sleep(ADVERTISE_EVERY_S)
-            if self.fake.adapter.discovering and self.advertising():
+            # advertising whether or not this client discovers: BlueZ keeps one discovery per
+            # client, and several test clients share this adapter
+            if self.advertising():
                 self.rssi = -60 + (self.rssi + 61) % 5  # a signal that wobbles: a property change is an advertisement
                 self.device.emit_properties_changed({"RSSI": self.rssi})
 
