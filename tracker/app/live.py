@@ -73,9 +73,10 @@ def _simulated(device: str, exercise: Exercise, seed: int, *, pelvis: bool) -> t
         if rec is None:
             raise ConfigurationError("the simulator has no pelvis sensor for this exercise")
         return rec, SIM
-    path = Path(device[len(SIM) + 1:])
-    if not str(path):
+    text = device[len(SIM) + 1:].strip()
+    if not text:
         raise InvalidValueError("device", "is sim or sim:FILE.csv (a recording to stream as a sensor), not 'sim:'")
+    path = Path(text)
     return read_recording(path).recording, f"{SIM}:{path.name}"
 
 
