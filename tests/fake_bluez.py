@@ -340,7 +340,8 @@ class Sensor:
 
     def notifications_started(self) -> None:
         if self.t0 is None:
-            self.t0 = asyncio.get_running_loop().time()
+            self.t0 = asyncio.get_running_loop().time()  # time.monotonic(): the same clock in every process
+            emit("start", address=self.address, monotonic_s=self.t0)
             asyncio.ensure_future(self.stream())
 
     async def advertise(self) -> None:
