@@ -26,3 +26,16 @@ def uci_root() -> Path:
     if not (UCI / "s1").is_dir():
         pytest.skip("shared UCI data not present")
     return UCI
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--ble-address", default=None,
+                     help="run the hardware tests against this Bluetooth sensor (its address or name); skipped without it")
+
+
+@pytest.fixture
+def ble_address(request: pytest.FixtureRequest) -> str:
+    address = request.config.getoption("--ble-address")
+    if not address:
+        pytest.skip("hardware test: give --ble-address ADDRESS to run it with a real sensor")
+    return str(address)

@@ -22,6 +22,9 @@ LAYERS: dict[str, str] = {
     "calibration": "core",
     "tracker.files": "adapter",
     "tracker.sensors": "adapter",
+    # sensor profiles and time reconstruction are pure (bytes in, samples out; no clocks, no radio)
+    "tracker.sensors.profiles": "core",
+    "tracker.sensors.timing": "core",
     "tracker.store": "adapter",
     "tracker.terminal": "adapter",
     "tracker.simulate": "tool",

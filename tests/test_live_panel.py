@@ -16,7 +16,9 @@ from tracker.pipeline.live_state import LiveState, LiveTally
 from tracker.pipeline.types import RepCompleted, SetCompleted
 from tracker.core.exercises import get_exercise
 from tracker.store import SessionStatus, Store
-from tracker.terminal.live_panel import PANEL_WIDTH, PanelLine, RichView, fit_lines, panel_lines
+from tracker.core.recording import Stream
+from tracker.sensors import LinkState, LinkStatus
+from tracker.terminal.live_panel import PANEL_WIDTH, PanelLine, RichView, fit_lines, link_line, panel_lines
 
 
 def _states() -> list[LiveState]:
@@ -84,3 +86,37 @@ def test_a_closed_output_pipe_does_not_end_or_damage_the_session(tmp_path: Path)
         (info,) = store.sessions()
         assert info.status is SessionStatus.COMPLETE and info.rep_count == 10
         assert info.sample_count == len(read_recording(STANDING).recording)
+
+
+LINKS = (
+    LinkStatus(Stream.MAIN, "BBC micro:bit [zotip]", LinkState.STREAMING, rate_hz=99.6, samples=9000, lost_samples=45, bad_packets=3),
+    LinkStatus(Stream.PELVIS, "C0:11:22:33:44:55", LinkState.RECONNECTING, rate_hz=None, samples=8000, lost_samples=120, reconnects=1),
+)
+
+
+def test_the_link_lines_say_state_rate_and_loss() -> None:
+    assert link_line(LINKS[0]) == "sensor streaming · 100 Hz · 0.5 % lost · 3 bad packets"
+    assert link_line(LINKS[1]) == "pelvis sensor reconnecting · 1.5 % lost"
+    lines = panel_lines(LiveState(), links=LINKS)
+    down = [x for x in lines if x.text.startswith("pelvis sensor")]
+    assert down[0].drop_order == 1 and "red" in down[0].style  # a lost link is news: kept longest
+    assert [x for x in lines if x.text.startswith("sensor")][0].drop_order == 4
+
+
+@pytest.mark.parametrize("size", [(34, 12), (80, 24), (120, 40), (20, 6)])
+def test_with_live_sensors_the_panel_keeps_its_width_and_height(size: tuple[int, int]) -> None:
+    from rich.console import Console
+
+    width, height = size
+    view = RichView("Ann · Standing hip abduction (holding a chair)")
+    view._console = Console(file=io.StringIO(), width=width, height=height, force_terminal=True, color_system=None)
+    for link in LINKS:
+        view.link(link)
+    widths = set()
+    for state in _states():
+        view._state = state
+        view.warn("set 2 began 40° away from the calibrated start posture: has the strap slipped, or is the position different?")
+        out = view._console.render_lines(view._render(state), pad=False)
+        assert len(out) <= height - 1, (size, len(out))
+        widths |= {sum(seg.cell_length for seg in line) for line in out}
+    assert widths == {min(PANEL_WIDTH, width)}

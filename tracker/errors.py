@@ -6,6 +6,8 @@ Every error a user can cause (bad file, unknown exercise, ...) derives from
 
 from __future__ import annotations
 
+import enum
+
 
 class ReptrackError(Exception):
     """Root of every error reptrack raises on purpose."""
@@ -91,3 +93,57 @@ class ReadOnlyStoreError(StoreError):
 class AccessDeniedError(ReptrackError):
     """The signed-in account may not see or do this (another therapist's patient, another
     person's session, a note written by a patient). Says no more than that: never what is there."""
+
+
+class SensorError(ReptrackError):
+    """A live sensor cannot be found, connected to or read; the message says what to try."""
+
+
+class SensorNotFoundError(SensorError):
+    """No sensor with that name or address answered a scan."""
+
+
+class SensorLostError(SensorError):
+    """The link to a sensor was lost mid-session and did not come back in time."""
+
+
+class ProfileError(ConfigurationError):
+    """A sensor profile (a ``--profile`` TOML file) with a mistake; the message names the key.
+
+    Parameters
+    ----------
+    message:
+        What is wrong and what is allowed.
+    path:
+        The profile file, when there is one.
+    """
+
+    def __init__(self, message: str, *, path: str | None = None) -> None:
+        self.message = message
+        self.path = path
+        super().__init__(f"{path}: {message}" if path else message)
+
+
+class PacketFault(enum.Enum):
+    """Why a notification from a sensor was skipped."""
+
+    MALFORMED = "malformed"  # not what the profile sends (wrong header, bad field)
+    SHORT = "short"  # fewer bytes than one sample or frame
+    DUPLICATE = "duplicate"  # the same packet again (a double subscription after a reconnect)
+
+
+class PacketError(SensorError):
+    """One notification that cannot be used: the transport counts it, skips it and goes on.
+
+    Parameters
+    ----------
+    fault:
+        What kind of fault.
+    detail:
+        What was seen, for the log.
+    """
+
+    def __init__(self, fault: PacketFault, detail: str) -> None:
+        self.fault = fault
+        self.detail = detail
+        super().__init__(f"{fault.value} packet: {detail}")

@@ -134,6 +134,16 @@ def device_correction(store: Store, device: str | None) -> AccelCorrection | Non
     return DeviceCalibration.from_json(found.data).correction
 
 
+def calibrated_identity(store: Store, names: tuple[str, ...]) -> str:
+    """The first of a sensor's names (its address, then its advertised name) that has a device
+    calibration; the first name when none has: a live sensor is found by whichever it was
+    calibrated under."""
+    for name in names:
+        if name and store.latest_calibration(CalibrationKind.DEVICE, device=name) is not None:
+            return name
+    return names[0]
+
+
 async def calibrate_device(store: Store, source: SampleSource, *, device: str,
                            on_event: Callable[[FlowEvent], None]) -> DeviceCalibrated:
     """Six still poses from ``source`` -> the sensor's offset and scale, stored for ``device``."""

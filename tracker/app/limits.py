@@ -18,3 +18,12 @@ SIMULATED_SETS = Limit("sets", 1, 20, "a number of sets", integer=True)
 #: ('max'): slower than a tenth is no replay anyone watches (1e-9 would take decades), faster
 #: than 1000 is 'max' in all but name.
 REPLAY_SPEED = Limit("speed", 0.1, 1000.0, "a replay speed, times real time")
+#: A live sensor that is gone this long ends the session as interrupted, s. 60 s by default: a
+#: person walks back into range or restarts a sensor within a minute; 1 s would end a session at
+#: the first hiccup, more than an hour is a session nobody is doing any more.
+GIVE_UP_DEFAULT_S = 60.0
+GIVE_UP = Limit("give_up_s", 1.0, 3600.0, "seconds to wait for a lost sensor", "s")
+#: A scan lasts more than 0 and at most 120 s (sensors advertise every 0.1-2 s; 5 s finds them all)
+SCAN_TIME = Limit("timeout", 0.0, 120.0, "a scan time", "s", low_exclusive=True)
+#: How BlueZ subscribes to notifications (see tracker.sensors.ble.NotifyMode)
+NOTIFY_MODES = ("start-notify", "acquire-notify")

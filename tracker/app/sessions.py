@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tracker.app.calibrations import SessionCalibration, calibration_for_session, device_correction, device_name
+from tracker.app.calibrations import SessionCalibration, calibrated_identity, calibration_for_session, device_correction, device_name
 from tracker.app.limits import REPLAY_SPEED
 from tracker.app.recorder import SessionPlan
 from tracker.app.session_data import (
@@ -102,6 +102,8 @@ def plan_session(store: Store, source: SourceInfo, request: SessionRequest) -> P
     if request.device is not None:
         device_correction(store, request.device)  # refuses an empty name or an uncalibrated sensor
         device = device_name(request.device)
+    else:
+        device = calibrated_identity(store, (source.device_name, *source.aliases))
     person = store.ensure_person(request.person).name  # as the store knows them ("zoe" is Zoe)
     presc = store.current_prescription(person, setup.exercise)
     hold_s = request.hold_s if request.hold_s is not None else (presc.hold_s if presc else None)

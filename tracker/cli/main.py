@@ -16,12 +16,12 @@ import sys
 from collections.abc import Sequence
 
 from tracker import __version__
-from tracker.cli import analysis, calibration, dashboard, people, prescriptions, sessions, store
+from tracker.cli import analysis, calibration, dashboard, people, prescriptions, sensors, sessions, store
 from tracker.cli.common import EXIT_INTERRUPTED, EXIT_USAGE, OneLineParser, option_name, store_option
 from tracker.errors import InvalidValueError, ReptrackError
 
 #: the command groups, in the order of the help text
-GROUPS = (analysis, sessions, calibration, people, prescriptions, store, dashboard)
+GROUPS = (analysis, sessions, sensors, calibration, people, prescriptions, store, dashboard)
 
 EXAMPLES = """examples:
   reptrack demo                       a simulated session, live, then its report (no sensor needed)

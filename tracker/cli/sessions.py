@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,6 +13,7 @@ from tracker.cli.analysis import EXERCISE_HELP
 from tracker.cli.common import Interrupted, add_command, limited, open_store, session_ref, speed, started_at
 from tracker.core.exercises import HOLD
 from tracker.core.recording import SAMPLE_RATE
+from tracker.app.limits import GIVE_UP, GIVE_UP_DEFAULT_S, NOTIFY_MODES
 
 if TYPE_CHECKING:
     from tracker.app.sessions import ReplayFiles, SessionReport, SessionRequest
@@ -31,11 +33,13 @@ def register(sub: argparse._SubParsersAction, db: argparse.ArgumentParser) -> No
     d.add_argument("--serve-s", type=float, help="with --dashboard: stop serving this many seconds after the session (default: at Ctrl-C)")
     d.set_defaults(handler=_demo)
 
-    r = add_command(sub, "record", "record a session live into the store (from a recording replayed, for now)", [
+    r = add_command(sub, "record", "record a session live into the store, from a sensor (--device) or a recording replayed (--source)", [
+        "reptrack record --device sim --exercise clamshell --person zoe",
+        "reptrack record --device 'BBC micro:bit [zotip]' --exercise hip-raise --person zoe",
         "reptrack record --source sample_data/side-lying-hip-abduction.csv --exercise side-lying-hip-abduction --person zoe --speed 10",
         "reptrack record --source sample_data/side-lying-hip-abduction.csv --pelvis sample_data/side-lying-hip-abduction.pelvis.csv --exercise side-lying-hip-abduction --person zoe --plain",
     ], parents=[db])
-    r.add_argument("--source", type=Path, required=True, help="a recording CSV to replay as a live sensor")
+    r.add_argument("--source", type=Path, help="a recording CSV to replay as a live sensor")
     r.add_argument("--exercise", required=True, help=EXERCISE_HELP)
     r.add_argument("--person", required=True, help="whose session this is (created when new)")
     r.add_argument("--placement", default="auto", help="thigh, shank, pelvis or auto")
@@ -44,7 +48,17 @@ def register(sub: argparse._SubParsersAction, db: argparse.ArgumentParser) -> No
     r.add_argument("--hold-s", type=limited(HOLD), help="prescribed hold (default: the person's prescription)")
     r.add_argument("--load-kg", type=float, help="ankle weight, kg (default: the person's prescription)")
     r.add_argument("--plain", action="store_true", help="one line per rep instead of the live panel")
-    r.add_argument("--device", help="the sensor's name, for its device calibration (default: replay:FILE)")
+    r.add_argument("--device", help="the live sensor: its name or address (see 'reptrack scan'), 'sim' (the simulator) or "
+                                    "'sim:FILE.csv' (a recording streamed as a sensor); with --source: the sensor's name, for its "
+                                    "device calibration (default: replay:FILE)")
+    r.add_argument("--pelvis-device", help="a second live sensor, on the pelvis (name, address, sim or sim:FILE.csv)")
+    r.add_argument("--profile", type=Path, help="a sensor profile file (TOML) for a sensor reptrack does not know")
+    r.add_argument("--give-up-s", type=limited(GIVE_UP), default=GIVE_UP_DEFAULT_S,
+                   help=f"a lost sensor not back within this many seconds ends the session as interrupted (default {GIVE_UP_DEFAULT_S:g})")
+    r.add_argument("--notify-mode", choices=NOTIFY_MODES, default=NOTIFY_MODES[0],
+                   help="how BlueZ subscribes to notifications (default start-notify; acquire-notify if a sensor sends each twice)")
+    r.add_argument("--sim-drop-out", action="append", default=[], metavar="AT:SECONDS",
+                   help="simulated sensor: lose the link at AT s for SECONDS (repeatable), e.g. 20:3")
     r.add_argument("--rate-hz", type=limited(SAMPLE_RATE), help="sample rate, for a file without a 't' column")
     r.set_defaults(handler=_record)
 
@@ -212,7 +226,111 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _record(args: argparse.Namespace) -> int:
-    return _run_session(args, args.source, replay_speed=speed(args.speed), live_view=True)
+    from tracker.errors import InvalidValueError
+
+    if args.source is not None:
+        for option in ("pelvis_device", "profile"):
+            if getattr(args, option) is not None:
+                raise InvalidValueError(option, "is for a live sensor (--device), not a replayed --source")
+        return _run_session(args, args.source, replay_speed=speed(args.speed), live_view=True)
+    if args.device is None:
+        raise InvalidValueError("device", "or --source is needed: a sensor (e.g. --device sim) or a recording (--source FILE)")
+    if args.pelvis is not None:
+        raise InvalidValueError("pelvis", "is a recording to replay with --source; a live pelvis sensor is --pelvis-device")
+    return _run_live(args)
+
+
+def _drop_outs(texts: list[str]):  # type: ignore[no-untyped-def]
+    from tracker.errors import InvalidValueError
+    from tracker.sensors.sim import DropOut
+
+    out = []
+    for text in texts:
+        try:
+            at, dur = (float(x) for x in text.split(":", 1))
+        except ValueError:
+            at = dur = math.nan
+        if not (0 <= at < 1e6 and 0 < dur < 1e6):
+            raise InvalidValueError("sim_drop_out", f"is AT:SECONDS, e.g. 20:3, not {text!r}")
+        out.append(DropOut(at, dur))
+    return tuple(out)
+
+
+def _run_live(args: argparse.Namespace) -> int:
+    """``record --device``: a live (or simulated) sensor through the recorder, the engine, the store and the live view."""
+    import asyncio
+    import signal
+
+    from tracker.app.live import LiveRequest, is_simulated, open_live
+    from tracker.app.recorder import SessionRecorder
+    from tracker.app.sessions import SessionRequest, plan_session
+    from tracker.cli.render import print_warnings
+    from tracker.core.exercises import Exercise, parse_placement
+    from tracker.errors import InvalidValueError, SensorError
+    from tracker.sensors.ble import NotifyMode
+    from tracker.terminal.live_panel import PlainView, RichView
+
+    exercise = Exercise.parse(args.exercise)
+    placement = parse_placement(args.placement)
+    simulated = is_simulated(args.device.strip())
+    drop_outs = _drop_outs(args.sim_drop_out)
+    if drop_outs and not simulated:
+        raise InvalidValueError("sim_drop_out", "is for a simulated sensor (--device sim or sim:FILE.csv)")
+    live = LiveRequest(args.device, pelvis_device=args.pelvis_device, profile=args.profile, give_up_s=args.give_up_s,
+                       notify_mode=NotifyMode(args.notify_mode), speed=speed(args.speed), drop_outs=drop_outs)
+    request = SessionRequest(args.person, exercise, placement, hold_s=args.hold_s, load_kg=args.load_kg)
+    ended_by: list[str] = []
+    session: list[int] = []
+
+    with open_store(args) as store:
+        async def run() -> object:
+            source = await open_live(live, exercise)
+            planned = plan_session(store, source.info, request)
+            for line in planned.calibration.describe():
+                print(f"using {line}")
+            title = f"{planned.plan.person} · {exercise.definition.title}"
+            view = RichView(title) if sys.stdout.isatty() and not args.plain else PlainView()
+            source.on_status = view.link
+            rec = SessionRecorder(store, source, planned.plan, on_warning=view.warn, on_update=view.update)
+            session.append(rec.session_id)
+
+            def end_session(name: str) -> None:
+                ended_by.append(name)
+                rec.stop()
+
+            loop = asyncio.get_running_loop()
+            for sig, name in ((signal.SIGINT, "Ctrl-C"), (signal.SIGTERM, "SIGTERM"), (getattr(signal, "SIGHUP", None), "the terminal closed")):
+                if sig is not None:
+                    try:
+                        loop.add_signal_handler(sig, end_session, name)
+                    except (NotImplementedError, RuntimeError, ValueError):
+                        pass
+            try:
+                with view:
+                    await rec.run()
+            finally:
+                print_warnings(source.summary())
+            return view
+
+        try:
+            view = asyncio.run(run())
+        except KeyboardInterrupt:
+            if not session:
+                raise Interrupted("no session was started") from None
+            raise Interrupted(f"session {session[0]} is stored as 'interrupted' with what was read so far") from None
+        except SensorError as exc:
+            if not session:
+                raise
+            info = store.session(session[0])
+            raise SensorError(f"{exc} (session {info.id}: {info.rep_count} reps, {info.sample_count} samples stored)") from None
+        if ended_by:
+            print(f"reptrack: session {session[0]} ended ({ended_by[0]}): stored as complete", file=sys.stderr)
+        info = store.session(session[0])
+        out = sys.stderr if isinstance(view, PlainView) and view.closed else sys.stdout
+        print(f"session {info.id} {info.status.value}: {info.rep_count} reps in {info.set_count} "
+              f"set{'s' if info.set_count != 1 else ''}, {info.sample_count} samples stored in {store.path}", file=out)
+        print(f"report: reptrack show {info.id}" + (f" --db {args.db}" if args.db else ""), file=out)
+    return 0
 
 
 def _import(args: argparse.Namespace) -> int:

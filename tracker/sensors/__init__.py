@@ -5,7 +5,7 @@
 * :mod:`tracker.sensors.replay` — a recording replayed as if it were live.
 """
 
-from tracker.sensors.base import SampleBatch, SampleSource, SourceGap, SourceInfo
+from tracker.sensors.base import LinkState, LinkStatus, SampleBatch, SampleSource, SourceGap, SourceInfo
 from tracker.sensors.replay import ReplaySource
 
-__all__ = ["ReplaySource", "SampleBatch", "SampleSource", "SourceGap", "SourceInfo"]
+__all__ = ["LinkState", "LinkStatus", "ReplaySource", "SampleBatch", "SampleSource", "SourceGap", "SourceInfo"]

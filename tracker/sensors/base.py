@@ -8,6 +8,7 @@ faster); a Bluetooth sensor is another source of the same shape.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -29,6 +30,9 @@ class SourceInfo:
     meta: dict[str, str] = field(default_factory=dict)
     pelvis_sample_rate_hz: float | None = None
     pelvis_has_gyro: bool | None = None
+    #: other names the sensor is known by (a live sensor's advertised name, when ``device_name``
+    #: is its address): a device calibration stored under one of them applies too
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -52,3 +56,36 @@ class SampleSource(Protocol):
     info: SourceInfo
 
     def batches(self) -> AsyncIterator[SampleBatch | SourceGap]: ...
+
+
+class LinkState(enum.Enum):
+    """Where a live sensor's link stands."""
+
+    SCANNING = "scanning"
+    CONNECTING = "connecting"
+    STREAMING = "streaming"
+    RECONNECTING = "reconnecting"
+    GAVE_UP = "gave up"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True)
+class LinkStatus:
+    """One live sensor's link, as the live view shows it."""
+
+    stream: Stream
+    sensor: str  # its name, else its address
+    state: LinkState
+    rate_hz: float | None = None  # samples per second actually arriving (last seconds)
+    samples: int = 0
+    lost_samples: int = 0  # in drop-outs, at the sensor's rate
+    bad_packets: int = 0  # malformed or short, skipped
+    duplicates: int = 0  # skipped
+    drop_outs: int = 0
+    reconnects: int = 0
+
+    @property
+    def loss_fraction(self) -> float:
+        """Samples lost of samples sent (0-1)."""
+        total = self.samples + self.lost_samples
+        return self.lost_samples / total if total else 0.0

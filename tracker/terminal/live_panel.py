@@ -18,8 +18,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TextIO
 
+from tracker.core.recording import Stream
 from tracker.pipeline.live_state import LiveState
 from tracker.pipeline.types import Event, GapDetected, RepCompleted, SetCompleted
+from tracker.sensors.base import LinkState, LinkStatus
 
 # 3x5 block digits: readable from a mat on the floor
 _DIGITS = {
@@ -72,6 +74,18 @@ def event_lines(events: list[Event], state: LiveState) -> list[str]:
     return out
 
 
+def link_line(status: LinkStatus) -> str:
+    """A live sensor's link in one line: state, the rate actually arriving, samples lost."""
+    who = "pelvis sensor" if status.stream is Stream.PELVIS else "sensor"
+    text = f"{who} {status.state.value}"
+    if status.rate_hz is not None and status.state is LinkState.STREAMING:
+        text += f" · {status.rate_hz:.0f} Hz"
+    text += f" · {100 * status.loss_fraction:.1f} % lost"
+    if status.bad_packets or status.duplicates:
+        text += f" · {status.bad_packets + status.duplicates} bad packets"
+    return text
+
+
 class ClosablePipe:
     """A text stream whose reader may go away (``| head``): writes after that are dropped, and
     ``on_closed`` is told once, so the session goes on instead of failing."""
@@ -119,6 +133,7 @@ class PlainView:
     def __init__(self, out: TextIO | None = None, err: TextIO | None = None) -> None:
         self._out = ClosablePipe(out or sys.stdout, on_closed=say_pipe_closed)
         self._err = err or sys.stderr
+        self._links: dict[Stream, LinkState] = {}
 
     def __enter__(self) -> PlainView:
         return self
@@ -137,6 +152,13 @@ class PlainView:
 
     def warn(self, message: str) -> None:
         print(f"warning: {message}", file=self._err, flush=True)
+
+    def link(self, status: LinkStatus) -> None:
+        """A live sensor's link changed state: one line on stderr (the counts are left to the summary)."""
+        if self._links.get(status.stream) is not status.state:
+            self._links[status.stream] = status.state
+            who = "pelvis sensor" if status.stream is Stream.PELVIS else "sensor"
+            print(f"{who} {status.sensor}: {status.state.value}", file=self._err, flush=True)
 
 
 @dataclass(frozen=True)
@@ -163,7 +185,8 @@ def fit_lines(lines: list[PanelLine], *, width: int, rows: int) -> list[PanelLin
     return kept
 
 
-def panel_lines(state: LiveState, *, warning: str | None = None, big_digits: bool = True) -> list[PanelLine]:
+def panel_lines(state: LiveState, *, warning: str | None = None, big_digits: bool = True,
+                links: tuple[LinkStatus, ...] = ()) -> list[PanelLine]:
     """What the panel shows, top to bottom (pure: the view draws these)."""
     lines: list[PanelLine] = []
     if big_digits:
@@ -193,6 +216,10 @@ def panel_lines(state: LiveState, *, warning: str | None = None, big_digits: boo
         lines.append(PanelLine(f"rest {m}:{s:02d}", "cyan", drop_order=2))
     if state.gaps:
         lines.append(PanelLine(f"{state.gaps} sensor drop-out(s), {state.gap_s:.1f} s without data", "dim", drop_order=4, wraps=True))
+    for link in links:
+        # a link that is not streaming is news the person must see (move closer, check the sensor)
+        down = link.state is not LinkState.STREAMING and not state.ended
+        lines.append(PanelLine(link_line(link), "bold red" if down else "dim", drop_order=1 if down else 4, wraps=down))
     lines.append(PanelLine(f"{state.t_s:.0f} s recorded · {state.sample_count} samples", "dim", drop_order=4))
     return lines
 
@@ -206,6 +233,7 @@ class RichView:
 
         self._title = title
         self._warning: str | None = None
+        self._links: dict[Stream, LinkStatus] = {}
         self._state = LiveState()
         self._console = Console()
         self._live = Live(self._render(LiveState()), console=self._console, refresh_per_second=8, transient=False,
@@ -227,6 +255,10 @@ class RichView:
         self._warning = message
         self._live.update(self._render(self._state))
 
+    def link(self, status: LinkStatus) -> None:
+        self._links[status.stream] = status
+        self._live.update(self._render(self._state))
+
     def _render(self, state: LiveState):  # type: ignore[no-untyped-def]
         from rich.console import Group
         from rich.panel import Panel
@@ -237,6 +269,7 @@ class RichView:
         inner = panel_width - 4  # borders and padding
         room = max(1, height - 2 - 1)  # the borders, and the line the cursor rests on
         big = height >= BIG_DIGITS_MIN_ROWS and width >= 20
-        rows = fit_lines(panel_lines(state, warning=self._warning, big_digits=big), width=inner, rows=room)
+        rows = fit_lines(panel_lines(state, warning=self._warning, big_digits=big, links=tuple(self._links.values())),
+                         width=inner, rows=room)
         texts = [Text(r.text, style=r.style, no_wrap=not r.wraps, overflow="fold" if r.wraps else "ellipsis") for r in rows]
         return Panel(Group(*texts), title=self._title, width=panel_width, title_align="left")
