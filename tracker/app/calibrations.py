@@ -21,7 +21,7 @@ from tracker.core.exercises import Exercise
 from tracker.core.recording import Placement, Stream, beyond_full_scale
 from tracker.errors import InvalidValueError
 from tracker.pipeline import AccelCorrection, RepCompleted, SessionSetup
-from tracker.sensors import SampleBatch, SampleSource
+from tracker.sensors import SampleBatch, SampleSource, SourceInfo
 from tracker.store import Store
 
 
@@ -142,6 +142,15 @@ def calibrated_identity(store: Store, names: tuple[str, ...]) -> str:
         if name and store.latest_calibration(CalibrationKind.DEVICE, device=name) is not None:
             return name
     return names[0]
+
+
+def live_sensor_names(store: Store, info: SourceInfo) -> tuple[str, str | None]:
+    """For a calibration on a live sensor: the name its device calibration is stored under (its
+    identity: the address of a Bluetooth sensor), and the name under which it already has one
+    (``None``: not calibrated yet, which a mounting or range calibration does not need)."""
+    names = (info.device_name, *info.aliases)
+    calibrated = next((n for n in names if n and store.latest_calibration(CalibrationKind.DEVICE, device=n) is not None), None)
+    return info.device_name, calibrated
 
 
 async def calibrate_device(store: Store, source: SampleSource, *, device: str,

@@ -9,7 +9,7 @@ decoding, timing and drop-out handling as a real one.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from tracker.app.limits import GIVE_UP, SCAN_TIME
@@ -106,8 +106,11 @@ async def open_live(request: LiveRequest, exercise: Exercise) -> LiveSource:
         if is_simulated(spec):
             rec, name = _simulated(spec, exercise, request.seed, pelvis=stream is Stream.PELVIS)
             label = "simulated pelvis sensor" if stream is Stream.PELVIS else "simulated sensor"
-            link = SimLink(SIM_PROFILE, rec, clock=sim_clock, drop_outs=request.drop_outs if stream is Stream.MAIN else (), label=label)
-            links.append(SensorLink(stream, link, SIM_PROFILE, name if stream is Stream.MAIN else f"{name}:pelvis"))
+            # the simulated sensor sends at the recording's rate (a 25 Hz recording as a 100 Hz
+            # sensor would have its clock reconstructed 4x too fast)
+            profile = replace(SIM_PROFILE, sample_rate_hz=rec.nominal_rate_hz())
+            link = SimLink(profile, rec, clock=sim_clock, drop_outs=request.drop_outs if stream is Stream.MAIN else (), label=label)
+            links.append(SensorLink(stream, link, profile, name if stream is Stream.MAIN else f"{name}:pelvis"))
             continue
         sighting = await find(spec, extra=() if extra is None else (extra,))
         profile = extra or sighting.profile

@@ -7,15 +7,15 @@ import json
 from pathlib import Path
 
 from tracker.app.limits import SCAN_TIME
-from tracker.cli.common import Interrupted, limited
+from tracker.cli.common import Interrupted, add_command, limited
 
 
 def register(sub: argparse._SubParsersAction, db: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
-    s = sub.add_parser("scan", help="list the Bluetooth sensors in range and the profile that recognises each",
-                       epilog="example: reptrack scan --timeout 8")
+    s = add_command(sub, "scan", "list the Bluetooth sensors in range and the profile that recognises each (unknown ones too)",
+                    ["reptrack scan", "reptrack scan --timeout 8 --json", "reptrack scan --profile my-sensor.toml"])
     s.add_argument("--timeout", type=limited(SCAN_TIME), default=5.0, help="how long to listen, s (default 5)")
     s.add_argument("--profile", type=Path, help="a sensor profile file (TOML): sensors it describes are recognised too")
-    s.add_argument("--json", action="store_true")
+    s.add_argument("--json", action="store_true", help="print one JSON array")
     s.set_defaults(handler=_scan)
 
 
