@@ -158,6 +158,12 @@ def read_recording(path: str | os.PathLike[str], *, rate_hz: float | None = None
         file and, where there is one, the 1-based line.
     """
     source = os.fspath(path)
+    from tracker.files.phone_exports import is_phone_export, read_phone_export
+
+    if is_phone_export(path):
+        phone = read_phone_export(path)
+        read = parse_recording(phone.text, rate_hz=rate_hz, source=source)
+        return ReadResult(read.recording, phone.notes + read.warnings)
     # Bytes all the way: the vectorised parsers work on bytes, so decoding 20 MB only to
     # encode it again would be wasted time.  The bytes are handed over without a name in
     # this frame, so ``_parse`` holds the only reference and can free them once parsed.
