@@ -108,9 +108,9 @@ async def open_live(request: LiveRequest, exercise: Exercise) -> LiveSource:
             label = "simulated pelvis sensor" if stream is Stream.PELVIS else "simulated sensor"
             # the simulated sensor sends at the recording's rate (a 25 Hz recording as a 100 Hz
             # sensor would have its clock reconstructed 4x too fast)
-            profile = replace(SIM_PROFILE, sample_rate_hz=rec.nominal_rate_hz())
-            link = SimLink(profile, rec, clock=sim_clock, drop_outs=request.drop_outs if stream is Stream.MAIN else (), label=label)
-            links.append(SensorLink(stream, link, profile, name if stream is Stream.MAIN else f"{name}:pelvis"))
+            sim_profile = replace(SIM_PROFILE, sample_rate_hz=rec.nominal_rate_hz())
+            link = SimLink(sim_profile, rec, clock=sim_clock, drop_outs=request.drop_outs if stream is Stream.MAIN else (), label=label)
+            links.append(SensorLink(stream, link, sim_profile, name if stream is Stream.MAIN else f"{name}:pelvis"))
             continue
         sighting = await find(spec, extra=() if extra is None else (extra,))
         profile = extra or sighting.profile

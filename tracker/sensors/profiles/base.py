@@ -64,6 +64,17 @@ class Samples:
                f"sensor_t_s={None if self.sensor_t_s is None else self.sensor_t_s.tolist()}, skipped={self.skipped})"
 
 
+def int16_imu_counts(accel_g: NDArray[np.float64], gyro_dps: NDArray[np.float64] | None, *, accel_scale_g: float,
+                     gyro_scale_dps: float) -> NDArray[np.int16]:
+    """Samples as the int16 counts of a sensor that sends accel x, y, z then gyro x, y, z (and
+    three more fields, zero here), little-endian: what the encoders of the simulated sensors send."""
+    n = len(accel_g)
+    body = np.zeros((n, 9))
+    body[:, 0:3] = np.asarray(accel_g) / accel_scale_g
+    body[:, 3:6] = (np.zeros((n, 3)) if gyro_dps is None else np.asarray(gyro_dps)) / gyro_scale_dps
+    return np.clip(np.round(body), -32768, 32767).astype("<i2")
+
+
 def no_samples(*, gyro: bool, timestamped: bool, skipped: tuple[PacketFault, ...] = ()) -> Samples:
     """A notification that carried no samples (a command's reply, a frame still incomplete)."""
     empty = np.zeros((0, 3))

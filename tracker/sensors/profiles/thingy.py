@@ -21,7 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from tracker.errors import PacketError, PacketFault
-from tracker.sensors.profiles.base import Command, Samples, SensorProfile
+from tracker.sensors.profiles.base import Command, Samples, SensorProfile, int16_imu_counts
 
 SERVICE_UUID = "ef680400-9b35-4933-9b10-52ffa9740042"
 CONFIG_UUID = "ef680401-9b35-4933-9b10-52ffa9740042"
@@ -46,12 +46,8 @@ class ThingyDecoder:
 
 
 def encode(accel_g: NDArray[np.float64], gyro_dps: NDArray[np.float64] | None = None, t_s: NDArray[np.float64] | None = None) -> list[bytes]:
-    n = len(accel_g)
-    gyro = np.zeros((n, 3)) if gyro_dps is None else np.asarray(gyro_dps)
-    body = np.zeros((n, 9))
-    body[:, 0:3] = np.asarray(accel_g) / ACCEL_SCALE_G
-    body[:, 3:6] = gyro / GYRO_SCALE_DPS
-    return [_RAW.pack(*map(int, row)) for row in np.clip(np.round(body), -32768, 32767).astype(int)]
+    counts = int16_imu_counts(accel_g, gyro_dps, accel_scale_g=ACCEL_SCALE_G, gyro_scale_dps=GYRO_SCALE_DPS)
+    return [_RAW.pack(*map(int, row)) for row in counts]
 
 
 PROFILE = SensorProfile(

@@ -20,7 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from tracker.errors import PacketError, PacketFault
-from tracker.sensors.profiles.base import Command, Samples, SensorProfile, no_samples
+from tracker.sensors.profiles.base import Command, Samples, SensorProfile, int16_imu_counts, no_samples
 
 SERVICE_UUID = "0000ffe5-0000-1000-8000-00805f9a34fb"
 NOTIFY_UUID = "0000ffe4-0000-1000-8000-00805f9a34fb"
@@ -84,12 +84,7 @@ class WitMotionDecoder:
 
 def encode(accel_g: NDArray[np.float64], gyro_dps: NDArray[np.float64] | None = None, t_s: NDArray[np.float64] | None = None) -> list[bytes]:
     """One 20-byte frame per sample (angles zero)."""
-    n = len(accel_g)
-    gyro = np.zeros((n, 3)) if gyro_dps is None else np.asarray(gyro_dps)
-    body = np.zeros((n, 9))
-    body[:, 0:3] = np.asarray(accel_g) / ACCEL_SCALE_G
-    body[:, 3:6] = gyro / GYRO_SCALE_DPS
-    counts = np.clip(np.round(body), -32768, 32767).astype("<i2")
+    counts = int16_imu_counts(accel_g, gyro_dps, accel_scale_g=ACCEL_SCALE_G, gyro_scale_dps=GYRO_SCALE_DPS)
     return [SYNC + row.tobytes() for row in counts]
 
 
