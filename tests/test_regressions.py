@@ -372,3 +372,19 @@ def test_a_set_of_reps_past_the_tables_range_that_come_back_counts_every_rep(siz
     reps, postures = _counted_and_postures(reps_angle, size)
     assert len(reps) == len(truth) == 5 and postures == 0
     assert all("beyond_range" in {f.kind.value for f in r.flags} for r in reps)
+
+
+@pytest.mark.parametrize("size", [7, 25, 1000])
+def test_a_quick_last_rep_followed_by_a_still_new_posture_is_counted(size: int) -> None:
+    """Issue 11 (UCI s2 e3, shank): the last rep of a fast set waits for a pause after it; the leg
+    was put down a little higher and stayed there, which the detector takes for a posture change.
+    The stillness there is the pause the quick rep needed: it counts (it was rejected)."""
+    reps_angle, truth = rep_angles_deg(rate_hz=RATE, reps=4, rom_deg=40.0, lift_s=1.5, hold_s=0.5, lower_s=1.5,
+                                       pause_s=1.5, tail_s=1.5)
+    n_q = int(0.45 * RATE)
+    quick = np.concatenate([40.0 * min_jerk(n_q), 40.0 * (1.0 - min_jerk(n_q))])
+    higher = np.concatenate([12.0 * min_jerk(int(0.5 * RATE)), np.full(int(20 * RATE), 12.0)])
+    reps, postures = _counted_and_postures(np.concatenate([reps_angle, quick, higher]), size)
+    assert postures >= 1
+    assert len(reps) == len(truth) + 1 == 5
+    assert "too_fast" in {f.kind.value for f in reps[-1].flags}

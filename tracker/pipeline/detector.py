@@ -1210,6 +1210,11 @@ class RepPipeline:
         self._mode = _Mode.NO_REFERENCE
 
     def _posture_change(self, j: int, angle: float) -> None:
+        d = self._deferred
+        if d is not None and self._paused_between(d.end, j):
+            # the quick rep waiting for a pause after it got one -- still, if away from the old
+            # rest (the leg put down a little higher after the last fast rep: UCI s2 e3, shank)
+            self._accept_deferred()
         self._reject_deferred()
         self._last_close = j
         self._reject(self._rep_start, j, self._peak_deg, "settled away from the start posture")
