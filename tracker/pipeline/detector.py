@@ -764,7 +764,11 @@ class RepPipeline:
                 else:
                     hold = np.empty(0, dtype=np.int64)
                     th_hold = _tilt_deg(h.up[h.rows(i, end)], self._hold_ref)
-                    away_level = np.maximum(self._enter_deg, 0.3 * runmax)
+                    # away from the hold by a rep of the exercise: past the exercise's range (a roll,
+                    # lying down) the excursion's own size says nothing about the reps from there
+                    rep_scale = np.where(runmax > self.config.max_rep_rom_deg,
+                                         np.minimum(runmax, self.config.exercise.typical_rom_deg[1]), runmax)
+                    away_level = np.maximum(self._enter_deg, 0.3 * rep_scale)
                     if not self._hold_left:
                         away = np.nonzero(th_hold > away_level)[0]
                         back = np.empty(0, dtype=np.int64)
