@@ -299,6 +299,24 @@ def test_eval_uci_json(cli: Cli, uci_root: Path) -> None:
     assert d["recordings"] and all(len(r["counts"]) == len(r["errors"]) for r in d["recordings"])
 
 
+def test_eval_uci_one_subject_every_placement(cli: Cli, uci_root: Path) -> None:
+    code, stdout, err = cli("eval", "--dataset", "uci-pt", uci_root, "--placements", "all", "--subject", "s1", "--json")
+    assert code == 0, err
+    d = json.loads(stdout)
+    assert d["placements"] == "all" and d["subject"] == "s1"
+    names = [r["recording"] for r in d["recordings"]]
+    assert names and all(n.startswith("s1/") for n in names)
+    # thigh and shank for every exercise: two units per exercise folder
+    assert {n.rsplit("/", 1)[1] for n in names} == {"u2", "u3"}
+    assert len(names) == 2 * len({n.rsplit("/", 1)[0] for n in names})
+    assert d["overall"]["sets"] == 3 * len(names)
+
+
+def test_eval_uci_unknown_subject_and_options_without_dataset_are_one_line(cli: Cli, uci_root: Path, tmp_path: Path) -> None:
+    assert_one_line_error(cli("eval", "--dataset", "uci-pt", uci_root, "--subject", "s9"), "s9")
+    assert_one_line_error(cli("eval", tmp_path, "--subject", "s1"), "--dataset uci-pt")
+
+
 # --------------------------------------------------------------------------- the installed script
 def test_console_script_runs_the_readme_quick_start() -> None:
     script = Path(sys.executable).with_name("reptrack")

@@ -15,7 +15,8 @@ from typing import Any
 
 from tracker.errors import DatasetError, ReptrackError
 from tracker.evaluation.metrics import FoundRep, GroupMetrics, RecordingTruth, TrueRep, TrueSet, evaluate_recording
-from tracker.evaluation.uci import BLOCK_WINDOWS_S, REPS_PER_BLOCK, ExecutionType, block_of, iter_dataset
+from tracker.evaluation.uci import (BLOCK_WINDOWS_S, REPS_PER_BLOCK, ExecutionType, PlacementSelection, block_of,
+                                    iter_dataset)
 from tracker.core.exercises import FlagKind, get_exercise
 from tracker.pipeline import AnalysisResult, Personalisation, analyze_recording
 from tracker.core.recording import Placement
@@ -99,13 +100,17 @@ def evaluate_directory(folder: Path, *, hold_s: float | None = None) -> Evaluati
 
 
 # ---------------------------------------------------------------------------- UCI
-def evaluate_uci(root: Path, *, hold_s: float | None = 5.0) -> EvaluationReport:
+def evaluate_uci(root: Path, *, hold_s: float | None = 5.0,
+                 placements: PlacementSelection = PlacementSelection.PRIMARY,
+                 subject: str | None = None) -> EvaluationReport:
     """Score reptrack on the UCI data set: each 10-rep block is a set.
 
     Rep boundaries and flag truth come from subject 1's hand labels; block counts and
-    the per-block flag shares use the protocol windows for every subject.
+    the per-block flag shares use the protocol windows for every subject. ``placements``
+    chooses the sensor units analysed (the overall figure covers them all); ``subject``
+    scores one subject only, so a setting chosen on one can be read on the other.
     """
-    recs = iter_dataset(Path(root))
+    recs = iter_dataset(Path(root), placements=placements, subject=subject)
     groups: dict[str, GroupMetrics] = defaultdict(GroupMetrics)
     # per subject, every placement: leave-one-subject-out reads as "chosen on s1, scored on s2"
     by_subject: dict[str, GroupMetrics] = defaultdict(GroupMetrics)
@@ -156,6 +161,11 @@ def evaluate_uci(root: Path, *, hold_s: float | None = 5.0) -> EvaluationReport:
         ex_name, place = g.split("/")
         if get_exercise(ex_name).moving_segment.value == place:
             primary_m.merge(v)
+    extra: dict[str, Any] = {}
+    if placements is PlacementSelection.ALL:
+        extra["overall_moving_segment_only"] = primary_m.summary()
+    if subject is None:
+        extra["by_subject"] = {k: v.summary() for k, v in sorted(by_subject.items())}
     shares = {
         which: {blk: {"reps": n, "too_fast_or_short_hold_pct": round(100 * a / n, 1) if n else None,
                       "partial_rom_pct": round(100 * b / n, 1) if n else None,
@@ -163,14 +173,16 @@ def evaluate_uci(root: Path, *, hold_s: float | None = 5.0) -> EvaluationReport:
                 for blk, (n, a, b, c) in sorted(stats.items())}
         for which, stats in block_flags.items()
     }
+    which = ("each exercise's moving segment (shank for seated knee extension, thigh otherwise)"
+             if placements is PlacementSelection.PRIMARY else "every placement on the moving leg (thigh and shank)")
+    who = f"subject {subject}" if subject is not None else "every subject"
     return EvaluationReport(
-        title=f"UCI physical-therapy exercises in {root} (hold {hold_s} s)",
+        title=f"UCI physical-therapy exercises in {root} (hold {hold_s} s; {placements.value} placements; {who})",
         groups={k: v.summary() for k, v in sorted(groups.items())},
-        overall=primary_m.summary(),
-        extra={"overall_all_placements": all_m.summary(),
-               "by_subject_all_placements": {k: v.summary() for k, v in sorted(by_subject.items())},
+        overall=all_m.summary(),
+        extra={**extra, "placements": placements.value, "subject": subject,
                "block_flag_shares": shares, "recordings": rows,
-               "note": "overall = each exercise's moving segment (shank for seated knee extension, thigh otherwise)"},
+               "note": f"overall = {which}, {who}"},
     )
 
 
@@ -188,10 +200,10 @@ def format_evaluation(report: EvaluationReport) -> str:
     for g, s in report.groups.items():
         lines.append(row(g, s))
     lines.append(row("OVERALL", report.overall))
-    if "overall_all_placements" in report.extra:
-        lines.append(row("overall, every placement", report.extra["overall_all_placements"]))
-    for subject, s in report.extra.get("by_subject_all_placements", {}).items():
-        lines.append(row(f"subject {subject}, every placement", s))
+    if "overall_moving_segment_only" in report.extra:
+        lines.append(row("moving segment only", report.extra["overall_moving_segment_only"]))
+    for subject, s in report.extra.get("by_subject", {}).items():
+        lines.append(row(f"subject {subject}", s))
     lines.append("")
     lines.append("Flags (matched reps):  flag  precision  recall  F1  (tp/fp/fn)")
     for k, c in report.overall["flags"].items():

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from tracker.core.exercises import get_exercise
 from tracker.errors import DatasetError
 from tracker.core.recording import STANDARD_GRAVITY_MS2, Placement, Recording, RecordingMeta, Side
 
@@ -99,22 +100,41 @@ def load_rep_labels(path: Path) -> tuple[LabelledRep, ...]:
     return tuple(reps)
 
 
-def iter_dataset(root: Path, *, units: tuple[str, ...] = ("u2", "u3")) -> list[UciRecording]:
-    """Every (subject, exercise, unit) recording under ``root`` (the ``uci-pt`` folder)."""
+class PlacementSelection(enum.Enum):
+    """Which sensor units of the moving leg an evaluation analyses."""
+
+    PRIMARY = "primary"  # the exercise's moving segment only (shank for e1, thigh otherwise)
+    ALL = "all"  # every placement on the moving leg: thigh (u3) and shank (u2) for every exercise
+
+
+def iter_dataset(root: Path, *, units: tuple[str, ...] = ("u2", "u3"),
+                 placements: PlacementSelection = PlacementSelection.ALL,
+                 subject: str | None = None) -> list[UciRecording]:
+    """Every (subject, exercise, unit) recording under ``root`` (the ``uci-pt`` folder).
+
+    ``placements`` PRIMARY keeps only the unit on each exercise's moving segment; ``subject``
+    (``s1``, ``s2``, ...) keeps one subject's recordings (leave-one-subject-out scoring).
+    """
     root = Path(root)
     if not root.is_dir():
         raise DatasetError(f"{root}: no such folder (expected the uci-pt data set)")
+    subjects = sorted(p for p in root.iterdir() if p.is_dir() and p.name.startswith("s"))
+    if subject is not None:
+        subjects = [p for p in subjects if p.name == subject]
+        if not subjects:
+            raise DatasetError(f"{root}: no subject folder {subject!r} (e.g. --subject s1)")
     out: list[UciRecording] = []
-    for subject_dir in sorted(p for p in root.iterdir() if p.is_dir() and p.name.startswith("s")):
+    for subject_dir in subjects:
         for ex_dir in sorted(p for p in subject_dir.iterdir() if p.is_dir() and p.name in EXERCISE_MAP):
             labels_path = ex_dir / "test_times.csv"
             labels = load_rep_labels(labels_path) if labels_path.exists() else None
+            moving = get_exercise(EXERCISE_MAP[ex_dir.name]).moving_segment
             for unit in units:
                 f = ex_dir / unit / "test.txt"
-                if not f.exists():
+                placement = UNIT_PLACEMENT[unit]
+                if not f.exists() or (placements is PlacementSelection.PRIMARY and placement is not moving):
                     continue
                 rec = load_unit_file(f)
-                placement = UNIT_PLACEMENT[unit]
                 out.append(UciRecording(subject_dir.name, ex_dir.name, unit, EXERCISE_MAP[ex_dir.name], placement, rec, labels))
     if not out:
         raise DatasetError(f"{root}: no s*/e*/u*/test.txt files found")

@@ -94,6 +94,14 @@ class DetectorConfig:
     confirm_rom_ratio: float = 3.0  # the first two reps of a run differ in range by less than this factor
     pelvis_wait_s: float = 10.0  # a rep waits this long (main-stream time) for the pelvis sensor's data, then goes out without it
     pelvis_posture_change_deg: float = 45.0  # the pelvis sensor turning more than this during a leg "rep": posture change
+    # A rep past the exercise table's largest range (``max_rep_rom_deg``) is still a rep -- a knee that
+    # bends, a pelvis that rolls, a person more mobile than the table assumed -- and is flagged
+    # beyond_range. A change of posture (lying down, standing up: ~90 deg) is told from it by the
+    # rest posture after the movement: a rep comes back to where it started, a posture change settles
+    # away. Past that range the lowering must settle within this fraction of the peak from the start
+    # posture (a normal rep may settle at up to ``exit_fraction`` = 50 %: partial returns of small reps,
+    # UCI subject 1); settling further away is a posture change.
+    beyond_range_return_fraction: float = 0.25
     gap_s: float = 2.0  # a hole in the timestamps longer than this restarts the engine; shorter ones are bridged
     buffer_s: float = 45.0  # history kept for rep metrics
 

@@ -748,7 +748,6 @@ class RepPipeline:
                 # the rest before it)
                 still_in_rep = np.minimum(sr, np.arange(i, end) - self._rep_start + 1)
                 settled = np.nonzero(still_in_rep >= self._max_hold_n)[0]
-                too_far = np.nonzero(runmax > self.config.max_rep_rom_deg)[0]
                 t_rows = h.t[h.rows(i, end)]
                 too_long = np.nonzero(t_rows - h.t[self._rep_start - h.start] > self.config.exercise.max_rep_s)[0]
                 # A still posture inside the excursion is a hold -- or the new start posture
@@ -765,7 +764,11 @@ class RepPipeline:
                 else:
                     hold = np.empty(0, dtype=np.int64)
                     th_hold = _tilt_deg(h.up[h.rows(i, end)], self._hold_ref)
-                    away_level = np.maximum(self._enter_deg, 0.3 * runmax)
+                    # away from the hold by a rep of the exercise: past the exercise's range (a roll,
+                    # lying down) the excursion's own size says nothing about the reps from there
+                    rep_scale = np.where(runmax > self.config.max_rep_rom_deg,
+                                         np.minimum(runmax, self.config.exercise.typical_rom_deg[1]), runmax)
+                    away_level = np.maximum(self._enter_deg, 0.3 * rep_scale)
                     if not self._hold_left:
                         away = np.nonzero(th_hold > away_level)[0]
                         back = np.empty(0, dtype=np.int64)
@@ -773,7 +776,10 @@ class RepPipeline:
                         away = np.empty(0, dtype=np.int64)
                         # back at that posture and settled there (passing through it is not enough)
                         back = np.nonzero((th_hold <= np.maximum(self._onset_deg, 0.2 * away_level)) & (sr >= self._still_n))[0]
-                events = (ex, settled, too_far, too_long, hold, away, back)
+                # no event for a range past the exercise's usual maximum: a big rep is a rep; a
+                # posture change settles away (``settled``, or the lowering's check in LOWERING)
+                none = np.empty(0, dtype=np.int64)
+                events = (ex, settled, none, too_long, hold, away, back)
                 cands = [(int(a[0]), k) for k, a in enumerate(events) if a.size]
                 if not cands:
                     k_max = int(np.argmax(th))
@@ -792,9 +798,6 @@ class RepPipeline:
                     i = j + 1
                 elif kind == 1:
                     self._posture_change(j, float(th[jj]))
-                    i = j + 1
-                elif kind == 2:
-                    self._abandon(j, "beyond the exercise's range: a change of posture")
                     i = j + 1
                 elif kind == 3:
                     # Away from the reference for longer than any rep: the reference was not
@@ -843,11 +846,20 @@ class RepPipeline:
                 k_min = int(np.argmin(th[: jj + 1]))
                 if th[k_min] < self._trough_deg:
                     self._trough, self._trough_deg = i + k_min, float(th[k_min])
+                peak_deg = self._peak_deg
                 if kind == 0:
                     self._close_candidate(j)
+                    self._after_beyond_range(j, peak_deg)
                     i = j + 1
                 elif kind == 1:
-                    self._close_candidate(j - self._settle_n + 1)
+                    if (self._peak_deg > self.config.max_rep_rom_deg
+                            and th[jj] > self.config.detector.beyond_range_return_fraction * self._peak_deg):
+                        # past the exercise's range and settled away from the start posture: the
+                        # person changed posture (a big rep comes back to where it started)
+                        self._posture_change(j, float(th[jj]))
+                    else:
+                        self._close_candidate(j - self._settle_n + 1)
+                        self._after_beyond_range(j - self._settle_n + 1, peak_deg)
                     i = j + 1
                 elif kind == 3:
                     # never came back: no rep, and the reference is no longer where the leg rests
@@ -864,6 +876,18 @@ class RepPipeline:
                     self._mode = _Mode.LIFTING
                     self._clear_hold()
                     i = j + 1
+
+    def _after_beyond_range(self, end: int, peak_deg: float) -> None:
+        """After an excursion past the exercise's range that came back: unless it was a rep of a
+        confirmed set, the rest it came back to is taken afresh as the reference at the next
+        still period (a bend to fetch a weight comes back near, not exactly to, the posture
+        before it; reps measured from the old one would be off by the difference)."""
+        if peak_deg <= self.config.max_rep_rom_deg or self._mode is not _Mode.IDLE:
+            return
+        if self._run_len >= 2 and not self._run_pending:
+            return
+        self._mode = _Mode.NO_REFERENCE
+        self._still_floor = end
 
     def _clear_hold(self) -> None:
         self._hold_ref = None
@@ -1001,6 +1025,13 @@ class RepPipeline:
         self._add_to_run(cand)
 
     def _add_to_run(self, cand: _Candidate) -> None:
+        limit = self.config.max_rep_rom_deg
+        if (self._run_last is not None and self._run_pending and cand.rom_deg <= limit
+                and float(np.median(self._run_roms)) > limit):
+            # the unconfirmed run so far is movement past the exercise's range (a bend, sitting
+            # down and up again) that no similar movement followed: it sets no typical range
+            # for the reps that now begin
+            self._break_run("beyond the exercise's range and not followed by a similar movement")
         last = self._run_last
         if last is not None:
             d = self.config.detector
@@ -1183,6 +1214,11 @@ class RepPipeline:
         self._mode = _Mode.NO_REFERENCE
 
     def _posture_change(self, j: int, angle: float) -> None:
+        d = self._deferred
+        if d is not None and self._paused_between(d.end, j):
+            # the quick rep waiting for a pause after it got one -- still, if away from the old
+            # rest (the leg put down a little higher after the last fast rep: UCI s2 e3, shank)
+            self._accept_deferred()
         self._reject_deferred()
         self._last_close = j
         self._reject(self._rep_start, j, self._peak_deg, "settled away from the start posture")

@@ -110,9 +110,13 @@ def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence
                 add(FlagKind.PARTIAL_ROM, rep.rom_deg, limit, "deg", limit / max(rep.rom_deg, limit / 3))
 
     if FlagKind.BEYOND_RANGE in applies:
+        # past the person's usual range by half as much again, or past the largest range the
+        # exercise table gives the segment the sensor is on (a whole set can be that big: the
+        # rep counts, the flag says what to change)
         ref = reference_rom_deg(config, session_roms_deg)
-        if ref is not None:
-            limit = th.beyond_range_fraction * ref
-            if rep.rom_deg > limit:
-                add(FlagKind.BEYOND_RANGE, rep.rom_deg, limit, "deg", rep.rom_deg / limit)
+        limits = [th.beyond_range_fraction * ref] if ref is not None else []
+        if math.isfinite(config.max_rep_rom_deg):
+            limits.append(config.max_rep_rom_deg)
+        if limits and rep.rom_deg > (limit := min(limits)):
+            add(FlagKind.BEYOND_RANGE, rep.rom_deg, limit, "deg", rep.rom_deg / limit)
     return tuple(flags)
