@@ -50,6 +50,7 @@ def register(sub: argparse._SubParsersAction, db: argparse.ArgumentParser) -> No
     e = add_command(sub, "eval", "score reptrack on labelled recordings: rep counts and flags against the truth", [
         "reptrack eval /tmp/corpus",
         "reptrack eval --dataset uci-pt ../shared/data/uci-pt --json",
+        "reptrack eval /tmp/corpus --latency",
     ])
     e.add_argument("path", type=Path, help="a folder of labelled recordings, or the data set folder with --dataset")
     e.add_argument("--dataset", choices=["uci-pt"], help="evaluate on a public data set")
@@ -57,6 +58,9 @@ def register(sub: argparse._SubParsersAction, db: argparse.ArgumentParser) -> No
     e.add_argument("--placements", choices=["primary", "all"],
                    help="uci-pt: the exercise's moving segment only (default), or thigh and shank for every exercise")
     e.add_argument("--subject", help="uci-pt: score one subject only, e.g. s1 (leave-one-subject-out)")
+    e.add_argument("--latency", action="store_true",
+                   help="also stream every recording sample by sample and measure how long after a labelled rep's end "
+                        "it is shown (median, 95th percentile; slower)")
     e.add_argument("--json", action="store_true", help="print one JSON object")
     e.set_defaults(handler=_eval)
 
@@ -108,14 +112,15 @@ def _eval(args: argparse.Namespace) -> int:
         from tracker.evaluation.uci import PlacementSelection
 
         report = evaluate_uci(args.path, hold_s=args.hold_s if args.hold_s is not None else 5.0,
-                              placements=PlacementSelection(args.placements or "primary"), subject=args.subject)
+                              placements=PlacementSelection(args.placements or "primary"), subject=args.subject,
+                              latency=args.latency)
     else:
         if args.placements is not None or args.subject is not None:
             from tracker.errors import ConfigurationError
 
             raise ConfigurationError("--placements and --subject choose UCI recordings: use them with --dataset uci-pt "
                                      "(e.g. reptrack eval --dataset uci-pt ../shared/data/uci-pt --placements all --subject s1)")
-        report = evaluate_directory(args.path, hold_s=args.hold_s)
+        report = evaluate_directory(args.path, hold_s=args.hold_s, latency=args.latency)
     print(json.dumps(report.to_json()) if args.json else format_evaluation(report))
     return 0
 

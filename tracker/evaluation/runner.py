@@ -14,11 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from tracker.errors import DatasetError, ReptrackError
+from tracker.evaluation.latency import LatencyStats, rep_delays, stream_sample_by_sample
 from tracker.evaluation.metrics import FoundRep, GroupMetrics, RecordingTruth, TrueRep, TrueSet, evaluate_recording
 from tracker.evaluation.uci import (BLOCK_WINDOWS_S, REPS_PER_BLOCK, ExecutionType, PlacementSelection, block_of,
                                     iter_dataset)
 from tracker.core.exercises import FlagKind, get_exercise
-from tracker.pipeline import AnalysisResult, Personalisation, analyze_recording
+from tracker.pipeline import AnalysisResult, Personalisation, SessionSetup, analyze_recording
 from tracker.core.recording import Placement
 
 SCORED_FLAGS = [k.value for k in FlagKind]
@@ -55,8 +56,12 @@ def truth_from_labels(labels: dict[str, Any], name: str) -> RecordingTruth:
     return RecordingTruth(name=name, group=group, sets=sets, reps=reps, no_rep_intervals=no_rep)
 
 
-def evaluate_directory(folder: Path, *, hold_s: float | None = None) -> EvaluationReport:
-    """Analyse and score every ``*.labels.json`` recording in ``folder``."""
+def evaluate_directory(folder: Path, *, hold_s: float | None = None, latency: bool = False) -> EvaluationReport:
+    """Analyse and score every ``*.labels.json`` recording in ``folder``.
+
+    ``latency``: also stream each recording sample by sample and measure how long after each
+    labelled rep's end the engine shows it (:mod:`tracker.evaluation.latency`).
+    """
     from tracker.files.csv_recording import read_recording  # adapter: file reading stays out of the pure core
 
     folder = Path(folder)
@@ -68,6 +73,7 @@ def evaluate_directory(folder: Path, *, hold_s: float | None = None) -> Evaluati
     groups: dict[str, GroupMetrics] = defaultdict(GroupMetrics)
     by_rate: dict[str, GroupMetrics] = defaultdict(GroupMetrics)
     failures: list[str] = []
+    delays = LatencyStats()
     for lf in label_files:
         stem = lf.name[: -len(".labels.json")]
         labels = json.loads(lf.read_text())
@@ -82,6 +88,10 @@ def evaluate_directory(folder: Path, *, hold_s: float | None = None) -> Evaluati
             hold = hold_s if hold_s is not None else labels.get("hold_s")
             result = analyze_recording(main, get_exercise(labels["exercise"]), placement=placement, pelvis=pelvis,
                                        personal=Personalisation(hold_s=hold))
+            if latency and truth.reps is not None:
+                setup = SessionSetup.resolve(labels["exercise"], placement, with_pelvis=pelvis is not None,
+                                             personal=Personalisation(hold_s=hold))
+                delays.merge(rep_delays(stream_sample_by_sample(setup, main, pelvis), truth.reps))
         except ReptrackError as exc:
             failures.append(f"{stem}: {exc}")
             continue
@@ -95,20 +105,22 @@ def evaluate_directory(folder: Path, *, hold_s: float | None = None) -> Evaluati
         title=f"labelled recordings in {folder}",
         groups={k: v.summary() for k, v in sorted(groups.items())},
         overall=overall.summary(),
-        extra={"by_rate": {k: v.summary() for k, v in sorted(by_rate.items())}, "failures": failures},
+        extra={"by_rate": {k: v.summary() for k, v in sorted(by_rate.items())}, "failures": failures,
+               **({"latency": delays.summary()} if latency else {})},
     )
 
 
 # ---------------------------------------------------------------------------- UCI
 def evaluate_uci(root: Path, *, hold_s: float | None = 5.0,
                  placements: PlacementSelection = PlacementSelection.PRIMARY,
-                 subject: str | None = None) -> EvaluationReport:
+                 subject: str | None = None, latency: bool = False) -> EvaluationReport:
     """Score reptrack on the UCI data set: each 10-rep block is a set.
 
     Rep boundaries and flag truth come from subject 1's hand labels; block counts and
     the per-block flag shares use the protocol windows for every subject. ``placements``
     chooses the sensor units analysed (the overall figure covers them all); ``subject``
     scores one subject only, so a setting chosen on one can be read on the other.
+    ``latency`` measures when each hand-labelled rep is shown (subject 1's labels).
     """
     recs = iter_dataset(Path(root), placements=placements, subject=subject)
     groups: dict[str, GroupMetrics] = defaultdict(GroupMetrics)
@@ -116,6 +128,7 @@ def evaluate_uci(root: Path, *, hold_s: float | None = 5.0,
     by_subject: dict[str, GroupMetrics] = defaultdict(GroupMetrics)
     block_flags: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0, 0]))
     rows: list[dict[str, Any]] = []
+    delays = LatencyStats()
     for r in recs:
         ex = get_exercise(r.exercise)
         primary = r.placement is ex.moving_segment
@@ -133,6 +146,9 @@ def evaluate_uci(root: Path, *, hold_s: float | None = 5.0,
                 for x in r.reps
             )
         truth = RecordingTruth(f"{r.subject}/{r.exercise_code}/{r.unit}", f"{r.exercise}/{r.placement.value}", tuple(sets), reps)
+        if latency and reps is not None:
+            setup = SessionSetup.resolve(r.exercise, r.placement, personal=Personalisation(hold_s=hold_s))
+            delays.merge(rep_delays(stream_sample_by_sample(setup, r.recording), reps))
         # flags scored: the protocol's two faults
         found_scored = [
             FoundRep(f.start_s, f.peak_s, f.end_s, frozenset(
@@ -180,7 +196,8 @@ def evaluate_uci(root: Path, *, hold_s: float | None = 5.0,
         title=f"UCI physical-therapy exercises in {root} (hold {hold_s} s; {placements.value} placements; {who})",
         groups={k: v.summary() for k, v in sorted(groups.items())},
         overall=all_m.summary(),
-        extra={**extra, "placements": placements.value, "subject": subject,
+        extra={**extra, **({"latency": delays.summary()} if latency else {}),
+               "placements": placements.value, "subject": subject,
                "block_flag_shares": shares, "recordings": rows,
                "note": f"overall = {which}, {who}"},
     )
@@ -215,6 +232,17 @@ def format_evaluation(report: EvaluationReport) -> str:
             for blk, v in blocks.items():
                 lines.append(f"  {which:9s} {blk:14s} reps={v['reps']:4d}  too_fast|short_hold={v['too_fast_or_short_hold_pct']}%"
                              f"  partial_rom={v['partial_rom_pct']}%  beyond_range={v['beyond_range_pct']}%")
+    if "latency" in report.extra:
+        v = report.extra["latency"]
+        lines.append("")
+        lines.append(f"Latency (sensor time from a labelled rep's end to its event, {v['reps']} reps; target <= 300 ms):")
+        lines.append(f"  shown (tentative or counted): median {v['shown_median_ms']} ms, 95th percentile {v['shown_p95_ms']} ms, "
+                     f"max {v['shown_max_ms']} ms; within target {v['shown_within_target_pct']} %")
+        lines.append(f"  first shown as tentative ({v['first_shown_tentative']} reps, a set's first mostly): "
+                     f"median {v['tentative_median_ms']} ms, 95th percentile {v['tentative_p95_ms']} ms")
+        lines.append(f"  counted for good: median {v['counted_median_ms']} ms, 95th percentile {v['counted_p95_ms']} ms")
+        lines.append(f"  tentative reps shown {v['tentative_events']}, taken back {v['taken_back']} "
+                     f"({v['taken_back_overlapping_a_true_rep']} of them a labelled rep)")
     if report.extra.get("failures"):
         lines.append("")
         lines.append("Recordings that could not be analysed:")

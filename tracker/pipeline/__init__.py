@@ -14,13 +14,14 @@ from tracker.pipeline.types import (
     RejectedMovement,
     Rep,
     RepCompleted,
+    RepTentative,
     SetCompleted,
     SetSummary,
 )
 
 __all__ = [
     "AccelCorrection", "AnalysisResult", "PelvisOnPelvisError", "SessionSetup", "DetectorConfig", "Event", "Flag", "GapDetected", "Personalisation", "PipelineConfig",
-    "PostureChanged", "RejectedMovement", "Rep", "RepCompleted", "RepPipeline", "SampleOrderError",
+    "PostureChanged", "RejectedMovement", "Rep", "RepCompleted", "RepPipeline", "RepTentative", "SampleOrderError",
     "SetCompleted", "SetSummary", "Thresholds", "analyze_recording", "make_config", "resolve_placement",
     "summarise_sets",
 ]

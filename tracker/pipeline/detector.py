@@ -55,6 +55,7 @@ from tracker.pipeline.types import (
     RejectedMovement,
     Rep,
     RepCompleted,
+    RepTentative,
     SetCompleted,
 )
 from tracker.core.recording import Placement, check_sample_rate
@@ -67,6 +68,11 @@ _HELD_EXIT_FRACTION = 0.3
 #: ... and this fraction when the excursion went beyond the typical range (lying down turns
 #: the thigh further than a bridge; real partial returns stay within the range: UCI data)
 _HELD_EXIT_FRACTION_BEYOND = 0.2
+#: before a set is confirmed, a movement is shown as a tentative rep only from this range up:
+#: settling on the mat and strapping the weight on turn the thigh 2-4 deg (simulator), while
+#: the first reps of UCI's sets, low-amplitude ones and a thigh sensor in a knee extension
+#: included, turn it 7 deg or more. A smaller first rep is shown when the next confirms it.
+_ANNOUNCE_MIN_ROM_DEG = 5.0
 #: share of a minimum-jerk movement's duration spent below 20 % of its peak speed at its end:
 #: v(tau) = 30 tau^2 (1-tau)^2 is 0.2 * v(0.5) at tau = 0.872
 _MJ_SLOW_TAIL = 0.128
@@ -150,10 +156,13 @@ _UNRESOLVED = object()
 class _PendingRep:
     """A confirmed rep waiting for its pelvis metrics (or for earlier events to go out)."""
 
-    __slots__ = ("cand", "index", "set_index", "pelvis", "batch")
+    __slots__ = ("cand", "index", "set_index", "pelvis", "batch", "announced")
 
-    def __init__(self, cand: _Candidate, index: int, set_index: int, batch: int | None = None) -> None:
+    def __init__(self, cand: _Candidate, index: int, set_index: int, batch: int | None = None,
+                 announced: bool = False) -> None:
         self.cand = cand
+        #: it went out as a RepTentative before
+        self.announced = announced
         self.index = index
         self.set_index = set_index
         self.pelvis: object = _UNRESOLVED
@@ -431,6 +440,8 @@ class RepPipeline:
         self._set_reps = 0
         self._set_open = False
         self._out: list[Event | _PendingRep] = []
+        #: candidates that went out as RepTentative and were neither counted nor taken back yet
+        self._tentative: set[int] = set()
         # numbering of what went out (see ``_drain``): internal set index -> (set index,
         # start, end, reps) of the open emitted sets; ranges of the emitted reps
         self._emitted_reps = 0
@@ -1060,6 +1071,7 @@ class RepPipeline:
             # A quick rep must be followed by a pause (a step of walking is followed by the
             # next step): decide once the segment is still, or the next movement comes.
             self._deferred = cand
+            self._announce(cand)
             return
         self._accept(cand)
 
@@ -1128,6 +1140,7 @@ class RepPipeline:
         k = next((i for i, p in enumerate(self._run_pending) if 1.0 / ratio <= cand.rom_deg / max(p.rom_deg, 1e-6) <= ratio), None)
         if k is None:
             self._run_pending.append(cand)
+            self._announce(cand)
             if len(self._run_pending) > 3:
                 old = self._run_pending.pop(0)
                 self._reject_cand(old, "not followed by a similar rep")
@@ -1150,7 +1163,26 @@ class RepPipeline:
         self._run_roms = []
         self._run_direction = np.zeros(3)
 
+    def _announce(self, c: _Candidate) -> None:
+        """Show a rep the moment it ends, before the set confirms it (once per candidate).
+
+        Inside a confirmed set every candidate is shown. Before it, only what looks like the
+        first rep of a set: it starts from stillness, takes a rep's time, and its range is the
+        exercise's -- walking, fetching the weight and lying down would otherwise flash up as
+        reps and be taken back, and a count that keeps taking reps back is not believed.
+        """
+        in_set = self._run_len >= 2 and not self._run_pending
+        if not in_set:
+            if not (c.quiet_before and c.end_s - c.start_s >= self.config.detector.min_unpaused_rep_s
+                    and _ANNOUNCE_MIN_ROM_DEG <= c.rom_deg <= self.config.max_rep_rom_deg):
+                return
+        if c.start not in self._tentative:
+            self._tentative.add(c.start)
+            self._out.append(RepTentative(c.start_s, c.end_s, c.rom_deg))
+
     def _confirm(self, c: _Candidate, batch: int | None = None) -> None:
+        announced = c.start in self._tentative
+        self._tentative.discard(c.start)
         if self._set_open and c.start_s - self._set_end_s > self.config.detector.set_gap_s:
             self._close_set()
         if not self._set_open:
@@ -1165,7 +1197,7 @@ class RepPipeline:
         # it: it is estimated over the whole session (a mean of axes, not of signed rotations).
         sign = -1.0 if float(c.axis @ self._run_axis) < 0 else 1.0
         self._run_axis = self._run_axis + sign * c.axis * c.rom_deg
-        self._out.append(_PendingRep(c, self._rep_index, self._set_index, batch))
+        self._out.append(_PendingRep(c, self._rep_index, self._set_index, batch, announced))
 
     def _expiry_s(self) -> float:
         """Time after which the waiting quick rep or the unconfirmed run can no longer be confirmed."""
@@ -1203,7 +1235,9 @@ class RepPipeline:
         self._out.append(RejectedMovement(ta, tb, rom, reason))
 
     def _reject_cand(self, c: _Candidate, reason: str) -> None:
-        self._out.append(RejectedMovement(c.start_s, c.end_s, c.rom_deg, reason))
+        tentative = c.start in self._tentative
+        self._tentative.discard(c.start)
+        self._out.append(RejectedMovement(c.start_s, c.end_s, c.rom_deg, reason, tentative=tentative))
 
     def _abandon(self, j: int, reason: str) -> None:
         """The current excursion is no rep and the reference no longer holds: look for a new one."""
@@ -1289,10 +1323,11 @@ class RepPipeline:
                 if pelvis is not None and pelvis.posture_change:
                     events.append(RejectedMovement(
                         c.start_s, c.end_s, c.rom_deg,
-                        f"the pelvis turned {pelvis.tilt_deg:.0f} deg: a change of posture, not a rep"))
+                        f"the pelvis turned {pelvis.tilt_deg:.0f} deg: a change of posture, not a rep", tentative=item.announced))
                 elif any(isinstance(m.pelvis, _PelvisMetrics) and m.pelvis.posture_change for m in mates):
                     # confirmed as a set only by a movement that was a change of posture
-                    events.append(RejectedMovement(c.start_s, c.end_s, c.rom_deg, "not followed by a similar rep"))
+                    events.append(RejectedMovement(c.start_s, c.end_s, c.rom_deg, "not followed by a similar rep",
+                                                   tentative=item.announced))
                 else:
                     events.append(RepCompleted(self._emit_rep(item, pelvis)))
             elif isinstance(item, SetCompleted):

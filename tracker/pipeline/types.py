@@ -65,6 +65,23 @@ class RepCompleted:
 
 
 @dataclass(frozen=True)
+class RepTentative:
+    """Event: a movement that looks like a rep has just ended, before the engine is sure of it.
+
+    The first reps of a set (and a quick rep waiting to see a pause after it) are counted
+    only once the set confirms them -- a single movement may be setup motion. So that the
+    person sees each rep the moment it ends, it goes out at once as tentative. Later either
+    a :class:`RepCompleted` with the same ``start_s`` counts it, or a
+    :class:`RejectedMovement` with the same ``start_s`` and ``tentative=True`` takes it back.
+    Batch results (:class:`AnalysisResult`) do not depend on these events.
+    """
+
+    start_s: float
+    end_s: float
+    rom_deg: float
+
+
+@dataclass(frozen=True)
 class SetCompleted:
     """Event: a set ended (no rep for ``set_gap_s``, a posture change, a gap, or the end)."""
 
@@ -98,9 +115,11 @@ class RejectedMovement:
     end_s: float
     rom_deg: float
     reason: str
+    #: it went out as a :class:`RepTentative` first: a live view takes it back
+    tentative: bool = False
 
 
-Event = RepCompleted | SetCompleted | GapDetected | PostureChanged | RejectedMovement
+Event = RepCompleted | RepTentative | SetCompleted | GapDetected | PostureChanged | RejectedMovement
 
 
 @dataclass(frozen=True)

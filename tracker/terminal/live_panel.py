@@ -20,7 +20,7 @@ from typing import TextIO
 
 from tracker.core.recording import Stream
 from tracker.pipeline.live_state import LiveState
-from tracker.pipeline.types import Event, GapDetected, RepCompleted, SetCompleted
+from tracker.pipeline.types import Event, GapDetected, RejectedMovement, RepCompleted, RepTentative, SetCompleted
 from tracker.sensors.base import LinkState, LinkStatus
 
 # 3x5 block digits: readable from a mat on the floor
@@ -56,11 +56,32 @@ def rep_line(state: LiveState) -> str:
     return f"rep {r.index} (set {r.set_index}): {r.rom_deg:.0f}°, up {r.lift_s:.1f} s, hold {r.hold_s:.1f} s, down {r.lower_s:.1f} s"
 
 
+def tentative_line(state: LiveState) -> str:
+    """The reps shown before the engine is sure of them (a set's first reps)."""
+    n = len(state.tentative)
+    if not n:
+        return ""
+    last = state.tentative[-1]
+    return (f"rep {state.shown_count}: {last.rom_deg:.0f}° — not yet sure"
+            f"{'' if n == 1 else f' ({n} reps)'}: counted for good when the next rep follows")
+
+
+def taken_back_line(state: LiveState) -> str:
+    e = state.last_taken_back
+    if e is None:
+        return ""
+    return f"↺ the movement at {e.start_s:.0f} s was not a rep: taken back ({e.reason})"
+
+
 def event_lines(events: list[Event], state: LiveState) -> list[str]:
     """Plain-text lines for what just happened."""
     out = []
     for e in events:
-        if isinstance(e, RepCompleted):
+        if isinstance(e, RepTentative):
+            out.append(f"[{e.end_s:7.1f} s] rep? {e.rom_deg:.0f}° — not yet sure (counted for good when the next rep follows)")
+        elif isinstance(e, RejectedMovement) and e.tentative:
+            out.append(f"[{e.end_s:7.1f} s] taken back: the movement from {e.start_s:.1f} s was not a rep ({e.reason})")
+        elif isinstance(e, RepCompleted):
             r = e.rep
             line = (f"[{r.end_s:7.1f} s] rep {r.index} (set {r.set_index}): {r.rom_deg:.0f}°, "
                     f"up {r.lift_s:.1f} s, hold {r.hold_s:.1f} s, down {r.lower_s:.1f} s")
@@ -190,14 +211,23 @@ def panel_lines(state: LiveState, *, warning: str | None = None, big_digits: boo
     """What the panel shows, top to bottom (pure: the view draws these)."""
     lines: list[PanelLine] = []
     if big_digits:
-        lines += [PanelLine(row, "bold green") for row in big_number(state.rep_count).splitlines()]
+        # reps not yet sure are in the count at once, in yellow until the set confirms them
+        colour = "bold yellow" if state.tentative else "bold green"
+        lines += [PanelLine(row, colour) for row in big_number(state.shown_count).splitlines()]
         lines.append(PanelLine("", drop_order=5))
-    where = f"set {state.set_number}" if state.set_number else "waiting for the first rep"
     if state.in_set:
-        where += f" · {state.reps_in_set} reps in this set"
+        where = f"set {state.set_number} · {state.shown_in_set} reps in this set"
+    elif state.tentative:
+        where = f"set {state.set_number + 1} · {state.shown_in_set} rep{'s' if state.shown_in_set != 1 else ''} in this set"
+    else:
+        where = f"set {state.set_number}" if state.set_number else "waiting for the first rep"
     if not big_digits:
-        where = f"{state.rep_count} reps · {where}"
+        where = f"{state.shown_count} reps · {where}"
     lines.append(PanelLine(where, "bold"))
+    if state.tentative:
+        lines.append(PanelLine(tentative_line(state), "yellow", drop_order=2, wraps=True))
+    if state.last_taken_back is not None:
+        lines.append(PanelLine(taken_back_line(state), "bold yellow", drop_order=1, wraps=True))
     if state.ended:
         n_sets = len(state.set_rep_counts)
         lines.append(PanelLine(f"session over: {state.rep_count} reps in {n_sets} set{'s' if n_sets != 1 else ''}", "bold cyan",
