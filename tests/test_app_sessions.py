@@ -179,3 +179,36 @@ def test_a_session_still_recording_is_not_deleted(tmp_path: Path) -> None:
                                                                   SessionRequest("Ann", Exercise.STANDING_HIP_ABDUCTION)).plan)
         with pytest.raises(ConfigurationError, match="still recording"):
             delete_session(store, live.session_id)
+
+
+def test_the_live_page_sees_a_sets_first_rep_before_the_second_confirms_it(tmp_path: Path) -> None:
+    """The recorder stores how many reps are shown but not yet sure; the live view counts them."""
+    from itertools import count
+
+    from tracker.app.traces import live_view
+    from tracker.pipeline import RepCompleted, RepTentative
+
+    ticks = count()
+    seen: list[tuple[int, int, int]] = []  # (tentative in the tally, stored tentative, live view's shown count)
+    with Store.open(tmp_path / "r.db") as store:
+        replay = open_replay(SIDE_LYING, pelvis=SIDE_LYING_PELVIS, speed=float("inf"))
+        planned = plan_session(store, replay.source.info, SessionRequest("Ann", Exercise.SIDE_LYING_HIP_ABDUCTION))
+        rec: SessionRecorder | None = None
+
+        def update(state: object, events: list[object]) -> None:
+            assert rec is not None
+            stored = store.session(rec.session_id).tentative_reps
+            if stored and not seen:  # the live page's whole view, once (it reads the trace)
+                view = live_view(store, rec.session_id)
+                seen.append((len(rec.state.tentative), view.tentative, view.shown_count))
+
+        # a clock that runs a second per call: the recorder commits after every batch
+        rec = SessionRecorder(store, replay.source, planned.plan, on_update=update, commit_s=0.5, clock=lambda: float(next(ticks)))
+        assert asyncio.run(rec.run()) is SessionStatus.COMPLETE
+        events = rec.events
+        done = live_view(store, rec.session_id)
+    assert any(isinstance(e, RepTentative) for e in events)
+    # committed one batch later than the tally has it: the store showed a tentative rep while recording ...
+    assert any(stored >= 1 and shown >= 1 for _, stored, shown in seen)
+    # ... and the shown count never ran ahead of what was counted plus what was tentative
+    assert done.tentative == 0 and done.shown_count == done.rep_count == sum(isinstance(e, RepCompleted) for e in events)

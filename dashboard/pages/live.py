@@ -61,6 +61,9 @@ def render(view: LiveView, silent_s: float = 0.0) -> tuple[Any, ...]:
     info = view.info
     title = [html.Span(info.person, className="live-person"), html.Span(f" · {info.exercise.definition.title} · session {info.id}")]
     set_line = f"set {view.set_number} · {view.reps_in_set} in this set" if view.set_number else "waiting for the first rep"
+    if view.recording and view.tentative:
+        # the first reps of a set are shown at once, and counted for good when the next rep follows
+        set_line = f"{view.tentative} rep{'s' if view.tentative != 1 else ''} not yet sure (counted when the next rep follows)"
     if view.recording and silent_s >= SILENT_AFTER_S:
         status = html.Span(f"● recording · no data from the sensor for {silent_s:.0f} s", className="badge silent")
     elif view.recording:
@@ -73,7 +76,8 @@ def render(view: LiveView, silent_s: float = 0.0) -> tuple[Any, ...]:
         rest = f"rest {m}:{s:02d}"
     cues = [html.Div(c, className="cue") for c in view.cues] if view.cues else [html.Div("good form", className="cue ok")] \
         if view.last_rep is not None else []
-    return title, str(view.rep_count), set_line, status, rest, cues, live_figure(view)
+    count = str(view.shown_count) if view.recording else str(view.rep_count)
+    return title, count, set_line, status, rest, cues, live_figure(view)
 
 
 def _refused(r: Refusal) -> tuple[Any, ...]:

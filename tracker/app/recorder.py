@@ -289,7 +289,8 @@ class SessionRecorder:
                     pass  # not stored: reanalyze gives them again
             if open_changed:
                 store.add_set(sid, summarise_sets([*sets_done[-1:], set_so_far(open_set)])[-1])
-            store.heartbeat(sid)
+            live = self._tally.state
+            store.heartbeat(sid, tentative_reps=len(live.tentative), taken_back_reps=live.taken_back)
         self._pending = _Pending()
         self._sets_done = sets_done
         self._open_set = open_set

@@ -74,6 +74,13 @@ class LiveView:
     since_last_rep_s: float | None  # the rest so far: time since the last rep ended (recording time)
     window_reps: tuple[Rep, ...]  # reps that end within the trace window
     trace: SessionTrace  # the last LIVE_WINDOW_S
+    tentative: int = 0  # reps shown before the engine is sure of them (a set's first reps), not in rep_count
+    taken_back: int = 0  # tentative reps that turned out to be no rep, this session
+
+    @property
+    def shown_count(self) -> int:
+        """The count the person sees: reps counted and those not yet sure."""
+        return self.rep_count + self.tentative
 
     @property
     def recording(self) -> bool:
@@ -111,4 +118,5 @@ def live_view(store: Store, session_id: int | None = None, *, window_s: float = 
         cues=() if last is None else tuple(f.cue for f in last.flags),
         since_last_rep_s=None if last is None else max(0.0, t1 - last.end_s),
         window_reps=tuple(window), trace=_trace(store, info, window or reps[-1:], since),
+        tentative=info.tentative_reps, taken_back=info.taken_back_reps,
     )

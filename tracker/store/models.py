@@ -72,6 +72,9 @@ class SessionInfo:
     pelvis_sample_rate_hz: float | None = None
     pelvis_has_gyro: bool | None = None
     person_id: int | None = None  # the person's id in the store (their name may be written many ways)
+    #: while recording: reps shown but not yet sure (a set's first reps), not among the stored reps
+    tentative_reps: int = 0
+    taken_back_reps: int = 0  # tentative reps that turned out to be no rep
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -658,14 +658,15 @@ class Store:
         self._conn.execute("INSERT INTO gaps (session_id, start_s, end_s, origin) VALUES (?, ?, ?, ?)",
                            (session_id, start_s, end_s, origin))
 
-    def heartbeat(self, session_id: int) -> None:
+    def heartbeat(self, session_id: int, *, tentative_reps: int = 0, taken_back_reps: int = 0) -> None:
         """The recording process is alive (call inside the transaction that commits its samples).
 
         A session a reader took for orphaned (its recorder was suspended, say) is
-        recording again as soon as its recorder commits.
+        recording again as soon as its recorder commits. ``tentative_reps``: reps shown but
+        not yet sure (not stored as reps); ``taken_back_reps``: tentative reps taken back so far.
         """
-        self._conn.execute("UPDATE sessions SET last_commit_at = ?, status = 'recording', ended_at = NULL WHERE id = ?",
-                           (now_iso(), session_id))
+        self._conn.execute("UPDATE sessions SET last_commit_at = ?, status = 'recording', ended_at = NULL, tentative_reps = ?, "
+                           "taken_back_reps = ? WHERE id = ?", (now_iso(), tentative_reps, taken_back_reps, session_id))
 
     def finish_session(self, session_id: int, status: SessionStatus = SessionStatus.COMPLETE, *, ended_at: str | None = None) -> None:
         """End a session; ``ended_at`` defaults to now (an imported recording's own end, say)."""
@@ -691,7 +692,7 @@ class Store:
         "s.id, p.name, s.exercise, s.placement, s.source, d.name, s.sample_rate_hz, s.has_gyro, s.has_pelvis, s.started_at, "
         "s.ended_at, s.status, s.load_kg, s.sample_count, s.rep_count, "
         "(SELECT count(*) FROM sets x WHERE x.session_id = s.id), s.params, s.meta, s.pelvis_sample_rate_hz, s.pelvis_has_gyro, "
-        "s.host, s.pid, s.last_commit_at, s.person_id"
+        "s.host, s.pid, s.last_commit_at, s.person_id, s.tentative_reps, s.taken_back_reps"
     )
 
     @staticmethod
@@ -706,6 +707,7 @@ class Store:
             load_kg=r[12], sample_count=r[13], rep_count=r[14], set_count=r[15],
             setup=SessionSetup.from_json(json.loads(r[16]), with_pelvis=bool(r[8])), meta=json.loads(r[17]),
             pelvis_sample_rate_hz=r[18], pelvis_has_gyro=None if r[19] is None else bool(r[19]), person_id=r[23],
+            tentative_reps=r[24] if status is SessionStatus.RECORDING else 0, taken_back_reps=r[25],
         )
 
     def sessions(self, *, person: str | None = None, exercise: Exercise | None = None) -> list[SessionInfo]:

@@ -242,6 +242,12 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
     CREATE INDEX notes_session ON notes(session_id);
     CREATE INDEX entries_session ON entries(session_id);
     """,
+    # 7: a recording session's reps shown but not yet sure (the engine's tentative reps: a set's
+    #    first reps before the second confirms them) and those taken back, for the live page
+    """
+    ALTER TABLE sessions ADD COLUMN tentative_reps INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE sessions ADD COLUMN taken_back_reps INTEGER NOT NULL DEFAULT 0;
+    """,
 )
 
 SCHEMA_VERSION: Final = len(MIGRATIONS)
