@@ -55,6 +55,8 @@ def register(sub: argparse._SubParsersAction, db: argparse.ArgumentParser) -> No
     e.add_argument("path", type=Path, help="a folder of labelled recordings, or the data set folder with --dataset")
     e.add_argument("--dataset", choices=["uci-pt"], help="evaluate on a public data set")
     e.add_argument("--hold-s", type=limited(HOLD), help="prescribed hold (uci-pt default: 5, the protocol's)")
+    e.add_argument("--no-hold", action="store_true",
+                   help="uci-pt: score as if no hold were prescribed (tempo judged by too_fast alone, no short_hold)")
     e.add_argument("--placements", choices=["primary", "all"],
                    help="uci-pt: the exercise's moving segment only (default), or thigh and shank for every exercise")
     e.add_argument("--subject", help="uci-pt: score one subject only, e.g. s1 (leave-one-subject-out)")
@@ -111,14 +113,18 @@ def _eval(args: argparse.Namespace) -> int:
     if args.dataset == "uci-pt":
         from tracker.evaluation.uci import PlacementSelection
 
-        report = evaluate_uci(args.path, hold_s=args.hold_s if args.hold_s is not None else 5.0,
+        if args.no_hold and args.hold_s is not None:
+            from tracker.errors import ConfigurationError
+
+            raise ConfigurationError("--no-hold and --hold-s contradict each other: give one")
+        report = evaluate_uci(args.path, hold_s=None if args.no_hold else args.hold_s if args.hold_s is not None else 5.0,
                               placements=PlacementSelection(args.placements or "primary"), subject=args.subject,
                               latency=args.latency)
     else:
-        if args.placements is not None or args.subject is not None:
+        if args.placements is not None or args.subject is not None or args.no_hold:
             from tracker.errors import ConfigurationError
 
-            raise ConfigurationError("--placements and --subject choose UCI recordings: use them with --dataset uci-pt "
+            raise ConfigurationError("--placements, --subject and --no-hold are for UCI recordings: use them with --dataset uci-pt "
                                      "(e.g. reptrack eval --dataset uci-pt ../shared/data/uci-pt --placements all --subject s1)")
         report = evaluate_directory(args.path, hold_s=args.hold_s, latency=args.latency)
     print(json.dumps(report.to_json()) if args.json else format_evaluation(report))

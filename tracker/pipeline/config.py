@@ -23,10 +23,18 @@ class Thresholds:
       "slow, controlled" lifts of 2-3 s; a lift or lower measured under 0.8 s is
       not controlled). Phases are measured from the start to where the segment stops
       (speed under 20 % of the rep's peak), so 0.6 s measured is about 0.75 s of movement.
+    * ``too_fast_fraction`` = 0.6: a rep that takes under 60 % of the person's usual rep time
+      (the median duration of the reps so far, this one included) is rushed, whatever its
+      phases measure: people who lift in a second also cut the hold and rush the whole rep
+      (UCI "fast" blocks: reps of 1.4-2.8 s against 4-7 s). Chosen on UCI subject 1 (fast
+      block 92 % flagged, correct block 4 %), read on subject 2.
     * ``short_hold_fraction`` = 0.4: a hold under 40 % of the prescribed time. Tuned on the
       UCI data (subjects 1-2), whose "5 s" holds measure 2.2-5 s and whose fast reps hold < 1 s.
-    * ``partial_rom_fraction`` = 0.75: a range under 75 % of the target (calibrated,
-      prescribed, or the session's usual range: the median of the ranges so far).
+    * ``partial_rom_fraction`` = 0.8: a range under 80 % of the target (calibrated,
+      prescribed, or the session's usual range: the median of the ranges so far). Chosen by
+      leave-one-subject-out on UCI: the best setting on subject 1 with at most 10 % of correct
+      reps flagged is 0.8 (low-amplitude block 73 %, correct 4 %), and on subject 2 too
+      (82 %, 0 %); 0.75 flagged 65 % / 76 % of the low-amplitude blocks.
     * ``beyond_range_fraction`` = 1.5: a range over 1.5 times the same reference as
       partial_rom: a person's reps vary by about ±20 % around their comfortable range, so half as
       far again is a different movement (the knee bending, the pelvis rolling), not a bigger rep.
@@ -46,8 +54,9 @@ class Thresholds:
     pelvic_rise_min_deg: float = 5.0
     pelvis_not_level_min_deg: float = 5.0
     too_fast_phase_s: float | None = None  # None: the exercise's own value
+    too_fast_fraction: float = 0.6
     short_hold_fraction: float = 0.4
-    partial_rom_fraction: float = 0.75
+    partial_rom_fraction: float = 0.8
     beyond_range_fraction: float = 1.5
     jerky_sparc: float = -3.4
     jerky_velocity_peaks: int = 3

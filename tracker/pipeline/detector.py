@@ -448,6 +448,7 @@ class RepPipeline:
         self._emitted_set_count = 0
         self._emitted_sets: dict[int, tuple[int, float, float, int]] = {}
         self._emitted_roms: list[float] = []
+        self._emitted_durations: list[float] = []
         self._batch_count = 0
         self._finished = False
 
@@ -1350,6 +1351,7 @@ class RepPipeline:
         self._emitted_sets[item.set_index] = (done[0], done[1], c.end_s, done[3] + 1)
         rep = self._make_rep(c, self._emitted_reps, done[0], pelvis)
         self._emitted_roms.append(c.rom_deg)
+        self._emitted_durations.append(c.end_s - c.start_s)
         return rep
 
     def _make_rep(self, c: _Candidate, index: int, set_index: int, pelvis: _PelvisMetrics | None) -> Rep:
@@ -1361,6 +1363,7 @@ class RepPipeline:
         else:
             pelvis_tilt, pelvis_lateral = None, None
         roms_so_far = self._emitted_roms[: index - 1] + [c.rom_deg]
+        durations_so_far = self._emitted_durations[: index - 1] + [c.end_s - c.start_s]
         rep = Rep(
             index=index, set_index=set_index,
             start_s=c.start_s, peak_s=c.peak_s, end_s=c.end_s, rom_deg=c.rom_deg,
@@ -1369,7 +1372,7 @@ class RepPipeline:
             pelvis_tilt_deg=pelvis_tilt, pelvis_lateral_deg=pelvis_lateral,
             axis=(float(c.axis[0]), float(c.axis[1]), float(c.axis[2])),
         )
-        flags = assess_flags(rep, config=cfg, session_roms_deg=roms_so_far)
+        flags = assess_flags(rep, config=cfg, session_roms_deg=roms_so_far, session_durations_s=durations_so_far)
         return replace(rep, flags=flags)
 
 

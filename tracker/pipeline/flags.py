@@ -37,6 +37,10 @@ def reference_rom_deg(config: PipelineConfig, session_roms_deg: Sequence[float])
     return float(np.median(np.asarray(session_roms_deg)))
 
 
+#: the person's usual rep time is the median of at least this many reps: with fewer, one odd
+#: rep (a slow first lift, setup motion at its start) sets it
+_USUAL_TEMPO_MIN_REPS = 4
+
 #: SPARC of a minimum-jerk movement: the default jerky limit is this far below it
 _SMOOTH_SPARC = -1.4
 
@@ -51,8 +55,13 @@ def jerky_sparc_limit(config: PipelineConfig) -> float:
     return min(th, base + (th - _SMOOTH_SPARC))
 
 
-def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence[float]) -> tuple[Flag, ...]:
-    """All flags that apply to ``rep`` under the exercise's rules."""
+def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence[float],
+                 session_durations_s: Sequence[float] = ()) -> tuple[Flag, ...]:
+    """All flags that apply to ``rep`` under the exercise's rules.
+
+    ``session_roms_deg`` and ``session_durations_s``: the ranges and durations of the session's
+    reps so far, this one included (the person's usual range and tempo).
+    """
     ex = config.exercise
     th = config.thresholds
     applies = ex.flags
@@ -93,8 +102,15 @@ def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence
     if FlagKind.TOO_FAST in applies:
         limit = th.too_fast_phase_s if th.too_fast_phase_s is not None else ex.too_fast_phase_s
         fastest = min(rep.lift_s, rep.lower_s)
+        # Against the person's own tempo only when no hold is prescribed: with one, a rep cut
+        # short by skipping the hold is a short_hold (and too_fast from its phases if rushed)
+        usual_s = (float(np.median(np.asarray(session_durations_s)))
+                   if len(session_durations_s) >= _USUAL_TEMPO_MIN_REPS and not config.personal.hold_s else None)
         if fastest < limit:
             add(FlagKind.TOO_FAST, fastest, limit, "s", limit / max(fastest, 1e-3))
+        elif usual_s is not None and rep.duration_s < (rushed := th.too_fast_fraction * usual_s):
+            # the whole rep rushed against the person's own tempo (a lift in a second, no hold)
+            add(FlagKind.TOO_FAST, rep.duration_s, rushed, "s", rushed / max(rep.duration_s, 1e-3))
 
     hold = config.personal.hold_s
     if FlagKind.SHORT_HOLD in applies and hold:

@@ -136,6 +136,10 @@ def injectable_faults(definition: ExerciseDefinition, *, hold_s: float | None) -
         faults.discard(FlagKind.PELVIS_NOT_LEVEL)
     if hold_s is None:
         faults.discard(FlagKind.SHORT_HOLD)
+    # a rep past the usual range is compensation (a knee that bends, a pelvis that rolls) that
+    # this body model does not make: its joints stop at their physiological range. Drawn, it
+    # labelled ordinary reps beyond_range (corpus F1 0.02).
+    faults.discard(FlagKind.BEYOND_RANGE)
     return frozenset(faults)
 
 
