@@ -68,6 +68,9 @@ _HELD_EXIT_FRACTION = 0.3
 #: ... and this fraction when the excursion went beyond the typical range (lying down turns
 #: the thigh further than a bridge; real partial returns stay within the range: UCI data)
 _HELD_EXIT_FRACTION_BEYOND = 0.2
+#: a movement that ends within this fraction of the previous rep's range (or the onset level)
+#: of where that rep started is back home: the rest of that rep's lowering (``_lowering_of``)
+_HOME_FRACTION = 0.25
 #: before a set is confirmed, a movement is shown as a tentative rep only from this range up:
 #: settling on the mat and strapping the weight on turn the thigh 2-4 deg (simulator), while
 #: the first reps of UCI's sets, low-amplitude ones and a thigh sensor in a knee extension
@@ -148,6 +151,9 @@ class _Candidate:
     velocity_peaks: int
     shake_g: float
     lateral_deg: float  # main segment out of the run's plane (hip raise with pelvis sensor)
+    start_up: NDArray[np.float64]  # the segment's up direction where it started ...
+    end_up: NDArray[np.float64]  # ... and where it ended (sensor frame, unit)
+    ref: NDArray[np.float64]  # the reference posture it was measured from
 
 
 _UNRESOLVED = object()
@@ -1032,11 +1038,33 @@ class RepPipeline:
             quiet_before=sr_start >= self._quiet_n,
             lift_s=lift_s, hold_s=hold_s, lower_s=lower_s,
             peak_speed_dps=float(speed.max()), sparc=worst_sparc, velocity_peaks=max(peaks), shake_g=shake_rms,
-            lateral_deg=lateral,
+            lateral_deg=lateral, start_up=up[0].copy(), end_up=up[-1].copy(), ref=ref,
         )
         self._add_to_run(cand)
 
+    def _lowering_of(self, prev: _Candidate, cand: _Candidate) -> bool:
+        """``cand`` is the second half of ``prev``: the leg went up, came part of the way down and
+        held there (a low hold, UCI's low-amplitude reps: up to 15-20 deg, held at 5), then went
+        back the rest of the way to where ``prev`` started. Counted as movements of their own,
+        the two went opposite ways and no set ever formed (a whole block counted 0)."""
+        # away: ``prev`` did not come back (its end is past the level at which a rep is over);
+        # home: ``cand`` ends within ``_HOME_FRACTION`` of ``prev``'s range of where it started
+        back_deg = max(self._onset_deg, self.config.detector.end_fraction * prev.rom_deg)
+        away = float(_tilt_deg(prev.end_up[None, :], prev.ref)[0])
+        home = float(_tilt_deg(cand.end_up[None, :], prev.ref)[0])
+        return (away > back_deg and home <= max(self._onset_deg, _HOME_FRACTION * prev.rom_deg)
+                and float(cand.direction @ prev.direction) < 0.0
+                and cand.start_s - prev.end_s <= self.config.max_hold_s)
+
     def _add_to_run(self, cand: _Candidate) -> None:
+        prev = self._deferred if self._deferred is not None else self._run_last
+        if prev is not None and self._lowering_of(prev, cand):
+            self._reject_cand(cand, "the rest of the lowering of the rep before it (held part of the way down)")
+            if self._mode is _Mode.IDLE:
+                # back home: the posture held part-way down was no rest, the one before the rep is
+                self._ref = prev.ref
+                self._idle_min = np.inf
+            return
         limit = self.config.max_rep_rom_deg
         if (self._run_last is not None and self._run_pending and cand.rom_deg <= limit
                 and float(np.median(self._run_roms)) > limit):

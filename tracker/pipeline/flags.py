@@ -133,6 +133,9 @@ def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence
         limits = [th.beyond_range_fraction * ref] if ref is not None else []
         if math.isfinite(config.max_rep_rom_deg):
             limits.append(config.max_rep_rom_deg)
-        if limits and rep.rom_deg > (limit := min(limits)):
+        # ... unless the pelvis rising already says why the thigh went further: one
+        # compensation, one flag (the more specific one, with its own cue)
+        rose = any(f.kind is FlagKind.PELVIC_RISE for f in flags)
+        if limits and not rose and rep.rom_deg > (limit := min(limits)):
             add(FlagKind.BEYOND_RANGE, rep.rom_deg, limit, "deg", rep.rom_deg / limit)
     return tuple(flags)

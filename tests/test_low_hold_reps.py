@@ -1,0 +1,53 @@
+"""Reps held part of the way down (UCI subject 2, thigh, straight-leg raise): the leg is kicked up
+past its hold, settles lower for the hold, then goes back down through an undershoot to rest.
+
+Counted as two movements, the kick and the lowering went opposite ways and no set formed
+(a whole 10-rep block counted 0). The lowering is the rest of the rep.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.hand_signals import min_jerk, sensor_from_angles
+from tracker.core.exercises import get_exercise
+from tracker.core.recording import Placement, Recording
+from tracker.pipeline import RejectedMovement, analyze_recording
+
+RATE_HZ = 50.0
+
+
+def _seg(a: float, b: float, s: float) -> np.ndarray:
+    return a + (b - a) * min_jerk(int(s * RATE_HZ))
+
+
+def low_hold_reps(n: int, *, kick_deg: float, hold_deg: float, under_deg: float = -13.0, rest_deg: float = 3.0) -> np.ndarray:
+    parts = [np.zeros(int(3 * RATE_HZ))]
+    for _ in range(n):
+        parts += [_seg(0, kick_deg, 0.6), _seg(kick_deg, hold_deg, 0.5), np.full(int(3.0 * RATE_HZ), hold_deg),
+                  _seg(hold_deg, under_deg, 0.6), _seg(under_deg, rest_deg, 0.6), _seg(rest_deg, 0, 1.5),
+                  np.zeros(int(1.5 * RATE_HZ))]
+    parts.append(np.zeros(int(3 * RATE_HZ)))
+    return np.concatenate(parts)
+
+
+@pytest.mark.parametrize(("kick_deg", "hold_deg"), [(40.0, 17.0), (18.0, 5.5)])
+def test_a_rep_held_part_of_the_way_down_is_one_rep(kick_deg: float, hold_deg: float) -> None:
+    ang = low_hold_reps(10, kick_deg=kick_deg, hold_deg=hold_deg)
+    t, acc, gyr = sensor_from_angles(ang, rate_hz=RATE_HZ, noise_g=0.003)
+    res = analyze_recording(Recording(t, acc, gyr), get_exercise("straight-leg-raise"), placement=Placement.THIGH)
+    assert res.rep_count == 10
+    lowering = [r for r in res.rejected if "rest of the lowering" in r.reason]
+    assert len(lowering) >= 8  # each lowering recognised as the end of its rep, not a movement of its own
+
+
+def test_a_rep_that_comes_back_all_the_way_still_counts_once_and_the_next_goes_the_same_way() -> None:
+    # a plain rep to a hold and back: nothing is taken for "the rest of a lowering"
+    parts = [np.zeros(int(3 * RATE_HZ))]
+    for _ in range(6):
+        parts += [_seg(0, 30, 1.5), np.full(int(2 * RATE_HZ), 30.0), _seg(30, 0, 1.5), np.zeros(int(2 * RATE_HZ))]
+    t, acc, gyr = sensor_from_angles(np.concatenate(parts), rate_hz=RATE_HZ, noise_g=0.003)
+    res = analyze_recording(Recording(t, acc, gyr), get_exercise("straight-leg-raise"), placement=Placement.THIGH)
+    assert res.rep_count == 6
+    assert not [r for r in res.rejected if isinstance(r, RejectedMovement) and "rest of the lowering" in r.reason]
