@@ -114,7 +114,8 @@ def test_ranges_span_a_third_to_two_and_a_half_times_the_tables() -> None:
     seen: list[float] = []
     for seed in range(6):
         for name in ("prone-leg-lift", "squat"):
-            sim = _real(name, seed, sample_rate_hz=25.0, with_gyro=False)
+            sim = _real(name, seed, sample_rate_hz=25.0, with_gyro=False, setup_motion=seed == 0)
+            _check_labels(sim)
             lo, hi = EXERCISES[name].typical_rom_deg
             for r in sim.labels.reps:
                 assert lo / 3.0 - 1e-9 <= r.joint_rom_deg <= 2.5 * hi + 1e-9
@@ -253,3 +254,19 @@ def test_the_real_corpus_adds_shank_placements_of_leg_lifts() -> None:
     assert clean < real
     assert ("straight-leg-raise", Placement.SHANK) in real - clean
     assert ("clamshell", Placement.SHANK) not in real
+
+
+def test_simulate_and_eval_on_the_command_line(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    code, out, err = cli("simulate", "--exercise", "standing-hip-abduction", "--placement", "shank", "--real-behaviours",
+                         "--no-setup", "--seed", "3", "--count", "2", "--rate-hz", "25", "--out", tmp_path)
+    assert code == 0, err
+    labels = sorted(tmp_path.glob("*.labels.json"))
+    assert len(labels) == 2 and all("-real-seed" in p.name for p in labels)
+    data = json.loads(labels[0].read_text())
+    assert data["realism"] == "real" and len(data["set_behaviours"]) == 2
+    code, out, err = cli("eval", tmp_path)
+    assert code == 0, err
+    assert "Sets by simulated behaviour" in out and "set style" in out
+    code, out, err = cli("eval", tmp_path, "--json")
+    assert code == 0, err
+    assert sum(v["sets"] for k, v in json.loads(out)["by_behaviour"].items() if k.startswith("set style")) == 4
