@@ -594,8 +594,13 @@ _REAL_MAX_JOINT_DEG = {MotionKind.LEG_LIFT: 110.0, MotionKind.BRIDGE: 40.0}
 _REAL_BEYOND_FACTOR = (1.7, 2.3)
 #: ``Realism.REAL``: the turn-around at a partial return's raised rest, s (the leg "goes again").
 _PARTIAL_TURN_S = (0.1, 0.6)
-#: ``Realism.REAL``: a rebound's way out and back, and how long an oscillation at the top lasts, s.
-_REBOUND_S = (0.15, 0.3)
+#: ``Realism.REAL``: a rebound's way out (and again back) as a share of the lift (at the top) or
+#: the lowering (landing): the tail of the movement carried on, never quicker than the movement
+#: itself; within ``_REBOUND_S`` (a landing's bounce over by 1.5 x 0.3 s after the rep's end,
+#: before the next rep's start at least 0.5 s later).  How long an oscillation at the top lasts, s.
+_REBOUND_SHARE = (0.2, 0.35)
+_REBOUND_S = (0.15, 0.5)
+_LANDING_REBOUND_MAX_S = 0.3
 _TOP_OSCILLATION_S = (0.5, 1.0)
 
 
@@ -724,13 +729,13 @@ def _add_real_set(
         extra: list[MinJerkStep] = []
         bursts = list(m.tremor)
         if b.top_rebound_fraction > 0.0:
-            d = rng.uniform(*_REBOUND_S)
+            d = float(np.clip(m.lift_s * rng.uniform(*_REBOUND_SHARE), *_REBOUND_S))
             o = b.top_rebound_fraction * m.joint_rom_deg
             extra += [MinJerkStep(m.lift_end_s - 0.5 * d, d, o), MinJerkStep(m.lift_end_s + 0.5 * d, d, -o)]
             bursts.append(Burst(m.lift_end_s, rng.uniform(*_TOP_OSCILLATION_S), 0.5 * o, b.top_oscillation_hz,
                                 rng.uniform(0.0, 2.0 * np.pi)))
         if returns_to_rest and b.landing_rebound_fraction > 0.0:
-            d = rng.uniform(*_REBOUND_S)
+            d = float(np.clip(m.lower_s * rng.uniform(*_REBOUND_SHARE), _REBOUND_S[0], _LANDING_REBOUND_MAX_S))
             o = b.landing_rebound_fraction * m.joint_rom_deg
             extra += [MinJerkStep(m.end_s - 0.5 * d, d, -o), MinJerkStep(m.end_s + 0.5 * d, d, o)]
         if returns_to_rest and b.heel_strike_g > 0.0:
