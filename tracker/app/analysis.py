@@ -62,6 +62,7 @@ class SimulationRequest:
     hold_s: float | None = None
     fault_rate: float = 0.3  # share of reps with an injected fault
     setup_motion: bool = True  # walking, lying down ... around the sets
+    real_behaviours: bool = False  # the behaviours real people show (Realism.REAL), not the exercise sheet's reps
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ class SimulatedFile:
 
 def simulate_recordings(request: SimulationRequest) -> list[SimulatedFile]:
     """Write ``count`` simulated recordings with their labels (and pelvis recordings) to ``out_dir``."""
-    from tracker.simulate import SimulationConfig, simulate, write_labels
+    from tracker.simulate import Realism, SimulationConfig, simulate, write_labels
 
     r = request
     SEED.check(r.seed)
@@ -97,9 +98,10 @@ def simulate_recordings(request: SimulationRequest) -> list[SimulatedFile]:
         cfg = SimulationConfig(
             exercise=exercise.name, seed=seed, sample_rate_hz=r.rate_hz, with_gyro=r.with_gyro, n_sets=r.sets, hold_s=r.hold_s,
             fault_rate=r.fault_rate, setup_motion=r.setup_motion, placement=placement,
+            realism=Realism.REAL if r.real_behaviours else Realism.CLEAN,
         )
         sim = simulate(cfg)
-        stem = r.out_dir / f"{exercise.name}-{placement.value}-seed{seed}"
+        stem = r.out_dir / f"{exercise.name}-{placement.value}-{'real-' if r.real_behaviours else ''}seed{seed}"
         write_recording(f"{stem}.csv", sim.main)
         if sim.pelvis is not None:
             write_recording(f"{stem}.pelvis.csv", sim.pelvis)
@@ -108,11 +110,13 @@ def simulate_recordings(request: SimulationRequest) -> list[SimulatedFile]:
     return out
 
 
-def write_corpus(out_dir: Path, *, recordings: int = 300, seed: int = 2026) -> list[Path]:
+def write_corpus(out_dir: Path, *, recordings: int = 300, seed: int = 2026, real_behaviours: bool = False) -> list[Path]:
     """The synthetic evaluation corpus: ``recordings`` labelled recordings across every exercise,
-    placement, rate and sensor kind."""
-    from tracker.simulate import simulate_corpus
+    placement, rate and sensor kind; with ``real_behaviours`` the sets show what real people do
+    (``Realism.REAL``: fast sets with no pause, big and small ranges, a bending knee, rebounds ...)."""
+    from tracker.simulate import Realism, simulate_corpus
 
     SEED.check(seed)
     CORPUS_RECORDINGS.check(recordings)
-    return simulate_corpus(out_dir, n_recordings=recordings, seed=seed)
+    return simulate_corpus(out_dir, n_recordings=recordings, seed=seed,
+                           realism=Realism.REAL if real_behaviours else Realism.CLEAN)

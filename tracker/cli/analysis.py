@@ -12,6 +12,9 @@ from tracker.core.exercises import EXERCISES, HOLD, TARGET_ROM
 from tracker.core.recording import SAMPLE_RATE
 
 EXERCISE_HELP = f"one of: {', '.join(EXERCISES)}"
+REAL_HELP = ("sets show what real people do, drawn from the seed: fast sets with no pause, ranges from a third to 2.5 times "
+             "the exercise's, a bending knee, rebounds at the top and landing jolts, holds of 0-6 s, drifting tempo, "
+             "partial returns (default: the exercise sheet's clean reps)")
 
 
 def register(sub: argparse._SubParsersAction, db: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -33,6 +36,7 @@ def register(sub: argparse._SubParsersAction, db: argparse.ArgumentParser) -> No
     s = add_command(sub, "simulate", "write labelled simulated recordings (a CSV per sensor and the truth as JSON)", [
         "reptrack simulate --exercise clamshell --out /tmp/sim",
         "reptrack simulate --exercise hip-raise --seed 7 --sets 3 --rate-hz 100 --count 5 --out /tmp/sim",
+        "reptrack simulate --exercise standing-hip-abduction --placement shank --real-behaviours --out /tmp/sim",
     ])
     s.add_argument("--exercise", required=True, help=EXERCISE_HELP)
     s.add_argument("--seed", type=limited(SEED), default=0, help="which simulated person and session: a seed gives the same files every time (default 0)")
@@ -45,6 +49,7 @@ def register(sub: argparse._SubParsersAction, db: argparse.ArgumentParser) -> No
     s.add_argument("--fault-rate", type=float, default=0.3, help="share of reps with an injected fault (0-1)")
     s.add_argument("--no-setup", action="store_true", help="no setup motion (walking, lying down) around the sets")
     s.add_argument("--count", type=limited(SIMULATED_RECORDINGS), default=1, help="number of recordings (seeds seed, seed+1, ...)")
+    s.add_argument("--real-behaviours", action="store_true", help=REAL_HELP)
     s.set_defaults(handler=_simulate)
 
     e = add_command(sub, "eval", "score reptrack on labelled recordings: rep counts and flags against the truth", [
@@ -69,11 +74,13 @@ def register(sub: argparse._SubParsersAction, db: argparse.ArgumentParser) -> No
     c = add_command(sub, "corpus", "write the synthetic evaluation corpus (many labelled recordings, every exercise)", [
         "reptrack corpus --out /tmp/corpus",
         "reptrack corpus --out /tmp/small --recordings 50 --seed 7",
+        "reptrack corpus --out /tmp/c_real --seed 2026 --real-behaviours",
     ])
     c.add_argument("--out", type=Path, required=True, help="output folder (created if needed)")
     c.add_argument("--recordings", type=limited(CORPUS_RECORDINGS), default=300, help="how many recordings (default 300)")
     c.add_argument("--seed", type=limited(SEED), default=2026,
                    help="seed of the corpus: the same seed writes the same corpus (default 2026, the README's figures)")
+    c.add_argument("--real-behaviours", action="store_true", help=REAL_HELP + "; leg lifts are also worn on the shank")
     c.set_defaults(handler=_corpus)
 
 
@@ -100,6 +107,7 @@ def _simulate(args: argparse.Namespace) -> int:
         Exercise.parse(args.exercise), args.out, seed=args.seed, count=args.count,
         placement=parse_placement(args.placement) if args.placement else None, rate_hz=args.rate_hz, with_gyro=not args.no_gyro,
         sets=args.sets, hold_s=args.hold_s, fault_rate=args.fault_rate, setup_motion=not args.no_setup,
+        real_behaviours=args.real_behaviours,
     ))
     for f in files:
         print(f"{f.path}: {f.rep_count} reps in {f.set_count} set{'s' if f.set_count != 1 else ''}, "
@@ -134,6 +142,6 @@ def _eval(args: argparse.Namespace) -> int:
 def _corpus(args: argparse.Namespace) -> int:
     from tracker.app.analysis import write_corpus
 
-    paths = write_corpus(args.out, recordings=args.recordings, seed=args.seed)
+    paths = write_corpus(args.out, recordings=args.recordings, seed=args.seed, real_behaviours=args.real_behaviours)
     print(f"wrote {len(paths)} labelled recordings to {args.out}")
     return 0

@@ -56,11 +56,56 @@ def truth_from_labels(labels: dict[str, Any], name: str) -> RecordingTruth:
     return RecordingTruth(name=name, group=group, sets=sets, reps=reps, no_rep_intervals=no_rep)
 
 
+def behaviour_rows(behaviour: dict[str, Any]) -> list[str]:
+    """The rows of the per-behaviour breakdown a set of ``Realism.REAL`` labels belongs to
+    (a set shows several behaviours at once, so it is in several rows)."""
+    style = str(behaviour.get("style", "steady"))
+    rows = [f"set style {style}"]
+    if style == "fast_no_pause" and float(behaviour.get("range_factor", 1.0)) > 1.5:
+        rows.append("fast no-pause, overshooting")
+    if float(behaviour.get("knee_flex_ratio", 0.0)) > 0.0:
+        rows.append("knee bends")
+    if float(behaviour.get("top_rebound_fraction", 0.0)) > 0.0:
+        rows.append("rebound at the top")
+    if float(behaviour.get("landing_rebound_fraction", 0.0)) > 0.0:
+        rows.append("landing rebound")
+    if float(behaviour.get("heel_strike_g", 0.0)) > 0.0:
+        rows.append("heel strike")
+    hold = behaviour.get("hold_s")
+    if hold is not None and float(hold) >= 3.0:
+        rows.append("hold 3-6 s")
+    drift = float(behaviour.get("tempo_drift", 1.0))
+    if drift < 0.85 or drift > 1.2:
+        rows.append("tempo drifts > 15 %")
+    return rows
+
+
+def _by_set_behaviour(labels: dict[str, Any], truth: RecordingTruth, found: list[FoundRep],
+                      out: dict[str, GroupMetrics]) -> None:
+    """Each set of a ``Realism.REAL`` recording scored alone, into the rows of its behaviours."""
+    behaviours = {int(b["set_index"]): b for b in labels.get("set_behaviours", [])}
+    if not behaviours or truth.reps is None:
+        return
+    for index, true_set in enumerate(truth.sets):
+        b = behaviours.get(index)
+        if b is None:
+            continue
+        reps = tuple(r for r in truth.reps if true_set.start_s <= r.start_s and r.end_s <= true_set.end_s)
+        near = [f for f in found if true_set.start_s - 1.0 <= f.peak_s <= true_set.end_s + 1.0]
+        one = RecordingTruth(truth.name, truth.group, (true_set,), reps)
+        m = evaluate_recording(one, near, SCORED_FLAGS)
+        m.recordings = m.recordings_clean = 0  # false reps outside sets belong to the recording, not a set
+        for row in behaviour_rows(b):
+            out[row].merge(m)
+
+
 def evaluate_directory(folder: Path, *, hold_s: float | None = None, latency: bool = False) -> EvaluationReport:
     """Analyse and score every ``*.labels.json`` recording in ``folder``.
 
     ``latency``: also stream each recording sample by sample and measure how long after each
     labelled rep's end the engine shows it (:mod:`tracker.evaluation.latency`).
+    Recordings simulated with ``Realism.REAL`` (``reptrack corpus --real-behaviours``) are also
+    scored set by set per behaviour (``by_behaviour``: fast no-pause sets, knee bending, ...).
     """
     from tracker.files.csv_recording import read_recording  # adapter: file reading stays out of the pure core
 
@@ -72,6 +117,7 @@ def evaluate_directory(folder: Path, *, hold_s: float | None = None, latency: bo
         raise DatasetError(f"{folder}: no *.labels.json files (make some with 'reptrack simulate')")
     groups: dict[str, GroupMetrics] = defaultdict(GroupMetrics)
     by_rate: dict[str, GroupMetrics] = defaultdict(GroupMetrics)
+    by_behaviour: dict[str, GroupMetrics] = defaultdict(GroupMetrics)
     failures: list[str] = []
     delays = LatencyStats()
     for lf in label_files:
@@ -95,8 +141,10 @@ def evaluate_directory(folder: Path, *, hold_s: float | None = None, latency: bo
         except ReptrackError as exc:
             failures.append(f"{stem}: {exc}")
             continue
-        m = evaluate_recording(truth, found_reps(result), SCORED_FLAGS)
+        found = found_reps(result)
+        m = evaluate_recording(truth, found, SCORED_FLAGS)
         groups[truth.group].merge(m)
+        _by_set_behaviour(labels, truth, found, by_behaviour)
         by_rate[f"{int(round(main.nominal_rate_hz()))} Hz {'gyro' if main.has_gyro else 'accel only'}"].merge(m)
     overall = GroupMetrics()
     for g in groups.values():
@@ -106,7 +154,8 @@ def evaluate_directory(folder: Path, *, hold_s: float | None = None, latency: bo
         groups={k: v.summary() for k, v in sorted(groups.items())},
         overall=overall.summary(),
         extra={"by_rate": {k: v.summary() for k, v in sorted(by_rate.items())}, "failures": failures,
-               **({"latency": delays.summary()} if latency else {})},
+               **({"latency": delays.summary()} if latency else {}),
+               **({"by_behaviour": {k: v.summary() for k, v in sorted(by_behaviour.items())}} if by_behaviour else {})},
     )
 
 
@@ -221,6 +270,11 @@ def format_evaluation(report: EvaluationReport) -> str:
         lines.append(row("moving segment only", report.extra["overall_moving_segment_only"]))
     for subject, s in report.extra.get("by_subject", {}).items():
         lines.append(row(f"subject {subject}", s))
+    if report.extra.get("by_behaviour"):
+        lines.append("")
+        lines.append("Sets by simulated behaviour (a set shows several; each set scored alone, noFalse% not applicable):")
+        for name, s in report.extra["by_behaviour"].items():
+            lines.append(row(name, s))
     lines.append("")
     lines.append("Flags (matched reps):  flag  precision  recall  F1  (tp/fp/fn)")
     for k, c in report.overall["flags"].items():

@@ -6,11 +6,13 @@ pipeline (it imports nothing from it).
 
 Modules: :mod:`~tracker.simulate.kinematics` (minimum-jerk profiles, rotations),
 :mod:`~tracker.simulate.body` (body model, postures, setup motion),
-:mod:`~tracker.simulate.reps` (how reps move the body), :mod:`~tracker.simulate.sensor`
+:mod:`~tracker.simulate.reps` (how reps move the body),
+:mod:`~tracker.simulate.behaviours` (what real people do beyond the exercise sheet, opt-in), :mod:`~tracker.simulate.sensor`
 (sensor model), :mod:`~tracker.simulate.scenario` (sessions, corpus) and
 :mod:`~tracker.simulate.labels` (the truth and its JSON).
 """
 
+from tracker.simulate.behaviours import Realism, SetBehaviour, SetStyle
 from tracker.simulate.labels import Interval, Labels, RepLabel, SensorTruth, SetLabel, read_labels, write_labels
 from tracker.simulate.scenario import (
     Simulation,
@@ -26,9 +28,12 @@ from tracker.simulate.scenario import (
 __all__ = [
     "Interval",
     "Labels",
+    "Realism",
     "RepLabel",
     "SensorTruth",
+    "SetBehaviour",
     "SetLabel",
+    "SetStyle",
     "Simulation",
     "SimulationConfig",
     "corpus_combinations",

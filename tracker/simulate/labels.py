@@ -37,6 +37,7 @@ from typing import Any
 from tracker.errors import DatasetError
 from tracker.core.exercises import FlagKind
 from tracker.core.recording import Gap, Placement
+from tracker.simulate.behaviours import SetBehaviour
 
 LABELS_FORMAT = "reptrack-simulation-labels"
 LABELS_VERSION = 1
@@ -183,7 +184,9 @@ class Labels:
     ``setup_intervals`` are transitions and setup motion (no rep may be counted there);
     ``idle_intervals`` the remaining time outside the sets (standing or lying still, rests).
     ``hold_s`` is the prescribed hold (``None``: none prescribed); each rep's actual hold is
-    in its :class:`RepLabel`.
+    in its :class:`RepLabel`.  ``set_behaviours`` are the behaviours each set drew under
+    ``Realism.REAL`` (empty for the clean simulator; the JSON then has no such key, so clean
+    labels are what they always were).
     """
 
     exercise: str
@@ -203,13 +206,14 @@ class Labels:
     setup_intervals: tuple[Interval, ...]
     idle_intervals: tuple[Interval, ...]
     sensors: tuple[SensorTruth, ...]
+    set_behaviours: tuple[SetBehaviour, ...] = ()
 
     @property
     def rep_count(self) -> int:
         return len(self.reps)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out = {
             "format": LABELS_FORMAT,
             "version": LABELS_VERSION,
             "exercise": self.exercise,
@@ -231,6 +235,10 @@ class Labels:
             "idle_intervals": [i.to_json() for i in self.idle_intervals],
             "sensors": [s.to_json() for s in self.sensors],
         }
+        if self.set_behaviours:
+            out["realism"] = "real"
+            out["set_behaviours"] = [b.to_json() for b in self.set_behaviours]
+        return out
 
     @staticmethod
     def from_json(d: dict[str, Any]) -> Labels:
@@ -264,6 +272,7 @@ class Labels:
                 setup_intervals=tuple(Interval.from_json(i) for i in d["setup_intervals"]),
                 idle_intervals=tuple(Interval.from_json(i) for i in d["idle_intervals"]),
                 sensors=tuple(SensorTruth.from_json(s) for s in d["sensors"]),
+                set_behaviours=tuple(SetBehaviour.from_json(b) for b in d.get("set_behaviours", [])),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise DatasetError(f"malformed simulation labels: {exc}") from exc

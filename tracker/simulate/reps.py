@@ -5,7 +5,7 @@ range of motion: a minimum-jerk lift, a hold, a minimum-jerk lower.  Four kinema
 models cover the programme:
 
 * :attr:`MotionKind.LEG_LIFT` - the thigh rotates at the hip; the shank goes with it
-  (knee angle fixed).  A pelvic compensation rotates the pelvis about the *same* world axis
+  (knee angle fixed, unless the set lets the knee bend: ``SetPhase.knee_flex_ratio``).  A pelvic compensation rotates the pelvis about the *same* world axis
   around the other hip, so the thigh's world rotation is hip ROM + pelvic rise.
 * :attr:`MotionKind.KNEE_EXTENSION` - the shank rotates at the knee.
 * :attr:`MotionKind.BRIDGE` - the pelvis tilts about its ``z`` around the shoulders and
@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from tracker.core.exercises import ExerciseDefinition, Posture
-from tracker.core.recording import Placement
-from tracker.simulate.body import BodyDimensions, BodyPosture, BodyState, Perturbation, Pose, squat_chain
+from tracker.core.recording import STANDARD_GRAVITY_MS2, Placement
+from tracker.simulate.body import UP, BodyDimensions, BodyPosture, BodyState, Perturbation, Pose, squat_chain
 from tracker.simulate.kinematics import (
     Burst,
     FloatArray,
@@ -95,7 +95,9 @@ class RepMotion:
     ``lift_fractions`` / ``lower_fractions`` split a phase into sub-movements (one entry:
     smooth).  ``tremor`` is added to the moving segment's angle (amplitudes in degrees).
     ``pelvis_deg`` is the pelvic compensation at the top (pelvic rise for leg lifts, roll for
-    the bridge); ``pelvis_sign`` its direction for the bridge roll.
+    the bridge); ``pelvis_sign`` its direction for the bridge roll.  ``lower_rom_deg`` is how far
+    the lowering goes back (``None``: all the way, ``joint_rom_deg``); ``extra_steps`` are further
+    moves of the segment's angle that are no rep (a rebound at the top, a landing rebound).
     """
 
     start_s: float
@@ -108,6 +110,8 @@ class RepMotion:
     lift_fractions: tuple[float, ...] = (1.0,)
     lower_fractions: tuple[float, ...] = (1.0,)
     tremor: tuple[Burst, ...] = ()
+    lower_rom_deg: float | None = None
+    extra_steps: tuple[MinJerkStep, ...] = ()
 
     @property
     def lift_end_s(self) -> float:
@@ -143,7 +147,9 @@ def rep_profiles(reps: tuple[RepMotion, ...]) -> tuple[Profile, Profile]:
     bursts: list[Burst] = []
     for r in reps:
         angle_steps += _phase_steps(r.start_s, r.lift_s, r.joint_rom_deg, r.lift_fractions)
-        angle_steps += _phase_steps(r.lower_start_s, r.lower_s, -r.joint_rom_deg, r.lower_fractions)
+        lower = r.joint_rom_deg if r.lower_rom_deg is None else r.lower_rom_deg
+        angle_steps += _phase_steps(r.lower_start_s, r.lower_s, -lower, r.lower_fractions)
+        angle_steps += r.extra_steps
         bursts += r.tremor
         if r.pelvis_deg:
             # The compensation starts a little after the leg and is complete at the top.
@@ -155,13 +161,21 @@ def rep_profiles(reps: tuple[RepMotion, ...]) -> tuple[Profile, Profile]:
 
 # --------------------------------------------------------------------------- kinematic models
 def leg_lift_state(
-    rest: Pose, dims: BodyDimensions, axis: FloatArray, theta_rad: FloatArray, pelvis_rad: FloatArray
+    rest: Pose,
+    dims: BodyDimensions,
+    axis: FloatArray,
+    theta_rad: FloatArray,
+    pelvis_rad: FloatArray,
+    knee_rad: FloatArray | None = None,
 ) -> BodyState:
     """Thigh rotation ``theta_rad`` about ``axis`` (thigh frame) plus pelvic compensation.
 
     The pelvis turns by ``pelvis_rad`` about the same world axis, around the left hip joint
     centre (frontal-plane hike for abduction, sagittal tilt for flexion/extension, roll-back
-    for the clamshell); the thigh, attached at the right hip, turns with it.
+    for the clamshell); the thigh, attached at the right hip, turns with it.  ``knee_rad``
+    flexes the knee (the shank about its own ``z``, the way :class:`~tracker.simulate.body.WalkPhase`
+    bends it): it adds to the shank's turn in an extension lift, is out of the plane of an
+    abduction (the shank still turns further) and takes from a flexion lift.
     """
     world_axis = rest.thigh_r @ axis
     pelvis_axis = rest.pelvis_r.T @ world_axis
@@ -171,6 +185,8 @@ def leg_lift_state(
     hip = pivot[None] + pelvis_turn @ (rest.hip_m - pivot)
     rt = pelvis_turn @ rest.thigh_r[None] @ axis_angle_matrix(axis, theta_rad)
     rs = rt @ (rest.thigh_r.T @ rest.shank_r)[None]
+    if knee_rad is not None:
+        rs = rs @ axis_angle_matrix(_Z, -knee_rad)
     return BodyState(rp, hip, rt, rs)
 
 
@@ -219,9 +235,43 @@ def bridge_state(
     return BodyState(rp, hip, rt, rs)
 
 
+#: How a landing's jolt reaches each segment (pelvis, thigh, shank): strongest near the foot
+#: or heel that meets the floor or the bed, as in :class:`~tracker.simulate.body.WalkPhase`.
+LANDING_GAINS = np.array([0.3, 0.5, 1.0])
+
+
+@dataclass(frozen=True)
+class Landing:
+    """The jolt of the leg landing at the end of a rep: a damped upward ``frequency_hz``
+    oscillation of peak ``peak_g`` starting at ``time_s`` (set time)."""
+
+    time_s: float
+    peak_g: float
+    frequency_hz: float
+    tau_s: float
+
+
+def landing_accelerations(landings: tuple[Landing, ...], tau_s: FloatArray) -> FloatArray:
+    """World-frame extra accelerations ``(m, 3 segments, 3)`` of ``landings`` at set times ``tau_s``."""
+    out = np.zeros((len(tau_s), 3, 3))
+    for lnd in landings:
+        i0 = int(np.searchsorted(tau_s, lnd.time_s, side="left"))
+        i1 = int(np.searchsorted(tau_s, lnd.time_s + 8.0 * lnd.tau_s, side="left"))
+        if i1 <= i0:
+            continue
+        dt = tau_s[i0:i1] - lnd.time_s
+        w = lnd.peak_g * STANDARD_GRAVITY_MS2 * np.exp(-dt / lnd.tau_s) * np.sin(2.0 * np.pi * lnd.frequency_hz * dt)
+        out[i0:i1] += w[:, None, None] * LANDING_GAINS[None, :, None] * UP[None, None, :]
+    return out
+
+
 @dataclass(frozen=True, eq=False)
 class SetPhase:
-    """One set of reps from a rest pose, with sway, tremor and a slow drift of the posture."""
+    """One set of reps from a rest pose, with sway, tremor and a slow drift of the posture.
+
+    ``knee_flex_ratio`` bends the knee of a leg lift by that share of the hip's rotation;
+    ``landings`` are the jolts of the leg landing (both off by default: the clean simulator).
+    """
 
     rest: Pose
     dims: BodyDimensions
@@ -232,17 +282,31 @@ class SetPhase:
     perturbation: Perturbation = field(default_factory=Perturbation)
     shank_ratio: float = 0.45
     pelvis_ratio: float = 0.4
+    knee_flex_ratio: float = 0.0
+    landings: tuple[Landing, ...] = ()
     _profiles: tuple[Profile, Profile] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_profiles", rep_profiles(self.reps))
 
-    def state(self, tau_s: FloatArray) -> BodyState:
+    def angles_deg(self, tau_s: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """The moving segment's angle and the pelvic compensation (degrees) at set times ``tau_s``."""
         angle_profile, pelvis_profile = self._profiles
-        theta = np.radians(angle_profile(tau_s))
-        pelvis = np.radians(pelvis_profile(tau_s))
+        return angle_profile(tau_s), pelvis_profile(tau_s)
+
+    def state(self, tau_s: FloatArray) -> BodyState:
+        theta_deg, pelvis_deg = self.angles_deg(tau_s)
+        st = self.kinematic_state(np.radians(theta_deg), np.radians(pelvis_deg))
+        if self.landings:
+            st = BodyState(st.pelvis_r, st.hip_m, st.thigh_r, st.shank_r, landing_accelerations(self.landings, tau_s))
+        return self.perturbation.apply(st, tau_s, self.duration_s)
+
+    def kinematic_state(self, theta: FloatArray, pelvis: FloatArray) -> BodyState:
+        """The body at the rep angle ``theta`` and pelvic compensation ``pelvis`` (radians),
+        without sway, drift or tremor."""
         if self.kind is MotionKind.LEG_LIFT:
-            st = leg_lift_state(self.rest, self.dims, self.axis, theta, pelvis)
+            knee = self.knee_flex_ratio * theta if self.knee_flex_ratio else None
+            st = leg_lift_state(self.rest, self.dims, self.axis, theta, pelvis, knee)
         elif self.kind is MotionKind.KNEE_EXTENSION:
             st = knee_extension_state(self.rest, self.axis, theta)
         elif self.kind is MotionKind.BRIDGE:
@@ -251,4 +315,4 @@ class SetPhase:
             st = squat_chain(
                 self.rest, self.dims, theta, shank_ratio=self.shank_ratio, pelvis_ratio=self.pelvis_ratio
             )
-        return self.perturbation.apply(st, tau_s, self.duration_s)
+        return st

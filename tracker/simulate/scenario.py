@@ -12,7 +12,7 @@ depends on its length.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -38,16 +38,33 @@ from tracker.simulate.body import (
     posture_pose,
     sensor_position_m,
 )
+from tracker.simulate.behaviours import (
+    BEYOND_RANGE_FRACTION,
+    FAST_GAP_S,
+    FAST_REP_S,
+    HOLD_JITTER,
+    HOLD_S,
+    PARTIAL_ROM_FRACTION,
+    REP_RANGE_SPAN,
+    SHORT_HOLD_FRACTION,
+    STEADY_PHASE_S,
+    Realism,
+    SetBehaviour,
+    SetStyle,
+    draw_person_range_factor,
+    draw_set_behaviour,
+)
 from tracker.simulate.kinematics import (
     Burst,
     FloatArray,
+    MinJerkStep,
     body_angular_velocity,
     matrix_to_rotvec,
     rotation_angle_deg,
     second_derivative,
 )
 from tracker.simulate.labels import Interval, Labels, RepLabel, SensorTruth, SetLabel, write_labels
-from tracker.simulate.reps import MotionKind, RepMotion, SetPhase, lift_axis, motion_kind, rest_posture
+from tracker.simulate.reps import Landing, MotionKind, RepMotion, SetPhase, lift_axis, motion_kind, rest_posture
 from tracker.simulate.sensor import SensorModel, sense
 
 #: Fine simulation grid: at least this rate, and at least 2x the sensor rate (the body's
@@ -56,6 +73,9 @@ MIN_FINE_RATE_HZ = 400.0
 
 #: Lift / lower durations of correct reps (s) are never shorter than this.
 MIN_CORRECT_PHASE_S = 1.4
+
+#: Entropy mixed into the seed for ``Realism.REAL``'s own random stream.
+_BEHAVIOUR_STREAM = 0xBE4A
 
 SIMULATED_PLACEMENTS = frozenset({Placement.THIGH, Placement.SHANK, Placement.PELVIS})
 
@@ -97,6 +117,12 @@ class SimulationConfig:
         is still random).  The body's motion (sway, tremor) is unchanged.
     rest_between_sets_s:
         Range the rest between sets is drawn from (compressed from the real 60-180 s).
+    realism:
+        ``Realism.CLEAN`` (default): reps as an exercise sheet draws them.  ``Realism.REAL``:
+        each set also draws the behaviours real people show (fast sets with no pause, ranges
+        from a third to 2.5 times the table's, a bending knee, rebounds, holds of 0-6 s,
+        drifting tempo, partial returns, landing jolts; :mod:`tracker.simulate.behaviours`),
+        recorded in the labels' ``set_behaviours``.
     """
 
     exercise: str
@@ -112,6 +138,7 @@ class SimulationConfig:
     placement: Placement = Placement.THIGH
     ideal_sensor: bool = False
     rest_between_sets_s: tuple[float, float] = (20.0, 60.0)
+    realism: Realism = Realism.CLEAN
 
 
 @dataclass(frozen=True)
@@ -124,7 +151,8 @@ class Simulation:
 
 
 # --------------------------------------------------------------------------- configuration
-def injectable_faults(definition: ExerciseDefinition, *, hold_s: float | None) -> frozenset[FlagKind]:
+def injectable_faults(definition: ExerciseDefinition, *, hold_s: float | None,
+                      realism: Realism = Realism.CLEAN) -> frozenset[FlagKind]:
     """Faults the simulator can inject for ``definition`` (the default fault set)."""
     kind = motion_kind(definition)
     faults = set(definition.flags)
@@ -136,10 +164,12 @@ def injectable_faults(definition: ExerciseDefinition, *, hold_s: float | None) -
         faults.discard(FlagKind.PELVIS_NOT_LEVEL)
     if hold_s is None:
         faults.discard(FlagKind.SHORT_HOLD)
-    # a rep past the usual range is compensation (a knee that bends, a pelvis that rolls) that
-    # this body model does not make: its joints stop at their physiological range. Drawn, it
-    # labelled ordinary reps beyond_range (corpus F1 0.02).
-    faults.discard(FlagKind.BEYOND_RANGE)
+    if realism is Realism.CLEAN:
+        # a rep past the usual range is compensation (a knee that bends, a pelvis that rolls)
+        # that the clean body model does not make: its joints stop at their physiological
+        # range. Drawn, it labelled ordinary reps beyond_range (corpus F1 0.02). The real
+        # behaviours make such reps.
+        faults.discard(FlagKind.BEYOND_RANGE)
     return frozenset(faults)
 
 
@@ -164,7 +194,7 @@ def _validate(config: SimulationConfig) -> None:
 
 
 def _resolve_faults(config: SimulationConfig, definition: ExerciseDefinition) -> frozenset[FlagKind]:
-    possible = injectable_faults(definition, hold_s=config.hold_s)
+    possible = injectable_faults(definition, hold_s=config.hold_s, realism=config.realism)
     if config.faults is None:
         return possible
     requested = frozenset(config.faults)
@@ -220,10 +250,23 @@ def _plan_rep(
     tempo: _Tempo,
     prescribed_hold_s: float | None,
     flags: tuple[FlagKind, ...],
+    phase_limits_s: tuple[float, float, float] = (MIN_CORRECT_PHASE_S, 3.2, 3.4),
+    natural_hold_s: float | None = None,
+    beyond_range_factor: tuple[float, float] | None = None,
 ) -> _PlannedRep:
-    lift = float(np.clip(tempo.lift_s * rng.uniform(0.85, 1.15), MIN_CORRECT_PHASE_S, 3.2))
-    lower = float(np.clip(tempo.lower_s * rng.uniform(0.85, 1.15), MIN_CORRECT_PHASE_S, 3.4))
-    if prescribed_hold_s is None:
+    """One rep's timing, size and injected faults.
+
+    The keyword defaults are the clean simulator's; ``Realism.REAL`` passes wider phase limits
+    (shortest, longest lift, longest lower), the set's hold when none is prescribed, and the
+    range of an injected ``beyond_range`` rep (a multiple of the usual range; the clean
+    simulator does not change such a rep).
+    """
+    shortest, longest_lift, longest_lower = phase_limits_s
+    lift = float(np.clip(tempo.lift_s * rng.uniform(0.85, 1.15), shortest, longest_lift))
+    lower = float(np.clip(tempo.lower_s * rng.uniform(0.85, 1.15), shortest, longest_lower))
+    if prescribed_hold_s is None and natural_hold_s is not None:
+        hold = float(np.clip(natural_hold_s * rng.uniform(1.0 - HOLD_JITTER, 1.0 + HOLD_JITTER), *HOLD_S))
+    elif prescribed_hold_s is None:
         hold = rng.uniform(0.0, 0.5)
     else:
         hold = prescribed_hold_s * rng.uniform(1.0, 1.3)
@@ -244,6 +287,8 @@ def _plan_rep(
     if FlagKind.PARTIAL_ROM in flags:
         low = max(0.35 * normal_rom_deg, min(definition.min_detect_rom_deg + 1.5, 0.55 * normal_rom_deg))
         rom = rng.uniform(low, 0.6 * normal_rom_deg)
+    if FlagKind.BEYOND_RANGE in flags and beyond_range_factor is not None:
+        rom = float(min(normal_rom_deg * rng.uniform(*beyond_range_factor), max_joint_rom_deg))
     if FlagKind.PELVIC_RISE in flags or FlagKind.PELVIS_NOT_LEVEL in flags:
         pelvis_deg = rng.uniform(6.0, 15.0)
         if FlagKind.PELVIS_NOT_LEVEL in flags:
@@ -546,6 +591,194 @@ def _add_set(
     s.tl.add(phase, "set", set_index=set_index, planned=tuple(planned), normal_rom_deg=float(normal_rom_deg))
 
 
+#: ``Realism.REAL``: the largest joint range a rep can have, whatever the person and the set
+#: (beyond it the body model itself breaks: a straight leg lifted past ~110 deg, a bridge
+#: whose closed chain cannot rise further than 40 deg, a knee or squat past its physiological
+#: limit).
+_REAL_MAX_JOINT_DEG = {MotionKind.LEG_LIFT: 110.0, MotionKind.BRIDGE: 40.0}
+#: ``Realism.REAL``: an injected ``beyond_range`` rep is this multiple of the usual range
+#: (clearly past the 1.5x line).
+_REAL_BEYOND_FACTOR = (1.7, 2.3)
+#: ``Realism.REAL``: the turn-around at a partial return's raised rest, s (the leg "goes again").
+_PARTIAL_TURN_S = (0.1, 0.6)
+#: ``Realism.REAL``: a rebound's way out (and again back) as a share of the lift (at the top) or
+#: the lowering (landing): the tail of the movement carried on, never quicker than the movement
+#: itself; within ``_REBOUND_S`` (a landing's bounce over by 1.5 x 0.3 s after the rep's end,
+#: before the next rep's start at least 0.5 s later).  How long an oscillation at the top lasts, s.
+_REBOUND_SHARE = (0.2, 0.35)
+_REBOUND_S = (0.15, 0.5)
+_LANDING_REBOUND_MAX_S = 0.3
+_TOP_OSCILLATION_S = (0.5, 1.0)
+
+
+def _real_joint_limits(definition: ExerciseDefinition, kind: MotionKind) -> tuple[float, float]:
+    """Smallest and largest joint range of a rep under ``Realism.REAL``."""
+    lo, hi = definition.typical_rom_deg
+    cap = _REAL_MAX_JOINT_DEG.get(kind, definition.max_physiological_rom_deg - 2.0)
+    smallest = max(REP_RANGE_SPAN[0] * lo, definition.min_detect_rom_deg + 1.5)
+    return smallest, max(smallest, min(REP_RANGE_SPAN[1] * hi, cap))
+
+
+def _rep_range_limit_deg(definition: ExerciseDefinition, placement: Placement) -> float:
+    """The exercise table's largest rep range for a sensor at ``placement``: what
+    ``PipelineConfig.max_rep_rom_deg`` gives (none for a shank sensor in a thigh exercise, whose
+    knee adds its own range)."""
+    if placement is Placement.SHANK and definition.moving_segment is Placement.THIGH:
+        return float("inf")
+    return definition.max_rep_rom_deg
+
+
+def _main_excursion_deg(phase: SetPhase, segment: Placement, from_deg: tuple[float, float], to_deg: tuple[float, float]) -> float:
+    """How far ``segment`` turns between two (rep angle, pelvic compensation) states, deg,
+    without sway or drift: what a sensor there measures as the rep's range."""
+    theta = np.radians(np.array([from_deg[0], to_deg[0]]))
+    pelvis = np.radians(np.array([from_deg[1], to_deg[1]]))
+    rot = phase.kinematic_state(theta, pelvis).rotations(segment)
+    return float(rotation_angle_deg(rot[0], rot[1]))
+
+
+def _truthful_flags(
+    planned: list[_PlannedRep],
+    phase: SetPhase,
+    *,
+    definition: ExerciseDefinition,
+    placement: Placement,
+    usual_rom_deg: float,
+    prescribed_hold_s: float | None,
+) -> list[_PlannedRep]:
+    """The flags of each rep as reptrack defines them (``tracker/pipeline/flags.py``), decided
+    from what was simulated: tempo, hold, and the range the main sensor's segment turns
+    against the person's usual one.  Pelvic faults and jerkiness stay as injected."""
+    injected_only = {FlagKind.PELVIC_RISE, FlagKind.PELVIS_NOT_LEVEL, FlagKind.JERKY}
+    usual = _main_excursion_deg(phase, placement, (0.0, 0.0), (usual_rom_deg, 0.0))
+    limit = min(BEYOND_RANGE_FRACTION * usual, _rep_range_limit_deg(definition, placement))
+    out = []
+    for p in planned:
+        m = p.motion
+        theta0, pelvis0 = (float(v[0]) for v in phase.angles_deg(np.array([m.start_s])))
+        top = (theta0 + m.joint_rom_deg, pelvis0 + m.pelvis_deg * m.pelvis_sign)
+        excursion = _main_excursion_deg(phase, placement, (theta0, pelvis0), top)
+        flags = {f for f in p.flags if f in injected_only}
+        if min(m.lift_s, m.lower_s) < definition.too_fast_phase_s:
+            flags.add(FlagKind.TOO_FAST)
+        if prescribed_hold_s is not None and m.hold_s < SHORT_HOLD_FRACTION * prescribed_hold_s:
+            flags.add(FlagKind.SHORT_HOLD)
+        if excursion < PARTIAL_ROM_FRACTION * usual:
+            flags.add(FlagKind.PARTIAL_ROM)
+        if excursion > limit:
+            flags.add(FlagKind.BEYOND_RANGE)
+        kept = tuple(sorted(flags & definition.flags, key=lambda f: f.value))
+        out.append(replace(p, flags=kept))
+    return out
+
+
+def _add_real_set(
+    s: _Session,
+    set_index: int,
+    *,
+    config: SimulationConfig,
+    definition: ExerciseDefinition,
+    kind: MotionKind,
+    axis: FloatArray,
+    normal_rom_deg: float,
+    tempo: _Tempo,
+    faults: frozenset[FlagKind],
+    behaviour: SetBehaviour,
+) -> None:
+    """A set under ``Realism.REAL``: the clean set's reps reshaped by ``behaviour``."""
+    rng = s.rng
+    b = behaviour
+    n_reps = int(rng.integers(config.reps_per_set[0], config.reps_per_set[1] + 1))
+    smallest, largest = _real_joint_limits(definition, kind)
+    usual = float(np.clip(normal_rom_deg, smallest, largest))
+    set_rom = float(np.clip(usual * b.range_factor, smallest, largest))
+    allowed = set(faults)
+    if b.style is SetStyle.FAST_NO_PAUSE:
+        # every rep is fast and holds nothing; a sub-movement has no room in 0.3 s
+        allowed -= {FlagKind.TOO_FAST, FlagKind.JERKY, FlagKind.SHORT_HOLD, FlagKind.PARTIAL_ROM, FlagKind.BEYOND_RANGE}
+    elif b.style is SetStyle.PARTIAL_RETURN:
+        allowed -= {FlagKind.PARTIAL_ROM, FlagKind.BEYOND_RANGE}  # the set's reps are its own size
+    # a partial return's lift from the raised rest is the rep: at least the smallest range
+    top_rom = max(set_rom, smallest / b.return_fraction)
+    t = rng.uniform(1.0, 2.0)  # lead-in: still, before the first lift
+    planned: list[_PlannedRep] = []
+    landings: list[Landing] = []
+    for i in range(n_reps):
+        flags = _draw_flags(rng, frozenset(allowed), config.fault_rate)
+        drift = b.tempo_drift ** (i / max(n_reps - 1, 1))
+        rep = _plan_rep(
+            rng,
+            t,
+            definition=definition,
+            kind=kind,
+            normal_rom_deg=set_rom,
+            max_joint_rom_deg=largest,
+            tempo=_Tempo(tempo.lift_s * drift, tempo.lower_s * drift),
+            prescribed_hold_s=config.hold_s if b.hold_s is None else None,
+            flags=flags,
+            phase_limits_s=(STEADY_PHASE_S[0], STEADY_PHASE_S[1], STEADY_PHASE_S[1]),
+            natural_hold_s=b.hold_s,
+            beyond_range_factor=_REAL_BEYOND_FACTOR,
+        )
+        m = rep.motion
+        m = replace(m, joint_rom_deg=float(max(m.joint_rom_deg, smallest)))
+        returns_to_rest = True
+        if b.style is SetStyle.FAST_NO_PAUSE:
+            whole = rng.uniform(*FAST_REP_S)
+            lift = whole * rng.uniform(0.4, 0.6)
+            m = replace(m, lift_s=float(lift), lower_s=float(whole - lift), hold_s=0.0, tremor=())
+        elif b.style is SetStyle.PARTIAL_RETURN:
+            first, last = i == 0, i == n_reps - 1
+            up = top_rom if first else b.return_fraction * top_rom
+            down = top_rom if last else b.return_fraction * top_rom
+            m = replace(m, joint_rom_deg=float(up), lower_rom_deg=float(down))
+            returns_to_rest = last
+        extra: list[MinJerkStep] = []
+        bursts = list(m.tremor)
+        if b.top_rebound_fraction > 0.0:
+            d = float(np.clip(m.lift_s * rng.uniform(*_REBOUND_SHARE), *_REBOUND_S))
+            o = b.top_rebound_fraction * m.joint_rom_deg
+            extra += [MinJerkStep(m.lift_end_s - 0.5 * d, d, o), MinJerkStep(m.lift_end_s + 0.5 * d, d, -o)]
+            bursts.append(Burst(m.lift_end_s, rng.uniform(*_TOP_OSCILLATION_S), 0.5 * o, b.top_oscillation_hz,
+                                rng.uniform(0.0, 2.0 * np.pi)))
+        if returns_to_rest and b.landing_rebound_fraction > 0.0:
+            d = float(np.clip(m.lower_s * rng.uniform(*_REBOUND_SHARE), _REBOUND_S[0], _LANDING_REBOUND_MAX_S))
+            o = b.landing_rebound_fraction * m.joint_rom_deg
+            extra += [MinJerkStep(m.end_s - 0.5 * d, d, -o), MinJerkStep(m.end_s + 0.5 * d, d, o)]
+        if returns_to_rest and b.heel_strike_g > 0.0:
+            landings.append(Landing(m.end_s, b.heel_strike_g * rng.uniform(0.8, 1.2), rng.uniform(15.0, 25.0),
+                                    rng.uniform(0.015, 0.03)))
+        m = replace(m, extra_steps=tuple(extra), tremor=tuple(bursts))
+        world_rom = m.joint_rom_deg + m.pelvis_deg if kind is MotionKind.LEG_LIFT else m.joint_rom_deg
+        planned.append(_PlannedRep(m, rep.flags, float(world_rom)))
+        if i == n_reps - 1:
+            gap = rng.uniform(1.0, 2.0)
+        elif b.style is SetStyle.FAST_NO_PAUSE:
+            gap = rng.uniform(*FAST_GAP_S)
+        elif b.style is SetStyle.PARTIAL_RETURN:
+            gap = rng.uniform(*_PARTIAL_TURN_S)
+        else:
+            gap = rng.uniform(0.5, 2.5)
+        t = m.end_s + gap
+    standing = s.target is BodyPosture.STANDING
+    phase = SetPhase(
+        s.tl.pose,
+        s.person.dims,
+        kind,
+        axis,
+        tuple(p.motion for p in planned),
+        t,
+        _set_perturbation(rng, t, kind, standing),
+        shank_ratio=rng.uniform(0.35, 0.5),
+        pelvis_ratio=rng.uniform(0.3, 0.5),
+        knee_flex_ratio=b.knee_flex_ratio,
+        landings=tuple(landings),
+    )
+    planned = _truthful_flags(planned, phase, definition=definition, placement=config.placement, usual_rom_deg=usual,
+                              prescribed_hold_s=config.hold_s)
+    s.tl.add(phase, "set", set_index=set_index, planned=tuple(planned), normal_rom_deg=usual)
+
+
 # --------------------------------------------------------------------------- evaluation
 @dataclass(frozen=True, eq=False)
 class _Truth:
@@ -715,6 +948,12 @@ def simulate(config: SimulationConfig) -> Simulation:
     lo, hi = definition.typical_rom_deg
     person_rom = rng.uniform(lo, hi)
     tempo_lift, tempo_lower = rng.uniform(1.6, 2.6), rng.uniform(1.8, 2.8)
+    # Realism.REAL draws its behaviours from a stream of their own (the clean draws are untouched)
+    behaviour_rng = np.random.default_rng(np.random.SeedSequence([config.seed, _BEHAVIOUR_STREAM]))
+    real = config.realism is Realism.REAL
+    if real:
+        person_rom *= draw_person_range_factor(behaviour_rng)
+    behaviours: list[SetBehaviour] = []
     for set_index in range(config.n_sets):
         if set_index > 0:
             rest = rng.uniform(*config.rest_between_sets_s)
@@ -722,17 +961,22 @@ def simulate(config: SimulationConfig) -> Simulation:
                 _setup_between(session, rest)
             else:
                 session.still(rest, "idle:rest", fidgets_per_min=4.0)
-        _add_set(
-            session,
+        normal_rom_deg = person_rom * rng.uniform(0.95, 1.05)
+        tempo = _Tempo(tempo_lift * rng.uniform(0.9, 1.1), tempo_lower * rng.uniform(0.9, 1.1))
+        if not real:
+            _add_set(session, set_index, config=config, definition=definition, kind=kind, axis=axis,
+                     normal_rom_deg=normal_rom_deg, tempo=tempo, faults=faults)
+            continue
+        behaviour = draw_set_behaviour(
+            behaviour_rng,
             set_index,
-            config=config,
-            definition=definition,
-            kind=kind,
-            axis=axis,
-            normal_rom_deg=person_rom * rng.uniform(0.95, 1.05),
-            tempo=_Tempo(tempo_lift * rng.uniform(0.9, 1.1), tempo_lower * rng.uniform(0.9, 1.1)),
-            faults=faults,
+            knee_can_bend=kind is MotionKind.LEG_LIFT and target is not BodyPosture.SIDE_LYING_BENT,
+            standing=target is BodyPosture.STANDING,
+            prescribed_hold_s=config.hold_s,
         )
+        behaviours.append(behaviour)
+        _add_real_set(session, set_index, config=config, definition=definition, kind=kind, axis=axis,
+                      normal_rom_deg=normal_rom_deg, tempo=tempo, faults=faults, behaviour=behaviour)
     if config.setup_motion:
         _setup_after(session)
     else:
@@ -808,6 +1052,7 @@ def simulate(config: SimulationConfig) -> Simulation:
         setup_intervals=tuple(setup),
         idle_intervals=tuple(idle),
         sensors=tuple(sensors),
+        set_behaviours=tuple(behaviours),
     )
     pelvis = recordings[Placement.PELVIS] if config.placement is not Placement.PELVIS else None
     return Simulation(recordings[config.placement], pelvis, labels)
@@ -827,16 +1072,19 @@ def labels_path_for(csv_path: str | Path) -> Path:
 
 
 #: (exercise, placement) combinations a corpus cycles through.
-def corpus_combinations(exercises: tuple[str, ...] | None = None) -> tuple[tuple[str, Placement], ...]:
+def corpus_combinations(
+    exercises: tuple[str, ...] | None = None, *, realism: Realism = Realism.CLEAN
+) -> tuple[tuple[str, Placement], ...]:
     """Exercise/placement pairs covered by :func:`simulate_corpus`.
 
     Every exercise except ``auto`` with the thigh sensor, except seated knee extension
-    (shank); the hip raise additionally with the pelvis sensor.
+    (shank); the hip raise additionally with the pelvis sensor.  Under ``Realism.REAL`` every
+    straight-leg lift is also worn on the shank, where a bending knee shows most.
     """
     names = sorted(n for n in EXERCISES if n != "auto") if exercises is None else list(exercises)
     combos: list[tuple[str, Placement]] = []
     for n in names:
-        get_exercise(n)
+        definition = get_exercise(n)
         if n == "seated-knee-extension":
             combos.append((n, Placement.SHANK))
         elif n == "hip-raise":
@@ -844,6 +1092,9 @@ def corpus_combinations(exercises: tuple[str, ...] | None = None) -> tuple[tuple
             combos.append((n, Placement.THIGH))
         else:
             combos.append((n, Placement.THIGH))
+            if (realism is Realism.REAL and motion_kind(definition) is MotionKind.LEG_LIFT
+                    and rest_posture(definition) is not BodyPosture.SIDE_LYING_BENT):
+                combos.append((n, Placement.SHANK))
     return tuple(combos)
 
 
@@ -859,6 +1110,7 @@ def simulate_corpus(
     reps_per_set: tuple[int, int] = (8, 12),
     fault_rate: float = 0.3,
     setup_motion: bool = True,
+    realism: Realism = Realism.CLEAN,
 ) -> list[Path]:
     """Write ``n_recordings`` simulated sessions to ``out_dir``.
 
@@ -866,7 +1118,8 @@ def simulate_corpus(
     (when the main sensor is not the pelvis) and ``<name>.labels.json``.  Exercise/placement
     pairs (:func:`corpus_combinations`) are cycled so that ``n_recordings >= 11`` covers all;
     rates, gyro on/off and hold (prescribed or not, every other recording) are cycled in
-    independently shuffled orders.
+    independently shuffled orders.  ``realism`` is passed to every simulation (and under
+    ``Realism.REAL`` adds shank placements of the leg lifts; names then start ``real``).
 
     Returns
     -------
@@ -878,7 +1131,7 @@ def simulate_corpus(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(np.random.SeedSequence([seed, 0x5EED]))
-    combos = corpus_combinations(exercises)
+    combos = corpus_combinations(exercises, realism=realism)
     combo_order = rng.permutation(len(combos))
 
     def cycled(values: tuple, i: int, cache: dict[int, np.ndarray]) -> object:
@@ -914,9 +1167,11 @@ def simulate_corpus(
                 fault_rate=fault_rate,
                 setup_motion=setup_motion,
                 placement=placement,
+                realism=realism,
             )
         )
-        name = f"sim{seed}_{i:04d}_{exercise}_{placement.value}_{int(rate)}hz"
+        prefix = "real" if realism is Realism.REAL else "sim"
+        name = f"{prefix}{seed}_{i:04d}_{exercise}_{placement.value}_{int(rate)}hz"
         main_path = out / f"{name}.csv"
         csvio.write_recording(main_path, sim.main)
         if sim.pelvis is not None:
