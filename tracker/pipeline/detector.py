@@ -37,6 +37,7 @@ flushes the rest.
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -63,7 +64,7 @@ from tracker.core.recording import Placement, check_sample_rate
 
 _MAX_BLOCK = 4096
 #: lowering below this fraction of the peak ends the lift once a hold at the top of an
-#: excursion of at least the exercise's typical range was left (see LIFTING in ``_advance``)
+#: excursion of at least the exercise's typical range was left (see ``_advance_lifting``)
 _HELD_EXIT_FRACTION = 0.3
 #: ... and this fraction when the excursion went beyond the typical range (lying down turns
 #: the thigh further than a bridge; real partial returns stay within the range: UCI data)
@@ -126,6 +127,53 @@ class _Mode(enum.Enum):
     IDLE = 1
     LIFTING = 2  # above entry; following the peak (lift and hold)
     LOWERING = 3  # below the exit level; waiting for the end
+
+
+class Transition(enum.Enum):
+    """What moves the state machine on at a sample (see ``RepPipeline._advance``).
+
+    Each mode looks for its own transitions; when several happen at the same sample, the
+    one listed first in the mode's priority tuple below wins.
+    """
+
+    # IDLE (at the reference posture, between reps)
+    QUICK_REP_PAUSED = enum.auto()  # the quick rep waiting for a pause after it is still: it counts
+    LIFT_STARTED = enum.auto()  # the tilt rose above the entry level: a lift begins (-> LIFTING)
+    REST_RETAKEN = enum.auto()  # a new still, steady period: the reference posture is taken again
+    RUN_EXPIRED = enum.auto()  # the unconfirmed run or waiting quick rep can no longer be confirmed
+    # LIFTING (above the entry level: the lift and any hold at the top)
+    LOWERING_STARTED = enum.auto()  # below the exit level: the lowering begins (-> LOWERING)
+    STILL_TOO_LONG = enum.auto()  # still away from the reference for longer than any hold: a posture change
+    TOO_LONG = enum.auto()  # away from the reference for longer than any rep (also in LOWERING)
+    HOLD_FOUND = enum.auto()  # a still, steady posture near the top: a hold, or the new start posture
+    LEFT_HOLD = enum.auto()  # moved a rep's size away from that posture
+    BACK_AT_HOLD = enum.auto()  # ... and came back and settled there: it was the new start posture
+    # LOWERING (below the exit level, waiting for the end)
+    RETURNED = enum.auto()  # back near the reference: the rep ends (-> IDLE)
+    SETTLED = enum.auto()  # still for ``settle_s`` on the way down: the rep ends there, or a posture change
+    NEXT_LIFT = enum.auto()  # rose again before coming back: the rep ends at the trough, the next begins
+
+
+#: ties between transitions at the same sample go to the one listed first
+_IDLE_PRIORITY = (Transition.QUICK_REP_PAUSED, Transition.LIFT_STARTED, Transition.REST_RETAKEN, Transition.RUN_EXPIRED)
+_LIFTING_PRIORITY = (Transition.LOWERING_STARTED, Transition.STILL_TOO_LONG, Transition.TOO_LONG,
+                     Transition.HOLD_FOUND, Transition.LEFT_HOLD, Transition.BACK_AT_HOLD)
+_LOWERING_PRIORITY = (Transition.RETURNED, Transition.SETTLED, Transition.NEXT_LIFT, Transition.TOO_LONG)
+_NONE: NDArray[np.int64] = np.empty(0, dtype=np.int64)  # no candidate sample (never written to)
+
+
+def _first_transition(priority: tuple[Transition, ...],
+                      hits: Mapping[Transition, NDArray[np.int64]]) -> tuple[int, Transition] | None:
+    """The earliest transition: the lowest first candidate sample, ties broken by ``priority``.
+
+    ``hits`` maps each transition to the (sorted) positions where its condition holds.
+    """
+    best: tuple[int, Transition] | None = None
+    for tr in priority:
+        a = hits[tr]
+        if a.size and (best is None or a[0] < best[0]):
+            best = (int(a[0]), tr)
+    return best
 
 
 @dataclass(frozen=True)
@@ -672,221 +720,249 @@ class RepPipeline:
         self._ref = _unit(win.mean(axis=0))
 
     def _advance(self, i: int) -> None:
-        h = self._hist
-        end = h.end
+        """Run the state machine over history samples ``i..`` to the end of the history.
+
+        In each mode every transition's candidate samples are found at once (vectorised);
+        the earliest wins, ties going to the transition listed first in the mode's
+        ``*_PRIORITY`` tuple. The step then continues from the sample the transition says.
+        """
+        end = self._hist.end
         while i < end:
             if self._mode is _Mode.NO_REFERENCE:
-                sr = h.still_run[h.rows(i, end)]
-                idx = np.arange(i, end)
-                hit = np.nonzero((sr >= self._still_n) & (idx - self._still_n + 1 >= self._still_floor))[0]
-                if hit.size == 0:
-                    return
-                j = i + int(hit[0])
-                self._set_reference(j)
-                self._mode = _Mode.IDLE
-                self._idle_min = np.inf
-                i = j + 1
+                nxt = self._advance_no_reference(i, end)
             elif self._mode is _Mode.IDLE:
-                th = self._theta(i, end)
-                sr = h.still_run[h.rows(i, end)]
-                t_rows = h.t[h.rows(i, end)]
-                # a new lift starts above the entry level and clearly above the lowest tilt
-                # since the last rep closed (which may have closed above the entry level)
-                runmin = np.minimum.accumulate(np.minimum(th, self._idle_min))
-                enter = np.nonzero(th > np.maximum(self._enter_deg, runmin + 0.5 * self._enter_deg))[0]
-                paused = np.nonzero(sr >= self._quiet_n)[0] if self._deferred is not None else np.empty(0, dtype=np.int64)
-                # re-take the reference at a new still period -- once the tilt is steady
-                # (a slow lowering can be under the still speed and is no rest yet)
-                steady = self._steady(i, end, th, self.config.detector.rest_steady_deg)
-                run_start = np.arange(i, end) - sr + 1
-                reref = np.nonzero((sr >= self._still_n) & steady & (run_start != self._reref_run_start))[0]
-                # unconfirmed reps that can no longer be confirmed expire
-                expiry = self._expiry_s()
-                gone = np.nonzero(t_rows > expiry)[0] if np.isfinite(expiry) else np.empty(0, dtype=np.int64)
-                cands = [(int(a[0]), k) for k, a in enumerate((enter, reref, gone)) if a.size]
-                if paused.size and (enter.size == 0 or paused[0] < enter[0]):
-                    cands.append((int(paused[0]), -1))
-                if not cands:
-                    self._idle_min = float(runmin[-1])
-                    self._check_set_timeout(i, end)
-                    return
-                jj, kind = min(cands)
-                j = i + jj
-                if kind == -1:
-                    # the quick rep waiting for its pause got it at this sample
-                    self._check_set_timeout(i, j)
-                    self._accept_deferred()
-                    self._idle_min = float(runmin[jj - 1]) if jj > 0 else self._idle_min
-                    i = j
-                    continue
-                self._check_set_timeout(i, j + 1)
-                if kind == 2:
-                    self._expire()
-                    self._idle_min = float(runmin[jj - 1]) if jj > 0 else self._idle_min
-                    i = j
-                elif kind == 1:
-                    self._set_reference(j)
-                    self._reref_run_start = int(run_start[jj])  # once per still period
-                    self._idle_min = np.inf
-                    i = j + 1
-                else:
-                    self._rep_start = self._find_onset(j)
-                    self._enter_at = j
-                    self._peak, self._peak_deg = j, float(th[jj])
-                    self._mode = _Mode.LIFTING
-                    self._clear_hold()
-                    i = j + 1
+                nxt = self._advance_idle(i, end)
             elif self._mode is _Mode.LIFTING:
-                th = self._theta(i, end)
-                runmax = np.maximum.accumulate(np.maximum(th, self._peak_deg))
-                # After an excursion of at least the exercise's typical range, a still period
-                # and a movement away from it, the lowering must come most of the way back: a
-                # movement from that held posture only part of the way towards the reference
-                # and back is a rep from a new start posture (lying down before a bridge with
-                # the sensor on the thigh, and the bridge turning the thigh back towards
-                # sitting). Below the typical range partial returns are common (low-amplitude
-                # reps that do not come all the way down: UCI subject 1) and the usual exit
-                # level holds.
-                exit_frac = np.full(th.size, self.config.detector.exit_fraction)
-                if self._hold_left:
-                    exit_frac[runmax > self.config.exercise.typical_rom_deg[0]] = _HELD_EXIT_FRACTION
-                    exit_frac[runmax > self.config.exercise.typical_rom_deg[1]] = _HELD_EXIT_FRACTION_BEYOND
-                exit_level = np.maximum(0.6 * self._enter_deg, exit_frac * runmax)
-                ex = np.nonzero(th < exit_level)[0]
-                sr = h.still_run[h.rows(i, end)]
-                # still for longer than any hold, counted from the start of the lift at the
-                # earliest (a slow start of the lift can be under the still speed, continuing
-                # the rest before it)
-                still_in_rep = np.minimum(sr, np.arange(i, end) - self._rep_start + 1)
-                settled = np.nonzero(still_in_rep >= self._max_hold_n)[0]
-                t_rows = h.t[h.rows(i, end)]
-                too_long = np.nonzero(t_rows - h.t[self._rep_start - h.start] > self.config.exercise.max_rep_s)[0]
-                # A still posture inside the excursion is a hold -- or the new start posture
-                # after setup motion. It is the latter when a rep-sized excursion from it
-                # returns to it without passing back through the old reference.
-                if self._hold_ref is None:
-                    # still, and the tilt steady over the still window (slow lifting is not a hold)
-                    steady = self._steady(i, end, th, self.config.detector.hold_steady_deg)
-                    # ... still since the lift crossed the entry level at least (a slow lift
-                    # can be under the still speed from the rest before it on)
-                    still_in_lift = np.minimum(sr, np.arange(i, end) - self._enter_at + 1)
-                    hold = np.nonzero((still_in_lift >= self._still_n) & steady & (th >= 0.8 * runmax))[0]
-                    away = back = np.empty(0, dtype=np.int64)
-                else:
-                    hold = np.empty(0, dtype=np.int64)
-                    th_hold = _tilt_deg(h.up[h.rows(i, end)], self._hold_ref)
-                    # away from the hold by a rep of the exercise: past the exercise's range (a roll,
-                    # lying down) the excursion's own size says nothing about the reps from there
-                    rep_scale = np.where(runmax > self.config.max_rep_rom_deg,
-                                         np.minimum(runmax, self.config.exercise.typical_rom_deg[1]), runmax)
-                    away_level = np.maximum(self._enter_deg, 0.3 * rep_scale)
-                    if not self._hold_left:
-                        away = np.nonzero(th_hold > away_level)[0]
-                        back = np.empty(0, dtype=np.int64)
-                    else:
-                        away = np.empty(0, dtype=np.int64)
-                        # back at that posture and settled there (passing through it is not enough)
-                        back = np.nonzero((th_hold <= np.maximum(self._onset_deg, 0.2 * away_level)) & (sr >= self._still_n))[0]
-                # no event for a range past the exercise's usual maximum: a big rep is a rep; a
-                # posture change settles away (``settled``, or the lowering's check in LOWERING)
-                none = np.empty(0, dtype=np.int64)
-                events = (ex, settled, none, too_long, hold, away, back)
-                cands = [(int(a[0]), k) for k, a in enumerate(events) if a.size]
-                if not cands:
-                    k_max = int(np.argmax(th))
-                    if th[k_max] > self._peak_deg:
-                        self._peak, self._peak_deg = i + k_max, float(th[k_max])
-                    return
-                jj, kind = min(cands)
-                j = i + jj
-                # the peak so far includes the event's own sample (whatever the block split)
-                k_max = int(np.argmax(th[: jj + 1]))
-                if th[k_max] > self._peak_deg:
-                    self._peak, self._peak_deg = i + k_max, float(th[k_max])
-                if kind == 0:
-                    self._mode = _Mode.LOWERING
-                    self._trough, self._trough_deg = j, float(th[jj])
-                    i = j + 1
-                elif kind == 1:
-                    self._posture_change(j, float(th[jj]))
-                    i = j + 1
-                elif kind == 3:
-                    # Away from the reference for longer than any rep: the reference was not
-                    # the start posture. Look again from the start of this excursion for the
-                    # first still posture, and take it from there.
-                    start = self._rep_start
-                    self._abandon(j, "too long for one rep")
-                    self._last_close = self._prev_movement_end = start
-                    self._still_floor = start + 1  # the new posture: still after the excursion began
-                    i = start + 1
-                elif kind == 4:
-                    win = h.up[h.rows(j - self._still_n + 1, j + 1)]
-                    self._hold_ref, self._hold_at = _unit(win.mean(axis=0)), j
-                    i = j + 1
-                elif kind == 5:
-                    self._hold_left = True
-                    i = j + 1
-                else:
-                    # a rep went out from the "hold" and came back to it: that posture is the
-                    # real start posture; re-run the samples since then against it
-                    at = self._hold_at
-                    self._posture_change(at, float(self._theta(at, at + 1)[0]))
-                    self._ref = self._hold_ref
-                    self._clear_hold()
-                    self._last_close = at
-                    self._prev_movement_end = at
-                    i = at + 1
-            else:  # LOWERING
-                th = self._theta(i, end)
-                sr = h.still_run[h.rows(i, end)]
-                runmin_prev = np.minimum.accumulate(np.minimum(th, self._trough_deg))
-                end_level = max(self._onset_deg, self.config.detector.end_fraction * self._peak_deg)
-                back = np.nonzero(th <= end_level)[0]
-                settled = np.nonzero((sr >= self._settle_n) & (th < self.config.detector.exit_fraction * self._peak_deg))[0]
-                rise = np.nonzero(th > runmin_prev + max(0.5 * self._enter_deg, 0.3 * self._peak_deg))[0]
-                t_rows = h.t[h.rows(i, end)]
-                too_long = np.nonzero(t_rows - h.t[self._rep_start - h.start] > self.config.exercise.max_rep_s)[0]
-                cands = [(int(a[0]), k) for k, a in enumerate((back, settled, rise, too_long)) if a.size]
-                if not cands:
-                    k_min = int(np.argmin(th))
-                    if th[k_min] < self._trough_deg:
-                        self._trough, self._trough_deg = i + k_min, float(th[k_min])
-                    return
-                jj, kind = min(cands)
-                j = i + jj
-                k_min = int(np.argmin(th[: jj + 1]))
-                if th[k_min] < self._trough_deg:
-                    self._trough, self._trough_deg = i + k_min, float(th[k_min])
-                peak_deg = self._peak_deg
-                if kind == 0:
-                    self._close_candidate(j)
-                    self._after_beyond_range(j, peak_deg)
-                    i = j + 1
-                elif kind == 1:
-                    if (self._peak_deg > self.config.max_rep_rom_deg
-                            and th[jj] > self.config.detector.beyond_range_return_fraction * self._peak_deg):
-                        # past the exercise's range and settled away from the start posture: the
-                        # person changed posture (a big rep comes back to where it started)
-                        self._posture_change(j, float(th[jj]))
-                    else:
-                        self._close_candidate(j - self._settle_n + 1)
-                        self._after_beyond_range(j - self._settle_n + 1, peak_deg)
-                    i = j + 1
-                elif kind == 3:
-                    # never came back: no rep, and the reference is no longer where the leg rests
-                    self._abandon(j, "too long for one rep")
-                    self._last_close = self._prev_movement_end = j
-                    i = j + 1
-                else:
-                    # the next lift began before the leg came back: split at the trough
-                    trough = self._trough
-                    self._close_candidate(trough)
-                    self._rep_start = trough
-                    self._enter_at = j
-                    self._peak, self._peak_deg = j, float(th[jj])
-                    self._mode = _Mode.LIFTING
-                    self._clear_hold()
-                    i = j + 1
+                nxt = self._advance_lifting(i, end)
+            else:
+                nxt = self._advance_lowering(i, end)
+            if nxt is None:
+                return  # nothing more happens in the samples there are
+            i = nxt
+
+    def _advance_no_reference(self, i: int, end: int) -> int | None:
+        h = self._hist
+        sr = h.still_run[h.rows(i, end)]
+        idx = np.arange(i, end)
+        hit = np.nonzero((sr >= self._still_n) & (idx - self._still_n + 1 >= self._still_floor))[0]
+        if hit.size == 0:
+            return None
+        j = i + int(hit[0])
+        self._set_reference(j)
+        self._mode = _Mode.IDLE
+        self._idle_min = np.inf
+        return j + 1
+
+    def _advance_idle(self, i: int, end: int) -> int | None:
+        h = self._hist
+        th = self._theta(i, end)
+        sr = h.still_run[h.rows(i, end)]
+        t_rows = h.t[h.rows(i, end)]
+        # a new lift starts above the entry level and clearly above the lowest tilt
+        # since the last rep closed (which may have closed above the entry level)
+        runmin = np.minimum.accumulate(np.minimum(th, self._idle_min))
+        enter = np.nonzero(th > np.maximum(self._enter_deg, runmin + 0.5 * self._enter_deg))[0]
+        # the quick rep waiting for its pause got it -- only before the next lift begins
+        paused = np.nonzero(sr >= self._quiet_n)[0] if self._deferred is not None else _NONE
+        if enter.size and paused.size and paused[0] >= enter[0]:
+            paused = _NONE
+        # re-take the reference at a new still period -- once the tilt is steady
+        # (a slow lowering can be under the still speed and is no rest yet)
+        steady = self._steady(i, end, th, self.config.detector.rest_steady_deg)
+        run_start = np.arange(i, end) - sr + 1
+        reref = np.nonzero((sr >= self._still_n) & steady & (run_start != self._reref_run_start))[0]
+        # unconfirmed reps that can no longer be confirmed expire
+        expiry = self._expiry_s()
+        gone = np.nonzero(t_rows > expiry)[0] if np.isfinite(expiry) else _NONE
+        first = _first_transition(_IDLE_PRIORITY, {
+            Transition.QUICK_REP_PAUSED: paused, Transition.LIFT_STARTED: enter,
+            Transition.REST_RETAKEN: reref, Transition.RUN_EXPIRED: gone,
+        })
+        if first is None:
+            self._idle_min = float(runmin[-1])
+            self._check_set_timeout(i, end)
+            return None
+        jj, tr = first
+        j = i + jj
+        if tr is Transition.QUICK_REP_PAUSED:
+            self._check_set_timeout(i, j)
+            self._accept_deferred()
+            self._idle_min = float(runmin[jj - 1]) if jj > 0 else self._idle_min
+            return j
+        self._check_set_timeout(i, j + 1)
+        if tr is Transition.RUN_EXPIRED:
+            self._expire()
+            self._idle_min = float(runmin[jj - 1]) if jj > 0 else self._idle_min
+            return j
+        if tr is Transition.REST_RETAKEN:
+            self._set_reference(j)
+            self._reref_run_start = int(run_start[jj])  # once per still period
+            self._idle_min = np.inf
+            return j + 1
+        # LIFT_STARTED
+        self._rep_start = self._find_onset(j)
+        self._enter_at = j
+        self._peak, self._peak_deg = j, float(th[jj])
+        self._mode = _Mode.LIFTING
+        self._clear_hold()
+        return j + 1
+
+    def _advance_lifting(self, i: int, end: int) -> int | None:
+        h = self._hist
+        th = self._theta(i, end)
+        runmax = np.maximum.accumulate(np.maximum(th, self._peak_deg))
+        # After an excursion of at least the exercise's typical range, a still period
+        # and a movement away from it, the lowering must come most of the way back: a
+        # movement from that held posture only part of the way towards the reference
+        # and back is a rep from a new start posture (lying down before a bridge with
+        # the sensor on the thigh, and the bridge turning the thigh back towards
+        # sitting). Below the typical range partial returns are common (low-amplitude
+        # reps that do not come all the way down: UCI subject 1) and the usual exit
+        # level holds.
+        exit_frac = np.full(th.size, self.config.detector.exit_fraction)
+        if self._hold_left:
+            exit_frac[runmax > self.config.exercise.typical_rom_deg[0]] = _HELD_EXIT_FRACTION
+            exit_frac[runmax > self.config.exercise.typical_rom_deg[1]] = _HELD_EXIT_FRACTION_BEYOND
+        exit_level = np.maximum(0.6 * self._enter_deg, exit_frac * runmax)
+        ex = np.nonzero(th < exit_level)[0]
+        sr = h.still_run[h.rows(i, end)]
+        # still for longer than any hold, counted from the start of the lift at the
+        # earliest (a slow start of the lift can be under the still speed, continuing
+        # the rest before it)
+        still_in_rep = np.minimum(sr, np.arange(i, end) - self._rep_start + 1)
+        settled = np.nonzero(still_in_rep >= self._max_hold_n)[0]
+        t_rows = h.t[h.rows(i, end)]
+        too_long = np.nonzero(t_rows - h.t[self._rep_start - h.start] > self.config.exercise.max_rep_s)[0]
+        # A still posture inside the excursion is a hold -- or the new start posture
+        # after setup motion. It is the latter when a rep-sized excursion from it
+        # returns to it without passing back through the old reference.
+        if self._hold_ref is None:
+            # still, and the tilt steady over the still window (slow lifting is not a hold)
+            steady = self._steady(i, end, th, self.config.detector.hold_steady_deg)
+            # ... still since the lift crossed the entry level at least (a slow lift
+            # can be under the still speed from the rest before it on)
+            still_in_lift = np.minimum(sr, np.arange(i, end) - self._enter_at + 1)
+            hold = np.nonzero((still_in_lift >= self._still_n) & steady & (th >= 0.8 * runmax))[0]
+            away = back = _NONE
+        else:
+            hold = _NONE
+            th_hold = _tilt_deg(h.up[h.rows(i, end)], self._hold_ref)
+            # away from the hold by a rep of the exercise: past the exercise's range (a roll,
+            # lying down) the excursion's own size says nothing about the reps from there
+            rep_scale = np.where(runmax > self.config.max_rep_rom_deg,
+                                 np.minimum(runmax, self.config.exercise.typical_rom_deg[1]), runmax)
+            away_level = np.maximum(self._enter_deg, 0.3 * rep_scale)
+            if not self._hold_left:
+                away = np.nonzero(th_hold > away_level)[0]
+                back = _NONE
+            else:
+                away = _NONE
+                # back at that posture and settled there (passing through it is not enough)
+                back = np.nonzero((th_hold <= np.maximum(self._onset_deg, 0.2 * away_level)) & (sr >= self._still_n))[0]
+        # no transition for a range past the exercise's usual maximum: a big rep is a rep; a
+        # posture change settles away (``STILL_TOO_LONG``, or the lowering's ``SETTLED``)
+        first = _first_transition(_LIFTING_PRIORITY, {
+            Transition.LOWERING_STARTED: ex, Transition.STILL_TOO_LONG: settled, Transition.TOO_LONG: too_long,
+            Transition.HOLD_FOUND: hold, Transition.LEFT_HOLD: away, Transition.BACK_AT_HOLD: back,
+        })
+        if first is None:
+            k_max = int(np.argmax(th))
+            if th[k_max] > self._peak_deg:
+                self._peak, self._peak_deg = i + k_max, float(th[k_max])
+            return None
+        jj, tr = first
+        j = i + jj
+        # the peak so far includes the transition's own sample (whatever the block split)
+        k_max = int(np.argmax(th[: jj + 1]))
+        if th[k_max] > self._peak_deg:
+            self._peak, self._peak_deg = i + k_max, float(th[k_max])
+        if tr is Transition.LOWERING_STARTED:
+            self._mode = _Mode.LOWERING
+            self._trough, self._trough_deg = j, float(th[jj])
+            return j + 1
+        if tr is Transition.STILL_TOO_LONG:
+            self._posture_change(j, float(th[jj]))
+            return j + 1
+        if tr is Transition.TOO_LONG:
+            # Away from the reference for longer than any rep: the reference was not
+            # the start posture. Look again from the start of this excursion for the
+            # first still posture, and take it from there.
+            start = self._rep_start
+            self._abandon(j, "too long for one rep")
+            self._last_close = self._prev_movement_end = start
+            self._still_floor = start + 1  # the new posture: still after the excursion began
+            return start + 1
+        if tr is Transition.HOLD_FOUND:
+            win = h.up[h.rows(j - self._still_n + 1, j + 1)]
+            self._hold_ref, self._hold_at = _unit(win.mean(axis=0)), j
+            return j + 1
+        if tr is Transition.LEFT_HOLD:
+            self._hold_left = True
+            return j + 1
+        # BACK_AT_HOLD: a rep went out from the "hold" and came back to it: that posture is
+        # the real start posture; re-run the samples since then against it
+        at = self._hold_at
+        self._posture_change(at, float(self._theta(at, at + 1)[0]))
+        self._ref = self._hold_ref
+        self._clear_hold()
+        self._last_close = at
+        self._prev_movement_end = at
+        return at + 1
+
+    def _advance_lowering(self, i: int, end: int) -> int | None:
+        h = self._hist
+        th = self._theta(i, end)
+        sr = h.still_run[h.rows(i, end)]
+        runmin_prev = np.minimum.accumulate(np.minimum(th, self._trough_deg))
+        end_level = max(self._onset_deg, self.config.detector.end_fraction * self._peak_deg)
+        back = np.nonzero(th <= end_level)[0]
+        settled = np.nonzero((sr >= self._settle_n) & (th < self.config.detector.exit_fraction * self._peak_deg))[0]
+        rise = np.nonzero(th > runmin_prev + max(0.5 * self._enter_deg, 0.3 * self._peak_deg))[0]
+        t_rows = h.t[h.rows(i, end)]
+        too_long = np.nonzero(t_rows - h.t[self._rep_start - h.start] > self.config.exercise.max_rep_s)[0]
+        first = _first_transition(_LOWERING_PRIORITY, {
+            Transition.RETURNED: back, Transition.SETTLED: settled, Transition.NEXT_LIFT: rise,
+            Transition.TOO_LONG: too_long,
+        })
+        if first is None:
+            k_min = int(np.argmin(th))
+            if th[k_min] < self._trough_deg:
+                self._trough, self._trough_deg = i + k_min, float(th[k_min])
+            return None
+        jj, tr = first
+        j = i + jj
+        k_min = int(np.argmin(th[: jj + 1]))
+        if th[k_min] < self._trough_deg:
+            self._trough, self._trough_deg = i + k_min, float(th[k_min])
+        peak_deg = self._peak_deg
+        if tr is Transition.RETURNED:
+            self._close_candidate(j)
+            self._after_beyond_range(j, peak_deg)
+            return j + 1
+        if tr is Transition.SETTLED:
+            if (self._peak_deg > self.config.max_rep_rom_deg
+                    and th[jj] > self.config.detector.beyond_range_return_fraction * self._peak_deg):
+                # past the exercise's range and settled away from the start posture: the
+                # person changed posture (a big rep comes back to where it started)
+                self._posture_change(j, float(th[jj]))
+            else:
+                self._close_candidate(j - self._settle_n + 1)
+                self._after_beyond_range(j - self._settle_n + 1, peak_deg)
+            return j + 1
+        if tr is Transition.TOO_LONG:
+            # never came back: no rep, and the reference is no longer where the leg rests
+            self._abandon(j, "too long for one rep")
+            self._last_close = self._prev_movement_end = j
+            return j + 1
+        # NEXT_LIFT: the next lift began before the leg came back: split at the trough
+        trough = self._trough
+        self._close_candidate(trough)
+        self._rep_start = trough
+        self._enter_at = j
+        self._peak, self._peak_deg = j, float(th[jj])
+        self._mode = _Mode.LIFTING
+        self._clear_hold()
+        return j + 1
 
     def _after_beyond_range(self, end: int, peak_deg: float) -> None:
         """After an excursion past the exercise's range that came back: unless it was a rep of a
