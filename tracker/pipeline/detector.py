@@ -63,17 +63,6 @@ from tracker.core.recording import Placement, check_sample_rate
 
 
 _MAX_BLOCK = 4096
-#: lowering below this fraction of the peak ends the lift once a hold at the top of an
-#: excursion of at least the exercise's typical range was left (see ``_advance_lifting``)
-_HELD_EXIT_FRACTION = 0.3
-#: ... and this fraction when the excursion went beyond the typical range (lying down turns
-#: the thigh further than a bridge; real partial returns stay within the range: UCI data)
-_HELD_EXIT_FRACTION_BEYOND = 0.2
-#: before a set is confirmed, a movement is shown as a tentative rep only from this range up:
-#: settling on the mat and strapping the weight on turn the thigh 2-4 deg (simulator), while
-#: the first reps of UCI's sets, low-amplitude ones and a thigh sensor in a knee extension
-#: included, turn it 7 deg or more. A smaller first rep is shown when the next confirms it.
-_ANNOUNCE_MIN_ROM_DEG = 5.0
 #: share of a minimum-jerk movement's duration spent below 20 % of its peak speed at its end:
 #: v(tau) = 30 tau^2 (1-tau)^2 is 0.2 * v(0.5) at tau = 0.872
 _MJ_SLOW_TAIL = 0.128
@@ -81,6 +70,10 @@ _MJ_SLOW_TAIL = 0.128
 _MJ_RISE_10_90 = 0.52
 #: ... and spends its last 0.24 of its duration above 90 %
 _MJ_TOP_10 = 0.24
+#: the tempo is read from the 10 % and 90 % crossings of the range, the levels the two
+#: constants above are for
+_TEMPO_LOW_FRACTION = 0.1
+_TEMPO_HIGH_FRACTION = 0.9
 
 
 def _moving_average(x: NDArray[np.float64], k: int) -> NDArray[np.float64]:
@@ -331,7 +324,7 @@ class _PelvisStream:
             else np.inf
         )
         #: ... when it starts within this of the pelvis posture at the start of the last rep
-        self.same_posture_deg = 20.0
+        self.same_posture_deg = config.detector.pelvis_same_posture_deg
         self.last_rep_up: NDArray[np.float64] | None = None
 
     def feed(self, t_s: NDArray[np.float64], accel_g: NDArray[np.float64], gyro_dps: NDArray[np.float64] | None) -> None:
@@ -761,7 +754,7 @@ class RepPipeline:
         # a new lift starts above the entry level and clearly above the lowest tilt
         # since the last rep closed (which may have closed above the entry level)
         runmin = np.minimum.accumulate(np.minimum(th, self._idle_min))
-        enter = np.nonzero(th > np.maximum(self._enter_deg, runmin + 0.5 * self._enter_deg))[0]
+        enter = np.nonzero(th > np.maximum(self._enter_deg, runmin + self.config.detector.reenter_fraction * self._enter_deg))[0]
         # the quick rep waiting for its pause got it -- only before the next lift begins
         paused = np.nonzero(sr >= self._quiet_n)[0] if self._deferred is not None else _NONE
         if enter.size and paused.size and paused[0] >= enter[0]:
@@ -821,9 +814,9 @@ class RepPipeline:
         # level holds.
         exit_frac = np.full(th.size, self.config.detector.exit_fraction)
         if self._hold_left:
-            exit_frac[runmax > self.config.exercise.typical_rom_deg[0]] = _HELD_EXIT_FRACTION
-            exit_frac[runmax > self.config.exercise.typical_rom_deg[1]] = _HELD_EXIT_FRACTION_BEYOND
-        exit_level = np.maximum(0.6 * self._enter_deg, exit_frac * runmax)
+            exit_frac[runmax > self.config.exercise.typical_rom_deg[0]] = self.config.detector.held_exit_fraction
+            exit_frac[runmax > self.config.exercise.typical_rom_deg[1]] = self.config.detector.held_exit_fraction_beyond
+        exit_level = np.maximum(self.config.detector.exit_floor_fraction * self._enter_deg, exit_frac * runmax)
         ex = np.nonzero(th < exit_level)[0]
         sr = h.still_run[h.rows(i, end)]
         # still for longer than any hold, counted from the start of the lift at the
@@ -842,7 +835,7 @@ class RepPipeline:
             # ... still since the lift crossed the entry level at least (a slow lift
             # can be under the still speed from the rest before it on)
             still_in_lift = np.minimum(sr, np.arange(i, end) - self._enter_at + 1)
-            hold = np.nonzero((still_in_lift >= self._still_n) & steady & (th >= 0.8 * runmax))[0]
+            hold = np.nonzero((still_in_lift >= self._still_n) & steady & (th >= self.config.detector.hold_level_fraction * runmax))[0]
             away = back = _NONE
         else:
             hold = _NONE
@@ -851,14 +844,14 @@ class RepPipeline:
             # lying down) the excursion's own size says nothing about the reps from there
             rep_scale = np.where(runmax > self.config.max_rep_rom_deg,
                                  np.minimum(runmax, self.config.exercise.typical_rom_deg[1]), runmax)
-            away_level = np.maximum(self._enter_deg, 0.3 * rep_scale)
+            away_level = np.maximum(self._enter_deg, self.config.detector.hold_away_fraction * rep_scale)
             if not self._hold_left:
                 away = np.nonzero(th_hold > away_level)[0]
                 back = _NONE
             else:
                 away = _NONE
                 # back at that posture and settled there (passing through it is not enough)
-                back = np.nonzero((th_hold <= np.maximum(self._onset_deg, 0.2 * away_level)) & (sr >= self._still_n))[0]
+                back = np.nonzero((th_hold <= np.maximum(self._onset_deg, self.config.detector.hold_back_fraction * away_level)) & (sr >= self._still_n))[0]
         # no transition for a range past the exercise's usual maximum: a big rep is a rep; a
         # posture change settles away (``STILL_TOO_LONG``, or the lowering's ``SETTLED``)
         first = _first_transition(_LIFTING_PRIORITY, {
@@ -917,7 +910,8 @@ class RepPipeline:
         end_level = max(self._onset_deg, self.config.detector.end_fraction * self._peak_deg)
         back = np.nonzero(th <= end_level)[0]
         settled = np.nonzero((sr >= self._settle_n) & (th < self.config.detector.exit_fraction * self._peak_deg))[0]
-        rise = np.nonzero(th > runmin_prev + max(0.5 * self._enter_deg, 0.3 * self._peak_deg))[0]
+        rise = np.nonzero(th > runmin_prev + max(self.config.detector.rise_entry_fraction * self._enter_deg,
+                                                   self.config.detector.rise_peak_fraction * self._peak_deg))[0]
         t_rows = h.t[h.rows(i, end)]
         too_long = np.nonzero(t_rows - h.t[self._rep_start - h.start] > self.config.exercise.max_rep_s)[0]
         first = _first_transition(_LOWERING_PRIORITY, {
@@ -1017,7 +1011,7 @@ class RepPipeline:
             self._count_stray_movement(float(t[0]))
             self._reject(start, end, rom, f"too short for a rep ({duration:.2f} s)")
             d = self._deferred
-            if d is not None and rom >= 0.5 * d.rom_deg and float(t[0]) - d.end_s > self.config.detector.rebound_s:
+            if d is not None and rom >= self.config.detector.quick_follow_fraction * d.rom_deg and float(t[0]) - d.end_s > self.config.detector.rebound_s:
                 self._reject_deferred()  # a quick rep followed by another big quick movement: steps
             return
         if rom < self._enter_deg:
@@ -1028,12 +1022,13 @@ class RepPipeline:
         # rep's peak speed once past 80 % of the range (pauses between sub-movements lower
         # down do not end it); the lowering starts at the last such slow sample before the
         # leg comes back through half the range (a hold that sags stays a hold).
-        high = base + 0.8 * rom
+        dc = self.config.detector
+        high = base + dc.phase_top_fraction * rom
         over = np.nonzero(th[: k_peak + 1] >= high)[0]
         first_high = int(over[0]) if over.size else k_peak
-        after = np.nonzero(th[k_peak:] < base + 0.5 * rom)[0]
+        after = np.nonzero(th[k_peak:] < base + dc.phase_lowering_fraction * rom)[0]
         last_half = k_peak + int(after[0]) - 1 if after.size else th.size - 1
-        thr = max(2.0, self.config.detector.phase_speed_fraction * float(speed.max()))
+        thr = max(dc.phase_speed_floor_dps, dc.phase_speed_fraction * float(speed.max()))
         slow = speed < thr
         stop = np.nonzero(slow[first_high: last_half + 1])[0]
         if stop.size:
@@ -1052,15 +1047,16 @@ class RepPipeline:
         # are reported as that equivalent duration.
         # The levels are taken on the smoothed angle's own range: a spike at the top (a jerk,
         # noise) that smoothing removes must not leave the 90 % level uncrossed.
-        k_s = max(1, int(round(0.15 * self._fs)))
+        k_s = max(1, int(round(dc.angle_smoothing_s * self._fs)))
         th_s = _moving_average(th, k_s)
         ks_peak = int(np.argmax(th_s))
         rom_s = float(th_s[ks_peak]) - base
         end_base = float(th[-1])
         drop = float(th[k_peak]) - end_base
         drop_s = float(th_s[ks_peak]) - end_base
-        lift_s = _crossing_time(t, th_s, base + 0.1 * rom_s, base + 0.9 * rom_s, 0, ks_peak) / _MJ_RISE_10_90
-        lower_s = _crossing_time(t[::-1], th_s[::-1], end_base + 0.1 * drop_s, end_base + 0.9 * drop_s, 0,
+        lo_f, hi_f = _TEMPO_LOW_FRACTION, _TEMPO_HIGH_FRACTION
+        lift_s = _crossing_time(t, th_s, base + lo_f * rom_s, base + hi_f * rom_s, 0, ks_peak) / _MJ_RISE_10_90
+        lower_s = _crossing_time(t[::-1], th_s[::-1], end_base + lo_f * drop_s, end_base + hi_f * drop_s, 0,
                                  th.size - 1 - ks_peak) / _MJ_RISE_10_90
         # not crossed (a range too small for the smoothing): the measured phase itself
         if lift_s <= 0.0:
@@ -1070,14 +1066,14 @@ class RepPipeline:
         # The hold: from the speed (still between lift and lowering), or from the angle (time
         # within the top 10 % of the range, less the 24 % of each minimum-jerk phase spent
         # there), whichever is longer -- a noisy speed shortens the first, a sagging hold the second.
-        top = np.nonzero(th_s >= base + 0.9 * rom_s)[0]
+        top = np.nonzero(th_s >= base + hi_f * rom_s)[0]
         hold_angle_s = float(t[top[-1]] - t[top[0]]) - _MJ_TOP_10 * (lift_s + lower_s) if top.size else 0.0
         hold_s = max(hold_speed_s, hold_angle_s, 0.0)
         # Smoothness of the movement phases alone (a hold is no movement). The phases are
         # cut where the angle first reaches / last leaves 95 % of the range, which tremor
         # and pauses in the speed do not move.
-        i95 = np.nonzero(th[: k_peak + 1] >= base + 0.95 * rom)[0]
-        j95 = np.nonzero(th[k_peak:] >= end_base + 0.95 * drop)[0]
+        i95 = np.nonzero(th[: k_peak + 1] >= base + dc.smoothness_cut_fraction * rom)[0]
+        j95 = np.nonzero(th[k_peak:] >= end_base + dc.smoothness_cut_fraction * drop)[0]
         lift_end = int(i95[0]) if i95.size else k_peak
         lower_start = k_peak + int(j95[-1]) if j95.size else k_peak
         phases = [speed[: lift_end + 1], speed[lower_start:]]
@@ -1085,7 +1081,7 @@ class RepPipeline:
         moving = np.concatenate([shake[: lift_end + 1], shake[lower_start:]])
         shake_rms = float(np.sqrt(np.mean(moving * moving))) if moving.size else 0.0
         sparcs = [sparc(p, sample_rate_hz=self._fs) for p in phases]
-        floor = 0.5 * self.config.detector.still_dps
+        floor = dc.velocity_peak_noise_fraction * dc.still_dps
         peaks = [count_velocity_peaks(p, sample_rate_hz=self._fs, noise_dps=floor) for p in phases]
         finite = [s for s in sparcs if np.isfinite(s)]
         worst_sparc = min(finite) if finite else float("nan")
@@ -1171,7 +1167,7 @@ class RepPipeline:
         self._deferred = None
         if d is None:
             return
-        rep_sized = not self._run_roms or d.rom_deg >= 0.5 * float(np.median(self._run_roms))
+        rep_sized = not self._run_roms or d.rom_deg >= self.config.detector.rep_sized_fraction * float(np.median(self._run_roms))
         self._count_stray_movement(d.start_s)
         if self._run_len < 2 and rep_sized:
             self._break_run("followed by quick movement without a pause")
@@ -1217,7 +1213,7 @@ class RepPipeline:
         if k is None:
             self._run_pending.append(cand)
             self._announce(cand)
-            if len(self._run_pending) > 3:
+            if len(self._run_pending) > d.max_unconfirmed_reps:
                 old = self._run_pending.pop(0)
                 self._reject_cand(old, "not followed by a similar rep")
             return
@@ -1250,7 +1246,7 @@ class RepPipeline:
         in_set = self._run_len >= 2 and not self._run_pending
         if not in_set:
             if not (c.quiet_before and c.end_s - c.start_s >= self.config.detector.min_unpaused_rep_s
-                    and _ANNOUNCE_MIN_ROM_DEG <= c.rom_deg <= self.config.max_rep_rom_deg):
+                    and self.config.detector.announce_min_rom_deg <= c.rom_deg <= self.config.max_rep_rom_deg):
                 return
         if c.start not in self._tentative:
             self._tentative.add(c.start)
