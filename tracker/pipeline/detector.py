@@ -47,8 +47,9 @@ from tracker.errors import ReptrackError
 from tracker.core.exercises import FlagKind
 from tracker.pipeline.config import PipelineConfig
 from tracker.pipeline.flags import assess_flags
-from tracker.pipeline.orientation import DEG, OrientationTracker, cross_rows, dot_rows
-from tracker.pipeline.smoothness import count_velocity_peaks, sparc
+from tracker.pipeline.orientation import DEG, OrientationTracker, dot_rows, tilt_deg, unit
+from tracker.pipeline.candidate import RepCandidate
+from tracker.pipeline.rep_metrics import measure_rep, rep_range
 from tracker.pipeline.types import (
     Event,
     GapDetected,
@@ -63,53 +64,6 @@ from tracker.core.recording import Placement, check_sample_rate
 
 
 _MAX_BLOCK = 4096
-#: share of a minimum-jerk movement's duration spent below 20 % of its peak speed at its end:
-#: v(tau) = 30 tau^2 (1-tau)^2 is 0.2 * v(0.5) at tau = 0.872
-_MJ_SLOW_TAIL = 0.128
-#: a minimum-jerk movement goes from 10 % to 90 % of its amplitude in 0.52 of its duration
-_MJ_RISE_10_90 = 0.52
-#: ... and spends its last 0.24 of its duration above 90 %
-_MJ_TOP_10 = 0.24
-#: the tempo is read from the 10 % and 90 % crossings of the range, the levels the two
-#: constants above are for
-_TEMPO_LOW_FRACTION = 0.1
-_TEMPO_HIGH_FRACTION = 0.9
-
-
-def _moving_average(x: NDArray[np.float64], k: int) -> NDArray[np.float64]:
-    """Centred moving average over ``k`` samples; the ends average what is there."""
-    if k <= 1 or x.size < 2:
-        return x
-    c = np.cumsum(np.concatenate([[0.0], x]))
-    half = k // 2
-    lo = np.clip(np.arange(x.size) - half, 0, x.size)
-    hi = np.clip(np.arange(x.size) + k - half, 0, x.size)
-    return (c[hi] - c[lo]) / (hi - lo)
-
-
-def _crossing_time(t: NDArray[np.float64], x: NDArray[np.float64], low: float, high: float, a: int, b: int) -> float:
-    """Time from the first crossing of ``low`` to the first later crossing of ``high`` in x[a:b+1].
-
-    Crossings are interpolated linearly between samples. 0 when the levels are not both crossed.
-    """
-    seg = x[a: b + 1]
-    i_lo = np.nonzero(seg >= low)[0]
-    if i_lo.size == 0:
-        return 0.0
-    k0 = int(i_lo[0])
-    i_hi = np.nonzero(seg[k0:] >= high)[0]
-    if i_hi.size == 0:
-        return 0.0
-    k1 = k0 + int(i_hi[0])
-
-    def at(k: int, level: float) -> float:
-        if k == 0 or seg[k] == seg[k - 1]:
-            return float(t[a + k])
-        f = (level - seg[k - 1]) / (seg[k] - seg[k - 1])
-        return float(t[a + k - 1] + f * (t[a + k] - t[a + k - 1]))
-
-    return abs(at(k1, high) - at(k0, low))
-
 
 class SampleOrderError(ReptrackError):
     """Samples were fed with a timestamp not after the previous one."""
@@ -169,28 +123,6 @@ def _first_transition(priority: tuple[Transition, ...],
     return best
 
 
-@dataclass(frozen=True)
-class _Candidate:
-    start: int  # absolute sample indices
-    peak: int
-    end: int
-    start_s: float
-    peak_s: float
-    end_s: float
-    rom_deg: float
-    direction: NDArray[np.float64]  # unit, sensor frame, perpendicular to the reference
-    axis: NDArray[np.float64]
-    quiet_before: bool
-    lift_s: float
-    hold_s: float
-    lower_s: float
-    peak_speed_dps: float
-    sparc: float
-    velocity_peaks: int
-    shake_g: float
-    lateral_deg: float  # main segment out of the run's plane (hip raise with pelvis sensor)
-
-
 _UNRESOLVED = object()
 
 
@@ -199,7 +131,7 @@ class _PendingRep:
 
     __slots__ = ("cand", "index", "set_index", "pelvis", "batch", "announced")
 
-    def __init__(self, cand: _Candidate, index: int, set_index: int, batch: int | None = None,
+    def __init__(self, cand: RepCandidate, index: int, set_index: int, batch: int | None = None,
                  announced: bool = False) -> None:
         self.cand = cand
         #: it went out as a RepTentative before
@@ -291,18 +223,6 @@ class _History:
         return slice(a - self.start, b - self.start)
 
 
-def _tilt_deg(up: NDArray[np.float64], ref: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Angle between each row of ``up`` and ``ref`` (both unit), deg; exact near 0."""
-    c = cross_rows(up, ref)
-    dot = up[:, 0] * ref[0] + up[:, 1] * ref[1] + up[:, 2] * ref[2]  # not BLAS: bitwise the same for any slice
-    return np.arctan2(np.sqrt(c[:, 0] ** 2 + c[:, 1] ** 2 + c[:, 2] ** 2), dot) * DEG
-
-
-def _unit(v: NDArray[np.float64]) -> NDArray[np.float64]:
-    n = float(np.linalg.norm(v))
-    return v / n if n > 1e-12 else np.zeros_like(v)
-
-
 class _PelvisStream:
     """The optional second sensor on the pelvis: orientation history by time."""
 
@@ -368,10 +288,10 @@ class _PelvisStream:
         if np.count_nonzero(sel) < 2:
             return None
         up = self.up[sel]
-        tilt = _tilt_deg(up, up[0])
+        tilt = tilt_deg(up, up[0])
         tilt_max = float(tilt.max())
         last = self.last_rep_up
-        if tilt_max > self.posture_change_deg and last is not None and float(_tilt_deg(up[:1], last)[0]) < self.same_posture_deg:
+        if tilt_max > self.posture_change_deg and last is not None and float(tilt_deg(up[:1], last)[0]) < self.same_posture_deg:
             return _PelvisMetrics(tilt_max, float("nan"), posture_change=True)
         self.last_rep_up = up[0].copy()
         peak = int(np.argmax(tilt))
@@ -380,7 +300,7 @@ class _PelvisStream:
             if float(axis @ self.axis_sum) < 0:
                 axis = -axis  # a mean of axes, not of signed rotations
             self.axis_sum += axis
-        n = _unit(self.axis_sum)
+        n = unit(self.axis_sum)
         lateral = float(np.max(np.abs(np.arcsin(np.clip(dot_rows(up, n), -1, 1)) - np.arcsin(np.clip(dot_rows(up[0], n), -1, 1)))) * DEG)
         return _PelvisMetrics(tilt_max, lateral, posture_change=False)
 
@@ -457,7 +377,7 @@ class RepPipeline:
         self._trough = 0
         self._trough_deg = 0.0
         self._last_close = 0
-        self._deferred: _Candidate | None = None  # a quick rep waiting for a pause after it
+        self._deferred: RepCandidate | None = None  # a quick rep waiting for a pause after it
         self._still_floor = 0  # a new reference must be still from here on
         self._reref_run_start = -1  # the still period the reference was last taken in
         self._idle_min = np.inf  # lowest tilt since the engine last became idle
@@ -468,8 +388,8 @@ class RepPipeline:
         self._prev_movement_end = 0  # end of the previous excursion, counted or not
         self._run_roms: list[float] = []
         # runs, sets, output
-        self._run_pending: list[_Candidate] = []
-        self._run_last: _Candidate | None = None
+        self._run_pending: list[RepCandidate] = []
+        self._run_last: RepCandidate | None = None
         self._run_len = 0
         self._run_roms = []
         self._run_direction = np.zeros(3)
@@ -697,7 +617,7 @@ class RepPipeline:
             return c[3][a - c[1]: b - c[1]]
         lo = max(self._hist.start, min(a, a - self._still_n))
         hi = max(b, self._hist.end)
-        th = _tilt_deg(self._hist.up[self._hist.rows(lo, hi)], ref)
+        th = tilt_deg(self._hist.up[self._hist.rows(lo, hi)], ref)
         self._theta_cache = (ref, lo, hi, th)
         return th[a - lo: b - lo]
 
@@ -710,7 +630,7 @@ class RepPipeline:
 
     def _set_reference(self, at: int) -> None:
         win = self._hist.up[self._hist.rows(at - self._still_n + 1, at + 1)]
-        self._ref = _unit(win.mean(axis=0))
+        self._ref = unit(win.mean(axis=0))
 
     def _advance(self, i: int) -> None:
         """Run the state machine over history samples ``i..`` to the end of the history.
@@ -839,7 +759,7 @@ class RepPipeline:
             away = back = _NONE
         else:
             hold = _NONE
-            th_hold = _tilt_deg(h.up[h.rows(i, end)], self._hold_ref)
+            th_hold = tilt_deg(h.up[h.rows(i, end)], self._hold_ref)
             # away from the hold by a rep of the exercise: past the exercise's range (a roll,
             # lying down) the excursion's own size says nothing about the reps from there
             rep_scale = np.where(runmax > self.config.max_rep_rom_deg,
@@ -887,7 +807,7 @@ class RepPipeline:
             return start + 1
         if tr is Transition.HOLD_FOUND:
             win = h.up[h.rows(j - self._still_n + 1, j + 1)]
-            self._hold_ref, self._hold_at = _unit(win.mean(axis=0)), j
+            self._hold_ref, self._hold_at = unit(win.mean(axis=0)), j
             return j + 1
         if tr is Transition.LEFT_HOLD:
             self._hold_left = True
@@ -996,15 +916,13 @@ class RepPipeline:
         r = h.rows(start, end + 1)
         t = h.t[r]
         up = h.up[r]
-        speed = h.speed[r]
         assert self._ref is not None
-        th = _tilt_deg(up, self._ref)
+        th = tilt_deg(up, self._ref)
         # the range is measured from the rest just before the lift (the onset sample is
         # already on its way up)
         pre = self._theta(max(h.start, start - self._quiet_n), start + 1)
-        base = min(float(th[0]), float(pre.min()))
         k_peak = peak - start
-        rom = float(th[k_peak]) - base
+        _, rom = rep_range(th, pre, k_peak)
         duration = float(t[-1] - t[0])
         ex = self.config.exercise
         if duration < ex.min_rep_s:
@@ -1018,96 +936,22 @@ class RepPipeline:
             self._count_stray_movement(float(t[0]))
             self._reject(start, end, rom, f"too small for a rep ({rom:.1f} deg)")
             return
-        # Phases. The lift ends where the segment slows below ``phase_speed_fraction`` of the
-        # rep's peak speed once past 80 % of the range (pauses between sub-movements lower
-        # down do not end it); the lowering starts at the last such slow sample before the
-        # leg comes back through half the range (a hold that sags stays a hold).
-        dc = self.config.detector
-        high = base + dc.phase_top_fraction * rom
-        over = np.nonzero(th[: k_peak + 1] >= high)[0]
-        first_high = int(over[0]) if over.size else k_peak
-        after = np.nonzero(th[k_peak:] < base + dc.phase_lowering_fraction * rom)[0]
-        last_half = k_peak + int(after[0]) - 1 if after.size else th.size - 1
-        thr = max(dc.phase_speed_floor_dps, dc.phase_speed_fraction * float(speed.max()))
-        slow = speed < thr
-        stop = np.nonzero(slow[first_high: last_half + 1])[0]
-        if stop.size:
-            first_hi = first_high + int(stop[0])
-            last_hi = first_high + int(stop[-1])
-        else:
-            first_hi = last_hi = k_peak
-        lift_meas = float(t[first_hi] - t[0])
-        lower_meas = float(t[-1] - t[last_hi])
-        # A minimum-jerk phase spends its last 12.8 % below 20 % of its peak speed: take that
-        # time from the measured hold.
-        hold_speed_s = max(0.0, float(t[last_hi] - t[first_hi]) - _MJ_SLOW_TAIL / (1.0 - _MJ_SLOW_TAIL) * (lift_meas + lower_meas))
-        # Tempo from the 10-90 % rise and fall times of the angle, which pauses and noise in
-        # the speed do not disturb (the angle is smoothed over 0.15 s against tremor); a
-        # minimum-jerk phase of duration T rises from 10 % to 90 % in 0.52 T, so the phases
-        # are reported as that equivalent duration.
-        # The levels are taken on the smoothed angle's own range: a spike at the top (a jerk,
-        # noise) that smoothing removes must not leave the 90 % level uncrossed.
-        k_s = max(1, int(round(dc.angle_smoothing_s * self._fs)))
-        th_s = _moving_average(th, k_s)
-        ks_peak = int(np.argmax(th_s))
-        rom_s = float(th_s[ks_peak]) - base
-        end_base = float(th[-1])
-        drop = float(th[k_peak]) - end_base
-        drop_s = float(th_s[ks_peak]) - end_base
-        lo_f, hi_f = _TEMPO_LOW_FRACTION, _TEMPO_HIGH_FRACTION
-        lift_s = _crossing_time(t, th_s, base + lo_f * rom_s, base + hi_f * rom_s, 0, ks_peak) / _MJ_RISE_10_90
-        lower_s = _crossing_time(t[::-1], th_s[::-1], end_base + lo_f * drop_s, end_base + hi_f * drop_s, 0,
-                                 th.size - 1 - ks_peak) / _MJ_RISE_10_90
-        # not crossed (a range too small for the smoothing): the measured phase itself
-        if lift_s <= 0.0:
-            lift_s = lift_meas
-        if lower_s <= 0.0:
-            lower_s = lower_meas
-        # The hold: from the speed (still between lift and lowering), or from the angle (time
-        # within the top 10 % of the range, less the 24 % of each minimum-jerk phase spent
-        # there), whichever is longer -- a noisy speed shortens the first, a sagging hold the second.
-        top = np.nonzero(th_s >= base + hi_f * rom_s)[0]
-        hold_angle_s = float(t[top[-1]] - t[top[0]]) - _MJ_TOP_10 * (lift_s + lower_s) if top.size else 0.0
-        hold_s = max(hold_speed_s, hold_angle_s, 0.0)
-        # Smoothness of the movement phases alone (a hold is no movement). The phases are
-        # cut where the angle first reaches / last leaves 95 % of the range, which tremor
-        # and pauses in the speed do not move.
-        i95 = np.nonzero(th[: k_peak + 1] >= base + dc.smoothness_cut_fraction * rom)[0]
-        j95 = np.nonzero(th[k_peak:] >= end_base + dc.smoothness_cut_fraction * drop)[0]
-        lift_end = int(i95[0]) if i95.size else k_peak
-        lower_start = k_peak + int(j95[-1]) if j95.size else k_peak
-        phases = [speed[: lift_end + 1], speed[lower_start:]]
-        shake = h.shake[r]
-        moving = np.concatenate([shake[: lift_end + 1], shake[lower_start:]])
-        shake_rms = float(np.sqrt(np.mean(moving * moving))) if moving.size else 0.0
-        sparcs = [sparc(p, sample_rate_hz=self._fs) for p in phases]
-        floor = dc.velocity_peak_noise_fraction * dc.still_dps
-        peaks = [count_velocity_peaks(p, sample_rate_hz=self._fs, noise_dps=floor) for p in phases]
-        finite = [s for s in sparcs if np.isfinite(s)]
-        worst_sparc = min(finite) if finite else float("nan")
-        ref = self._ref
-        peak_up = up[k_peak]
-        direction = _unit(peak_up - ref * float(peak_up @ ref))
-        axis = _unit(np.cross(ref, peak_up))
-        # out-of-plane motion of the main segment (hip raise with the sensor on the pelvis)
-        plane_axis = _unit(self._run_axis + (-1.0 if float(axis @ self._run_axis) < 0 else 1.0) * axis * max(rom, 0.0))
-        lateral = float(np.max(np.abs(np.arcsin(np.clip(dot_rows(up, plane_axis), -1, 1)) - np.arcsin(np.clip(dot_rows(ref, plane_axis), -1, 1)))) * DEG)
+        metrics = measure_rep(
+            t_s=t, up=up, speed_dps=h.speed[r], shake_g=h.shake[r], ref_up=self._ref, pre_theta_deg=pre, k_peak=k_peak,
+            plane_axis_sum=self._run_axis, sample_rate_hz=self._fs, config=self.config.detector,
+        )
         # a pause before the rep: stillness between the previous movement and this one
         look = int(self.config.detector.quiet_window_s * self._fs)
         lo = max(h.start, start - look, prev_end)
         sr_start = int(h.still_run[h.rows(lo, start + 1)].max()) if start + 1 > lo else 0
-        cand = _Candidate(
+        cand = RepCandidate(
             start=start, peak=peak, end=end,
             start_s=float(t[0]), peak_s=float(t[k_peak]), end_s=float(t[-1]),
-            rom_deg=rom, direction=direction, axis=axis,
-            quiet_before=sr_start >= self._quiet_n,
-            lift_s=lift_s, hold_s=hold_s, lower_s=lower_s,
-            peak_speed_dps=float(speed.max()), sparc=worst_sparc, velocity_peaks=max(peaks), shake_g=shake_rms,
-            lateral_deg=lateral,
+            quiet_before=sr_start >= self._quiet_n, metrics=metrics,
         )
         self._add_to_run(cand)
 
-    def _add_to_run(self, cand: _Candidate) -> None:
+    def _add_to_run(self, cand: RepCandidate) -> None:
         limit = self.config.max_rep_rom_deg
         if (self._run_last is not None and self._run_pending and cand.rom_deg <= limit
                 and float(np.median(self._run_roms)) > limit):
@@ -1119,7 +963,7 @@ class RepPipeline:
         if last is not None:
             d = self.config.detector
             typical = float(np.median(self._run_roms))
-            cos = float(cand.direction @ _unit(self._run_direction))
+            cos = float(cand.direction @ unit(self._run_direction))
             small = cand.rom_deg < d.minor_fraction * typical
             prev_end_s = last.end_s if self._deferred is None else self._deferred.end_s
             rebound = cos < 0.0 and cand.rom_deg < d.rebound_fraction * typical and cand.start_s - prev_end_s <= d.rebound_s
@@ -1179,7 +1023,7 @@ class RepPipeline:
         if d is not None:
             self._accept(d)
 
-    def _accept(self, cand: _Candidate) -> None:
+    def _accept(self, cand: RepCandidate) -> None:
         d = self.config.detector
         confirmed = self._run_len >= 2 and not self._run_pending
         if not confirmed and self._run_pending and self._stray_movements >= d.max_stray_movements:
@@ -1187,7 +1031,7 @@ class RepPipeline:
             self._break_run("other movement before the next rep")
         last = self._run_last
         if last is not None:
-            same_way = float(cand.direction @ _unit(self._run_direction)) >= d.direction_min_cos
+            same_way = float(cand.direction @ unit(self._run_direction)) >= d.direction_min_cos
             close = cand.start_s - last.end_s <= d.run_gap_s
             if not (same_way and close):
                 self._break_run("not followed by a similar rep" if close else "isolated movement")
@@ -1235,7 +1079,7 @@ class RepPipeline:
         self._run_roms = []
         self._run_direction = np.zeros(3)
 
-    def _announce(self, c: _Candidate) -> None:
+    def _announce(self, c: RepCandidate) -> None:
         """Show a rep the moment it ends, before the set confirms it (once per candidate).
 
         Inside a confirmed set every candidate is shown. Before it, only what looks like the
@@ -1252,7 +1096,7 @@ class RepPipeline:
             self._tentative.add(c.start)
             self._out.append(RepTentative(c.start_s, c.end_s, c.rom_deg))
 
-    def _confirm(self, c: _Candidate, batch: int | None = None) -> None:
+    def _confirm(self, c: RepCandidate, batch: int | None = None) -> None:
         announced = c.start in self._tentative
         self._tentative.discard(c.start)
         if self._set_open and c.start_s - self._set_end_s > self.config.detector.set_gap_s:
@@ -1306,7 +1150,7 @@ class RepPipeline:
         tb = float(h.t[min(max(b - h.start, 0), last)])
         self._out.append(RejectedMovement(ta, tb, rom, reason))
 
-    def _reject_cand(self, c: _Candidate, reason: str) -> None:
+    def _reject_cand(self, c: RepCandidate, reason: str) -> None:
         tentative = c.start in self._tentative
         self._tentative.discard(c.start)
         self._out.append(RejectedMovement(c.start_s, c.end_s, c.rom_deg, reason, tentative=tentative))
@@ -1424,10 +1268,11 @@ class RepPipeline:
         self._emitted_roms.append(c.rom_deg)
         return rep
 
-    def _make_rep(self, c: _Candidate, index: int, set_index: int, pelvis: _PelvisMetrics | None) -> Rep:
+    def _make_rep(self, c: RepCandidate, index: int, set_index: int, pelvis: _PelvisMetrics | None) -> Rep:
         cfg = self.config
+        m = c.metrics
         if cfg.main_is_pelvis:
-            pelvis_tilt, pelvis_lateral = None, c.lateral_deg
+            pelvis_tilt, pelvis_lateral = None, m.lateral_deg
         elif pelvis is not None:
             pelvis_tilt, pelvis_lateral = pelvis.tilt_deg, pelvis.lateral_deg
         else:
@@ -1436,8 +1281,8 @@ class RepPipeline:
         rep = Rep(
             index=index, set_index=set_index,
             start_s=c.start_s, peak_s=c.peak_s, end_s=c.end_s, rom_deg=c.rom_deg,
-            lift_s=c.lift_s, hold_s=c.hold_s, lower_s=c.lower_s,
-            peak_speed_dps=c.peak_speed_dps, sparc=c.sparc, velocity_peaks=c.velocity_peaks, shake_g=c.shake_g,
+            lift_s=m.lift_s, hold_s=m.hold_s, lower_s=m.lower_s,
+            peak_speed_dps=m.peak_speed_dps, sparc=m.sparc, velocity_peaks=m.velocity_peaks, shake_g=m.shake_g,
             pelvis_tilt_deg=pelvis_tilt, pelvis_lateral_deg=pelvis_lateral,
             axis=(float(c.axis[0]), float(c.axis[1]), float(c.axis[2])),
         )
