@@ -38,16 +38,16 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import numpy as np
 from numpy.typing import NDArray
 
-from tracker.errors import ReptrackError
-from tracker.core.exercises import FlagKind
+from tracker.errors import ReptrackError, SampleOrderError
 from tracker.pipeline.config import PipelineConfig
 from tracker.pipeline.flags import assess_flags
-from tracker.pipeline.orientation import DEG, OrientationTracker, dot_rows, tilt_deg, unit
+from tracker.pipeline.orientation import OrientationTracker, tilt_deg, unit
+from tracker.pipeline.pelvis import PelvisMetrics, PelvisStream
 from tracker.pipeline.candidate import RepCandidate
 from tracker.pipeline.rep_metrics import measure_rep, rep_range
 from tracker.pipeline.types import (
@@ -60,14 +60,10 @@ from tracker.pipeline.types import (
     RepTentative,
     SetCompleted,
 )
-from tracker.core.recording import Placement, check_sample_rate
+from tracker.core.recording import check_sample_rate
 
 
 _MAX_BLOCK = 4096
-
-class SampleOrderError(ReptrackError):
-    """Samples were fed with a timestamp not after the previous one."""
-
 
 class _Mode(enum.Enum):
     NO_REFERENCE = 0
@@ -223,95 +219,6 @@ class _History:
         return slice(a - self.start, b - self.start)
 
 
-class _PelvisStream:
-    """The optional second sensor on the pelvis: orientation history by time."""
-
-    def __init__(self, config: PipelineConfig, sample_rate_hz: float, has_gyro: bool) -> None:
-        self.tracker = OrientationTracker(sample_rate_hz=sample_rate_hz, has_gyro=has_gyro, config=config.orientation)
-        self.t = np.empty(0)
-        self.up = np.empty((0, 3))
-        self.capacity = int(config.detector.buffer_s * 2 * sample_rate_hz)
-        self.last_t = -np.inf
-        self.finished = False
-        self.axis_sum = np.zeros(3)
-        ex = config.exercise
-        #: the pelvis turning more than this during a "rep" is a change of posture: a leg lift
-        #: cannot tilt it so far, a bridge turns it by its range; exercises that move the
-        #: pelvis on purpose (squat, seated knee extension) are not gated
-        self.posture_change_deg = (
-            config.detector.pelvis_posture_change_deg if FlagKind.PELVIC_RISE in ex.flags
-            else max(config.detector.pelvis_posture_change_deg, ex.max_rep_rom_deg) if ex.moving_segment is Placement.PELVIS
-            else np.inf
-        )
-        #: ... when it starts within this of the pelvis posture at the start of the last rep
-        self.same_posture_deg = config.detector.pelvis_same_posture_deg
-        self.last_rep_up: NDArray[np.float64] | None = None
-
-    def feed(self, t_s: NDArray[np.float64], accel_g: NDArray[np.float64], gyro_dps: NDArray[np.float64] | None) -> None:
-        if t_s.size == 0:
-            return
-        if t_s[0] <= self.last_t or np.any(np.diff(t_s) <= 0):
-            raise SampleOrderError("pelvis sensor timestamps must increase")
-        ok = np.isfinite(t_s) & np.isfinite(accel_g).all(axis=1)
-        if gyro_dps is not None:
-            ok &= np.isfinite(gyro_dps).all(axis=1)
-        if not ok.all():
-            t_s, accel_g, gyro_dps = t_s[ok], accel_g[ok], None if gyro_dps is None else gyro_dps[ok]
-            if t_s.size == 0:
-                return
-        block = self.tracker.update(accel_g, gyro_dps)
-        self.t = np.concatenate([self.t, t_s])
-        self.up = np.concatenate([self.up, block.up])
-        self.last_t = float(t_s[-1])
-
-    def trim(self, before_s: float) -> None:
-        """Forget samples older than ``before_s`` (what the main stream no longer needs)."""
-        if self.t.size > self.capacity:
-            k = int(np.searchsorted(self.t, before_s))
-            if k > 0:
-                self.t = self.t[k:]
-                self.up = self.up[k:]
-
-    def covers(self, t_s: float) -> bool:
-        return self.finished or self.last_t >= t_s
-
-    def metrics(self, start_s: float, end_s: float) -> _PelvisMetrics | None:
-        """Pelvis tilt change and out-of-plane tilt during [start_s, end_s], deg.
-
-        Called once per confirmed rep, in order. A "rep" during which the pelvis turned
-        further than a rep can turn it, starting from the posture of the reps before it, was
-        a change of posture (sitting up after the last set, rolling over): it is marked so,
-        and kept out of the axis estimate. The first rep of a session is never marked: it may
-        have begun while the person was still lying down.
-        """
-        sel = (self.t >= start_s) & (self.t <= end_s)
-        if np.count_nonzero(sel) < 2:
-            return None
-        up = self.up[sel]
-        tilt = tilt_deg(up, up[0])
-        tilt_max = float(tilt.max())
-        last = self.last_rep_up
-        if tilt_max > self.posture_change_deg and last is not None and float(tilt_deg(up[:1], last)[0]) < self.same_posture_deg:
-            return _PelvisMetrics(tilt_max, float("nan"), posture_change=True)
-        self.last_rep_up = up[0].copy()
-        peak = int(np.argmax(tilt))
-        axis = np.cross(up[0], up[peak])
-        if float(np.linalg.norm(axis)) > 1e-9:
-            if float(axis @ self.axis_sum) < 0:
-                axis = -axis  # a mean of axes, not of signed rotations
-            self.axis_sum += axis
-        n = unit(self.axis_sum)
-        lateral = float(np.max(np.abs(np.arcsin(np.clip(dot_rows(up, n), -1, 1)) - np.arcsin(np.clip(dot_rows(up[0], n), -1, 1)))) * DEG)
-        return _PelvisMetrics(tilt_max, lateral, posture_change=False)
-
-
-@dataclass(frozen=True)
-class _PelvisMetrics:
-    tilt_deg: float
-    lateral_deg: float
-    posture_change: bool
-
-
 class RepPipeline:
     """Streaming rep counter and form assessor (sans-IO).
 
@@ -350,7 +257,7 @@ class RepPipeline:
         self._orientation = OrientationTracker(sample_rate_hz=fs, has_gyro=config.has_gyro, config=config.orientation)
         self._hist = _History(int(d.buffer_s * fs))
         self._pelvis = (
-            _PelvisStream(config, pelvis_sample_rate_hz or fs, config.has_gyro if pelvis_has_gyro is None else pelvis_has_gyro)
+            PelvisStream(config, pelvis_sample_rate_hz or fs, config.has_gyro if pelvis_has_gyro is None else pelvis_has_gyro)
             if config.with_pelvis
             else None
         )
@@ -1234,13 +1141,13 @@ class RepPipeline:
                          [m for m in self._out if isinstance(m, _PendingRep) and m.batch == item.batch])
                 if any(m.pelvis is _UNRESOLVED for m in mates):
                     break  # reps that confirmed each other go out together
-                pelvis = item.pelvis if isinstance(item.pelvis, _PelvisMetrics) else None
+                pelvis = item.pelvis if isinstance(item.pelvis, PelvisMetrics) else None
                 c = item.cand
                 if pelvis is not None and pelvis.posture_change:
                     events.append(RejectedMovement(
                         c.start_s, c.end_s, c.rom_deg,
                         f"the pelvis turned {pelvis.tilt_deg:.0f} deg: a change of posture, not a rep", tentative=item.announced))
-                elif any(isinstance(m.pelvis, _PelvisMetrics) and m.pelvis.posture_change for m in mates):
+                elif any(isinstance(m.pelvis, PelvisMetrics) and m.pelvis.posture_change for m in mates):
                     # confirmed as a set only by a movement that was a change of posture
                     events.append(RejectedMovement(c.start_s, c.end_s, c.rom_deg, "not followed by a similar rep",
                                                    tentative=item.announced))
@@ -1256,7 +1163,7 @@ class RepPipeline:
             self._out.pop(0)
         return events
 
-    def _emit_rep(self, item: _PendingRep, pelvis: _PelvisMetrics | None) -> Rep:
+    def _emit_rep(self, item: _PendingRep, pelvis: PelvisMetrics | None) -> Rep:
         c = item.cand
         self._emitted_reps += 1
         done = self._emitted_sets.get(item.set_index)
@@ -1268,7 +1175,7 @@ class RepPipeline:
         self._emitted_roms.append(c.rom_deg)
         return rep
 
-    def _make_rep(self, c: RepCandidate, index: int, set_index: int, pelvis: _PelvisMetrics | None) -> Rep:
+    def _make_rep(self, c: RepCandidate, index: int, set_index: int, pelvis: PelvisMetrics | None) -> Rep:
         cfg = self.config
         m = c.metrics
         if cfg.main_is_pelvis:
