@@ -46,6 +46,7 @@ from numpy.typing import NDArray
 from tracker.errors import ReptrackError, SampleOrderError
 from tracker.pipeline.config import PipelineConfig
 from tracker.pipeline.flags import assess_flags
+from tracker.pipeline.history import MAX_BLOCK, History
 from tracker.pipeline.orientation import OrientationTracker, tilt_deg, unit
 from tracker.pipeline.pelvis import PelvisMetrics, PelvisStream
 from tracker.pipeline.candidate import RepCandidate
@@ -63,7 +64,6 @@ from tracker.pipeline.types import (
 from tracker.core.recording import check_sample_rate
 
 
-_MAX_BLOCK = 4096
 
 class _Mode(enum.Enum):
     NO_REFERENCE = 0
@@ -139,86 +139,6 @@ class _PendingRep:
         self.batch = batch
 
 
-class _History:
-    """Recent per-sample values, addressable by absolute sample index.
-
-    Preallocated and compacted in place, so appending a block costs O(block), not
-    O(history): the per-block cost of live feeding stays flat.
-    """
-
-    def __init__(self, capacity: int) -> None:
-        self.capacity = capacity
-        self.start = 0  # absolute index of row 0
-        self._n = 0
-        size = 2 * capacity + _MAX_BLOCK
-        self._t = np.empty(size)
-        self._up = np.empty((size, 3))
-        self._speed = np.empty(size)
-        self._still = np.empty(size, dtype=np.int64)
-        self._shake = np.empty(size)
-
-    @property
-    def end(self) -> int:
-        return self.start + self._n
-
-    @property
-    def t(self) -> NDArray[np.float64]:
-        return self._t[: self._n]
-
-    @property
-    def up(self) -> NDArray[np.float64]:
-        return self._up[: self._n]
-
-    @property
-    def speed(self) -> NDArray[np.float64]:
-        return self._speed[: self._n]
-
-    @property
-    def still_run(self) -> NDArray[np.int64]:
-        return self._still[: self._n]
-
-    @property
-    def shake(self) -> NDArray[np.float64]:
-        return self._shake[: self._n]
-
-    def append(self, t: NDArray[np.float64], up: NDArray[np.float64], speed: NDArray[np.float64], still_run: NDArray[np.int64],
-               shake: NDArray[np.float64]) -> None:
-        k = t.shape[0]
-        if self._n + k > self._t.shape[0]:
-            self._grow(self._n + k)
-        a, b = self._n, self._n + k
-        self._t[a:b] = t
-        self._up[a:b] = up
-        self._speed[a:b] = speed
-        self._still[a:b] = still_run
-        self._shake[a:b] = shake
-        self._n = b
-
-    def _grow(self, need: int) -> None:
-        size = max(need, 2 * self._t.shape[0])
-        for name in ("_t", "_up", "_speed", "_still", "_shake"):
-            old = getattr(self, name)
-            new = np.empty((size,) + old.shape[1:], dtype=old.dtype)
-            new[: self._n] = old[: self._n]
-            setattr(self, name, new)
-
-    def trim(self, keep_from: int) -> None:
-        """Drop rows before ``keep_from`` once the history is over twice its capacity."""
-        if self._n <= 2 * self.capacity:
-            return
-        cut = min(keep_from, self.end - self.capacity) - self.start
-        if cut <= 0:
-            return
-        m = self._n - cut
-        for arr in (self._t, self._up, self._speed, self._still, self._shake):
-            arr[:m] = arr[cut: self._n]
-        self._n = m
-        self.start += cut
-
-    def rows(self, a: int, b: int) -> slice:
-        return slice(a - self.start, b - self.start)
-
-
 class RepPipeline:
     """Streaming rep counter and form assessor (sans-IO).
 
@@ -255,7 +175,7 @@ class RepPipeline:
         self._enter_deg = config.exercise.min_detect_rom_deg
         self._onset_deg = d.onset_fraction * self._enter_deg
         self._orientation = OrientationTracker(sample_rate_hz=fs, has_gyro=config.has_gyro, config=config.orientation)
-        self._hist = _History(int(d.buffer_s * fs))
+        self._hist = History(int(d.buffer_s * fs))
         self._pelvis = (
             PelvisStream(config, pelvis_sample_rate_hz or fs, config.has_gyro if pelvis_has_gyro is None else pelvis_has_gyro)
             if config.with_pelvis
@@ -430,8 +350,8 @@ class RepPipeline:
                 self._on_gap(self._last_t, float(t[a]))
             # bounded sub-blocks keep every step's work proportional to the block (the
             # state machine rescans from its position); results do not depend on the split
-            for c in range(a, b, _MAX_BLOCK):
-                d = min(b, c + _MAX_BLOCK)
+            for c in range(a, b, MAX_BLOCK):
+                d = min(b, c + MAX_BLOCK)
                 self._process_segment(t[c:d], acc[c:d], None if gyr is None else gyr[c:d])
 
     def _fill_drops(
