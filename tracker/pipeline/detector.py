@@ -38,17 +38,16 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from dataclasses import replace
 
 import numpy as np
 from numpy.typing import NDArray
 
 from tracker.errors import ReptrackError, SampleOrderError
 from tracker.pipeline.config import PipelineConfig
-from tracker.pipeline.flags import assess_flags
 from tracker.pipeline.history import MAX_BLOCK, History
+from tracker.pipeline.output import OutputQueue
 from tracker.pipeline.orientation import OrientationTracker, tilt_deg, unit
-from tracker.pipeline.pelvis import PelvisMetrics, PelvisStream
+from tracker.pipeline.pelvis import PelvisStream
 from tracker.pipeline.candidate import RepCandidate
 from tracker.pipeline.rep_metrics import measure_rep, rep_range
 from tracker.pipeline.types import (
@@ -56,13 +55,10 @@ from tracker.pipeline.types import (
     GapDetected,
     PostureChanged,
     RejectedMovement,
-    Rep,
-    RepCompleted,
     RepTentative,
     SetCompleted,
 )
 from tracker.core.recording import check_sample_rate
-
 
 
 class _Mode(enum.Enum):
@@ -117,26 +113,6 @@ def _first_transition(priority: tuple[Transition, ...],
         if a.size and (best is None or a[0] < best[0]):
             best = (int(a[0]), tr)
     return best
-
-
-_UNRESOLVED = object()
-
-
-class _PendingRep:
-    """A confirmed rep waiting for its pelvis metrics (or for earlier events to go out)."""
-
-    __slots__ = ("cand", "index", "set_index", "pelvis", "batch", "announced")
-
-    def __init__(self, cand: RepCandidate, index: int, set_index: int, batch: int | None = None,
-                 announced: bool = False) -> None:
-        self.cand = cand
-        #: it went out as a RepTentative before
-        self.announced = announced
-        self.index = index
-        self.set_index = set_index
-        self.pelvis: object = _UNRESOLVED
-        #: reps confirmed by each other (a set's first reps) share a batch: they go out together
-        self.batch = batch
 
 
 class RepPipeline:
@@ -227,15 +203,9 @@ class RepPipeline:
         self._set_end_s = 0.0
         self._set_reps = 0
         self._set_open = False
-        self._out: list[Event | _PendingRep] = []
+        self._out = OutputQueue(config, self._pelvis)
         #: candidates that went out as RepTentative and were neither counted nor taken back yet
         self._tentative: set[int] = set()
-        # numbering of what went out (see ``_drain``): internal set index -> (set index,
-        # start, end, reps) of the open emitted sets; ranges of the emitted reps
-        self._emitted_reps = 0
-        self._emitted_set_count = 0
-        self._emitted_sets: dict[int, tuple[int, float, float, int]] = {}
-        self._emitted_roms: list[float] = []
         self._batch_count = 0
         self._finished = False
 
@@ -286,7 +256,7 @@ class RepPipeline:
             t_s, accel_g = t_s[ok], accel_g[ok]
             gyro_dps = gyro_dps[ok] if gyro_dps is not None and self.config.has_gyro else gyro_dps
             if t_s.size == 0:
-                return self._drain()
+                return self._out.drain(self._last_fed_t)
         last = self._last_fed_t
         if (last is not None and t_s[0] <= last) or np.any(np.diff(t_s) <= 0):
             raise SampleOrderError("sample timestamps must strictly increase")
@@ -298,7 +268,7 @@ class RepPipeline:
         self._pending_n += t_s.size
         if self._pending_n >= self._block_n:
             self._process_pending()
-        return self._drain()
+        return self._out.drain(self._last_fed_t)
 
     def feed_pelvis(
         self,
@@ -311,7 +281,7 @@ class RepPipeline:
             raise ReptrackError("this pipeline was configured without a pelvis sensor")
         self._pelvis.feed(np.asarray(t_s, dtype=np.float64), np.asarray(accel_g, dtype=np.float64).reshape(-1, 3),
                           None if gyro_dps is None else np.asarray(gyro_dps, dtype=np.float64).reshape(-1, 3))
-        return self._drain()
+        return self._out.drain(self._last_fed_t)
 
     def finish(self) -> list[Event]:
         """End of the recording: flush, close what is open, return the last events."""
@@ -327,7 +297,7 @@ class RepPipeline:
         self._accept_deferred()
         self._break_run("recording ended before the rep was confirmed")
         self._close_set()
-        return self._drain()
+        return self._out.drain(self._last_fed_t)
 
     # ------------------------------------------------------------------ input staging
     def _process_pending(self) -> None:
@@ -423,10 +393,8 @@ class RepPipeline:
             keep = min(keep, self._deferred.start)
         self._hist.trim(keep - self._still_n)
         if self._pelvis is not None and self._hist.end > self._hist.start:
-            self._resolve_pelvis()
-            needed = [float(self._hist.t[0])] + [
-                item.cand.start_s for item in self._out if isinstance(item, _PendingRep) and item.pelvis is _UNRESOLVED
-            ]
+            self._out.resolve_pelvis(self._last_fed_t)
+            needed = [float(self._hist.t[0])] + self._out.waiting_for_pelvis_s()
             self._pelvis.trim(min(needed))
 
     # ------------------------------------------------------------------ state machine
@@ -921,7 +889,7 @@ class RepPipeline:
                 return
         if c.start not in self._tentative:
             self._tentative.add(c.start)
-            self._out.append(RepTentative(c.start_s, c.end_s, c.rom_deg))
+            self._out.push(RepTentative(c.start_s, c.end_s, c.rom_deg))
 
     def _confirm(self, c: RepCandidate, batch: int | None = None) -> None:
         announced = c.start in self._tentative
@@ -940,7 +908,7 @@ class RepPipeline:
         # it: it is estimated over the whole session (a mean of axes, not of signed rotations).
         sign = -1.0 if float(c.axis @ self._run_axis) < 0 else 1.0
         self._run_axis = self._run_axis + sign * c.axis * c.rom_deg
-        self._out.append(_PendingRep(c, self._rep_index, self._set_index, batch, announced))
+        self._out.push_rep(c, self._rep_index, self._set_index, batch, announced)
 
     def _expiry_s(self) -> float:
         """Time after which the waiting quick rep or the unconfirmed run can no longer be confirmed."""
@@ -967,7 +935,7 @@ class RepPipeline:
 
     def _close_set(self) -> None:
         if self._set_open:
-            self._out.append(SetCompleted(self._set_index, self._set_start_s, self._set_end_s, self._set_reps))
+            self._out.push(SetCompleted(self._set_index, self._set_start_s, self._set_end_s, self._set_reps))
             self._set_open = False
 
     def _reject(self, a: int, b: int, rom: float, reason: str) -> None:
@@ -975,12 +943,12 @@ class RepPipeline:
         last = h.end - h.start - 1
         ta = float(h.t[min(max(a - h.start, 0), last)])
         tb = float(h.t[min(max(b - h.start, 0), last)])
-        self._out.append(RejectedMovement(ta, tb, rom, reason))
+        self._out.push(RejectedMovement(ta, tb, rom, reason))
 
     def _reject_cand(self, c: RepCandidate, reason: str) -> None:
         tentative = c.start in self._tentative
         self._tentative.discard(c.start)
-        self._out.append(RejectedMovement(c.start_s, c.end_s, c.rom_deg, reason, tentative=tentative))
+        self._out.push(RejectedMovement(c.start_s, c.end_s, c.rom_deg, reason, tentative=tentative))
 
     def _abandon(self, j: int, reason: str) -> None:
         """The current excursion is no rep and the reference no longer holds: look for a new one."""
@@ -1001,7 +969,7 @@ class RepPipeline:
         self._reject(self._rep_start, j, self._peak_deg, "settled away from the start posture")
         self._break_run("posture change")
         self._close_set()
-        self._out.append(PostureChanged(float(self._hist.t[j - self._hist.start]), angle))
+        self._out.push(PostureChanged(float(self._hist.t[j - self._hist.start]), angle))
         self._set_reference(j)
         self._mode = _Mode.IDLE
         self._idle_min = np.inf
@@ -1013,7 +981,7 @@ class RepPipeline:
         self._last_close = self._hist.end
         self._break_run("interrupted by a data gap")
         self._close_set()
-        self._out.append(GapDetected(start_s, end_s))
+        self._out.push(GapDetected(start_s, end_s))
         self._orientation.reset()
         self._mode = _Mode.NO_REFERENCE
         self._ref = None
@@ -1021,100 +989,6 @@ class RepPipeline:
         self._last_t = None
         self._last_acc = None
         self._last_gyr = None
-
-    # ------------------------------------------------------------------ output
-    def _resolve_pelvis(self) -> None:
-        """Attach pelvis metrics to confirmed reps whose time the pelvis sensor now covers.
-
-        A pelvis sensor that has sent nothing up to a rep's end while the main one has run
-        ``pelvis_wait_s`` past it has dropped out: the rep goes out with what the pelvis sent
-        during it (maybe nothing), as it would at the end of the recording.
-        """
-        wait_s = self.config.detector.pelvis_wait_s
-        main_t = self._last_fed_t
-        for item in self._out:
-            if isinstance(item, _PendingRep) and item.pelvis is _UNRESOLVED:
-                if self._pelvis is None:
-                    item.pelvis = None
-                elif self._pelvis.covers(item.cand.end_s) or (main_t is not None and main_t - item.cand.end_s > wait_s):
-                    item.pelvis = self._pelvis.metrics(item.cand.start_s, item.cand.end_s)
-                else:
-                    break  # later reps end later still
-
-    def _drain(self) -> list[Event]:
-        """Events ready to go out, in order.
-
-        Reps and sets are numbered here, as they go out: a confirmed rep that the pelvis
-        sensor shows was a change of posture (the pelvis turned further than a rep can turn
-        it) goes out as a rejected movement instead, and a set left without reps is dropped.
-        Only what goes out depends on that; the detector's own state does not, so the events
-        do not depend on when the pelvis data arrived.
-        """
-        self._resolve_pelvis()
-        events: list[Event] = []
-        while self._out:
-            item = self._out[0]
-            if isinstance(item, _PendingRep):
-                if item.pelvis is _UNRESOLVED:
-                    break  # wait for the pelvis sensor to catch up
-                mates = ([] if item.batch is None else
-                         [m for m in self._out if isinstance(m, _PendingRep) and m.batch == item.batch])
-                if any(m.pelvis is _UNRESOLVED for m in mates):
-                    break  # reps that confirmed each other go out together
-                pelvis = item.pelvis if isinstance(item.pelvis, PelvisMetrics) else None
-                c = item.cand
-                if pelvis is not None and pelvis.posture_change:
-                    events.append(RejectedMovement(
-                        c.start_s, c.end_s, c.rom_deg,
-                        f"the pelvis turned {pelvis.tilt_deg:.0f} deg: a change of posture, not a rep", tentative=item.announced))
-                elif any(isinstance(m.pelvis, PelvisMetrics) and m.pelvis.posture_change for m in mates):
-                    # confirmed as a set only by a movement that was a change of posture
-                    events.append(RejectedMovement(c.start_s, c.end_s, c.rom_deg, "not followed by a similar rep",
-                                                   tentative=item.announced))
-                else:
-                    events.append(RepCompleted(self._emit_rep(item, pelvis)))
-            elif isinstance(item, SetCompleted):
-                done = self._emitted_sets.pop(item.set_index, None)
-                if done is not None:
-                    index, start_s, end_s, count = done
-                    events.append(SetCompleted(index, start_s, end_s, count))
-            else:
-                events.append(item)
-            self._out.pop(0)
-        return events
-
-    def _emit_rep(self, item: _PendingRep, pelvis: PelvisMetrics | None) -> Rep:
-        c = item.cand
-        self._emitted_reps += 1
-        done = self._emitted_sets.get(item.set_index)
-        if done is None:
-            self._emitted_set_count += 1
-            done = (self._emitted_set_count, c.start_s, c.end_s, 0)
-        self._emitted_sets[item.set_index] = (done[0], done[1], c.end_s, done[3] + 1)
-        rep = self._make_rep(c, self._emitted_reps, done[0], pelvis)
-        self._emitted_roms.append(c.rom_deg)
-        return rep
-
-    def _make_rep(self, c: RepCandidate, index: int, set_index: int, pelvis: PelvisMetrics | None) -> Rep:
-        cfg = self.config
-        m = c.metrics
-        if cfg.main_is_pelvis:
-            pelvis_tilt, pelvis_lateral = None, m.lateral_deg
-        elif pelvis is not None:
-            pelvis_tilt, pelvis_lateral = pelvis.tilt_deg, pelvis.lateral_deg
-        else:
-            pelvis_tilt, pelvis_lateral = None, None
-        roms_so_far = self._emitted_roms[: index - 1] + [c.rom_deg]
-        rep = Rep(
-            index=index, set_index=set_index,
-            start_s=c.start_s, peak_s=c.peak_s, end_s=c.end_s, rom_deg=c.rom_deg,
-            lift_s=m.lift_s, hold_s=m.hold_s, lower_s=m.lower_s,
-            peak_speed_dps=m.peak_speed_dps, sparc=m.sparc, velocity_peaks=m.velocity_peaks, shake_g=m.shake_g,
-            pelvis_tilt_deg=pelvis_tilt, pelvis_lateral_deg=pelvis_lateral,
-            axis=(float(c.axis[0]), float(c.axis[1]), float(c.axis[2])),
-        )
-        flags = assess_flags(rep, config=cfg, session_roms_deg=roms_so_far)
-        return replace(rep, flags=flags)
 
 
 __all__ = ["RepPipeline", "SampleOrderError"]
