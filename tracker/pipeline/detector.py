@@ -50,13 +50,12 @@ from tracker.pipeline.orientation import OrientationTracker, tilt_deg, unit
 from tracker.pipeline.pelvis import PelvisStream
 from tracker.pipeline.candidate import RepCandidate
 from tracker.pipeline.rep_metrics import measure_rep, rep_range
+from tracker.pipeline.runs import RunTracker
 from tracker.pipeline.types import (
     Event,
     GapDetected,
     PostureChanged,
     RejectedMovement,
-    RepTentative,
-    SetCompleted,
 )
 from tracker.core.recording import check_sample_rate
 
@@ -180,33 +179,16 @@ class RepPipeline:
         self._trough = 0
         self._trough_deg = 0.0
         self._last_close = 0
-        self._deferred: RepCandidate | None = None  # a quick rep waiting for a pause after it
         self._still_floor = 0  # a new reference must be still from here on
         self._reref_run_start = -1  # the still period the reference was last taken in
         self._idle_min = np.inf  # lowest tilt since the engine last became idle
-        self._stray_movements = 0  # movements that were no rep since the last rep candidate
         self._hold_ref: NDArray[np.float64] | None = None  # a still posture inside the excursion
         self._hold_at = 0
         self._hold_left = False
         self._prev_movement_end = 0  # end of the previous excursion, counted or not
-        self._run_roms: list[float] = []
         # runs, sets, output
-        self._run_pending: list[RepCandidate] = []
-        self._run_last: RepCandidate | None = None
-        self._run_len = 0
-        self._run_roms = []
-        self._run_direction = np.zeros(3)
-        self._run_axis = np.zeros(3)
-        self._rep_index = 0
-        self._set_index = 0
-        self._set_start_s = 0.0
-        self._set_end_s = 0.0
-        self._set_reps = 0
-        self._set_open = False
         self._out = OutputQueue(config, self._pelvis)
-        #: candidates that went out as RepTentative and were neither counted nor taken back yet
-        self._tentative: set[int] = set()
-        self._batch_count = 0
+        self._runs = RunTracker(config, self._hist, self._out, quiet_n=self._quiet_n)
         self._finished = False
 
     # ------------------------------------------------------------------ public API
@@ -294,9 +276,9 @@ class RepPipeline:
         if self._mode in (_Mode.LOWERING,):
             # the recording stopped on the way down: close at the last sample
             self._close_candidate(self._hist.end - 1)
-        self._accept_deferred()
-        self._break_run("recording ended before the rep was confirmed")
-        self._close_set()
+        self._runs.accept_deferred()
+        self._runs.break_run("recording ended before the rep was confirmed")
+        self._runs.close_set()
         return self._out.drain(self._last_fed_t)
 
     # ------------------------------------------------------------------ input staging
@@ -387,10 +369,7 @@ class RepPipeline:
         self._hist.append(t_f, block.up, block.speed_dps, run.astype(np.int64), block.shake_g)
         self._advance(first_new)
         keep = self._rep_start - self._still_n if self._mode in (_Mode.LIFTING, _Mode.LOWERING) else self._hist.end
-        if self._run_pending:
-            keep = min(keep, self._run_pending[0].start)
-        if self._deferred is not None:
-            keep = min(keep, self._deferred.start)
+        keep = self._runs.keep_from(keep)
         self._hist.trim(keep - self._still_n)
         if self._pelvis is not None and self._hist.end > self._hist.start:
             self._out.resolve_pelvis(self._last_fed_t)
@@ -471,7 +450,7 @@ class RepPipeline:
         runmin = np.minimum.accumulate(np.minimum(th, self._idle_min))
         enter = np.nonzero(th > np.maximum(self._enter_deg, runmin + self.config.detector.reenter_fraction * self._enter_deg))[0]
         # the quick rep waiting for its pause got it -- only before the next lift begins
-        paused = np.nonzero(sr >= self._quiet_n)[0] if self._deferred is not None else _NONE
+        paused = np.nonzero(sr >= self._quiet_n)[0] if self._runs.deferred is not None else _NONE
         if enter.size and paused.size and paused[0] >= enter[0]:
             paused = _NONE
         # re-take the reference at a new still period -- once the tilt is steady
@@ -480,7 +459,7 @@ class RepPipeline:
         run_start = np.arange(i, end) - sr + 1
         reref = np.nonzero((sr >= self._still_n) & steady & (run_start != self._reref_run_start))[0]
         # unconfirmed reps that can no longer be confirmed expire
-        expiry = self._expiry_s()
+        expiry = self._runs.expiry_s()
         gone = np.nonzero(t_rows > expiry)[0] if np.isfinite(expiry) else _NONE
         first = _first_transition(_IDLE_PRIORITY, {
             Transition.QUICK_REP_PAUSED: paused, Transition.LIFT_STARTED: enter,
@@ -488,18 +467,18 @@ class RepPipeline:
         })
         if first is None:
             self._idle_min = float(runmin[-1])
-            self._check_set_timeout(i, end)
+            self._runs.check_set_timeout(i, end)
             return None
         jj, tr = first
         j = i + jj
         if tr is Transition.QUICK_REP_PAUSED:
-            self._check_set_timeout(i, j)
-            self._accept_deferred()
+            self._runs.check_set_timeout(i, j)
+            self._runs.accept_deferred()
             self._idle_min = float(runmin[jj - 1]) if jj > 0 else self._idle_min
             return j
-        self._check_set_timeout(i, j + 1)
+        self._runs.check_set_timeout(i, j + 1)
         if tr is Transition.RUN_EXPIRED:
-            self._expire()
+            self._runs.expire()
             self._idle_min = float(runmin[jj - 1]) if jj > 0 else self._idle_min
             return j
         if tr is Transition.REST_RETAKEN:
@@ -680,7 +659,7 @@ class RepPipeline:
         before it; reps measured from the old one would be off by the difference)."""
         if peak_deg <= self.config.max_rep_rom_deg or self._mode is not _Mode.IDLE:
             return
-        if self._run_len >= 2 and not self._run_pending:
+        if self._runs.in_confirmed_set:
             return
         self._mode = _Mode.NO_REFERENCE
         self._still_floor = end
@@ -721,19 +700,19 @@ class RepPipeline:
         duration = float(t[-1] - t[0])
         ex = self.config.exercise
         if duration < ex.min_rep_s:
-            self._count_stray_movement(float(t[0]))
+            self._runs.count_stray_movement(float(t[0]))
             self._reject(start, end, rom, f"too short for a rep ({duration:.2f} s)")
-            d = self._deferred
+            d = self._runs.deferred
             if d is not None and rom >= self.config.detector.quick_follow_fraction * d.rom_deg and float(t[0]) - d.end_s > self.config.detector.rebound_s:
-                self._reject_deferred()  # a quick rep followed by another big quick movement: steps
+                self._runs.reject_deferred()  # a quick rep followed by another big quick movement: steps
             return
         if rom < self._enter_deg:
-            self._count_stray_movement(float(t[0]))
+            self._runs.count_stray_movement(float(t[0]))
             self._reject(start, end, rom, f"too small for a rep ({rom:.1f} deg)")
             return
         metrics = measure_rep(
             t_s=t, up=up, speed_dps=h.speed[r], shake_g=h.shake[r], ref_up=self._ref, pre_theta_deg=pre, k_peak=k_peak,
-            plane_axis_sum=self._run_axis, sample_rate_hz=self._fs, config=self.config.detector,
+            plane_axis_sum=self._runs.axis_sum, sample_rate_hz=self._fs, config=self.config.detector,
         )
         # a pause before the rep: stillness between the previous movement and this one
         look = int(self.config.detector.quiet_window_s * self._fs)
@@ -744,199 +723,10 @@ class RepPipeline:
             start_s=float(t[0]), peak_s=float(t[k_peak]), end_s=float(t[-1]),
             quiet_before=sr_start >= self._quiet_n, metrics=metrics,
         )
-        self._add_to_run(cand)
-
-    def _add_to_run(self, cand: RepCandidate) -> None:
-        limit = self.config.max_rep_rom_deg
-        if (self._run_last is not None and self._run_pending and cand.rom_deg <= limit
-                and float(np.median(self._run_roms)) > limit):
-            # the unconfirmed run so far is movement past the exercise's range (a bend, sitting
-            # down and up again) that no similar movement followed: it sets no typical range
-            # for the reps that now begin
-            self._break_run("beyond the exercise's range and not followed by a similar movement")
-        last = self._run_last
-        if last is not None:
-            d = self.config.detector
-            typical = float(np.median(self._run_roms))
-            cos = float(cand.direction @ unit(self._run_direction))
-            small = cand.rom_deg < d.minor_fraction * typical
-            prev_end_s = last.end_s if self._deferred is None else self._deferred.end_s
-            rebound = cos < 0.0 and cand.rom_deg < d.rebound_fraction * typical and cand.start_s - prev_end_s <= d.rebound_s
-            tiny = cand.rom_deg < d.tiny_fraction * typical  # standing up after the last rep, say
-            if (small and cos < d.direction_min_cos) or rebound or tiny:
-                # a fidget, or the leg overshooting as it lands: not a rep, and not a break --
-                # nor the next movement that a quick rep waiting for its pause must not meet
-                self._reject_cand(cand, "rebound after a rep" if rebound else "small movement between reps")
-                return
-        # rep-sized movements need a pause between them (a fidget or the slow end of a
-        # lowering is no movement that takes the pause away)
-        self._prev_movement_end = max(self._prev_movement_end, cand.end)
-        if self._deferred is not None:
-            if self._paused_between(self._deferred.end, cand.start):
-                # still for a while after it, the small movements since were fidgets
-                self._accept_deferred()
-            else:
-                # the previous quick movement was followed by this one without a pause
-                self._reject_deferred()
-        if self.config.detector.pause_after_quick and cand.end_s - cand.start_s < self.config.detector.min_unpaused_rep_s:
-            # A quick rep must be followed by a pause (a step of walking is followed by the
-            # next step): decide once the segment is still, or the next movement comes.
-            self._deferred = cand
-            self._announce(cand)
-            return
-        self._accept(cand)
-
-    def _paused_between(self, a: int, b: int) -> bool:
-        """Still for ``quiet_before_s`` at some time between samples ``a`` and ``b``."""
-        h = self._hist
-        lo = max(a, h.start)
-        if b <= lo:
-            return False
-        still_since_a = np.minimum(h.still_run[h.rows(lo, b + 1)], np.arange(lo, b + 1) - a + 1)
-        return bool(still_since_a.max() >= self._quiet_n)
-
-    def _count_stray_movement(self, start_s: float) -> None:
-        """A movement that is no rep; a rebound right after a rep does not count."""
-        last = self._run_last
-        if last is None or start_s - last.end_s > self.config.detector.rebound_s:
-            self._stray_movements += 1
-
-    def _reject_deferred(self) -> None:
-        d = self._deferred
-        self._deferred = None
-        if d is None:
-            return
-        rep_sized = not self._run_roms or d.rom_deg >= self.config.detector.rep_sized_fraction * float(np.median(self._run_roms))
-        self._count_stray_movement(d.start_s)
-        if self._run_len < 2 and rep_sized:
-            self._break_run("followed by quick movement without a pause")
-        self._reject_cand(d, "quick, with no pause after it (walking or setup motion?)")
-
-    def _accept_deferred(self) -> None:
-        d = self._deferred
-        self._deferred = None
-        if d is not None:
-            self._accept(d)
-
-    def _accept(self, cand: RepCandidate) -> None:
-        d = self.config.detector
-        confirmed = self._run_len >= 2 and not self._run_pending
-        if not confirmed and self._run_pending and self._stray_movements >= d.max_stray_movements:
-            # between a set's first reps the person does not walk about
-            self._break_run("other movement before the next rep")
-        last = self._run_last
-        if last is not None:
-            same_way = float(cand.direction @ unit(self._run_direction)) >= d.direction_min_cos
-            close = cand.start_s - last.end_s <= d.run_gap_s
-            if not (same_way and close):
-                self._break_run("not followed by a similar rep" if close else "isolated movement")
-                confirmed = False
-        if not cand.quiet_before and cand.end_s - cand.start_s < d.min_unpaused_rep_s:
-            # walking and other setup motion swing the leg quickly and without pauses; a rep
-            # that follows the previous one without a pause must at least take its time
-            self._break_run("followed by quick movement without a pause")
-            self._reject_cand(cand, "quick, with no pause before it (walking or setup motion?)")
-            return
-        self._run_last = cand
-        self._stray_movements = 0
-        self._run_len += 1
-        self._run_roms.append(cand.rom_deg)
-        self._run_direction = self._run_direction + cand.direction
-        if confirmed:
-            self._confirm(cand)
-            return
-        # A set is confirmed by two reps of similar range (a step and a bend to pick
-        # something up are not); a partial rep between them belongs to it.
-        ratio = d.confirm_rom_ratio
-        k = next((i for i, p in enumerate(self._run_pending) if 1.0 / ratio <= cand.rom_deg / max(p.rom_deg, 1e-6) <= ratio), None)
-        if k is None:
-            self._run_pending.append(cand)
-            self._announce(cand)
-            if len(self._run_pending) > d.max_unconfirmed_reps:
-                old = self._run_pending.pop(0)
-                self._reject_cand(old, "not followed by a similar rep")
-            return
-        for p in self._run_pending[:k]:
-            self._reject_cand(p, "not followed by a similar rep")
-        self._batch_count += 1
-        for p in self._run_pending[k:]:
-            self._confirm(p, batch=self._batch_count)
-        self._confirm(cand, batch=self._batch_count)
-        self._run_pending = []
-        self._run_len = max(self._run_len, 2)
-
-    def _break_run(self, reason: str) -> None:
-        for c in self._run_pending:
-            self._reject_cand(c, reason)
-        self._run_pending = []
-        self._run_last = None
-        self._run_len = 0
-        self._run_roms = []
-        self._run_direction = np.zeros(3)
-
-    def _announce(self, c: RepCandidate) -> None:
-        """Show a rep the moment it ends, before the set confirms it (once per candidate).
-
-        Inside a confirmed set every candidate is shown. Before it, only what looks like the
-        first rep of a set: it starts from stillness, takes a rep's time, and its range is the
-        exercise's -- walking, fetching the weight and lying down would otherwise flash up as
-        reps and be taken back, and a count that keeps taking reps back is not believed.
-        """
-        in_set = self._run_len >= 2 and not self._run_pending
-        if not in_set:
-            if not (c.quiet_before and c.end_s - c.start_s >= self.config.detector.min_unpaused_rep_s
-                    and self.config.detector.announce_min_rom_deg <= c.rom_deg <= self.config.max_rep_rom_deg):
-                return
-        if c.start not in self._tentative:
-            self._tentative.add(c.start)
-            self._out.push(RepTentative(c.start_s, c.end_s, c.rom_deg))
-
-    def _confirm(self, c: RepCandidate, batch: int | None = None) -> None:
-        announced = c.start in self._tentative
-        self._tentative.discard(c.start)
-        if self._set_open and c.start_s - self._set_end_s > self.config.detector.set_gap_s:
-            self._close_set()
-        if not self._set_open:
-            self._set_index += 1
-            self._set_open = True
-            self._set_start_s = c.start_s
-            self._set_reps = 0
-        self._rep_index += 1
-        self._set_reps += 1
-        self._set_end_s = c.end_s
-        # The rotation axis is fixed in the moving segment, and so in the sensor strapped to
-        # it: it is estimated over the whole session (a mean of axes, not of signed rotations).
-        sign = -1.0 if float(c.axis @ self._run_axis) < 0 else 1.0
-        self._run_axis = self._run_axis + sign * c.axis * c.rom_deg
-        self._out.push_rep(c, self._rep_index, self._set_index, batch, announced)
-
-    def _expiry_s(self) -> float:
-        """Time after which the waiting quick rep or the unconfirmed run can no longer be confirmed."""
-        gap = self.config.detector.run_gap_s
-        limits = [np.inf]
-        if self._deferred is not None:
-            limits.append(self._deferred.end_s + gap)
-        if self._run_pending and self._run_last is not None:
-            limits.append(self._run_last.end_s + gap)
-        return float(min(limits))
-
-    def _expire(self) -> None:
-        if self._deferred is not None:
-            self._reject_deferred()
-        if self._run_pending:
-            self._break_run("isolated movement")
-
-    def _check_set_timeout(self, a: int, b: int) -> None:
-        if not self._set_open or self._run_pending:
-            return
-        t = self._hist.t[self._hist.rows(a, b)]
-        if t.size and t[-1] - self._set_end_s > self.config.detector.set_gap_s:
-            self._close_set()
-
-    def _close_set(self) -> None:
-        if self._set_open:
-            self._out.push(SetCompleted(self._set_index, self._set_start_s, self._set_end_s, self._set_reps))
-            self._set_open = False
+        if self._runs.add(cand):
+            # rep-sized movements need a pause between them (a fidget or the slow end of a
+            # lowering is no movement that takes the pause away)
+            self._prev_movement_end = max(self._prev_movement_end, cand.end)
 
     def _reject(self, a: int, b: int, rom: float, reason: str) -> None:
         h = self._hist
@@ -945,30 +735,25 @@ class RepPipeline:
         tb = float(h.t[min(max(b - h.start, 0), last)])
         self._out.push(RejectedMovement(ta, tb, rom, reason))
 
-    def _reject_cand(self, c: RepCandidate, reason: str) -> None:
-        tentative = c.start in self._tentative
-        self._tentative.discard(c.start)
-        self._out.push(RejectedMovement(c.start_s, c.end_s, c.rom_deg, reason, tentative=tentative))
-
     def _abandon(self, j: int, reason: str) -> None:
         """The current excursion is no rep and the reference no longer holds: look for a new one."""
-        self._reject_deferred()
+        self._runs.reject_deferred()
         self._reject(self._rep_start, j, self._peak_deg, reason)
-        self._break_run("posture change")
-        self._close_set()
+        self._runs.break_run("posture change")
+        self._runs.close_set()
         self._mode = _Mode.NO_REFERENCE
 
     def _posture_change(self, j: int, angle: float) -> None:
-        d = self._deferred
-        if d is not None and self._paused_between(d.end, j):
+        d = self._runs.deferred
+        if d is not None and self._runs.paused_between(d.end, j):
             # the quick rep waiting for a pause after it got one -- still, if away from the old
             # rest (the leg put down a little higher after the last fast rep: UCI s2 e3, shank)
-            self._accept_deferred()
-        self._reject_deferred()
+            self._runs.accept_deferred()
+        self._runs.reject_deferred()
         self._last_close = j
         self._reject(self._rep_start, j, self._peak_deg, "settled away from the start posture")
-        self._break_run("posture change")
-        self._close_set()
+        self._runs.break_run("posture change")
+        self._runs.close_set()
         self._out.push(PostureChanged(float(self._hist.t[j - self._hist.start]), angle))
         self._set_reference(j)
         self._mode = _Mode.IDLE
@@ -977,10 +762,10 @@ class RepPipeline:
     def _on_gap(self, start_s: float, end_s: float) -> None:
         if self._mode in (_Mode.LIFTING, _Mode.LOWERING):
             self._reject(self._rep_start, self._hist.end - 1, self._peak_deg, "interrupted by a data gap")
-        self._reject_deferred()
+        self._runs.reject_deferred()
         self._last_close = self._hist.end
-        self._break_run("interrupted by a data gap")
-        self._close_set()
+        self._runs.break_run("interrupted by a data gap")
+        self._runs.close_set()
         self._out.push(GapDetected(start_s, end_s))
         self._orientation.reset()
         self._mode = _Mode.NO_REFERENCE
