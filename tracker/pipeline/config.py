@@ -119,7 +119,7 @@ class DetectorConfig:
     rise_entry_fraction: float = 0.5  # on the way down, rising again by this share of the entry level ...
     rise_peak_fraction: float = 0.3  # ... or this share of the peak, whichever is more, above the trough starts the next rep (a wobble of the lowering does not)
 
-    # -- runs and sets (``detector`` ``_accept`` and around)
+    # -- runs and sets (``runs.RunTracker``)
     quick_follow_fraction: float = 0.5  # a movement too short for a rep, at least this share of a waiting quick rep's range and after ``rebound_s``: the quick rep was a step
     rep_sized_fraction: float = 0.5  # a waiting quick rep of at least this share of the run's median range breaks an unconfirmed run when it is rejected (a smaller one was a fidget)
     max_unconfirmed_reps: int = 3  # reps of an unconfirmed run kept waiting for a similar one; the oldest is rejected beyond this (a set's first reps are similar within three)

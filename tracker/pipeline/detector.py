@@ -7,7 +7,8 @@ How it works
    engine restarts after them (nothing is invented across a real gap).
 2. :class:`~tracker.pipeline.orientation.OrientationTracker` turns the samples into the
    segment's "up" direction in the sensor frame (gravity, gyro-fused when there is a gyro)
-   and its angular speed.
+   and its angular speed; they are kept, by absolute sample index, in
+   :class:`~tracker.pipeline.history.History`.
 3. The *reference posture* is the mean up direction over ``still_s`` of stillness. It is
    re-taken at every new still period near it, which follows slow drift of the strap
    or the body.
@@ -16,24 +17,35 @@ How it works
    single-joint movement of the segment that is not a pure rotation about the vertical
    tilts the up vector. The rotation axis of each rep is measured (``up_ref x up_peak``)
    and reported.
-5. A state machine with hysteresis finds excursions: entry above the exercise's
-   ``min_detect_rom_deg``, the peak followed through any hold, exit below
-   ``exit_fraction`` of the peak, end back near the reference or settled.
-6. Gating against setup motion. An excursion counts only if its duration and range are
-   plausible for the exercise, the segment does not settle away from the reference (a
-   posture change: lying down, standing up), and it belongs to a *run*: the first rep
-   of a run must start from stillness, and a rep is confirmed once a second rep in the
-   same direction follows within ``run_gap_s``. Walking swings the thigh both ways
-   without rest, so it never forms a run; a real set does from its second rep on (the
-   first rep is reported together with the second).
-7. Sets split at rests longer than ``set_gap_s``, posture changes and data gaps.
+5. A state machine with hysteresis finds excursions (this module): entry above the
+   exercise's ``min_detect_rom_deg``, the peak followed through any hold, exit below
+   ``exit_fraction`` of the peak, end back near the reference or settled. Its modes are
+   :class:`_Mode`; what moves it on is a named :class:`Transition`, one method per mode
+   (``_advance_idle``, ``_advance_lifting``, ``_advance_lowering``), ties at a sample
+   broken by the mode's ``*_PRIORITY`` tuple. Every level is a field of
+   :class:`~tracker.pipeline.config.DetectorConfig`.
+6. A closed excursion is measured by a pure function of its samples,
+   :func:`~tracker.pipeline.rep_metrics.measure_rep` (range, phases, tempo, hold,
+   smoothness, direction, axis), and becomes a
+   :class:`~tracker.pipeline.candidate.RepCandidate` -- unless its duration or range is
+   implausible for the exercise, or the segment settles away from the reference (a
+   posture change: lying down, standing up).
+7. Gating against setup motion (:class:`~tracker.pipeline.runs.RunTracker`): a candidate
+   counts only as part of a *run*: the first rep of a run must start from stillness, and
+   a rep is confirmed once a second rep in the same direction follows within
+   ``run_gap_s``. Walking swings the thigh both ways without rest, so it never forms a
+   run; a real set does from its second rep on (the first rep is shown at once as a
+   :class:`RepTentative` when it looks like one, and counted together with the second).
+   Sets split at rests longer than ``set_gap_s``, posture changes and data gaps.
+8. Events go out through :class:`~tracker.pipeline.output.OutputQueue`, which numbers
+   reps and sets and waits for the optional pelvis sensor
+   (:class:`~tracker.pipeline.pelvis.PelvisStream`) to cover each rep.
 
 Feeding the same samples whole or in any chunks gives identical events: every
 decision is taken at a sample, from causal state only. Samples are processed in
 blocks of at least ``block_s`` to amortise numpy's per-call cost; ``finish()``
 flushes the rest.
 """
-
 from __future__ import annotations
 
 import enum
