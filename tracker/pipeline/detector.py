@@ -393,7 +393,7 @@ class RepPipeline:
         """Tilt from the reference of history samples ``a..b-1``, deg.
 
         The state machine asks for overlapping ranges many times per block; the tilt of a
-        sample depends only on that sample and the reference (``_tilt_deg`` is elementwise),
+        sample depends only on that sample and the reference (``tilt_deg`` is elementwise),
         so one computation per reference and block is sliced, with identical values.
         """
         ref = self._ref
@@ -690,7 +690,7 @@ class RepPipeline:
             return lo + int(below[-1])
         return lo + int(np.argmin(th))
 
-    # ------------------------------------------------------------------ reps and runs
+    # ------------------------------------------------------------------ closing an excursion; posture changes and gaps
     def _close_candidate(self, end: int) -> None:
         self._mode = _Mode.IDLE
         self._idle_min = np.inf
