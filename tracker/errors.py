@@ -39,6 +39,10 @@ class RecordingError(ReptrackError):
         super().__init__(f"{where}{message}")
 
 
+class SampleOrderError(ReptrackError):
+    """Samples were fed with a timestamp not after the previous one."""
+
+
 class ConfigurationError(ReptrackError):
     """An unknown exercise, placement or an invalid parameter."""
 

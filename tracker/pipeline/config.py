@@ -111,8 +111,42 @@ class DetectorConfig:
     # posture (a normal rep may settle at up to ``exit_fraction`` = 50 %: partial returns of small reps,
     # UCI subject 1); settling further away is a posture change.
     beyond_range_return_fraction: float = 0.25
+    # A movement back to where the previous rep started, after that rep settled part of the way
+    # down (a kick up, a hold lower down: UCI subject 2's straight-leg raises), is the rest of that
+    # rep's lowering, not a movement of its own the other way: it ends within this fraction of the
+    # previous rep's range of where that rep started.
+    home_fraction: float = 0.25
     gap_s: float = 2.0  # a hole in the timestamps longer than this restarts the engine; shorter ones are bridged
     buffer_s: float = 45.0  # history kept for rep metrics
+    max_hold_per_prescribed: float = 2.0  # with a prescribed hold, still at the top for up to this many times it ...
+    max_hold_margin_s: float = 5.0  # ... plus this is still a hold (``PipelineConfig.max_hold_s``; a person holds longer when told to hold)
+
+    # -- levels of the state machine (``detector._advance_*``), as shares of the entry level
+    # (the exercise's ``min_detect_rom_deg``), of the peak, or of a rep's range
+    reenter_fraction: float = 0.5  # after a rep a new lift must rise this share of the entry level above the lowest tilt since (a rep may close above the entry level, and its wobble is no lift)
+    exit_floor_fraction: float = 0.6  # the lift's exit level is at least this share of the entry level (half of a small peak is in the noise)
+    held_exit_fraction: float = 0.3  # once a hold at the top of an excursion of at least the typical range was left, lowering below this share of the peak ends the lift (a bridge from lying down turns the thigh back towards sitting)
+    held_exit_fraction_beyond: float = 0.2  # ... and this share when the excursion went beyond the typical range (lying down turns the thigh further than a bridge; real partial returns stay within the range: UCI data)
+    hold_level_fraction: float = 0.8  # a still posture at this share of the peak so far or above is a hold (lower down it is a pause in the lift)
+    hold_away_fraction: float = 0.3  # moving this share of a rep's size (at least the entry level) away from a hold leaves it ...
+    hold_back_fraction: float = 0.2  # ... and settling back within this share of that distance (at least the onset level) is returning to it: it was the new start posture
+    rise_entry_fraction: float = 0.5  # on the way down, rising again by this share of the entry level ...
+    rise_peak_fraction: float = 0.3  # ... or this share of the peak, whichever is more, above the trough starts the next rep (a wobble of the lowering does not)
+
+    # -- runs and sets (``runs.RunTracker``)
+    quick_follow_fraction: float = 0.5  # a movement too short for a rep, at least this share of a waiting quick rep's range and after ``rebound_s``: the quick rep was a step
+    rep_sized_fraction: float = 0.5  # a waiting quick rep of at least this share of the run's median range breaks an unconfirmed run when it is rejected (a smaller one was a fidget)
+    max_unconfirmed_reps: int = 3  # reps of an unconfirmed run kept waiting for a similar one; the oldest is rejected beyond this (a set's first reps are similar within three)
+    announce_min_rom_deg: float = 5.0  # before a set is confirmed, a movement shows as a tentative rep only from this range up: settling on the mat and strapping the weight on turn the thigh 2-4 deg (simulator), the first reps of UCI's sets 7 deg or more (low-amplitude ones and a thigh sensor in a knee extension included); a smaller first rep shows when the next confirms it
+
+    # -- rep metrics (``rep_metrics``): phases, tempo, hold, smoothness
+    phase_top_fraction: float = 0.8  # the lift ends where the segment slows once past this share of the range (pauses between sub-movements lower down do not end it) ...
+    phase_lowering_fraction: float = 0.5  # ... and the lowering starts at the last slow sample before the angle comes back through this share (a hold that sags stays a hold)
+    phase_speed_floor_dps: float = 2.0  # "slow" is at least below this speed whatever the rep's peak speed (sensor noise of a still segment)
+    angle_smoothing_s: float = 0.15  # the angle is smoothed over this before the 10-90 % tempo crossings (tremor at 4-12 Hz; a rep's phase takes 0.5 s or more)
+    smoothness_cut_fraction: float = 0.95  # smoothness (SPARC, velocity peaks, shake) is measured on the lift up to this share of the range and the lowering from it (a hold is no movement)
+    velocity_peak_noise_fraction: float = 0.5  # speed peaks smaller than this share of ``still_dps`` are noise, not sub-movements
+    pelvis_same_posture_deg: float = 20.0  # a pelvis "rep" starting within this of the pelvis posture at the last rep's start, that turns it past ``pelvis_posture_change_deg``, is a posture change (the first rep after lying down is not judged so)
 
 
 @dataclass(frozen=True)
@@ -150,4 +184,4 @@ class PipelineConfig:
     @property
     def max_hold_s(self) -> float:
         hold = self.personal.hold_s or 0.0
-        return max(self.detector.max_hold_s, 2.0 * hold + 5.0)
+        return max(self.detector.max_hold_s, self.detector.max_hold_per_prescribed * hold + self.detector.max_hold_margin_s)

@@ -7,7 +7,8 @@ How it works
    engine restarts after them (nothing is invented across a real gap).
 2. :class:`~tracker.pipeline.orientation.OrientationTracker` turns the samples into the
    segment's "up" direction in the sensor frame (gravity, gyro-fused when there is a gyro)
-   and its angular speed.
+   and its angular speed; they are kept, by absolute sample index, in
+   :class:`~tracker.pipeline.history.History`.
 3. The *reference posture* is the mean up direction over ``still_s`` of stillness. It is
    re-taken at every new still period near it, which follows slow drift of the strap
    or the body.
@@ -16,112 +17,59 @@ How it works
    single-joint movement of the segment that is not a pure rotation about the vertical
    tilts the up vector. The rotation axis of each rep is measured (``up_ref x up_peak``)
    and reported.
-5. A state machine with hysteresis finds excursions: entry above the exercise's
-   ``min_detect_rom_deg``, the peak followed through any hold, exit below
-   ``exit_fraction`` of the peak, end back near the reference or settled.
-6. Gating against setup motion. An excursion counts only if its duration and range are
-   plausible for the exercise, the segment does not settle away from the reference (a
-   posture change: lying down, standing up), and it belongs to a *run*: the first rep
-   of a run must start from stillness, and a rep is confirmed once a second rep in the
-   same direction follows within ``run_gap_s``. Walking swings the thigh both ways
-   without rest, so it never forms a run; a real set does from its second rep on (the
-   first rep is reported together with the second).
-7. Sets split at rests longer than ``set_gap_s``, posture changes and data gaps.
+5. A state machine with hysteresis finds excursions (this module): entry above the
+   exercise's ``min_detect_rom_deg``, the peak followed through any hold, exit below
+   ``exit_fraction`` of the peak, end back near the reference or settled. Its modes are
+   :class:`_Mode`; what moves it on is a named :class:`Transition`, one method per mode
+   (``_advance_idle``, ``_advance_lifting``, ``_advance_lowering``), ties at a sample
+   broken by the mode's ``*_PRIORITY`` tuple. Every level is a field of
+   :class:`~tracker.pipeline.config.DetectorConfig`.
+6. A closed excursion is measured by a pure function of its samples,
+   :func:`~tracker.pipeline.rep_metrics.measure_rep` (range, phases, tempo, hold,
+   smoothness, direction, axis), and becomes a
+   :class:`~tracker.pipeline.candidate.RepCandidate` -- unless its duration or range is
+   implausible for the exercise, or the segment settles away from the reference (a
+   posture change: lying down, standing up).
+7. Gating against setup motion (:class:`~tracker.pipeline.runs.RunTracker`): a candidate
+   counts only as part of a *run*: the first rep of a run must start from stillness, and
+   a rep is confirmed once a second rep in the same direction follows within
+   ``run_gap_s``. Walking swings the thigh both ways without rest, so it never forms a
+   run; a real set does from its second rep on (the first rep is shown at once as a
+   :class:`RepTentative` when it looks like one, and counted together with the second).
+   Sets split at rests longer than ``set_gap_s``, posture changes and data gaps.
+8. Events go out through :class:`~tracker.pipeline.output.OutputQueue`, which numbers
+   reps and sets and waits for the optional pelvis sensor
+   (:class:`~tracker.pipeline.pelvis.PelvisStream`) to cover each rep.
 
 Feeding the same samples whole or in any chunks gives identical events: every
 decision is taken at a sample, from causal state only. Samples are processed in
 blocks of at least ``block_s`` to amortise numpy's per-call cost; ``finish()``
 flushes the rest.
 """
-
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
 
 import numpy as np
 from numpy.typing import NDArray
 
-from tracker.errors import ReptrackError
-from tracker.core.exercises import FlagKind
+from tracker.errors import ReptrackError, SampleOrderError
 from tracker.pipeline.config import PipelineConfig
-from tracker.pipeline.flags import assess_flags
-from tracker.pipeline.orientation import DEG, OrientationTracker, cross_rows, dot_rows
-from tracker.pipeline.smoothness import count_velocity_peaks, sparc
+from tracker.pipeline.history import MAX_BLOCK, History
+from tracker.pipeline.output import OutputQueue
+from tracker.pipeline.orientation import OrientationTracker, tilt_deg, unit
+from tracker.pipeline.pelvis import PelvisStream
+from tracker.pipeline.candidate import RepCandidate
+from tracker.pipeline.rep_metrics import measure_rep, rep_range
+from tracker.pipeline.runs import RunTracker
 from tracker.pipeline.types import (
     Event,
     GapDetected,
     PostureChanged,
     RejectedMovement,
-    Rep,
-    RepCompleted,
-    RepTentative,
-    SetCompleted,
 )
-from tracker.core.recording import Placement, check_sample_rate
-
-
-_MAX_BLOCK = 4096
-#: lowering below this fraction of the peak ends the lift once a hold at the top of an
-#: excursion of at least the exercise's typical range was left (see LIFTING in ``_advance``)
-_HELD_EXIT_FRACTION = 0.3
-#: ... and this fraction when the excursion went beyond the typical range (lying down turns
-#: the thigh further than a bridge; real partial returns stay within the range: UCI data)
-_HELD_EXIT_FRACTION_BEYOND = 0.2
-#: a movement that ends within this fraction of the previous rep's range (or the onset level)
-#: of where that rep started is back home: the rest of that rep's lowering (``_lowering_of``)
-_HOME_FRACTION = 0.25
-#: before a set is confirmed, a movement is shown as a tentative rep only from this range up:
-#: settling on the mat and strapping the weight on turn the thigh 2-4 deg (simulator), while
-#: the first reps of UCI's sets, low-amplitude ones and a thigh sensor in a knee extension
-#: included, turn it 7 deg or more. A smaller first rep is shown when the next confirms it.
-_ANNOUNCE_MIN_ROM_DEG = 5.0
-#: share of a minimum-jerk movement's duration spent below 20 % of its peak speed at its end:
-#: v(tau) = 30 tau^2 (1-tau)^2 is 0.2 * v(0.5) at tau = 0.872
-_MJ_SLOW_TAIL = 0.128
-#: a minimum-jerk movement goes from 10 % to 90 % of its amplitude in 0.52 of its duration
-_MJ_RISE_10_90 = 0.52
-#: ... and spends its last 0.24 of its duration above 90 %
-_MJ_TOP_10 = 0.24
-
-
-def _moving_average(x: NDArray[np.float64], k: int) -> NDArray[np.float64]:
-    """Centred moving average over ``k`` samples; the ends average what is there."""
-    if k <= 1 or x.size < 2:
-        return x
-    c = np.cumsum(np.concatenate([[0.0], x]))
-    half = k // 2
-    lo = np.clip(np.arange(x.size) - half, 0, x.size)
-    hi = np.clip(np.arange(x.size) + k - half, 0, x.size)
-    return (c[hi] - c[lo]) / (hi - lo)
-
-
-def _crossing_time(t: NDArray[np.float64], x: NDArray[np.float64], low: float, high: float, a: int, b: int) -> float:
-    """Time from the first crossing of ``low`` to the first later crossing of ``high`` in x[a:b+1].
-
-    Crossings are interpolated linearly between samples. 0 when the levels are not both crossed.
-    """
-    seg = x[a: b + 1]
-    i_lo = np.nonzero(seg >= low)[0]
-    if i_lo.size == 0:
-        return 0.0
-    k0 = int(i_lo[0])
-    i_hi = np.nonzero(seg[k0:] >= high)[0]
-    if i_hi.size == 0:
-        return 0.0
-    k1 = k0 + int(i_hi[0])
-
-    def at(k: int, level: float) -> float:
-        if k == 0 or seg[k] == seg[k - 1]:
-            return float(t[a + k])
-        f = (level - seg[k - 1]) / (seg[k] - seg[k - 1])
-        return float(t[a + k - 1] + f * (t[a + k] - t[a + k - 1]))
-
-    return abs(at(k1, high) - at(k0, low))
-
-
-class SampleOrderError(ReptrackError):
-    """Samples were fed with a timestamp not after the previous one."""
+from tracker.core.recording import check_sample_rate
 
 
 class _Mode(enum.Enum):
@@ -131,230 +79,51 @@ class _Mode(enum.Enum):
     LOWERING = 3  # below the exit level; waiting for the end
 
 
-@dataclass(frozen=True)
-class _Candidate:
-    start: int  # absolute sample indices
-    peak: int
-    end: int
-    start_s: float
-    peak_s: float
-    end_s: float
-    rom_deg: float
-    direction: NDArray[np.float64]  # unit, sensor frame, perpendicular to the reference
-    axis: NDArray[np.float64]
-    quiet_before: bool
-    lift_s: float
-    hold_s: float
-    lower_s: float
-    peak_speed_dps: float
-    sparc: float
-    velocity_peaks: int
-    shake_g: float
-    lateral_deg: float  # main segment out of the run's plane (hip raise with pelvis sensor)
-    start_up: NDArray[np.float64]  # the segment's up direction where it started ...
-    end_up: NDArray[np.float64]  # ... and where it ended (sensor frame, unit)
-    ref: NDArray[np.float64]  # the reference posture it was measured from
+class Transition(enum.Enum):
+    """What moves the state machine on at a sample (see ``RepPipeline._advance``).
 
-
-_UNRESOLVED = object()
-
-
-class _PendingRep:
-    """A confirmed rep waiting for its pelvis metrics (or for earlier events to go out)."""
-
-    __slots__ = ("cand", "index", "set_index", "pelvis", "batch", "announced")
-
-    def __init__(self, cand: _Candidate, index: int, set_index: int, batch: int | None = None,
-                 announced: bool = False) -> None:
-        self.cand = cand
-        #: it went out as a RepTentative before
-        self.announced = announced
-        self.index = index
-        self.set_index = set_index
-        self.pelvis: object = _UNRESOLVED
-        #: reps confirmed by each other (a set's first reps) share a batch: they go out together
-        self.batch = batch
-
-
-class _History:
-    """Recent per-sample values, addressable by absolute sample index.
-
-    Preallocated and compacted in place, so appending a block costs O(block), not
-    O(history): the per-block cost of live feeding stays flat.
+    Each mode looks for its own transitions; when several happen at the same sample, the
+    one listed first in the mode's priority tuple below wins.
     """
 
-    def __init__(self, capacity: int) -> None:
-        self.capacity = capacity
-        self.start = 0  # absolute index of row 0
-        self._n = 0
-        size = 2 * capacity + _MAX_BLOCK
-        self._t = np.empty(size)
-        self._up = np.empty((size, 3))
-        self._speed = np.empty(size)
-        self._still = np.empty(size, dtype=np.int64)
-        self._shake = np.empty(size)
-
-    @property
-    def end(self) -> int:
-        return self.start + self._n
-
-    @property
-    def t(self) -> NDArray[np.float64]:
-        return self._t[: self._n]
-
-    @property
-    def up(self) -> NDArray[np.float64]:
-        return self._up[: self._n]
-
-    @property
-    def speed(self) -> NDArray[np.float64]:
-        return self._speed[: self._n]
-
-    @property
-    def still_run(self) -> NDArray[np.int64]:
-        return self._still[: self._n]
-
-    @property
-    def shake(self) -> NDArray[np.float64]:
-        return self._shake[: self._n]
-
-    def append(self, t: NDArray[np.float64], up: NDArray[np.float64], speed: NDArray[np.float64], still_run: NDArray[np.int64],
-               shake: NDArray[np.float64]) -> None:
-        k = t.shape[0]
-        if self._n + k > self._t.shape[0]:
-            self._grow(self._n + k)
-        a, b = self._n, self._n + k
-        self._t[a:b] = t
-        self._up[a:b] = up
-        self._speed[a:b] = speed
-        self._still[a:b] = still_run
-        self._shake[a:b] = shake
-        self._n = b
-
-    def _grow(self, need: int) -> None:
-        size = max(need, 2 * self._t.shape[0])
-        for name in ("_t", "_up", "_speed", "_still", "_shake"):
-            old = getattr(self, name)
-            new = np.empty((size,) + old.shape[1:], dtype=old.dtype)
-            new[: self._n] = old[: self._n]
-            setattr(self, name, new)
-
-    def trim(self, keep_from: int) -> None:
-        """Drop rows before ``keep_from`` once the history is over twice its capacity."""
-        if self._n <= 2 * self.capacity:
-            return
-        cut = min(keep_from, self.end - self.capacity) - self.start
-        if cut <= 0:
-            return
-        m = self._n - cut
-        for arr in (self._t, self._up, self._speed, self._still, self._shake):
-            arr[:m] = arr[cut: self._n]
-        self._n = m
-        self.start += cut
-
-    def rows(self, a: int, b: int) -> slice:
-        return slice(a - self.start, b - self.start)
+    # IDLE (at the reference posture, between reps)
+    QUICK_REP_PAUSED = enum.auto()  # the quick rep waiting for a pause after it is still: it counts
+    LIFT_STARTED = enum.auto()  # the tilt rose above the entry level: a lift begins (-> LIFTING)
+    REST_RETAKEN = enum.auto()  # a new still, steady period: the reference posture is taken again
+    RUN_EXPIRED = enum.auto()  # the unconfirmed run or waiting quick rep can no longer be confirmed
+    # LIFTING (above the entry level: the lift and any hold at the top)
+    LOWERING_STARTED = enum.auto()  # below the exit level: the lowering begins (-> LOWERING)
+    STILL_TOO_LONG = enum.auto()  # still away from the reference for longer than any hold: a posture change
+    TOO_LONG = enum.auto()  # away from the reference for longer than any rep (also in LOWERING)
+    HOLD_FOUND = enum.auto()  # a still, steady posture near the top: a hold, or the new start posture
+    LEFT_HOLD = enum.auto()  # moved a rep's size away from that posture
+    BACK_AT_HOLD = enum.auto()  # ... and came back and settled there: it was the new start posture
+    # LOWERING (below the exit level, waiting for the end)
+    RETURNED = enum.auto()  # back near the reference: the rep ends (-> IDLE)
+    SETTLED = enum.auto()  # still for ``settle_s`` on the way down: the rep ends there, or a posture change
+    NEXT_LIFT = enum.auto()  # rose again before coming back: the rep ends at the trough, the next begins
 
 
-def _tilt_deg(up: NDArray[np.float64], ref: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Angle between each row of ``up`` and ``ref`` (both unit), deg; exact near 0."""
-    c = cross_rows(up, ref)
-    dot = up[:, 0] * ref[0] + up[:, 1] * ref[1] + up[:, 2] * ref[2]  # not BLAS: bitwise the same for any slice
-    return np.arctan2(np.sqrt(c[:, 0] ** 2 + c[:, 1] ** 2 + c[:, 2] ** 2), dot) * DEG
+#: ties between transitions at the same sample go to the one listed first
+_IDLE_PRIORITY = (Transition.QUICK_REP_PAUSED, Transition.LIFT_STARTED, Transition.REST_RETAKEN, Transition.RUN_EXPIRED)
+_LIFTING_PRIORITY = (Transition.LOWERING_STARTED, Transition.STILL_TOO_LONG, Transition.TOO_LONG,
+                     Transition.HOLD_FOUND, Transition.LEFT_HOLD, Transition.BACK_AT_HOLD)
+_LOWERING_PRIORITY = (Transition.RETURNED, Transition.SETTLED, Transition.NEXT_LIFT, Transition.TOO_LONG)
+_NONE: NDArray[np.int64] = np.empty(0, dtype=np.int64)  # no candidate sample (never written to)
 
 
-def _unit(v: NDArray[np.float64]) -> NDArray[np.float64]:
-    n = float(np.linalg.norm(v))
-    return v / n if n > 1e-12 else np.zeros_like(v)
+def _first_transition(priority: tuple[Transition, ...],
+                      hits: Mapping[Transition, NDArray[np.int64]]) -> tuple[int, Transition] | None:
+    """The earliest transition: the lowest first candidate sample, ties broken by ``priority``.
 
-
-class _PelvisStream:
-    """The optional second sensor on the pelvis: orientation history by time."""
-
-    def __init__(self, config: PipelineConfig, sample_rate_hz: float, has_gyro: bool) -> None:
-        self.tracker = OrientationTracker(sample_rate_hz=sample_rate_hz, has_gyro=has_gyro, config=config.orientation)
-        self.t = np.empty(0)
-        self.up = np.empty((0, 3))
-        self.capacity = int(config.detector.buffer_s * 2 * sample_rate_hz)
-        self.last_t = -np.inf
-        self.finished = False
-        self.axis_sum = np.zeros(3)
-        ex = config.exercise
-        #: the pelvis turning more than this during a "rep" is a change of posture: a leg lift
-        #: cannot tilt it so far, a bridge turns it by its range; exercises that move the
-        #: pelvis on purpose (squat, seated knee extension) are not gated
-        self.posture_change_deg = (
-            config.detector.pelvis_posture_change_deg if FlagKind.PELVIC_RISE in ex.flags
-            else max(config.detector.pelvis_posture_change_deg, ex.max_rep_rom_deg) if ex.moving_segment is Placement.PELVIS
-            else np.inf
-        )
-        #: ... when it starts within this of the pelvis posture at the start of the last rep
-        self.same_posture_deg = 20.0
-        self.last_rep_up: NDArray[np.float64] | None = None
-
-    def feed(self, t_s: NDArray[np.float64], accel_g: NDArray[np.float64], gyro_dps: NDArray[np.float64] | None) -> None:
-        if t_s.size == 0:
-            return
-        if t_s[0] <= self.last_t or np.any(np.diff(t_s) <= 0):
-            raise SampleOrderError("pelvis sensor timestamps must increase")
-        ok = np.isfinite(t_s) & np.isfinite(accel_g).all(axis=1)
-        if gyro_dps is not None:
-            ok &= np.isfinite(gyro_dps).all(axis=1)
-        if not ok.all():
-            t_s, accel_g, gyro_dps = t_s[ok], accel_g[ok], None if gyro_dps is None else gyro_dps[ok]
-            if t_s.size == 0:
-                return
-        block = self.tracker.update(accel_g, gyro_dps)
-        self.t = np.concatenate([self.t, t_s])
-        self.up = np.concatenate([self.up, block.up])
-        self.last_t = float(t_s[-1])
-
-    def trim(self, before_s: float) -> None:
-        """Forget samples older than ``before_s`` (what the main stream no longer needs)."""
-        if self.t.size > self.capacity:
-            k = int(np.searchsorted(self.t, before_s))
-            if k > 0:
-                self.t = self.t[k:]
-                self.up = self.up[k:]
-
-    def covers(self, t_s: float) -> bool:
-        return self.finished or self.last_t >= t_s
-
-    def metrics(self, start_s: float, end_s: float) -> _PelvisMetrics | None:
-        """Pelvis tilt change and out-of-plane tilt during [start_s, end_s], deg.
-
-        Called once per confirmed rep, in order. A "rep" during which the pelvis turned
-        further than a rep can turn it, starting from the posture of the reps before it, was
-        a change of posture (sitting up after the last set, rolling over): it is marked so,
-        and kept out of the axis estimate. The first rep of a session is never marked: it may
-        have begun while the person was still lying down.
-        """
-        sel = (self.t >= start_s) & (self.t <= end_s)
-        if np.count_nonzero(sel) < 2:
-            return None
-        up = self.up[sel]
-        tilt = _tilt_deg(up, up[0])
-        tilt_max = float(tilt.max())
-        last = self.last_rep_up
-        if tilt_max > self.posture_change_deg and last is not None and float(_tilt_deg(up[:1], last)[0]) < self.same_posture_deg:
-            return _PelvisMetrics(tilt_max, float("nan"), posture_change=True)
-        self.last_rep_up = up[0].copy()
-        peak = int(np.argmax(tilt))
-        axis = np.cross(up[0], up[peak])
-        if float(np.linalg.norm(axis)) > 1e-9:
-            if float(axis @ self.axis_sum) < 0:
-                axis = -axis  # a mean of axes, not of signed rotations
-            self.axis_sum += axis
-        n = _unit(self.axis_sum)
-        lateral = float(np.max(np.abs(np.arcsin(np.clip(dot_rows(up, n), -1, 1)) - np.arcsin(np.clip(dot_rows(up[0], n), -1, 1)))) * DEG)
-        return _PelvisMetrics(tilt_max, lateral, posture_change=False)
-
-
-@dataclass(frozen=True)
-class _PelvisMetrics:
-    tilt_deg: float
-    lateral_deg: float
-    posture_change: bool
+    ``hits`` maps each transition to the (sorted) positions where its condition holds.
+    """
+    best: tuple[int, Transition] | None = None
+    for tr in priority:
+        a = hits[tr]
+        if a.size and (best is None or a[0] < best[0]):
+            best = (int(a[0]), tr)
+    return best
 
 
 class RepPipeline:
@@ -393,9 +162,9 @@ class RepPipeline:
         self._enter_deg = config.exercise.min_detect_rom_deg
         self._onset_deg = d.onset_fraction * self._enter_deg
         self._orientation = OrientationTracker(sample_rate_hz=fs, has_gyro=config.has_gyro, config=config.orientation)
-        self._hist = _History(int(d.buffer_s * fs))
+        self._hist = History(int(d.buffer_s * fs))
         self._pelvis = (
-            _PelvisStream(config, pelvis_sample_rate_hz or fs, config.has_gyro if pelvis_has_gyro is None else pelvis_has_gyro)
+            PelvisStream(config, pelvis_sample_rate_hz or fs, config.has_gyro if pelvis_has_gyro is None else pelvis_has_gyro)
             if config.with_pelvis
             else None
         )
@@ -422,40 +191,16 @@ class RepPipeline:
         self._trough = 0
         self._trough_deg = 0.0
         self._last_close = 0
-        self._deferred: _Candidate | None = None  # a quick rep waiting for a pause after it
         self._still_floor = 0  # a new reference must be still from here on
         self._reref_run_start = -1  # the still period the reference was last taken in
         self._idle_min = np.inf  # lowest tilt since the engine last became idle
-        self._stray_movements = 0  # movements that were no rep since the last rep candidate
         self._hold_ref: NDArray[np.float64] | None = None  # a still posture inside the excursion
         self._hold_at = 0
         self._hold_left = False
         self._prev_movement_end = 0  # end of the previous excursion, counted or not
-        self._run_roms: list[float] = []
         # runs, sets, output
-        self._run_pending: list[_Candidate] = []
-        self._run_last: _Candidate | None = None
-        self._run_len = 0
-        self._run_roms = []
-        self._run_direction = np.zeros(3)
-        self._run_axis = np.zeros(3)
-        self._rep_index = 0
-        self._set_index = 0
-        self._set_start_s = 0.0
-        self._set_end_s = 0.0
-        self._set_reps = 0
-        self._set_open = False
-        self._out: list[Event | _PendingRep] = []
-        #: candidates that went out as RepTentative and were neither counted nor taken back yet
-        self._tentative: set[int] = set()
-        # numbering of what went out (see ``_drain``): internal set index -> (set index,
-        # start, end, reps) of the open emitted sets; ranges of the emitted reps
-        self._emitted_reps = 0
-        self._emitted_set_count = 0
-        self._emitted_sets: dict[int, tuple[int, float, float, int]] = {}
-        self._emitted_roms: list[float] = []
-        self._emitted_durations: list[float] = []
-        self._batch_count = 0
+        self._out = OutputQueue(config, self._pelvis)
+        self._runs = RunTracker(config, self._hist, self._out, quiet_n=self._quiet_n)
         self._finished = False
 
     # ------------------------------------------------------------------ public API
@@ -505,7 +250,7 @@ class RepPipeline:
             t_s, accel_g = t_s[ok], accel_g[ok]
             gyro_dps = gyro_dps[ok] if gyro_dps is not None and self.config.has_gyro else gyro_dps
             if t_s.size == 0:
-                return self._drain()
+                return self._out.drain(self._last_fed_t)
         last = self._last_fed_t
         if (last is not None and t_s[0] <= last) or np.any(np.diff(t_s) <= 0):
             raise SampleOrderError("sample timestamps must strictly increase")
@@ -517,7 +262,7 @@ class RepPipeline:
         self._pending_n += t_s.size
         if self._pending_n >= self._block_n:
             self._process_pending()
-        return self._drain()
+        return self._out.drain(self._last_fed_t)
 
     def feed_pelvis(
         self,
@@ -530,7 +275,7 @@ class RepPipeline:
             raise ReptrackError("this pipeline was configured without a pelvis sensor")
         self._pelvis.feed(np.asarray(t_s, dtype=np.float64), np.asarray(accel_g, dtype=np.float64).reshape(-1, 3),
                           None if gyro_dps is None else np.asarray(gyro_dps, dtype=np.float64).reshape(-1, 3))
-        return self._drain()
+        return self._out.drain(self._last_fed_t)
 
     def finish(self) -> list[Event]:
         """End of the recording: flush, close what is open, return the last events."""
@@ -543,10 +288,10 @@ class RepPipeline:
         if self._mode in (_Mode.LOWERING,):
             # the recording stopped on the way down: close at the last sample
             self._close_candidate(self._hist.end - 1)
-        self._accept_deferred()
-        self._break_run("recording ended before the rep was confirmed")
-        self._close_set()
-        return self._drain()
+        self._runs.accept_deferred()
+        self._runs.break_run("recording ended before the rep was confirmed")
+        self._runs.close_set()
+        return self._out.drain(self._last_fed_t)
 
     # ------------------------------------------------------------------ input staging
     def _process_pending(self) -> None:
@@ -569,8 +314,8 @@ class RepPipeline:
                 self._on_gap(self._last_t, float(t[a]))
             # bounded sub-blocks keep every step's work proportional to the block (the
             # state machine rescans from its position); results do not depend on the split
-            for c in range(a, b, _MAX_BLOCK):
-                d = min(b, c + _MAX_BLOCK)
+            for c in range(a, b, MAX_BLOCK):
+                d = min(b, c + MAX_BLOCK)
                 self._process_segment(t[c:d], acc[c:d], None if gyr is None else gyr[c:d])
 
     def _fill_drops(
@@ -636,16 +381,11 @@ class RepPipeline:
         self._hist.append(t_f, block.up, block.speed_dps, run.astype(np.int64), block.shake_g)
         self._advance(first_new)
         keep = self._rep_start - self._still_n if self._mode in (_Mode.LIFTING, _Mode.LOWERING) else self._hist.end
-        if self._run_pending:
-            keep = min(keep, self._run_pending[0].start)
-        if self._deferred is not None:
-            keep = min(keep, self._deferred.start)
+        keep = self._runs.keep_from(keep)
         self._hist.trim(keep - self._still_n)
         if self._pelvis is not None and self._hist.end > self._hist.start:
-            self._resolve_pelvis()
-            needed = [float(self._hist.t[0])] + [
-                item.cand.start_s for item in self._out if isinstance(item, _PendingRep) and item.pelvis is _UNRESOLVED
-            ]
+            self._out.resolve_pelvis(self._last_fed_t)
+            needed = [float(self._hist.t[0])] + self._out.waiting_for_pelvis_s()
             self._pelvis.trim(min(needed))
 
     # ------------------------------------------------------------------ state machine
@@ -653,7 +393,7 @@ class RepPipeline:
         """Tilt from the reference of history samples ``a..b-1``, deg.
 
         The state machine asks for overlapping ranges many times per block; the tilt of a
-        sample depends only on that sample and the reference (``_tilt_deg`` is elementwise),
+        sample depends only on that sample and the reference (``tilt_deg`` is elementwise),
         so one computation per reference and block is sliced, with identical values.
         """
         ref = self._ref
@@ -663,7 +403,7 @@ class RepPipeline:
             return c[3][a - c[1]: b - c[1]]
         lo = max(self._hist.start, min(a, a - self._still_n))
         hi = max(b, self._hist.end)
-        th = _tilt_deg(self._hist.up[self._hist.rows(lo, hi)], ref)
+        th = tilt_deg(self._hist.up[self._hist.rows(lo, hi)], ref)
         self._theta_cache = (ref, lo, hi, th)
         return th[a - lo: b - lo]
 
@@ -676,224 +416,253 @@ class RepPipeline:
 
     def _set_reference(self, at: int) -> None:
         win = self._hist.up[self._hist.rows(at - self._still_n + 1, at + 1)]
-        self._ref = _unit(win.mean(axis=0))
+        self._ref = unit(win.mean(axis=0))
 
     def _advance(self, i: int) -> None:
-        h = self._hist
-        end = h.end
+        """Run the state machine over history samples ``i..`` to the end of the history.
+
+        In each mode every transition's candidate samples are found at once (vectorised);
+        the earliest wins, ties going to the transition listed first in the mode's
+        ``*_PRIORITY`` tuple. The step then continues from the sample the transition says.
+        """
+        end = self._hist.end
         while i < end:
             if self._mode is _Mode.NO_REFERENCE:
-                sr = h.still_run[h.rows(i, end)]
-                idx = np.arange(i, end)
-                hit = np.nonzero((sr >= self._still_n) & (idx - self._still_n + 1 >= self._still_floor))[0]
-                if hit.size == 0:
-                    return
-                j = i + int(hit[0])
-                self._set_reference(j)
-                self._mode = _Mode.IDLE
-                self._idle_min = np.inf
-                i = j + 1
+                nxt = self._advance_no_reference(i, end)
             elif self._mode is _Mode.IDLE:
-                th = self._theta(i, end)
-                sr = h.still_run[h.rows(i, end)]
-                t_rows = h.t[h.rows(i, end)]
-                # a new lift starts above the entry level and clearly above the lowest tilt
-                # since the last rep closed (which may have closed above the entry level)
-                runmin = np.minimum.accumulate(np.minimum(th, self._idle_min))
-                enter = np.nonzero(th > np.maximum(self._enter_deg, runmin + 0.5 * self._enter_deg))[0]
-                paused = np.nonzero(sr >= self._quiet_n)[0] if self._deferred is not None else np.empty(0, dtype=np.int64)
-                # re-take the reference at a new still period -- once the tilt is steady
-                # (a slow lowering can be under the still speed and is no rest yet)
-                steady = self._steady(i, end, th, self.config.detector.rest_steady_deg)
-                run_start = np.arange(i, end) - sr + 1
-                reref = np.nonzero((sr >= self._still_n) & steady & (run_start != self._reref_run_start))[0]
-                # unconfirmed reps that can no longer be confirmed expire
-                expiry = self._expiry_s()
-                gone = np.nonzero(t_rows > expiry)[0] if np.isfinite(expiry) else np.empty(0, dtype=np.int64)
-                cands = [(int(a[0]), k) for k, a in enumerate((enter, reref, gone)) if a.size]
-                if paused.size and (enter.size == 0 or paused[0] < enter[0]):
-                    cands.append((int(paused[0]), -1))
-                if not cands:
-                    self._idle_min = float(runmin[-1])
-                    self._check_set_timeout(i, end)
-                    return
-                jj, kind = min(cands)
-                j = i + jj
-                if kind == -1:
-                    # the quick rep waiting for its pause got it at this sample
-                    self._check_set_timeout(i, j)
-                    self._accept_deferred()
-                    self._idle_min = float(runmin[jj - 1]) if jj > 0 else self._idle_min
-                    i = j
-                    continue
-                self._check_set_timeout(i, j + 1)
-                if kind == 2:
-                    self._expire()
-                    self._idle_min = float(runmin[jj - 1]) if jj > 0 else self._idle_min
-                    i = j
-                elif kind == 1:
-                    self._set_reference(j)
-                    self._reref_run_start = int(run_start[jj])  # once per still period
-                    self._idle_min = np.inf
-                    i = j + 1
-                else:
-                    self._rep_start = self._find_onset(j)
-                    self._enter_at = j
-                    self._peak, self._peak_deg = j, float(th[jj])
-                    self._mode = _Mode.LIFTING
-                    self._clear_hold()
-                    i = j + 1
+                nxt = self._advance_idle(i, end)
             elif self._mode is _Mode.LIFTING:
-                th = self._theta(i, end)
-                runmax = np.maximum.accumulate(np.maximum(th, self._peak_deg))
-                # After an excursion of at least the exercise's typical range, a still period
-                # and a movement away from it, the lowering must come most of the way back: a
-                # movement from that held posture only part of the way towards the reference
-                # and back is a rep from a new start posture (lying down before a bridge with
-                # the sensor on the thigh, and the bridge turning the thigh back towards
-                # sitting). Below the typical range partial returns are common (low-amplitude
-                # reps that do not come all the way down: UCI subject 1) and the usual exit
-                # level holds.
-                exit_frac = np.full(th.size, self.config.detector.exit_fraction)
-                if self._hold_left:
-                    exit_frac[runmax > self.config.exercise.typical_rom_deg[0]] = _HELD_EXIT_FRACTION
-                    exit_frac[runmax > self.config.exercise.typical_rom_deg[1]] = _HELD_EXIT_FRACTION_BEYOND
-                exit_level = np.maximum(0.6 * self._enter_deg, exit_frac * runmax)
-                ex = np.nonzero(th < exit_level)[0]
-                sr = h.still_run[h.rows(i, end)]
-                # still for longer than any hold, counted from the start of the lift at the
-                # earliest (a slow start of the lift can be under the still speed, continuing
-                # the rest before it)
-                still_in_rep = np.minimum(sr, np.arange(i, end) - self._rep_start + 1)
-                settled = np.nonzero(still_in_rep >= self._max_hold_n)[0]
-                t_rows = h.t[h.rows(i, end)]
-                too_long = np.nonzero(t_rows - h.t[self._rep_start - h.start] > self.config.exercise.max_rep_s)[0]
-                # A still posture inside the excursion is a hold -- or the new start posture
-                # after setup motion. It is the latter when a rep-sized excursion from it
-                # returns to it without passing back through the old reference.
-                if self._hold_ref is None:
-                    # still, and the tilt steady over the still window (slow lifting is not a hold)
-                    steady = self._steady(i, end, th, self.config.detector.hold_steady_deg)
-                    # ... still since the lift crossed the entry level at least (a slow lift
-                    # can be under the still speed from the rest before it on)
-                    still_in_lift = np.minimum(sr, np.arange(i, end) - self._enter_at + 1)
-                    hold = np.nonzero((still_in_lift >= self._still_n) & steady & (th >= 0.8 * runmax))[0]
-                    away = back = np.empty(0, dtype=np.int64)
-                else:
-                    hold = np.empty(0, dtype=np.int64)
-                    th_hold = _tilt_deg(h.up[h.rows(i, end)], self._hold_ref)
-                    # away from the hold by a rep of the exercise: past the exercise's range (a roll,
-                    # lying down) the excursion's own size says nothing about the reps from there
-                    rep_scale = np.where(runmax > self.config.max_rep_rom_deg,
-                                         np.minimum(runmax, self.config.exercise.typical_rom_deg[1]), runmax)
-                    away_level = np.maximum(self._enter_deg, 0.3 * rep_scale)
-                    if not self._hold_left:
-                        away = np.nonzero(th_hold > away_level)[0]
-                        back = np.empty(0, dtype=np.int64)
-                    else:
-                        away = np.empty(0, dtype=np.int64)
-                        # back at that posture and settled there (passing through it is not enough)
-                        back = np.nonzero((th_hold <= np.maximum(self._onset_deg, 0.2 * away_level)) & (sr >= self._still_n))[0]
-                # no event for a range past the exercise's usual maximum: a big rep is a rep; a
-                # posture change settles away (``settled``, or the lowering's check in LOWERING)
-                none = np.empty(0, dtype=np.int64)
-                events = (ex, settled, none, too_long, hold, away, back)
-                cands = [(int(a[0]), k) for k, a in enumerate(events) if a.size]
-                if not cands:
-                    k_max = int(np.argmax(th))
-                    if th[k_max] > self._peak_deg:
-                        self._peak, self._peak_deg = i + k_max, float(th[k_max])
-                    return
-                jj, kind = min(cands)
-                j = i + jj
-                # the peak so far includes the event's own sample (whatever the block split)
-                k_max = int(np.argmax(th[: jj + 1]))
-                if th[k_max] > self._peak_deg:
-                    self._peak, self._peak_deg = i + k_max, float(th[k_max])
-                if kind == 0:
-                    self._mode = _Mode.LOWERING
-                    self._trough, self._trough_deg = j, float(th[jj])
-                    i = j + 1
-                elif kind == 1:
-                    self._posture_change(j, float(th[jj]))
-                    i = j + 1
-                elif kind == 3:
-                    # Away from the reference for longer than any rep: the reference was not
-                    # the start posture. Look again from the start of this excursion for the
-                    # first still posture, and take it from there.
-                    start = self._rep_start
-                    self._abandon(j, "too long for one rep")
-                    self._last_close = self._prev_movement_end = start
-                    self._still_floor = start + 1  # the new posture: still after the excursion began
-                    i = start + 1
-                elif kind == 4:
-                    win = h.up[h.rows(j - self._still_n + 1, j + 1)]
-                    self._hold_ref, self._hold_at = _unit(win.mean(axis=0)), j
-                    i = j + 1
-                elif kind == 5:
-                    self._hold_left = True
-                    i = j + 1
-                else:
-                    # a rep went out from the "hold" and came back to it: that posture is the
-                    # real start posture; re-run the samples since then against it
-                    at = self._hold_at
-                    self._posture_change(at, float(self._theta(at, at + 1)[0]))
-                    self._ref = self._hold_ref
-                    self._clear_hold()
-                    self._last_close = at
-                    self._prev_movement_end = at
-                    i = at + 1
-            else:  # LOWERING
-                th = self._theta(i, end)
-                sr = h.still_run[h.rows(i, end)]
-                runmin_prev = np.minimum.accumulate(np.minimum(th, self._trough_deg))
-                end_level = max(self._onset_deg, self.config.detector.end_fraction * self._peak_deg)
-                back = np.nonzero(th <= end_level)[0]
-                settled = np.nonzero((sr >= self._settle_n) & (th < self.config.detector.exit_fraction * self._peak_deg))[0]
-                rise = np.nonzero(th > runmin_prev + max(0.5 * self._enter_deg, 0.3 * self._peak_deg))[0]
-                t_rows = h.t[h.rows(i, end)]
-                too_long = np.nonzero(t_rows - h.t[self._rep_start - h.start] > self.config.exercise.max_rep_s)[0]
-                cands = [(int(a[0]), k) for k, a in enumerate((back, settled, rise, too_long)) if a.size]
-                if not cands:
-                    k_min = int(np.argmin(th))
-                    if th[k_min] < self._trough_deg:
-                        self._trough, self._trough_deg = i + k_min, float(th[k_min])
-                    return
-                jj, kind = min(cands)
-                j = i + jj
-                k_min = int(np.argmin(th[: jj + 1]))
-                if th[k_min] < self._trough_deg:
-                    self._trough, self._trough_deg = i + k_min, float(th[k_min])
-                peak_deg = self._peak_deg
-                if kind == 0:
-                    self._close_candidate(j)
-                    self._after_beyond_range(j, peak_deg)
-                    i = j + 1
-                elif kind == 1:
-                    if (self._peak_deg > self.config.max_rep_rom_deg
-                            and th[jj] > self.config.detector.beyond_range_return_fraction * self._peak_deg):
-                        # past the exercise's range and settled away from the start posture: the
-                        # person changed posture (a big rep comes back to where it started)
-                        self._posture_change(j, float(th[jj]))
-                    else:
-                        self._close_candidate(j - self._settle_n + 1)
-                        self._after_beyond_range(j - self._settle_n + 1, peak_deg)
-                    i = j + 1
-                elif kind == 3:
-                    # never came back: no rep, and the reference is no longer where the leg rests
-                    self._abandon(j, "too long for one rep")
-                    self._last_close = self._prev_movement_end = j
-                    i = j + 1
-                else:
-                    # the next lift began before the leg came back: split at the trough
-                    trough = self._trough
-                    self._close_candidate(trough)
-                    self._rep_start = trough
-                    self._enter_at = j
-                    self._peak, self._peak_deg = j, float(th[jj])
-                    self._mode = _Mode.LIFTING
-                    self._clear_hold()
-                    i = j + 1
+                nxt = self._advance_lifting(i, end)
+            else:
+                nxt = self._advance_lowering(i, end)
+            if nxt is None:
+                return  # nothing more happens in the samples there are
+            i = nxt
+
+    def _advance_no_reference(self, i: int, end: int) -> int | None:
+        h = self._hist
+        sr = h.still_run[h.rows(i, end)]
+        idx = np.arange(i, end)
+        hit = np.nonzero((sr >= self._still_n) & (idx - self._still_n + 1 >= self._still_floor))[0]
+        if hit.size == 0:
+            return None
+        j = i + int(hit[0])
+        self._set_reference(j)
+        self._mode = _Mode.IDLE
+        self._idle_min = np.inf
+        return j + 1
+
+    def _advance_idle(self, i: int, end: int) -> int | None:
+        h = self._hist
+        th = self._theta(i, end)
+        sr = h.still_run[h.rows(i, end)]
+        t_rows = h.t[h.rows(i, end)]
+        # a new lift starts above the entry level and clearly above the lowest tilt
+        # since the last rep closed (which may have closed above the entry level)
+        runmin = np.minimum.accumulate(np.minimum(th, self._idle_min))
+        enter = np.nonzero(th > np.maximum(self._enter_deg, runmin + self.config.detector.reenter_fraction * self._enter_deg))[0]
+        # the quick rep waiting for its pause got it -- only before the next lift begins
+        paused = np.nonzero(sr >= self._quiet_n)[0] if self._runs.deferred is not None else _NONE
+        if enter.size and paused.size and paused[0] >= enter[0]:
+            paused = _NONE
+        # re-take the reference at a new still period -- once the tilt is steady
+        # (a slow lowering can be under the still speed and is no rest yet)
+        steady = self._steady(i, end, th, self.config.detector.rest_steady_deg)
+        run_start = np.arange(i, end) - sr + 1
+        reref = np.nonzero((sr >= self._still_n) & steady & (run_start != self._reref_run_start))[0]
+        # unconfirmed reps that can no longer be confirmed expire
+        expiry = self._runs.expiry_s()
+        gone = np.nonzero(t_rows > expiry)[0] if np.isfinite(expiry) else _NONE
+        first = _first_transition(_IDLE_PRIORITY, {
+            Transition.QUICK_REP_PAUSED: paused, Transition.LIFT_STARTED: enter,
+            Transition.REST_RETAKEN: reref, Transition.RUN_EXPIRED: gone,
+        })
+        if first is None:
+            self._idle_min = float(runmin[-1])
+            self._runs.check_set_timeout(i, end)
+            return None
+        jj, tr = first
+        j = i + jj
+        if tr is Transition.QUICK_REP_PAUSED:
+            self._runs.check_set_timeout(i, j)
+            self._runs.accept_deferred()
+            self._idle_min = float(runmin[jj - 1]) if jj > 0 else self._idle_min
+            return j
+        self._runs.check_set_timeout(i, j + 1)
+        if tr is Transition.RUN_EXPIRED:
+            self._runs.expire()
+            self._idle_min = float(runmin[jj - 1]) if jj > 0 else self._idle_min
+            return j
+        if tr is Transition.REST_RETAKEN:
+            self._set_reference(j)
+            self._reref_run_start = int(run_start[jj])  # once per still period
+            self._idle_min = np.inf
+            return j + 1
+        # LIFT_STARTED
+        self._rep_start = self._find_onset(j)
+        self._enter_at = j
+        self._peak, self._peak_deg = j, float(th[jj])
+        self._mode = _Mode.LIFTING
+        self._clear_hold()
+        return j + 1
+
+    def _advance_lifting(self, i: int, end: int) -> int | None:
+        h = self._hist
+        th = self._theta(i, end)
+        runmax = np.maximum.accumulate(np.maximum(th, self._peak_deg))
+        # After an excursion of at least the exercise's typical range, a still period
+        # and a movement away from it, the lowering must come most of the way back: a
+        # movement from that held posture only part of the way towards the reference
+        # and back is a rep from a new start posture (lying down before a bridge with
+        # the sensor on the thigh, and the bridge turning the thigh back towards
+        # sitting). Below the typical range partial returns are common (low-amplitude
+        # reps that do not come all the way down: UCI subject 1) and the usual exit
+        # level holds.
+        exit_frac = np.full(th.size, self.config.detector.exit_fraction)
+        if self._hold_left:
+            exit_frac[runmax > self.config.exercise.typical_rom_deg[0]] = self.config.detector.held_exit_fraction
+            exit_frac[runmax > self.config.exercise.typical_rom_deg[1]] = self.config.detector.held_exit_fraction_beyond
+        exit_level = np.maximum(self.config.detector.exit_floor_fraction * self._enter_deg, exit_frac * runmax)
+        ex = np.nonzero(th < exit_level)[0]
+        sr = h.still_run[h.rows(i, end)]
+        # still for longer than any hold, counted from the start of the lift at the
+        # earliest (a slow start of the lift can be under the still speed, continuing
+        # the rest before it)
+        still_in_rep = np.minimum(sr, np.arange(i, end) - self._rep_start + 1)
+        settled = np.nonzero(still_in_rep >= self._max_hold_n)[0]
+        t_rows = h.t[h.rows(i, end)]
+        too_long = np.nonzero(t_rows - h.t[self._rep_start - h.start] > self.config.exercise.max_rep_s)[0]
+        # A still posture inside the excursion is a hold -- or the new start posture
+        # after setup motion. It is the latter when a rep-sized excursion from it
+        # returns to it without passing back through the old reference.
+        if self._hold_ref is None:
+            # still, and the tilt steady over the still window (slow lifting is not a hold)
+            steady = self._steady(i, end, th, self.config.detector.hold_steady_deg)
+            # ... still since the lift crossed the entry level at least (a slow lift
+            # can be under the still speed from the rest before it on)
+            still_in_lift = np.minimum(sr, np.arange(i, end) - self._enter_at + 1)
+            hold = np.nonzero((still_in_lift >= self._still_n) & steady & (th >= self.config.detector.hold_level_fraction * runmax))[0]
+            away = back = _NONE
+        else:
+            hold = _NONE
+            th_hold = tilt_deg(h.up[h.rows(i, end)], self._hold_ref)
+            # away from the hold by a rep of the exercise: past the exercise's range (a roll,
+            # lying down) the excursion's own size says nothing about the reps from there
+            rep_scale = np.where(runmax > self.config.max_rep_rom_deg,
+                                 np.minimum(runmax, self.config.exercise.typical_rom_deg[1]), runmax)
+            away_level = np.maximum(self._enter_deg, self.config.detector.hold_away_fraction * rep_scale)
+            if not self._hold_left:
+                away = np.nonzero(th_hold > away_level)[0]
+                back = _NONE
+            else:
+                away = _NONE
+                # back at that posture and settled there (passing through it is not enough)
+                back = np.nonzero((th_hold <= np.maximum(self._onset_deg, self.config.detector.hold_back_fraction * away_level)) & (sr >= self._still_n))[0]
+        # no transition for a range past the exercise's usual maximum: a big rep is a rep; a
+        # posture change settles away (``STILL_TOO_LONG``, or the lowering's ``SETTLED``)
+        first = _first_transition(_LIFTING_PRIORITY, {
+            Transition.LOWERING_STARTED: ex, Transition.STILL_TOO_LONG: settled, Transition.TOO_LONG: too_long,
+            Transition.HOLD_FOUND: hold, Transition.LEFT_HOLD: away, Transition.BACK_AT_HOLD: back,
+        })
+        if first is None:
+            k_max = int(np.argmax(th))
+            if th[k_max] > self._peak_deg:
+                self._peak, self._peak_deg = i + k_max, float(th[k_max])
+            return None
+        jj, tr = first
+        j = i + jj
+        # the peak so far includes the transition's own sample (whatever the block split)
+        k_max = int(np.argmax(th[: jj + 1]))
+        if th[k_max] > self._peak_deg:
+            self._peak, self._peak_deg = i + k_max, float(th[k_max])
+        if tr is Transition.LOWERING_STARTED:
+            self._mode = _Mode.LOWERING
+            self._trough, self._trough_deg = j, float(th[jj])
+            return j + 1
+        if tr is Transition.STILL_TOO_LONG:
+            self._posture_change(j, float(th[jj]))
+            return j + 1
+        if tr is Transition.TOO_LONG:
+            # Away from the reference for longer than any rep: the reference was not
+            # the start posture. Look again from the start of this excursion for the
+            # first still posture, and take it from there.
+            start = self._rep_start
+            self._abandon(j, "too long for one rep")
+            self._last_close = self._prev_movement_end = start
+            self._still_floor = start + 1  # the new posture: still after the excursion began
+            return start + 1
+        if tr is Transition.HOLD_FOUND:
+            win = h.up[h.rows(j - self._still_n + 1, j + 1)]
+            self._hold_ref, self._hold_at = unit(win.mean(axis=0)), j
+            return j + 1
+        if tr is Transition.LEFT_HOLD:
+            self._hold_left = True
+            return j + 1
+        # BACK_AT_HOLD: a rep went out from the "hold" and came back to it: that posture is
+        # the real start posture; re-run the samples since then against it
+        at = self._hold_at
+        self._posture_change(at, float(self._theta(at, at + 1)[0]))
+        self._ref = self._hold_ref
+        self._clear_hold()
+        self._last_close = at
+        self._prev_movement_end = at
+        return at + 1
+
+    def _advance_lowering(self, i: int, end: int) -> int | None:
+        h = self._hist
+        th = self._theta(i, end)
+        sr = h.still_run[h.rows(i, end)]
+        runmin_prev = np.minimum.accumulate(np.minimum(th, self._trough_deg))
+        end_level = max(self._onset_deg, self.config.detector.end_fraction * self._peak_deg)
+        back = np.nonzero(th <= end_level)[0]
+        settled = np.nonzero((sr >= self._settle_n) & (th < self.config.detector.exit_fraction * self._peak_deg))[0]
+        rise = np.nonzero(th > runmin_prev + max(self.config.detector.rise_entry_fraction * self._enter_deg,
+                                                   self.config.detector.rise_peak_fraction * self._peak_deg))[0]
+        t_rows = h.t[h.rows(i, end)]
+        too_long = np.nonzero(t_rows - h.t[self._rep_start - h.start] > self.config.exercise.max_rep_s)[0]
+        first = _first_transition(_LOWERING_PRIORITY, {
+            Transition.RETURNED: back, Transition.SETTLED: settled, Transition.NEXT_LIFT: rise,
+            Transition.TOO_LONG: too_long,
+        })
+        if first is None:
+            k_min = int(np.argmin(th))
+            if th[k_min] < self._trough_deg:
+                self._trough, self._trough_deg = i + k_min, float(th[k_min])
+            return None
+        jj, tr = first
+        j = i + jj
+        k_min = int(np.argmin(th[: jj + 1]))
+        if th[k_min] < self._trough_deg:
+            self._trough, self._trough_deg = i + k_min, float(th[k_min])
+        peak_deg = self._peak_deg
+        if tr is Transition.RETURNED:
+            self._close_candidate(j)
+            self._after_beyond_range(j, peak_deg)
+            return j + 1
+        if tr is Transition.SETTLED:
+            if (self._peak_deg > self.config.max_rep_rom_deg
+                    and th[jj] > self.config.detector.beyond_range_return_fraction * self._peak_deg):
+                # past the exercise's range and settled away from the start posture: the
+                # person changed posture (a big rep comes back to where it started)
+                self._posture_change(j, float(th[jj]))
+            else:
+                self._close_candidate(j - self._settle_n + 1)
+                self._after_beyond_range(j - self._settle_n + 1, peak_deg)
+            return j + 1
+        if tr is Transition.TOO_LONG:
+            # never came back: no rep, and the reference is no longer where the leg rests
+            self._abandon(j, "too long for one rep")
+            self._last_close = self._prev_movement_end = j
+            return j + 1
+        # NEXT_LIFT: the next lift began before the leg came back: split at the trough
+        trough = self._trough
+        self._close_candidate(trough)
+        self._rep_start = trough
+        self._enter_at = j
+        self._peak, self._peak_deg = j, float(th[jj])
+        self._mode = _Mode.LIFTING
+        self._clear_hold()
+        return j + 1
 
     def _after_beyond_range(self, end: int, peak_deg: float) -> None:
         """After an excursion past the exercise's range that came back: unless it was a rep of a
@@ -902,7 +671,7 @@ class RepPipeline:
         before it; reps measured from the old one would be off by the difference)."""
         if peak_deg <= self.config.max_rep_rom_deg or self._mode is not _Mode.IDLE:
             return
-        if self._run_len >= 2 and not self._run_pending:
+        if self._runs.in_confirmed_set:
             return
         self._mode = _Mode.NO_REFERENCE
         self._still_floor = end
@@ -921,7 +690,7 @@ class RepPipeline:
             return lo + int(below[-1])
         return lo + int(np.argmin(th))
 
-    # ------------------------------------------------------------------ reps and runs
+    # ------------------------------------------------------------------ closing an excursion; posture changes and gaps
     def _close_candidate(self, end: int) -> None:
         self._mode = _Mode.IDLE
         self._idle_min = np.inf
@@ -933,361 +702,94 @@ class RepPipeline:
         r = h.rows(start, end + 1)
         t = h.t[r]
         up = h.up[r]
-        speed = h.speed[r]
         assert self._ref is not None
-        th = _tilt_deg(up, self._ref)
+        th = tilt_deg(up, self._ref)
         # the range is measured from the rest just before the lift (the onset sample is
         # already on its way up)
         pre = self._theta(max(h.start, start - self._quiet_n), start + 1)
-        base = min(float(th[0]), float(pre.min()))
         k_peak = peak - start
-        rom = float(th[k_peak]) - base
+        _, rom = rep_range(th, pre, k_peak)
         duration = float(t[-1] - t[0])
         ex = self.config.exercise
         if duration < ex.min_rep_s:
-            self._count_stray_movement(float(t[0]))
+            self._runs.count_stray_movement(float(t[0]))
             self._reject(start, end, rom, f"too short for a rep ({duration:.2f} s)")
-            d = self._deferred
-            if d is not None and rom >= 0.5 * d.rom_deg and float(t[0]) - d.end_s > self.config.detector.rebound_s:
-                self._reject_deferred()  # a quick rep followed by another big quick movement: steps
+            d = self._runs.deferred
+            if d is not None and rom >= self.config.detector.quick_follow_fraction * d.rom_deg and float(t[0]) - d.end_s > self.config.detector.rebound_s:
+                self._runs.reject_deferred()  # a quick rep followed by another big quick movement: steps
             return
         if rom < self._enter_deg:
-            self._count_stray_movement(float(t[0]))
+            self._runs.count_stray_movement(float(t[0]))
             self._reject(start, end, rom, f"too small for a rep ({rom:.1f} deg)")
             return
-        # Phases. The lift ends where the segment slows below ``phase_speed_fraction`` of the
-        # rep's peak speed once past 80 % of the range (pauses between sub-movements lower
-        # down do not end it); the lowering starts at the last such slow sample before the
-        # leg comes back through half the range (a hold that sags stays a hold).
-        high = base + 0.8 * rom
-        over = np.nonzero(th[: k_peak + 1] >= high)[0]
-        first_high = int(over[0]) if over.size else k_peak
-        after = np.nonzero(th[k_peak:] < base + 0.5 * rom)[0]
-        last_half = k_peak + int(after[0]) - 1 if after.size else th.size - 1
-        thr = max(2.0, self.config.detector.phase_speed_fraction * float(speed.max()))
-        slow = speed < thr
-        stop = np.nonzero(slow[first_high: last_half + 1])[0]
-        if stop.size:
-            first_hi = first_high + int(stop[0])
-            last_hi = first_high + int(stop[-1])
-        else:
-            first_hi = last_hi = k_peak
-        lift_meas = float(t[first_hi] - t[0])
-        lower_meas = float(t[-1] - t[last_hi])
-        # A minimum-jerk phase spends its last 12.8 % below 20 % of its peak speed: take that
-        # time from the measured hold.
-        hold_speed_s = max(0.0, float(t[last_hi] - t[first_hi]) - _MJ_SLOW_TAIL / (1.0 - _MJ_SLOW_TAIL) * (lift_meas + lower_meas))
-        # Tempo from the 10-90 % rise and fall times of the angle, which pauses and noise in
-        # the speed do not disturb (the angle is smoothed over 0.15 s against tremor); a
-        # minimum-jerk phase of duration T rises from 10 % to 90 % in 0.52 T, so the phases
-        # are reported as that equivalent duration.
-        # The levels are taken on the smoothed angle's own range: a spike at the top (a jerk,
-        # noise) that smoothing removes must not leave the 90 % level uncrossed.
-        k_s = max(1, int(round(0.15 * self._fs)))
-        th_s = _moving_average(th, k_s)
-        ks_peak = int(np.argmax(th_s))
-        rom_s = float(th_s[ks_peak]) - base
-        end_base = float(th[-1])
-        drop = float(th[k_peak]) - end_base
-        drop_s = float(th_s[ks_peak]) - end_base
-        lift_s = _crossing_time(t, th_s, base + 0.1 * rom_s, base + 0.9 * rom_s, 0, ks_peak) / _MJ_RISE_10_90
-        lower_s = _crossing_time(t[::-1], th_s[::-1], end_base + 0.1 * drop_s, end_base + 0.9 * drop_s, 0,
-                                 th.size - 1 - ks_peak) / _MJ_RISE_10_90
-        # not crossed (a range too small for the smoothing): the measured phase itself
-        if lift_s <= 0.0:
-            lift_s = lift_meas
-        if lower_s <= 0.0:
-            lower_s = lower_meas
-        # The hold: from the speed (still between lift and lowering), or from the angle (time
-        # within the top 10 % of the range, less the 24 % of each minimum-jerk phase spent
-        # there), whichever is longer -- a noisy speed shortens the first, a sagging hold the second.
-        top = np.nonzero(th_s >= base + 0.9 * rom_s)[0]
-        hold_angle_s = float(t[top[-1]] - t[top[0]]) - _MJ_TOP_10 * (lift_s + lower_s) if top.size else 0.0
-        hold_s = max(hold_speed_s, hold_angle_s, 0.0)
-        # Smoothness of the movement phases alone (a hold is no movement). The phases are
-        # cut where the angle first reaches / last leaves 95 % of the range, which tremor
-        # and pauses in the speed do not move.
-        i95 = np.nonzero(th[: k_peak + 1] >= base + 0.95 * rom)[0]
-        j95 = np.nonzero(th[k_peak:] >= end_base + 0.95 * drop)[0]
-        lift_end = int(i95[0]) if i95.size else k_peak
-        lower_start = k_peak + int(j95[-1]) if j95.size else k_peak
-        phases = [speed[: lift_end + 1], speed[lower_start:]]
-        shake = h.shake[r]
-        moving = np.concatenate([shake[: lift_end + 1], shake[lower_start:]])
-        shake_rms = float(np.sqrt(np.mean(moving * moving))) if moving.size else 0.0
-        sparcs = [sparc(p, sample_rate_hz=self._fs) for p in phases]
-        floor = 0.5 * self.config.detector.still_dps
-        peaks = [count_velocity_peaks(p, sample_rate_hz=self._fs, noise_dps=floor) for p in phases]
-        finite = [s for s in sparcs if np.isfinite(s)]
-        worst_sparc = min(finite) if finite else float("nan")
-        ref = self._ref
-        peak_up = up[k_peak]
-        direction = _unit(peak_up - ref * float(peak_up @ ref))
-        axis = _unit(np.cross(ref, peak_up))
-        # out-of-plane motion of the main segment (hip raise with the sensor on the pelvis)
-        plane_axis = _unit(self._run_axis + (-1.0 if float(axis @ self._run_axis) < 0 else 1.0) * axis * max(rom, 0.0))
-        lateral = float(np.max(np.abs(np.arcsin(np.clip(dot_rows(up, plane_axis), -1, 1)) - np.arcsin(np.clip(dot_rows(ref, plane_axis), -1, 1)))) * DEG)
+        metrics = measure_rep(
+            t_s=t, up=up, speed_dps=h.speed[r], shake_g=h.shake[r], ref_up=self._ref, pre_theta_deg=pre, k_peak=k_peak,
+            plane_axis_sum=self._runs.axis_sum, sample_rate_hz=self._fs, config=self.config.detector,
+        )
         # a pause before the rep: stillness between the previous movement and this one
         look = int(self.config.detector.quiet_window_s * self._fs)
         lo = max(h.start, start - look, prev_end)
         sr_start = int(h.still_run[h.rows(lo, start + 1)].max()) if start + 1 > lo else 0
-        cand = _Candidate(
+        cand = RepCandidate(
             start=start, peak=peak, end=end,
             start_s=float(t[0]), peak_s=float(t[k_peak]), end_s=float(t[-1]),
-            rom_deg=rom, direction=direction, axis=axis,
-            quiet_before=sr_start >= self._quiet_n,
-            lift_s=lift_s, hold_s=hold_s, lower_s=lower_s,
-            peak_speed_dps=float(speed.max()), sparc=worst_sparc, velocity_peaks=max(peaks), shake_g=shake_rms,
-            lateral_deg=lateral, start_up=up[0].copy(), end_up=up[-1].copy(), ref=ref,
+            quiet_before=sr_start >= self._quiet_n, metrics=metrics,
+            start_up=up[0].copy(), end_up=up[-1].copy(), ref=self._ref,
         )
-        self._add_to_run(cand)
+        prev = self._runs.deferred if self._runs.deferred is not None else self._runs.last
+        if prev is not None and self._lowering_of(prev, cand):
+            self._runs.reject_cand(cand, "the rest of the lowering of the rep before it (held part of the way down)")
+            # back home: the posture held part-way down was no rest, the one before the rep is
+            self._ref = prev.ref
+            self._idle_min = np.inf
+            return
+        if self._runs.add(cand):
+            # rep-sized movements need a pause between them (a fidget or the slow end of a
+            # lowering is no movement that takes the pause away)
+            self._prev_movement_end = max(self._prev_movement_end, cand.end)
 
-    def _lowering_of(self, prev: _Candidate, cand: _Candidate) -> bool:
+    def _lowering_of(self, prev: RepCandidate, cand: RepCandidate) -> bool:
         """``cand`` is the second half of ``prev``: the leg went up, came part of the way down and
         held there (a low hold, UCI's low-amplitude reps: up to 15-20 deg, held at 5), then went
         back the rest of the way to where ``prev`` started. Counted as movements of their own,
         the two went opposite ways and no set ever formed (a whole block counted 0)."""
+        d = self.config.detector
         # away: ``prev`` did not come back (its end is past the level at which a rep is over);
-        # home: ``cand`` ends within ``_HOME_FRACTION`` of ``prev``'s range of where it started
-        back_deg = max(self._onset_deg, self.config.detector.end_fraction * prev.rom_deg)
-        away = float(_tilt_deg(prev.end_up[None, :], prev.ref)[0])
-        home = float(_tilt_deg(cand.end_up[None, :], prev.ref)[0])
-        return (away > back_deg and home <= max(self._onset_deg, _HOME_FRACTION * prev.rom_deg)
+        # home: ``cand`` ends within ``home_fraction`` of ``prev``'s range of where it started
+        back_deg = max(self._onset_deg, d.end_fraction * prev.rom_deg)
+        away = float(tilt_deg(prev.end_up[None, :], prev.ref)[0])
+        home = float(tilt_deg(cand.end_up[None, :], prev.ref)[0])
+        return (away > back_deg and home <= max(self._onset_deg, d.home_fraction * prev.rom_deg)
                 and float(cand.direction @ prev.direction) < 0.0
                 and cand.start_s - prev.end_s <= self.config.max_hold_s)
-
-    def _add_to_run(self, cand: _Candidate) -> None:
-        prev = self._deferred if self._deferred is not None else self._run_last
-        if prev is not None and self._lowering_of(prev, cand):
-            self._reject_cand(cand, "the rest of the lowering of the rep before it (held part of the way down)")
-            if self._mode is _Mode.IDLE:
-                # back home: the posture held part-way down was no rest, the one before the rep is
-                self._ref = prev.ref
-                self._idle_min = np.inf
-            return
-        limit = self.config.max_rep_rom_deg
-        if (self._run_last is not None and self._run_pending and cand.rom_deg <= limit
-                and float(np.median(self._run_roms)) > limit):
-            # the unconfirmed run so far is movement past the exercise's range (a bend, sitting
-            # down and up again) that no similar movement followed: it sets no typical range
-            # for the reps that now begin
-            self._break_run("beyond the exercise's range and not followed by a similar movement")
-        last = self._run_last
-        if last is not None:
-            d = self.config.detector
-            typical = float(np.median(self._run_roms))
-            cos = float(cand.direction @ _unit(self._run_direction))
-            small = cand.rom_deg < d.minor_fraction * typical
-            prev_end_s = last.end_s if self._deferred is None else self._deferred.end_s
-            rebound = cos < 0.0 and cand.rom_deg < d.rebound_fraction * typical and cand.start_s - prev_end_s <= d.rebound_s
-            tiny = cand.rom_deg < d.tiny_fraction * typical  # standing up after the last rep, say
-            if (small and cos < d.direction_min_cos) or rebound or tiny:
-                # a fidget, or the leg overshooting as it lands: not a rep, and not a break --
-                # nor the next movement that a quick rep waiting for its pause must not meet
-                self._reject_cand(cand, "rebound after a rep" if rebound else "small movement between reps")
-                return
-        # rep-sized movements need a pause between them (a fidget or the slow end of a
-        # lowering is no movement that takes the pause away)
-        self._prev_movement_end = max(self._prev_movement_end, cand.end)
-        if self._deferred is not None:
-            if self._paused_between(self._deferred.end, cand.start):
-                # still for a while after it, the small movements since were fidgets
-                self._accept_deferred()
-            else:
-                # the previous quick movement was followed by this one without a pause
-                self._reject_deferred()
-        if self.config.detector.pause_after_quick and cand.end_s - cand.start_s < self.config.detector.min_unpaused_rep_s:
-            # A quick rep must be followed by a pause (a step of walking is followed by the
-            # next step): decide once the segment is still, or the next movement comes.
-            self._deferred = cand
-            self._announce(cand)
-            return
-        self._accept(cand)
-
-    def _paused_between(self, a: int, b: int) -> bool:
-        """Still for ``quiet_before_s`` at some time between samples ``a`` and ``b``."""
-        h = self._hist
-        lo = max(a, h.start)
-        if b <= lo:
-            return False
-        still_since_a = np.minimum(h.still_run[h.rows(lo, b + 1)], np.arange(lo, b + 1) - a + 1)
-        return bool(still_since_a.max() >= self._quiet_n)
-
-    def _count_stray_movement(self, start_s: float) -> None:
-        """A movement that is no rep; a rebound right after a rep does not count."""
-        last = self._run_last
-        if last is None or start_s - last.end_s > self.config.detector.rebound_s:
-            self._stray_movements += 1
-
-    def _reject_deferred(self) -> None:
-        d = self._deferred
-        self._deferred = None
-        if d is None:
-            return
-        rep_sized = not self._run_roms or d.rom_deg >= 0.5 * float(np.median(self._run_roms))
-        self._count_stray_movement(d.start_s)
-        if self._run_len < 2 and rep_sized:
-            self._break_run("followed by quick movement without a pause")
-        self._reject_cand(d, "quick, with no pause after it (walking or setup motion?)")
-
-    def _accept_deferred(self) -> None:
-        d = self._deferred
-        self._deferred = None
-        if d is not None:
-            self._accept(d)
-
-    def _accept(self, cand: _Candidate) -> None:
-        d = self.config.detector
-        confirmed = self._run_len >= 2 and not self._run_pending
-        if not confirmed and self._run_pending and self._stray_movements >= d.max_stray_movements:
-            # between a set's first reps the person does not walk about
-            self._break_run("other movement before the next rep")
-        last = self._run_last
-        if last is not None:
-            same_way = float(cand.direction @ _unit(self._run_direction)) >= d.direction_min_cos
-            close = cand.start_s - last.end_s <= d.run_gap_s
-            if not (same_way and close):
-                self._break_run("not followed by a similar rep" if close else "isolated movement")
-                confirmed = False
-        if not cand.quiet_before and cand.end_s - cand.start_s < d.min_unpaused_rep_s:
-            # walking and other setup motion swing the leg quickly and without pauses; a rep
-            # that follows the previous one without a pause must at least take its time
-            self._break_run("followed by quick movement without a pause")
-            self._reject_cand(cand, "quick, with no pause before it (walking or setup motion?)")
-            return
-        self._run_last = cand
-        self._stray_movements = 0
-        self._run_len += 1
-        self._run_roms.append(cand.rom_deg)
-        self._run_direction = self._run_direction + cand.direction
-        if confirmed:
-            self._confirm(cand)
-            return
-        # A set is confirmed by two reps of similar range (a step and a bend to pick
-        # something up are not); a partial rep between them belongs to it.
-        ratio = d.confirm_rom_ratio
-        k = next((i for i, p in enumerate(self._run_pending) if 1.0 / ratio <= cand.rom_deg / max(p.rom_deg, 1e-6) <= ratio), None)
-        if k is None:
-            self._run_pending.append(cand)
-            self._announce(cand)
-            if len(self._run_pending) > 3:
-                old = self._run_pending.pop(0)
-                self._reject_cand(old, "not followed by a similar rep")
-            return
-        for p in self._run_pending[:k]:
-            self._reject_cand(p, "not followed by a similar rep")
-        self._batch_count += 1
-        for p in self._run_pending[k:]:
-            self._confirm(p, batch=self._batch_count)
-        self._confirm(cand, batch=self._batch_count)
-        self._run_pending = []
-        self._run_len = max(self._run_len, 2)
-
-    def _break_run(self, reason: str) -> None:
-        for c in self._run_pending:
-            self._reject_cand(c, reason)
-        self._run_pending = []
-        self._run_last = None
-        self._run_len = 0
-        self._run_roms = []
-        self._run_direction = np.zeros(3)
-
-    def _announce(self, c: _Candidate) -> None:
-        """Show a rep the moment it ends, before the set confirms it (once per candidate).
-
-        Inside a confirmed set every candidate is shown. Before it, only what looks like the
-        first rep of a set: it starts from stillness, takes a rep's time, and its range is the
-        exercise's -- walking, fetching the weight and lying down would otherwise flash up as
-        reps and be taken back, and a count that keeps taking reps back is not believed.
-        """
-        in_set = self._run_len >= 2 and not self._run_pending
-        if not in_set:
-            if not (c.quiet_before and c.end_s - c.start_s >= self.config.detector.min_unpaused_rep_s
-                    and _ANNOUNCE_MIN_ROM_DEG <= c.rom_deg <= self.config.max_rep_rom_deg):
-                return
-        if c.start not in self._tentative:
-            self._tentative.add(c.start)
-            self._out.append(RepTentative(c.start_s, c.end_s, c.rom_deg))
-
-    def _confirm(self, c: _Candidate, batch: int | None = None) -> None:
-        announced = c.start in self._tentative
-        self._tentative.discard(c.start)
-        if self._set_open and c.start_s - self._set_end_s > self.config.detector.set_gap_s:
-            self._close_set()
-        if not self._set_open:
-            self._set_index += 1
-            self._set_open = True
-            self._set_start_s = c.start_s
-            self._set_reps = 0
-        self._rep_index += 1
-        self._set_reps += 1
-        self._set_end_s = c.end_s
-        # The rotation axis is fixed in the moving segment, and so in the sensor strapped to
-        # it: it is estimated over the whole session (a mean of axes, not of signed rotations).
-        sign = -1.0 if float(c.axis @ self._run_axis) < 0 else 1.0
-        self._run_axis = self._run_axis + sign * c.axis * c.rom_deg
-        self._out.append(_PendingRep(c, self._rep_index, self._set_index, batch, announced))
-
-    def _expiry_s(self) -> float:
-        """Time after which the waiting quick rep or the unconfirmed run can no longer be confirmed."""
-        gap = self.config.detector.run_gap_s
-        limits = [np.inf]
-        if self._deferred is not None:
-            limits.append(self._deferred.end_s + gap)
-        if self._run_pending and self._run_last is not None:
-            limits.append(self._run_last.end_s + gap)
-        return float(min(limits))
-
-    def _expire(self) -> None:
-        if self._deferred is not None:
-            self._reject_deferred()
-        if self._run_pending:
-            self._break_run("isolated movement")
-
-    def _check_set_timeout(self, a: int, b: int) -> None:
-        if not self._set_open or self._run_pending:
-            return
-        t = self._hist.t[self._hist.rows(a, b)]
-        if t.size and t[-1] - self._set_end_s > self.config.detector.set_gap_s:
-            self._close_set()
-
-    def _close_set(self) -> None:
-        if self._set_open:
-            self._out.append(SetCompleted(self._set_index, self._set_start_s, self._set_end_s, self._set_reps))
-            self._set_open = False
 
     def _reject(self, a: int, b: int, rom: float, reason: str) -> None:
         h = self._hist
         last = h.end - h.start - 1
         ta = float(h.t[min(max(a - h.start, 0), last)])
         tb = float(h.t[min(max(b - h.start, 0), last)])
-        self._out.append(RejectedMovement(ta, tb, rom, reason))
-
-    def _reject_cand(self, c: _Candidate, reason: str) -> None:
-        tentative = c.start in self._tentative
-        self._tentative.discard(c.start)
-        self._out.append(RejectedMovement(c.start_s, c.end_s, c.rom_deg, reason, tentative=tentative))
+        self._out.push(RejectedMovement(ta, tb, rom, reason))
 
     def _abandon(self, j: int, reason: str) -> None:
         """The current excursion is no rep and the reference no longer holds: look for a new one."""
-        self._reject_deferred()
+        self._runs.reject_deferred()
         self._reject(self._rep_start, j, self._peak_deg, reason)
-        self._break_run("posture change")
-        self._close_set()
+        self._runs.break_run("posture change")
+        self._runs.close_set()
         self._mode = _Mode.NO_REFERENCE
 
     def _posture_change(self, j: int, angle: float) -> None:
-        d = self._deferred
-        if d is not None and self._paused_between(d.end, j):
+        d = self._runs.deferred
+        if d is not None and self._runs.paused_between(d.end, j):
             # the quick rep waiting for a pause after it got one -- still, if away from the old
             # rest (the leg put down a little higher after the last fast rep: UCI s2 e3, shank)
-            self._accept_deferred()
-        self._reject_deferred()
+            self._runs.accept_deferred()
+        self._runs.reject_deferred()
         self._last_close = j
         self._reject(self._rep_start, j, self._peak_deg, "settled away from the start posture")
-        self._break_run("posture change")
-        self._close_set()
-        self._out.append(PostureChanged(float(self._hist.t[j - self._hist.start]), angle))
+        self._runs.break_run("posture change")
+        self._runs.close_set()
+        self._out.push(PostureChanged(float(self._hist.t[j - self._hist.start]), angle))
         self._set_reference(j)
         self._mode = _Mode.IDLE
         self._idle_min = np.inf
@@ -1295,11 +797,11 @@ class RepPipeline:
     def _on_gap(self, start_s: float, end_s: float) -> None:
         if self._mode in (_Mode.LIFTING, _Mode.LOWERING):
             self._reject(self._rep_start, self._hist.end - 1, self._peak_deg, "interrupted by a data gap")
-        self._reject_deferred()
+        self._runs.reject_deferred()
         self._last_close = self._hist.end
-        self._break_run("interrupted by a data gap")
-        self._close_set()
-        self._out.append(GapDetected(start_s, end_s))
+        self._runs.break_run("interrupted by a data gap")
+        self._runs.close_set()
+        self._out.push(GapDetected(start_s, end_s))
         self._orientation.reset()
         self._mode = _Mode.NO_REFERENCE
         self._ref = None
@@ -1307,101 +809,6 @@ class RepPipeline:
         self._last_t = None
         self._last_acc = None
         self._last_gyr = None
-
-    # ------------------------------------------------------------------ output
-    def _resolve_pelvis(self) -> None:
-        """Attach pelvis metrics to confirmed reps whose time the pelvis sensor now covers.
-
-        A pelvis sensor that has sent nothing up to a rep's end while the main one has run
-        ``pelvis_wait_s`` past it has dropped out: the rep goes out with what the pelvis sent
-        during it (maybe nothing), as it would at the end of the recording.
-        """
-        wait_s = self.config.detector.pelvis_wait_s
-        main_t = self._last_fed_t
-        for item in self._out:
-            if isinstance(item, _PendingRep) and item.pelvis is _UNRESOLVED:
-                if self._pelvis is None:
-                    item.pelvis = None
-                elif self._pelvis.covers(item.cand.end_s) or (main_t is not None and main_t - item.cand.end_s > wait_s):
-                    item.pelvis = self._pelvis.metrics(item.cand.start_s, item.cand.end_s)
-                else:
-                    break  # later reps end later still
-
-    def _drain(self) -> list[Event]:
-        """Events ready to go out, in order.
-
-        Reps and sets are numbered here, as they go out: a confirmed rep that the pelvis
-        sensor shows was a change of posture (the pelvis turned further than a rep can turn
-        it) goes out as a rejected movement instead, and a set left without reps is dropped.
-        Only what goes out depends on that; the detector's own state does not, so the events
-        do not depend on when the pelvis data arrived.
-        """
-        self._resolve_pelvis()
-        events: list[Event] = []
-        while self._out:
-            item = self._out[0]
-            if isinstance(item, _PendingRep):
-                if item.pelvis is _UNRESOLVED:
-                    break  # wait for the pelvis sensor to catch up
-                mates = ([] if item.batch is None else
-                         [m for m in self._out if isinstance(m, _PendingRep) and m.batch == item.batch])
-                if any(m.pelvis is _UNRESOLVED for m in mates):
-                    break  # reps that confirmed each other go out together
-                pelvis = item.pelvis if isinstance(item.pelvis, _PelvisMetrics) else None
-                c = item.cand
-                if pelvis is not None and pelvis.posture_change:
-                    events.append(RejectedMovement(
-                        c.start_s, c.end_s, c.rom_deg,
-                        f"the pelvis turned {pelvis.tilt_deg:.0f} deg: a change of posture, not a rep", tentative=item.announced))
-                elif any(isinstance(m.pelvis, _PelvisMetrics) and m.pelvis.posture_change for m in mates):
-                    # confirmed as a set only by a movement that was a change of posture
-                    events.append(RejectedMovement(c.start_s, c.end_s, c.rom_deg, "not followed by a similar rep",
-                                                   tentative=item.announced))
-                else:
-                    events.append(RepCompleted(self._emit_rep(item, pelvis)))
-            elif isinstance(item, SetCompleted):
-                done = self._emitted_sets.pop(item.set_index, None)
-                if done is not None:
-                    index, start_s, end_s, count = done
-                    events.append(SetCompleted(index, start_s, end_s, count))
-            else:
-                events.append(item)
-            self._out.pop(0)
-        return events
-
-    def _emit_rep(self, item: _PendingRep, pelvis: _PelvisMetrics | None) -> Rep:
-        c = item.cand
-        self._emitted_reps += 1
-        done = self._emitted_sets.get(item.set_index)
-        if done is None:
-            self._emitted_set_count += 1
-            done = (self._emitted_set_count, c.start_s, c.end_s, 0)
-        self._emitted_sets[item.set_index] = (done[0], done[1], c.end_s, done[3] + 1)
-        rep = self._make_rep(c, self._emitted_reps, done[0], pelvis)
-        self._emitted_roms.append(c.rom_deg)
-        self._emitted_durations.append(c.end_s - c.start_s)
-        return rep
-
-    def _make_rep(self, c: _Candidate, index: int, set_index: int, pelvis: _PelvisMetrics | None) -> Rep:
-        cfg = self.config
-        if cfg.main_is_pelvis:
-            pelvis_tilt, pelvis_lateral = None, c.lateral_deg
-        elif pelvis is not None:
-            pelvis_tilt, pelvis_lateral = pelvis.tilt_deg, pelvis.lateral_deg
-        else:
-            pelvis_tilt, pelvis_lateral = None, None
-        roms_so_far = self._emitted_roms[: index - 1] + [c.rom_deg]
-        durations_so_far = self._emitted_durations[: index - 1] + [c.end_s - c.start_s]
-        rep = Rep(
-            index=index, set_index=set_index,
-            start_s=c.start_s, peak_s=c.peak_s, end_s=c.end_s, rom_deg=c.rom_deg,
-            lift_s=c.lift_s, hold_s=c.hold_s, lower_s=c.lower_s,
-            peak_speed_dps=c.peak_speed_dps, sparc=c.sparc, velocity_peaks=c.velocity_peaks, shake_g=c.shake_g,
-            pelvis_tilt_deg=pelvis_tilt, pelvis_lateral_deg=pelvis_lateral,
-            axis=(float(c.axis[0]), float(c.axis[1]), float(c.axis[2])),
-        )
-        flags = assess_flags(rep, config=cfg, session_roms_deg=roms_so_far, session_durations_s=durations_so_far)
-        return replace(rep, flags=flags)
 
 
 __all__ = ["RepPipeline", "SampleOrderError"]

@@ -48,6 +48,19 @@ def cross_rows(a: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.flo
     return out
 
 
+def tilt_deg(up: NDArray[np.float64], ref: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Angle between each row of ``up`` and ``ref`` (both unit), deg; exact near 0."""
+    c = cross_rows(up, ref)
+    dot = up[:, 0] * ref[0] + up[:, 1] * ref[1] + up[:, 2] * ref[2]  # not BLAS: bitwise the same for any slice
+    return np.arctan2(np.sqrt(c[:, 0] ** 2 + c[:, 1] ** 2 + c[:, 2] ** 2), dot) * DEG
+
+
+def unit(v: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``v`` scaled to length 1 (zeros when it has none)."""
+    n = float(np.linalg.norm(v))
+    return v / n if n > 1e-12 else np.zeros_like(v)
+
+
 @dataclass(frozen=True)
 class OrientationConfig:
     gravity_cutoff_hz: float = 3.0  # accelerometer low-pass: the accelerometer's input to the fusion; above it: shake (tremor)

@@ -1,0 +1,40 @@
+"""A rep candidate: an excursion the state machine closed, where it was and what it measured."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from tracker.pipeline.rep_metrics import RepMetrics
+
+
+@dataclass(frozen=True)
+class RepCandidate:
+    """An excursion that may be a rep; the run and set logic decides (:mod:`tracker.pipeline.runs`)."""
+
+    start: int  # absolute sample indices of the main stream (onset, peak, end)
+    peak: int
+    end: int
+    start_s: float
+    peak_s: float
+    end_s: float
+    quiet_before: bool  # still for ``quiet_before_s`` somewhere in ``quiet_window_s`` before it
+    metrics: RepMetrics
+    start_up: NDArray[np.float64]  # the segment's up direction where it started ...
+    end_up: NDArray[np.float64]  # ... and where it ended (sensor frame, unit)
+    ref: NDArray[np.float64]  # the reference posture it was measured from
+
+    @property
+    def rom_deg(self) -> float:
+        return self.metrics.rom_deg
+
+    @property
+    def direction(self) -> NDArray[np.float64]:
+        """Unit, sensor frame, perpendicular to the reference."""
+        return self.metrics.direction
+
+    @property
+    def axis(self) -> NDArray[np.float64]:
+        return self.metrics.axis

@@ -1,0 +1,283 @@
+"""Runs and sets: which rep candidates count, and when.
+
+A candidate counts only as part of a *run* of similar reps: the first rep of a run must
+start from stillness, and a run is confirmed once a second rep of similar range, in the
+same direction, follows within ``run_gap_s`` (walking swings the thigh both ways without
+rest and never forms a run; a bend to pick something up is not like the reps around it).
+Until then the reps of a run wait, shown as tentative (:class:`RepTentative`) when they
+look like a set's first rep; a quick rep waits for a pause after it (a step of walking is
+followed by the next step). Sets split at rests longer than ``set_gap_s``.
+
+The detector (:mod:`tracker.pipeline.detector`) feeds closed candidates to
+:meth:`RunTracker.add` and tells it about time passing, posture changes and gaps; what
+comes out goes to the output queue (:mod:`tracker.pipeline.output`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from tracker.pipeline.candidate import RepCandidate
+from tracker.pipeline.config import PipelineConfig
+from tracker.pipeline.history import History
+from tracker.pipeline.orientation import unit
+from tracker.pipeline.output import OutputQueue
+from tracker.pipeline.types import RejectedMovement, RepTentative, SetCompleted
+
+
+class RunTracker:
+    """Run and set confirmation of rep candidates (state: the open run, the open set, the waiting quick rep)."""
+
+    def __init__(self, config: PipelineConfig, history: History, out: OutputQueue, *, quiet_n: int) -> None:
+        self.config = config
+        self._hist = history
+        self._out = out
+        self._quiet_n = quiet_n  # samples of ``quiet_before_s``
+        self._deferred: RepCandidate | None = None  # a quick rep waiting for a pause after it
+        self._stray_movements = 0  # movements that were no rep since the last rep candidate
+        self._run_pending: list[RepCandidate] = []
+        self._run_last: RepCandidate | None = None
+        self._run_len = 0
+        self._run_roms: list[float] = []
+        self._run_direction = np.zeros(3)
+        self._run_axis = np.zeros(3)
+        self._rep_index = 0
+        self._set_index = 0
+        self._set_start_s = 0.0
+        self._set_end_s = 0.0
+        self._set_reps = 0
+        self._set_open = False
+        #: candidates that went out as RepTentative and were neither counted nor taken back yet
+        self._tentative: set[int] = set()
+        self._batch_count = 0
+
+    # ------------------------------------------------------------------ what the detector reads
+    @property
+    def deferred(self) -> RepCandidate | None:
+        """The quick rep waiting for a pause after it."""
+        return self._deferred
+
+    @property
+    def last(self) -> RepCandidate | None:
+        """The last candidate accepted into the run."""
+        return self._run_last
+
+    @property
+    def in_confirmed_set(self) -> bool:
+        """The run is confirmed (two similar reps) and no rep of it is waiting."""
+        return self._run_len >= 2 and not self._run_pending
+
+    @property
+    def axis_sum(self) -> NDArray[np.float64]:
+        """Sum of the confirmed reps' rotation axes weighted by range (the plane of the reps)."""
+        return self._run_axis
+
+    def keep_from(self, keep: int) -> int:
+        """The earliest sample the waiting reps still need, or ``keep``."""
+        if self._run_pending:
+            keep = min(keep, self._run_pending[0].start)
+        if self._deferred is not None:
+            keep = min(keep, self._deferred.start)
+        return keep
+
+    # ------------------------------------------------------------------ candidates
+    def add(self, cand: RepCandidate) -> bool:
+        """A closed excursion of rep size: a fidget, a rebound, a rep waiting for a pause, or a rep.
+
+        Returns whether it was a movement of its own (not a fidget or a rebound): those
+        need a pause between them.
+        """
+        limit = self.config.max_rep_rom_deg
+        if (self._run_last is not None and self._run_pending and cand.rom_deg <= limit
+                and float(np.median(self._run_roms)) > limit):
+            # the unconfirmed run so far is movement past the exercise's range (a bend, sitting
+            # down and up again) that no similar movement followed: it sets no typical range
+            # for the reps that now begin
+            self.break_run("beyond the exercise's range and not followed by a similar movement")
+        last = self._run_last
+        if last is not None:
+            d = self.config.detector
+            typical = float(np.median(self._run_roms))
+            cos = float(cand.direction @ unit(self._run_direction))
+            small = cand.rom_deg < d.minor_fraction * typical
+            prev_end_s = last.end_s if self._deferred is None else self._deferred.end_s
+            rebound = cos < 0.0 and cand.rom_deg < d.rebound_fraction * typical and cand.start_s - prev_end_s <= d.rebound_s
+            tiny = cand.rom_deg < d.tiny_fraction * typical  # standing up after the last rep, say
+            if (small and cos < d.direction_min_cos) or rebound or tiny:
+                # a fidget, or the leg overshooting as it lands: not a rep, and not a break --
+                # nor the next movement that a quick rep waiting for its pause must not meet
+                self.reject_cand(cand, "rebound after a rep" if rebound else "small movement between reps")
+                return False
+        if self._deferred is not None:
+            if self.paused_between(self._deferred.end, cand.start):
+                # still for a while after it, the small movements since were fidgets
+                self.accept_deferred()
+            else:
+                # the previous quick movement was followed by this one without a pause
+                self.reject_deferred()
+        if self.config.detector.pause_after_quick and cand.end_s - cand.start_s < self.config.detector.min_unpaused_rep_s:
+            # A quick rep must be followed by a pause (a step of walking is followed by the
+            # next step): decide once the segment is still, or the next movement comes.
+            self._deferred = cand
+            self._announce(cand)
+            return True
+        self._accept(cand)
+        return True
+
+    def paused_between(self, a: int, b: int) -> bool:
+        """Still for ``quiet_before_s`` at some time between samples ``a`` and ``b``."""
+        h = self._hist
+        lo = max(a, h.start)
+        if b <= lo:
+            return False
+        still_since_a = np.minimum(h.still_run[h.rows(lo, b + 1)], np.arange(lo, b + 1) - a + 1)
+        return bool(still_since_a.max() >= self._quiet_n)
+
+    def count_stray_movement(self, start_s: float) -> None:
+        """A movement that is no rep; a rebound right after a rep does not count."""
+        last = self._run_last
+        if last is None or start_s - last.end_s > self.config.detector.rebound_s:
+            self._stray_movements += 1
+
+    def reject_deferred(self) -> None:
+        d = self._deferred
+        self._deferred = None
+        if d is None:
+            return
+        rep_sized = not self._run_roms or d.rom_deg >= self.config.detector.rep_sized_fraction * float(np.median(self._run_roms))
+        self.count_stray_movement(d.start_s)
+        if self._run_len < 2 and rep_sized:
+            self.break_run("followed by quick movement without a pause")
+        self.reject_cand(d, "quick, with no pause after it (walking or setup motion?)")
+
+    def accept_deferred(self) -> None:
+        d = self._deferred
+        self._deferred = None
+        if d is not None:
+            self._accept(d)
+
+    def _accept(self, cand: RepCandidate) -> None:
+        d = self.config.detector
+        confirmed = self._run_len >= 2 and not self._run_pending
+        if not confirmed and self._run_pending and self._stray_movements >= d.max_stray_movements:
+            # between a set's first reps the person does not walk about
+            self.break_run("other movement before the next rep")
+        last = self._run_last
+        if last is not None:
+            same_way = float(cand.direction @ unit(self._run_direction)) >= d.direction_min_cos
+            close = cand.start_s - last.end_s <= d.run_gap_s
+            if not (same_way and close):
+                self.break_run("not followed by a similar rep" if close else "isolated movement")
+                confirmed = False
+        if not cand.quiet_before and cand.end_s - cand.start_s < d.min_unpaused_rep_s:
+            # walking and other setup motion swing the leg quickly and without pauses; a rep
+            # that follows the previous one without a pause must at least take its time
+            self.break_run("followed by quick movement without a pause")
+            self.reject_cand(cand, "quick, with no pause before it (walking or setup motion?)")
+            return
+        self._run_last = cand
+        self._stray_movements = 0
+        self._run_len += 1
+        self._run_roms.append(cand.rom_deg)
+        self._run_direction = self._run_direction + cand.direction
+        if confirmed:
+            self._confirm(cand)
+            return
+        # A set is confirmed by two reps of similar range (a step and a bend to pick
+        # something up are not); a partial rep between them belongs to it.
+        ratio = d.confirm_rom_ratio
+        k = next((i for i, p in enumerate(self._run_pending) if 1.0 / ratio <= cand.rom_deg / max(p.rom_deg, 1e-6) <= ratio), None)
+        if k is None:
+            self._run_pending.append(cand)
+            self._announce(cand)
+            if len(self._run_pending) > d.max_unconfirmed_reps:
+                old = self._run_pending.pop(0)
+                self.reject_cand(old, "not followed by a similar rep")
+            return
+        for p in self._run_pending[:k]:
+            self.reject_cand(p, "not followed by a similar rep")
+        self._batch_count += 1
+        for p in self._run_pending[k:]:
+            self._confirm(p, batch=self._batch_count)
+        self._confirm(cand, batch=self._batch_count)
+        self._run_pending = []
+        self._run_len = max(self._run_len, 2)
+
+    def break_run(self, reason: str) -> None:
+        for c in self._run_pending:
+            self.reject_cand(c, reason)
+        self._run_pending = []
+        self._run_last = None
+        self._run_len = 0
+        self._run_roms = []
+        self._run_direction = np.zeros(3)
+
+    def _announce(self, c: RepCandidate) -> None:
+        """Show a rep the moment it ends, before the set confirms it (once per candidate).
+
+        Inside a confirmed set every candidate is shown. Before it, only what looks like the
+        first rep of a set: it starts from stillness, takes a rep's time, and its range is the
+        exercise's -- walking, fetching the weight and lying down would otherwise flash up as
+        reps and be taken back, and a count that keeps taking reps back is not believed.
+        """
+        in_set = self._run_len >= 2 and not self._run_pending
+        if not in_set:
+            if not (c.quiet_before and c.end_s - c.start_s >= self.config.detector.min_unpaused_rep_s
+                    and self.config.detector.announce_min_rom_deg <= c.rom_deg <= self.config.max_rep_rom_deg):
+                return
+        if c.start not in self._tentative:
+            self._tentative.add(c.start)
+            self._out.push(RepTentative(c.start_s, c.end_s, c.rom_deg))
+
+    def _confirm(self, c: RepCandidate, batch: int | None = None) -> None:
+        announced = c.start in self._tentative
+        self._tentative.discard(c.start)
+        if self._set_open and c.start_s - self._set_end_s > self.config.detector.set_gap_s:
+            self.close_set()
+        if not self._set_open:
+            self._set_index += 1
+            self._set_open = True
+            self._set_start_s = c.start_s
+            self._set_reps = 0
+        self._rep_index += 1
+        self._set_reps += 1
+        self._set_end_s = c.end_s
+        # The rotation axis is fixed in the moving segment, and so in the sensor strapped to
+        # it: it is estimated over the whole session (a mean of axes, not of signed rotations).
+        sign = -1.0 if float(c.axis @ self._run_axis) < 0 else 1.0
+        self._run_axis = self._run_axis + sign * c.axis * c.rom_deg
+        self._out.push_rep(c, self._rep_index, self._set_index, batch, announced)
+
+    def expiry_s(self) -> float:
+        """Time after which the waiting quick rep or the unconfirmed run can no longer be confirmed."""
+        gap = self.config.detector.run_gap_s
+        limits = [np.inf]
+        if self._deferred is not None:
+            limits.append(self._deferred.end_s + gap)
+        if self._run_pending and self._run_last is not None:
+            limits.append(self._run_last.end_s + gap)
+        return float(min(limits))
+
+    def expire(self) -> None:
+        if self._deferred is not None:
+            self.reject_deferred()
+        if self._run_pending:
+            self.break_run("isolated movement")
+
+    def check_set_timeout(self, a: int, b: int) -> None:
+        if not self._set_open or self._run_pending:
+            return
+        t = self._hist.t[self._hist.rows(a, b)]
+        if t.size and t[-1] - self._set_end_s > self.config.detector.set_gap_s:
+            self.close_set()
+
+    def close_set(self) -> None:
+        if self._set_open:
+            self._out.push(SetCompleted(self._set_index, self._set_start_s, self._set_end_s, self._set_reps))
+            self._set_open = False
+
+    def reject_cand(self, c: RepCandidate, reason: str) -> None:
+        tentative = c.start in self._tentative
+        self._tentative.discard(c.start)
+        self._out.push(RejectedMovement(c.start_s, c.end_s, c.rom_deg, reason, tentative=tentative))
