@@ -24,7 +24,6 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from collections.abc import Iterator
@@ -34,7 +33,7 @@ from typing import TextIO
 import numpy as np
 
 from tracker.core.exercises import get_exercise
-from tracker.core.recording import Placement, Recording, Stream
+from tracker.core.recording import Recording, Stream
 from tracker.pipeline import Event, Personalisation, RepPipeline, SessionSetup
 
 
@@ -96,24 +95,16 @@ def dump_uci(root: Path, out: TextIO, chunk: int) -> int:
 
 
 def dump_folder(folder: Path, out: TextIO, chunk: int) -> int:
-    from tracker.files.csv_recording import read_recording
+    from tracker.evaluation.runner import read_labelled
 
     n = 0
     for lf in sorted(folder.glob("*.labels.json")):
-        stem = lf.name[: -len(".labels.json")]
-        labels = json.loads(lf.read_text())
-        main = read_recording(folder / f"{stem}.csv").recording
-        pelvis_path = folder / f"{stem}.pelvis.csv"
-        pelvis = read_recording(pelvis_path).recording if pelvis_path.exists() else None
-        placement = Placement(labels["placement"])
-        if placement is Placement.PELVIS:
-            pelvis = None
-        hold = labels.get("hold_s")
+        r = read_labelled(folder, lf)
         # as evaluate_directory -> analyze_recording -> SessionSetup.resolve
-        setup = SessionSetup.resolve(get_exercise(labels["exercise"]).exercise, placement, declared=main.meta.placement,
-                                     with_pelvis=pelvis is not None, personal=Personalisation(hold_s=hold))
+        setup = SessionSetup.resolve(get_exercise(r.labels["exercise"]).exercise, r.placement, declared=r.main.meta.placement,
+                                     with_pelvis=r.pelvis is not None, personal=Personalisation(hold_s=r.labels.get("hold_s")))
         for c in (None, chunk):
-            n += _write(out, f"{stem} fed {'whole' if c is None else f'in chunks of {c}'}", stream_events(setup, main, pelvis, c))
+            n += _write(out, f"{r.stem} fed {'whole' if c is None else f'in chunks of {c}'}", stream_events(setup, r.main, r.pelvis, c))
     return n
 
 

@@ -20,7 +20,7 @@ from tracker.evaluation.uci import (BLOCK_WINDOWS_S, REPS_PER_BLOCK, ExecutionTy
                                     iter_dataset)
 from tracker.core.exercises import FlagKind, get_exercise
 from tracker.pipeline import AnalysisResult, Personalisation, SessionSetup, analyze_recording
-from tracker.core.recording import Placement
+from tracker.core.recording import Placement, Recording
 
 SCORED_FLAGS = [k.value for k in FlagKind]
 
@@ -99,6 +99,36 @@ def _by_set_behaviour(labels: dict[str, Any], truth: RecordingTruth, found: list
             out[row].merge(m)
 
 
+@dataclass(frozen=True)
+class LabelledRecording:
+    """One recording of a labelled folder: ``NAME.csv`` (+ ``NAME.pelvis.csv``) and its labels."""
+
+    stem: str
+    labels: dict[str, Any]
+    main: Recording
+    pelvis: Recording | None  # None when absent, or when the main sensor is itself on the pelvis
+    placement: Placement
+
+
+def read_labelled(folder: Path, label_file: Path) -> LabelledRecording:
+    """The recording that ``label_file`` (``NAME.labels.json``) labels, read.
+
+    Raises
+    ------
+    ReptrackError
+        A recording that cannot be read.
+    """
+    from tracker.files.csv_recording import read_recording  # adapter: file reading stays out of the pure core
+
+    stem = label_file.name[: -len(".labels.json")]
+    labels = json.loads(label_file.read_text())
+    main = read_recording(folder / f"{stem}.csv").recording
+    pelvis_path = folder / f"{stem}.pelvis.csv"
+    pelvis = read_recording(pelvis_path).recording if pelvis_path.exists() else None
+    placement = Placement(labels["placement"])
+    return LabelledRecording(stem, labels, main, None if placement is Placement.PELVIS else pelvis, placement)
+
+
 def evaluate_directory(folder: Path, *, hold_s: float | None = None, latency: bool = False) -> EvaluationReport:
     """Analyse and score every ``*.labels.json`` recording in ``folder``.
 
@@ -107,8 +137,6 @@ def evaluate_directory(folder: Path, *, hold_s: float | None = None, latency: bo
     Recordings simulated with ``Realism.REAL`` (``reptrack corpus --real-behaviours``) are also
     scored set by set per behaviour (``by_behaviour``: fast no-pause sets, knee bending, ...).
     """
-    from tracker.files.csv_recording import read_recording  # adapter: file reading stays out of the pure core
-
     folder = Path(folder)
     if not folder.is_dir():
         raise DatasetError(f"{folder}: no such folder")
@@ -125,12 +153,8 @@ def evaluate_directory(folder: Path, *, hold_s: float | None = None, latency: bo
         labels = json.loads(lf.read_text())
         truth = truth_from_labels(labels, stem)
         try:
-            main = read_recording(folder / f"{stem}.csv").recording
-            pelvis_path = folder / f"{stem}.pelvis.csv"
-            pelvis = read_recording(pelvis_path).recording if pelvis_path.exists() else None
-            placement = Placement(labels["placement"])
-            if placement is Placement.PELVIS:
-                pelvis = None
+            rec = read_labelled(folder, lf)
+            main, pelvis, placement = rec.main, rec.pelvis, rec.placement
             hold = hold_s if hold_s is not None else labels.get("hold_s")
             result = analyze_recording(main, get_exercise(labels["exercise"]), placement=placement, pelvis=pelvis,
                                        personal=Personalisation(hold_s=hold))

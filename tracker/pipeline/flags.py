@@ -133,9 +133,10 @@ def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence
         limits = [th.beyond_range_fraction * ref] if ref is not None else []
         if math.isfinite(config.max_rep_rom_deg):
             limits.append(config.max_rep_rom_deg)
-        # ... unless the pelvis rising already says why the thigh went further: one
-        # compensation, one flag (the more specific one, with its own cue)
-        rose = any(f.kind is FlagKind.PELVIC_RISE for f in flags)
+        # ... unless the pelvis sensor measured it rising, which says why the thigh went
+        # further: one compensation, one flag (the more specific one, with its own cue). A rise
+        # only inferred from the range itself says no more than beyond_range does.
+        rose = any(f.kind is FlagKind.PELVIC_RISE and not f.inferred for f in flags)
         if limits and not rose and rep.rom_deg > (limit := min(limits)):
             add(FlagKind.BEYOND_RANGE, rep.rom_deg, limit, "deg", rep.rom_deg / limit)
     return tuple(flags)

@@ -12,6 +12,7 @@ depends on its length.
 
 from __future__ import annotations
 
+from typing import Any
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -542,6 +543,26 @@ def _setup_after(s: _Session) -> None:
     s.still(rng.uniform(1.0, 2.0), "idle:still")
 
 
+def _set_phase(s: _Session, kind: MotionKind, axis: FloatArray, planned: list[_PlannedRep], end_s: float,
+               **behaviour: Any) -> SetPhase:
+    """The set's phase of the timeline: its reps' motions, the body's sway and how far the shank
+    and pelvis follow (drawn in this order from the session's random stream)."""
+    rng = s.rng
+    standing = s.target is BodyPosture.STANDING
+    return SetPhase(
+        s.tl.pose,
+        s.person.dims,
+        kind,
+        axis,
+        tuple(p.motion for p in planned),
+        end_s,
+        _set_perturbation(rng, end_s, kind, standing),
+        shank_ratio=rng.uniform(0.35, 0.5),
+        pelvis_ratio=rng.uniform(0.3, 0.5),
+        **behaviour,
+    )
+
+
 def _add_set(
     s: _Session,
     set_index: int,
@@ -576,18 +597,7 @@ def _add_set(
         )
         planned.append(rep)
         t = rep.motion.end_s + (rng.uniform(0.5, 2.5) if i < n_reps - 1 else rng.uniform(1.0, 2.0))
-    standing = s.target is BodyPosture.STANDING
-    phase = SetPhase(
-        s.tl.pose,
-        s.person.dims,
-        kind,
-        axis,
-        tuple(p.motion for p in planned),
-        t,
-        _set_perturbation(rng, t, kind, standing),
-        shank_ratio=rng.uniform(0.35, 0.5),
-        pelvis_ratio=rng.uniform(0.3, 0.5),
-    )
+    phase = _set_phase(s, kind, axis, planned, t)
     s.tl.add(phase, "set", set_index=set_index, planned=tuple(planned), normal_rom_deg=float(normal_rom_deg))
 
 
@@ -760,20 +770,7 @@ def _add_real_set(
         else:
             gap = rng.uniform(0.5, 2.5)
         t = m.end_s + gap
-    standing = s.target is BodyPosture.STANDING
-    phase = SetPhase(
-        s.tl.pose,
-        s.person.dims,
-        kind,
-        axis,
-        tuple(p.motion for p in planned),
-        t,
-        _set_perturbation(rng, t, kind, standing),
-        shank_ratio=rng.uniform(0.35, 0.5),
-        pelvis_ratio=rng.uniform(0.3, 0.5),
-        knee_flex_ratio=b.knee_flex_ratio,
-        landings=tuple(landings),
-    )
+    phase = _set_phase(s, kind, axis, planned, t, knee_flex_ratio=b.knee_flex_ratio, landings=tuple(landings))
     planned = _truthful_flags(planned, phase, definition=definition, placement=config.placement, usual_rom_deg=usual,
                               prescribed_hold_s=config.hold_s)
     s.tl.add(phase, "set", set_index=set_index, planned=tuple(planned), normal_rom_deg=usual)
