@@ -137,6 +137,7 @@ class DetectorConfig:
     quick_follow_fraction: float = 0.5  # a movement too short for a rep, at least this share of a waiting quick rep's range and after ``rebound_s``: the quick rep was a step
     rep_sized_fraction: float = 0.5  # a waiting quick rep of at least this share of the run's median range breaks an unconfirmed run when it is rejected (a smaller one was a fidget)
     max_unconfirmed_reps: int = 3  # reps of an unconfirmed run kept waiting for a similar one; the oldest is rejected beyond this (a set's first reps are similar within three)
+    announce_in_set_gap_s: float = 5.0  # inside a confirmed set a quick movement shows as a tentative rep only this soon after the last rep (reps follow each other within 0.5-2.5 s, simulator and UCI; shifting on the mat after a set came later and was taken back: 42 of 122 taken back in 60 corpus recordings)
     announce_min_rom_deg: float = 5.0  # before a set is confirmed, a movement shows as a tentative rep only from this range up: settling on the mat and strapping the weight on turn the thigh 2-4 deg (simulator), the first reps of UCI's sets 7 deg or more (low-amplitude ones and a thigh sensor in a knee extension included); a smaller first rep shows when the next confirms it
 
     # -- rep metrics (``rep_metrics``): phases, tempo, hold, smoothness

@@ -216,12 +216,20 @@ class RunTracker:
     def _announce(self, c: RepCandidate) -> None:
         """Show a rep the moment it ends, before the set confirms it (once per candidate).
 
-        Inside a confirmed set every candidate is shown. Before it, only what looks like the
+        Inside a confirmed set the next rep is shown (soon after the last, the same way, of a like
+        range). Before it, only what looks like the
         first rep of a set: it starts from stillness, takes a rep's time, and its range is the
         exercise's -- walking, fetching the weight and lying down would otherwise flash up as
         reps and be taken back, and a count that keeps taking reps back is not believed.
         """
-        in_set = self._run_len >= 2 and not self._run_pending
+        d = self.config.detector
+        last = self._run_last
+        in_set = (self._run_len >= 2 and not self._run_pending and self._set_open and last is not None
+                  # the next rep of the set: soon after the last, the same way, of a like range
+                  # (shifting on the mat or turning round after a set is none of these)
+                  and c.start_s - last.end_s <= d.announce_in_set_gap_s
+                  and float(c.direction @ unit(self._run_direction)) >= d.direction_min_cos
+                  and 1.0 / d.confirm_rom_ratio <= c.rom_deg / max(float(np.median(self._run_roms)), 1e-6) <= d.confirm_rom_ratio)
         if not in_set:
             if not (c.quiet_before and c.end_s - c.start_s >= self.config.detector.min_unpaused_rep_s
                     and self.config.detector.announce_min_rom_deg <= c.rom_deg <= self.config.max_rep_rom_deg):
