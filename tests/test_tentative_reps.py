@@ -110,6 +110,18 @@ def test_a_lone_movement_is_shown_then_taken_back_visibly() -> None:
     assert any("taken back" in x.text for x in panel_lines(tally.state))
 
 
+def test_no_rest_runs_while_a_sets_first_rep_is_shown() -> None:
+    from tracker.pipeline import SetCompleted
+
+    tally = LiveTally()
+    tally.advance(100.0, 10)
+    tally.apply([SetCompleted(1, 10.0, 60.0, 8)])
+    assert tally.state.rest_s == 40.0
+    state = tally.apply([RepTentative(98.0, 100.0, 30.0)])
+    assert state.rest_s is None and state.shown_count == 1
+    assert not any(x.text.startswith("rest ") for x in panel_lines(state))
+
+
 def test_the_live_tally_counts_tentative_reps_at_once_and_once() -> None:
     sim = session()
     stamped = stream_sample_by_sample(_setup(), sim.main)

@@ -45,7 +45,7 @@ class LiveState:
     @property
     def rest_s(self) -> float | None:
         """Time since the last set ended, while not in a set (and the session goes on)."""
-        if self.ended or self.in_set or self.rest_since_s is None:
+        if self.ended or self.in_set or self.tentative or self.rest_since_s is None:  # a rep not yet sure: no rest
             return None
         return max(0.0, self.t_s - self.rest_since_s)
 
