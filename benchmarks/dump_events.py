@@ -30,10 +30,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
-import numpy as np
 
 from tracker.core.exercises import get_exercise
 from tracker.core.recording import Recording, Stream
+from tracker.evaluation.latency import stream_in_chunks
 from tracker.pipeline import Event, Personalisation, RepPipeline, SessionSetup
 
 
@@ -47,28 +47,17 @@ def _pipeline(setup: SessionSetup, main: Recording, pelvis: Recording | None) ->
 
 def stream_events(setup: SessionSetup, main: Recording, pelvis: Recording | None, chunk: int | None) -> Iterator[Event]:
     """The engine's events for ``main`` (and ``pelvis``), fed whole (``chunk`` None) or in chunks."""
+    if chunk is not None:
+        yield from (s.event for s in stream_in_chunks(setup, main, pelvis, chunk_n=chunk))
+        return
     pelvis = pelvis if setup.with_pelvis else None
     pipe = _pipeline(setup, main, pelvis)
     m = setup.prepare(main.accel_g, main.gyro_dps)
-    p = None if pelvis is None else setup.prepare(pelvis.accel_g, pelvis.gyro_dps, stream=Stream.PELVIS)
-    t = main.t_s
-    if chunk is None:
-        # as SessionSetup.analyse: the pelvis first, then the main sensor
-        if pelvis is not None and p is not None:
-            yield from pipe.feed_pelvis(pelvis.t_s, p.accel_g, p.gyro_dps)
-        yield from pipe.feed(t, m.accel_g, m.gyro_dps)
-    else:
-        k = 0
-        for a in range(0, t.size, chunk):
-            b = min(t.size, a + chunk)
-            if pelvis is not None and p is not None:
-                k2 = int(np.searchsorted(pelvis.t_s, t[b - 1], side="right"))
-                if k2 > k:
-                    yield from pipe.feed_pelvis(pelvis.t_s[k:k2], p.accel_g[k:k2], None if p.gyro_dps is None else p.gyro_dps[k:k2])
-                    k = k2
-            yield from pipe.feed(t[a:b], m.accel_g[a:b], None if m.gyro_dps is None else m.gyro_dps[a:b])
-        if pelvis is not None and p is not None and k < pelvis.t_s.size:
-            yield from pipe.feed_pelvis(pelvis.t_s[k:], p.accel_g[k:], None if p.gyro_dps is None else p.gyro_dps[k:])
+    # as SessionSetup.analyse: the pelvis first, then the main sensor
+    if pelvis is not None:
+        p = setup.prepare(pelvis.accel_g, pelvis.gyro_dps, stream=Stream.PELVIS)
+        yield from pipe.feed_pelvis(pelvis.t_s, p.accel_g, p.gyro_dps)
+    yield from pipe.feed(main.t_s, m.accel_g, m.gyro_dps)
     yield from pipe.finish()
 
 

@@ -14,7 +14,7 @@ from functools import cache
 import numpy as np
 
 from tracker.core.recording import Placement
-from tracker.evaluation.latency import TARGET_MS, rep_delays, stream_sample_by_sample
+from tracker.evaluation.latency import TARGET_MS, rep_delays, stream_in_chunks
 from tracker.evaluation.metrics import TrueRep
 from tracker.pipeline import (DetectorConfig, RejectedMovement, RepCompleted, RepTentative, SessionSetup,
                               analyze_recording)
@@ -37,7 +37,7 @@ def _setup() -> SessionSetup:
 
 def test_each_rep_is_shown_within_300_ms_of_its_end_first_reps_of_a_set_too() -> None:
     sim = session()
-    stamped = stream_sample_by_sample(_setup(), sim.main)
+    stamped = stream_in_chunks(_setup(), sim.main)
     truth = [TrueRep(r.start_s, r.end_s) for r in sim.labels.reps]
     stats = rep_delays(stamped, truth)
     assert len(stats.shown_ms) >= 0.9 * len(truth)
@@ -50,7 +50,7 @@ def test_each_rep_is_shown_within_300_ms_of_its_end_first_reps_of_a_set_too() ->
 
 def test_tentative_reps_are_counted_with_the_same_start_and_batch_results_are_unchanged() -> None:
     sim = session()
-    stamped = stream_sample_by_sample(_setup(), sim.main)
+    stamped = stream_in_chunks(_setup(), sim.main)
     events = [s.event for s in stamped]
     tentative = [e for e in events if isinstance(e, RepTentative)]
     counted = {e.rep.start_s for e in events if isinstance(e, RepCompleted)}
@@ -93,7 +93,7 @@ def test_a_lone_movement_is_shown_then_taken_back_visibly() -> None:
     acc = np.stack([np.sin(rad), np.zeros_like(t), np.cos(rad)], axis=1)
     gyr = np.stack([np.zeros_like(t), np.gradient(ang, t), np.zeros_like(t)], axis=1)
     rec = Recording(t, acc, gyr, RecordingMeta())
-    stamped = stream_sample_by_sample(_setup(), rec)
+    stamped = stream_in_chunks(_setup(), rec)
     tally = LiveTally()
     shown_max = 0
     for s in stamped:
@@ -124,7 +124,7 @@ def test_no_rest_runs_while_a_sets_first_rep_is_shown() -> None:
 
 def test_the_live_tally_counts_tentative_reps_at_once_and_once() -> None:
     sim = session()
-    stamped = stream_sample_by_sample(_setup(), sim.main)
+    stamped = stream_in_chunks(_setup(), sim.main)
     tally = LiveTally()
     seen: list[int] = []
     for s in stamped:

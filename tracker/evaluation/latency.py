@@ -37,10 +37,11 @@ class StampedEvent:
     event: Event
 
 
-def stream_sample_by_sample(setup: SessionSetup, recording: Recording, pelvis: Recording | None = None, *,
-                            detector: DetectorConfig = DetectorConfig()) -> list[StampedEvent]:
-    """Feed ``recording`` one sample at a time (the pelvis sensor's samples up to the same
-    time before each), stamping each event with the sample that released it."""
+def stream_in_chunks(setup: SessionSetup, recording: Recording, pelvis: Recording | None = None, *, chunk_n: int = 1,
+                     detector: DetectorConfig = DetectorConfig()) -> list[StampedEvent]:
+    """Feed ``recording`` ``chunk_n`` samples at a time (the pelvis sensor's samples up to the
+    same time before each chunk), stamping each event with the last sample fed when it came out.
+    ``chunk_n`` 1 is a sensor sending sample by sample: the engine's own latency."""
     pelvis = pelvis if setup.with_pelvis else None
     pipe = setup.pipeline(
         sample_rate_hz=recording.nominal_rate_hz(), has_gyro=recording.has_gyro,
@@ -50,19 +51,26 @@ def stream_sample_by_sample(setup: SessionSetup, recording: Recording, pelvis: R
     m = setup.prepare(recording.accel_g, recording.gyro_dps)
     p = None if pelvis is None else setup.prepare(pelvis.accel_g, pelvis.gyro_dps, stream=Stream.PELVIS)
     out: list[StampedEvent] = []
+
+    def feed_pelvis(k: int, k2: int, t_s: float) -> None:
+        if pelvis is not None and p is not None and k2 > k:
+            gyr = None if p.gyro_dps is None else p.gyro_dps[k:k2]
+            out.extend(StampedEvent(t_s, e) for e in pipe.feed_pelvis(pelvis.t_s[k:k2], p.accel_g[k:k2], gyr))
+
     k = 0  # pelvis samples fed so far
     t = recording.t_s
-    for i in range(t.size):
-        if pelvis is not None and p is not None:
-            k2 = int(np.searchsorted(pelvis.t_s, t[i], side="right"))
-            if k2 > k:
-                for e in pipe.feed_pelvis(pelvis.t_s[k:k2], p.accel_g[k:k2], None if p.gyro_dps is None else p.gyro_dps[k:k2]):
-                    out.append(StampedEvent(float(t[i]), e))
-                k = k2
-        gyr = None if m.gyro_dps is None else m.gyro_dps[i: i + 1]
-        for e in pipe.feed(t[i: i + 1], m.accel_g[i: i + 1], gyr):
-            out.append(StampedEvent(float(t[i]), e))
+    for a in range(0, t.size, chunk_n):
+        b = min(t.size, a + chunk_n)
+        last = float(t[b - 1])
+        if pelvis is not None:
+            k2 = int(np.searchsorted(pelvis.t_s, last, side="right"))
+            feed_pelvis(k, k2, last)
+            k = max(k, k2)
+        gyr = None if m.gyro_dps is None else m.gyro_dps[a:b]
+        out.extend(StampedEvent(last, e) for e in pipe.feed(t[a:b], m.accel_g[a:b], gyr))
     end = float(t[-1])
+    if pelvis is not None:
+        feed_pelvis(k, pelvis.t_s.size, end)
     out += [StampedEvent(end, e) for e in pipe.finish()]
     return out
 
@@ -134,4 +142,4 @@ def rep_delays(stamped: Sequence[StampedEvent], true_reps: Sequence[TrueRep]) ->
     return stats
 
 
-__all__ = ["LatencyStats", "StampedEvent", "TARGET_MS", "rep_delays", "stream_sample_by_sample"]
+__all__ = ["LatencyStats", "StampedEvent", "TARGET_MS", "rep_delays", "stream_in_chunks"]

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from tracker.errors import DatasetError, ReptrackError
-from tracker.evaluation.latency import LatencyStats, rep_delays, stream_sample_by_sample
+from tracker.evaluation.latency import LatencyStats, rep_delays, stream_in_chunks
 from tracker.evaluation.metrics import FoundRep, GroupMetrics, RecordingTruth, TrueRep, TrueSet, evaluate_recording
 from tracker.evaluation.uci import (BLOCK_WINDOWS_S, REPS_PER_BLOCK, ExecutionType, PlacementSelection, block_of,
                                     iter_dataset)
@@ -161,7 +161,7 @@ def evaluate_directory(folder: Path, *, hold_s: float | None = None, latency: bo
             if latency and truth.reps is not None:
                 setup = SessionSetup.resolve(labels["exercise"], placement, with_pelvis=pelvis is not None,
                                              personal=Personalisation(hold_s=hold))
-                delays.merge(rep_delays(stream_sample_by_sample(setup, main, pelvis), truth.reps))
+                delays.merge(rep_delays(stream_in_chunks(setup, main, pelvis), truth.reps))
         except ReptrackError as exc:
             failures.append(f"{stem}: {exc}")
             continue
@@ -221,7 +221,7 @@ def evaluate_uci(root: Path, *, hold_s: float | None = 5.0,
         truth = RecordingTruth(f"{r.subject}/{r.exercise_code}/{r.unit}", f"{r.exercise}/{r.placement.value}", tuple(sets), reps)
         if latency and reps is not None:
             setup = SessionSetup.resolve(r.exercise, r.placement, personal=Personalisation(hold_s=hold_s))
-            delays.merge(rep_delays(stream_sample_by_sample(setup, r.recording), reps))
+            delays.merge(rep_delays(stream_in_chunks(setup, r.recording), reps))
         # flags scored: the protocol's two faults
         found_scored = [
             FoundRep(f.start_s, f.peak_s, f.end_s, frozenset(

@@ -159,13 +159,13 @@ class RunTracker:
 
     def _accept(self, cand: RepCandidate) -> None:
         d = self.config.detector
-        confirmed = self._run_len >= 2 and not self._run_pending
+        confirmed = self.in_confirmed_set
         if not confirmed and self._run_pending and self._stray_movements >= d.max_stray_movements:
             # between a set's first reps the person does not walk about
             self.break_run("other movement before the next rep")
         last = self._run_last
         if last is not None:
-            same_way = float(cand.direction @ unit(self._run_direction)) >= d.direction_min_cos
+            same_way = self._same_way(cand)
             close = cand.start_s - last.end_s <= d.run_gap_s
             if not (same_way and close):
                 self.break_run("not followed by a similar rep" if close else "isolated movement")
@@ -186,8 +186,7 @@ class RunTracker:
             return
         # A set is confirmed by two reps of similar range (a step and a bend to pick
         # something up are not); a partial rep between them belongs to it.
-        ratio = d.confirm_rom_ratio
-        k = next((i for i, p in enumerate(self._run_pending) if 1.0 / ratio <= cand.rom_deg / max(p.rom_deg, 1e-6) <= ratio), None)
+        k = next((i for i, p in enumerate(self._run_pending) if self._like_range(cand.rom_deg, p.rom_deg)), None)
         if k is None:
             self._run_pending.append(cand)
             self._announce(cand)
@@ -213,27 +212,34 @@ class RunTracker:
         self._run_roms = []
         self._run_direction = np.zeros(3)
 
+    def _same_way(self, c: RepCandidate) -> bool:
+        """``c`` moves the way the run's reps move."""
+        return float(c.direction @ unit(self._run_direction)) >= self.config.detector.direction_min_cos
+
+    def _like_range(self, a_deg: float, b_deg: float) -> bool:
+        """Ranges close enough for reps of one set (within ``confirm_rom_ratio`` of each other)."""
+        ratio = self.config.detector.confirm_rom_ratio
+        return 1.0 / ratio <= a_deg / max(b_deg, 1e-6) <= ratio
+
     def _announce(self, c: RepCandidate) -> None:
         """Show a rep the moment it ends, before the set confirms it (once per candidate).
 
-        Inside a confirmed set the next rep is shown (soon after the last, the same way, of a like
-        range). Before it, only what looks like the
-        first rep of a set: it starts from stillness, takes a rep's time, and its range is the
-        exercise's -- walking, fetching the weight and lying down would otherwise flash up as
-        reps and be taken back, and a count that keeps taking reps back is not believed.
+        Inside a confirmed set, the next rep is shown: soon after the last, the same way, of a
+        like range (shifting on the mat or turning round after a set is none of these). Before
+        a set, only what looks like its first rep: it starts from stillness, takes a rep's time,
+        and its range is the exercise's -- walking, fetching the weight and lying down would
+        otherwise flash up as reps and be taken back, and a count that keeps taking reps back
+        is not believed.
         """
         d = self.config.detector
         last = self._run_last
-        in_set = (self._run_len >= 2 and not self._run_pending and self._set_open and last is not None
-                  # the next rep of the set: soon after the last, the same way, of a like range
-                  # (shifting on the mat or turning round after a set is none of these)
-                  and c.start_s - last.end_s <= d.announce_in_set_gap_s
-                  and float(c.direction @ unit(self._run_direction)) >= d.direction_min_cos
-                  and 1.0 / d.confirm_rom_ratio <= c.rom_deg / max(float(np.median(self._run_roms)), 1e-6) <= d.confirm_rom_ratio)
-        if not in_set:
-            if not (c.quiet_before and c.end_s - c.start_s >= self.config.detector.min_unpaused_rep_s
-                    and self.config.detector.announce_min_rom_deg <= c.rom_deg <= self.config.max_rep_rom_deg):
-                return
+        next_in_set = (self.in_confirmed_set and self._set_open and last is not None
+                       and c.start_s - last.end_s <= d.announce_in_set_gap_s and self._same_way(c)
+                       and self._like_range(c.rom_deg, float(np.median(self._run_roms))))
+        first_of_set = (c.quiet_before and c.end_s - c.start_s >= d.min_unpaused_rep_s
+                        and d.announce_min_rom_deg <= c.rom_deg <= self.config.max_rep_rom_deg)
+        if not (next_in_set or first_of_set):
+            return
         if c.start not in self._tentative:
             self._tentative.add(c.start)
             self._out.push(RepTentative(c.start_s, c.end_s, c.rom_deg))
