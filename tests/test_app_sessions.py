@@ -152,11 +152,14 @@ def test_deleting_a_session_removes_its_raw_samples_from_the_file(tmp_path: Path
     blobs = [b for row in con.execute("SELECT t_s, accel_g, gyro_dps FROM sample_chunks WHERE session_id = ?", (sid,))
              for b in row if b is not None]
     con.close()
-    pieces = [b[k:k + 64] for b in blobs for k in range(0, len(b) - 64, 4096)]  # one in each page's worth
+    pieces = [b[k:k + 16] for b in blobs for k in range(0, len(b) - 16, 4096)]  # one in each page's worth
     # on disk before: in the database file, or still in its write-ahead log (a checkpoint at close
-    # is not guaranteed; the test flaked ~1 in 20 reading the database file alone)
+    # is not guaranteed; the test flaked ~1 in 20 reading the database file alone). A blob longer
+    # than a page is stored across overflow pages, each beginning with a 4-byte pointer, so a
+    # piece may straddle two of them; which ones do depends on where the recorder's commits (wall
+    # clock) cut the blobs -- it failed 1 in ~20 runs with 64-byte pieces all required whole
     before = db.read_bytes() + (Path(f"{db}-wal").read_bytes() if Path(f"{db}-wal").exists() else b"")
-    assert pieces and all(p in before for p in pieces)
+    assert len(pieces) >= 20 and sum(p in before for p in pieces) >= 0.9 * len(pieces)
     with Store.open(db) as store:
         seen = session_footprint(store, sid)
         assert seen.info.id == sid and seen.sample_bytes == sum(len(b) for b in blobs) and (seen.notes, seen.entries) == (1, 1)
