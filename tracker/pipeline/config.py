@@ -134,6 +134,10 @@ class DetectorConfig:
     rise_peak_fraction: float = 0.3  # ... or this share of the peak, whichever is more, above the trough starts the next rep (a wobble of the lowering does not)
 
     # -- runs and sets (``runs.RunTracker``)
+    fast_run_min_reps: int = 3  # quick reps back to back with no pause between count as a fast set from this many on (issue 11: 0.5-1 s reps, 0-0.2 s apart); fewer are a step or two of setup motion
+    min_fast_rep_s: float = 0.3  # a movement shorter than the exercise's ``min_rep_s`` but not than this counts as the next rep of a fast set (a 0.5 s rep measures 0.35-0.45 s between the onset and end levels; a heel strike or a jolt is over in 0.1 s)
+    fast_gap_s: float = 0.6  # ... each starting within this of the last one's end (0-0.2 s apart, plus the share of a fast lift and lowering under the onset and end levels)
+    fast_opposite_fraction: float = 0.25  # ... and the segment swinging past its rest the other way by less than this share of their range in between (landing rebounds: up to 20 %, simulator); walking swings the thigh back by half to two thirds of its forward swing (Perry & Burnfield: ~25 deg flexion, 10-20 deg extension), a shank-worn sensor by a quarter or more (0.3 let one walk in 150 recordings through, 0.2 lost 3 of 25 fast sets)
     quick_follow_fraction: float = 0.5  # a movement too short for a rep, at least this share of a waiting quick rep's range and after ``rebound_s``: the quick rep was a step
     rep_sized_fraction: float = 0.5  # a waiting quick rep of at least this share of the run's median range breaks an unconfirmed run when it is rejected (a smaller one was a fidget)
     max_unconfirmed_reps: int = 3  # reps of an unconfirmed run kept waiting for a similar one; the oldest is rejected beyond this (a set's first reps are similar within three)

@@ -671,7 +671,9 @@ class RepPipeline:
         before it; reps measured from the old one would be off by the difference)."""
         if peak_deg <= self.config.max_rep_rom_deg or self._mode is not _Mode.IDLE:
             return
-        if self._runs.in_confirmed_set:
+        if self._runs.in_confirmed_set or self._runs.deferred is not None:
+            # ... nor one of quick reps that may be a fast set (overshooting: issue 11), which
+            # gives no pause to take a rest afresh in
             return
         self._mode = _Mode.NO_REFERENCE
         self._still_floor = end
@@ -712,6 +714,12 @@ class RepPipeline:
         duration = float(t[-1] - t[0])
         ex = self.config.exercise
         if duration < ex.min_rep_s:
+            if duration >= self.config.detector.min_fast_rep_s and rom >= self._enter_deg:
+                # shorter than a rep on its own, but it may be a rep of a fast set (a 0.5 s
+                # rep measures 0.35-0.45 s between the onset and end levels)
+                cand = self._candidate(start, peak, end, prev_end, t, up, pre)
+                if self._runs.offer_short(cand):
+                    return  # (no movement that takes a pause away, as before: a fast set needs none)
             self._runs.count_stray_movement(float(t[0]))
             self._reject(start, end, rom, f"too short for a rep ({duration:.2f} s)")
             d = self._runs.deferred
@@ -722,22 +730,9 @@ class RepPipeline:
             self._runs.count_stray_movement(float(t[0]))
             self._reject(start, end, rom, f"too small for a rep ({rom:.1f} deg)")
             return
-        metrics = measure_rep(
-            t_s=t, up=up, speed_dps=h.speed[r], shake_g=h.shake[r], ref_up=self._ref, pre_theta_deg=pre, k_peak=k_peak,
-            plane_axis_sum=self._runs.axis_sum, sample_rate_hz=self._fs, config=self.config.detector,
-        )
-        # a pause before the rep: stillness between the previous movement and this one
-        look = int(self.config.detector.quiet_window_s * self._fs)
-        lo = max(h.start, start - look, prev_end)
-        sr_start = int(h.still_run[h.rows(lo, start + 1)].max()) if start + 1 > lo else 0
-        cand = RepCandidate(
-            start=start, peak=peak, end=end,
-            start_s=float(t[0]), peak_s=float(t[k_peak]), end_s=float(t[-1]),
-            quiet_before=sr_start >= self._quiet_n, metrics=metrics,
-            start_up=up[0].copy(), end_up=up[-1].copy(), ref=self._ref,
-        )
+        cand = self._candidate(start, peak, end, prev_end, t, up, pre)
         prev = self._runs.deferred if self._runs.deferred is not None else self._runs.last
-        if prev is not None and self._lowering_of(prev, cand):
+        if prev is not None and not self._runs.is_short(prev) and self._lowering_of(prev, cand):
             self._runs.reject_cand(cand, "the rest of the lowering of the rep before it (held part of the way down)")
             # back home: the posture held part-way down was no rest, the one before the rep is
             self._ref = prev.ref
@@ -747,6 +742,29 @@ class RepPipeline:
             # rep-sized movements need a pause between them (a fidget or the slow end of a
             # lowering is no movement that takes the pause away)
             self._prev_movement_end = max(self._prev_movement_end, cand.end)
+
+    def _candidate(self, start: int, peak: int, end: int, prev_end: int, t: NDArray[np.float64],
+                   up: NDArray[np.float64], pre: NDArray[np.float64]) -> RepCandidate:
+        """The excursion ``start..end`` (history samples ``t``, ``up``; ``pre``: the tilt just
+        before it) measured, as a rep candidate."""
+        h = self._hist
+        assert self._ref is not None
+        r = h.rows(start, end + 1)
+        k_peak = peak - start
+        metrics = measure_rep(
+            t_s=t, up=up, speed_dps=h.speed[r], shake_g=h.shake[r], ref_up=self._ref, pre_theta_deg=pre, k_peak=k_peak,
+            plane_axis_sum=self._runs.axis_sum, sample_rate_hz=self._fs, config=self.config.detector,
+        )
+        # a pause before the rep: stillness between the previous movement and this one
+        look = int(self.config.detector.quiet_window_s * self._fs)
+        lo = max(h.start, start - look, prev_end)
+        sr_start = int(h.still_run[h.rows(lo, start + 1)].max()) if start + 1 > lo else 0
+        return RepCandidate(
+            start=start, peak=peak, end=end,
+            start_s=float(t[0]), peak_s=float(t[k_peak]), end_s=float(t[-1]),
+            quiet_before=sr_start >= self._quiet_n, metrics=metrics,
+            start_up=up[0].copy(), end_up=up[-1].copy(), ref=self._ref,
+        )
 
     def _lowering_of(self, prev: RepCandidate, cand: RepCandidate) -> bool:
         """``cand`` is the second half of ``prev``: the leg went up, came part of the way down and

@@ -6,7 +6,10 @@ same direction, follows within ``run_gap_s`` (walking swings the thigh both ways
 rest and never forms a run; a bend to pick something up is not like the reps around it).
 Until then the reps of a run wait, shown as tentative (:class:`RepTentative`) when they
 look like a set's first rep; a quick rep waits for a pause after it (a step of walking is
-followed by the next step). Sets split at rests longer than ``set_gap_s``.
+followed by the next step). Quick reps back to back, the same way, of like range and with no
+swing back past the rest between them, are a *fast set* once ``fast_run_min_reps`` of them
+came and a pause follows (walking swings the thigh back between its forward swings). Sets
+split at rests longer than ``set_gap_s``.
 
 The detector (:mod:`tracker.pipeline.detector`) feeds closed candidates to
 :meth:`RunTracker.add` and tells it about time passing, posture changes and gaps; what
@@ -34,7 +37,9 @@ class RunTracker:
         self._hist = history
         self._out = out
         self._quiet_n = quiet_n  # samples of ``quiet_before_s``
-        self._deferred: RepCandidate | None = None  # a quick rep waiting for a pause after it
+        #: quick reps waiting for a pause after them: one, or a fast set's reps so far
+        self._waiting: list[RepCandidate] = []
+        self._short: set[int] = set()  # starts of the waiting movements shorter than a rep on their own
         self._stray_movements = 0  # movements that were no rep since the last rep candidate
         self._run_pending: list[RepCandidate] = []
         self._run_last: RepCandidate | None = None
@@ -55,8 +60,8 @@ class RunTracker:
     # ------------------------------------------------------------------ what the detector reads
     @property
     def deferred(self) -> RepCandidate | None:
-        """The quick rep waiting for a pause after it."""
-        return self._deferred
+        """The (last) quick rep waiting for a pause after it."""
+        return self._waiting[-1] if self._waiting else None
 
     @property
     def last(self) -> RepCandidate | None:
@@ -77,8 +82,8 @@ class RunTracker:
         """The earliest sample the waiting reps still need, or ``keep``."""
         if self._run_pending:
             keep = min(keep, self._run_pending[0].start)
-        if self._deferred is not None:
-            keep = min(keep, self._deferred.start)
+        if self._waiting:
+            keep = min(keep, self._waiting[0].start)
         return keep
 
     # ------------------------------------------------------------------ candidates
@@ -101,7 +106,7 @@ class RunTracker:
             typical = float(np.median(self._run_roms))
             cos = float(cand.direction @ unit(self._run_direction))
             small = cand.rom_deg < d.minor_fraction * typical
-            prev_end_s = last.end_s if self._deferred is None else self._deferred.end_s
+            prev_end_s = last.end_s if not self._waiting else self._waiting[-1].end_s
             rebound = cos < 0.0 and cand.rom_deg < d.rebound_fraction * typical and cand.start_s - prev_end_s <= d.rebound_s
             tiny = cand.rom_deg < d.tiny_fraction * typical  # standing up after the last rep, say
             if (small and cos < d.direction_min_cos) or rebound or tiny:
@@ -109,17 +114,22 @@ class RunTracker:
                 # nor the next movement that a quick rep waiting for its pause must not meet
                 self.reject_cand(cand, "rebound after a rep" if rebound else "small movement between reps")
                 return False
-        if self._deferred is not None:
-            if self.paused_between(self._deferred.end, cand.start):
+        if self._waiting:
+            if self.paused_between(self._waiting[-1].end, cand.start):
                 # still for a while after it, the small movements since were fidgets
                 self.accept_deferred()
+            elif self._continues_fast_set(cand):
+                # the next rep of a fast set: it waits with the others for the pause after them
+                self._waiting.append(cand)
+                self._show_fast_set()
+                return True
             else:
                 # the previous quick movement was followed by this one without a pause
                 self.reject_deferred()
         if self.config.detector.pause_after_quick and cand.end_s - cand.start_s < self.config.detector.min_unpaused_rep_s:
             # A quick rep must be followed by a pause (a step of walking is followed by the
             # next step): decide once the segment is still, or the next movement comes.
-            self._deferred = cand
+            self._waiting = [cand]
             self._announce(cand)
             return True
         self._accept(cand)
@@ -141,23 +151,108 @@ class RunTracker:
             self._stray_movements += 1
 
     def reject_deferred(self) -> None:
-        d = self._deferred
-        self._deferred = None
-        if d is None:
-            return
-        rep_sized = not self._run_roms or d.rom_deg >= self.config.detector.rep_sized_fraction * float(np.median(self._run_roms))
-        self.count_stray_movement(d.start_s)
-        if self._run_len < 2 and rep_sized:
-            self.break_run("followed by quick movement without a pause")
-        self.reject_cand(d, "quick, with no pause after it (walking or setup motion?)")
+        """The waiting quick reps were followed by other movement without a pause: none counts."""
+        waiting, self._waiting = self._waiting, []
+        for d in waiting:
+            if d.start in self._short:
+                # a movement shorter than a rep that no fast set followed: what it always was
+                self._short.discard(d.start)
+                self.count_stray_movement(d.start_s)
+                self.reject_cand(d, f"too short for a rep ({d.end_s - d.start_s:.2f} s)")
+                continue
+            rep_sized = not self._run_roms or d.rom_deg >= self.config.detector.rep_sized_fraction * float(np.median(self._run_roms))
+            self.count_stray_movement(d.start_s)
+            if self._run_len < 2 and rep_sized:
+                self.break_run("followed by quick movement without a pause")
+            self.reject_cand(d, "quick, with no pause after it (walking or setup motion?)")
 
     def accept_deferred(self) -> None:
-        d = self._deferred
-        self._deferred = None
-        if d is not None:
-            self._accept(d)
+        """The waiting quick reps got their pause: one counts as any rep; back to back, they are a
+        fast set if there are enough of them and the first started from a rest."""
+        waiting = self._waiting
+        if len(waiting) == 1 and waiting[0].start in self._short:
+            self.reject_deferred()
+            return
+        if len(waiting) <= 1:
+            self._waiting = []
+            if waiting:
+                self._accept(waiting[0])
+            return
+        d = self.config.detector
+        from_rest = waiting[0].quiet_before or self.in_confirmed_set
+        if len(waiting) < d.fast_run_min_reps or not from_rest:
+            self.reject_deferred()
+            return
+        self._waiting = []
+        for c in waiting:
+            self._short.discard(c.start)
+            self._accept(c, unpaused=True)
 
-    def _accept(self, cand: RepCandidate) -> None:
+    def offer_short(self, cand: RepCandidate) -> bool:
+        """A movement too short to be a rep on its own (returns whether it is kept): the next rep
+        of the fast set that waits, or, with none waiting, perhaps the first of one -- it waits,
+        and is turned down as too short unless the next movement continues it."""
+        if not self.config.has_gyro:
+            return False  # fast sets need a gyro (see ``_continues_fast_set``)
+        waiting = self._waiting
+        if waiting and not self.paused_between(waiting[-1].end, cand.start) and self._continues_fast_set(cand):
+            waiting.append(cand)
+            self._show_fast_set()
+            return True
+        if waiting and not (len(waiting) == 1 and waiting[0].start in self._short):
+            return False  # a quick rep waits for its pause: this movement decides about it
+        if waiting:
+            self.reject_deferred()  # the short movement before was not followed by a fast set
+        self._waiting = [cand]
+        self._short.add(cand.start)
+        return True
+
+    def is_short(self, c: RepCandidate) -> bool:
+        """``c`` is shorter than a rep on its own (kept as a fast set's rep)."""
+        return c.start in self._short
+
+    def _continues_fast_set(self, cand: RepCandidate) -> bool:
+        """``cand`` follows the waiting quick reps as the next rep of a fast set: quick itself, at
+        once, the same way, of like range, and the segment did not swing back past its rest in between (walking
+        does: the thigh swings back behind the body between its forward swings)."""
+        if not self.config.has_gyro:
+            # the swing back that tells walking from a fast set is lost in the accelerometer's
+            # gravity low-pass (2 Hz): every step of a walk would be counted (clean corpus: a
+            # false rep in 20 of 150 recordings without a gyro, none with one)
+            return False
+        d = self.config.detector
+        run = self._waiting
+        prev = run[-1]
+        if cand.end_s - cand.start_s >= d.min_unpaused_rep_s or cand.start_s - prev.end_s > d.fast_gap_s:
+            return False
+        direction = unit(np.sum([c.direction for c in run], axis=0))
+        if float(cand.direction @ direction) < d.direction_min_cos:
+            return False
+        typical = float(np.median([c.rom_deg for c in run]))
+        if not self._like_range(cand.rom_deg, typical):
+            return False
+        return self._swing_back_deg(prev.start, cand.start, direction) <= d.fast_opposite_fraction * typical
+
+    def _swing_back_deg(self, a: int, b: int, direction: NDArray[np.float64]) -> float:
+        """How far the segment tilted against ``direction`` (unit, perpendicular to the rest's up)
+        between samples ``a`` and ``b``, deg."""
+        h = self._hist
+        lo = max(a, h.start)
+        if b <= lo:
+            return 0.0
+        up = h.up[h.rows(lo, b + 1)]
+        against = -(up[:, 0] * direction[0] + up[:, 1] * direction[1] + up[:, 2] * direction[2])
+        return float(np.degrees(np.arcsin(np.clip(against.max(), 0.0, 1.0))))
+
+    def _show_fast_set(self) -> None:
+        """Show a fast set's reps as tentative once there are enough of them for one."""
+        if len(self._waiting) < self.config.detector.fast_run_min_reps:
+            return
+        for c in self._waiting:
+            self._show(c)
+
+    def _accept(self, cand: RepCandidate, *, unpaused: bool = False) -> None:
+        """Into the run (``unpaused``: a rep of a fast set, which has no pause before it)."""
         d = self.config.detector
         confirmed = self.in_confirmed_set
         if not confirmed and self._run_pending and self._stray_movements >= d.max_stray_movements:
@@ -170,7 +265,7 @@ class RunTracker:
             if not (same_way and close):
                 self.break_run("not followed by a similar rep" if close else "isolated movement")
                 confirmed = False
-        if not cand.quiet_before and cand.end_s - cand.start_s < d.min_unpaused_rep_s:
+        if not unpaused and not cand.quiet_before and cand.end_s - cand.start_s < d.min_unpaused_rep_s:
             # walking and other setup motion swing the leg quickly and without pauses; a rep
             # that follows the previous one without a pause must at least take its time
             self.break_run("followed by quick movement without a pause")
@@ -238,8 +333,10 @@ class RunTracker:
                        and self._like_range(c.rom_deg, float(np.median(self._run_roms))))
         first_of_set = (c.quiet_before and c.end_s - c.start_s >= d.min_unpaused_rep_s
                         and d.announce_min_rom_deg <= c.rom_deg <= self.config.max_rep_rom_deg)
-        if not (next_in_set or first_of_set):
-            return
+        if next_in_set or first_of_set:
+            self._show(c)
+
+    def _show(self, c: RepCandidate) -> None:
         if c.start not in self._tentative:
             self._tentative.add(c.start)
             self._out.push(RepTentative(c.start_s, c.end_s, c.rom_deg))
@@ -267,14 +364,14 @@ class RunTracker:
         """Time after which the waiting quick rep or the unconfirmed run can no longer be confirmed."""
         gap = self.config.detector.run_gap_s
         limits = [np.inf]
-        if self._deferred is not None:
-            limits.append(self._deferred.end_s + gap)
+        if self._waiting:
+            limits.append(self._waiting[-1].end_s + gap)
         if self._run_pending and self._run_last is not None:
             limits.append(self._run_last.end_s + gap)
         return float(min(limits))
 
     def expire(self) -> None:
-        if self._deferred is not None:
+        if self._waiting:
             self.reject_deferred()
         if self._run_pending:
             self.break_run("isolated movement")

@@ -1,0 +1,110 @@
+"""Fast sets with no pause between reps (issue 11): 0.5-1 s reps straight into the next one.
+
+Each quick rep used to wait for a pause after it (a step of walking is followed by the next
+step), so a whole fast set counted 0. Quick reps back to back, the same way, of like range,
+with no swing back past the rest between them, are a fast set once enough of them came and a
+pause follows; they count, and are flagged ``too_fast``. Walking swings the thigh back behind
+the body between its forward swings, and stays uncounted.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.hand_signals import min_jerk, sensor_from_angles
+from tracker.core.exercises import FlagKind, get_exercise
+from tracker.core.recording import Placement, Recording
+from tracker.pipeline import DetectorConfig, RejectedMovement, RepCompleted, RepTentative, SessionSetup, analyze_recording
+
+RATE_HZ = 50.0
+EXERCISE = "standing-hip-abduction"
+
+
+def _seg(a: float, b: float, s: float) -> np.ndarray:
+    return a + (b - a) * min_jerk(int(round(s * RATE_HZ)))
+
+
+def fast_set(n: int, *, rom_deg: float = 30.0, rep_s: float = 0.6, gap_s: float = 0.1, seed: int = 1) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    parts = [np.zeros(int(3 * RATE_HZ))]
+    for _ in range(n):
+        r = rom_deg * rng.uniform(0.9, 1.1)
+        s = rep_s * rng.uniform(0.85, 1.15)
+        parts += [_seg(0, r, 0.5 * s), _seg(r, 0, 0.5 * s), np.zeros(int(round(gap_s * RATE_HZ)))]
+    parts.append(np.zeros(int(3 * RATE_HZ)))
+    return np.concatenate(parts)
+
+
+def walk(n_strides: int, *, stride_hz: float = 0.95, forward_deg: float = 27.0, back_deg: float = 17.0) -> np.ndarray:
+    """The thigh in walking: forward at heel strike, back behind the body at toe-off (Perry &
+    Burnfield), fading in and out over 0.8 s, from standing still to standing still."""
+    dur = n_strides / stride_hz + 0.8
+    t = np.arange(int(dur * RATE_HZ)) / RATE_HZ
+    env = np.clip(np.minimum(t, dur - t) / 0.4, 0.0, 1.0)
+    mid, amp = 0.5 * (forward_deg - back_deg), 0.5 * (forward_deg + back_deg)
+    swing = env * (mid + amp * np.cos(2 * np.pi * stride_hz * t)) - env * (mid + amp) * (t < 0)
+    swing -= swing[0]
+    return np.concatenate([np.zeros(int(3 * RATE_HZ)), swing * env, np.zeros(int(3 * RATE_HZ))])
+
+
+def _analyse(angles: np.ndarray, *, gyro: bool = True) -> tuple[Recording, object]:
+    t, acc, gyr = sensor_from_angles(angles, rate_hz=RATE_HZ, noise_g=0.003)
+    rec = Recording(t, acc, gyr if gyro else None)
+    return rec, analyze_recording(rec, get_exercise(EXERCISE), placement=Placement.THIGH)
+
+
+@pytest.mark.parametrize(("n", "rep_s", "gap_s"), [(10, 0.6, 0.1), (8, 0.9, 0.0), (12, 0.5, 0.2)])
+def test_a_fast_set_with_no_pause_is_counted_and_flagged_too_fast(n: int, rep_s: float, gap_s: float) -> None:
+    _, res = _analyse(fast_set(n, rep_s=rep_s, gap_s=gap_s))
+    assert res.rep_count == n
+    assert len(res.sets) == 1
+    too_fast = [r for r in res.reps if any(f.kind is FlagKind.TOO_FAST for f in r.flags)]
+    assert len(too_fast) == n
+
+
+def test_a_fast_set_overshooting_the_tables_range_is_counted() -> None:
+    ex = get_exercise(EXERCISE)
+    _, res = _analyse(fast_set(10, rom_deg=1.2 * ex.max_rep_rom_deg))
+    assert res.rep_count == 10
+
+
+@pytest.mark.parametrize("strides", [3, 6])
+def test_walking_is_not_a_fast_set(strides: int) -> None:
+    _, res = _analyse(walk(strides))
+    assert res.rep_count == 0
+    # the forward swings were seen as movements, and turned down
+    assert sum(1 for r in res.rejected if r.rom_deg > 15.0) >= strides - 1
+
+
+def test_two_quick_movements_are_no_set() -> None:
+    _, res = _analyse(fast_set(2))
+    assert res.rep_count == 0
+
+
+def test_without_a_gyro_a_walk_is_still_no_set() -> None:
+    _, res = _analyse(walk(6), gyro=False)
+    assert res.rep_count == 0
+
+
+def test_a_fast_sets_reps_show_as_they_end_and_do_not_depend_on_chunking() -> None:
+    rec, _ = _analyse(fast_set(10))
+    setup = SessionSetup.resolve(EXERCISE, Placement.THIGH)
+    m = setup.prepare(rec.accel_g, rec.gyro_dps)
+    outs = []
+    for chunk in (1, 7, 10_000):
+        pipe = setup.pipeline(sample_rate_hz=RATE_HZ, has_gyro=True, detector=DetectorConfig())
+        ev = []
+        for a in range(0, rec.t_s.size, chunk):
+            b = a + chunk
+            ev += pipe.feed(rec.t_s[a:b], m.accel_g[a:b], m.gyro_dps[a:b])
+        ev += pipe.finish()
+        outs.append(ev)
+    assert outs[0] == outs[1] == outs[2]
+    ev = outs[0]
+    shown = [e for e in ev if isinstance(e, RepTentative)]
+    counted = [e for e in ev if isinstance(e, RepCompleted)]
+    assert len(counted) == 10
+    # from the third rep on (enough for a fast set) they show while the set goes on
+    assert len(shown) >= 8
+    assert not [e for e in ev if isinstance(e, RejectedMovement) and e.tentative]
