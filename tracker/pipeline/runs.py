@@ -179,7 +179,7 @@ class RunTracker:
                 self._accept(waiting[0])
             return
         d = self.config.detector
-        from_rest = waiting[0].quiet_before or self.in_confirmed_set
+        from_rest = waiting[0].quiet_before or self.in_confirmed_set or len(waiting) >= d.fast_run_unpaused_min_reps
         if len(waiting) < d.fast_run_min_reps or not from_rest:
             self.reject_deferred()
             return
