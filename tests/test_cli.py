@@ -315,6 +315,16 @@ def test_eval_uci_one_subject_every_placement(cli: Cli, uci_root: Path) -> None:
 def test_eval_uci_unknown_subject_and_options_without_dataset_are_one_line(cli: Cli, uci_root: Path, tmp_path: Path) -> None:
     assert_one_line_error(cli("eval", "--dataset", "uci-pt", uci_root, "--subject", "s9"), "s9")
     assert_one_line_error(cli("eval", tmp_path, "--subject", "s1"), "--dataset uci-pt")
+    assert_one_line_error(cli("eval", tmp_path, "--tempo", "1.5"), "--dataset uci-pt")
+
+
+def test_eval_uci_replayed_faster_scores_the_scaled_blocks(cli: Cli, uci_root: Path) -> None:
+    code, stdout, err = cli("eval", "--dataset", "uci-pt", uci_root, "--subject", "s1", "--tempo", "1.25", "--json")
+    assert code == 0, err
+    d = json.loads(stdout)
+    assert "1.25 times faster" in d["title"]
+    # the blocks are found at their scaled times: subject 1, a quarter faster, still counted
+    assert d["overall"]["within1_pct"] >= 90.0
 
 
 # --------------------------------------------------------------------------- the installed script

@@ -18,6 +18,9 @@ SIMULATED_SETS = Limit("sets", 1, 20, "a number of sets", integer=True)
 #: ('max'): slower than a tenth is no replay anyone watches (1e-9 would take decades), faster
 #: than 1000 is 'max' in all but name.
 REPLAY_SPEED = Limit("speed", 0.1, 1000.0, "a replay speed, times real time")
+#: UCI recordings replayed faster to stand for faster people (``reptrack eval --tempo``): 0.5-3
+#: times (a rep of the protocol's 2-4 s then takes 0.7-8 s; faster than 3 is no exercise).
+EVAL_TEMPO = Limit("tempo", 0.5, 3.0, "a replay tempo, times the recorded one")
 #: A live sensor that is gone this long ends the session as interrupted, s. 60 s by default: a
 #: person walks back into range or restarts a sensor within a minute; 1 s would end a session at
 #: the first hiccup, more than an hour is a session nobody is doing any more.

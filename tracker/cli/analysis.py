@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from tracker.app.limits import CORPUS_RECORDINGS, SEED, SIMULATED_RECORDINGS, SIMULATED_SETS
+from tracker.app.limits import CORPUS_RECORDINGS, EVAL_TEMPO, SEED, SIMULATED_RECORDINGS, SIMULATED_SETS
 from tracker.cli.common import add_command, limited
 from tracker.core.exercises import EXERCISES, HOLD, TARGET_ROM
 from tracker.core.recording import SAMPLE_RATE
@@ -65,6 +65,9 @@ def register(sub: argparse._SubParsersAction, db: argparse.ArgumentParser) -> No
     e.add_argument("--placements", choices=["primary", "all"],
                    help="uci-pt: the exercise's moving segment only (default), or thigh and shank for every exercise")
     e.add_argument("--subject", help="uci-pt: score one subject only, e.g. s1 (leave-one-subject-out)")
+    e.add_argument("--tempo", type=limited(EVAL_TEMPO), default=1.0,
+                   help="uci-pt: replay every recording this many times faster (timestamps divided, gyro rates "
+                        "multiplied): a proxy for people faster than the two subjects")
     e.add_argument("--latency", action="store_true",
                    help="also stream every recording sample by sample and measure how long after a labelled rep's end "
                         "it is shown (median, 95th percentile; slower)")
@@ -127,12 +130,12 @@ def _eval(args: argparse.Namespace) -> int:
             raise ConfigurationError("--no-hold and --hold-s contradict each other: give one")
         report = evaluate_uci(args.path, hold_s=None if args.no_hold else args.hold_s if args.hold_s is not None else 5.0,
                               placements=PlacementSelection(args.placements or "primary"), subject=args.subject,
-                              latency=args.latency)
+                              latency=args.latency, tempo=args.tempo)
     else:
-        if args.placements is not None or args.subject is not None or args.no_hold:
+        if args.placements is not None or args.subject is not None or args.no_hold or args.tempo != 1.0:
             from tracker.errors import ConfigurationError
 
-            raise ConfigurationError("--placements, --subject and --no-hold are for UCI recordings: use them with --dataset uci-pt "
+            raise ConfigurationError("--placements, --subject, --no-hold and --tempo are for UCI recordings: use them with --dataset uci-pt "
                                      "(e.g. reptrack eval --dataset uci-pt ../shared/data/uci-pt --placements all --subject s1)")
         report = evaluate_directory(args.path, hold_s=args.hold_s, latency=args.latency)
     print(json.dumps(report.to_json()) if args.json else format_evaluation(report))

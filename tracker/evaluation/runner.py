@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -186,7 +186,7 @@ def evaluate_directory(folder: Path, *, hold_s: float | None = None, latency: bo
 # ---------------------------------------------------------------------------- UCI
 def evaluate_uci(root: Path, *, hold_s: float | None = 5.0,
                  placements: PlacementSelection = PlacementSelection.PRIMARY,
-                 subject: str | None = None, latency: bool = False) -> EvaluationReport:
+                 subject: str | None = None, latency: bool = False, tempo: float = 1.0) -> EvaluationReport:
     """Score reptrack on the UCI data set: each 10-rep block is a set.
 
     Rep boundaries and flag truth come from subject 1's hand labels; block counts and
@@ -194,6 +194,9 @@ def evaluate_uci(root: Path, *, hold_s: float | None = 5.0,
     chooses the sensor units analysed (the overall figure covers them all); ``subject``
     scores one subject only, so a setting chosen on one can be read on the other.
     ``latency`` measures when each hand-labelled rep is shown (subject 1's labels).
+    ``tempo`` replays every recording that many times faster (timestamps divided by it, the gyro's
+    rates multiplied; the accelerometer is kept, so its own linear acceleration is not scaled
+    up): a proxy for people who move faster than the two subjects, labels scaled alike.
     """
     recs = iter_dataset(Path(root), placements=placements, subject=subject)
     groups: dict[str, GroupMetrics] = defaultdict(GroupMetrics)
@@ -205,12 +208,17 @@ def evaluate_uci(root: Path, *, hold_s: float | None = 5.0,
     for r in recs:
         ex = get_exercise(r.exercise)
         primary = r.placement is ex.moving_segment
+        if tempo != 1.0:
+            g = r.recording.gyro_dps
+            r = replace(r, recording=replace(r.recording, t_s=r.recording.t_s / tempo, gyro_dps=None if g is None else g * tempo),
+                        reps=None if r.reps is None else tuple(replace(x, start_s=x.start_s / tempo, end_s=x.end_s / tempo)
+                                                               for x in r.reps))
         result = analyze_recording(r.recording, ex, placement=r.placement, personal=Personalisation(hold_s=hold_s))
         found = found_reps(result)
         end_s = float(r.recording.t_s[-1])
         sets = []
         for lo, hi in BLOCK_WINDOWS_S.values():
-            sets.append(TrueSet(lo + 1.0, min(hi, end_s) - 1.0, REPS_PER_BLOCK))
+            sets.append(TrueSet((lo + 1.0) / tempo, min(hi / tempo, end_s) - 1.0 / tempo, REPS_PER_BLOCK))
         reps = None
         if r.reps is not None:
             reps = tuple(
@@ -234,7 +242,7 @@ def evaluate_uci(root: Path, *, hold_s: float | None = 5.0,
         by_subject[r.subject].merge(m)
         counts = {k.name.lower(): 0 for k in ExecutionType}
         for f in found:
-            blk = block_of(f.peak_s).name.lower()
+            blk = block_of(f.peak_s * tempo).name.lower()
             counts[blk] += 1
             stats = block_flags["primary" if primary else "secondary"]
             key = f"{blk}"
@@ -265,8 +273,9 @@ def evaluate_uci(root: Path, *, hold_s: float | None = 5.0,
     which = ("each exercise's moving segment (shank for seated knee extension, thigh otherwise)"
              if placements is PlacementSelection.PRIMARY else "every placement on the moving leg (thigh and shank)")
     who = f"subject {subject}" if subject is not None else "every subject"
+    faster = f"; replayed {tempo:g} times faster" if tempo != 1.0 else ""
     return EvaluationReport(
-        title=f"UCI physical-therapy exercises in {root} (hold {hold_s} s; {placements.value} placements; {who})",
+        title=f"UCI physical-therapy exercises in {root} (hold {hold_s} s; {placements.value} placements; {who}{faster})",
         groups={k: v.summary() for k, v in sorted(groups.items())},
         overall=all_m.summary(),
         extra={**extra, **({"latency": delays.summary()} if latency else {}),
