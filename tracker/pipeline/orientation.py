@@ -41,7 +41,9 @@ def cross_rows(a: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.flo
     """Row-wise cross product of ``(n, 3)`` arrays (or one with a ``(3,)``); faster than np.cross."""
     a0, a1, a2 = a[..., 0], a[..., 1], a[..., 2]
     b0, b1, b2 = b[..., 0], b[..., 1], b[..., 2]
-    out = np.empty(np.broadcast_shapes(a.shape, b.shape))
+    # the common shapes without numpy's general broadcasting rules (a per-call cost)
+    shape = a.shape if a.shape == b.shape or b.ndim == 1 else np.broadcast_shapes(a.shape, b.shape)
+    out = np.empty(shape)
     out[..., 0] = a1 * b2 - a2 * b1
     out[..., 1] = a2 * b0 - a0 * b2
     out[..., 2] = a0 * b1 - a1 * b0
@@ -110,13 +112,16 @@ class OrientationTracker:
         if self.has_gyro and gyro_dps is not None:
             w_rad_dt = gyro_dps * (self._dt / DEG)
             source = lp  # pass 0 linearises around the low-passed accelerometer
+            acc_part = (1.0 - self._alpha) * accel_g  # the same in every pass
             for k, iir in enumerate(self._passes):
                 carry = self._prev_source[k]
                 first = source[0] if carry is None else carry
                 # estimate of g[n-1] for every n of this block, from the previous pass
-                est_prev = np.vstack([first[None, :], source[:-1]])
+                est_prev = np.empty_like(source)
+                est_prev[0] = first
+                est_prev[1:] = source[:-1]
                 self._prev_source[k] = source[-1].copy()
-                u = (1.0 - self._alpha) * accel_g - self._alpha * cross_rows(w_rad_dt, est_prev)
+                u = acc_part - self._alpha * cross_rows(w_rad_dt, est_prev)
                 source = iir(u, lp[0])
             g = source
         else:
