@@ -99,9 +99,13 @@ class PoleScan:
             raise RuntimeError("PoleScan.start() must be called before the first block")
         n, k = x.shape
         cplx = self.is_complex
-        out_r = np.empty((n, k))
-        out_i = np.empty((n, k)) if cplx and imag else None
         b, pos = self.block, self._pos
+        # a chunk inside one block (the usual case when fed live) is computed straight into
+        # its own arrays; one that crosses a block boundary is assembled run by run
+        want_i = cplx and imag
+        whole = n <= b - pos
+        out_r: NDArray[np.float64] | None = None if whole else np.empty((n, k))
+        out_i: NDArray[np.float64] | None = np.empty((n, k)) if want_i and not whole else None
         w_r, w_i, s_r, s_i = self._w_r, self._w_i, self._s_r, self._s_i
         i = 0
         while i < n:
@@ -115,7 +119,7 @@ class PoleScan:
             c_r = t_r.cumsum(axis=0, out=t_r)  # in place: the same sums, no new array
             pm_r, pm1_r = self._pm_r[lo:hi], self._pm1_r[lo:hi]
             if not cplx:
-                out_r[i : i + seg] = pm1_r * w_r + pm_r * c_r
+                run_r = pm1_r * w_r + pm_r * c_r
                 w_i_next = w_i
             else:
                 t_i = xs * self._q_i[lo:hi]
@@ -123,17 +127,25 @@ class PoleScan:
                     t_i[0] = s_i + t_i[0]
                 c_i = t_i.cumsum(axis=0, out=t_i)
                 pm_i, pm1_i = self._pm_i[lo:hi], self._pm1_i[lo:hi]
-                out_r[i : i + seg] = (pm1_r * w_r - pm1_i * w_i) + (pm_r * c_r - pm_i * c_i)
-                if out_i is not None:
-                    out_i[i : i + seg] = (pm1_r * w_i + pm1_i * w_r) + (pm_r * c_i + pm_i * c_r)
-                    w_i_next = out_i[i + seg - 1]
+                run_r = (pm1_r * w_r - pm1_i * w_i) + (pm_r * c_r - pm_i * c_i)
+                if want_i:
+                    run_i = (pm1_r * w_i + pm1_i * w_r) + (pm_r * c_i + pm_i * c_r)
+                    if out_i is None:
+                        out_i = run_i  # the whole chunk
+                    else:
+                        out_i[i : i + seg] = run_i
+                    w_i_next = run_i[-1]
                 elif hi == b:
                     # the same elementwise operations on the last row only: the same value
                     w_i_next = (pm1_r[-1] * w_i + pm1_i[-1] * w_r) + (pm_r[-1] * c_i[-1] + pm_i[-1] * c_r[-1])
+            if out_r is None:
+                out_r = run_r  # the whole chunk
+            else:
+                out_r[i : i + seg] = run_r
             i += seg
             if hi == b:
                 # block complete: its last output is the state before the next one
-                w_r = out_r[i - 1].copy()
+                w_r = run_r[-1].copy()
                 w_i = w_i_next.copy()
                 s_r = s_i = None
                 pos = 0
@@ -142,6 +154,8 @@ class PoleScan:
                 s_i = c_i[-1].copy() if cplx else None
                 pos = hi
         self._pos, self._w_r, self._w_i, self._s_r, self._s_i = pos, w_r, w_i, s_r, s_i
+        if out_r is None:  # no samples
+            return np.empty((0, k)), (np.empty((0, k)) if want_i else None)
         return out_r, out_i
 
 

@@ -33,8 +33,10 @@ def dot_rows(a: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.float
     Spelled out in elementwise operations, not a reduction or BLAS: those may add in an
     order that depends on the memory alignment of the slice, and the engine must give
     bitwise the same results however its input is chunked (and whatever buffer it lands in).
+    The products are taken at once (fewer numpy calls), then added ``(p0 + p1) + p2``.
     """
-    return a[..., 0] * b[..., 0] + a[..., 1] * b[..., 1] + a[..., 2] * b[..., 2]
+    p = a * b
+    return p[..., 0] + p[..., 1] + p[..., 2]
 
 
 def cross_rows(a: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -51,10 +53,18 @@ def cross_rows(a: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.flo
 
 
 def tilt_deg(up: NDArray[np.float64], ref: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Angle between each row of ``up`` and ``ref`` (both unit), deg; exact near 0."""
-    c = cross_rows(up, ref)
-    dot = up[:, 0] * ref[0] + up[:, 1] * ref[1] + up[:, 2] * ref[2]  # not BLAS: bitwise the same for any slice
-    return np.arctan2(np.sqrt(c[:, 0] ** 2 + c[:, 1] ** 2 + c[:, 2] ** 2), dot) * DEG
+    """Angle between each row of ``up`` and ``ref`` (both unit), deg; exact near 0.
+
+    The cross product's components are used as they come (the same operations as
+    :func:`cross_rows`, without assembling them into one array).
+    """
+    u0, u1, u2 = up[:, 0], up[:, 1], up[:, 2]
+    r0, r1, r2 = float(ref[0]), float(ref[1]), float(ref[2])
+    c0 = u1 * r2 - u2 * r1
+    c1 = u2 * r0 - u0 * r2
+    c2 = u0 * r1 - u1 * r0
+    dot = u0 * r0 + u1 * r1 + u2 * r2  # not BLAS: bitwise the same for any slice
+    return np.arctan2(np.sqrt(c0 ** 2 + c1 ** 2 + c2 ** 2), dot) * DEG
 
 
 def unit(v: NDArray[np.float64]) -> NDArray[np.float64]:
