@@ -321,6 +321,9 @@ class RepPipeline:
         else:
             dt_all = np.diff(t, prepend=t[0] if prev_t is None else prev_t)
             gap_idx = np.nonzero(dt_all > gap_s)[0]
+        if gap_idx.size == 0 and t.size <= MAX_BLOCK:
+            self._process_segment(t, acc, gyr)  # the usual case: one step
+            return
         bounds = [0, *gap_idx.tolist(), t.size]
         for a, b in zip(bounds[:-1], bounds[1:]):
             if a == b:

@@ -136,10 +136,19 @@ class OrientationTracker:
             g = source
         else:
             g = self._lp_gravity(accel_g)
-        norm = np.sqrt(dot_rows(g, g))[:, None]
+        resid = accel_g - lp
+        with_gyro = self.has_gyro and gyro_dps is not None
+        # the lengths of the gravity estimate, the shake and the rotation rate at once (one
+        # product and two additions for all, each row added ``(x0 + x1) + x2`` as ``dot_rows``
+        # does): numpy's per-call cost, not the arithmetic, is what a short block pays
+        parts = np.concatenate((g, resid, gyro_dps) if with_gyro and gyro_dps is not None else (g, resid), axis=1)
+        sq = parts * parts
+        lengths = np.sqrt(sq[:, 0::3] + sq[:, 1::3] + sq[:, 2::3])
+        norm = lengths[:, 0:1]
+        shake = lengths[:, 1]
         up = g / np.maximum(norm, 1e-9)
-        if self.has_gyro and gyro_dps is not None:
-            speed = np.sqrt(dot_rows(gyro_dps, gyro_dps))
+        if with_gyro:
+            speed = lengths[:, 2]
         else:
             # rate of tilt over a lag of ``speed_lag_s``: differentiating sample to sample
             # would amplify accelerometer noise to tens of deg/s
@@ -152,6 +161,4 @@ class OrientationTracker:
             dot = dot_rows(before, up)
             speed = np.arctan2(cross, dot) * DEG / (lag * self._dt)
             self._prev_up = joined[-lag:].copy()
-        resid = accel_g - lp
-        shake = np.sqrt(dot_rows(resid, resid))
         return OrientationBlock(up=up, speed_dps=speed, shake_g=shake)
