@@ -247,12 +247,14 @@ class RepPipeline:
             if gyro_dps.shape != (t_s.size, 3):
                 raise ReptrackError(f"gyro_dps must have shape ({t_s.size}, 3), got {gyro_dps.shape}")
         # A sample with a missing value is a dropped sample: it is bridged or becomes a gap
-        # like any other, instead of poisoning the filter state. One sum over everything
-        # is finite when every value is (the usual case, one numpy call); otherwise (or
-        # when a huge value overflows it) the samples are checked one by one.
+        # like any other, instead of poisoning the filter state. A dot product is finite
+        # when all its inputs are (a NaN or an infinity cannot cancel out), so two of them
+        # clear the usual batch in two numpy calls; otherwise (or when huge values overflow
+        # them) the samples are checked one by one.
         with_gyr = gyro_dps is not None and self.config.has_gyro
-        total = float(t_s.sum()) + float(accel_g.sum()) + (float(gyro_dps.sum()) if with_gyr else 0.0)
-        ok = None if math.isfinite(total) else np.isfinite(t_s) & np.isfinite(accel_g).all(axis=1)
+        other = gyro_dps if with_gyr and gyro_dps is not None else accel_g
+        probe = float(t_s @ t_s) + float(accel_g.ravel() @ other.ravel())
+        ok = None if math.isfinite(probe) else np.isfinite(t_s) & np.isfinite(accel_g).all(axis=1)
         if ok is not None and with_gyr:
             ok &= np.isfinite(gyro_dps).all(axis=1)
         if ok is not None and not ok.all():
