@@ -49,6 +49,7 @@ flushes the rest.
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Mapping
 
 import numpy as np
@@ -110,6 +111,11 @@ _LIFTING_PRIORITY = (Transition.LOWERING_STARTED, Transition.STILL_TOO_LONG, Tra
                      Transition.HOLD_FOUND, Transition.LEFT_HOLD, Transition.BACK_AT_HOLD)
 _LOWERING_PRIORITY = (Transition.RETURNED, Transition.SETTLED, Transition.NEXT_LIFT, Transition.TOO_LONG)
 _NONE: NDArray[np.int64] = np.empty(0, dtype=np.int64)  # no candidate sample (never written to)
+
+
+def _joined(parts: list[NDArray[np.float64]]) -> NDArray[np.float64]:
+    """The staged arrays as one (the only one as it is: no copy)."""
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
 
 def _first_transition(priority: tuple[Transition, ...],
@@ -241,18 +247,24 @@ class RepPipeline:
             if gyro_dps.shape != (t_s.size, 3):
                 raise ReptrackError(f"gyro_dps must have shape ({t_s.size}, 3), got {gyro_dps.shape}")
         # A sample with a missing value is a dropped sample: it is bridged or becomes a gap
-        # like any other, instead of poisoning the filter state.
-        ok = np.isfinite(t_s) & np.isfinite(accel_g).all(axis=1)
-        if gyro_dps is not None and self.config.has_gyro:
+        # like any other, instead of poisoning the filter state. A dot product is finite
+        # when all its inputs are (a NaN or an infinity cannot cancel out), so two of them
+        # clear the usual batch in two numpy calls; otherwise (or when huge values overflow
+        # them) the samples are checked one by one.
+        with_gyr = gyro_dps is not None and self.config.has_gyro
+        other = gyro_dps if with_gyr and gyro_dps is not None else accel_g
+        probe = float(t_s @ t_s) + float(accel_g.ravel() @ other.ravel())
+        ok = None if math.isfinite(probe) else np.isfinite(t_s) & np.isfinite(accel_g).all(axis=1)
+        if ok is not None and with_gyr:
             ok &= np.isfinite(gyro_dps).all(axis=1)
-        if not ok.all():
+        if ok is not None and not ok.all():
             self.dropped_samples += int(t_s.size - np.count_nonzero(ok))
             t_s, accel_g = t_s[ok], accel_g[ok]
             gyro_dps = gyro_dps[ok] if gyro_dps is not None and self.config.has_gyro else gyro_dps
             if t_s.size == 0:
                 return self._out.drain(self._last_fed_t)
         last = self._last_fed_t
-        if (last is not None and t_s[0] <= last) or np.any(np.diff(t_s) <= 0):
+        if (last is not None and t_s[0] <= last) or (t_s.size > 1 and bool((t_s[1:] <= t_s[:-1]).any())):
             raise SampleOrderError("sample timestamps must strictly increase")
         self._last_fed_t = float(t_s[-1])
         self._pending_t.append(t_s)
@@ -297,14 +309,23 @@ class RepPipeline:
     def _process_pending(self) -> None:
         if not self._pending_t:
             return
-        t = np.concatenate(self._pending_t)
-        acc = np.concatenate(self._pending_acc)
-        gyr = np.concatenate(self._pending_gyr) if self._pending_gyr else None
+        t = _joined(self._pending_t)
+        acc = _joined(self._pending_acc)
+        gyr = _joined(self._pending_gyr) if self._pending_gyr else None
         self._pending_t, self._pending_acc, self._pending_gyr, self._pending_n = [], [], [], 0
         # split at data gaps; fill single drops
         prev_t = self._last_t
-        dt_all = np.diff(t, prepend=t[0] if prev_t is None else prev_t)
-        gap_idx = np.nonzero(dt_all > self.config.detector.gap_s)[0]
+        gap_s = self.config.detector.gap_s
+        # the times increase, so no step exceeds a gap when the whole block spans less than one
+        # (the usual case, without the per-step search)
+        if t[-1] - (t[0] if prev_t is None else prev_t) <= gap_s:
+            gap_idx = _NONE
+        else:
+            dt_all = np.diff(t, prepend=t[0] if prev_t is None else prev_t)
+            gap_idx = np.nonzero(dt_all > gap_s)[0]
+        if gap_idx.size == 0 and t.size <= MAX_BLOCK:
+            self._process_segment(t, acc, gyr)  # the usual case: one step
+            return
         bounds = [0, *gap_idx.tolist(), t.size]
         for a, b in zip(bounds[:-1], bounds[1:]):
             if a == b:
@@ -340,10 +361,14 @@ class RepPipeline:
         """Samples ``t`` after a sample at ``t0``, with single drops filled by interpolation."""
         if t.size == 0:
             return t, acc, gyr
+        # no drop when the longest step rounds to at most one sample (``rint`` and the scaling
+        # are monotonic, so this is the per-step test on the largest step; Python's ``round``
+        # rounds half to even like ``np.rint``): the usual case, in a few scalar operations
+        longest = float(t[0]) - t0 if t.size == 1 else max(float(t[0]) - t0, float((t[1:] - t[:-1]).max()))
+        if round(longest * self._fs) <= 1:
+            return t, acc, gyr
         t_all = np.concatenate([[t0], t])
         steps = np.rint(np.diff(t_all) * self._fs).astype(np.int64)
-        if np.all(steps <= 1):
-            return t, acc, gyr
         counts = np.maximum(steps, 1)
         total = int(counts.sum())
         # fractional position of every output sample between its two input samples
@@ -373,12 +398,18 @@ class RepPipeline:
         block = self._orientation.update(acc_f, gyr_f)
         still = block.speed_dps < self.config.detector.still_dps
         # run length of stillness at every sample, carried across blocks
-        idx = np.arange(still.size)
-        last_moving = np.maximum.accumulate(np.where(~still, idx, -1))
-        run = np.where(last_moving >= 0, idx - last_moving, idx + 1 + self._still_carry)
+        n_still = int(np.count_nonzero(still))
+        if n_still == still.size:  # still throughout: the run goes on (the same numbers, fewer steps)
+            run = np.arange(self._still_carry + 1, self._still_carry + 1 + still.size, dtype=np.int64)
+        elif n_still == 0:  # moving throughout
+            run = np.zeros(still.size, dtype=np.int64)
+        else:
+            idx = np.arange(still.size)
+            last_moving = np.maximum.accumulate(np.where(~still, idx, -1))
+            run = np.where(last_moving >= 0, idx - last_moving, idx + 1 + self._still_carry)
         self._still_carry = int(run[-1])
         first_new = self._hist.end
-        self._hist.append(t_f, block.up, block.speed_dps, run.astype(np.int64), block.shake_g)
+        self._hist.append(t_f, block.up, block.speed_dps, run, block.shake_g)
         self._advance(first_new)
         keep = self._rep_start - self._still_n if self._mode in (_Mode.LIFTING, _Mode.LOWERING) else self._hist.end
         keep = self._runs.keep_from(keep)

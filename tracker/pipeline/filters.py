@@ -68,9 +68,10 @@ class PoleScan:
         p_m1 = p_m * pole  # p**(m+1)
         q = gain * np.power(1.0 / pole, m)  # c * p**-m
         self.is_complex = pole.imag != 0.0 or gain.imag != 0.0
-        self._pm_r, self._pm_i = p_m.real.copy(), p_m.imag.copy()
-        self._pm1_r, self._pm1_i = p_m1.real.copy(), p_m1.imag.copy()
-        self._q_r, self._q_i = q.real.copy(), q.imag.copy()
+        # as columns (``(B, 1)``), to scale the ``(n, k)`` signal without re-shaping per call
+        self._pm_r, self._pm_i = p_m.real[:, None].copy(), p_m.imag[:, None].copy()
+        self._pm1_r, self._pm1_i = p_m1.real[:, None].copy(), p_m1.imag[:, None].copy()
+        self._q_r, self._q_i = q.real[:, None].copy(), q.imag[:, None].copy()
         self._pos = 0  # position of the next sample in its block
         self._w_r: NDArray[np.float64] | None = None  # w just before the current block
         self._w_i: NDArray[np.float64] | None = None
@@ -91,13 +92,20 @@ class PoleScan:
         self._w_i = np.zeros_like(self._w_r) if w_i is None else np.array(w_i, dtype=np.float64)
         self._s_r = self._s_i = None
 
-    def __call__(self, x: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64] | None]:
+    def __call__(self, x: NDArray[np.float64], *, imag: bool = True) -> tuple[NDArray[np.float64], NDArray[np.float64] | None]:
+        """``w`` over the block ``x``; with ``imag=False`` only its real part (the imaginary
+        part is then computed only where the state needs it: the last sample of each block)."""
         if self._w_r is None or self._w_i is None:
             raise RuntimeError("PoleScan.start() must be called before the first block")
         n, k = x.shape
-        out_r = np.empty((n, k))
-        out_i = np.empty((n, k)) if self.is_complex else None
+        cplx = self.is_complex
         b, pos = self.block, self._pos
+        # a chunk inside one block (the usual case when fed live) is computed straight into
+        # its own arrays; one that crosses a block boundary is assembled run by run
+        want_i = cplx and imag
+        whole = n <= b - pos
+        out_r: NDArray[np.float64] | None = None if whole else np.empty((n, k))
+        out_i: NDArray[np.float64] | None = np.empty((n, k)) if want_i and not whole else None
         w_r, w_i, s_r, s_i = self._w_r, self._w_i, self._s_r, self._s_i
         i = 0
         while i < n:
@@ -105,33 +113,50 @@ class PoleScan:
             seg = min(n - i, b - pos)
             xs = x[i : i + seg]
             lo, hi = pos, pos + seg
-            t_r = xs * self._q_r[lo:hi, None]
+            t_r = xs * self._q_r[lo:hi]
             if s_r is not None:
                 t_r[0] = s_r + t_r[0]  # the same addition the cumulative sum makes unsplit
-            c_r = np.cumsum(t_r, axis=0)
-            pm_r, pm1_r = self._pm_r[lo:hi, None], self._pm1_r[lo:hi, None]
-            if out_i is None:
-                out_r[i : i + seg] = pm1_r * w_r + pm_r * c_r
+            # the cumulative sum, in place (what ``cumsum`` runs, without its wrapper's per-call cost)
+            c_r = np.add.accumulate(t_r, axis=0, out=t_r)
+            pm_r, pm1_r = self._pm_r[lo:hi], self._pm1_r[lo:hi]
+            if not cplx:
+                run_r = pm1_r * w_r + pm_r * c_r
+                w_i_next = w_i
             else:
-                t_i = xs * self._q_i[lo:hi, None]
+                t_i = xs * self._q_i[lo:hi]
                 if s_i is not None:
                     t_i[0] = s_i + t_i[0]
-                c_i = np.cumsum(t_i, axis=0)
-                pm_i, pm1_i = self._pm_i[lo:hi, None], self._pm1_i[lo:hi, None]
-                out_r[i : i + seg] = (pm1_r * w_r - pm1_i * w_i) + (pm_r * c_r - pm_i * c_i)
-                out_i[i : i + seg] = (pm1_r * w_i + pm1_i * w_r) + (pm_r * c_i + pm_i * c_r)
+                c_i = np.add.accumulate(t_i, axis=0, out=t_i)
+                pm_i, pm1_i = self._pm_i[lo:hi], self._pm1_i[lo:hi]
+                run_r = (pm1_r * w_r - pm1_i * w_i) + (pm_r * c_r - pm_i * c_i)
+                if want_i:
+                    run_i = (pm1_r * w_i + pm1_i * w_r) + (pm_r * c_i + pm_i * c_r)
+                    if out_i is None:
+                        out_i = run_i  # the whole chunk
+                    else:
+                        out_i[i : i + seg] = run_i
+                    w_i_next = run_i[-1]
+                elif hi == b:
+                    # the same elementwise operations on the last row only: the same value
+                    w_i_next = (pm1_r[-1] * w_i + pm1_i[-1] * w_r) + (pm_r[-1] * c_i[-1] + pm_i[-1] * c_r[-1])
+            if out_r is None:
+                out_r = run_r  # the whole chunk
+            else:
+                out_r[i : i + seg] = run_r
             i += seg
             if hi == b:
                 # block complete: its last output is the state before the next one
-                w_r = out_r[i - 1].copy()
-                w_i = out_i[i - 1].copy() if out_i is not None else w_i
+                w_r = run_r[-1].copy()
+                w_i = w_i_next.copy()
                 s_r = s_i = None
                 pos = 0
             else:
                 s_r = c_r[-1].copy()
-                s_i = c_i[-1].copy() if out_i is not None else None
+                s_i = c_i[-1].copy() if cplx else None
                 pos = hi
         self._pos, self._w_r, self._w_i, self._s_r, self._s_i = pos, w_r, w_i, s_r, s_i
+        if out_r is None:  # no samples
+            return np.empty((0, k)), (np.empty((0, k)) if want_i else None)
         return out_r, out_i
 
 
@@ -164,7 +189,7 @@ class StatefulBiquad:
             return x.copy()
         if not self._scan.started:
             self._scan.start(self._steady.real * x[0], self._steady.imag * x[0])
-        w_r, _ = self._scan(x)
+        w_r, _ = self._scan(x, imag=False)  # the output is the real part
         return self._k0 * x + 2.0 * w_r
 
 

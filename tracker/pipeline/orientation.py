@@ -33,15 +33,19 @@ def dot_rows(a: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.float
     Spelled out in elementwise operations, not a reduction or BLAS: those may add in an
     order that depends on the memory alignment of the slice, and the engine must give
     bitwise the same results however its input is chunked (and whatever buffer it lands in).
+    The products are taken at once (fewer numpy calls), then added ``(p0 + p1) + p2``.
     """
-    return a[..., 0] * b[..., 0] + a[..., 1] * b[..., 1] + a[..., 2] * b[..., 2]
+    p = a * b
+    return p[..., 0] + p[..., 1] + p[..., 2]
 
 
 def cross_rows(a: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.float64]:
     """Row-wise cross product of ``(n, 3)`` arrays (or one with a ``(3,)``); faster than np.cross."""
     a0, a1, a2 = a[..., 0], a[..., 1], a[..., 2]
     b0, b1, b2 = b[..., 0], b[..., 1], b[..., 2]
-    out = np.empty(np.broadcast_shapes(a.shape, b.shape))
+    # the common shapes without numpy's general broadcasting rules (a per-call cost)
+    shape = a.shape if a.shape == b.shape or b.ndim == 1 else np.broadcast_shapes(a.shape, b.shape)
+    out = np.empty(shape)
     out[..., 0] = a1 * b2 - a2 * b1
     out[..., 1] = a2 * b0 - a0 * b2
     out[..., 2] = a0 * b1 - a1 * b0
@@ -49,10 +53,18 @@ def cross_rows(a: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.flo
 
 
 def tilt_deg(up: NDArray[np.float64], ref: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Angle between each row of ``up`` and ``ref`` (both unit), deg; exact near 0."""
-    c = cross_rows(up, ref)
-    dot = up[:, 0] * ref[0] + up[:, 1] * ref[1] + up[:, 2] * ref[2]  # not BLAS: bitwise the same for any slice
-    return np.arctan2(np.sqrt(c[:, 0] ** 2 + c[:, 1] ** 2 + c[:, 2] ** 2), dot) * DEG
+    """Angle between each row of ``up`` and ``ref`` (both unit), deg; exact near 0.
+
+    The cross product's components are used as they come (the same operations as
+    :func:`cross_rows`, without assembling them into one array).
+    """
+    u0, u1, u2 = up[:, 0], up[:, 1], up[:, 2]
+    r0, r1, r2 = float(ref[0]), float(ref[1]), float(ref[2])
+    c0 = u1 * r2 - u2 * r1
+    c1 = u2 * r0 - u0 * r2
+    c2 = u0 * r1 - u1 * r0
+    dot = u0 * r0 + u1 * r1 + u2 * r2  # not BLAS: bitwise the same for any slice
+    return np.arctan2(np.sqrt(c0 ** 2 + c1 ** 2 + c2 ** 2), dot) * DEG
 
 
 def unit(v: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -110,21 +122,33 @@ class OrientationTracker:
         if self.has_gyro and gyro_dps is not None:
             w_rad_dt = gyro_dps * (self._dt / DEG)
             source = lp  # pass 0 linearises around the low-passed accelerometer
+            acc_part = (1.0 - self._alpha) * accel_g  # the same in every pass
             for k, iir in enumerate(self._passes):
                 carry = self._prev_source[k]
                 first = source[0] if carry is None else carry
                 # estimate of g[n-1] for every n of this block, from the previous pass
-                est_prev = np.vstack([first[None, :], source[:-1]])
+                est_prev = np.empty_like(source)
+                est_prev[0] = first
+                est_prev[1:] = source[:-1]
                 self._prev_source[k] = source[-1].copy()
-                u = (1.0 - self._alpha) * accel_g - self._alpha * cross_rows(w_rad_dt, est_prev)
+                u = acc_part - self._alpha * cross_rows(w_rad_dt, est_prev)
                 source = iir(u, lp[0])
             g = source
         else:
             g = self._lp_gravity(accel_g)
-        norm = np.sqrt(dot_rows(g, g))[:, None]
+        resid = accel_g - lp
+        with_gyro = self.has_gyro and gyro_dps is not None
+        # the lengths of the gravity estimate, the shake and the rotation rate at once (one
+        # product and two additions for all, each row added ``(x0 + x1) + x2`` as ``dot_rows``
+        # does): numpy's per-call cost, not the arithmetic, is what a short block pays
+        parts = np.concatenate((g, resid, gyro_dps) if with_gyro and gyro_dps is not None else (g, resid), axis=1)
+        sq = parts * parts
+        lengths = np.sqrt(sq[:, 0::3] + sq[:, 1::3] + sq[:, 2::3])
+        norm = lengths[:, 0:1]
+        shake = lengths[:, 1]
         up = g / np.maximum(norm, 1e-9)
-        if self.has_gyro and gyro_dps is not None:
-            speed = np.sqrt(dot_rows(gyro_dps, gyro_dps))
+        if with_gyro:
+            speed = lengths[:, 2]
         else:
             # rate of tilt over a lag of ``speed_lag_s``: differentiating sample to sample
             # would amplify accelerometer noise to tens of deg/s
@@ -137,6 +161,4 @@ class OrientationTracker:
             dot = dot_rows(before, up)
             speed = np.arctan2(cross, dot) * DEG / (lag * self._dt)
             self._prev_up = joined[-lag:].copy()
-        resid = accel_g - lp
-        shake = np.sqrt(dot_rows(resid, resid))
         return OrientationBlock(up=up, speed_dps=speed, shake_g=shake)
