@@ -46,6 +46,15 @@ class Thresholds:
       about -1.4 and 99 % of the simulator's smooth reps score above -3.4. With a range
       calibration, a person whose comfortable reps score lower is judged against their own:
       the limit becomes ``min(-3.4, baseline - 2.0)`` (the same 2.0 below their smooth reps).
+    * ``partial_return_raise_fraction`` = 0.7: a rep that starts more than 0.7 of its own range
+      above its set's first start posture did not come back to rest before it (a partial return:
+      the leg lowered 40-60 % of the way and lifted again) and is partial whatever its own range.
+      Steady reps start within 0.2 of their range of it (simulator, 95th percentile); 0.3 and 0.5
+      flagged 70 and 16 more correct reps of the clean corpus (seed 2026b), 0.7 none.
+    * ``usual_range_min_reps`` = 2: the person's usual range is a set's median of controlled reps
+      (not too fast, not a partial return) once it has this many; a set whose median is short of
+      ``partial_rom_fraction`` of an earlier set's is judged against that one (a whole
+      low-amplitude set is partial). Fewer reps: the median of all reps so far.
     * ``jerky_shake_g`` = 0.12: RMS accelerometer content above the 3 Hz gravity low-pass
       during the movement (tremor of 1 deg at 4 Hz on the thigh is about 0.28 g);
       not applied to too-fast reps, whose own acceleration reaches it.
@@ -61,6 +70,8 @@ class Thresholds:
     jerky_sparc: float = -3.4
     jerky_velocity_peaks: int = 3
     jerky_shake_g: float = 0.12
+    partial_return_raise_fraction: float = 0.7
+    usual_range_min_reps: int = 2
 
 
 @dataclass(frozen=True)
@@ -145,7 +156,10 @@ class DetectorConfig:
     phase_lowering_fraction: float = 0.5  # ... and the lowering starts at the last slow sample before the angle comes back through this share (a hold that sags stays a hold)
     phase_speed_floor_dps: float = 2.0  # "slow" is at least below this speed whatever the rep's peak speed (sensor noise of a still segment)
     angle_smoothing_s: float = 0.15  # the angle is smoothed over this before the 10-90 % tempo crossings (tremor at 4-12 Hz; a rep's phase takes 0.5 s or more)
-    smoothness_cut_fraction: float = 0.95  # smoothness (SPARC, velocity peaks, shake) is measured on the lift up to this share of the range and the lowering from it (a hold is no movement)
+    top_region_fraction: float = 0.8  # the held top is the median of the angle above this share of the peak (a flick past the top and an oscillation about it, 5-15 % of the range in the simulator, sit in it briefly; a hold sits there long)
+    lower_back_fraction: float = 0.2  # a rep that ends within this share of its range of where it started is timed down to that start (the rep is over at ``end_fraction`` = 15 %, before its lowering ends); ending higher, it is a partial return, timed to where it ended
+    smoothness_cut_fraction: float = 0.85  # smoothness (SPARC, velocity peaks, shake) is measured on the lift up to this share of the held range and the lowering from it (a hold is no movement; an oscillation about the top dips to about 0.92 of it)
+    smoothness_end_fraction: float = 0.15  # ... and the lowering only until it comes within this share of the end (a bounce as the leg lands passes the rest by 5-20 % of the range and springs back; the heel strike is there too)
     velocity_peak_noise_fraction: float = 0.5  # speed peaks smaller than this share of ``still_dps`` are noise, not sub-movements
     pelvis_same_posture_deg: float = 20.0  # a pelvis "rep" starting within this of the pelvis posture at the last rep's start, that turns it past ``pelvis_posture_change_deg``, is a posture change (the first rep after lying down is not judged so)
 

@@ -24,14 +24,61 @@ def _severity(excess_ratio: float) -> Severity:
     return Severity.MILD
 
 
-def reference_rom_deg(config: PipelineConfig, session_roms_deg: Sequence[float]) -> float | None:
-    """The range a rep is judged against: calibrated target, else the session's best reps.
+def _tilt_deg(a: tuple[float, float, float] | None, b: tuple[float, float, float] | None) -> float:
+    if a is None or b is None:
+        return 0.0
+    return float(np.degrees(np.arccos(np.clip(float(np.dot(a, b)), -1.0, 1.0))))
 
-    The session's usual range is the median of the ranges counted so far (this rep
-    included): robust to the few reps that are partial or that overshoot with the pelvis.
+
+def raised_start_fraction(rep: Rep, session_reps: Sequence[Rep]) -> float:
+    """How far above its set's first start posture ``rep`` started, as a share of its own range.
+
+    A rep of a set that never comes back to rest (the leg lowered 40-60 % of the way and lifted
+    again, from a raised rest) starts part of the way up: a partial rep however big the movement
+    from there is. Steady reps start within 0.2 of their range of the first rep's start
+    (simulator, 95th percentile).
+    """
+    first = next((r for r in session_reps if r.set_index == rep.set_index), None)
+    if first is None or rep.rom_deg <= 0.0:
+        return 0.0
+    return _tilt_deg(rep.start_up, first.start_up) / rep.rom_deg
+
+
+def _controlled(rep: Rep, fast_limit_s: float, raise_limit: float, session_reps: Sequence[Rep]) -> bool:
+    """A rep that shows the person's range: not rushed, and started from rest."""
+    return min(rep.lift_s, rep.lower_s) >= fast_limit_s and raised_start_fraction(rep, session_reps) <= raise_limit
+
+
+def reference_rom_deg(config: PipelineConfig, session_roms_deg: Sequence[float],
+                      session_reps: Sequence[Rep] = (), rep: Rep | None = None) -> float | None:
+    """The range a rep is judged against: calibrated target, else the person's usual range.
+
+    The usual range is the largest of the per-set medians of the session's controlled reps so
+    far (``rep`` included; a set counts from ``usual_range_min_reps`` such reps up): fast reps
+    overshoot or fall short, and a set of partial returns or of low-amplitude reps is no
+    measure of how far the person can go. Before any set has enough of them, the median of the
+    ranges counted so far (this rep included): robust to the few reps that are partial or that
+    overshoot with the pelvis.
     """
     if config.personal.target_rom_deg:
         return config.personal.target_rom_deg
+    th = config.thresholds
+    if rep is not None:
+        fast = th.too_fast_phase_s if th.too_fast_phase_s is not None else config.exercise.too_fast_phase_s
+        reps = [*session_reps, rep]
+        by_set: dict[int, list[float]] = {}
+        for i, r in enumerate(reps):
+            if _controlled(r, fast, th.partial_return_raise_fraction, reps[:i]):
+                by_set.setdefault(r.set_index, []).append(r.rom_deg)
+        medians = {k: float(np.median(v)) for k, v in by_set.items() if len(v) >= th.usual_range_min_reps}
+        before = [m for k, m in medians.items() if k != rep.set_index]
+        own = medians.get(rep.set_index)
+        if own is not None and (not before or own >= th.partial_rom_fraction * max(before)):
+            return own  # this set's own reps: a person's range differs a little from set to set
+        if before:
+            return max(before)  # a whole set short of the range shown before: partial reps
+        if own is not None:
+            return own
     if not session_roms_deg:
         return None
     return float(np.median(np.asarray(session_roms_deg)))
@@ -56,11 +103,12 @@ def jerky_sparc_limit(config: PipelineConfig) -> float:
 
 
 def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence[float],
-                 session_durations_s: Sequence[float] = ()) -> tuple[Flag, ...]:
+                 session_durations_s: Sequence[float] = (), session_reps: Sequence[Rep] = ()) -> tuple[Flag, ...]:
     """All flags that apply to ``rep`` under the exercise's rules.
 
     ``session_roms_deg`` and ``session_durations_s``: the ranges and durations of the session's
-    reps so far, this one included (the person's usual range and tempo).
+    reps so far, this one included (the person's usual range and tempo); ``session_reps``: the
+    session's reps before this one (never a later one: flags stream).
     """
     ex = config.exercise
     th = config.thresholds
@@ -118,18 +166,21 @@ def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence
         if rep.hold_s < limit:
             add(FlagKind.SHORT_HOLD, rep.hold_s, limit, "s", limit / max(rep.hold_s, limit / 3))
 
+    ref = reference_rom_deg(config, session_roms_deg, session_reps, rep)
     if FlagKind.PARTIAL_ROM in applies:
-        ref = reference_rom_deg(config, session_roms_deg)
+        raised = raised_start_fraction(rep, session_reps)
         if ref is not None:
             limit = th.partial_rom_fraction * ref
             if rep.rom_deg < limit:
                 add(FlagKind.PARTIAL_ROM, rep.rom_deg, limit, "deg", limit / max(rep.rom_deg, limit / 3))
+            elif raised > th.partial_return_raise_fraction:
+                # started part of the way up: the leg did not come back to rest before it
+                add(FlagKind.PARTIAL_ROM, raised, th.partial_return_raise_fraction, "share", raised / th.partial_return_raise_fraction)
 
     if FlagKind.BEYOND_RANGE in applies:
         # past the person's usual range by half as much again, or past the largest range the
         # exercise table gives the segment the sensor is on (a whole set can be that big: the
         # rep counts, the flag says what to change)
-        ref = reference_rom_deg(config, session_roms_deg)
         limits = [th.beyond_range_fraction * ref] if ref is not None else []
         if math.isfinite(config.max_rep_rom_deg):
             limits.append(config.max_rep_rom_deg)
