@@ -157,7 +157,6 @@ class DetectorConfig:
     phase_speed_floor_dps: float = 2.0  # "slow" is at least below this speed whatever the rep's peak speed (sensor noise of a still segment)
     angle_smoothing_s: float = 0.15  # the angle is smoothed over this before the 10-90 % tempo crossings (tremor at 4-12 Hz; a rep's phase takes 0.5 s or more)
     top_region_fraction: float = 0.8  # the held top is the median of the angle above this share of the peak (a flick past the top and an oscillation about it, 5-15 % of the range in the simulator, sit in it briefly; a hold sits there long)
-    lower_back_fraction: float = 0.2  # a rep that ends within this share of its range of where it started is timed down to that start (the rep is over at ``end_fraction`` = 15 %, before its lowering ends); ending higher, it is a partial return, timed to where it ended
     smoothness_cut_fraction: float = 0.85  # smoothness (SPARC, velocity peaks, shake) is measured on the lift up to this share of the held range and the lowering from it (a hold is no movement; an oscillation about the top dips to about 0.92 of it)
     smoothness_end_fraction: float = 0.15  # ... and the lowering only until it comes within this share of the end (a bounce as the leg lands passes the rest by 5-20 % of the range and springs back; the heel strike is there too)
     velocity_peak_noise_fraction: float = 0.5  # speed peaks smaller than this share of ``still_dps`` are noise, not sub-movements

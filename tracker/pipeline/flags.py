@@ -24,14 +24,18 @@ def _severity(excess_ratio: float) -> Severity:
     return Severity.MILD
 
 
-def _tilt_deg(a: tuple[float, float, float] | None, b: tuple[float, float, float] | None) -> float:
+def _turn_about_deg(axis: tuple[float, float, float], a: tuple[float, float, float] | None,
+                    b: tuple[float, float, float] | None) -> float:
+    """How far the segment turned from up direction ``a`` to ``b`` about ``axis`` (deg; positive:
+    the way the rep lifts, whose axis is rest x peak)."""
     if a is None or b is None:
         return 0.0
-    return float(np.degrees(np.arccos(np.clip(float(np.dot(a, b)), -1.0, 1.0))))
+    return float(np.degrees(np.arcsin(np.clip(float(np.dot(axis, np.cross(a, b))), -1.0, 1.0))))
 
 
 def raised_start_fraction(rep: Rep, session_reps: Sequence[Rep]) -> float:
-    """How far above its set's first start posture ``rep`` started, as a share of its own range.
+    """How far above its set's first start posture ``rep`` started (turned the way it lifts), as a
+    share of its own range.
 
     A rep of a set that never comes back to rest (the leg lowered 40-60 % of the way and lifted
     again, from a raised rest) starts part of the way up: a partial rep however big the movement
@@ -41,7 +45,8 @@ def raised_start_fraction(rep: Rep, session_reps: Sequence[Rep]) -> float:
     first = next((r for r in session_reps if r.set_index == rep.set_index), None)
     if first is None or rep.rom_deg <= 0.0:
         return 0.0
-    return _tilt_deg(rep.start_up, first.start_up) / rep.rom_deg
+    # only the way the rep lifts: a person who shifts on the mat starts elsewhere, not higher up
+    return _turn_about_deg(rep.axis, first.start_up, rep.start_up) / rep.rom_deg
 
 
 def _controlled(rep: Rep, fast_limit_s: float, raise_limit: float, session_reps: Sequence[Rep]) -> bool:

@@ -143,30 +143,25 @@ def measure_rep(
     rom_s = float(th_s[ks_peak]) - base
     end_base = float(th[-1])
     # The top the leg was held at: a flick past it as the lift ends and an oscillation about
-    # it (a rebound at the top) make the peak no measure of where the phases end. The level is
+    # it (a rebound at the top) make the peak no measure of the hold or of where the movement
+    # phases whose smoothness is judged end. The level is
     # the median of the smoothed angle over the top region (as high as the peak for a held
     # rep; a minimum-jerk rep with no hold spends that region at a median of 0.966 of its
     # range, which the division undoes), never above the peak.
     top_level = plateau_level_deg(th_s, base, rom_s, dc.top_region_fraction)
     amp = top_level - base
     drop_amp = top_level - end_base
+    drop_pk = float(th_s[ks_peak]) - end_base
     lo_f, hi_f = TEMPO_LOW_FRACTION, TEMPO_HIGH_FRACTION
     lift_s = crossing_time(t, th_s, base + lo_f * rom_s, base + hi_f * rom_s, 0, ks_peak) / MJ_RISE_10_90
-    # The lowering is timed from 90 % of the way down from the top to 10 % of the way above
-    # where the rep ended -- but a rep is over once the leg is back within ``end_fraction`` of
-    # its peak, before the lowering has ended, so those levels are converted as shares of the
-    # whole way down to the rest the lift started from (timing them as 10-90 % of a minimum-jerk
-    # movement read steady lowerings 15 % short, simulator). A rep that ends well above its
-    # start (a partial return) is timed as a movement down to where it ended.
-    low_ref = base if end_base <= base + dc.lower_back_fraction * amp else end_base
-    span = top_level - low_ref
-    lower_s = 0.0
-    if span > 0.0:
-        lo_level = (end_base - low_ref + lo_f * (top_level - end_base)) / span
-        if lo_level < hi_f - 0.2:
-            dt = crossing_time(t[::-1], th_s[::-1], low_ref + lo_level * span, low_ref + hi_f * span, 0,
-                               th.size - 1 - ks_peak)
-            lower_s = dt / (mj_tau(hi_f) - mj_tau(lo_level))
+    # The lift and lowering are timed between 10 % and 90 % of the way from the (smoothed) peak:
+    # a flick past the top makes them read longer, never shorter, so it adds no too_fast flag.
+    # The lowering is timed down to where the rep ended, which reads steady lowerings ~15 %
+    # short in the simulator (a rep is over once back within ``end_fraction`` of its peak);
+    # timing it against the rest the lift started from instead flagged more of UCI's correct
+    # reps, whose lowerings drop fast and settle slowly, as too fast (12-35 % against 0-25 %).
+    lower_s = crossing_time(t[::-1], th_s[::-1], end_base + lo_f * drop_pk, end_base + hi_f * drop_pk, 0,
+                            th.size - 1 - ks_peak) / MJ_RISE_10_90
     # not crossed (a range too small for the smoothing): the measured phase itself
     if lift_s <= 0.0:
         lift_s = lift_meas
@@ -213,15 +208,6 @@ def measure_rep(
         peak_speed_dps=float(speed.max()), sparc=worst_sparc, velocity_peaks=max(peaks), shake_g=shake_rms,
         direction=direction, axis=axis, lateral_deg=lateral, start_deg=max(base, 0.0), end_deg=max(end_base, 0.0),
     )
-
-
-_MJ_TAU = np.linspace(0.0, 1.0, 2001)
-_MJ_X = 10 * _MJ_TAU**3 - 15 * _MJ_TAU**4 + 6 * _MJ_TAU**5
-
-
-def mj_tau(x: float) -> float:
-    """The share of a minimum-jerk movement's duration at which it has covered ``x`` of its way."""
-    return float(np.interp(x, _MJ_X, _MJ_TAU))
 
 
 def plateau_level_deg(th_s: NDArray[np.float64], base_deg: float, rom_deg: float, region_fraction: float) -> float:
