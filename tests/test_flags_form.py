@@ -137,3 +137,38 @@ def test_fast_overshooting_reps_do_not_set_the_range_the_next_reps_are_judged_ag
     assert FlagKind.PARTIAL_ROM not in _kinds(_rep(8, 2, 30.0), [*fast, *steady])
     # ... and a rep at twice the steady range is beyond it
     assert FlagKind.BEYOND_RANGE in _kinds(_rep(8, 2, 60.0), [*fast, *steady])
+
+
+# ------------------------------------------------------------------ jerky and the held range
+def _rep_with(**kw: object) -> Rep:
+    from dataclasses import replace
+
+    return replace(_rep(2, 1, 30.0), **kw)
+
+
+def test_a_lift_in_two_sub_movements_is_jerky_with_a_gyro_and_a_smooth_one_is_not() -> None:
+    before = [_rep(1, 1, 30.0)]
+    two = _measure(*_angle(2.4, 1.0, 2.0, 30.0, sub_movements=2))
+    assert two.velocity_peaks == 2
+    assert FlagKind.JERKY in _kinds(_rep_with(velocity_peaks=two.velocity_peaks, sparc=two.sparc), before)
+    one = _measure(*_angle(2.0, 1.0, 2.0, 30.0))
+    assert FlagKind.JERKY not in _kinds(_rep_with(velocity_peaks=one.velocity_peaks, sparc=one.sparc), before)
+
+
+def test_shake_is_jerky_only_without_a_gyro() -> None:
+    shaky = _rep_with(shake_g=0.3)  # one speed peak, smooth SPARC
+    assert FlagKind.JERKY not in _kinds(shaky, [_rep(1, 1, 30.0)])
+    accel_only = PipelineConfig(EX, 50.0, False)
+    reps = [_rep(1, 1, 30.0), shaky]
+    kinds = {f.kind for f in assess_flags(shaky, config=accel_only, session_roms_deg=[r.rom_deg for r in reps],
+                                          session_durations_s=[r.duration_s for r in reps], session_reps=reps[:1])}
+    assert FlagKind.JERKY in kinds
+
+
+def test_a_flick_past_the_top_does_not_make_a_rep_beyond_range() -> None:
+    m = _measure(*_angle(2.0, 2.0, 2.0, 40.0, flick=0.15))
+    assert m.rom_deg > 44.0 and m.held_rom_deg == pytest.approx(40.0, abs=1.5)
+    before = [_rep(i, 1, 40.0) for i in range(1, 5)]
+    # judged by the held top; a rep held at 1.6 times the usual range still is beyond it
+    assert FlagKind.BEYOND_RANGE not in _kinds(_rep_with(index=5, rom_deg=m.rom_deg, held_rom_deg=m.held_rom_deg), before)
+    assert FlagKind.BEYOND_RANGE in _kinds(_rep_with(index=5, rom_deg=66.0, held_rom_deg=64.0), before)

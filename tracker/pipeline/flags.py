@@ -24,6 +24,13 @@ def _severity(excess_ratio: float) -> Severity:
     return Severity.MILD
 
 
+def judged_rom_deg(rep: Rep) -> float:
+    """The range a rep's size is judged by: the top it was held at above the rest (a flick past
+    the top as the lift ends -- 5-15 % of the range in the simulator -- is no range the person
+    holds), else the peak's."""
+    return rep.held_rom_deg if rep.held_rom_deg is not None else rep.rom_deg
+
+
 def _turn_about_deg(axis: tuple[float, float, float], a: tuple[float, float, float] | None,
                     b: tuple[float, float, float] | None) -> float:
     """How far the segment turned from up direction ``a`` to ``b`` about ``axis`` (deg; positive:
@@ -74,16 +81,19 @@ def reference_rom_deg(config: PipelineConfig, session_roms_deg: Sequence[float],
         by_set: dict[int, list[float]] = {}
         for i, r in enumerate(reps):
             if _controlled(r, fast, th.partial_return_raise_fraction, reps[:i]):
-                by_set.setdefault(r.set_index, []).append(r.rom_deg)
+                by_set.setdefault(r.set_index, []).append(judged_rom_deg(r))
         medians = {k: float(np.median(v)) for k, v in by_set.items() if len(v) >= th.usual_range_min_reps}
         before = [m for k, m in medians.items() if k != rep.set_index]
         own = medians.get(rep.set_index)
         if own is not None and (not before or own >= th.partial_rom_fraction * max(before)):
             return own  # this set's own reps: a person's range differs a little from set to set
-        if before:
-            return max(before)  # a whole set short of the range shown before: partial reps
         if own is not None:
-            return own
+            return max(before)  # a whole set short of the range shown before: partial reps
+        if before:
+            # too few reps of this set yet: the range shown before, unless this set's reps so far
+            # are bigger (an earlier set may have been partial returns the rule above missed)
+            this_set = [judged_rom_deg(r) for r in reps if r.set_index == rep.set_index]
+            return max(*before, float(np.median(this_set)))
     if not session_roms_deg:
         return None
     return float(np.median(np.asarray(session_roms_deg)))
@@ -93,8 +103,10 @@ def reference_rom_deg(config: PipelineConfig, session_roms_deg: Sequence[float],
 #: rep (a slow first lift, setup motion at its start) sets it
 _USUAL_TEMPO_MIN_REPS = 4
 
-#: SPARC of a minimum-jerk movement: the default jerky limit is this far below it
-_SMOOTH_SPARC = -1.4
+#: SPARC of a minimum-jerk lift or lowering as measured (cut at 85 % of the held range and
+#: 15 % above the end, ``DetectorConfig.smoothness_*``; a whole one scores -1.4): the default
+#: jerky limit is 2.0 below it
+_SMOOTH_SPARC = -2.1
 
 
 def jerky_sparc_limit(config: PipelineConfig) -> float:
@@ -142,13 +154,14 @@ def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence
         fast_limit = th.too_fast_phase_s if th.too_fast_phase_s is not None else ex.too_fast_phase_s
         # Velocity peaks and SPARC need a gyro: the tilt-derived speed of an accelerometer
         # alone is too noisy for them (measured on the simulator), so without one only
-        # tremor is seen.
+        # tremor is seen, as shake. With a gyro, tremor shows in the speed peaks; the shake of
+        # a big or quick rep (the leg's own acceleration) only added false flags there.
         if config.has_gyro and rep.velocity_peaks >= th.jerky_velocity_peaks:
             add(FlagKind.JERKY, rep.velocity_peaks, th.jerky_velocity_peaks, "peaks",
                 rep.velocity_peaks / th.jerky_velocity_peaks)
         elif config.has_gyro and math.isfinite(rep.sparc) and rep.sparc < (sparc_limit := jerky_sparc_limit(config)):
             add(FlagKind.JERKY, rep.sparc, sparc_limit, "sparc", rep.sparc / sparc_limit)
-        elif rep.shake_g > th.jerky_shake_g and min(rep.lift_s, rep.lower_s) >= fast_limit:
+        elif not config.has_gyro and rep.shake_g > th.jerky_shake_g and min(rep.lift_s, rep.lower_s) >= fast_limit:
             # tremor shows as accelerometer content above 3 Hz; a too-fast rep makes some too
             add(FlagKind.JERKY, rep.shake_g, th.jerky_shake_g, "g", rep.shake_g / th.jerky_shake_g)
 
@@ -176,8 +189,8 @@ def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence
         raised = raised_start_fraction(rep, session_reps)
         if ref is not None:
             limit = th.partial_rom_fraction * ref
-            if rep.rom_deg < limit:
-                add(FlagKind.PARTIAL_ROM, rep.rom_deg, limit, "deg", limit / max(rep.rom_deg, limit / 3))
+            if (rom := judged_rom_deg(rep)) < limit:
+                add(FlagKind.PARTIAL_ROM, rom, limit, "deg", limit / max(rom, limit / 3))
             elif raised > th.partial_return_raise_fraction:
                 # started part of the way up: the leg did not come back to rest before it
                 add(FlagKind.PARTIAL_ROM, raised, th.partial_return_raise_fraction, "share", raised / th.partial_return_raise_fraction)
@@ -193,6 +206,6 @@ def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence
         # further: one compensation, one flag (the more specific one, with its own cue). A rise
         # only inferred from the range itself says no more than beyond_range does.
         rose = any(f.kind is FlagKind.PELVIC_RISE and not f.inferred for f in flags)
-        if limits and not rose and rep.rom_deg > (limit := min(limits)):
-            add(FlagKind.BEYOND_RANGE, rep.rom_deg, limit, "deg", rep.rom_deg / limit)
+        if limits and not rose and (rom := judged_rom_deg(rep)) > (limit := min(limits)):
+            add(FlagKind.BEYOND_RANGE, rom, limit, "deg", rom / limit)
     return tuple(flags)

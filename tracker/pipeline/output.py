@@ -158,7 +158,7 @@ class OutputQueue:
             peak_speed_dps=m.peak_speed_dps, sparc=m.sparc, velocity_peaks=m.velocity_peaks, shake_g=m.shake_g,
             pelvis_tilt_deg=pelvis_tilt, pelvis_lateral_deg=pelvis_lateral,
             axis=(float(c.axis[0]), float(c.axis[1]), float(c.axis[2])),
-            start_deg=m.start_deg, end_deg=m.end_deg,
+            start_deg=m.start_deg, end_deg=m.end_deg, held_rom_deg=m.held_rom_deg,
             start_up=(float(c.start_up[0]), float(c.start_up[1]), float(c.start_up[2])),
         )
         flags = assess_flags(rep, config=cfg, session_roms_deg=roms_so_far, session_durations_s=durations_so_far,

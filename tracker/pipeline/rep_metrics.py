@@ -59,6 +59,7 @@ class RepMetrics:
     lateral_deg: float  # the segment out of the plane of the session's reps (hip raise with a pelvis sensor)
     start_deg: float = 0.0  # tilt of the rest before the lift above the reference (rest) posture: a raised start
     end_deg: float = 0.0  # tilt where the rep ended above the reference posture: a partial return
+    held_rom_deg: float | None = None  # the held top above the rest before the lift (a flick past the top left out)
 
 
 def rep_range(theta_deg: NDArray[np.float64], pre_theta_deg: NDArray[np.float64], k_peak: int) -> tuple[float, float]:
@@ -207,6 +208,7 @@ def measure_rep(
         rom_deg=rom, lift_s=lift_s, hold_s=hold_s, lower_s=lower_s,
         peak_speed_dps=float(speed.max()), sparc=worst_sparc, velocity_peaks=max(peaks), shake_g=shake_rms,
         direction=direction, axis=axis, lateral_deg=lateral, start_deg=max(base, 0.0), end_deg=max(end_base, 0.0),
+        held_rom_deg=min(rom, amp),
     )
 
 

@@ -52,6 +52,7 @@ class Rep:
     # (used to flag the reps after it; not stored, so not compared: a stored rep has none)
     start_deg: float = field(default=0.0, compare=False)
     end_deg: float = field(default=0.0, compare=False)
+    held_rom_deg: float | None = field(default=None, compare=False)  # the top it was held at above the rest (None: rom_deg)
     start_up: tuple[float, float, float] | None = field(default=None, compare=False)  # the segment's up direction (unit, sensor frame) where the rep started
 
     @property
