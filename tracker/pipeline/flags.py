@@ -188,7 +188,12 @@ def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence
     if FlagKind.PARTIAL_ROM in applies:
         raised = raised_start_fraction(rep, session_reps)
         if ref is not None:
-            limit = th.partial_rom_fraction * ref
+            # short of the person's usual range and of the session's typical rep (the median of
+            # all its reps so far, this one included): a usual range read from a set's first few
+            # reps can be high (one that overshot with the pelvis), and the clean corpora flagged
+            # 10-26 more correct reps against it alone
+            typical = float(np.median(np.asarray(session_roms_deg))) if session_roms_deg else ref
+            limit = th.partial_rom_fraction * min(ref, typical)
             if (rom := judged_rom_deg(rep)) < limit:
                 add(FlagKind.PARTIAL_ROM, rom, limit, "deg", limit / max(rom, limit / 3))
             elif raised > th.partial_return_raise_fraction:
