@@ -51,6 +51,11 @@ class Thresholds:
       cut at 95 %; -3.4 to -4.0 scored within 0.01 of each other on both corpora). With a range
       calibration, a person whose comfortable reps score lower is judged against their own:
       the limit becomes ``min(-4.1, baseline - 2.0)`` (the same 2.0 below their smooth reps).
+    * ``flick_min_fraction`` = 0.05: a rep whose held top is more than 5 % below its peak flicked
+      past the top (a rebound: 5-15 % of the range in the simulator) and is judged by the held
+      top for beyond_range and the usual range; closer, by its peak (the held top of a rep with
+      no hold is estimated to a few per cent). partial_rom compares the peak (with the held top
+      the clean corpus seed 7 flagged 4 more correct reps).
     * ``jerky_shake_g`` = 0.12: RMS accelerometer content above the 3 Hz gravity low-pass
       during the movement (tremor of 1 deg at 4 Hz on the thigh is about 0.28 g); without a
       gyro only (with one, tremor shows in the speed peaks, and the shake of big reps only
@@ -69,6 +74,7 @@ class Thresholds:
     jerky_shake_g: float = 0.12
     partial_return_raise_fraction: float = 0.7
     usual_range_min_reps: int = 2
+    flick_min_fraction: float = 0.05
 
 
 @dataclass(frozen=True)

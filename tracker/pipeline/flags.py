@@ -24,11 +24,16 @@ def _severity(excess_ratio: float) -> Severity:
     return Severity.MILD
 
 
-def judged_rom_deg(rep: Rep) -> float:
-    """The range a rep's size is judged by: the top it was held at above the rest (a flick past
-    the top as the lift ends -- 5-15 % of the range in the simulator -- is no range the person
-    holds), else the peak's."""
-    return rep.held_rom_deg if rep.held_rom_deg is not None else rep.rom_deg
+def judged_rom_deg(rep: Rep, config: PipelineConfig) -> float:
+    """The range a rep's size is judged by: the top it was held at above the rest when that is
+    clearly below the peak (a flick past the top as the lift ends -- 5-15 % of the range in the
+    simulator -- is no range the person holds), else the peak's (the held top of a rep with no
+    hold is an estimate a few per cent off, which added false partial_rom flags on the clean
+    corpus)."""
+    held = rep.held_rom_deg
+    if held is not None and held < (1.0 - config.thresholds.flick_min_fraction) * rep.rom_deg:
+        return held
+    return rep.rom_deg
 
 
 def _turn_about_deg(axis: tuple[float, float, float], a: tuple[float, float, float] | None,
@@ -81,7 +86,7 @@ def reference_rom_deg(config: PipelineConfig, session_roms_deg: Sequence[float],
         by_set: dict[int, list[float]] = {}
         for i, r in enumerate(reps):
             if _controlled(r, fast, th.partial_return_raise_fraction, reps[:i]):
-                by_set.setdefault(r.set_index, []).append(judged_rom_deg(r))
+                by_set.setdefault(r.set_index, []).append(judged_rom_deg(r, config))
         medians = {k: float(np.median(v)) for k, v in by_set.items() if len(v) >= th.usual_range_min_reps}
         before = [m for k, m in medians.items() if k != rep.set_index]
         own = medians.get(rep.set_index)
@@ -92,7 +97,7 @@ def reference_rom_deg(config: PipelineConfig, session_roms_deg: Sequence[float],
         if before:
             # too few reps of this set yet: the range shown before, unless this set's reps so far
             # are bigger (an earlier set may have been partial returns the rule above missed)
-            this_set = [judged_rom_deg(r) for r in reps if r.set_index == rep.set_index]
+            this_set = [judged_rom_deg(r, config) for r in reps if r.set_index == rep.set_index]
             return max(*before, float(np.median(this_set)))
     if not session_roms_deg:
         return None
@@ -194,7 +199,7 @@ def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence
             # 10-26 more correct reps against it alone
             typical = float(np.median(np.asarray(session_roms_deg))) if session_roms_deg else ref
             limit = th.partial_rom_fraction * min(ref, typical)
-            if (rom := judged_rom_deg(rep)) < limit:
+            if (rom := rep.rom_deg) < limit:  # the peak: a flick adds no partial flag, and a held top estimated a few per cent low would
                 add(FlagKind.PARTIAL_ROM, rom, limit, "deg", limit / max(rom, limit / 3))
             elif raised > th.partial_return_raise_fraction:
                 # started part of the way up: the leg did not come back to rest before it
@@ -211,6 +216,6 @@ def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence
         # further: one compensation, one flag (the more specific one, with its own cue). A rise
         # only inferred from the range itself says no more than beyond_range does.
         rose = any(f.kind is FlagKind.PELVIC_RISE and not f.inferred for f in flags)
-        if limits and not rose and (rom := judged_rom_deg(rep)) > (limit := min(limits)):
+        if limits and not rose and (rom := judged_rom_deg(rep, config)) > (limit := min(limits)):
             add(FlagKind.BEYOND_RANGE, rom, limit, "deg", rom / limit)
     return tuple(flags)
