@@ -6,6 +6,7 @@ Thresholds and their sources are documented on :class:`~tracker.pipeline.config.
 from __future__ import annotations
 
 import math
+import statistics
 from collections.abc import Sequence
 
 import numpy as np
@@ -42,7 +43,10 @@ def _turn_about_deg(axis: tuple[float, float, float], a: tuple[float, float, flo
     the way the rep lifts, whose axis is rest x peak)."""
     if a is None or b is None:
         return 0.0
-    return float(np.degrees(np.arcsin(np.clip(float(np.dot(axis, np.cross(a, b))), -1.0, 1.0))))
+    # axis . (a x b), by hand: called for every rep of the session at every rep (np.cross cost 40 ms at 200 reps)
+    triple = (axis[0] * (a[1] * b[2] - a[2] * b[1]) + axis[1] * (a[2] * b[0] - a[0] * b[2])
+              + axis[2] * (a[0] * b[1] - a[1] * b[0]))
+    return math.degrees(math.asin(min(1.0, max(-1.0, triple))))
 
 
 def raised_start_fraction(rep: Rep, session_reps: Sequence[Rep]) -> float:
@@ -54,16 +58,15 @@ def raised_start_fraction(rep: Rep, session_reps: Sequence[Rep]) -> float:
     from there is. Steady reps start within 0.2 of their range of the first rep's start
     (simulator, 95th percentile).
     """
-    first = next((r for r in session_reps if r.set_index == rep.set_index), None)
+    return _raised_from(rep, next((r for r in session_reps if r.set_index == rep.set_index), None))
+
+
+def _raised_from(rep: Rep, first: Rep | None) -> float:
+    """:func:`raised_start_fraction` given the first rep of ``rep``'s set."""
     if first is None or rep.rom_deg <= 0.0:
         return 0.0
     # only the way the rep lifts: a person who shifts on the mat starts elsewhere, not higher up
     return _turn_about_deg(rep.axis, first.start_up, rep.start_up) / rep.rom_deg
-
-
-def _controlled(rep: Rep, fast_limit_s: float, raise_limit: float, session_reps: Sequence[Rep]) -> bool:
-    """A rep that shows the person's range: not rushed, and started from rest."""
-    return min(rep.lift_s, rep.lower_s) >= fast_limit_s and raised_start_fraction(rep, session_reps) <= raise_limit
 
 
 def reference_rom_deg(config: PipelineConfig, session_roms_deg: Sequence[float],
@@ -84,10 +87,14 @@ def reference_rom_deg(config: PipelineConfig, session_roms_deg: Sequence[float],
         fast = th.too_fast_phase_s if th.too_fast_phase_s is not None else config.exercise.too_fast_phase_s
         reps = [*session_reps, rep]
         by_set: dict[int, list[float]] = {}
-        for i, r in enumerate(reps):
-            if _controlled(r, fast, th.partial_return_raise_fraction, reps[:i]):
+        first: dict[int, Rep] = {}
+        for r in reps:  # one pass: a live session judges every rep against all before it
+            # controlled: not rushed, and started from rest (it shows the person's range)
+            if (min(r.lift_s, r.lower_s) >= fast
+                    and _raised_from(r, first.get(r.set_index)) <= th.partial_return_raise_fraction):
                 by_set.setdefault(r.set_index, []).append(judged_rom_deg(r, config))
-        medians = {k: float(np.median(v)) for k, v in by_set.items() if len(v) >= th.usual_range_min_reps}
+            first.setdefault(r.set_index, r)
+        medians = {k: float(statistics.median(v)) for k, v in by_set.items() if len(v) >= th.usual_range_min_reps}
         before = [m for k, m in medians.items() if k != rep.set_index]
         own = medians.get(rep.set_index)
         if own is not None and (not before or own >= th.partial_rom_fraction * max(before)):
