@@ -146,10 +146,10 @@ def _rep_with(**kw: object) -> Rep:
     return replace(_rep(2, 1, 30.0), **kw)
 
 
-def test_a_lift_in_two_sub_movements_is_jerky_with_a_gyro_and_a_smooth_one_is_not() -> None:
+def test_a_lift_in_three_sub_movements_is_jerky_with_a_gyro_and_a_smooth_one_is_not() -> None:
     before = [_rep(1, 1, 30.0)]
-    two = _measure(*_angle(2.4, 1.0, 2.0, 30.0, sub_movements=2))
-    assert two.velocity_peaks == 2
+    two = _measure(*_angle(2.4, 1.0, 2.0, 30.0, sub_movements=3))
+    assert two.velocity_peaks == 3
     assert FlagKind.JERKY in _kinds(_rep_with(velocity_peaks=two.velocity_peaks, sparc=two.sparc), before)
     one = _measure(*_angle(2.0, 1.0, 2.0, 30.0))
     assert FlagKind.JERKY not in _kinds(_rep_with(velocity_peaks=one.velocity_peaks, sparc=one.sparc), before)
