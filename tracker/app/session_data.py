@@ -114,8 +114,10 @@ def reanalyze(store: Store, session_id: int, *, write: bool = True) -> Reanalysi
 
 
 def _same(a: Rep, b: Rep) -> bool:
-    """Exactly equal, NaN equal to NaN (a rep with no finite SPARC)."""
+    """Exactly equal, NaN equal to NaN (a rep with no finite SPARC); what is not stored is not compared."""
     for f in fields(Rep):
+        if not f.compare:
+            continue
         x, y = getattr(a, f.name), getattr(b, f.name)
         if x != y and not (isinstance(x, float) and isinstance(y, float) and math.isnan(x) and math.isnan(y)):
             return False

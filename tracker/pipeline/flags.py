@@ -6,6 +6,7 @@ Thresholds and their sources are documented on :class:`~tracker.pipeline.config.
 from __future__ import annotations
 
 import math
+import statistics
 from collections.abc import Sequence
 
 import numpy as np
@@ -24,14 +25,87 @@ def _severity(excess_ratio: float) -> Severity:
     return Severity.MILD
 
 
-def reference_rom_deg(config: PipelineConfig, session_roms_deg: Sequence[float]) -> float | None:
-    """The range a rep is judged against: calibrated target, else the session's best reps.
+def judged_rom_deg(rep: Rep, config: PipelineConfig) -> float:
+    """The range a rep's size is judged by: the top it was held at above the rest when that is
+    clearly below the peak (a flick past the top as the lift ends -- 5-15 % of the range in the
+    simulator -- is no range the person holds), else the peak's (the held top of a rep with no
+    hold is an estimate a few per cent off, which added false partial_rom flags on the clean
+    corpus)."""
+    held = rep.held_rom_deg
+    if held is not None and held < (1.0 - config.thresholds.flick_min_fraction) * rep.rom_deg:
+        return held
+    return rep.rom_deg
 
-    The session's usual range is the median of the ranges counted so far (this rep
-    included): robust to the few reps that are partial or that overshoot with the pelvis.
+
+def _turn_about_deg(axis: tuple[float, float, float], a: tuple[float, float, float] | None,
+                    b: tuple[float, float, float] | None) -> float:
+    """How far the segment turned from up direction ``a`` to ``b`` about ``axis`` (deg; positive:
+    the way the rep lifts, whose axis is rest x peak)."""
+    if a is None or b is None:
+        return 0.0
+    # axis . (a x b), by hand: called for every rep of the session at every rep (np.cross cost 40 ms at 200 reps)
+    triple = (axis[0] * (a[1] * b[2] - a[2] * b[1]) + axis[1] * (a[2] * b[0] - a[0] * b[2])
+              + axis[2] * (a[0] * b[1] - a[1] * b[0]))
+    return math.degrees(math.asin(min(1.0, max(-1.0, triple))))
+
+
+def raised_start_fraction(rep: Rep, session_reps: Sequence[Rep]) -> float:
+    """How far above its set's first start posture ``rep`` started (turned the way it lifts), as a
+    share of its own range.
+
+    A rep of a set that never comes back to rest (the leg lowered 40-60 % of the way and lifted
+    again, from a raised rest) starts part of the way up: a partial rep however big the movement
+    from there is. Steady reps start within 0.2 of their range of the first rep's start
+    (simulator, 95th percentile).
+    """
+    return _raised_from(rep, next((r for r in session_reps if r.set_index == rep.set_index), None))
+
+
+def _raised_from(rep: Rep, first: Rep | None) -> float:
+    """:func:`raised_start_fraction` given the first rep of ``rep``'s set."""
+    if first is None or rep.rom_deg <= 0.0:
+        return 0.0
+    # only the way the rep lifts: a person who shifts on the mat starts elsewhere, not higher up
+    return _turn_about_deg(rep.axis, first.start_up, rep.start_up) / rep.rom_deg
+
+
+def reference_rom_deg(config: PipelineConfig, session_roms_deg: Sequence[float],
+                      session_reps: Sequence[Rep] = (), rep: Rep | None = None) -> float | None:
+    """The range a rep is judged against: calibrated target, else the person's usual range.
+
+    The usual range is the largest of the per-set medians of the session's controlled reps so
+    far (``rep`` included; a set counts from ``usual_range_min_reps`` such reps up): fast reps
+    overshoot or fall short, and a set of partial returns or of low-amplitude reps is no
+    measure of how far the person can go. Before any set has enough of them, the median of the
+    ranges counted so far (this rep included): robust to the few reps that are partial or that
+    overshoot with the pelvis.
     """
     if config.personal.target_rom_deg:
         return config.personal.target_rom_deg
+    th = config.thresholds
+    if rep is not None:
+        fast = th.too_fast_phase_s if th.too_fast_phase_s is not None else config.exercise.too_fast_phase_s
+        reps = [*session_reps, rep]
+        by_set: dict[int, list[float]] = {}
+        first: dict[int, Rep] = {}
+        for r in reps:  # one pass: a live session judges every rep against all before it
+            # controlled: not rushed, and started from rest (it shows the person's range)
+            if (min(r.lift_s, r.lower_s) >= fast
+                    and _raised_from(r, first.get(r.set_index)) <= th.partial_return_raise_fraction):
+                by_set.setdefault(r.set_index, []).append(judged_rom_deg(r, config))
+            first.setdefault(r.set_index, r)
+        medians = {k: float(statistics.median(v)) for k, v in by_set.items() if len(v) >= th.usual_range_min_reps}
+        before = [m for k, m in medians.items() if k != rep.set_index]
+        own = medians.get(rep.set_index)
+        if own is not None and (not before or own >= th.partial_rom_fraction * max(before)):
+            return own  # this set's own reps: a person's range differs a little from set to set
+        if own is not None:
+            return max(before)  # a whole set short of the range shown before: partial reps
+        if before:
+            # too few reps of this set yet: the range shown before, unless this set's reps so far
+            # are bigger (an earlier set may have been partial returns the rule above missed)
+            this_set = [judged_rom_deg(r, config) for r in reps if r.set_index == rep.set_index]
+            return max(*before, float(np.median(this_set)))
     if not session_roms_deg:
         return None
     return float(np.median(np.asarray(session_roms_deg)))
@@ -41,8 +115,10 @@ def reference_rom_deg(config: PipelineConfig, session_roms_deg: Sequence[float])
 #: rep (a slow first lift, setup motion at its start) sets it
 _USUAL_TEMPO_MIN_REPS = 4
 
-#: SPARC of a minimum-jerk movement: the default jerky limit is this far below it
-_SMOOTH_SPARC = -1.4
+#: SPARC of a minimum-jerk lift or lowering as measured (cut at 85 % of the held range and
+#: 15 % above the end, ``DetectorConfig.smoothness_*``; a whole one scores -1.4): the default
+#: jerky limit is 2.0 below it
+_SMOOTH_SPARC = -2.1
 
 
 def jerky_sparc_limit(config: PipelineConfig) -> float:
@@ -56,11 +132,12 @@ def jerky_sparc_limit(config: PipelineConfig) -> float:
 
 
 def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence[float],
-                 session_durations_s: Sequence[float] = ()) -> tuple[Flag, ...]:
+                 session_durations_s: Sequence[float] = (), session_reps: Sequence[Rep] = ()) -> tuple[Flag, ...]:
     """All flags that apply to ``rep`` under the exercise's rules.
 
     ``session_roms_deg`` and ``session_durations_s``: the ranges and durations of the session's
-    reps so far, this one included (the person's usual range and tempo).
+    reps so far, this one included (the person's usual range and tempo); ``session_reps``: the
+    session's reps before this one (never a later one: flags stream).
     """
     ex = config.exercise
     th = config.thresholds
@@ -89,13 +166,14 @@ def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence
         fast_limit = th.too_fast_phase_s if th.too_fast_phase_s is not None else ex.too_fast_phase_s
         # Velocity peaks and SPARC need a gyro: the tilt-derived speed of an accelerometer
         # alone is too noisy for them (measured on the simulator), so without one only
-        # tremor is seen.
+        # tremor is seen, as shake. With a gyro, tremor shows in the speed peaks; the shake of
+        # a big or quick rep (the leg's own acceleration) only added false flags there.
         if config.has_gyro and rep.velocity_peaks >= th.jerky_velocity_peaks:
             add(FlagKind.JERKY, rep.velocity_peaks, th.jerky_velocity_peaks, "peaks",
                 rep.velocity_peaks / th.jerky_velocity_peaks)
         elif config.has_gyro and math.isfinite(rep.sparc) and rep.sparc < (sparc_limit := jerky_sparc_limit(config)):
             add(FlagKind.JERKY, rep.sparc, sparc_limit, "sparc", rep.sparc / sparc_limit)
-        elif rep.shake_g > th.jerky_shake_g and min(rep.lift_s, rep.lower_s) >= fast_limit:
+        elif not config.has_gyro and rep.shake_g > th.jerky_shake_g and min(rep.lift_s, rep.lower_s) >= fast_limit:
             # tremor shows as accelerometer content above 3 Hz; a too-fast rep makes some too
             add(FlagKind.JERKY, rep.shake_g, th.jerky_shake_g, "g", rep.shake_g / th.jerky_shake_g)
 
@@ -118,18 +196,26 @@ def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence
         if rep.hold_s < limit:
             add(FlagKind.SHORT_HOLD, rep.hold_s, limit, "s", limit / max(rep.hold_s, limit / 3))
 
+    ref = reference_rom_deg(config, session_roms_deg, session_reps, rep)
     if FlagKind.PARTIAL_ROM in applies:
-        ref = reference_rom_deg(config, session_roms_deg)
+        raised = raised_start_fraction(rep, session_reps)
         if ref is not None:
-            limit = th.partial_rom_fraction * ref
-            if rep.rom_deg < limit:
-                add(FlagKind.PARTIAL_ROM, rep.rom_deg, limit, "deg", limit / max(rep.rom_deg, limit / 3))
+            # short of the person's usual range and of the session's typical rep (the median of
+            # all its reps so far, this one included): a usual range read from a set's first few
+            # reps can be high (one that overshot with the pelvis), and the clean corpora flagged
+            # 10-26 more correct reps against it alone
+            typical = float(np.median(np.asarray(session_roms_deg))) if session_roms_deg else ref
+            limit = th.partial_rom_fraction * min(ref, typical)
+            if (rom := rep.rom_deg) < limit:  # the peak: a flick adds no partial flag, and a held top estimated a few per cent low would
+                add(FlagKind.PARTIAL_ROM, rom, limit, "deg", limit / max(rom, limit / 3))
+            elif raised > th.partial_return_raise_fraction:
+                # started part of the way up: the leg did not come back to rest before it
+                add(FlagKind.PARTIAL_ROM, raised, th.partial_return_raise_fraction, "share", raised / th.partial_return_raise_fraction)
 
     if FlagKind.BEYOND_RANGE in applies:
         # past the person's usual range by half as much again, or past the largest range the
         # exercise table gives the segment the sensor is on (a whole set can be that big: the
         # rep counts, the flag says what to change)
-        ref = reference_rom_deg(config, session_roms_deg)
         limits = [th.beyond_range_fraction * ref] if ref is not None else []
         if math.isfinite(config.max_rep_rom_deg):
             limits.append(config.max_rep_rom_deg)
@@ -137,6 +223,6 @@ def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence
         # further: one compensation, one flag (the more specific one, with its own cue). A rise
         # only inferred from the range itself says no more than beyond_range does.
         rose = any(f.kind is FlagKind.PELVIC_RISE and not f.inferred for f in flags)
-        if limits and not rose and rep.rom_deg > (limit := min(limits)):
-            add(FlagKind.BEYOND_RANGE, rep.rom_deg, limit, "deg", rep.rom_deg / limit)
+        if limits and not rose and (rom := judged_rom_deg(rep, config)) > (limit := min(limits)):
+            add(FlagKind.BEYOND_RANGE, rom, limit, "deg", rom / limit)
     return tuple(flags)

@@ -53,6 +53,7 @@ class OutputQueue:
         self._emitted_sets: dict[int, tuple[int, float, float, int]] = {}
         self._emitted_roms: list[float] = []
         self._emitted_durations: list[float] = []
+        self._emitted_history: list[Rep] = []  # the reps gone out so far: their flags judge the next (never a later one)
 
     def push(self, event: Event) -> None:
         self._items.append(event)
@@ -134,6 +135,7 @@ class OutputQueue:
             done = (self._emitted_set_count, c.start_s, c.end_s, 0)
         self._emitted_sets[item.set_index] = (done[0], done[1], c.end_s, done[3] + 1)
         rep = self._make_rep(c, self._emitted_reps, done[0], pelvis)
+        self._emitted_history.append(rep)
         self._emitted_roms.append(c.rom_deg)
         self._emitted_durations.append(c.end_s - c.start_s)
         return rep
@@ -156,6 +158,9 @@ class OutputQueue:
             peak_speed_dps=m.peak_speed_dps, sparc=m.sparc, velocity_peaks=m.velocity_peaks, shake_g=m.shake_g,
             pelvis_tilt_deg=pelvis_tilt, pelvis_lateral_deg=pelvis_lateral,
             axis=(float(c.axis[0]), float(c.axis[1]), float(c.axis[2])),
+            start_deg=m.start_deg, end_deg=m.end_deg, held_rom_deg=m.held_rom_deg,
+            start_up=(float(c.start_up[0]), float(c.start_up[1]), float(c.start_up[2])),
         )
-        flags = assess_flags(rep, config=cfg, session_roms_deg=roms_so_far, session_durations_s=durations_so_far)
+        flags = assess_flags(rep, config=cfg, session_roms_deg=roms_so_far, session_durations_s=durations_so_far,
+                             session_reps=self._emitted_history[: index - 1])
         return replace(rep, flags=flags)

@@ -37,6 +37,9 @@ MJ_TOP_10 = 0.24
 #: constants above are for
 TEMPO_LOW_FRACTION = 0.1
 TEMPO_HIGH_FRACTION = 0.9
+#: a minimum-jerk movement with no hold spends the top region of its range (from 80 % up) at a
+#: median of 0.966 of the range (numerically, tau where x(tau) >= 0.8)
+MJ_TOP_REGION_MEDIAN = 0.966
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,9 @@ class RepMetrics:
     direction: NDArray[np.float64]  # of the peak's up direction, perpendicular to the reference
     axis: NDArray[np.float64]  # rotation axis, reference x peak
     lateral_deg: float  # the segment out of the plane of the session's reps (hip raise with a pelvis sensor)
+    start_deg: float = 0.0  # tilt of the rest before the lift above the reference (rest) posture: a raised start
+    end_deg: float = 0.0  # tilt where the rep ended above the reference posture: a partial return
+    held_rom_deg: float | None = None  # the held top above the rest before the lift (a flick past the top left out)
 
 
 def rep_range(theta_deg: NDArray[np.float64], pre_theta_deg: NDArray[np.float64], k_peak: int) -> tuple[float, float]:
@@ -137,11 +143,25 @@ def measure_rep(
     ks_peak = int(np.argmax(th_s))
     rom_s = float(th_s[ks_peak]) - base
     end_base = float(th[-1])
-    drop = float(th[k_peak]) - end_base
-    drop_s = float(th_s[ks_peak]) - end_base
+    # The top the leg was held at: a flick past it as the lift ends and an oscillation about
+    # it (a rebound at the top) make the peak no measure of the hold or of where the movement
+    # phases whose smoothness is judged end. The level is
+    # the median of the smoothed angle over the top region (as high as the peak for a held
+    # rep; a minimum-jerk rep with no hold spends that region at a median of 0.966 of its
+    # range, which the division undoes), never above the peak.
+    top_level = plateau_level_deg(th_s, base, rom_s, dc.top_region_fraction)
+    amp = top_level - base
+    drop_amp = top_level - end_base
+    drop_pk = float(th_s[ks_peak]) - end_base
     lo_f, hi_f = TEMPO_LOW_FRACTION, TEMPO_HIGH_FRACTION
     lift_s = crossing_time(t, th_s, base + lo_f * rom_s, base + hi_f * rom_s, 0, ks_peak) / MJ_RISE_10_90
-    lower_s = crossing_time(t[::-1], th_s[::-1], end_base + lo_f * drop_s, end_base + hi_f * drop_s, 0,
+    # The lift and lowering are timed between 10 % and 90 % of the way from the (smoothed) peak:
+    # a flick past the top makes them read longer, never shorter, so it adds no too_fast flag.
+    # The lowering is timed down to where the rep ended, which reads steady lowerings ~15 %
+    # short in the simulator (a rep is over once back within ``end_fraction`` of its peak);
+    # timing it against the rest the lift started from instead flagged more of UCI's correct
+    # reps, whose lowerings drop fast and settle slowly, as too fast (12-35 % against 0-25 %).
+    lower_s = crossing_time(t[::-1], th_s[::-1], end_base + lo_f * drop_pk, end_base + hi_f * drop_pk, 0,
                             th.size - 1 - ks_peak) / MJ_RISE_10_90
     # not crossed (a range too small for the smoothing): the measured phase itself
     if lift_s <= 0.0:
@@ -149,21 +169,27 @@ def measure_rep(
     if lower_s <= 0.0:
         lower_s = lower_meas
     # The hold: from the speed (still between lift and lowering), or from the angle (time
-    # within the top 10 % of the range, less the 24 % of each minimum-jerk phase spent
-    # there), whichever is longer -- a noisy speed shortens the first, a sagging hold the second.
-    top = np.nonzero(th_s >= base + hi_f * rom_s)[0]
+    # within the top 10 % of the held range, less the 24 % of each minimum-jerk phase spent
+    # there), whichever is longer -- a noisy speed or an oscillation at the top shortens the
+    # first, a sagging hold the second.
+    top = np.nonzero(th_s >= base + hi_f * amp)[0]
     hold_angle_s = float(t[top[-1]] - t[top[0]]) - MJ_TOP_10 * (lift_s + lower_s) if top.size else 0.0
     hold_s = max(hold_speed_s, hold_angle_s, 0.0)
-    # Smoothness of the movement phases alone (a hold is no movement). The phases are
-    # cut where the angle first reaches / last leaves 95 % of the range, which tremor
-    # and pauses in the speed do not move.
-    i95 = np.nonzero(th[: k_peak + 1] >= base + dc.smoothness_cut_fraction * rom)[0]
-    j95 = np.nonzero(th[k_peak:] >= end_base + dc.smoothness_cut_fraction * drop)[0]
-    lift_end = int(i95[0]) if i95.size else k_peak
-    lower_start = k_peak + int(j95[-1]) if j95.size else k_peak
-    phases = [speed[: lift_end + 1], speed[lower_start:]]
+    # Smoothness of the movement phases alone (a hold is no movement, nor are a rebound and
+    # oscillation about the top or a bounce as the leg lands). The lift is cut where the
+    # smoothed angle first reaches ``smoothness_cut_fraction`` of the held range, the lowering
+    # from where it last leaves that level to where it first comes within
+    # ``smoothness_end_fraction`` of the end; tremor and pauses in the speed do not move them.
+    i_hi = np.nonzero(th_s[: ks_peak + 1] >= base + dc.smoothness_cut_fraction * amp)[0]
+    lift_end = int(i_hi[0]) if i_hi.size else k_peak
+    j_hi = np.nonzero(th_s[ks_peak:] >= end_base + dc.smoothness_cut_fraction * drop_amp)[0]
+    lower_start = ks_peak + int(j_hi[-1]) if j_hi.size else k_peak
+    j_lo = np.nonzero(th_s[lower_start:] <= end_base + dc.smoothness_end_fraction * drop_amp)[0]
+    lower_end = lower_start + int(j_lo[0]) if j_lo.size else th.size - 1
+    lower_end = max(lower_end, min(lower_start + 4, th.size - 1))
+    phases = [speed[: lift_end + 1], speed[lower_start: lower_end + 1]]
     shake = shake_g
-    moving = np.concatenate([shake[: lift_end + 1], shake[lower_start:]])
+    moving = np.concatenate([shake[: lift_end + 1], shake[lower_start: lower_end + 1]])
     shake_rms = float(np.sqrt(np.mean(moving * moving))) if moving.size else 0.0
     sparcs = [sparc(p, sample_rate_hz=sample_rate_hz) for p in phases]
     floor = dc.velocity_peak_noise_fraction * dc.still_dps
@@ -181,8 +207,22 @@ def measure_rep(
     return RepMetrics(
         rom_deg=rom, lift_s=lift_s, hold_s=hold_s, lower_s=lower_s,
         peak_speed_dps=float(speed.max()), sparc=worst_sparc, velocity_peaks=max(peaks), shake_g=shake_rms,
-        direction=direction, axis=axis, lateral_deg=lateral,
+        direction=direction, axis=axis, lateral_deg=lateral, start_deg=max(base, 0.0), end_deg=max(end_base, 0.0),
+        held_rom_deg=min(rom, amp),
     )
+
+
+def plateau_level_deg(th_s: NDArray[np.float64], base_deg: float, rom_deg: float, region_fraction: float) -> float:
+    """The level a rep was held at: the median of the (smoothed) angle over the samples at or
+    above ``region_fraction`` of the range, scaled by :data:`MJ_TOP_REGION_MEDIAN` (so a rep with
+    no hold gives its peak), never above the peak. A brief flick past the held level and an
+    oscillation about it move a median little, the peak a lot."""
+    if rom_deg <= 0.0:
+        return base_deg + rom_deg
+    region = th_s[th_s >= base_deg + region_fraction * rom_deg]
+    if region.size == 0:
+        return base_deg + rom_deg
+    return base_deg + min(rom_deg, (float(np.median(region)) - base_deg) / MJ_TOP_REGION_MEDIAN)
 
 
 def moving_average(x: NDArray[np.float64], k: int) -> NDArray[np.float64]:

@@ -47,6 +47,13 @@ class Rep:
     pelvis_lateral_deg: float | None  # pelvis tilt out of its movement plane (hip raise: not level)
     axis: tuple[float, float, float]  # rotation axis of the rep in the sensor frame (unit)
     flags: tuple[Flag, ...] = ()
+    # where the rep started and ended, as the tilt above the rest posture it was measured from
+    # (a rep that starts or ends well above it did not return to rest: a partial return)
+    # (used to flag the reps after it; not stored, so not compared: a stored rep has none)
+    start_deg: float = field(default=0.0, compare=False)
+    end_deg: float = field(default=0.0, compare=False)
+    held_rom_deg: float | None = field(default=None, compare=False)  # the top it was held at above the rest (None: rom_deg)
+    start_up: tuple[float, float, float] | None = field(default=None, compare=False)  # the segment's up direction (unit, sensor frame) where the rep started
 
     @property
     def duration_s(self) -> float:

@@ -786,6 +786,8 @@ class Store:
                 "hold_s": r[7], "lower_s": r[8], "peak_speed_dps": r[9], "sparc": nan if r[10] is None else r[10],
                 "velocity_peaks": r[11], "shake_g": r[12], "pelvis_tilt_deg": r[13], "pelvis_lateral_deg": r[14],
                 "axis": (r[15], r[16], r[17]), "flags": flags.get(r[0], none),
+                # not stored: what the flags of the reps after it were judged from
+                "start_deg": 0.0, "end_deg": 0.0, "held_rom_deg": None, "start_up": None,
             })
             out.append(rep)
         return out
@@ -1019,7 +1021,8 @@ class Store:
 
 #: the fields :meth:`Store.reps` fills (kept in step with Rep by tests/test_store.py)
 REP_FIELDS = ("index", "set_index", "start_s", "peak_s", "end_s", "rom_deg", "lift_s", "hold_s", "lower_s", "peak_speed_dps", "sparc",
-              "velocity_peaks", "shake_g", "pelvis_tilt_deg", "pelvis_lateral_deg", "axis", "flags")
+              "velocity_peaks", "shake_g", "pelvis_tilt_deg", "pelvis_lateral_deg", "axis", "flags", "start_deg", "end_deg",
+              "held_rom_deg", "start_up")
 
 
 def _nan_to_none(x: float) -> float | None:

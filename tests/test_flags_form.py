@@ -1,0 +1,174 @@
+"""Form flags that mean what a therapist means (issue 11): metrics of reps with a rebound at the
+top or a bounce as the leg lands, the lowering's tempo, and the range a rep is judged against.
+
+Hand-made minimum-jerk reps (analytic truth) go through :func:`measure_rep`; flags through
+:func:`assess_flags` with the session's reps before the rep.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tracker.core.exercises import FlagKind, get_exercise
+from tracker.pipeline import PipelineConfig, Rep
+from tracker.pipeline.config import DetectorConfig
+from tracker.pipeline.flags import assess_flags, raised_start_fraction, reference_rom_deg
+from tracker.pipeline.rep_metrics import measure_rep
+
+FS = 100.0
+
+
+def _mj(n: int) -> np.ndarray:
+    tau = np.arange(n) / max(n, 1)
+    return 10 * tau**3 - 15 * tau**4 + 6 * tau**5
+
+
+def _angle(lift_s: float, hold_s: float, lower_s: float, rom_deg: float, *, flick: float = 0.0, osc_deg: float = 0.0,
+           bounce: float = 0.0, sub_movements: int = 1, end_fraction: float = 0.0) -> tuple[np.ndarray, int]:
+    """A rep's angle from its onset (deg), and the peak's index.
+
+    ``flick``: an overshoot past the top (share of the range, out and back in 0.3 s) as the lift
+    ends, then an oscillation of ``osc_deg`` at 3 Hz for 0.8 s about the top; ``bounce``: the leg
+    passes its rest by this share of the range and springs back (0.3 s) as it lands;
+    ``sub_movements``: the lift in that many equal steps; ``end_fraction``: the rep is cut where
+    the lowering is back within this share of the range (where the detector ends a rep).
+    """
+    n_sub = int(lift_s * FS / sub_movements)
+    lift = np.concatenate([rom_deg * (k + _mj(n_sub)) / sub_movements for k in range(sub_movements)])
+    hold = np.full(int(hold_s * FS), rom_deg)
+    if flick:
+        m = int(0.15 * FS)
+        bump = flick * rom_deg * np.concatenate([_mj(m), 1 - _mj(m)])
+        hold[: bump.size] += bump
+    if osc_deg:
+        k = np.arange(int(0.8 * FS))
+        hold[int(0.3 * FS): int(0.3 * FS) + k.size] += osc_deg * np.sin(2 * np.pi * 3.0 * k / FS)
+    lower = rom_deg * (1 - _mj(int(lower_s * FS)))
+    rest = np.zeros(int(0.5 * FS))
+    if bounce:
+        m = int(0.15 * FS)
+        rest[: 2 * m] -= bounce * rom_deg * np.concatenate([_mj(m), 1 - _mj(m)])
+    angle = np.concatenate([lift, hold, lower, rest])
+    if end_fraction:
+        j = lift.size + hold.size + int(np.nonzero(lower <= end_fraction * rom_deg)[0][0])
+        angle = angle[: j + 1]
+    return angle, int(np.argmax(angle))
+
+
+def _measure(angle: np.ndarray, k_peak: int):  # noqa: ANN202 - RepMetrics
+    t = np.arange(angle.size) / FS
+    rad = np.radians(angle)
+    up = np.column_stack([np.zeros_like(rad), np.sin(rad), np.cos(rad)])
+    speed = np.abs(np.gradient(angle, t))
+    return measure_rep(t_s=t, up=up, speed_dps=speed, shake_g=np.zeros(t.size), ref_up=np.array([0.0, 0.0, 1.0]),
+                       pre_theta_deg=np.zeros(5), k_peak=k_peak, plane_axis_sum=np.zeros(3), sample_rate_hz=FS,
+                       config=DetectorConfig())
+
+
+# ------------------------------------------------------------------ metrics
+def test_a_flick_past_the_top_and_an_oscillation_about_it_are_neither_hold_nor_lowering_nor_jerks() -> None:
+    m = _measure(*_angle(2.0, 3.0, 2.0, 40.0, flick=0.12, osc_deg=2.5))
+    assert m.hold_s == pytest.approx(3.0, abs=0.5)
+    assert 1.8 <= m.lower_s <= 2.7  # the tempo is read from the peak: a flick makes it longer, never shorter
+    assert 1.8 <= m.lift_s <= 2.7  # the lift is read to the flick's top: longer, never shorter
+    assert m.velocity_peaks == 1
+    # the same rep lifted in three steps is jerky (three speed peaks in the lift)
+    assert _measure(*_angle(2.4, 3.0, 2.0, 40.0, flick=0.12, osc_deg=2.5, sub_movements=3)).velocity_peaks >= 3
+
+
+def test_a_bounce_as_the_leg_lands_is_no_second_speed_peak_of_the_lowering() -> None:
+    assert _measure(*_angle(2.0, 1.0, 2.0, 30.0, bounce=0.2)).velocity_peaks == 1
+    # (the tempo is read back from where the rep ended, so a bounce past 10 % of the range makes
+    # the lowering read longer -- UCI's lowerings, fast then settling, read better that way)
+
+
+def test_a_quick_rep_with_a_flick_at_the_top_stays_quick() -> None:
+    m = _measure(*_angle(0.5, 0.3, 0.5, 40.0, flick=0.12, end_fraction=0.15))
+    assert max(m.lift_s, m.lower_s) < 0.8
+
+
+# ------------------------------------------------------------------ range reference
+EX = get_exercise("side-lying-hip-abduction")
+CONFIG = PipelineConfig(EX, 50.0, True)
+
+
+def _rep(index: int, set_index: int, rom_deg: float, *, start_deg: float = 0.0, phase_s: float = 1.5) -> Rep:
+    a = np.radians(start_deg)
+    return Rep(index=index, set_index=set_index, start_s=10.0 * index, peak_s=10.0 * index + 2, end_s=10.0 * index + 4,
+               rom_deg=rom_deg, lift_s=phase_s, hold_s=0.5, lower_s=phase_s, peak_speed_dps=40.0, sparc=-1.5,
+               velocity_peaks=1, shake_g=0.02, pelvis_tilt_deg=None, pelvis_lateral_deg=None,
+               axis=(-1.0, 0.0, 0.0),  # rest (0, 0, 1) x a peak towards +y
+               start_up=(0.0, float(np.sin(a)), float(np.cos(a))))
+
+
+def _kinds(rep: Rep, before: list[Rep]) -> set[FlagKind]:
+    reps = [*before, rep]
+    return {f.kind for f in assess_flags(rep, config=CONFIG, session_roms_deg=[r.rom_deg for r in reps],
+                                         session_durations_s=[r.duration_s for r in reps], session_reps=before)}
+
+
+def test_a_rep_that_starts_part_of_the_way_up_is_a_partial_return() -> None:
+    first = _rep(1, 1, 20.0)
+    assert raised_start_fraction(_rep(2, 1, 10.0, start_deg=10.0), [first]) == pytest.approx(1.0, abs=1e-6)
+    # the leg came back only half way and went again: partial, though 10 deg is its own range
+    before = [first, _rep(2, 1, 10.0, start_deg=10.0), _rep(3, 1, 10.0, start_deg=10.0)]
+    assert FlagKind.PARTIAL_ROM in _kinds(_rep(4, 1, 10.0, start_deg=10.0), before)
+    # started as far away, but turned the other way (the person shifted on the mat): not raised
+    assert raised_start_fraction(_rep(2, 1, 10.0, start_deg=-10.0), [first]) < 0.0
+    # the same reps each from rest are the set's own size: not partial
+    before = [first, _rep(2, 1, 10.0), _rep(3, 1, 10.0)]
+    assert FlagKind.PARTIAL_ROM not in _kinds(_rep(4, 1, 10.0), before)
+
+
+def test_a_whole_set_short_of_the_range_shown_before_is_partial_and_a_slightly_smaller_one_is_not() -> None:
+    full = [_rep(i, 1, 30.0 + (i % 3)) for i in range(1, 6)]
+    short = [_rep(i, 2, 15.0) for i in range(6, 9)]
+    assert reference_rom_deg(CONFIG, [], [*full, *short], _rep(9, 2, 15.0)) == pytest.approx(31.0)
+    assert FlagKind.PARTIAL_ROM in _kinds(_rep(9, 2, 15.0), [*full, *short])
+    smaller = [_rep(i, 2, 27.0) for i in range(6, 9)]  # 87 % of the first set: the person today
+    assert FlagKind.PARTIAL_ROM not in _kinds(_rep(9, 2, 27.0), [*full, *smaller])
+
+
+def test_fast_overshooting_reps_do_not_set_the_range_the_next_reps_are_judged_against() -> None:
+    fast = [_rep(i, 1, 60.0, phase_s=0.3) for i in range(1, 6)]
+    steady = [_rep(i, 2, 30.0) for i in range(6, 8)]
+    assert reference_rom_deg(CONFIG, [], [*fast, *steady], _rep(8, 2, 30.0)) == pytest.approx(30.0)
+    assert FlagKind.PARTIAL_ROM not in _kinds(_rep(8, 2, 30.0), [*fast, *steady])
+    # ... and a rep at twice the steady range is beyond it
+    assert FlagKind.BEYOND_RANGE in _kinds(_rep(8, 2, 60.0), [*fast, *steady])
+
+
+# ------------------------------------------------------------------ jerky and the held range
+def _rep_with(**kw: object) -> Rep:
+    from dataclasses import replace
+
+    return replace(_rep(2, 1, 30.0), **kw)
+
+
+def test_a_lift_in_three_sub_movements_is_jerky_with_a_gyro_and_a_smooth_one_is_not() -> None:
+    before = [_rep(1, 1, 30.0)]
+    two = _measure(*_angle(2.4, 1.0, 2.0, 30.0, sub_movements=3))
+    assert two.velocity_peaks == 3
+    assert FlagKind.JERKY in _kinds(_rep_with(velocity_peaks=two.velocity_peaks, sparc=two.sparc), before)
+    one = _measure(*_angle(2.0, 1.0, 2.0, 30.0))
+    assert FlagKind.JERKY not in _kinds(_rep_with(velocity_peaks=one.velocity_peaks, sparc=one.sparc), before)
+
+
+def test_shake_is_jerky_only_without_a_gyro() -> None:
+    shaky = _rep_with(shake_g=0.3)  # one speed peak, smooth SPARC
+    assert FlagKind.JERKY not in _kinds(shaky, [_rep(1, 1, 30.0)])
+    accel_only = PipelineConfig(EX, 50.0, False)
+    reps = [_rep(1, 1, 30.0), shaky]
+    kinds = {f.kind for f in assess_flags(shaky, config=accel_only, session_roms_deg=[r.rom_deg for r in reps],
+                                          session_durations_s=[r.duration_s for r in reps], session_reps=reps[:1])}
+    assert FlagKind.JERKY in kinds
+
+
+def test_a_flick_past_the_top_does_not_make_a_rep_beyond_range() -> None:
+    m = _measure(*_angle(2.0, 2.0, 2.0, 40.0, flick=0.15))
+    assert m.rom_deg > 44.0 and m.held_rom_deg == pytest.approx(40.0, abs=1.5)
+    before = [_rep(i, 1, 40.0) for i in range(1, 5)]
+    # judged by the held top; a rep held at 1.6 times the usual range still is beyond it
+    assert FlagKind.BEYOND_RANGE not in _kinds(_rep_with(index=5, rom_deg=m.rom_deg, held_rom_deg=m.held_rom_deg), before)
+    assert FlagKind.BEYOND_RANGE in _kinds(_rep_with(index=5, rom_deg=66.0, held_rom_deg=64.0), before)
