@@ -255,7 +255,7 @@ class RepPipeline:
         other = gyro_dps if with_gyr and gyro_dps is not None else accel_g
         probe = float(t_s @ t_s) + float(accel_g.ravel() @ other.ravel())
         ok = None if math.isfinite(probe) else np.isfinite(t_s) & np.isfinite(accel_g).all(axis=1)
-        if ok is not None and with_gyr:
+        if ok is not None and with_gyr and gyro_dps is not None:
             ok &= np.isfinite(gyro_dps).all(axis=1)
         if ok is not None and not ok.all():
             self.dropped_samples += int(t_s.size - np.count_nonzero(ok))
