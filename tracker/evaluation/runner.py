@@ -209,8 +209,8 @@ def evaluate_uci(root: Path, *, hold_s: float | None = 5.0,
         ex = get_exercise(r.exercise)
         primary = r.placement is ex.moving_segment
         if tempo != 1.0:
-            g = r.recording.gyro_dps
-            r = replace(r, recording=replace(r.recording, t_s=r.recording.t_s / tempo, gyro_dps=None if g is None else g * tempo),
+            gyr = r.recording.gyro_dps
+            r = replace(r, recording=replace(r.recording, t_s=r.recording.t_s / tempo, gyro_dps=None if gyr is None else gyr * tempo),
                         reps=None if r.reps is None else tuple(replace(x, start_s=x.start_s / tempo, end_s=x.end_s / tempo)
                                                                for x in r.reps))
         result = analyze_recording(r.recording, ex, placement=r.placement, personal=Personalisation(hold_s=hold_s))
