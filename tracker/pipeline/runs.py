@@ -245,8 +245,12 @@ class RunTracker:
         return float(np.degrees(np.arcsin(np.clip(against.max(), 0.0, 1.0))))
 
     def _show_fast_set(self) -> None:
-        """Show a fast set's reps as tentative once there are enough of them for one."""
-        if len(self._waiting) < self.config.detector.fast_run_min_reps:
+        """Show a fast set's reps as tentative once there are enough of them for one (as many as
+        ``accept_deferred`` will take: more when the first did not start from a rest -- the
+        quick swings of a walk would otherwise show and be taken back)."""
+        d = self.config.detector
+        from_rest = self._waiting[0].quiet_before or self.in_confirmed_set
+        if len(self._waiting) < (d.fast_run_min_reps if from_rest else d.fast_run_unpaused_min_reps):
             return
         for c in self._waiting:
             self._show(c)
