@@ -745,7 +745,7 @@ class RepPipeline:
         duration = float(t[-1] - t[0])
         ex = self.config.exercise
         if duration < ex.min_rep_s:
-            if duration >= self.config.detector.min_fast_rep_s and rom >= self._enter_deg:
+            if self._runs.fast_sets and duration >= self.config.detector.min_fast_rep_s and rom >= self._enter_deg:
                 # shorter than a rep on its own, but it may be a rep of a fast set (a 0.5 s
                 # rep measures 0.35-0.45 s between the onset and end levels)
                 cand = self._candidate(start, peak, end, prev_end, t, up, pre)

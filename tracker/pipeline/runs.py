@@ -24,7 +24,7 @@ from numpy.typing import NDArray
 from tracker.pipeline.candidate import RepCandidate
 from tracker.pipeline.config import PipelineConfig
 from tracker.pipeline.history import History
-from tracker.pipeline.orientation import unit
+from tracker.pipeline.orientation import dot_rows, unit
 from tracker.pipeline.output import OutputQueue
 from tracker.pipeline.types import RejectedMovement, RepTentative, SetCompleted
 
@@ -170,7 +170,7 @@ class RunTracker:
         """The waiting quick reps got their pause: one counts as any rep; back to back, they are a
         fast set if there are enough of them and the first started from a rest."""
         waiting = self._waiting
-        if len(waiting) == 1 and waiting[0].start in self._short:
+        if self._lone_short():
             self.reject_deferred()
             return
         if len(waiting) <= 1:
@@ -178,9 +178,7 @@ class RunTracker:
             if waiting:
                 self._accept(waiting[0])
             return
-        d = self.config.detector
-        from_rest = waiting[0].quiet_before or self.in_confirmed_set or len(waiting) >= d.fast_run_unpaused_min_reps
-        if len(waiting) < d.fast_run_min_reps or not from_rest:
+        if len(waiting) < self._fast_set_min_reps():
             self.reject_deferred()
             return
         self._waiting = []
@@ -192,20 +190,40 @@ class RunTracker:
         """A movement too short to be a rep on its own (returns whether it is kept): the next rep
         of the fast set that waits, or, with none waiting, perhaps the first of one -- it waits,
         and is turned down as too short unless the next movement continues it."""
-        if not self.config.has_gyro:
-            return False  # fast sets need a gyro (see ``_continues_fast_set``)
+        if not self.fast_sets:
+            return False
         waiting = self._waiting
         if waiting and not self.paused_between(waiting[-1].end, cand.start) and self._continues_fast_set(cand):
             waiting.append(cand)
             self._show_fast_set()
             return True
-        if waiting and not (len(waiting) == 1 and waiting[0].start in self._short):
+        if waiting and not self._lone_short():
             return False  # a quick rep waits for its pause: this movement decides about it
         if waiting:
             self.reject_deferred()  # the short movement before was not followed by a fast set
         self._waiting = [cand]
         self._short.add(cand.start)
         return True
+
+    @property
+    def fast_sets(self) -> bool:
+        """Whether quick reps back to back can make a fast set: with a gyro only. The swing back
+        that tells walking from a fast set is lost in the accelerometer's gravity low-pass (2 Hz):
+        every step of a walk would be counted (clean corpus: a false rep in 20 of 150 recordings
+        without a gyro, none with one)."""
+        return self.config.has_gyro
+
+    def _lone_short(self) -> bool:
+        """All that waits is one movement too short to be a rep on its own."""
+        return len(self._waiting) == 1 and self._waiting[0].start in self._short
+
+    def _fast_set_min_reps(self) -> int:
+        """How many quick reps back to back the waiting ones must be to count as a fast set: fewer
+        when the first started from a rest (or the set is confirmed already) -- the first fast
+        rep may merge with getting into position, and a walk swings back between its strides."""
+        d = self.config.detector
+        from_rest = self._waiting[0].quiet_before or self.in_confirmed_set
+        return d.fast_run_min_reps if from_rest else max(d.fast_run_min_reps, d.fast_run_unpaused_min_reps)
 
     def is_short(self, c: RepCandidate) -> bool:
         """``c`` is shorter than a rep on its own (kept as a fast set's rep)."""
@@ -215,10 +233,7 @@ class RunTracker:
         """``cand`` follows the waiting quick reps as the next rep of a fast set: quick itself, at
         once, the same way, of like range, and the segment did not swing back past its rest in between (walking
         does: the thigh swings back behind the body between its forward swings)."""
-        if not self.config.has_gyro:
-            # the swing back that tells walking from a fast set is lost in the accelerometer's
-            # gravity low-pass (2 Hz): every step of a walk would be counted (clean corpus: a
-            # false rep in 20 of 150 recordings without a gyro, none with one)
+        if not self.fast_sets:
             return False
         d = self.config.detector
         run = self._waiting
@@ -240,17 +255,14 @@ class RunTracker:
         lo = max(a, h.start)
         if b <= lo:
             return 0.0
-        up = h.up[h.rows(lo, b + 1)]
-        against = -(up[:, 0] * direction[0] + up[:, 1] * direction[1] + up[:, 2] * direction[2])
+        against = -dot_rows(h.up[h.rows(lo, b + 1)], direction)
         return float(np.degrees(np.arcsin(np.clip(against.max(), 0.0, 1.0))))
 
     def _show_fast_set(self) -> None:
         """Show a fast set's reps as tentative once there are enough of them for one (as many as
         ``accept_deferred`` will take: more when the first did not start from a rest -- the
         quick swings of a walk would otherwise show and be taken back)."""
-        d = self.config.detector
-        from_rest = self._waiting[0].quiet_before or self.in_confirmed_set
-        if len(self._waiting) < (d.fast_run_min_reps if from_rest else d.fast_run_unpaused_min_reps):
+        if len(self._waiting) < self._fast_set_min_reps():
             return
         for c in self._waiting:
             self._show(c)
