@@ -108,3 +108,35 @@ def test_a_fast_sets_reps_show_as_they_end_and_do_not_depend_on_chunking() -> No
     # from the third rep on (enough for a fast set) they show while the set goes on
     assert len(shown) >= 8
     assert not [e for e in ev if isinstance(e, RejectedMovement) and e.tentative]
+
+
+def settling_set(n: int, *, rom_deg: float = 30.0, rep_s: float = 1.3, overshoot_deg: float = 6.0,
+                 drift_dps: float = 12.0) -> np.ndarray:
+    """Quick reps that never stop: each lowering overshoots the rest and drifts back at
+    ``drift_dps`` (faster than the still speed), and the next lift starts as it arrives (UCI
+    subject 2's prone leg lifts replayed 1.25 times faster)."""
+    parts = [np.zeros(int(3 * RATE_HZ))]
+    for _ in range(n):
+        parts += [_seg(0, rom_deg, 0.5 * rep_s), _seg(rom_deg, -overshoot_deg, 0.5 * rep_s),
+                  np.linspace(-overshoot_deg, 0.0, int(round(overshoot_deg / drift_dps * RATE_HZ)))]
+    parts.append(np.zeros(int(3 * RATE_HZ)))
+    return np.concatenate(parts)
+
+
+def test_quick_reps_that_slow_down_without_stopping_are_counted() -> None:
+    # the drift back to the rest is a pause for reps this quick: under a share of their own speed
+    _, res = _analyse(settling_set(8))
+    assert res.rep_count == 8
+    # ... which stillness alone would not give them: the same reps, judged by the still speed
+    rec, _ = _analyse(settling_set(8))
+    strict = analyze_recording(rec, get_exercise(EXERCISE), placement=Placement.THIGH,
+                               detector=DetectorConfig(pause_speed_fraction=0.0))
+    assert strict.rep_count < 4
+
+
+def test_a_stride_or_two_that_stop_are_no_reps() -> None:
+    # a stride, a stop, a stride: each forward swing slows to a share of its speed after it,
+    # but a walking swing is quicker than the reps that such a slowing counts for
+    angles = np.concatenate([walk(1), walk(2), walk(1)])
+    _, res = _analyse(angles)
+    assert res.rep_count == 0

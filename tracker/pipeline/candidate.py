@@ -10,6 +10,12 @@ from numpy.typing import NDArray
 from tracker.pipeline.rep_metrics import RepMetrics
 
 
+def tilt_speed_dps(rom_deg: float, duration_s: float) -> float:
+    """A rep's mean tilting speed: up and back down its range in its duration, deg/s (the gyro's
+    own peak also counts any turn about the vertical, which tilts the segment little)."""
+    return 2.0 * rom_deg / max(duration_s, 1e-9)
+
+
 @dataclass(frozen=True)
 class RepCandidate:
     """An excursion that may be a rep; the run and set logic decides (:mod:`tracker.pipeline.runs`)."""
@@ -21,6 +27,7 @@ class RepCandidate:
     peak_s: float
     end_s: float
     quiet_before: bool  # still for ``quiet_before_s`` somewhere in ``quiet_window_s`` before it
+    calm_before: bool  # ... or, a quick rep, slowed to a share of its own speed for as long (``DetectorConfig.pause_speed_fraction``)
     metrics: RepMetrics
     start_up: NDArray[np.float64]  # the segment's up direction where it started ...
     end_up: NDArray[np.float64]  # ... and where it ended (sensor frame, unit)

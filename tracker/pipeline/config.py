@@ -97,6 +97,21 @@ class DetectorConfig:
     still_s: float = 0.5  # stillness that (re-)establishes the reference posture
     quiet_before_s: float = 0.3  # stillness before a rep (a pause) ...
     quiet_window_s: float = 2.0  # ... somewhere within this time before its start
+    # A pause between quick movements is the segment slowing to under ``still_dps`` -- or, after
+    # a quick rep, to under this share of the rep's own mean tilting speed (up and down its range
+    # in its duration: ``candidate.tilt_speed_dps``) -- for ``quiet_before_s``. A person who
+    # moves faster also settles faster: UCI subject 2's prone leg lifts, replayed 1.25 times
+    # faster, overshoot the rest on landing and drift back at 9-15 deg/s, never under the still
+    # speed, and a whole fast block counted 0. A walking thigh passes its rest at full speed and
+    # is under this share (about 0.16 of its peak speed) for 0.05 s at each turning point only
+    # (a sinusoidal stride of 1 s). Chosen on UCI at 1.25 times the speed (0.2 lost subject 2's
+    # fast prone block; 0.3 to 0.5 scored alike there and changed no count on the three corpora).
+    pause_speed_fraction: float = 0.3
+    # ... for a rep that took at least this long: a walking stride's forward swing (the swing
+    # phase, 40 % of a 1-1.2 s stride) measures 0.5-0.7 s, and a stride or two and a turn slow
+    # the thigh as much (0.6 counted strides during setup motion in 2-7 more recordings of each
+    # corpus of 300).
+    calm_min_rep_s: float = 0.75
     pause_after_quick: bool = True  # a rep quicker than ``min_unpaused_rep_s`` needs a pause after it too
     min_unpaused_rep_s: float = 1.2  # a rep with no pause before it takes at least this (a walking swing: 0.6-0.8 s)
     minor_fraction: float = 0.3  # within a run, a movement this small is a fidget, not a rep

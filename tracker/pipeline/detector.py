@@ -61,7 +61,7 @@ from tracker.pipeline.history import MAX_BLOCK, History
 from tracker.pipeline.output import OutputQueue
 from tracker.pipeline.orientation import OrientationTracker, tilt_deg, unit
 from tracker.pipeline.pelvis import PelvisStream
-from tracker.pipeline.candidate import RepCandidate
+from tracker.pipeline.candidate import RepCandidate, tilt_speed_dps
 from tracker.pipeline.rep_metrics import measure_rep, rep_range
 from tracker.pipeline.runs import RunTracker
 from tracker.pipeline.types import (
@@ -493,7 +493,7 @@ class RepPipeline:
         runmin = np.minimum.accumulate(np.minimum(th, self._idle_min))
         enter = np.nonzero(th > np.maximum(self._enter_deg, runmin + self.config.detector.reenter_fraction * self._enter_deg))[0]
         # the quick rep waiting for its pause got it -- only before the next lift begins
-        paused = np.nonzero(sr >= self._quiet_n)[0] if self._runs.deferred is not None else _NONE
+        paused = self._quick_rep_paused(i, end, sr)
         if enter.size and paused.size and paused[0] >= enter[0]:
             paused = _NONE
         # re-take the reference at a new still period -- once the tilt is steady
@@ -536,6 +536,19 @@ class RepPipeline:
         self._mode = _Mode.LIFTING
         self._clear_hold()
         return j + 1
+
+    def _quick_rep_paused(self, i: int, end: int, sr: NDArray[np.int64]) -> NDArray[np.int64]:
+        """Samples of ``i..end-1`` at which the quick rep waiting for a pause after it has had one
+        (still, or slowed to a share of its own speed: ``RunTracker.pause_limit_dps``)."""
+        d = self._runs.deferred
+        if d is None:
+            return _NONE
+        limit = self._runs.pause_limit_dps()
+        if limit <= self.config.detector.still_dps:
+            return np.nonzero(sr >= self._quiet_n)[0]
+        since = max(self._hist.start, min(d.end, i))
+        calm = self._hist.calm_run(since, end, limit)[i - since:]
+        return np.nonzero(np.maximum(sr, calm) >= self._quiet_n)[0]
 
     def _advance_lifting(self, i: int, end: int) -> int | None:
         h = self._hist
@@ -790,10 +803,16 @@ class RepPipeline:
         look = int(self.config.detector.quiet_window_s * self._fs)
         lo = max(h.start, start - look, prev_end)
         sr_start = int(h.still_run[h.rows(lo, start + 1)].max()) if start + 1 > lo else 0
+        calm_start = sr_start
+        if start + 1 > lo and sr_start < self._quiet_n and float(t[-1] - t[0]) >= self.config.detector.calm_min_rep_s:
+            # ... or a slowing to a share of this rep's own speed, for as long (a quick rep)
+            d = self.config.detector
+            limit = max(d.still_dps, d.pause_speed_fraction * tilt_speed_dps(metrics.rom_deg, float(t[-1] - t[0])))
+            calm_start = int(h.calm_run(lo, start + 1, limit).max())
         return RepCandidate(
             start=start, peak=peak, end=end,
             start_s=float(t[0]), peak_s=float(t[k_peak]), end_s=float(t[-1]),
-            quiet_before=sr_start >= self._quiet_n, metrics=metrics,
+            quiet_before=sr_start >= self._quiet_n, calm_before=calm_start >= self._quiet_n, metrics=metrics,
             start_up=up[0].copy(), end_up=up[-1].copy(), ref=self._ref,
         )
 
@@ -829,7 +848,7 @@ class RepPipeline:
 
     def _posture_change(self, j: int, angle: float) -> None:
         d = self._runs.deferred
-        if d is not None and self._runs.paused_between(d.end, j):
+        if d is not None and self._runs.paused_between(d.end, j, self._runs.pause_limit_dps()):
             # the quick rep waiting for a pause after it got one -- still, if away from the old
             # rest (the leg put down a little higher after the last fast rep: UCI s2 e3, shank)
             self._runs.accept_deferred()

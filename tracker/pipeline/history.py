@@ -89,3 +89,11 @@ class History:
 
     def rows(self, a: int, b: int) -> slice:
         return slice(a - self.start, b - self.start)
+
+    def calm_run(self, a: int, b: int, limit_dps: float) -> NDArray[np.int64]:
+        """At each sample of ``a..b-1``: for how many samples, counted from ``a`` at the earliest,
+        the angular speed has been under ``limit_dps``."""
+        calm = self.speed[self.rows(a, b)] < limit_dps
+        idx = np.arange(calm.size)
+        last_moving = np.maximum.accumulate(np.where(calm, -1, idx))
+        return (idx - last_moving).astype(np.int64)

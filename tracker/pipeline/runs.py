@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from tracker.pipeline.candidate import RepCandidate
+from tracker.pipeline.candidate import RepCandidate, tilt_speed_dps
 from tracker.pipeline.config import PipelineConfig
 from tracker.pipeline.history import History
 from tracker.pipeline.orientation import dot_rows, unit
@@ -101,12 +101,17 @@ class RunTracker:
             # for the reps that now begin
             self.break_run("beyond the exercise's range and not followed by a similar movement")
         last = self._run_last
-        if last is not None:
+        if last is not None or self._waiting:
+            # judged against the run's reps, or the quick reps waiting when there is no run yet
             d = self.config.detector
-            typical = float(np.median(self._run_roms))
-            cos = float(cand.direction @ unit(self._run_direction))
+            basis = self._run_roms if last is not None else [c.rom_deg for c in self._waiting]
+            typical = float(np.median(basis))
+            way = self._run_direction if last is not None else np.sum([c.direction for c in self._waiting], axis=0)
+            cos = float(cand.direction @ unit(way))
             small = cand.rom_deg < d.minor_fraction * typical
-            prev_end_s = last.end_s if not self._waiting else self._waiting[-1].end_s
+            before = self._waiting[-1] if self._waiting else last
+            assert before is not None
+            prev_end_s = before.end_s
             rebound = cos < 0.0 and cand.rom_deg < d.rebound_fraction * typical and cand.start_s - prev_end_s <= d.rebound_s
             tiny = cand.rom_deg < d.tiny_fraction * typical  # standing up after the last rep, say
             if (small and cos < d.direction_min_cos) or rebound or tiny:
@@ -115,7 +120,7 @@ class RunTracker:
                 self.reject_cand(cand, "rebound after a rep" if rebound else "small movement between reps")
                 return False
         if self._waiting:
-            if self.paused_between(self._waiting[-1].end, cand.start):
+            if self.paused_between(self._waiting[-1].end, cand.start, self.pause_limit_dps()):
                 # still for a while after it, the small movements since were fidgets
                 self.accept_deferred()
             elif self._continues_fast_set(cand):
@@ -135,14 +140,30 @@ class RunTracker:
         self._accept(cand)
         return True
 
-    def paused_between(self, a: int, b: int) -> bool:
-        """Still for ``quiet_before_s`` at some time between samples ``a`` and ``b``."""
+    def pause_limit_dps(self) -> float:
+        """Under this angular speed after the waiting quick rep, the segment pauses: still, or --
+        after a lone rep no quicker than ``calm_min_rep_s`` -- slowed to a share of the rep's own
+        tilting speed (``pause_speed_fraction``). Quick movements back to back waiting as a fast
+        set must be followed by stillness (shifting about on the mat comes in threes too)."""
+        d = self.config.detector
+        if len(self._waiting) != 1 or self._lone_short():
+            return d.still_dps
+        w = self._waiting[0]
+        if w.end_s - w.start_s < d.calm_min_rep_s:
+            return d.still_dps
+        return max(d.still_dps, d.pause_speed_fraction * tilt_speed_dps(w.rom_deg, w.end_s - w.start_s))
+
+    def paused_between(self, a: int, b: int, limit_dps: float | None = None) -> bool:
+        """Still for ``quiet_before_s`` at some time between samples ``a`` and ``b`` -- or, given
+        ``limit_dps``, slower than it for as long."""
         h = self._hist
         lo = max(a, h.start)
         if b <= lo:
             return False
         still_since_a = np.minimum(h.still_run[h.rows(lo, b + 1)], np.arange(lo, b + 1) - a + 1)
-        return bool(still_since_a.max() >= self._quiet_n)
+        if still_since_a.max() >= self._quiet_n:
+            return True
+        return limit_dps is not None and bool(h.calm_run(lo, b + 1, limit_dps).max() >= self._quiet_n)
 
     def count_stray_movement(self, start_s: float) -> None:
         """A movement that is no rep; a rebound right after a rep does not count."""
@@ -193,7 +214,7 @@ class RunTracker:
         if not self.fast_sets:
             return False
         waiting = self._waiting
-        if waiting and not self.paused_between(waiting[-1].end, cand.start) and self._continues_fast_set(cand):
+        if waiting and not self.paused_between(waiting[-1].end, cand.start, self.pause_limit_dps()) and self._continues_fast_set(cand):
             waiting.append(cand)
             self._show_fast_set()
             return True
@@ -281,7 +302,7 @@ class RunTracker:
             if not (same_way and close):
                 self.break_run("not followed by a similar rep" if close else "isolated movement")
                 confirmed = False
-        if not unpaused and not cand.quiet_before and cand.end_s - cand.start_s < d.min_unpaused_rep_s:
+        if not unpaused and not cand.calm_before and cand.end_s - cand.start_s < d.min_unpaused_rep_s:
             # walking and other setup motion swing the leg quickly and without pauses; a rep
             # that follows the previous one without a pause must at least take its time
             self.break_run("followed by quick movement without a pause")
