@@ -13,7 +13,7 @@ import pytest
 from tests.hand_signals import min_jerk, sensor_from_angles
 from tracker.core.exercises import get_exercise
 from tracker.core.recording import Placement, Recording
-from tracker.pipeline import RejectedMovement, analyze_recording
+from tracker.pipeline import RejectedMovement, RepCompleted, SessionSetup, analyze_recording
 
 RATE_HZ = 50.0
 
@@ -51,3 +51,57 @@ def test_a_rep_that_comes_back_all_the_way_still_counts_once_and_the_next_goes_t
     res = analyze_recording(Recording(t, acc, gyr), get_exercise("straight-leg-raise"), placement=Placement.THIGH)
     assert res.rep_count == 6
     assert not [r for r in res.rejected if isinstance(r, RejectedMovement) and "rest of the lowering" in r.reason]
+
+
+def partial_return_set(n_partial: int, *, top_deg: float = 30.0, rest_deg: float = 15.0, rest_s: float = 1.0,
+                       hold_s: float = 1.0) -> np.ndarray:
+    """A first rep from rest, then ``n_partial`` reps that come back only part of the way and go
+    again from that raised rest (issue 11: low-amplitude reps returning 40-60 % of the way),
+    then home."""
+    parts = [np.zeros(int(3 * RATE_HZ)), _seg(0, top_deg, 1.2), np.full(int(hold_s * RATE_HZ), top_deg),
+             _seg(top_deg, rest_deg, 1.0), np.full(int(rest_s * RATE_HZ), rest_deg)]
+    for _ in range(n_partial):
+        parts += [_seg(rest_deg, top_deg, 1.0), np.full(int(hold_s * RATE_HZ), top_deg), _seg(top_deg, rest_deg, 1.0),
+                  np.full(int(rest_s * RATE_HZ), rest_deg)]
+    parts += [_seg(rest_deg, 0, 1.2), np.zeros(int(3 * RATE_HZ))]
+    return np.concatenate(parts)
+
+
+@pytest.mark.parametrize("gyro", [True, False])
+@pytest.mark.parametrize(("rest_deg", "rest_s"), [(15.0, 1.0), (18.0, 2.0), (12.0, 0.6)])
+def test_reps_that_come_back_part_of_the_way_are_each_a_rep(gyro: bool, rest_deg: float, rest_s: float) -> None:
+    # merged into one long "rep" before: the raised rest never went under the lift's exit level
+    ang = partial_return_set(7, rest_deg=rest_deg, rest_s=rest_s)
+    t, acc, gyr = sensor_from_angles(ang, rate_hz=RATE_HZ, noise_g=0.003)
+    res = analyze_recording(Recording(t, acc, gyr if gyro else None), get_exercise("straight-leg-raise"), placement=Placement.THIGH)
+    assert res.rep_count == 8
+    # each rep from the raised rest is measured from there
+    assert all(abs(r.rom_deg - (30.0 - rest_deg)) < 3.0 for r in res.reps[1:-1])
+
+
+def test_partial_returns_give_the_same_events_in_any_chunks() -> None:
+    ang = partial_return_set(6)
+    t, acc, gyr = sensor_from_angles(ang, rate_hz=RATE_HZ, noise_g=0.003)
+    setup = SessionSetup.resolve("straight-leg-raise", Placement.THIGH)
+    outs = []
+    for chunk in (1, 7, 10_000):
+        pipe = setup.pipeline(sample_rate_hz=RATE_HZ, has_gyro=True)
+        ev = []
+        for a in range(0, t.size, chunk):
+            ev += pipe.feed(t[a:a + chunk], acc[a:a + chunk], gyr[a:a + chunk])
+        outs.append(ev + pipe.finish())
+    assert outs[0] == outs[1] == outs[2]
+    assert sum(isinstance(e, RepCompleted) for e in outs[0]) == 7
+
+
+def test_a_leg_that_stays_part_of_the_way_back_is_not_a_rep_from_there() -> None:
+    # up, a third of the way back (above the lift's exit level), and left there: a new posture;
+    # the lift from there long after is no rep of a raised-rest set
+    parts = [np.zeros(int(3 * RATE_HZ))]
+    for _ in range(3):
+        parts += [_seg(0, 30, 1.2), np.full(int(1.0 * RATE_HZ), 30.0), _seg(30, 0, 1.2), np.zeros(int(1.5 * RATE_HZ))]
+    parts += [_seg(0, 30, 1.2), _seg(30, 20, 1.0), np.full(int(8 * RATE_HZ), 20.0), _seg(20, 27, 1.0),
+              np.full(int(20 * RATE_HZ), 27.0)]
+    t, acc, gyr = sensor_from_angles(np.concatenate(parts), rate_hz=RATE_HZ, noise_g=0.003)
+    res = analyze_recording(Recording(t, acc, gyr), get_exercise("straight-leg-raise"), placement=Placement.THIGH)
+    assert res.rep_count == 3

@@ -157,6 +157,8 @@ class DetectorConfig:
     exit_floor_fraction: float = 0.6  # the lift's exit level is at least this share of the entry level (half of a small peak is in the noise)
     held_exit_fraction: float = 0.3  # once a hold at the top of an excursion of at least the typical range was left, lowering below this share of the peak ends the lift (a bridge from lying down turns the thigh back towards sitting)
     held_exit_fraction_beyond: float = 0.2  # ... and this share when the excursion went beyond the typical range (lying down turns the thigh further than a bridge; real partial returns stay within the range: UCI data)
+    part_way_fraction: float = 0.75  # a lift that came back down to this share of its peak or below and rests there may be a partial return to a raised rest (the simulator's come back 40-60 % of the way; a hold sags by 5-15 %): the next lift from there is the next rep
+    part_way_rest_s: float = 5.0  # ... when it comes within this of the rest's start (a set's reps follow each other within 0.5-2.5 s, simulator and UCI; a leg that stays part-way longer has moved to a new posture: UCI subject 1 between blocks)
     hold_level_fraction: float = 0.8  # a still posture at this share of the peak so far or above is a hold (lower down it is a pause in the lift)
     hold_away_fraction: float = 0.3  # moving this share of a rep's size (at least the entry level) away from a hold leaves it ...
     hold_back_fraction: float = 0.2  # ... and settling back within this share of that distance (at least the onset level) is returning to it: it was the new start posture

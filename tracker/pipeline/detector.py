@@ -19,7 +19,9 @@ How it works
    and reported.
 5. A state machine with hysteresis finds excursions (this module): entry above the
    exercise's ``min_detect_rom_deg``, the peak followed through any hold, exit below
-   ``exit_fraction`` of the peak, end back near the reference or settled. Its modes are
+   ``exit_fraction`` of the peak, end back near the reference or settled -- or, when the
+   segment rests part of the way back and lifts again from there (a raised rest), where
+   that rest began. Its modes are
    :class:`_Mode`; what moves it on is a named :class:`Transition`, one method per mode
    (``_advance_idle``, ``_advance_lifting``, ``_advance_lowering``), ties at a sample
    broken by the mode's ``*_PRIORITY`` tuple. Every level is a field of
@@ -99,6 +101,8 @@ class Transition(enum.Enum):
     HOLD_FOUND = enum.auto()  # a still, steady posture near the top: a hold, or the new start posture
     LEFT_HOLD = enum.auto()  # moved a rep's size away from that posture
     BACK_AT_HOLD = enum.auto()  # ... and came back and settled there: it was the new start posture
+    RESTED_PART_WAY = enum.auto()  # came part of the way back from the peak and rests there (a raised rest, or a hold lower down)
+    LIFT_FROM_REST = enum.auto()  # ... and lifts again from there: the rep ended where that rest began, the next begins
     # LOWERING (below the exit level, waiting for the end)
     RETURNED = enum.auto()  # back near the reference: the rep ends (-> IDLE)
     SETTLED = enum.auto()  # still for ``settle_s`` on the way down: the rep ends there, or a posture change
@@ -108,7 +112,8 @@ class Transition(enum.Enum):
 #: ties between transitions at the same sample go to the one listed first
 _IDLE_PRIORITY = (Transition.QUICK_REP_PAUSED, Transition.LIFT_STARTED, Transition.REST_RETAKEN, Transition.RUN_EXPIRED)
 _LIFTING_PRIORITY = (Transition.LOWERING_STARTED, Transition.STILL_TOO_LONG, Transition.TOO_LONG,
-                     Transition.HOLD_FOUND, Transition.LEFT_HOLD, Transition.BACK_AT_HOLD)
+                     Transition.HOLD_FOUND, Transition.LEFT_HOLD, Transition.BACK_AT_HOLD,
+                     Transition.RESTED_PART_WAY, Transition.LIFT_FROM_REST)
 _LOWERING_PRIORITY = (Transition.RETURNED, Transition.SETTLED, Transition.NEXT_LIFT, Transition.TOO_LONG)
 _NONE: NDArray[np.int64] = np.empty(0, dtype=np.int64)  # no candidate sample (never written to)
 
@@ -204,6 +209,11 @@ class RepPipeline:
         self._hold_at = 0
         self._hold_left = False
         self._prev_movement_end = 0  # end of the previous excursion, counted or not
+        self._rest_at = -1  # where the lift came back part of the way and rested (-1: it has not)
+        self._rest_deg = 0.0  # ... at this tilt
+        #: the reference was taken again after an excursion too long for a rep, and no rep has come
+        #: back to it since: it may be a posture passed through, not a rest (no raised rests then)
+        self._ref_unproven = False
         # runs, sets, output
         self._out = OutputQueue(config, self._pelvis)
         self._runs = RunTracker(config, self._hist, self._out, quiet_n=self._quiet_n)
@@ -602,11 +612,13 @@ class RepPipeline:
                 away = _NONE
                 # back at that posture and settled there (passing through it is not enough)
                 back = np.nonzero((th_hold <= np.maximum(self._onset_deg, self.config.detector.hold_back_fraction * away_level)) & (sr >= self._still_n))[0]
+        rested, relift = self._part_way(i, end, th, runmax, sr)
         # no transition for a range past the exercise's usual maximum: a big rep is a rep; a
         # posture change settles away (``STILL_TOO_LONG``, or the lowering's ``SETTLED``)
         first = _first_transition(_LIFTING_PRIORITY, {
             Transition.LOWERING_STARTED: ex, Transition.STILL_TOO_LONG: settled, Transition.TOO_LONG: too_long,
             Transition.HOLD_FOUND: hold, Transition.LEFT_HOLD: away, Transition.BACK_AT_HOLD: back,
+            Transition.RESTED_PART_WAY: rested, Transition.LIFT_FROM_REST: relift,
         })
         if first is None:
             k_max = int(np.argmax(th))
@@ -634,6 +646,7 @@ class RepPipeline:
             self._abandon(j, "too long for one rep")
             self._last_close = self._prev_movement_end = start
             self._still_floor = start + 1  # the new posture: still after the excursion began
+            self._ref_unproven = True
             return start + 1
         if tr is Transition.HOLD_FOUND:
             win = h.up[h.rows(j - self._still_n + 1, j + 1)]
@@ -641,6 +654,20 @@ class RepPipeline:
             return j + 1
         if tr is Transition.LEFT_HOLD:
             self._hold_left = True
+            return j + 1
+        if tr is Transition.RESTED_PART_WAY:
+            self._rest_at, self._rest_deg = j - self._still_n + 1, float(th[jj])
+            return j + 1
+        if tr is Transition.LIFT_FROM_REST:
+            # the rep ended where the rest began; the next starts where the rest ended
+            rest_at = self._rest_at
+            sr_rest = h.still_run[h.rows(rest_at, j + 1)]
+            start = rest_at + int(np.nonzero(sr_rest > 0)[0][-1])
+            self._close_candidate(rest_at)
+            self._rep_start, self._enter_at = start, j
+            self._peak, self._peak_deg = j, float(th[jj])
+            self._mode = _Mode.LIFTING
+            self._clear_hold()
             return j + 1
         # BACK_AT_HOLD: a rep went out from the "hold" and came back to it: that posture is
         # the real start posture; re-run the samples since then against it
@@ -651,6 +678,38 @@ class RepPipeline:
         self._last_close = at
         self._prev_movement_end = at
         return at + 1
+
+    def _part_way(self, i: int, end: int, th: NDArray[np.float64], runmax: NDArray[np.float64],
+                  sr: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """``(rested, relift)``: samples of the lift (``i..end-1``) where the segment, back down from
+        its peak by at least the entry level and to ``part_way_fraction`` of it or below, has
+        been still and steady for ``still_s`` -- it came back part of the way and rests there --
+        and, once it has, where it rises again from that rest (as the lowering's ``NEXT_LIFT``, by
+        ``rise_peak_fraction`` of the way back to the peak at least).
+
+        Low-amplitude reps from a raised rest come back 40-60 % of the way and go again (issue
+        11): each is a rep, ending where the rest began. A leg held lower down and then lowered
+        home (UCI subject 2's straight-leg raises) is one rep, and a leg that stays there is a
+        posture change (``STILL_TOO_LONG``), so the rep is closed only when the next lift begins
+        -- within ``part_way_rest_s`` of the rest: a longer one is no pause between reps.
+        Not past the exercise's typical range: a posture that far out is where the person lay
+        down, and the movement back from it a rep from there (``BACK_AT_HOLD``); nor from a
+        reference taken again after an excursion too long for a rep that no rep came back to
+        yet (a posture passed through on the way to the new one: reps from the posture beyond
+        it would look like raised rests)."""
+        d = self.config.detector
+        if self._rest_at >= 0:
+            rise = max(d.rise_entry_fraction * self._enter_deg, d.rise_peak_fraction * (self._peak_deg - self._rest_deg))
+            h = self._hist
+            soon = h.t[h.rows(i, end)] - h.t[self._rest_at - h.start] <= d.part_way_rest_s
+            return _NONE, np.nonzero((th > self._rest_deg + rise) & soon)[0]
+        if self._peak_deg > self.config.exercise.typical_rom_deg[1] or self._ref_unproven:
+            return _NONE, _NONE
+        low = (th <= d.part_way_fraction * runmax) & (runmax - th >= self._enter_deg) & (runmax <= self.config.exercise.typical_rom_deg[1])
+        if not low.any():
+            return _NONE, _NONE
+        steady = self._steady(i, end, th, d.hold_steady_deg)
+        return np.nonzero(low & steady & (sr >= self._still_n))[0], _NONE
 
     def _advance_lowering(self, i: int, end: int) -> int | None:
         h = self._hist
@@ -681,6 +740,7 @@ class RepPipeline:
         peak_deg = self._peak_deg
         if tr is Transition.RETURNED:
             self._close_candidate(j)
+            self._ref_unproven = False
             self._after_beyond_range(j, peak_deg)
             return j + 1
         if tr is Transition.SETTLED:
@@ -725,6 +785,7 @@ class RepPipeline:
     def _clear_hold(self) -> None:
         self._hold_ref = None
         self._hold_left = False
+        self._rest_at = -1
 
     def _find_onset(self, j: int) -> int:
         """Last sample before ``j`` still close to the reference (the start of the lift)."""
