@@ -181,7 +181,11 @@ class RunTracker:
                 self.count_stray_movement(d.start_s)
                 self.reject_cand(d, f"too short for a rep ({d.end_s - d.start_s:.2f} s)")
                 continue
-            rep_sized = not self._run_roms or d.rom_deg >= self.config.detector.rep_sized_fraction * float(np.median(self._run_roms))
+            # a rep-sized movement breaks the unconfirmed run -- one the way the run's reps go: one
+            # back against them after a rep is its lowering overshooting the rest (UCI subject 1's
+            # 5-7 deg side-lying reps, 3.5-4.6 deg back past the rest)
+            rep_sized = not self._run_roms or (d.rom_deg >= self.config.detector.rep_sized_fraction * float(np.median(self._run_roms))
+                                               and self._same_way(d))
             self.count_stray_movement(d.start_s)
             if self._run_len < 2 and rep_sized:
                 self.break_run("followed by quick movement without a pause")
