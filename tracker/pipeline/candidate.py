@@ -7,13 +7,19 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from tracker.pipeline.config import DetectorConfig
 from tracker.pipeline.rep_metrics import RepMetrics
 
 
-def tilt_speed_dps(rom_deg: float, duration_s: float) -> float:
-    """A rep's mean tilting speed: up and back down its range in its duration, deg/s (the gyro's
-    own peak also counts any turn about the vertical, which tilts the segment little)."""
-    return 2.0 * rom_deg / max(duration_s, 1e-9)
+def pause_limit_dps(rom_deg: float, duration_s: float, config: DetectorConfig) -> float:
+    """Under this angular speed, before or after a rep of ``rom_deg`` that took ``duration_s``,
+    the segment pauses: ``still_dps`` -- or, for a rep no quicker than ``calm_min_rep_s``, a
+    share of its mean tilting speed, up and back down its range in its duration
+    (``pause_speed_fraction``; the gyro's own peak also counts any turn about the vertical,
+    which tilts the segment little)."""
+    if duration_s < config.calm_min_rep_s:
+        return config.still_dps
+    return max(config.still_dps, config.pause_speed_fraction * 2.0 * rom_deg / duration_s)
 
 
 @dataclass(frozen=True)

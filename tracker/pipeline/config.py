@@ -99,7 +99,7 @@ class DetectorConfig:
     quiet_window_s: float = 2.0  # ... somewhere within this time before its start
     # A pause between quick movements is the segment slowing to under ``still_dps`` -- or, after
     # a quick rep, to under this share of the rep's own mean tilting speed (up and down its range
-    # in its duration: ``candidate.tilt_speed_dps``) -- for ``quiet_before_s``. A person who
+    # in its duration: ``candidate.pause_limit_dps``) -- for ``quiet_before_s``. A person who
     # moves faster also settles faster: UCI subject 2's prone leg lifts, replayed 1.25 times
     # faster, overshoot the rest on landing and drift back at 9-15 deg/s, never under the still
     # speed, and a whole fast block counted 0. A walking thigh passes its rest at full speed and

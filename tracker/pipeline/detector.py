@@ -59,11 +59,11 @@ from numpy.typing import NDArray
 
 from tracker.errors import ReptrackError, SampleOrderError
 from tracker.pipeline.config import PipelineConfig
-from tracker.pipeline.history import MAX_BLOCK, History
+from tracker.pipeline.history import MAX_BLOCK, History, run_lengths
 from tracker.pipeline.output import OutputQueue
 from tracker.pipeline.orientation import OrientationTracker, tilt_deg, unit
 from tracker.pipeline.pelvis import PelvisStream
-from tracker.pipeline.candidate import RepCandidate, tilt_speed_dps
+from tracker.pipeline.candidate import RepCandidate, pause_limit_dps
 from tracker.pipeline.rep_metrics import measure_rep, rep_range
 from tracker.pipeline.runs import RunTracker
 from tracker.pipeline.types import (
@@ -414,9 +414,7 @@ class RepPipeline:
         elif n_still == 0:  # moving throughout
             run = np.zeros(still.size, dtype=np.int64)
         else:
-            idx = np.arange(still.size)
-            last_moving = np.maximum.accumulate(np.where(~still, idx, -1))
-            run = np.where(last_moving >= 0, idx - last_moving, idx + 1 + self._still_carry)
+            run = run_lengths(still, self._still_carry)
         self._still_carry = int(run[-1])
         first_new = self._hist.end
         self._hist.append(t_f, block.up, block.speed_dps, run, block.shake_g)
@@ -540,12 +538,15 @@ class RepPipeline:
             self._idle_min = np.inf
             return j + 1
         # LIFT_STARTED
-        self._rep_start = self._find_onset(j)
-        self._enter_at = j
-        self._peak, self._peak_deg = j, float(th[jj])
+        self._begin_lift(self._find_onset(j), j, float(th[jj]))
+        return j + 1
+
+    def _begin_lift(self, start: int, j: int, deg: float) -> None:
+        """A lift from sample ``start`` crossed the entry level at ``j`` (tilt ``deg``): follow it."""
+        self._rep_start, self._enter_at = start, j
+        self._peak, self._peak_deg = j, deg
         self._mode = _Mode.LIFTING
         self._clear_hold()
-        return j + 1
 
     def _quick_rep_paused(self, i: int, end: int, sr: NDArray[np.int64]) -> NDArray[np.int64]:
         """Samples of ``i..end-1`` at which the quick rep waiting for a pause after it has had one
@@ -556,7 +557,9 @@ class RepPipeline:
         limit = self._runs.pause_limit_dps()
         if limit <= self.config.detector.still_dps:
             return np.nonzero(sr >= self._quiet_n)[0]
-        since = max(self._hist.start, min(d.end, i))
+        # counted from the rep's end -- or from ``quiet_before_s`` before ``i``, which tells the
+        # same for every sample from ``i`` on, and keeps the work of a block to its own length
+        since = max(self._hist.start, min(i, max(d.end, i - self._quiet_n)))
         calm = self._hist.calm_run(since, end, limit)[i - since:]
         return np.nonzero(np.maximum(sr, calm) >= self._quiet_n)[0]
 
@@ -664,10 +667,7 @@ class RepPipeline:
             sr_rest = h.still_run[h.rows(rest_at, j + 1)]
             start = rest_at + int(np.nonzero(sr_rest > 0)[0][-1])
             self._close_candidate(rest_at)
-            self._rep_start, self._enter_at = start, j
-            self._peak, self._peak_deg = j, float(th[jj])
-            self._mode = _Mode.LIFTING
-            self._clear_hold()
+            self._begin_lift(start, j, float(th[jj]))
             return j + 1
         # BACK_AT_HOLD: a rep went out from the "hold" and came back to it: that posture is
         # the real start posture; re-run the samples since then against it
@@ -761,11 +761,7 @@ class RepPipeline:
         # NEXT_LIFT: the next lift began before the leg came back: split at the trough
         trough = self._trough
         self._close_candidate(trough)
-        self._rep_start = trough
-        self._enter_at = j
-        self._peak, self._peak_deg = j, float(th[jj])
-        self._mode = _Mode.LIFTING
-        self._clear_hold()
+        self._begin_lift(trough, j, float(th[jj]))
         return j + 1
 
     def _after_beyond_range(self, end: int, peak_deg: float) -> None:
@@ -865,10 +861,9 @@ class RepPipeline:
         lo = max(h.start, start - look, prev_end)
         sr_start = int(h.still_run[h.rows(lo, start + 1)].max()) if start + 1 > lo else 0
         calm_start = sr_start
-        if start + 1 > lo and sr_start < self._quiet_n and float(t[-1] - t[0]) >= self.config.detector.calm_min_rep_s:
+        limit = pause_limit_dps(metrics.rom_deg, float(t[-1] - t[0]), self.config.detector)
+        if start + 1 > lo and sr_start < self._quiet_n and limit > self.config.detector.still_dps:
             # ... or a slowing to a share of this rep's own speed, for as long (a quick rep)
-            d = self.config.detector
-            limit = max(d.still_dps, d.pause_speed_fraction * tilt_speed_dps(metrics.rom_deg, float(t[-1] - t[0])))
             calm_start = int(h.calm_run(lo, start + 1, limit).max())
         return RepCandidate(
             start=start, peak=peak, end=end,

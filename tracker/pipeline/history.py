@@ -93,7 +93,12 @@ class History:
     def calm_run(self, a: int, b: int, limit_dps: float) -> NDArray[np.int64]:
         """At each sample of ``a..b-1``: for how many samples, counted from ``a`` at the earliest,
         the angular speed has been under ``limit_dps``."""
-        calm = self.speed[self.rows(a, b)] < limit_dps
-        idx = np.arange(calm.size)
-        last_moving = np.maximum.accumulate(np.where(calm, -1, idx))
-        return (idx - last_moving).astype(np.int64)
+        return run_lengths(self.speed[self.rows(a, b)] < limit_dps)
+
+
+def run_lengths(flag: NDArray[np.bool_], carry: int = 0) -> NDArray[np.int64]:
+    """At each sample: for how many samples ``flag`` has held, up to and including it (``carry``:
+    for how many it held before the first)."""
+    idx = np.arange(flag.size)
+    last_not = np.maximum.accumulate(np.where(flag, -1, idx))
+    return np.where(last_not >= 0, idx - last_not, idx + 1 + carry).astype(np.int64)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from tracker.pipeline.candidate import RepCandidate, tilt_speed_dps
+from tracker.pipeline.candidate import RepCandidate, pause_limit_dps
 from tracker.pipeline.config import PipelineConfig
 from tracker.pipeline.history import History
 from tracker.pipeline.orientation import dot_rows, unit
@@ -106,8 +106,8 @@ class RunTracker:
             d = self.config.detector
             basis = self._run_roms if last is not None else [c.rom_deg for c in self._waiting]
             typical = float(np.median(basis))
-            way = self._run_direction if last is not None else np.sum([c.direction for c in self._waiting], axis=0)
-            cos = float(cand.direction @ unit(way))
+            way = unit(self._run_direction) if last is not None else self._waiting_direction()
+            cos = float(cand.direction @ way)
             small = cand.rom_deg < d.minor_fraction * typical
             before = self._waiting[-1] if self._waiting else last
             assert before is not None
@@ -149,9 +149,7 @@ class RunTracker:
         if len(self._waiting) != 1 or self._lone_short():
             return d.still_dps
         w = self._waiting[0]
-        if w.end_s - w.start_s < d.calm_min_rep_s:
-            return d.still_dps
-        return max(d.still_dps, d.pause_speed_fraction * tilt_speed_dps(w.rom_deg, w.end_s - w.start_s))
+        return pause_limit_dps(w.rom_deg, w.end_s - w.start_s, d)
 
     def paused_between(self, a: int, b: int, limit_dps: float | None = None) -> bool:
         """Still for ``quiet_before_s`` at some time between samples ``a`` and ``b`` -- or, given
@@ -265,13 +263,17 @@ class RunTracker:
         prev = run[-1]
         if cand.end_s - cand.start_s >= d.min_unpaused_rep_s or cand.start_s - prev.end_s > d.fast_gap_s:
             return False
-        direction = unit(np.sum([c.direction for c in run], axis=0))
+        direction = self._waiting_direction()
         if float(cand.direction @ direction) < d.direction_min_cos:
             return False
         typical = float(np.median([c.rom_deg for c in run]))
         if not self._like_range(cand.rom_deg, typical):
             return False
         return self._swing_back_deg(prev.start, cand.start, direction) <= d.fast_opposite_fraction * typical
+
+    def _waiting_direction(self) -> NDArray[np.float64]:
+        """The way the waiting quick reps go (unit)."""
+        return unit(np.sum([c.direction for c in self._waiting], axis=0))
 
     def _swing_back_deg(self, a: int, b: int, direction: NDArray[np.float64]) -> float:
         """How far the segment tilted against ``direction`` (unit, perpendicular to the rest's up)
