@@ -344,6 +344,23 @@ def test_a_rep_half_as_far_again_as_the_usual_range_is_counted_and_flagged_beyon
     assert flag.threshold == pytest.approx(1.5 * 20.0, abs=1.0) and "usual range" in flag.cue
 
 
+@pytest.mark.parametrize("size", [7, 25, 1000])
+@pytest.mark.parametrize(("gap_s", "counted"), [(1.5, 6), (10.0, 5)])
+def test_a_first_rep_past_the_range_counts_when_the_set_follows_it(size: int, gap_s: float, counted: int) -> None:
+    """Issue 11: a set's first rep twice the usual range, the next 1.5 s later (the real-behaviour
+    corpus: a person's first rep overshooting) is a rep, flagged beyond_range -- it was dropped as
+    a movement past the range 'not followed by a similar one', and the steady set counted one
+    short. The same movement 10 s before the reps (a bend to fetch a weight, then walking back and
+    strapping it on) is still no rep and sets no range for the reps after it."""
+    first, _ = rep_angles_deg(rate_hz=RATE, reps=1, rom_deg=90.0, lift_s=2.0, hold_s=1.0, lower_s=2.0, pause_s=0.0, tail_s=gap_s)
+    rest, _ = rep_angles_deg(rate_hz=RATE, reps=5, rom_deg=40.0, lift_s=2.0, hold_s=1.0, lower_s=2.0, pause_s=1.5, lead_s=0.0)
+    reps, postures = _counted_and_postures(np.concatenate([first, rest]), size)
+    assert len(reps) == counted and postures == 0
+    beyond = ["beyond_range" in {f.kind.value for f in r.flags} for r in reps]
+    assert beyond == [True] * (counted - 5) + [False] * 5
+    assert all(35.0 < r.rom_deg < 45.0 for r in reps[counted - 5:])
+
+
 def _counted_and_postures(angle: np.ndarray, size: int) -> tuple[list, int]:
     from tracker.pipeline.config import PipelineConfig as Config
 

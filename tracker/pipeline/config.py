@@ -173,6 +173,12 @@ class DetectorConfig:
     fast_opposite_fraction: float = 0.25  # ... and the segment swinging past its rest the other way by less than this share of their range in between (landing rebounds: up to 20 %, simulator); walking swings the thigh back by half to two thirds of its forward swing (Perry & Burnfield: ~25 deg flexion, 10-20 deg extension), a shank-worn sensor by a quarter or more (0.3 let one walk in 150 recordings through, 0.2 lost 3 of 25 fast sets)
     quick_follow_fraction: float = 0.5  # a movement too short for a rep, at least this share of a waiting quick rep's range and after ``rebound_s``: the quick rep was a step
     rep_sized_fraction: float = 0.5  # a waiting quick rep of at least this share of the run's median range breaks an unconfirmed run when it is rejected (a smaller one was a fidget)
+    # A movement past the exercise's range, then a rep-sized one within this: the set's first rep was
+    # the bigger (counted and flagged beyond_range, issue 11). Later, it was setup motion that sets no
+    # typical range for the reps after it: fetching a weight is followed by walking back and strapping
+    # it on, 7.7-14.6 s before the next rep-sized movement (real-behaviour corpus and seed 7); a set's
+    # next rep follows in 0.5-3 s (both, UCI 0.5-2.5 s).
+    big_first_rep_gap_s: float = 5.0
     max_unconfirmed_reps: int = 3  # reps of an unconfirmed run kept waiting for a similar one; the oldest is rejected beyond this (a set's first reps are similar within three)
     announce_in_set_gap_s: float = 5.0  # inside a confirmed set a quick movement shows as a tentative rep only this soon after the last rep (reps follow each other within 0.5-2.5 s, simulator and UCI; shifting on the mat after a set came later and was taken back: 42 of 122 taken back in 60 corpus recordings)
     announce_min_rom_deg: float = 5.0  # before a set is confirmed, a movement shows as a tentative rep only from this range up: settling on the mat and strapping the weight on turn the thigh 2-4 deg (simulator), the first reps of UCI's sets 7 deg or more (low-amplitude ones and a thigh sensor in a knee extension included); a smaller first rep shows when the next confirms it

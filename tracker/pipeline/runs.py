@@ -95,10 +95,12 @@ class RunTracker:
         """
         limit = self.config.max_rep_rom_deg
         if (self._run_last is not None and self._run_pending and cand.rom_deg <= limit
-                and float(np.median(self._run_roms)) > limit):
+                and float(np.median(self._run_roms)) > limit
+                and cand.start_s - self._run_last.end_s > self.config.detector.big_first_rep_gap_s):
             # the unconfirmed run so far is movement past the exercise's range (a bend, sitting
-            # down and up again) that no similar movement followed: it sets no typical range
-            # for the reps that now begin
+            # down and up again) that no similar movement followed soon: it sets no typical range
+            # for the reps that now begin. Followed soon by a rep, it was the set's first rep,
+            # bigger than the others (counted, and flagged beyond_range)
             self.break_run("beyond the exercise's range and not followed by a similar movement")
         last = self._run_last
         if last is not None or self._waiting:
