@@ -361,6 +361,20 @@ def test_a_first_rep_past_the_range_counts_when_the_set_follows_it(size: int, ga
     assert all(35.0 < r.rom_deg < 45.0 for r in reps[counted - 5:])
 
 
+@pytest.mark.parametrize("size", [7, 25, 1000])
+def test_a_set_of_small_reps_after_a_rest_is_not_judged_by_the_big_reps_before_it(size: int) -> None:
+    """Issue 11: after a set of 60 deg reps and a minute's rest, reps of 10 deg (a partial-return set,
+    a low-amplitude block) were all turned down as 'small movement between reps' -- judged against
+    the last set's reps, which no longer make a run with them. The real-behaviour corpus lost a
+    whole set so (9 of 9 reps)."""
+    big, _ = rep_angles_deg(rate_hz=RATE, reps=5, rom_deg=60.0, pause_s=1.5, tail_s=60.0)
+    small, _ = rep_angles_deg(rate_hz=RATE, reps=5, rom_deg=10.0, pause_s=1.5, lead_s=0.0)
+    reps, postures = _counted_and_postures(np.concatenate([big, small]), size)
+    assert postures == 0
+    assert [round(r.rom_deg / 5.0) * 5 for r in reps] == [60] * 5 + [10] * 5
+    assert [r.set_index for r in reps] == [1] * 5 + [2] * 5
+
+
 def _counted_and_postures(angle: np.ndarray, size: int) -> tuple[list, int]:
     from tracker.pipeline.config import PipelineConfig as Config
 

@@ -102,6 +102,11 @@ class RunTracker:
             # for the reps that now begin. Followed soon by a rep, it was the set's first rep,
             # bigger than the others (counted, and flagged beyond_range)
             self.break_run("beyond the exercise's range and not followed by a similar movement")
+        if (self._run_last is not None and not self._waiting
+                and cand.start_s - self._run_last.end_s > self.config.detector.run_gap_s):
+            # the run is over: its reps judge no movement this long after them (a set of small
+            # reps after a rest is no set of fidgets to the big reps before it)
+            self.break_run("isolated movement")
         last = self._run_last
         if last is not None or self._waiting:
             # judged against the run's reps, or the quick reps waiting when there is no run yet
