@@ -54,6 +54,27 @@ def test_a_minimum_jerk_rep_measures_its_own_range_phases_and_hold() -> None:
     assert m.shake_g == 0.0
 
 
+def test_a_rep_past_a_right_angle_goes_the_way_it_went_up() -> None:
+    """Issue 11: a 110 deg leg raise seen by an accelerometer bent by the leg's acceleration peaks
+    near 175 deg, where the up direction's offset from the rest's opposite is a few hundredths of its
+    length and points anywhere: read at the peak, the rep's direction said "another way" and the
+    set's next rep broke the run (a rep taken back). Read where it crossed 90 deg on the way up."""
+    t, up, speed = _rep(2.0, 0.5, 2.0, 175.0)
+    k_peak = int(FS) + int(2.0 * FS) + int(0.25 * FS)
+    # the top bent sideways (about the y axis), as a jolt of acceleration bends the gravity estimate
+    up = up.copy()
+    top = slice(k_peak - 10, k_peak + 10)
+    tilt = np.radians(12.0)
+    x, z = up[top, 0].copy(), up[top, 2].copy()
+    up[top, 0], up[top, 2] = x * np.cos(tilt) + z * np.sin(tilt), -x * np.sin(tilt) + z * np.cos(tilt)
+    m = measure_rep(t_s=t, up=up, speed_dps=speed, shake_g=np.zeros(t.size), ref_up=np.array([0.0, 0.0, 1.0]),
+                    pre_theta_deg=np.zeros(5), k_peak=k_peak, plane_axis_sum=np.zeros(3), sample_rate_hz=FS,
+                    config=DetectorConfig())
+    assert m.rom_deg > 160.0
+    assert float(m.direction @ np.array([0.0, 1.0, 0.0])) > 0.99
+    assert abs(m.axis[0]) > 0.99
+
+
 def test_the_range_is_measured_from_the_rest_before_the_onset() -> None:
     theta = np.array([2.0, 10.0, 30.0, 12.0])
     assert rep_range(theta, np.array([1.5, 1.0, 2.0]), 2) == (1.0, 29.0)

@@ -72,6 +72,10 @@ def rep_range(theta_deg: NDArray[np.float64], pre_theta_deg: NDArray[np.float64]
     return base, float(theta_deg[k_peak]) - base
 
 
+#: a rep's direction is read at most this far from the rest (see :func:`measure_rep`)
+_RIGHT_ANGLE_DEG = 90.0
+
+
 def measure_rep(
     *,
     t_s: NDArray[np.float64],
@@ -197,7 +201,16 @@ def measure_rep(
     finite = [s for s in sparcs if np.isfinite(s)]
     worst_sparc = min(finite) if finite else float("nan")
     ref = ref_up
-    peak_up = up[k_peak]
+    # the way the rep went: the peak's direction away from the rest -- or, past a right angle from
+    # it, the direction where it last crossed the right angle on the way up. Near 180 deg the peak's
+    # own offset from the rest's opposite is a few hundredths of the length, and an accelerometer's
+    # tilt bent by the leg's acceleration (a 110 deg leg raise seen as 175 deg) turns it any way:
+    # the set's next rep then went "another way" and a counted rep of a set was taken back.
+    k_dir = k_peak
+    if th[k_peak] > _RIGHT_ANGLE_DEG:
+        below = np.nonzero(th[: k_peak + 1] <= _RIGHT_ANGLE_DEG)[0]
+        k_dir = int(below[-1]) if below.size else k_peak
+    peak_up = up[k_dir]
     direction = unit(peak_up - ref * float(peak_up @ ref))
     axis = unit(np.cross(ref, peak_up))
     # out-of-plane motion of the main segment (hip raise with the sensor on the pelvis)
