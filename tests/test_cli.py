@@ -282,6 +282,18 @@ def test_eval_directory_json(cli: Cli, simulated: tuple[Path, str]) -> None:
     assert d["failures"] == []
 
 
+def test_eval_misses_lists_exactly_the_sets_counted_wrong(cli: Cli, simulated: tuple[Path, str]) -> None:
+    out, _ = simulated
+    code, stdout, err = cli("eval", out, "--misses", "--json")
+    assert code == 0, err
+    d = json.loads(stdout)
+    sets, exact = d["overall"]["sets"], d["overall"]["exact_pct"]
+    assert len(d["misses"]) == round(sets * (100.0 - exact) / 100.0)
+    code, text, err = cli("eval", out, "--misses")
+    assert code == 0, err
+    assert f"Sets counted wrong ({len(d['misses'])})" in text
+
+
 def test_eval_empty_folder_and_missing_dataset_are_one_line(cli: Cli, tmp_path: Path) -> None:
     assert_one_line_error(cli("eval", tmp_path), str(tmp_path), "labels.json")
     missing = tmp_path / "no-such-uci"
@@ -325,6 +337,19 @@ def test_eval_uci_replayed_faster_scores_the_scaled_blocks(cli: Cli, uci_root: P
     assert "1.25 times faster" in d["title"]
     # the blocks are found at their scaled times: subject 1, a quarter faster, still counted
     assert d["overall"]["within1_pct"] >= 90.0
+
+
+def test_eval_uci_misses_name_the_blocks_off_and_why(cli: Cli, uci_root: Path) -> None:
+    code, stdout, err = cli("eval", "--dataset", "uci-pt", uci_root, "--placements", "all", "--subject", "s1", "--misses", "--json")
+    assert code == 0, err
+    d = json.loads(stdout)
+    off = {(r["recording"], k + 1) for r in d["recordings"] for k, e in enumerate(r["errors"]) if e != 0}
+    assert {(m["recording"], m["set"]) for m in d["misses"]} == off
+    # subject 1's reps are labelled: a block counted short lists its missed reps, each with why
+    for m in d["misses"]:
+        if m["counted"] < m["true"]:
+            assert len(m["missed"]) >= m["true"] - m["counted"]
+            assert any(r["reasons"] for r in m["missed"])
 
 
 # --------------------------------------------------------------------------- the installed script

@@ -56,6 +56,7 @@ def register(sub: argparse._SubParsersAction, db: argparse.ArgumentParser) -> No
         "reptrack eval /tmp/corpus",
         "reptrack eval --dataset uci-pt ../shared/data/uci-pt --json",
         "reptrack eval /tmp/corpus --latency",
+        "reptrack eval /tmp/corpus --misses",
     ])
     e.add_argument("path", type=Path, help="a folder of labelled recordings, or the data set folder with --dataset")
     e.add_argument("--dataset", choices=["uci-pt"], help="evaluate on a public data set")
@@ -68,6 +69,9 @@ def register(sub: argparse._SubParsersAction, db: argparse.ArgumentParser) -> No
     e.add_argument("--tempo", type=limited(EVAL_TEMPO), default=1.0,
                    help="uci-pt: replay every recording this many times faster (timestamps divided, gyro rates "
                         "multiplied): a proxy for people faster than the two subjects")
+    e.add_argument("--misses", action="store_true",
+                   help="also list each set counted wrong: the labelled reps missed, the reps counted where none was "
+                        "labelled, and the engine's reasons for the movements it turned down there")
     e.add_argument("--latency", action="store_true",
                    help="also stream every recording sample by sample and measure how long after a labelled rep's end "
                         "it is shown (median, 95th percentile; slower)")
@@ -130,14 +134,14 @@ def _eval(args: argparse.Namespace) -> int:
             raise ConfigurationError("--no-hold and --hold-s contradict each other: give one")
         report = evaluate_uci(args.path, hold_s=None if args.no_hold else args.hold_s if args.hold_s is not None else 5.0,
                               placements=PlacementSelection(args.placements or "primary"), subject=args.subject,
-                              latency=args.latency, tempo=args.tempo)
+                              latency=args.latency, tempo=args.tempo, misses=args.misses)
     else:
         if args.placements is not None or args.subject is not None or args.no_hold or args.tempo != 1.0:
             from tracker.errors import ConfigurationError
 
             raise ConfigurationError("--placements, --subject, --no-hold and --tempo are for UCI recordings: use them with --dataset uci-pt "
                                      "(e.g. reptrack eval --dataset uci-pt ../shared/data/uci-pt --placements all --subject s1)")
-        report = evaluate_directory(args.path, hold_s=args.hold_s, latency=args.latency)
+        report = evaluate_directory(args.path, hold_s=args.hold_s, latency=args.latency, misses=args.misses)
     print(json.dumps(report.to_json()) if args.json else format_evaluation(report))
     return 0
 

@@ -126,6 +126,16 @@ def _round(x: float) -> float | None:
     return round(x, 3) if np.isfinite(x) else None
 
 
+#: a counted rep belongs to the set whose span, widened by this on both sides, holds its peak (a set's
+#: first rep can peak just before the labelled start when its onset is early, the last just after)
+SET_MARGIN_S = 1.0
+
+
+def in_set(s: TrueSet, f: FoundRep) -> bool:
+    """``f`` is counted in set ``s`` (its peak within :data:`SET_MARGIN_S` of the set's span)."""
+    return s.start_s - SET_MARGIN_S <= f.peak_s <= s.end_s + SET_MARGIN_S
+
+
 def match_reps(true: Sequence[TrueRep], found: Sequence[FoundRep]) -> list[tuple[int, int]]:
     """One-to-one matches (true index, found index), greedy by overlap, overlap > 0."""
     pairs = []
@@ -152,7 +162,7 @@ def evaluate_recording(truth: RecordingTruth, found: Sequence[FoundRep], flag_na
     m = GroupMetrics(recordings=1)
     # counting per set: a found rep belongs to the set whose span contains its peak
     for s in truth.sets:
-        n_found = sum(1 for f in found if s.start_s - 1.0 <= f.peak_s <= s.end_s + 1.0)
+        n_found = sum(1 for f in found if in_set(s, f))
         m.set_errors.append(n_found - s.rep_count)
         m.true_reps += s.rep_count
     false_reps = sum(1 for f in found if any(a <= f.peak_s <= b for a, b in truth.no_rep_intervals))

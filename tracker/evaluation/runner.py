@@ -15,7 +15,9 @@ from typing import Any
 
 from tracker.errors import DatasetError, ReptrackError
 from tracker.evaluation.latency import LatencyStats, rep_delays, stream_in_chunks
-from tracker.evaluation.metrics import FoundRep, GroupMetrics, RecordingTruth, TrueRep, TrueSet, evaluate_recording
+from tracker.evaluation.metrics import (FoundRep, GroupMetrics, RecordingTruth, TrueRep, TrueSet, evaluate_recording,
+                                        in_set)
+from tracker.evaluation.misses import Turned, format_misses, set_misses
 from tracker.evaluation.uci import (BLOCK_WINDOWS_S, REPS_PER_BLOCK, ExecutionType, PlacementSelection, block_of,
                                     iter_dataset)
 from tracker.core.exercises import FlagKind, get_exercise
@@ -91,7 +93,7 @@ def _by_set_behaviour(labels: dict[str, Any], truth: RecordingTruth, found: list
         if b is None:
             continue
         reps = tuple(r for r in truth.reps if true_set.start_s <= r.start_s and r.end_s <= true_set.end_s)
-        near = [f for f in found if true_set.start_s - 1.0 <= f.peak_s <= true_set.end_s + 1.0]
+        near = [f for f in found if in_set(true_set, f)]
         one = RecordingTruth(truth.name, truth.group, (true_set,), reps)
         m = evaluate_recording(one, near, SCORED_FLAGS)
         m.recordings = m.recordings_clean = 0  # false reps outside sets belong to the recording, not a set
@@ -129,8 +131,16 @@ def read_labelled(folder: Path, label_file: Path) -> LabelledRecording:
     return LabelledRecording(stem, labels, main, None if placement is Placement.PELVIS else pelvis, placement)
 
 
-def evaluate_directory(folder: Path, *, hold_s: float | None = None, latency: bool = False) -> EvaluationReport:
+def _turned(result: AnalysisResult) -> list[Turned]:
+    return [Turned(r.start_s, r.end_s, r.reason) for r in result.rejected]
+
+
+def evaluate_directory(folder: Path, *, hold_s: float | None = None, latency: bool = False,
+                       misses: bool = False) -> EvaluationReport:
     """Analyse and score every ``*.labels.json`` recording in ``folder``.
+
+    ``misses``: also list each set counted wrong, with the reps missed and why
+    (:mod:`tracker.evaluation.misses`).
 
     ``latency``: also stream each recording sample by sample and measure how long after each
     labelled rep's end the engine shows it (:mod:`tracker.evaluation.latency`).
@@ -147,6 +157,7 @@ def evaluate_directory(folder: Path, *, hold_s: float | None = None, latency: bo
     by_rate: dict[str, GroupMetrics] = defaultdict(GroupMetrics)
     by_behaviour: dict[str, GroupMetrics] = defaultdict(GroupMetrics)
     failures: list[str] = []
+    off: list[dict[str, Any]] = []
     delays = LatencyStats()
     for lf in label_files:
         stem = lf.name[: -len(".labels.json")]
@@ -167,6 +178,8 @@ def evaluate_directory(folder: Path, *, hold_s: float | None = None, latency: bo
             continue
         found = found_reps(result)
         m = evaluate_recording(truth, found, SCORED_FLAGS)
+        if misses:
+            off += [x.to_json() for x in set_misses(truth, found, _turned(result))]
         groups[truth.group].merge(m)
         _by_set_behaviour(labels, truth, found, by_behaviour)
         by_rate[f"{int(round(main.nominal_rate_hz()))} Hz {'gyro' if main.has_gyro else 'accel only'}"].merge(m)
@@ -179,14 +192,16 @@ def evaluate_directory(folder: Path, *, hold_s: float | None = None, latency: bo
         overall=overall.summary(),
         extra={"by_rate": {k: v.summary() for k, v in sorted(by_rate.items())}, "failures": failures,
                **({"latency": delays.summary()} if latency else {}),
-               **({"by_behaviour": {k: v.summary() for k, v in sorted(by_behaviour.items())}} if by_behaviour else {})},
+               **({"by_behaviour": {k: v.summary() for k, v in sorted(by_behaviour.items())}} if by_behaviour else {}),
+               **({"misses": off} if misses else {})},
     )
 
 
 # ---------------------------------------------------------------------------- UCI
 def evaluate_uci(root: Path, *, hold_s: float | None = 5.0,
                  placements: PlacementSelection = PlacementSelection.PRIMARY,
-                 subject: str | None = None, latency: bool = False, tempo: float = 1.0) -> EvaluationReport:
+                 subject: str | None = None, latency: bool = False, tempo: float = 1.0,
+                 misses: bool = False) -> EvaluationReport:
     """Score reptrack on the UCI data set: each 10-rep block is a set.
 
     Rep boundaries and flag truth come from subject 1's hand labels; block counts and
@@ -204,6 +219,7 @@ def evaluate_uci(root: Path, *, hold_s: float | None = 5.0,
     by_subject: dict[str, GroupMetrics] = defaultdict(GroupMetrics)
     block_flags: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0, 0]))
     rows: list[dict[str, Any]] = []
+    off: list[dict[str, Any]] = []
     delays = LatencyStats()
     for r in recs:
         ex = get_exercise(r.exercise)
@@ -238,6 +254,8 @@ def evaluate_uci(root: Path, *, hold_s: float | None = 5.0,
             for f in found
         ]
         m = evaluate_recording(truth, found_scored, ["too_fast|short_hold", "partial_rom"])
+        if misses:
+            off += [x.to_json() for x in set_misses(truth, found_scored, _turned(result))]
         groups[truth.group].merge(m)
         by_subject[r.subject].merge(m)
         counts = {k.name.lower(): 0 for k in ExecutionType}
@@ -278,7 +296,7 @@ def evaluate_uci(root: Path, *, hold_s: float | None = 5.0,
         title=f"UCI physical-therapy exercises in {root} (hold {hold_s} s; {placements.value} placements; {who}{faster})",
         groups={k: v.summary() for k, v in sorted(groups.items())},
         overall=all_m.summary(),
-        extra={**extra, **({"latency": delays.summary()} if latency else {}),
+        extra={**extra, **({"latency": delays.summary()} if latency else {}), **({"misses": off} if misses else {}),
                "placements": placements.value, "subject": subject,
                "block_flag_shares": shares, "recordings": rows,
                "note": f"overall = {which}, {who}"},
@@ -330,6 +348,11 @@ def format_evaluation(report: EvaluationReport) -> str:
         lines.append(f"  counted for good: median {v['counted_median_ms']} ms, 95th percentile {v['counted_p95_ms']} ms")
         lines.append(f"  tentative reps shown {v['tentative_events']}, taken back {v['taken_back']} "
                      f"({v['taken_back_overlapping_a_true_rep']} of them a labelled rep)")
+    if "misses" in report.extra:
+        off = report.extra["misses"]
+        lines.append("")
+        lines.append(f"Sets counted wrong ({len(off)}), with the reasons of the movements turned down during each missed rep:")
+        lines += format_misses(off) or ["  none"]
     if report.extra.get("failures"):
         lines.append("")
         lines.append("Recordings that could not be analysed:")
