@@ -375,6 +375,26 @@ def test_a_set_of_small_reps_after_a_rest_is_not_judged_by_the_big_reps_before_i
     assert [r.set_index for r in reps] == [1] * 5 + [2] * 5
 
 
+@pytest.mark.parametrize("size", [7, 25, 1000])
+def test_a_quick_rep_inside_a_set_counts_even_under_the_exercises_shortest_rep(size: int) -> None:
+    """Issue 11: a squat of 0.8 s (60 deg, no hold) measures about 0.6 s between its onset and end
+    levels, under the squat's 0.8 s: in the middle of a set it was turned down as too short (the
+    clean corpus seed 7 lost a rep so in five sets). From a pause, the set's way and range, with a
+    pause after it, it is the set's next rep, flagged too_fast."""
+    from tracker.pipeline.config import PipelineConfig as Config
+
+    slow, _ = rep_angles_deg(rate_hz=RATE, reps=3, rom_deg=60.0, lift_s=1.5, hold_s=0.5, lower_s=1.5, pause_s=1.5, tail_s=1.5)
+    quick, _ = rep_angles_deg(rate_hz=RATE, reps=1, rom_deg=60.0, lift_s=0.4, hold_s=0.0, lower_s=0.4, pause_s=0.0, lead_s=0.0,
+                              tail_s=1.5)
+    more, _ = rep_angles_deg(rate_hz=RATE, reps=2, rom_deg=60.0, lift_s=1.5, hold_s=0.5, lower_s=1.5, pause_s=1.5, lead_s=0.0)
+    t, acc, gyr = sensor_from_angles(np.concatenate([slow, quick, more]), rate_hz=RATE)
+    cfg = Config(exercise=get_exercise("squat"), sample_rate_hz=RATE, has_gyro=True, placement=Placement.THIGH)
+    reps = [e.rep for e in _feed(RepPipeline(cfg), t, acc, gyr, size) if isinstance(e, RepCompleted)]
+    assert len(reps) == 6
+    assert reps[3].duration_s < get_exercise("squat").min_rep_s
+    assert [("too_fast" in {f.kind.value for f in r.flags}) for r in reps] == [False] * 3 + [True] + [False] * 2
+
+
 def _counted_and_postures(angle: np.ndarray, size: int) -> tuple[list, int]:
     from tracker.pipeline.config import PipelineConfig as Config
 

@@ -201,6 +201,15 @@ class RunTracker:
         fast set if there are enough of them and the first started from a rest."""
         waiting = self._waiting
         if self._lone_short():
+            if self._next_rep_of_set(waiting[0]):
+                # shorter than the exercise's rep on its own, but the next rep of the set going on,
+                # and a pause followed it: a quick rep (flagged too_fast). A fast squat (a 0.8-1 s
+                # sit-to-stand measures 0.6-0.8 s between the onset and end levels) was turned down
+                # as too short; the squat keeps its 0.8 s against walking strides before a set
+                self._short.discard(waiting[0].start)
+                self._waiting = []
+                self._accept(waiting[0])
+                return
             self.reject_deferred()
             return
         if len(waiting) <= 1:
@@ -356,6 +365,15 @@ class RunTracker:
         self._run_len = 0
         self._run_roms = []
         self._run_direction = np.zeros(3)
+
+    def _next_rep_of_set(self, c: RepCandidate) -> bool:
+        """``c`` is the next rep of the confirmed set going on: soon after its last rep
+        (``announce_in_set_gap_s``), from a pause, the same way, of a like range."""
+        last = self._run_last
+        return (self.in_confirmed_set and self._set_open and last is not None
+                and c.start_s - last.end_s <= self.config.detector.announce_in_set_gap_s
+                and c.calm_before and self._same_way(c)
+                and self._like_range(c.rom_deg, float(np.median(self._run_roms))))
 
     def _same_way(self, c: RepCandidate) -> bool:
         """``c`` moves the way the run's reps move."""
