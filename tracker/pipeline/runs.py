@@ -201,7 +201,7 @@ class RunTracker:
         fast set if there are enough of them and the first started from a rest."""
         waiting = self._waiting
         if self._lone_short():
-            if self._next_rep_of_set(waiting[0]):
+            if waiting[0].calm_before and self._continues_set(waiting[0]):
                 # shorter than the exercise's rep on its own, but the next rep of the set going on,
                 # and a pause followed it: a quick rep (flagged too_fast). A fast squat (a 0.8-1 s
                 # sit-to-stand measures 0.6-0.8 s between the onset and end levels) was turned down
@@ -366,14 +366,13 @@ class RunTracker:
         self._run_roms = []
         self._run_direction = np.zeros(3)
 
-    def _next_rep_of_set(self, c: RepCandidate) -> bool:
-        """``c`` is the next rep of the confirmed set going on: soon after its last rep
-        (``announce_in_set_gap_s``), from a pause, the same way, of a like range."""
+    def _continues_set(self, c: RepCandidate) -> bool:
+        """``c`` looks like the next rep of the confirmed set going on: soon after its last rep
+        (``announce_in_set_gap_s``), the same way, of a like range."""
         last = self._run_last
         return (self.in_confirmed_set and self._set_open and last is not None
                 and c.start_s - last.end_s <= self.config.detector.announce_in_set_gap_s
-                and c.calm_before and self._same_way(c)
-                and self._like_range(c.rom_deg, float(np.median(self._run_roms))))
+                and self._same_way(c) and self._like_range(c.rom_deg, float(np.median(self._run_roms))))
 
     def _same_way(self, c: RepCandidate) -> bool:
         """``c`` moves the way the run's reps move."""
@@ -395,10 +394,7 @@ class RunTracker:
         is not believed.
         """
         d = self.config.detector
-        last = self._run_last
-        next_in_set = (self.in_confirmed_set and self._set_open and last is not None
-                       and c.start_s - last.end_s <= d.announce_in_set_gap_s and self._same_way(c)
-                       and self._like_range(c.rom_deg, float(np.median(self._run_roms))))
+        next_in_set = self._continues_set(c)
         first_of_set = (c.quiet_before and c.end_s - c.start_s >= d.min_unpaused_rep_s
                         and d.announce_min_rom_deg <= c.rom_deg <= self.config.max_rep_rom_deg)
         if next_in_set or first_of_set:
