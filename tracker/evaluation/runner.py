@@ -212,6 +212,8 @@ def evaluate_uci(root: Path, *, hold_s: float | None = 5.0,
     ``tempo`` replays every recording that many times faster (timestamps divided by it, the gyro's
     rates multiplied; the accelerometer is kept, so its own linear acceleration is not scaled
     up): a proxy for people who move faster than the two subjects, labels scaled alike.
+    ``misses`` lists every block counted wrong: with subject 1's labels, the reps missed and why;
+    for the other subjects, what was turned down in the block (:mod:`tracker.evaluation.misses`).
     """
     recs = iter_dataset(Path(root), placements=placements, subject=subject)
     groups: dict[str, GroupMetrics] = defaultdict(GroupMetrics)
