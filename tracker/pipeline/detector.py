@@ -904,7 +904,7 @@ class RepPipeline:
 
     def _posture_change(self, j: int, angle: float) -> None:
         d = self._runs.deferred
-        if d is not None and self._runs.paused_between(d.end, j, self._runs.pause_limit_dps()):
+        if d is not None and self._runs.waiting_paused_before(j):
             # the quick rep waiting for a pause after it got one -- still, if away from the old
             # rest (the leg put down a little higher after the last fast rep: UCI s2 e3, shank)
             self._runs.accept_deferred()

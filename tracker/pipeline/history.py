@@ -101,4 +101,4 @@ def run_lengths(flag: NDArray[np.bool_], carry: int = 0) -> NDArray[np.int64]:
     for how many it held before the first)."""
     idx = np.arange(flag.size)
     last_not = np.maximum.accumulate(np.where(flag, -1, idx))
-    return np.where(last_not >= 0, idx - last_not, idx + 1 + carry).astype(np.int64)
+    return np.where(last_not >= 0, idx - last_not, idx + 1 + carry).astype(np.int64, copy=False)

@@ -127,7 +127,7 @@ class RunTracker:
                 self.reject_cand(cand, "rebound after a rep" if rebound else "small movement between reps")
                 return False
         if self._waiting:
-            if self.paused_between(self._waiting[-1].end, cand.start, self.pause_limit_dps()):
+            if self.waiting_paused_before(cand.start):
                 # still for a while after it, the small movements since were fidgets
                 self.accept_deferred()
             elif self._continues_fast_set(cand):
@@ -158,9 +158,10 @@ class RunTracker:
         w = self._waiting[0]
         return pause_limit_dps(w.rom_deg, w.end_s - w.start_s, d)
 
-    def paused_between(self, a: int, b: int, limit_dps: float | None = None) -> bool:
-        """Still for ``quiet_before_s`` at some time between samples ``a`` and ``b`` -- or, given
-        ``limit_dps``, slower than it for as long."""
+    def waiting_paused_before(self, b: int) -> bool:
+        """Between the end of the (last) waiting quick rep and sample ``b`` the segment paused for
+        ``quiet_before_s``: still, or slower than :meth:`pause_limit_dps` for as long."""
+        a = self._waiting[-1].end
         h = self._hist
         lo = max(a, h.start)
         if b <= lo:
@@ -168,7 +169,9 @@ class RunTracker:
         still_since_a = np.minimum(h.still_run[h.rows(lo, b + 1)], np.arange(lo, b + 1) - a + 1)
         if still_since_a.max() >= self._quiet_n:
             return True
-        return limit_dps is not None and bool(h.calm_run(lo, b + 1, limit_dps).max() >= self._quiet_n)
+        limit = self.pause_limit_dps()
+        # under the still speed, slower-than-the-limit is stillness, already looked at
+        return limit > self.config.detector.still_dps and bool(h.calm_run(lo, b + 1, limit).max() >= self._quiet_n)
 
     def count_stray_movement(self, start_s: float) -> None:
         """A movement that is no rep; a rebound right after a rep does not count."""
@@ -232,7 +235,7 @@ class RunTracker:
         if not self.fast_sets:
             return False
         waiting = self._waiting
-        if waiting and not self.paused_between(waiting[-1].end, cand.start, self.pause_limit_dps()) and self._continues_fast_set(cand):
+        if waiting and not self.waiting_paused_before(cand.start) and self._continues_fast_set(cand):
             waiting.append(cand)
             self._show_fast_set()
             return True
