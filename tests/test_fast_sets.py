@@ -140,3 +140,25 @@ def test_a_stride_or_two_that_stop_are_no_reps() -> None:
     angles = np.concatenate([walk(1), walk(2), walk(1)])
     _, res = _analyse(angles)
     assert res.rep_count == 0
+
+
+def _fast_then(n: int, after: np.ndarray) -> np.ndarray:
+    """``n`` fast reps from a rest, then ``after`` at once (no pause), then standing still."""
+    return np.concatenate([fast_set(n)[: -int(3 * RATE_HZ)], after, np.zeros(int(3 * RATE_HZ))])
+
+
+@pytest.mark.parametrize("after", ["walk", "step back"])
+def test_a_fast_set_the_person_moves_on_from_without_a_pause_is_counted(after: str) -> None:
+    # the fast set's reps waited for a pause after them; walking away at once (its first back
+    # swing) or a step back ended them, and all eight were taken back
+    then = walk(4)[int(3 * RATE_HZ):] if after == "walk" else np.concatenate([_seg(0, -30, 0.35), _seg(-30, 0, 0.35)])
+    _, res = _analyse(_fast_then(8, then))
+    assert res.rep_count == 8
+    assert len(res.sets) == 1
+    assert all(any(f.kind is FlagKind.TOO_FAST for f in r.flags) for r in res.reps)
+
+
+def test_a_few_quick_movements_then_walking_are_no_set() -> None:
+    # four quick swings the same way are setup motion when walking follows them at once
+    _, res = _analyse(_fast_then(4, walk(4)[int(3 * RATE_HZ):]))
+    assert res.rep_count == 0

@@ -168,6 +168,10 @@ class DetectorConfig:
     # -- runs and sets (``runs.RunTracker``)
     fast_run_min_reps: int = 3  # quick reps back to back with no pause between count as a fast set from this many on (issue 11: 0.5-1 s reps, 0-0.2 s apart); fewer are a step or two of setup motion
     fast_run_unpaused_min_reps: int = 5  # ... from a rest before the first; with this many, without (the first fast rep can follow getting into position at once, merged with it; a walk swings back between its strides)
+    # A fast set that other movement ends without a pause counts from this many reps (the first from
+    # a rest): the person steps away, or the last rep's landing swings back past the rest (a set of 9
+    # fast reps was shown, then taken back as "no pause after it"); shifting on the mat comes in threes
+    fast_run_unfinished_min_reps: int = 5
     min_fast_rep_s: float = 0.3  # a movement shorter than the exercise's ``min_rep_s`` but not than this counts as the next rep of a fast set (a 0.5 s rep measures 0.35-0.45 s between the onset and end levels; a heel strike or a jolt is over in 0.1 s)
     fast_gap_s: float = 0.6  # ... each starting within this of the last one's end (0-0.2 s apart, plus the share of a fast lift and lowering under the onset and end levels)
     fast_opposite_fraction: float = 0.25  # ... and the segment swinging past its rest the other way by less than this share of their range in between (landing rebounds: up to 20 %, simulator); walking swings the thigh back by half to two thirds of its forward swing (Perry & Burnfield: ~25 deg flexion, 10-20 deg extension), a shank-worn sensor by a quarter or more (0.3 let one walk in 150 recordings through, 0.2 lost 3 of 25 fast sets)

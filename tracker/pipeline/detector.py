@@ -825,7 +825,7 @@ class RepPipeline:
             self._reject(start, end, rom, f"too short for a rep ({duration:.2f} s)")
             d = self._runs.deferred
             if d is not None and rom >= self.config.detector.quick_follow_fraction * d.rom_deg and float(t[0]) - d.end_s > self.config.detector.rebound_s:
-                self._runs.reject_deferred()  # a quick rep followed by another big quick movement: steps
+                self._runs.end_waiting()  # a quick rep followed by another big quick movement: steps (or a fast set ends)
             return
         if rom < self._enter_deg:
             self._runs.count_stray_movement(float(t[0]))

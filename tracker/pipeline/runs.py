@@ -137,7 +137,7 @@ class RunTracker:
                 return True
             else:
                 # the previous quick movement was followed by this one without a pause
-                self.reject_deferred()
+                self.end_waiting()
         if self.config.detector.pause_after_quick and cand.end_s - cand.start_s < self.config.detector.min_unpaused_rep_s:
             # A quick rep must be followed by a pause (a step of walking is followed by the
             # next step): decide once the segment is still, or the next movement comes.
@@ -198,6 +198,20 @@ class RunTracker:
             if self._run_len < 2 and rep_sized:
                 self.break_run("followed by quick movement without a pause")
             self.reject_cand(d, "quick, with no pause after it (walking or setup motion?)")
+
+    def end_waiting(self) -> None:
+        """The waiting quick reps were followed by other movement without a pause: a fast set
+        long enough not to be setup motion counts (the person stepped away, or the last rep's
+        landing swung back past the rest), anything else does not."""
+        waiting = self._waiting
+        if (len(waiting) >= self.config.detector.fast_run_unfinished_min_reps
+                and (waiting[0].quiet_before or self.in_confirmed_set) and not self._lone_short()):
+            self._waiting = []
+            for c in waiting:
+                self._short.discard(c.start)
+                self._accept(c, unpaused=True)
+            return
+        self.reject_deferred()
 
     def accept_deferred(self) -> None:
         """The waiting quick reps got their pause: one counts as any rep; back to back, they are a
