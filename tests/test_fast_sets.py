@@ -162,3 +162,25 @@ def test_a_few_quick_movements_then_walking_are_no_set() -> None:
     # four quick swings the same way are setup motion when walking follows them at once
     _, res = _analyse(_fast_then(4, walk(4)[int(3 * RATE_HZ):]))
     assert res.rep_count == 0
+
+
+def overshooting_set(n: int, at: tuple[int, ...], *, rom_deg: float = 30.0, overshoot_deg: float = 12.0) -> np.ndarray:
+    """``n`` fast reps whose lowering overshoots the rest by ``overshoot_deg`` (40 % of the range)
+    after the reps numbered in ``at``, and springs back."""
+    parts = [np.zeros(int(3 * RATE_HZ))]
+    for i in range(n):
+        if i in at:
+            parts += [_seg(0, rom_deg, 0.3), _seg(rom_deg, -overshoot_deg, 0.24), _seg(-overshoot_deg, 0, 0.1)]
+        else:
+            parts += [_seg(0, rom_deg, 0.3), _seg(rom_deg, 0, 0.3)]
+        parts.append(np.zeros(int(0.1 * RATE_HZ)))
+    parts.append(np.zeros(int(3 * RATE_HZ)))
+    return np.concatenate(parts)
+
+
+def test_a_fast_set_whose_landing_overshoots_now_and_then_is_counted() -> None:
+    # two landings of ten swing back past the rest by 40 % of the range, as a walk's strides do
+    # every time: the set broke at each (5 of 10 counted)
+    _, res = _analyse(overshooting_set(10, at=(4, 7)))
+    assert res.rep_count == 10
+    assert len(res.sets) == 1

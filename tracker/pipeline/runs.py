@@ -288,7 +288,8 @@ class RunTracker:
     def _continues_fast_set(self, cand: RepCandidate) -> bool:
         """``cand`` follows the waiting quick reps as the next rep of a fast set: quick itself, at
         once, the same way, of like range, and the segment did not swing back past its rest in between (walking
-        does: the thigh swings back behind the body between its forward swings)."""
+        does: the thigh swings back behind the body between its forward swings) -- or, in a fast set
+        under way, did so only now and then (``fast_swing_back_share``)."""
         if not self.fast_sets:
             return False
         d = self.config.detector
@@ -302,7 +303,14 @@ class RunTracker:
         typical = float(np.median([c.rom_deg for c in run]))
         if not self._like_range(cand.rom_deg, typical):
             return False
-        return self._swing_back_deg(prev.start, cand.start, direction) <= d.fast_opposite_fraction * typical
+        limit_deg = d.fast_opposite_fraction * typical
+        if self._swing_back_deg(prev.start, cand.start, direction) <= limit_deg:
+            return True
+        # a swing back now and then is a fast rep's landing overshooting the rest (or a shank
+        # sensor's tilt bent by the leg's own acceleration); a walk swings back at every stride
+        swung = [self._swing_back_deg(a.start, b.start, direction) > limit_deg for a, b in zip(run, run[1:])]
+        return (len(run) >= d.fast_run_unpaused_min_reps and not swung[-1]
+                and sum(swung) + 1 <= len(run) * d.fast_swing_back_share)
 
     def _waiting_direction(self) -> NDArray[np.float64]:
         """The way the waiting quick reps go (unit)."""
