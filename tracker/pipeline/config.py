@@ -118,6 +118,7 @@ class DetectorConfig:
     tiny_fraction: float = 0.2  # ... and this small, whichever way it goes (partial reps are 35-90 % of the range)
     rebound_fraction: float = 0.7  # an opposite movement this small right after a rep ...
     rebound_s: float = 0.5  # ... (starting within this time of its end) is the leg overshooting as it lands
+    bounce_s: float = 0.2  # a movement under ``minor_fraction`` of the run's range that starts this soon after a rep's end, either way, is the leg bouncing as it lands (fast sets: 0-0.05 s after the end level; a walk's next stride came 0.47 s after, real-behaviour corpus)
     hold_steady_deg: float = 1.0  # a hold: still, and the tilt changed less than this over ``still_s``
     rest_steady_deg: float = 0.3  # a new rest posture between reps: ... less than this (the slow end of a lowering is no rest)
     settle_s: float = 0.25  # stillness that ends a rep's lowering

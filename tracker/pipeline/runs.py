@@ -121,7 +121,8 @@ class RunTracker:
             prev_end_s = before.end_s
             rebound = cos < 0.0 and cand.rom_deg < d.rebound_fraction * typical and cand.start_s - prev_end_s <= d.rebound_s
             tiny = cand.rom_deg < d.tiny_fraction * typical  # standing up after the last rep, say
-            if (small and cos < d.direction_min_cos) or rebound or tiny:
+            bounce = small and cand.start_s - prev_end_s <= d.bounce_s  # the leg bouncing as it lands
+            if (small and cos < d.direction_min_cos) or rebound or tiny or bounce:
                 # a fidget, or the leg overshooting as it lands: not a rep, and not a break --
                 # nor the next movement that a quick rep waiting for its pause must not meet
                 self.reject_cand(cand, "rebound after a rep" if rebound else "small movement between reps")
