@@ -283,3 +283,19 @@ def test_simulate_and_eval_on_the_command_line(cli, tmp_path: Path) -> None:  # 
     code, out, err = cli("eval", tmp_path, "--json")
     assert code == 0, err
     assert sum(v["sets"] for k, v in json.loads(out)["by_behaviour"].items() if k.startswith("set style")) == 4
+
+
+@pytest.mark.parametrize(("name", "lying"), [("prone-leg-lift", True), ("straight-leg-raise", True),
+                                             ("side-lying-hip-abduction", True), ("standing-hip-flexion", False)])
+def test_a_landing_rebound_bounces_up_off_the_floor_lying_and_passes_the_rest_standing(name: str, lying: bool) -> None:
+    # lying, the leg lands on the floor (or the other leg) and cannot pass its rest: it bounces up
+    # off it, the way the rep went; standing, the leg swings past its rest and springs back
+    sim, b = _find(name, lambda b: b.landing_rebound_fraction > 0.1 and b.style is SetStyle.STEADY)
+    for r in _set_reps(sim, b):
+        t, angle = _lift_angle_deg(sim, r.end_s - 0.3, r.end_s + 0.8)
+        around = angle[t > r.end_s - 0.15] - float(angle[t > r.end_s + 0.6].mean())  # from the rest it settles at
+        o = b.landing_rebound_fraction * r.joint_rom_deg
+        if lying:
+            assert around.max() > 0.7 * o and around.min() > -0.4 * o
+        else:
+            assert around.min() < -0.6 * o

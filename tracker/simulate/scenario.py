@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from tracker.errors import ConfigurationError
-from tracker.core.exercises import EXERCISES, ExerciseDefinition, FlagKind, get_exercise
+from tracker.core.exercises import EXERCISES, ExerciseDefinition, FlagKind, Posture, get_exercise
 from tracker.core.recording import STANDARD_GRAVITY_MS2, Placement, Recording, RecordingMeta, Side
 from tracker.simulate.body import (
     UP,
@@ -618,6 +618,11 @@ _PARTIAL_TURN_S = (0.1, 0.6)
 _REBOUND_SHARE = (0.2, 0.35)
 _REBOUND_S = (0.15, 0.5)
 _LANDING_REBOUND_MAX_S = 0.3
+#: ``Realism.REAL``: lying, the moving segment lands on the floor (or, side-lying, on the other
+#: leg) and cannot pass its rest: its landing rebound bounces up off it, the way the rep went,
+#: and is over within 2 x this after the rep's end (before the next rep, 0.5 s later at least).
+_LANDS_ON_A_SURFACE = frozenset({Posture.SUPINE, Posture.PRONE, Posture.SIDE_LYING, Posture.HOOK_LYING})
+_LANDING_BOUNCE_MAX_S = 0.25
 _TOP_OSCILLATION_S = (0.5, 1.0)
 
 
@@ -754,7 +759,11 @@ def _add_real_set(
         if returns_to_rest and b.landing_rebound_fraction > 0.0:
             d = float(np.clip(m.lower_s * rng.uniform(*_REBOUND_SHARE), _REBOUND_S[0], _LANDING_REBOUND_MAX_S))
             o = b.landing_rebound_fraction * m.joint_rom_deg
-            extra += [MinJerkStep(m.end_s - 0.5 * d, d, -o), MinJerkStep(m.end_s + 0.5 * d, d, o)]
+            if definition.start_posture in _LANDS_ON_A_SURFACE:
+                d = min(d, _LANDING_BOUNCE_MAX_S)
+                extra += [MinJerkStep(m.end_s, d, o), MinJerkStep(m.end_s + d, d, -o)]
+            else:
+                extra += [MinJerkStep(m.end_s - 0.5 * d, d, -o), MinJerkStep(m.end_s + 0.5 * d, d, o)]
         if returns_to_rest and b.heel_strike_g > 0.0:
             landings.append(Landing(m.end_s, b.heel_strike_g * rng.uniform(0.8, 1.2), rng.uniform(15.0, 25.0),
                                     rng.uniform(0.015, 0.03)))
