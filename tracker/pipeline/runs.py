@@ -400,6 +400,19 @@ class RunTracker:
                 and c.start_s - last.end_s <= self.config.detector.announce_in_set_gap_s
                 and self._same_way(c) and self._like_range(c.rom_deg, float(np.median(self._run_roms))))
 
+    def small_rep_of_run(self, c: RepCandidate, enter_deg: float) -> bool:
+        """``c`` crossed the entry level but measures under it (``enter_deg``) from the rest before
+        it, and is the next rep of a run of reps near that level: it starts from stillness and
+        takes a rep's time (``min_unpaused_rep_s``), the run's reps are under ``small_run_factor``
+        times the level, and ``c`` is like them (UCI subject 1's low prone leg lifts with the
+        thigh sensor: 2.2-3.5 deg, half of them turned down as too small). A wobble that small
+        is under the still speed, so stillness before it says little: it is quicker."""
+        if (self._run_last is None or self._waiting or not c.quiet_before
+                or c.end_s - c.start_s < self.config.detector.min_unpaused_rep_s):
+            return False
+        typical = float(np.median(self._run_roms))
+        return typical < self.config.detector.small_run_factor * enter_deg and self._like_range(c.rom_deg, typical)
+
     def _same_way(self, c: RepCandidate) -> bool:
         """``c`` moves the way the run's reps move."""
         return float(c.direction @ unit(self._run_direction)) >= self.config.detector.direction_min_cos
