@@ -827,14 +827,15 @@ class RepPipeline:
             if d is not None and rom >= self.config.detector.quick_follow_fraction * d.rom_deg and float(t[0]) - d.end_s > self.config.detector.rebound_s:
                 self._runs.end_waiting()  # a quick rep followed by another big quick movement: steps (or a fast set ends)
             return
-        cand = None
+        # measured when it may be a rep: from the entry level, or just under it in a run of reps near it
+        measured: RepCandidate | None = None
         if rom >= self.config.detector.small_rep_floor_fraction * self._enter_deg:
-            cand = self._candidate(start, peak, end, prev_end, t, up, pre)
-        if rom < self._enter_deg and (cand is None or not self._runs.small_rep_of_run(cand, self._enter_deg)):
+            measured = self._candidate(start, peak, end, prev_end, t, up, pre)
+        if measured is None or (rom < self._enter_deg and not self._runs.small_rep_of_run(measured, self._enter_deg)):
             self._runs.count_stray_movement(float(t[0]))
             self._reject(start, end, rom, f"too small for a rep ({rom:.1f} deg)")
             return
-        assert cand is not None
+        cand = measured
         prev = self._runs.deferred if self._runs.deferred is not None else self._runs.last
         if prev is not None and not self._runs.is_short(prev) and self._lowering_of(prev, cand):
             self._runs.reject_cand(cand, "the rest of the lowering of the rep before it (held part of the way down)")
