@@ -495,3 +495,33 @@ def test_small_movements_without_pauses_after_a_low_rep_are_no_reps() -> None:
     res = analyze_recording(Recording(t, acc, gyr), get_exercise("prone-leg-lift"), placement=Placement.THIGH)
     assert res.rep_count == 0
     assert any("too small" in r.reason for r in res.rejected)
+
+
+def _sub_entry_moves(base_deg: float, top_deg: float, n: int) -> list[np.ndarray]:
+    """``n`` slow movements of ``top_deg`` from a swaying rest at ``base_deg``, each with a pause."""
+    def seg(a: float, b: float, s: float) -> np.ndarray:
+        return a + (b - a) * min_jerk(int(round(s * RATE)))
+
+    def sway(s: float) -> np.ndarray:
+        return base_deg + 0.3 * np.sin(2 * np.pi * 0.4 * np.arange(int(s * RATE)) / RATE)
+
+    peak = base_deg + top_deg
+    return [sway(3.0)] + [x for _ in range(n) for x in (seg(base_deg, peak, 1.0), np.full(int(RATE), peak), seg(peak, base_deg, 1.0), sway(3.0))]
+
+
+@pytest.mark.parametrize("after", ["a rest", "the other way"])
+def test_movements_under_the_entry_level_are_no_reps_after_a_rest_or_the_other_way(after: str) -> None:
+    # two 2.2 deg movements after the set of low reps: 20 s after its last rep, or the other way
+    # from a rest that settled 1 deg lower, are no next reps of it (they made a second set of 2)
+    from tracker.core.recording import Recording
+    from tracker.pipeline import analyze_recording
+    low_set = _low_prone_set([3.4, 2.2, 3.2, 2.3, 3.1, 2.2, 3.4, 2.1])[: -int(3 * RATE)]
+    if after == "a rest":
+        tail = [np.full(int(17 * RATE), 0.5)] + _sub_entry_moves(0.5, 2.2, 2)
+    else:
+        tail = [0.5 - min_jerk(int(2 * RATE))] + _sub_entry_moves(-0.5, -2.2, 2)
+    t, acc, gyr = sensor_from_angles(np.concatenate([low_set, *tail, np.full(int(3 * RATE), float(tail[-1][-1]))]),
+                                     rate_hz=RATE, noise_g=0.002)
+    res = analyze_recording(Recording(t, acc, gyr), get_exercise("prone-leg-lift"), placement=Placement.THIGH)
+    assert res.rep_count == 8
+    assert len(res.sets) == 1

@@ -186,7 +186,7 @@ class DetectorConfig:
     # next rep follows in 0.5-3 s (both, UCI 0.5-2.5 s).
     big_first_rep_gap_s: float = 5.0
     small_run_factor: float = 2.0  # a run whose reps are under this many times the entry level is of reps near it ...
-    small_rep_floor_fraction: float = 0.8  # ... and a movement down to this share of the entry level is its next rep (a still segment's tilt noise is under 0.3 deg; tremor and fidgets the run's range rules keep out)
+    small_rep_floor_fraction: float = 0.8  # ... and a movement down to this share of the entry level (at most 1) can be its next rep: from a pause, taking a rep's time, the same way, within ``run_gap_s`` (a still segment's tilt noise is under 0.3 deg)
     max_unconfirmed_reps: int = 3  # reps of an unconfirmed run kept waiting for a similar one; the oldest is rejected beyond this (a set's first reps are similar within three)
     announce_in_set_gap_s: float = 5.0  # inside a confirmed set a quick movement shows as a tentative rep only this soon after the last rep (reps follow each other within 0.5-2.5 s, simulator and UCI; shifting on the mat after a set came later and was taken back: 42 of 122 taken back in 60 corpus recordings)
     announce_min_rom_deg: float = 5.0  # before a set is confirmed, a movement shows as a tentative rep only from this range up: settling on the mat and strapping the weight on turn the thigh 2-4 deg (simulator), the first reps of UCI's sets 7 deg or more (low-amplitude ones and a thigh sensor in a knee extension included); a smaller first rep shows when the next confirms it

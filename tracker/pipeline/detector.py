@@ -829,7 +829,8 @@ class RepPipeline:
             return
         # measured when it may be a rep: from the entry level, or just under it in a run of reps near it
         measured: RepCandidate | None = None
-        if rom >= self.config.detector.small_rep_floor_fraction * self._enter_deg:
+        if rom >= self._enter_deg or (rom >= self.config.detector.small_rep_floor_fraction * self._enter_deg
+                                      and self._runs.may_take_small_rep(duration)):
             measured = self._candidate(start, peak, end, prev_end, t, up, pre)
         if measured is None or (rom < self._enter_deg and not self._runs.small_rep_of_run(measured, self._enter_deg)):
             self._runs.count_stray_movement(float(t[0]))

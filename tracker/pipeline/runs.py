@@ -400,18 +400,29 @@ class RunTracker:
                 and c.start_s - last.end_s <= self.config.detector.announce_in_set_gap_s
                 and self._same_way(c) and self._like_range(c.rom_deg, float(np.median(self._run_roms))))
 
+    def may_take_small_rep(self, duration_s: float) -> bool:
+        """Whether a movement of ``duration_s`` under the entry level may be the next rep of the
+        run (:meth:`small_rep_of_run`): a run is open, no quick rep waits, and the movement takes a
+        rep's time (``min_unpaused_rep_s``: a wobble that small is under the still speed, so
+        stillness before it says little -- it is quicker). Cheap: asked before it is measured."""
+        return (self._run_last is not None and not self._waiting
+                and duration_s >= self.config.detector.min_unpaused_rep_s)
+
     def small_rep_of_run(self, c: RepCandidate, enter_deg: float) -> bool:
         """``c`` crossed the entry level but measures under it (``enter_deg``) from the rest before
-        it, and is the next rep of a run of reps near that level: it starts from stillness and
-        takes a rep's time (``min_unpaused_rep_s``), the run's reps are under ``small_run_factor``
-        times the level, and ``c`` is like them (UCI subject 1's low prone leg lifts with the
-        thigh sensor: 2.2-3.5 deg, half of them turned down as too small). A wobble that small
-        is under the still speed, so stillness before it says little: it is quicker."""
-        if (self._run_last is None or self._waiting or not c.quiet_before
-                or c.end_s - c.start_s < self.config.detector.min_unpaused_rep_s):
+        it, and is the next rep of a run of reps near that level: it may be
+        (:meth:`may_take_small_rep`), starts from stillness, the run's reps are under
+        ``small_run_factor`` times the level, and it follows them as their next rep -- the same way,
+        within ``run_gap_s`` of the last (UCI subject 1's low prone leg lifts with the thigh
+        sensor: 2.2-3.5 deg, half of them turned down as too small). Its range is then like
+        theirs whatever it is (0.8-2 times the level), so the way and the gap are what keep a
+        sway the other way or a movement after a rest out."""
+        last = self._run_last
+        if last is None or not self.may_take_small_rep(c.end_s - c.start_s) or not c.quiet_before:
             return False
         typical = float(np.median(self._run_roms))
-        return typical < self.config.detector.small_run_factor * enter_deg and self._like_range(c.rom_deg, typical)
+        return (typical < self.config.detector.small_run_factor * enter_deg and self._same_way(c)
+                and c.start_s - last.end_s <= self.config.detector.run_gap_s)
 
     def _same_way(self, c: RepCandidate) -> bool:
         """``c`` moves the way the run's reps move."""
