@@ -2,9 +2,10 @@
 
 Each quick rep used to wait for a pause after it (a step of walking is followed by the next
 step), so a whole fast set counted 0. Quick reps back to back, the same way, of like range,
-with no swing back past the rest between them, are a fast set once enough of them came and a
-pause follows; they count, and are flagged ``too_fast``. Walking swings the thigh back behind
-the body between its forward swings, and stays uncounted.
+with no swing back past the rest between them (now and then, in a set under way), are a fast
+set once enough of them came and a pause follows, or other movement ends a long one; they
+count, and are flagged ``too_fast``. Walking swings the thigh back behind the body between its
+forward swings, and stays uncounted.
 """
 
 from __future__ import annotations

@@ -170,13 +170,14 @@ class DetectorConfig:
     fast_run_min_reps: int = 3  # quick reps back to back with no pause between count as a fast set from this many on (issue 11: 0.5-1 s reps, 0-0.2 s apart); fewer are a step or two of setup motion
     fast_run_unpaused_min_reps: int = 5  # ... from a rest before the first; with this many, without (the first fast rep can follow getting into position at once, merged with it; a walk swings back between its strides)
     # A fast set that other movement ends without a pause counts from this many reps (the first from
-    # a rest): the person steps away, or the last rep's landing swings back past the rest (a set of 9
+    # a rest, or inside a confirmed set): the person steps away, or the last rep's landing swings back past the rest (a set of 9
     # fast reps was shown, then taken back as "no pause after it"); shifting on the mat comes in threes
     fast_run_unfinished_min_reps: int = 5
     min_fast_rep_s: float = 0.3  # a movement shorter than the exercise's ``min_rep_s`` but not than this counts as the next rep of a fast set (a 0.5 s rep measures 0.35-0.45 s between the onset and end levels; a heel strike or a jolt is over in 0.1 s)
     fast_gap_s: float = 0.6  # ... each starting within this of the last one's end (0-0.2 s apart, plus the share of a fast lift and lowering under the onset and end levels)
     fast_opposite_fraction: float = 0.25  # ... and the segment swinging past its rest the other way by less than this share of their range in between (landing rebounds: up to 20 %, simulator); walking swings the thigh back by half to two thirds of its forward swing (Perry & Burnfield: ~25 deg flexion, 10-20 deg extension), a shank-worn sensor by a quarter or more (0.3 let one walk in 150 recordings through, 0.2 lost 3 of 25 fast sets)
-    fast_swing_back_share: float = 0.25  # ... except, once ``fast_run_unpaused_min_reps`` came, in up to this share of the gaps between them and never two in a row (a landing overshoots now and then; a walk swings back at every stride)
+    fast_swing_back_min_reps: int = 5  # ... except, once this many came (as many as a fast set needs without a rest before it: a walk's strides do not get this far) ...
+    fast_swing_back_share: float = 0.25  # ... in up to this share of the gaps between them and never two in a row (a landing overshoots now and then; a walk swings back at every stride)
     quick_follow_fraction: float = 0.5  # a movement too short for a rep, at least this share of a waiting quick rep's range and after ``rebound_s``: the quick rep was a step
     rep_sized_fraction: float = 0.5  # a waiting quick rep of at least this share of the run's median range breaks an unconfirmed run when it is rejected (a smaller one was a fidget)
     # A movement past the exercise's range, then a rep-sized one within this: the set's first rep was

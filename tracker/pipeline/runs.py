@@ -7,9 +7,11 @@ rest and never forms a run; a bend to pick something up is not like the reps aro
 Until then the reps of a run wait, shown as tentative (:class:`RepTentative`) when they
 look like a set's first rep; a quick rep waits for a pause after it (a step of walking is
 followed by the next step). Quick reps back to back, the same way, of like range and with no
-swing back past the rest between them, are a *fast set* once ``fast_run_min_reps`` of them
-came and a pause follows (walking swings the thigh back between its forward swings). Sets
-split at rests longer than ``set_gap_s``.
+swing back past the rest between them (walking swings the thigh back between its forward
+swings; a fast set's landing does now and then: ``fast_swing_back_share``), are a *fast set*
+once ``fast_run_min_reps`` of them came and a pause follows -- or, from
+``fast_run_unfinished_min_reps``, when other movement ends them. Sets split at rests longer
+than ``set_gap_s``.
 
 The detector (:mod:`tracker.pipeline.detector`) feeds closed candidates to
 :meth:`RunTracker.add` and tells it about time passing, posture changes and gaps; what
@@ -204,15 +206,21 @@ class RunTracker:
         """The waiting quick reps were followed by other movement without a pause: a fast set
         long enough not to be setup motion counts (the person stepped away, or the last rep's
         landing swung back past the rest), anything else does not."""
-        waiting = self._waiting
-        if (len(waiting) >= self.config.detector.fast_run_unfinished_min_reps
-                and (waiting[0].quiet_before or self.in_confirmed_set) and not self._lone_short()):
-            self._waiting = []
-            for c in waiting:
-                self._short.discard(c.start)
-                self._accept(c, unpaused=True)
+        if len(self._waiting) >= self.config.detector.fast_run_unfinished_min_reps and self._waiting_from_rest():
+            self._accept_fast_set()
             return
         self.reject_deferred()
+
+    def _accept_fast_set(self) -> None:
+        """The waiting quick reps are a fast set: each counts, with no pause before it."""
+        waiting, self._waiting = self._waiting, []
+        for c in waiting:
+            self._short.discard(c.start)
+            self._accept(c, unpaused=True)
+
+    def _waiting_from_rest(self) -> bool:
+        """The first waiting quick rep started from a rest, or the set they go on is confirmed."""
+        return self._waiting[0].quiet_before or self.in_confirmed_set
 
     def accept_deferred(self) -> None:
         """The waiting quick reps got their pause: one counts as any rep; back to back, they are a
@@ -238,10 +246,7 @@ class RunTracker:
         if len(waiting) < self._fast_set_min_reps():
             self.reject_deferred()
             return
-        self._waiting = []
-        for c in waiting:
-            self._short.discard(c.start)
-            self._accept(c, unpaused=True)
+        self._accept_fast_set()
 
     def offer_short(self, cand: RepCandidate) -> bool:
         """A movement too short to be a rep on its own (returns whether it is kept): the next rep
@@ -279,8 +284,7 @@ class RunTracker:
         when the first started from a rest (or the set is confirmed already) -- the first fast
         rep may merge with getting into position, and a walk swings back between its strides."""
         d = self.config.detector
-        from_rest = self._waiting[0].quiet_before or self.in_confirmed_set
-        return d.fast_run_min_reps if from_rest else max(d.fast_run_min_reps, d.fast_run_unpaused_min_reps)
+        return d.fast_run_min_reps if self._waiting_from_rest() else max(d.fast_run_min_reps, d.fast_run_unpaused_min_reps)
 
     def is_short(self, c: RepCandidate) -> bool:
         """``c`` is shorter than a rep on its own (kept as a fast set's rep)."""
@@ -310,7 +314,7 @@ class RunTracker:
         # a swing back now and then is a fast rep's landing overshooting the rest (or a shank
         # sensor's tilt bent by the leg's own acceleration); a walk swings back at every stride
         swung = [self._swing_back_deg(a.start, b.start, direction) > limit_deg for a, b in zip(run, run[1:])]
-        return (len(run) >= d.fast_run_unpaused_min_reps and not swung[-1]
+        return (len(run) >= d.fast_swing_back_min_reps and bool(swung) and not swung[-1]
                 and sum(swung) + 1 <= len(run) * d.fast_swing_back_share)
 
     def _waiting_direction(self) -> NDArray[np.float64]:

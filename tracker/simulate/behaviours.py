@@ -12,8 +12,8 @@ set draws a :class:`SetBehaviour` from the seed:
 * a **hold** at the top of 0-6 s (when none is prescribed) and a **tempo that drifts** over the set;
 * for leg lifts, a **knee free to bend** (the knee flexes in proportion to the lift, so a shank
   sensor turns more than the thigh in extension and abduction lifts, less in flexion lifts);
-* a **rebound and oscillation at the top**, a **landing rebound** (standing, past the rest and
-  back; lying, up off the floor the way the rep went) and a **heel strike** (an acceleration
+* a **rebound and oscillation at the top**, a **landing rebound** (standing and seated, past the
+  rest and back; lying, up off the floor the way the rep went) and a **heel strike** (an acceleration
   spike as the leg lands) at the bottom -- none of them a rep.
 
 The person's usual range is drawn from a wider span too (see :func:`draw_person_range_factor`);
@@ -110,7 +110,7 @@ TOP_REBOUND_FRACTION = (0.05, 0.15)
 TOP_OSCILLATION_HZ = (2.0, 4.0)
 #: The leg passes its rest and springs back as it lands -- or, lying, bounces up off the floor
 #: (share of the rep's range): small next to a rep (the detector's ``rebound_fraction`` tolerates
-#: up to 0.7 against the reps, ``minor_fraction`` 0.3 either way).
+#: up to 0.7 against the reps, ``minor_fraction`` 0.3 either way within ``bounce_s`` of its end).
 LANDING_REBOUND_SHARE = 0.5
 LANDING_REBOUND_FRACTION = (0.05, 0.2)
 #: Heel strike (standing: the foot meets the floor) or the leg dropping onto the bed, g.
