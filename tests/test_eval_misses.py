@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from tracker.evaluation.metrics import FoundRep, RecordingTruth, TrueRep, TrueSet, evaluate_recording
-from tracker.evaluation.misses import Turned, format_misses, set_misses
+from tracker.evaluation.misses import format_misses, set_misses
+from tracker.pipeline.types import RejectedMovement
 
 
 def _truth(reps: bool = True) -> RecordingTruth:
@@ -17,8 +18,8 @@ FOUND = [
     FoundRep(10.2, 14.0, 17.8), FoundRep(32.1, 36.0, 39.9),  # set 1: the second rep missed
     FoundRep(100.1, 104.0, 107.9), FoundRep(110.2, 114.0, 117.7), FoundRep(122.1, 126.0, 129.9),  # set 2: right
 ]
-TURNED = [Turned(20.5, 21.0, "too short for a rep (0.50 s)"), Turned(21.2, 27.5, "settled away from the start posture"),
-          Turned(21.3, 22.0, "too short for a rep (0.70 s)"), Turned(50.0, 60.0, "too long for one rep")]
+TURNED = [RejectedMovement(20.5, 21.0, 5.0, "too short for a rep (0.50 s)"), RejectedMovement(21.2, 27.5, 5.0, "settled away from the start posture"),
+          RejectedMovement(21.3, 22.0, 5.0, "too short for a rep (0.70 s)"), RejectedMovement(50.0, 60.0, 5.0, "too long for one rep")]
 
 
 def test_a_set_counted_short_names_the_rep_missed_and_the_reasons_during_it() -> None:

@@ -136,6 +136,12 @@ def in_set(s: TrueSet, f: FoundRep) -> bool:
     return s.start_s - SET_MARGIN_S <= f.peak_s <= s.end_s + SET_MARGIN_S
 
 
+def set_reps(truth: RecordingTruth, s: TrueSet) -> tuple[TrueRep, ...]:
+    """The labelled reps of ``truth`` inside set ``s`` (``truth.reps`` must be known)."""
+    assert truth.reps is not None
+    return tuple(r for r in truth.reps if s.start_s <= r.start_s and r.end_s <= s.end_s)
+
+
 def match_reps(true: Sequence[TrueRep], found: Sequence[FoundRep]) -> list[tuple[int, int]]:
     """One-to-one matches (true index, found index), greedy by overlap, overlap > 0."""
     pairs = []

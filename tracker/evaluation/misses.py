@@ -13,16 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from tracker.evaluation.metrics import FoundRep, RecordingTruth, in_set, match_reps
-
-
-@dataclass(frozen=True)
-class Turned:
-    """A movement the engine turned down (not counted), with its reason."""
-
-    start_s: float
-    end_s: float
-    reason: str
+from tracker.evaluation.metrics import FoundRep, RecordingTruth, in_set, match_reps, set_reps
+from tracker.pipeline.types import RejectedMovement
 
 
 @dataclass(frozen=True)
@@ -66,7 +58,7 @@ def _distinct(reasons: Sequence[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(reasons))
 
 
-def set_misses(truth: RecordingTruth, found: Sequence[FoundRep], turned: Sequence[Turned]) -> list[SetMiss]:
+def set_misses(truth: RecordingTruth, found: Sequence[FoundRep], turned: Sequence[RejectedMovement]) -> list[SetMiss]:
     """The sets of ``truth`` whose count ``found`` gets wrong (as :func:`evaluate_recording` counts
     them), each with what was missed, what was extra and the reasons of ``turned`` there."""
     out = []
@@ -78,7 +70,7 @@ def set_misses(truth: RecordingTruth, found: Sequence[FoundRep], turned: Sequenc
             reasons = _distinct([_reason(t.reason) for t in turned if s.start_s <= t.start_s <= s.end_s])
             out.append(SetMiss(truth.name, number, s.start_s, s.end_s, s.rep_count, len(near), (), (), reasons))
             continue
-        reps = [r for r in truth.reps if s.start_s <= r.start_s and r.end_s <= s.end_s]
+        reps = set_reps(truth, s)
         pairs = match_reps(reps, near)
         hit_true = {i for i, _ in pairs}
         hit_found = {j for _, j in pairs}
@@ -107,4 +99,4 @@ def format_misses(misses: Sequence[dict[str, Any]]) -> list[str]:
     return lines
 
 
-__all__ = ["MissedRep", "SetMiss", "Turned", "format_misses", "set_misses"]
+__all__ = ["MissedRep", "SetMiss", "format_misses", "set_misses"]

@@ -16,8 +16,8 @@ from typing import Any
 from tracker.errors import DatasetError, ReptrackError
 from tracker.evaluation.latency import LatencyStats, rep_delays, stream_in_chunks
 from tracker.evaluation.metrics import (FoundRep, GroupMetrics, RecordingTruth, TrueRep, TrueSet, evaluate_recording,
-                                        in_set)
-from tracker.evaluation.misses import Turned, format_misses, set_misses
+                                        in_set, set_reps)
+from tracker.evaluation.misses import format_misses, set_misses
 from tracker.evaluation.uci import (BLOCK_WINDOWS_S, REPS_PER_BLOCK, ExecutionType, PlacementSelection, block_of,
                                     iter_dataset)
 from tracker.core.exercises import FlagKind, get_exercise
@@ -92,7 +92,7 @@ def _by_set_behaviour(labels: dict[str, Any], truth: RecordingTruth, found: list
         b = behaviours.get(index)
         if b is None:
             continue
-        reps = tuple(r for r in truth.reps if true_set.start_s <= r.start_s and r.end_s <= true_set.end_s)
+        reps = set_reps(truth, true_set)
         near = [f for f in found if in_set(true_set, f)]
         one = RecordingTruth(truth.name, truth.group, (true_set,), reps)
         m = evaluate_recording(one, near, SCORED_FLAGS)
@@ -129,10 +129,6 @@ def read_labelled(folder: Path, label_file: Path) -> LabelledRecording:
     pelvis = read_recording(pelvis_path).recording if pelvis_path.exists() else None
     placement = Placement(labels["placement"])
     return LabelledRecording(stem, labels, main, None if placement is Placement.PELVIS else pelvis, placement)
-
-
-def _turned(result: AnalysisResult) -> list[Turned]:
-    return [Turned(r.start_s, r.end_s, r.reason) for r in result.rejected]
 
 
 def evaluate_directory(folder: Path, *, hold_s: float | None = None, latency: bool = False,
@@ -179,7 +175,7 @@ def evaluate_directory(folder: Path, *, hold_s: float | None = None, latency: bo
         found = found_reps(result)
         m = evaluate_recording(truth, found, SCORED_FLAGS)
         if misses:
-            off += [x.to_json() for x in set_misses(truth, found, _turned(result))]
+            off += [x.to_json() for x in set_misses(truth, found, result.rejected)]
         groups[truth.group].merge(m)
         _by_set_behaviour(labels, truth, found, by_behaviour)
         by_rate[f"{int(round(main.nominal_rate_hz()))} Hz {'gyro' if main.has_gyro else 'accel only'}"].merge(m)
@@ -257,7 +253,7 @@ def evaluate_uci(root: Path, *, hold_s: float | None = 5.0,
         ]
         m = evaluate_recording(truth, found_scored, ["too_fast|short_hold", "partial_rom"])
         if misses:
-            off += [x.to_json() for x in set_misses(truth, found_scored, _turned(result))]
+            off += [x.to_json() for x in set_misses(truth, found_scored, result.rejected)]
         groups[truth.group].merge(m)
         by_subject[r.subject].merge(m)
         counts = {k.name.lower(): 0 for k in ExecutionType}
