@@ -105,3 +105,43 @@ def test_a_leg_that_stays_part_of_the_way_back_is_not_a_rep_from_there() -> None
     t, acc, gyr = sensor_from_angles(np.concatenate(parts), rate_hz=RATE_HZ, noise_g=0.003)
     res = analyze_recording(Recording(t, acc, gyr), get_exercise("straight-leg-raise"), placement=Placement.THIGH)
     assert res.rep_count == 3
+
+
+@pytest.mark.parametrize("gyro", [True, False])
+@pytest.mark.parametrize(("rest_deg", "rest_s"), [(16.0, 0.0), (17.0, 0.2), (17.5, 0.4)])
+def test_reps_that_turn_at_once_part_of_the_way_back_are_each_a_rep(gyro: bool, rest_deg: float, rest_s: float) -> None:
+    # back to 53-58 % of the top: above the lift's exit level (half the peak), and no rest there
+    # to find -- the whole set was one excursion, turned down as too long for one rep
+    ang = partial_return_set(7, rest_deg=rest_deg, rest_s=rest_s)
+    t, acc, gyr = sensor_from_angles(ang, rate_hz=RATE_HZ, noise_g=0.003)
+    res = analyze_recording(Recording(t, acc, gyr if gyro else None), get_exercise("straight-leg-raise"), placement=Placement.THIGH)
+    assert res.rep_count == 8
+    assert all(abs(r.rom_deg - (30.0 - rest_deg)) < 3.0 for r in res.reps[1:-1])
+
+
+def test_turns_part_of_the_way_back_give_the_same_events_in_any_chunks() -> None:
+    ang = partial_return_set(6, rest_deg=17.0, rest_s=0.1)
+    t, acc, gyr = sensor_from_angles(ang, rate_hz=RATE_HZ, noise_g=0.003)
+    setup = SessionSetup.resolve("straight-leg-raise", Placement.THIGH)
+    outs = []
+    for chunk in (1, 7, 33, 10_000):
+        pipe = setup.pipeline(sample_rate_hz=RATE_HZ, has_gyro=True)
+        ev = []
+        for a in range(0, t.size, chunk):
+            ev += pipe.feed(t[a:a + chunk], acc[a:a + chunk], gyr[a:a + chunk])
+        outs.append(ev + pipe.finish())
+    assert outs[0] == outs[1] == outs[2] == outs[3]
+    assert sum(isinstance(e, RepCompleted) for e in outs[0]) == 7
+
+
+@pytest.mark.parametrize(("dip_deg", "dip_s"), [(16.0, 0.25), (17.5, 0.3)])
+def test_a_dip_at_the_top_soon_after_the_peak_is_no_turn(dip_deg: float, dip_s: float) -> None:
+    # a quick lift whose top dips to 53-58 % and comes back within half a second (the
+    # tilt a shank sensor shows as the leg decelerates, or a wobble) stays one rep
+    parts = [np.zeros(int(3 * RATE_HZ))]
+    for _ in range(6):
+        parts += [_seg(0, 30, 1.0), _seg(30, dip_deg, dip_s), _seg(dip_deg, 30, dip_s), np.full(int(1.5 * RATE_HZ), 30.0),
+                  _seg(30, 0, 1.2), np.zeros(int(2 * RATE_HZ))]
+    t, acc, gyr = sensor_from_angles(np.concatenate(parts), rate_hz=RATE_HZ, noise_g=0.003)
+    res = analyze_recording(Recording(t, acc, gyr), get_exercise("straight-leg-raise"), placement=Placement.THIGH)
+    assert res.rep_count == 6

@@ -103,6 +103,7 @@ class Transition(enum.Enum):
     BACK_AT_HOLD = enum.auto()  # ... and came back and settled there: it was the new start posture
     RESTED_PART_WAY = enum.auto()  # came part of the way back from the peak and rests there (a raised rest, or a hold lower down)
     LIFT_FROM_REST = enum.auto()  # ... and lifts again from there: the rep ended where that rest began, the next begins
+    TURNED_PART_WAY = enum.auto()  # came part of the way back and lifted again at once: the rep ended at the turn, the next begins
     # LOWERING (below the exit level, waiting for the end)
     RETURNED = enum.auto()  # back near the reference: the rep ends (-> IDLE)
     SETTLED = enum.auto()  # still for ``settle_s`` on the way down: the rep ends there, or a posture change
@@ -113,9 +114,11 @@ class Transition(enum.Enum):
 _IDLE_PRIORITY = (Transition.QUICK_REP_PAUSED, Transition.LIFT_STARTED, Transition.REST_RETAKEN, Transition.RUN_EXPIRED)
 _LIFTING_PRIORITY = (Transition.LOWERING_STARTED, Transition.STILL_TOO_LONG, Transition.TOO_LONG,
                      Transition.HOLD_FOUND, Transition.LEFT_HOLD, Transition.BACK_AT_HOLD,
-                     Transition.RESTED_PART_WAY, Transition.LIFT_FROM_REST)
+                     Transition.RESTED_PART_WAY, Transition.LIFT_FROM_REST, Transition.TURNED_PART_WAY)
 _LOWERING_PRIORITY = (Transition.RETURNED, Transition.SETTLED, Transition.NEXT_LIFT, Transition.TOO_LONG)
 _NONE: NDArray[np.int64] = np.empty(0, dtype=np.int64)  # no candidate sample (never written to)
+#: Past any tilt (0-180 deg): the running minima of successive peaks' groups stay apart (``_turned_part_way``).
+_GROUP_STEP_DEG = 1000.0
 
 
 def _joined(parts: list[NDArray[np.float64]]) -> NDArray[np.float64]:
@@ -201,6 +204,7 @@ class RepPipeline:
         self._peak_deg = 0.0
         self._trough = 0
         self._trough_deg = 0.0
+        self._turn_deg = np.inf  # LIFTING: the lowest tilt since the peak last rose (inf: none yet)
         self._last_close = 0
         self._still_floor = 0  # a new reference must be still from here on
         self._reref_run_start = -1  # the still period the reference was last taken in
@@ -545,6 +549,7 @@ class RepPipeline:
         """A lift from sample ``start`` crossed the entry level at ``j`` (tilt ``deg``): follow it."""
         self._rep_start, self._enter_at = start, j
         self._peak, self._peak_deg = j, deg
+        self._turn_deg = np.inf
         self._mode = _Mode.LIFTING
         self._clear_hold()
 
@@ -616,17 +621,20 @@ class RepPipeline:
                 # back at that posture and settled there (passing through it is not enough)
                 back = np.nonzero((th_hold <= np.maximum(self._onset_deg, self.config.detector.hold_back_fraction * away_level)) & (sr >= self._still_n))[0]
         rested, relift = self._part_way(i, end, th, runmax, sr)
+        low, turned = self._turned_part_way(i, th, runmax)
         # no transition for a range past the exercise's usual maximum: a big rep is a rep; a
         # posture change settles away (``STILL_TOO_LONG``, or the lowering's ``SETTLED``)
         first = _first_transition(_LIFTING_PRIORITY, {
             Transition.LOWERING_STARTED: ex, Transition.STILL_TOO_LONG: settled, Transition.TOO_LONG: too_long,
             Transition.HOLD_FOUND: hold, Transition.LEFT_HOLD: away, Transition.BACK_AT_HOLD: back,
             Transition.RESTED_PART_WAY: rested, Transition.LIFT_FROM_REST: relift,
+            Transition.TURNED_PART_WAY: turned,
         })
         if first is None:
             k_max = int(np.argmax(th))
             if th[k_max] > self._peak_deg:
                 self._peak, self._peak_deg = i + k_max, float(th[k_max])
+            self._turn_deg = float(low[-1])
             return None
         jj, tr = first
         j = i + jj
@@ -634,6 +642,13 @@ class RepPipeline:
         k_max = int(np.argmax(th[: jj + 1]))
         if th[k_max] > self._peak_deg:
             self._peak, self._peak_deg = i + k_max, float(th[k_max])
+        self._turn_deg = float(low[jj])
+        if tr is Transition.TURNED_PART_WAY:
+            # the rep ended at the turn (the lowest tilt since the peak), the next begins there
+            turn = self._peak + int(np.argmin(self._theta(self._peak, j + 1)))
+            self._close_candidate(turn)
+            self._begin_lift(turn, j, float(th[jj]))
+            return j + 1
         if tr is Transition.LOWERING_STARTED:
             self._mode = _Mode.LOWERING
             self._trough, self._trough_deg = j, float(th[jj])
@@ -710,6 +725,40 @@ class RepPipeline:
             return _NONE, _NONE
         steady = self._steady(i, end, th, d.hold_steady_deg)
         return np.nonzero(low & steady & (sr >= self._still_n))[0], _NONE
+
+    def _turned_part_way(self, i: int, th: NDArray[np.float64],
+                         runmax: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+        """``(low, turned)`` over the lift's samples ``i..``: the lowest tilt since the peak last
+        rose, and the samples where the segment, back down from that peak to ``turn_fraction`` of
+        it or below (by the entry level at least), no sooner than ``turn_min_s`` after it, rises
+        again from its lowest point by ``turn_rise_entry_fraction`` of the entry level or
+        ``rise_peak_fraction`` of the peak, whichever is more.
+
+        Low-amplitude reps that come back only part of the way often turn at once (issue 11; the
+        simulator's partial returns turn within 0.1-0.6 s): no rest for ``RESTED_PART_WAY`` to
+        find, and no lowering below the exit level for the lowering's ``NEXT_LIFT``. The same
+        exclusions as ``_part_way`` hold: not past the exercise's typical range, nor from a
+        reference taken again after an excursion too long for a rep.
+        """
+        d = self.config.detector
+        prev_max = np.empty_like(runmax)
+        prev_max[0] = self._peak_deg
+        prev_max[1:] = runmax[:-1]
+        rose = th > prev_max
+        # the running minimum since the peak last rose: a running maximum of -th, each new
+        # peak's group lifted far above the ones before (the groups only grow)
+        lift = np.cumsum(rose, dtype=np.float64) * _GROUP_STEP_DEG
+        low: NDArray[np.float64] = lift - np.maximum.accumulate(np.maximum(lift - th, -self._turn_deg))
+        if self._peak_deg > self.config.exercise.typical_rom_deg[1] or self._ref_unproven:
+            return low, _NONE
+        h = self._hist
+        idx = np.arange(i, i + th.size)
+        at_peak = np.maximum.accumulate(np.where(rose, idx, self._peak))
+        since_peak_s = h.t[h.rows(i, i + th.size)] - h.t[at_peak - h.start]
+        rise = np.maximum(d.turn_rise_entry_fraction * self._enter_deg, d.rise_peak_fraction * runmax)
+        turned = ((low <= d.turn_fraction * runmax) & (runmax - low >= self._enter_deg) & (th > low + rise)
+                  & (since_peak_s >= d.turn_min_s) & (runmax <= self.config.exercise.typical_rom_deg[1]))
+        return low, np.flatnonzero(turned).astype(np.int64, copy=False)
 
     def _advance_lowering(self, i: int, end: int) -> int | None:
         h = self._hist
