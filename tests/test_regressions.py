@@ -362,6 +362,19 @@ def test_a_first_rep_past_the_range_counts_when_the_set_follows_it(size: int, ga
 
 
 @pytest.mark.parametrize("size", [7, 25, 1000])
+def test_a_quick_first_rep_past_the_range_keeps_the_reference_for_the_set_without_pauses(size: int) -> None:
+    """Issue 11 (UCI subject 2 replayed twice as fast): a set of 1.8 s reps with no pause between
+    them, the first twice the usual range. The reference was dropped after it, to be taken again
+    at the next still period -- which such a set never gives: 0 reps."""
+    first, _ = rep_angles_deg(rate_hz=RATE, reps=1, rom_deg=95.0, lift_s=0.9, hold_s=0.0, lower_s=0.9, pause_s=0.0, tail_s=0.05)
+    rest, _ = rep_angles_deg(rate_hz=RATE, reps=7, rom_deg=40.0, lift_s=0.9, hold_s=0.0, lower_s=0.9, pause_s=0.05, lead_s=0.0)
+    reps, postures = _counted_and_postures(np.concatenate([first, rest]), size)
+    assert len(reps) == 8 and postures == 0
+    assert "beyond_range" in {f.kind.value for f in reps[0].flags}
+    assert all(35.0 < r.rom_deg < 45.0 for r in reps[1:])
+
+
+@pytest.mark.parametrize("size", [7, 25, 1000])
 def test_a_set_of_small_reps_after_a_rest_is_not_judged_by_the_big_reps_before_it(size: int) -> None:
     """Issue 11: after a set of 60 deg reps and a minute's rest, reps of 10 deg (a partial-return set,
     a low-amplitude block) were all turned down as 'small movement between reps' -- judged against

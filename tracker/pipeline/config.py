@@ -142,6 +142,13 @@ class DetectorConfig:
     # posture (a normal rep may settle at up to ``exit_fraction`` = 50 %: partial returns of small reps,
     # UCI subject 1); settling further away is a posture change.
     beyond_range_return_fraction: float = 0.25
+    # Such an excursion that came back keeps the reference when it took no longer than this: it
+    # may be the first rep of a fast set, which gives no still period to take a new reference in
+    # (UCI subject 2 replayed twice as fast: 1.1-1.5 s reps past the range, and the set after the
+    # first counted 0 or 4 of 10). A longer one -- a bend to fetch a weight -- comes back near, not
+    # exactly to, the posture before it, which is taken afresh at the next still period. Nothing
+    # in the simulated corpora (setup motion included) or in UCI at 1-1.5x changes at 2 s.
+    beyond_range_quick_s: float = 2.0
     # A movement back to where the previous rep started, after that rep settled part of the way
     # down (a kick up, a hold lower down: UCI subject 2's straight-leg raises), is the rest of that
     # rep's lowering, not a movement of its own the other way: it ends within this fraction of the

@@ -815,11 +815,15 @@ class RepPipeline:
 
     def _after_beyond_range(self, end: int, peak_deg: float) -> None:
         """After an excursion past the exercise's range that came back: unless it was a rep of a
-        confirmed set, the rest it came back to is taken afresh as the reference at the next
-        still period (a bend to fetch a weight comes back near, not exactly to, the posture
-        before it; reps measured from the old one would be off by the difference)."""
+        confirmed set, or quick (``beyond_range_quick_s``), the rest it came back to is taken
+        afresh as the reference at the next still period (a bend to fetch a weight comes back
+        near, not exactly to, the posture before it; reps measured from the old one would be off
+        by the difference)."""
         if peak_deg <= self.config.max_rep_rom_deg or self._mode is not _Mode.IDLE:
             return
+        h = self._hist
+        if h.t[end - h.start] - h.t[self._rep_start - h.start] <= self.config.detector.beyond_range_quick_s:
+            return  # perhaps the first rep of a fast set: no still period will come to take a new one
         if self._runs.in_confirmed_set or self._runs.deferred is not None:
             # ... nor one of quick reps that may be a fast set (overshooting: issue 11), which
             # gives no pause to take a rest afresh in
