@@ -621,7 +621,10 @@ class RepPipeline:
                 # back at that posture and settled there (passing through it is not enough)
                 back = np.nonzero((th_hold <= np.maximum(self._onset_deg, self.config.detector.hold_back_fraction * away_level)) & (sr >= self._still_n))[0]
         rested, relift = self._part_way(i, end, th, runmax, sr)
-        low, turned = self._turned_part_way(i, th, runmax)
+        # a turn is looked for only up to the first other transition: none later can come first
+        # (a whole recording at once would look through every sample of the block, its lowering too)
+        n = 1 + min((int(a[0]) for a in (ex, settled, too_long, hold, away, back, rested, relift) if a.size), default=th.size - 1)
+        turned = self._turned_part_way(i, th[:n], runmax[:n])
         # no transition for a range past the exercise's usual maximum: a big rep is a rep; a
         # posture change settles away (``STILL_TOO_LONG``, or the lowering's ``SETTLED``)
         first = _first_transition(_LIFTING_PRIORITY, {
@@ -632,17 +635,17 @@ class RepPipeline:
         })
         if first is None:
             k_max = int(np.argmax(th))
+            self._turn_deg = self._low_since_peak(th, k_max)
             if th[k_max] > self._peak_deg:
                 self._peak, self._peak_deg = i + k_max, float(th[k_max])
-            self._turn_deg = float(low[-1])
             return None
         jj, tr = first
         j = i + jj
         # the peak so far includes the transition's own sample (whatever the block split)
         k_max = int(np.argmax(th[: jj + 1]))
+        self._turn_deg = self._low_since_peak(th[: jj + 1], k_max)
         if th[k_max] > self._peak_deg:
             self._peak, self._peak_deg = i + k_max, float(th[k_max])
-        self._turn_deg = float(low[jj])
         if tr is Transition.TURNED_PART_WAY:
             # the rep ended at the turn (the lowest tilt since the peak), the next begins there
             turn = self._peak + int(np.argmin(self._theta(self._peak, j + 1)))
@@ -726,21 +729,34 @@ class RepPipeline:
         steady = self._steady(i, end, th, d.hold_steady_deg)
         return np.nonzero(low & steady & (sr >= self._still_n))[0], _NONE
 
-    def _turned_part_way(self, i: int, th: NDArray[np.float64],
-                         runmax: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
-        """``(low, turned)`` over the lift's samples ``i..``: the lowest tilt since the peak last
-        rose, and the samples where the segment, back down from that peak to ``turn_fraction`` of
-        it or below (by the entry level at least), no sooner than ``turn_min_s`` after it, rises
-        again from its lowest point by ``turn_rise_entry_fraction`` of the entry level or
-        ``rise_peak_fraction`` of the peak, whichever is more.
+    def _low_since_peak(self, th: NDArray[np.float64], k_max: int) -> float:
+        """The lowest tilt since the peak last rose, after the lift's samples ``th`` (``k_max``: the
+        first of their highest; the peak so far not yet updated with them)."""
+        if th[k_max] > self._peak_deg:
+            return float(th[k_max:].min())
+        return min(self._turn_deg, float(th.min()))
+
+    def _turned_part_way(self, i: int, th: NDArray[np.float64], runmax: NDArray[np.float64]) -> NDArray[np.int64]:
+        """Samples of the lift (``i..``) where the segment, back down from its peak to
+        ``turn_fraction`` of it or below (by the entry level at least), no sooner than
+        ``turn_min_s`` after it, rises again from its lowest point since the peak by
+        ``turn_rise_entry_fraction`` of the entry level or ``rise_peak_fraction`` of the peak,
+        whichever is more.
 
         Low-amplitude reps that come back only part of the way often turn at once (issue 11; the
         simulator's partial returns turn within 0.1-0.6 s): no rest for ``RESTED_PART_WAY`` to
         find, and no lowering below the exit level for the lowering's ``NEXT_LIFT``. The same
         exclusions as ``_part_way`` hold: not past the exercise's typical range, nor from a
-        reference taken again after an excursion too long for a rep.
+        reference taken again after an excursion too long for a rep (the peak only rises and
+        that reference stays unproven until the lift is over, so neither lifts in the lift).
         """
         d = self.config.detector
+        if self._peak_deg > self.config.exercise.typical_rom_deg[1] or self._ref_unproven:
+            return _NONE
+        # the usual case, cheaply: nothing came down that far since the peak, nor in these samples
+        # (a low point of a later peak's own samples is at its own peak's level)
+        if self._turn_deg > d.turn_fraction * self._peak_deg and not bool((th <= d.turn_fraction * runmax).any()):
+            return _NONE
         prev_max = np.empty_like(runmax)
         prev_max[0] = self._peak_deg
         prev_max[1:] = runmax[:-1]
@@ -748,17 +764,14 @@ class RepPipeline:
         # the running minimum since the peak last rose: a running maximum of -th, each new
         # peak's group lifted far above the ones before (the groups only grow)
         lift = np.cumsum(rose, dtype=np.float64) * _GROUP_STEP_DEG
-        low: NDArray[np.float64] = lift - np.maximum.accumulate(np.maximum(lift - th, -self._turn_deg))
-        if self._peak_deg > self.config.exercise.typical_rom_deg[1] or self._ref_unproven:
-            return low, _NONE
+        low = lift - np.maximum.accumulate(np.maximum(lift - th, -self._turn_deg))
         h = self._hist
-        idx = np.arange(i, i + th.size)
-        at_peak = np.maximum.accumulate(np.where(rose, idx, self._peak))
+        at_peak = np.maximum.accumulate(np.where(rose, np.arange(i, i + th.size), self._peak))
         since_peak_s = h.t[h.rows(i, i + th.size)] - h.t[at_peak - h.start]
         rise = np.maximum(d.turn_rise_entry_fraction * self._enter_deg, d.rise_peak_fraction * runmax)
         turned = ((low <= d.turn_fraction * runmax) & (runmax - low >= self._enter_deg) & (th > low + rise)
                   & (since_peak_s >= d.turn_min_s) & (runmax <= self.config.exercise.typical_rom_deg[1]))
-        return low, np.flatnonzero(turned).astype(np.int64, copy=False)
+        return np.flatnonzero(turned).astype(np.int64, copy=False)
 
     def _advance_lowering(self, i: int, end: int) -> int | None:
         h = self._hist
