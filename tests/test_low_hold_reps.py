@@ -122,3 +122,11 @@ def test_a_dip_at_the_top_soon_after_the_peak_is_no_turn(dip_deg: float, dip_s: 
     t, acc, gyr = sensor_from_angles(np.concatenate(parts), rate_hz=RATE_HZ, noise_g=0.003)
     res = analyze_recording(Recording(t, acc, gyr), get_exercise("straight-leg-raise"), placement=Placement.THIGH)
     assert res.rep_count == 6
+
+
+def test_a_rest_part_of_the_way_longer_than_a_pause_is_no_turn() -> None:
+    # 10 s at the raised level: no rep from there (part_way_rest_s); the lowest sample of the
+    # rest's noise was taken for a turn, and reps of 10-20 s ended inside the rests (review)
+    t, acc, gyr = sensor_from_angles(partial_return_set(6, rest_deg=17.0, rest_s=10.0), rate_hz=RATE_HZ, noise_g=0.003)
+    res = analyze_recording(Recording(t, acc, gyr), get_exercise("straight-leg-raise"), placement=Placement.THIGH)
+    assert not [r for r in res.reps if r.duration_s > 12.0]

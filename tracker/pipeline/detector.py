@@ -117,8 +117,6 @@ _LIFTING_PRIORITY = (Transition.LOWERING_STARTED, Transition.STILL_TOO_LONG, Tra
                      Transition.RESTED_PART_WAY, Transition.LIFT_FROM_REST, Transition.TURNED_PART_WAY)
 _LOWERING_PRIORITY = (Transition.RETURNED, Transition.SETTLED, Transition.NEXT_LIFT, Transition.TOO_LONG)
 _NONE: NDArray[np.int64] = np.empty(0, dtype=np.int64)  # no candidate sample (never written to)
-#: Past any tilt (0-180 deg): the running minima of successive peaks' groups stay apart (``_turned_part_way``).
-_GROUP_STEP_DEG = 1000.0
 
 
 def _joined(parts: list[NDArray[np.float64]]) -> NDArray[np.float64]:
@@ -748,7 +746,9 @@ class RepPipeline:
         find, and no lowering below the exit level for the lowering's ``NEXT_LIFT``. The same
         exclusions as ``_part_way`` hold: not past the exercise's typical range, nor from a
         reference taken again after an excursion too long for a rep (the peak only rises and
-        that reference stays unproven until the lift is over, so neither lifts in the lift).
+        that reference stays unproven until the lift is over, so neither lifts in the lift);
+        nor later than ``part_way_rest_s`` after a rest part-way was found (a leg that stays
+        longer has moved to a new posture; the lowest sample of a long rest's noise is no turn).
         """
         d = self.config.detector
         if self._peak_deg > self.config.exercise.typical_rom_deg[1] or self._ref_unproven:
@@ -761,17 +761,37 @@ class RepPipeline:
         prev_max[0] = self._peak_deg
         prev_max[1:] = runmax[:-1]
         rose = th > prev_max
-        # the running minimum since the peak last rose: a running maximum of -th, each new
-        # peak's group lifted far above the ones before (the groups only grow)
-        lift = np.cumsum(rose, dtype=np.float64) * _GROUP_STEP_DEG
-        low = lift - np.maximum.accumulate(np.maximum(lift - th, -self._turn_deg))
+        # the samples since each new peak form a group; only groups that came down far enough (or
+        # the first, carrying the low point from before) are looked at, each with its own running
+        # minimum (exact: a minimum rounds nothing, whatever the chunking)
+        group = np.cumsum(rose)
+        dipped = np.unique(group[th <= d.turn_fraction * runmax])
+        if self._turn_deg <= d.turn_fraction * self._peak_deg and (dipped.size == 0 or dipped[0] != 0):
+            dipped = np.concatenate(([0], dipped))
+        starts = np.flatnonzero(rose)
         h = self._hist
-        at_peak = np.maximum.accumulate(np.where(rose, np.arange(i, i + th.size), self._peak))
-        since_peak_s = h.t[h.rows(i, i + th.size)] - h.t[at_peak - h.start]
-        rise = np.maximum(d.turn_rise_entry_fraction * self._enter_deg, d.rise_peak_fraction * runmax)
-        turned = ((low <= d.turn_fraction * runmax) & (runmax - low >= self._enter_deg) & (th > low + rise)
-                  & (since_peak_s >= d.turn_min_s) & (runmax <= self.config.exercise.typical_rom_deg[1]))
-        return np.flatnonzero(turned).astype(np.int64, copy=False)
+        t_rows = h.t[h.rows(i, i + th.size)]
+        # after a rest found part-way, only within ``part_way_rest_s`` of it (as LIFT_FROM_REST)
+        latest_s = h.t[self._rest_at - h.start] + d.part_way_rest_s if self._rest_at >= 0 else np.inf
+        typical_max = self.config.exercise.typical_rom_deg[1]
+        turned: list[NDArray[np.int64]] = []
+        for g in dipped.tolist():
+            a = 0 if g == 0 else int(starts[g - 1])
+            b = int(starts[g]) if g < starts.size else th.size
+            if a == b:
+                continue
+            low = np.minimum.accumulate(th[a:b])
+            if g == 0:
+                low = np.minimum(low, self._turn_deg)
+            peak_deg = float(runmax[a])
+            peak_t = h.t[self._peak - h.start] if g == 0 else t_rows[a]
+            rise = max(d.turn_rise_entry_fraction * self._enter_deg, d.rise_peak_fraction * peak_deg)
+            if peak_deg > typical_max:
+                continue
+            ok = ((low <= d.turn_fraction * peak_deg) & (peak_deg - low >= self._enter_deg) & (th[a:b] > low + rise)
+                  & (t_rows[a:b] - peak_t >= d.turn_min_s) & (t_rows[a:b] <= latest_s))
+            turned.append(a + np.flatnonzero(ok))
+        return np.concatenate(turned).astype(np.int64, copy=False) if turned else _NONE
 
     def _advance_lowering(self, i: int, end: int) -> int | None:
         h = self._hist
