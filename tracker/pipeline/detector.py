@@ -778,16 +778,14 @@ class RepPipeline:
         for g in dipped.tolist():
             a = 0 if g == 0 else int(starts[g - 1])
             b = int(starts[g]) if g < starts.size else th.size
-            if a == b:
-                continue
+            peak_deg = float(runmax[a]) if a < b else np.inf
+            if peak_deg > typical_max:
+                continue  # (or no sample: the block began with a new peak)
             low = np.minimum.accumulate(th[a:b])
             if g == 0:
                 low = np.minimum(low, self._turn_deg)
-            peak_deg = float(runmax[a])
             peak_t = h.t[self._peak - h.start] if g == 0 else t_rows[a]
             rise = max(d.turn_rise_entry_fraction * self._enter_deg, d.rise_peak_fraction * peak_deg)
-            if peak_deg > typical_max:
-                continue
             ok = ((low <= d.turn_fraction * peak_deg) & (peak_deg - low >= self._enter_deg) & (th[a:b] > low + rise)
                   & (t_rows[a:b] - peak_t >= d.turn_min_s) & (t_rows[a:b] <= latest_s))
             turned.append(a + np.flatnonzero(ok))
