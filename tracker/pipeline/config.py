@@ -175,6 +175,8 @@ class DetectorConfig:
     hold_back_fraction: float = 0.2  # ... and settling back within this share of that distance (at least the onset level) is returning to it: it was the new start posture
     rise_entry_fraction: float = 0.5  # on the way down, rising again by this share of the entry level ...
     rise_peak_fraction: float = 0.3  # ... or this share of the peak, whichever is more, above the trough starts the next rep (a wobble of the lowering does not)
+    top_wobble_s: float = 0.35  # ... unless it rose again within this of the peak, before any hold, at the top of a lift from the rest: a wobble as the leg arrives at the top, not a lowering (the accelerometer's tilt dips 60-70 % of the way for 0.1-0.2 s as a rebound at the top stops the leg, and each rep of such sets counted twice: real-behaviour corpus steady sets 85.0 -> 85.6 % exact, 93.5 -> 94.9 % within one; 0.5 s gained 0.3 % more but counted a turn after the last set in one recording of seed 2026 and of clean seed 7)
+    top_wobble_lift_s: float = 1.0  # ... a lift of at least this from its start to the peak (a controlled lift; the quick swings of a turn or a walk dip and rise as fast)
 
     # -- runs and sets (``runs.RunTracker``)
     fast_run_min_reps: int = 3  # quick reps back to back with no pause between count as a fast set from this many on (issue 11: 0.5-1 s reps, 0-0.2 s apart); fewer are a step or two of setup motion

@@ -107,7 +107,7 @@ class Transition(enum.Enum):
     # LOWERING (below the exit level, waiting for the end)
     RETURNED = enum.auto()  # back near the reference: the rep ends (-> IDLE)
     SETTLED = enum.auto()  # still for ``settle_s`` on the way down: the rep ends there, or a posture change
-    NEXT_LIFT = enum.auto()  # rose again before coming back: the rep ends at the trough, the next begins
+    NEXT_LIFT = enum.auto()  # rose again before coming back: the rep ends at the trough, the next begins (a wobble at the top: back to LIFTING)
 
 
 #: ties between transitions at the same sample go to the one listed first
@@ -203,6 +203,7 @@ class RepPipeline:
         self._trough = 0
         self._trough_deg = 0.0
         self._turn_deg = np.inf  # LIFTING: the lowest tilt since the peak last rose (inf: none yet)
+        self._from_rest = False  # LIFTING/LOWERING: the lift began at the reference (not where the rep before it ended)
         self._last_close = 0
         self._still_floor = 0  # a new reference must be still from here on
         self._reref_run_start = -1  # the still period the reference was last taken in
@@ -540,14 +541,16 @@ class RepPipeline:
             self._idle_min = np.inf
             return j + 1
         # LIFT_STARTED
-        self._begin_lift(self._find_onset(j), j, float(th[jj]))
+        self._begin_lift(self._find_onset(j), j, float(th[jj]), from_rest=True)
         return j + 1
 
-    def _begin_lift(self, start: int, j: int, deg: float) -> None:
-        """A lift from sample ``start`` crossed the entry level at ``j`` (tilt ``deg``): follow it."""
+    def _begin_lift(self, start: int, j: int, deg: float, *, from_rest: bool = False) -> None:
+        """A lift from sample ``start`` crossed the entry level at ``j`` (tilt ``deg``): follow it
+        (``from_rest``: it began at the reference, not where the rep before it ended)."""
         self._rep_start, self._enter_at = start, j
         self._peak, self._peak_deg = j, deg
         self._turn_deg = np.inf
+        self._from_rest = from_rest
         self._mode = _Mode.LIFTING
         self._clear_hold()
 
@@ -838,11 +841,32 @@ class RepPipeline:
             self._abandon(j, "too long for one rep")
             self._last_close = self._prev_movement_end = j
             return j + 1
+        if self._top_wobble(j):
+            # no lowering: the lift goes on, and the dip is no turn either
+            self._mode = _Mode.LIFTING
+            self._turn_deg = self._peak_deg
+            return j + 1
         # NEXT_LIFT: the next lift began before the leg came back: split at the trough
         trough = self._trough
         self._close_candidate(trough)
         self._begin_lift(trough, j, float(th[jj]))
         return j + 1
+
+    def _top_wobble(self, j: int) -> bool:
+        """The rise at sample ``j`` (``NEXT_LIFT``) ends a wobble as the leg arrived at the top,
+        not a lowering: within ``top_wobble_s`` of the peak, before any hold, at the top of a lift
+        from the rest that took ``top_wobble_lift_s`` at least. A rebound at the top stopping the
+        leg dips the accelerometer's tilt 60-70 % of the way for 0.1-0.2 s (issue 11's "rebounds
+        and wobbles at the top"), and each such rep counted twice. After a hold, a dip and rise
+        is a turn or a step away, and a quick swing is no controlled lift."""
+        d = self.config.detector
+        if not self._from_rest or self._hold_ref is not None:
+            return False
+        t = self._hist.t
+        start = self._hist.start
+        peak_s = float(t[self._peak - start])
+        return (float(t[j - start]) - peak_s <= d.top_wobble_s
+                and peak_s - float(t[self._rep_start - start]) >= d.top_wobble_lift_s)
 
     def _after_beyond_range(self, end: int, peak_deg: float) -> None:
         """After an excursion past the exercise's range that came back: unless it was a rep of a
