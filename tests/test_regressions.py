@@ -467,6 +467,25 @@ def test_reps_right_after_a_turn_past_the_range_count_from_the_new_posture(size:
     assert len(reps) == len(truth) == 4 and all(20.0 < r.rom_deg < 30.0 for r in reps)
 
 
+@pytest.mark.parametrize("size", [7, 25, 1000])
+def test_small_reps_right_after_lying_down_count_from_the_new_posture(size: int) -> None:
+    """Issue 11 (real-behaviour corpus: the first reps after lying down prone were lost): the thigh
+    turns 170 deg and is still there for 2 s, then six prone leg lifts of 4 deg -- under a
+    hold's ``hold_away_fraction`` of the table's range, so they never left the "hold" to prove
+    it the start posture, and the excursion ran on until too long for a rep. A still posture
+    past ``new_posture_factor`` times the typical range is a new posture at once."""
+    from tracker.pipeline.config import PipelineConfig as Config
+
+    lie = np.concatenate([np.zeros(int(3 * RATE)), 170.0 * min_jerk(int(2.0 * RATE)), np.full(int(2 * RATE), 170.0)])
+    reps_angle, truth = rep_angles_deg(rate_hz=RATE, reps=6, rom_deg=4.0, lead_s=0.0)
+    t, acc, gyr = sensor_from_angles(np.concatenate([lie, 170.0 + reps_angle]), rate_hz=RATE, noise_g=0.002)
+    cfg = Config(exercise=get_exercise("prone-leg-lift"), sample_rate_hz=RATE, has_gyro=True, placement=Placement.THIGH)
+    events = _feed(RepPipeline(cfg), t, acc, gyr, size)
+    reps = [e.rep for e in events if isinstance(e, RepCompleted)]
+    assert sum(isinstance(e, PostureChanged) for e in events) == 1
+    assert len(reps) == len(truth) == 6 and all(3.0 < r.rom_deg < 5.0 for r in reps)
+
+
 def _low_prone_set(tops: list[float], *, raised_deg: float = 0.5, pause_s: float = 3.0) -> np.ndarray:
     """Low prone leg lifts with the thigh sensor: the first from the rest, each coming back to a
     rest ``raised_deg`` higher that sways by 0.3 deg (so it is taken for no new reference)."""

@@ -98,7 +98,7 @@ class Transition(enum.Enum):
     LOWERING_STARTED = enum.auto()  # below the exit level: the lowering begins (-> LOWERING)
     STILL_TOO_LONG = enum.auto()  # still away from the reference for longer than any hold: a posture change
     TOO_LONG = enum.auto()  # away from the reference for longer than any rep (also in LOWERING)
-    HOLD_FOUND = enum.auto()  # a still, steady posture near the top: a hold, or the new start posture
+    HOLD_FOUND = enum.auto()  # a still, steady posture near the top: a hold, or the new start posture (far past any rep: that at once)
     LEFT_HOLD = enum.auto()  # moved a rep's size away from that posture
     BACK_AT_HOLD = enum.auto()  # ... and came back and settled there: it was the new start posture
     RESTED_PART_WAY = enum.auto()  # came part of the way back from the peak and rests there (a raised rest, or a hold lower down)
@@ -171,6 +171,8 @@ class RepPipeline:
         self._quiet_n = max(1, int(round(d.quiet_before_s * fs)))
         self._settle_n = max(1, int(round(d.settle_s * fs)))
         self._max_hold_n = int(round(config.max_hold_s * fs))
+        #: a still posture this far from the reference is a new one (``new_posture_factor``)
+        self._new_posture_deg = max(config.detector.new_posture_factor * config.exercise.typical_rom_deg[1], config.max_rep_rom_deg)
         self._enter_deg = config.exercise.min_detect_rom_deg
         self._onset_deg = d.onset_fraction * self._enter_deg
         self._orientation = OrientationTracker(sample_rate_hz=fs, has_gyro=config.has_gyro, config=config.orientation)
@@ -604,7 +606,9 @@ class RepPipeline:
             # ... still since the lift crossed the entry level at least (a slow lift
             # can be under the still speed from the rest before it on)
             still_in_lift = np.minimum(sr, np.arange(i, end) - self._enter_at + 1)
-            hold = np.nonzero((still_in_lift >= self._still_n) & steady & (th >= self.config.detector.hold_level_fraction * runmax))[0]
+            # ... or, at any share of the peak, far past any rep: a new posture (``new_posture_factor``)
+            held = (th >= self.config.detector.hold_level_fraction * runmax) | (th > self._new_posture_deg)
+            hold = np.nonzero((still_in_lift >= self._still_n) & steady & held)[0]
             away = back = _NONE
         else:
             hold = _NONE
@@ -671,6 +675,10 @@ class RepPipeline:
             self._ref_unproven = True
             return start + 1
         if tr is Transition.HOLD_FOUND:
+            if th[jj] > self._new_posture_deg:
+                # still, far past any rep: lying down, rolling over -- the reps start from here
+                self._posture_change(j, float(th[jj]))
+                return j + 1
             win = h.up[h.rows(j - self._still_n + 1, j + 1)]
             self._hold_ref, self._hold_at = unit(win.mean(axis=0)), j
             return j + 1
