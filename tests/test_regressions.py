@@ -474,12 +474,10 @@ def test_small_reps_right_after_lying_down_count_from_the_new_posture(size: int)
     hold's ``hold_away_fraction`` of the table's range, so they never left the "hold" to prove
     it the start posture, and the excursion ran on until too long for a rep. A still posture
     past ``new_posture_factor`` times the typical range is a new posture at once."""
-    from tracker.pipeline.config import PipelineConfig as Config
-
     lie = np.concatenate([np.zeros(int(3 * RATE)), 170.0 * min_jerk(int(2.0 * RATE)), np.full(int(2 * RATE), 170.0)])
     reps_angle, truth = rep_angles_deg(rate_hz=RATE, reps=6, rom_deg=4.0, lead_s=0.0)
     t, acc, gyr = sensor_from_angles(np.concatenate([lie, 170.0 + reps_angle]), rate_hz=RATE, noise_g=0.002)
-    cfg = Config(exercise=get_exercise("prone-leg-lift"), sample_rate_hz=RATE, has_gyro=True, placement=Placement.THIGH)
+    cfg = PipelineConfig(exercise=get_exercise("prone-leg-lift"), sample_rate_hz=RATE, has_gyro=True, placement=Placement.THIGH)
     events = _feed(RepPipeline(cfg), t, acc, gyr, size)
     reps = [e.rep for e in events if isinstance(e, RepCompleted)]
     assert sum(isinstance(e, PostureChanged) for e in events) == 1

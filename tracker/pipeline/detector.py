@@ -98,7 +98,7 @@ class Transition(enum.Enum):
     LOWERING_STARTED = enum.auto()  # below the exit level: the lowering begins (-> LOWERING)
     STILL_TOO_LONG = enum.auto()  # still away from the reference for longer than any hold: a posture change
     TOO_LONG = enum.auto()  # away from the reference for longer than any rep (also in LOWERING)
-    SETTLED_FAR = enum.auto()  # still, far past any rep (``new_posture_factor``): a posture change at once (lying down, rolling over)
+    SETTLED_FAR = enum.auto()  # still, far past any rep (``new_posture_factor``), before any hold was found: a posture change at once (lying down, rolling over)
     HOLD_FOUND = enum.auto()  # a still, steady posture near the top: a hold, or the new start posture
     LEFT_HOLD = enum.auto()  # moved a rep's size away from that posture
     BACK_AT_HOLD = enum.auto()  # ... and came back and settled there: it was the new start posture
@@ -108,7 +108,8 @@ class Transition(enum.Enum):
     # LOWERING (below the exit level, waiting for the end)
     RETURNED = enum.auto()  # back near the reference: the rep ends (-> IDLE)
     SETTLED = enum.auto()  # still for ``settle_s`` on the way down: the rep ends there, or a posture change
-    NEXT_LIFT = enum.auto()  # rose again before coming back: the rep ends at the trough, the next begins (a wobble at the top: back to LIFTING)
+    TOP_WOBBLE = enum.auto()  # rose again at once, at the top of a controlled lift from IDLE: a wobble as the leg arrived, no lowering (-> LIFTING)
+    NEXT_LIFT = enum.auto()  # rose again before coming back: the rep ends at the trough, the next begins
 
 
 #: ties between transitions at the same sample go to the one listed first
@@ -116,7 +117,7 @@ _IDLE_PRIORITY = (Transition.QUICK_REP_PAUSED, Transition.LIFT_STARTED, Transiti
 _LIFTING_PRIORITY = (Transition.LOWERING_STARTED, Transition.STILL_TOO_LONG, Transition.TOO_LONG, Transition.SETTLED_FAR,
                      Transition.HOLD_FOUND, Transition.LEFT_HOLD, Transition.BACK_AT_HOLD,
                      Transition.RESTED_PART_WAY, Transition.LIFT_FROM_REST, Transition.TURNED_PART_WAY)
-_LOWERING_PRIORITY = (Transition.RETURNED, Transition.SETTLED, Transition.NEXT_LIFT, Transition.TOO_LONG)
+_LOWERING_PRIORITY = (Transition.RETURNED, Transition.SETTLED, Transition.TOP_WOBBLE, Transition.NEXT_LIFT, Transition.TOO_LONG)
 _NONE: NDArray[np.int64] = np.empty(0, dtype=np.int64)  # no candidate sample (never written to)
 
 
@@ -206,7 +207,7 @@ class RepPipeline:
         self._trough = 0
         self._trough_deg = 0.0
         self._turn_deg = np.inf  # LIFTING: the lowest tilt since the peak last rose (inf: none yet)
-        self._from_rest = False  # LIFTING/LOWERING: the lift began at the reference (not where the rep before it ended)
+        self._from_rest = False  # LIFTING/LOWERING: the lift began from IDLE (not where the rep before it ended)
         self._last_close = 0
         self._still_floor = 0  # a new reference must be still from here on
         self._reref_run_start = -1  # the still period the reference was last taken in
@@ -634,7 +635,8 @@ class RepPipeline:
         n = 1 + min((int(a[0]) for a in (ex, settled, too_long, settled_far, hold, away, back, rested, relift) if a.size), default=th.size - 1)
         turned = self._turned_part_way(i, th[:n], runmax[:n])
         # no transition for a range past the exercise's usual maximum: a big rep is a rep; a
-        # posture change settles away (``STILL_TOO_LONG``, or the lowering's ``SETTLED``)
+        # posture change settles away (``STILL_TOO_LONG``, the lowering's ``SETTLED``) -- at once
+        # far past any rep (``SETTLED_FAR``)
         first = _first_transition(_LIFTING_PRIORITY, {
             Transition.LOWERING_STARTED: ex, Transition.STILL_TOO_LONG: settled, Transition.TOO_LONG: too_long,
             Transition.SETTLED_FAR: settled_far, Transition.HOLD_FOUND: hold, Transition.LEFT_HOLD: away, Transition.BACK_AT_HOLD: back,
@@ -813,9 +815,10 @@ class RepPipeline:
                                                    self.config.detector.rise_peak_fraction * self._peak_deg))[0]
         t_rows = h.t[h.rows(i, end)]
         too_long = np.nonzero(t_rows - h.t[self._rep_start - h.start] > self.config.exercise.max_rep_s)[0]
+        wobble = rise[t_rows[rise] <= self._top_wobble_until_s()]
         first = _first_transition(_LOWERING_PRIORITY, {
-            Transition.RETURNED: back, Transition.SETTLED: settled, Transition.NEXT_LIFT: rise,
-            Transition.TOO_LONG: too_long,
+            Transition.RETURNED: back, Transition.SETTLED: settled, Transition.TOP_WOBBLE: wobble,
+            Transition.NEXT_LIFT: rise, Transition.TOO_LONG: too_long,
         })
         if first is None:
             k_min = int(np.argmin(th))
@@ -848,10 +851,10 @@ class RepPipeline:
             self._abandon(j, "too long for one rep")
             self._last_close = self._prev_movement_end = j
             return j + 1
-        if self._top_wobble(j):
+        if tr is Transition.TOP_WOBBLE:
             # no lowering: the lift goes on, and the dip is no turn either
             self._mode = _Mode.LIFTING
-            self._turn_deg = self._peak_deg
+            self._turn_deg = np.inf
             return j + 1
         # NEXT_LIFT: the next lift began before the leg came back: split at the trough
         trough = self._trough
@@ -859,21 +862,22 @@ class RepPipeline:
         self._begin_lift(trough, j, float(th[jj]))
         return j + 1
 
-    def _top_wobble(self, j: int) -> bool:
-        """The rise at sample ``j`` (``NEXT_LIFT``) ends a wobble as the leg arrived at the top,
-        not a lowering: within ``top_wobble_s`` of the peak, before any hold, at the top of a lift
-        from the rest that took ``top_wobble_lift_s`` at least. A rebound at the top stopping the
-        leg dips the accelerometer's tilt 60-70 % of the way for 0.1-0.2 s (issue 11's "rebounds
-        and wobbles at the top"), and each such rep counted twice. After a hold, a dip and rise
-        is a turn or a step away, and a quick swing is no controlled lift."""
-        d = self.config.detector
+    def _top_wobble_until_s(self) -> float:
+        """Until when a rise of the lowering (``NEXT_LIFT``'s) ends a wobble as the leg arrived at
+        the top, not a lowering (``TOP_WOBBLE``; -inf: never): within ``top_wobble_s`` of the peak,
+        before any hold, at the top of a lift from IDLE that took ``top_wobble_lift_s`` at least
+        from its onset. A rebound at the top stopping the leg dips the accelerometer's tilt 60-70 %
+        of the way for 0.1-0.2 s (issue 11's "rebounds and wobbles at the top"), and each such rep
+        counted twice. After a hold, a dip and rise is a turn or a step away, and a quick swing is
+        no controlled lift."""
         if not self._from_rest or self._hold_ref is not None:
-            return False
+            return -np.inf
         t = self._hist.t
         start = self._hist.start
         peak_s = float(t[self._peak - start])
-        return (float(t[j - start]) - peak_s <= d.top_wobble_s
-                and peak_s - float(t[self._rep_start - start]) >= d.top_wobble_lift_s)
+        if peak_s - float(t[self._rep_start - start]) < self.config.detector.top_wobble_lift_s:
+            return -np.inf
+        return peak_s + self.config.detector.top_wobble_s
 
     def _after_beyond_range(self, end: int, peak_deg: float) -> None:
         """After an excursion past the exercise's range that came back: unless it was a rep of a
