@@ -550,7 +550,7 @@ class RepPipeline:
 
     def _begin_lift(self, start: int, j: int, deg: float, *, from_rest: bool = False) -> None:
         """A lift from sample ``start`` crossed the entry level at ``j`` (tilt ``deg``): follow it
-        (``from_rest``: it began at the reference, not where the rep before it ended)."""
+        (``from_rest``: it began from IDLE, not where the rep before it ended)."""
         self._rep_start, self._enter_at = start, j
         self._peak, self._peak_deg = j, deg
         self._turn_deg = np.inf
