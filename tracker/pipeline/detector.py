@@ -608,11 +608,12 @@ class RepPipeline:
             # ... still since the lift crossed the entry level at least (a slow lift
             # can be under the still speed from the rest before it on)
             still_in_lift = np.minimum(sr, np.arange(i, end) - self._enter_at + 1)
-            hold = np.nonzero((still_in_lift >= self._still_n) & steady & (th >= self.config.detector.hold_level_fraction * runmax))[0]
+            held = (still_in_lift >= self._still_n) & steady
+            hold = np.nonzero(held & (th >= self.config.detector.hold_level_fraction * runmax))[0]
             # ... unless far past any rep (``new_posture_factor``): lying down, rolling over. Not
             # once a hold was found (a posture change would then be judged from the hold's
             # reps; from any still posture far away, clean seed 7 lost one more set: 97.0 -> 96.8 %)
-            settled_far = np.nonzero((still_in_lift >= self._still_n) & steady & (th > self._new_posture_deg))[0]
+            settled_far = np.nonzero(held & (th > self._new_posture_deg))[0]
             away = back = _NONE
         else:
             hold = settled_far = _NONE
@@ -815,7 +816,7 @@ class RepPipeline:
                                                    self.config.detector.rise_peak_fraction * self._peak_deg))[0]
         t_rows = h.t[h.rows(i, end)]
         too_long = np.nonzero(t_rows - h.t[self._rep_start - h.start] > self.config.exercise.max_rep_s)[0]
-        wobble = rise[t_rows[rise] <= self._top_wobble_until_s()]
+        wobble = rise[t_rows[rise] <= self._top_wobble_until_s()] if rise.size else _NONE
         first = _first_transition(_LOWERING_PRIORITY, {
             Transition.RETURNED: back, Transition.SETTLED: settled, Transition.TOP_WOBBLE: wobble,
             Transition.NEXT_LIFT: rise, Transition.TOO_LONG: too_long,
