@@ -458,12 +458,17 @@ def test_a_quick_last_rep_followed_by_a_still_new_posture_is_counted(size: int) 
 def test_reps_right_after_a_turn_past_the_range_count_from_the_new_posture(size: int) -> None:
     """Issue 11 (corpus seed 7, prone after rolling over): a turn past the exercise's range is no
     longer given up at the range, so the new posture was taken only once still for max_hold_s,
-    and reps begun before then were lost. A rep of the exercise's size out from the still posture
-    and back to it makes it the start posture at once."""
+    and reps begun before then were lost. Before the session's first rep, the first rep's top
+    held past the range and away from the still posture (``SETTLED_ELSEWHERE``) makes the engine
+    look again from the turn's start: the still posture is the start posture, the turn no rep."""
     turn = np.concatenate([np.zeros(int(3 * RATE)), 120.0 * min_jerk(int(2.0 * RATE)), np.full(int(2 * RATE), 120.0)])
     reps_angle, truth = rep_angles_deg(rate_hz=RATE, reps=4, rom_deg=25.0, lead_s=0.0)
-    reps, postures = _counted_and_postures(np.concatenate([turn, 120.0 + reps_angle]), size)
-    assert postures >= 1
+    t, acc, gyr = sensor_from_angles(np.concatenate([turn, 120.0 + reps_angle]), rate_hz=RATE)
+    cfg = PipelineConfig(exercise=get_exercise("straight-leg-raise"), sample_rate_hz=RATE, has_gyro=True, placement=Placement.THIGH)
+    events = _feed(RepPipeline(cfg), t, acc, gyr, size)
+    reps = [e.rep for e in events if isinstance(e, RepCompleted)]
+    turned_down = [e for e in events if isinstance(e, RejectedMovement)]
+    assert [e.reason for e in turned_down] == ["settled in another posture"] and turned_down[0].start_s < 4.0
     assert len(reps) == len(truth) == 4 and all(20.0 < r.rom_deg < 30.0 for r in reps)
 
 

@@ -99,6 +99,7 @@ class Transition(enum.Enum):
     STILL_TOO_LONG = enum.auto()  # still away from the reference for longer than any hold: a posture change
     TOO_LONG = enum.auto()  # away from the reference for longer than any rep (also in LOWERING)
     SETTLED_FAR = enum.auto()  # still, far past any rep (``new_posture_factor``), before any hold was found: a posture change at once (lying down, rolling over)
+    SETTLED_ELSEWHERE = enum.auto()  # before the session's first rep, still again past any rep's range and away from the hold found there: look again from the excursion's start, as TOO_LONG does (lying down, then rolling over)
     HOLD_FOUND = enum.auto()  # a still, steady posture near the top: a hold, or the new start posture
     LEFT_HOLD = enum.auto()  # moved a rep's size away from that posture
     BACK_AT_HOLD = enum.auto()  # ... and came back and settled there: it was the new start posture
@@ -114,8 +115,8 @@ class Transition(enum.Enum):
 
 #: ties between transitions at the same sample go to the one listed first
 _IDLE_PRIORITY = (Transition.QUICK_REP_PAUSED, Transition.LIFT_STARTED, Transition.REST_RETAKEN, Transition.RUN_EXPIRED)
-_LIFTING_PRIORITY = (Transition.LOWERING_STARTED, Transition.STILL_TOO_LONG, Transition.TOO_LONG, Transition.SETTLED_FAR,
-                     Transition.HOLD_FOUND, Transition.LEFT_HOLD, Transition.BACK_AT_HOLD,
+_LIFTING_PRIORITY = (Transition.LOWERING_STARTED, Transition.STILL_TOO_LONG, Transition.TOO_LONG, Transition.SETTLED_ELSEWHERE,
+                     Transition.SETTLED_FAR, Transition.HOLD_FOUND, Transition.LEFT_HOLD, Transition.BACK_AT_HOLD,
                      Transition.RESTED_PART_WAY, Transition.LIFT_FROM_REST, Transition.TURNED_PART_WAY)
 _LOWERING_PRIORITY = (Transition.RETURNED, Transition.SETTLED, Transition.TOP_WOBBLE, Transition.NEXT_LIFT, Transition.TOO_LONG)
 _NONE: NDArray[np.int64] = np.empty(0, dtype=np.int64)  # no candidate sample (never written to)
@@ -614,9 +615,9 @@ class RepPipeline:
             # once a hold was found (a posture change would then be judged from the hold's
             # reps; from any still posture far away, clean seed 7 lost one more set: 97.0 -> 96.8 %)
             settled_far = np.nonzero(held & (th > self._new_posture_deg))[0]
-            away = back = _NONE
+            away = back = elsewhere = _NONE
         else:
-            hold = settled_far = _NONE
+            hold = settled_far = elsewhere = _NONE
             th_hold = tilt_deg(h.up[h.rows(i, end)], self._hold_ref)
             # away from the hold by a rep of the exercise: past the exercise's range (a roll,
             # lying down) the excursion's own size says nothing about the reps from there
@@ -630,17 +631,28 @@ class RepPipeline:
                 away = _NONE
                 # back at that posture and settled there (passing through it is not enough)
                 back = np.nonzero((th_hold <= np.maximum(self._onset_deg, self.config.detector.hold_back_fraction * away_level)) & (sr >= self._still_n))[0]
+                # ... or, before the session's first rep, still and steady somewhere else, past any
+                # rep's range from the reference: the person lay down, then rolled over or shifted
+                # into position, and no rep comes back to the "hold" where they first lay. Waiting
+                # for TOO_LONG showed the first rep after it 5-14 s late (clean corpus seed 7, 17 of
+                # the first 80 recordings). Later in a session, getting up to walk away would be
+                # looked at again too soon: walking with a pelvis sensor then counts
+                far = (th > self.config.max_rep_rom_deg) & (th_hold > away_level)
+                if self._runs.reps_counted == 0 and far.any():
+                    steady = self._steady(i, end, th, self.config.detector.hold_steady_deg)
+                    elsewhere = np.nonzero(far & (sr >= self._still_n) & steady)[0]
         rested, relift = self._part_way(i, end, th, runmax, sr)
         # a turn is looked for only up to the first other transition: none later can come first
         # (a whole recording at once would look through every sample of the block, its lowering too)
-        n = 1 + min((int(a[0]) for a in (ex, settled, too_long, settled_far, hold, away, back, rested, relift) if a.size), default=th.size - 1)
+        n = 1 + min((int(a[0]) for a in (ex, settled, too_long, elsewhere, settled_far, hold, away, back, rested, relift) if a.size),
+                    default=th.size - 1)
         turned = self._turned_part_way(i, th[:n], runmax[:n])
         # no transition for a range past the exercise's usual maximum: a big rep is a rep; a
         # posture change settles away (``STILL_TOO_LONG``, the lowering's ``SETTLED``) -- at once
         # far past any rep (``SETTLED_FAR``)
         first = _first_transition(_LIFTING_PRIORITY, {
             Transition.LOWERING_STARTED: ex, Transition.STILL_TOO_LONG: settled, Transition.TOO_LONG: too_long,
-            Transition.SETTLED_FAR: settled_far, Transition.HOLD_FOUND: hold, Transition.LEFT_HOLD: away, Transition.BACK_AT_HOLD: back,
+            Transition.SETTLED_ELSEWHERE: elsewhere, Transition.SETTLED_FAR: settled_far, Transition.HOLD_FOUND: hold, Transition.LEFT_HOLD: away, Transition.BACK_AT_HOLD: back,
             Transition.RESTED_PART_WAY: rested, Transition.LIFT_FROM_REST: relift,
             Transition.TURNED_PART_WAY: turned,
         })
@@ -670,12 +682,12 @@ class RepPipeline:
         if tr in (Transition.STILL_TOO_LONG, Transition.SETTLED_FAR):
             self._posture_change(j, float(th[jj]))
             return j + 1
-        if tr is Transition.TOO_LONG:
-            # Away from the reference for longer than any rep: the reference was not
-            # the start posture. Look again from the start of this excursion for the
-            # first still posture, and take it from there.
+        if tr in (Transition.TOO_LONG, Transition.SETTLED_ELSEWHERE):
+            # Away from the reference for longer than any rep, or settled in a third posture:
+            # the reference was not the start posture. Look again from the start of this
+            # excursion for the first still posture, and take it from there.
             start = self._rep_start
-            self._abandon(j, "too long for one rep")
+            self._abandon(j, "too long for one rep" if tr is Transition.TOO_LONG else "settled in another posture")
             self._last_close = self._prev_movement_end = start
             self._still_floor = start + 1  # the new posture: still after the excursion began
             self._ref_unproven = True

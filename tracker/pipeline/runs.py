@@ -66,6 +66,11 @@ class RunTracker:
         return self._waiting[-1] if self._waiting else None
 
     @property
+    def reps_counted(self) -> int:
+        """Reps counted so far in the session."""
+        return self._rep_index
+
+    @property
     def last(self) -> RepCandidate | None:
         """The last candidate accepted into the run."""
         return self._run_last
