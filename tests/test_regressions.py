@@ -560,3 +560,26 @@ def test_movements_under_the_entry_level_are_no_reps_after_a_rest_or_the_other_w
     res = analyze_recording(Recording(t, acc, gyr), get_exercise("prone-leg-lift"), placement=Placement.THIGH)
     assert res.rep_count == 8
     assert len(res.sets) == 1
+
+
+@pytest.mark.parametrize("size", [1, 7, 33, 1000])
+def test_a_first_rep_past_the_range_that_paused_on_the_way_up_is_no_posture_change(size: int) -> None:
+    """Review of SETTLED_ELSEWHERE (issue 11): a first rep past the range (prone leg lift, 50 deg
+    against a 44 deg limit) that paused 1.5 s at 25 deg on the way up and held at the top looked
+    like lying down and rolling over -- a still "hold", then still elsewhere past the range -- and
+    looking again from its start took the pause for the start posture: all four reps were lost.
+    Only a hold near the reference or itself past the range counts for that."""
+    def seg(a: float, b: float, s: float) -> np.ndarray:
+        return a + (b - a) * min_jerk(int(s * RATE))
+
+    def rep() -> np.ndarray:
+        return np.concatenate([seg(0, 25, 1.5), np.full(int(1.5 * RATE), 25.0), seg(25, 50, 1.5),
+                               np.full(int(2 * RATE), 50.0), seg(50, 0, 2.0), np.zeros(int(2.5 * RATE))])
+
+    angle = np.concatenate([np.zeros(int(4 * RATE)), rep(), rep(), rep(), rep(), np.zeros(int(3 * RATE))])
+    t, acc, gyr = sensor_from_angles(angle, rate_hz=RATE)
+    cfg = PipelineConfig(exercise=get_exercise("prone-leg-lift"), sample_rate_hz=RATE, has_gyro=True, placement=Placement.THIGH)
+    events = _feed(RepPipeline(cfg), t, acc, gyr, size)
+    reps = [e.rep for e in events if isinstance(e, RepCompleted)]
+    assert len(reps) == 4 and all(45.0 < r.rom_deg < 55.0 for r in reps)
+    assert not any(isinstance(e, RejectedMovement) and e.reason == "settled in another posture" for e in events)

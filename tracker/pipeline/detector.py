@@ -99,7 +99,7 @@ class Transition(enum.Enum):
     STILL_TOO_LONG = enum.auto()  # still away from the reference for longer than any hold: a posture change
     TOO_LONG = enum.auto()  # away from the reference for longer than any rep (also in LOWERING)
     SETTLED_FAR = enum.auto()  # still, far past any rep (``new_posture_factor``), before any hold was found: a posture change at once (lying down, rolling over)
-    SETTLED_ELSEWHERE = enum.auto()  # before the session's first rep, still again past any rep's range and away from the hold found there: look again from the excursion's start, as TOO_LONG does (lying down, then rolling over)
+    SETTLED_ELSEWHERE = enum.auto()  # before the session's first rep, still again past any rep's range, turned about the reference from the hold found there: look again from the excursion's start, as TOO_LONG does (lying down, then rolling over)
     HOLD_FOUND = enum.auto()  # a still, steady posture near the top: a hold, or the new start posture
     LEFT_HOLD = enum.auto()  # moved a rep's size away from that posture
     BACK_AT_HOLD = enum.auto()  # ... and came back and settled there: it was the new start posture
@@ -632,15 +632,21 @@ class RepPipeline:
                 # back at that posture and settled there (passing through it is not enough)
                 back = np.nonzero((th_hold <= np.maximum(self._onset_deg, self.config.detector.hold_back_fraction * away_level)) & (sr >= self._still_n))[0]
                 # ... or, before the session's first rep, still and steady somewhere else, past any
-                # rep's range from the reference: the person lay down, then rolled over or shifted
-                # into position, and no rep comes back to the "hold" where they first lay. Waiting
-                # for TOO_LONG showed the first rep after it 5-14 s late (clean corpus seed 7, 17 of
-                # the first 80 recordings). Later in a session, getting up to walk away would be
-                # looked at again too soon: walking with a pelvis sensor then counts
-                far = (th > self.config.max_rep_rom_deg) & (th_hold > away_level)
-                if self._runs.reps_counted == 0 and far.any():
-                    steady = self._steady(i, end, th, self.config.detector.hold_steady_deg)
-                    elsewhere = np.nonzero(far & (sr >= self._still_n) & steady)[0]
+                # rep's range from the reference, when the hold was a pause near the reference
+                # (strapping the weight on) or itself past any rep (lying): the person lay down,
+                # then rolled over or shifted into position, and no rep comes back to the "hold".
+                # Waiting for TOO_LONG showed the first rep after it 5-14 s late (clean corpus seed
+                # 7, 17 of the first 80 recordings). A pause part of the way up a big rep is neither
+                # (looking again from the excursion's start would take it for the start posture,
+                # and the session's reps were lost). Not once a rep was counted: getting up to walk
+                # away would be looked at again too soon (walking with a pelvis sensor counted)
+                if self._runs.reps_counted == 0 and self._ref is not None:
+                    hold_deg = float(tilt_deg(self._hold_ref[None, :], self._ref)[0])
+                    near_or_past = (hold_deg < away_level) | (hold_deg > self.config.max_rep_rom_deg)
+                    far = near_or_past & (th > self.config.max_rep_rom_deg) & (th_hold > away_level)
+                    if far.any():
+                        steady = self._steady(i, end, th, self.config.detector.hold_steady_deg)
+                        elsewhere = np.nonzero(far & (sr >= self._still_n) & steady)[0]
         rested, relift = self._part_way(i, end, th, runmax, sr)
         # a turn is looked for only up to the first other transition: none later can come first
         # (a whole recording at once would look through every sample of the block, its lowering too)
