@@ -99,7 +99,7 @@ class Transition(enum.Enum):
     STILL_TOO_LONG = enum.auto()  # still away from the reference for longer than any hold: a posture change
     TOO_LONG = enum.auto()  # away from the reference for longer than any rep (also in LOWERING)
     SETTLED_FAR = enum.auto()  # still, far past any rep (``new_posture_factor``), before any hold was found: a posture change at once (lying down, rolling over)
-    SETTLED_ELSEWHERE = enum.auto()  # before the session's first rep, still again past any rep's range, turned about the reference from the hold found there: look again from the excursion's start, as TOO_LONG does (lying down, then rolling over)
+    SETTLED_ELSEWHERE = enum.auto()  # before the session's first rep, still again past any rep's range and away from a hold near the reference or past the range: look again from the excursion's start, as TOO_LONG does (lying down, then rolling over)
     HOLD_FOUND = enum.auto()  # a still, steady posture near the top: a hold, or the new start posture
     LEFT_HOLD = enum.auto()  # moved a rep's size away from that posture
     BACK_AT_HOLD = enum.auto()  # ... and came back and settled there: it was the new start posture
