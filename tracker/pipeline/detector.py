@@ -636,7 +636,7 @@ class RepPipeline:
                 # (strapping the weight on) or itself past any rep (lying): the person lay down,
                 # then rolled over or shifted into position, and no rep comes back to the "hold".
                 # Waiting for TOO_LONG showed the first rep after it 5-14 s late (clean corpus seed
-                # 7, 17 of the first 80 recordings). A pause part of the way up a big rep is neither
+                # 7, 18 of the first 80 recordings). A pause part of the way up a big rep is neither
                 # (looking again from the excursion's start would take it for the start posture,
                 # and the session's reps were lost). Not once a rep was counted: getting up to walk
                 # away would be looked at again too soon (walking with a pelvis sensor counted)
