@@ -631,22 +631,7 @@ class RepPipeline:
                 away = _NONE
                 # back at that posture and settled there (passing through it is not enough)
                 back = np.nonzero((th_hold <= np.maximum(self._onset_deg, self.config.detector.hold_back_fraction * away_level)) & (sr >= self._still_n))[0]
-                # ... or, before the session's first rep, still and steady somewhere else, past any
-                # rep's range from the reference, when the hold was a pause near the reference
-                # (strapping the weight on) or itself past any rep (lying): the person lay down,
-                # then rolled over or shifted into position, and no rep comes back to the "hold".
-                # Waiting for TOO_LONG showed the first rep after it 5-14 s late (clean corpus seed
-                # 7, 18 of the first 80 recordings). A pause part of the way up a big rep is neither
-                # (looking again from the excursion's start would take it for the start posture,
-                # and the session's reps were lost). Not once a rep was counted: getting up to walk
-                # away would be looked at again too soon (walking with a pelvis sensor counted)
-                if self._runs.reps_counted == 0 and self._ref is not None:
-                    hold_deg = float(tilt_deg(self._hold_ref[None, :], self._ref)[0])
-                    near_or_past = (hold_deg < away_level) | (hold_deg > self.config.max_rep_rom_deg)
-                    far = near_or_past & (th > self.config.max_rep_rom_deg) & (th_hold > away_level)
-                    if far.any():
-                        steady = self._steady(i, end, th, self.config.detector.hold_steady_deg)
-                        elsewhere = np.nonzero(far & (sr >= self._still_n) & steady)[0]
+                elsewhere = self._settled_elsewhere(i, end, th, th_hold, away_level, sr)
         rested, relift = self._part_way(i, end, th, runmax, sr)
         # a turn is looked for only up to the first other transition: none later can come first
         # (a whole recording at once would look through every sample of the block, its lowering too)
@@ -725,6 +710,28 @@ class RepPipeline:
         self._last_close = at
         self._prev_movement_end = at
         return at + 1
+
+    def _settled_elsewhere(self, i: int, end: int, th: NDArray[np.float64], th_hold: NDArray[np.float64],
+                           away_level: NDArray[np.float64], sr: NDArray[np.int64]) -> NDArray[np.int64]:
+        """Samples of the lift (``i..end-1``; the hold left) where, before the session's first
+        rep, the segment is still and steady somewhere else, past any rep's range from the
+        reference, and the hold was a pause near the reference (strapping the weight on) or itself
+        past any rep (lying): the person lay down, then rolled over or shifted into position, and no
+        rep comes back to the "hold" (``SETTLED_ELSEWHERE``). Waiting for ``TOO_LONG`` showed the
+        first rep after it 5-14 s late (clean corpus seed 7, 18 of the first 80 recordings). A pause
+        part of the way up a big rep is neither (looking again from the excursion's start would take
+        it for the start posture, and the session's reps were lost). Not once a rep was counted:
+        getting up to walk away would be looked at again too soon (walking with a pelvis sensor
+        counted)."""
+        if self._runs.reps_counted > 0 or self._hold_ref is None or self._ref is None:
+            return _NONE
+        limit = self.config.max_rep_rom_deg
+        hold_deg = float(tilt_deg(self._hold_ref[None, :], self._ref)[0])
+        far = ((hold_deg < away_level) | (hold_deg > limit)) & (th > limit) & (th_hold > away_level)
+        if not far.any():
+            return _NONE
+        steady = self._steady(i, end, th, self.config.detector.hold_steady_deg)
+        return np.nonzero(far & (sr >= self._still_n) & steady)[0]
 
     def _part_way(self, i: int, end: int, th: NDArray[np.float64], runmax: NDArray[np.float64],
                   sr: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
