@@ -105,7 +105,7 @@ def _rep(index: int, set_index: int, rom_deg: float, *, start_deg: float = 0.0, 
 def _kinds(rep: Rep, before: list[Rep]) -> set[FlagKind]:
     reps = [*before, rep]
     return {f.kind for f in assess_flags(rep, config=CONFIG, session_roms_deg=[r.rom_deg for r in reps],
-                                         session_durations_s=[r.duration_s for r in reps], session_reps=before)}
+                                         session_reps=before)}
 
 
 def test_a_rep_that_starts_part_of_the_way_up_is_a_partial_return() -> None:
@@ -161,7 +161,7 @@ def test_shake_is_jerky_only_without_a_gyro() -> None:
     accel_only = PipelineConfig(EX, 50.0, False)
     reps = [_rep(1, 1, 30.0), shaky]
     kinds = {f.kind for f in assess_flags(shaky, config=accel_only, session_roms_deg=[r.rom_deg for r in reps],
-                                          session_durations_s=[r.duration_s for r in reps], session_reps=reps[:1])}
+                                          session_reps=reps[:1])}
     assert FlagKind.JERKY in kinds
 
 

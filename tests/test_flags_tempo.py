@@ -17,34 +17,73 @@ def _rep(duration_s: float, rom_deg: float = 30.0, lift_s: float = 1.2, lower_s:
                shake_g=0.02, pelvis_tilt_deg=None, pelvis_lateral_deg=None, axis=(1.0, 0.0, 0.0))
 
 
-def _kinds(rep: Rep, config: PipelineConfig, durations: list[float], roms: list[float] | None = None) -> set[FlagKind]:
-    roms = roms if roms is not None else [rep.rom_deg] * len(durations)
-    return {f.kind for f in assess_flags(rep, config=config, session_roms_deg=roms, session_durations_s=durations)}
+def _judged(rep: Rep, config: PipelineConfig, before: list[Rep], roms: list[float] | None = None) -> list[Rep]:
+    """``before`` with each rep's flags judged as the pipeline does (in order), then ``rep``'s."""
+    judged: list[Rep] = []
+    for r in [*before, rep]:
+        so_far = [*judged, r]
+        ranges = roms[: len(so_far)] if roms is not None else [x.rom_deg for x in so_far]
+        judged.append(replace(r, flags=assess_flags(r, config=config, session_roms_deg=ranges, session_reps=judged)))
+    return judged
+
+
+def _kinds(rep: Rep, config: PipelineConfig, before: list[Rep], roms: list[float] | None = None) -> set[FlagKind]:
+    return {f.kind for f in _judged(rep, config, before, roms)[-1].flags}
 
 
 def test_a_rep_rushed_against_the_persons_own_tempo_is_too_fast_when_no_hold_is_prescribed() -> None:
     config = PipelineConfig(EX, 50.0, True)
-    usual = [5.0, 5.5, 4.8, 5.2, 5.1]
+    usual = [_rep(d) for d in (5.0, 5.5, 4.8, 5.2, 5.1)]
     rushed = _rep(2.0)  # phases of 1.2 s: not too fast by the phase rule
-    assert FlagKind.TOO_FAST in _kinds(rushed, config, usual + [2.0])
-    flag = next(f for f in assess_flags(rushed, config=config, session_roms_deg=[30.0] * 6, session_durations_s=usual + [2.0])
-                if f.kind is FlagKind.TOO_FAST)
+    assert FlagKind.TOO_FAST in _kinds(rushed, config, usual)
+    flag = next(f for f in _judged(rushed, config, usual)[-1].flags if f.kind is FlagKind.TOO_FAST)
     assert flag.unit == "s" and flag.value == 2.0 and 2.9 < flag.threshold < 3.1  # 0.6 x the median, 5.05 s
     # a rep at the usual pace is not
-    assert FlagKind.TOO_FAST not in _kinds(_rep(4.5), config, usual + [4.5])
+    assert FlagKind.TOO_FAST not in _kinds(_rep(4.5), config, usual)
+
+
+def test_a_rushed_set_does_not_lower_the_tempo_it_is_judged_against() -> None:
+    config = PipelineConfig(EX, 50.0, True)
+    usual = [_rep(d) for d in (5.0, 5.5, 4.8, 5.2, 5.1)]
+    # the sixth to tenth rushed reps: against every rep so far (median 3.5 s by then) the last
+    # would pass at 2.4 s; they are judged against the unrushed reps (5.05 s)
+    rushed = [_rep(2.4) for _ in range(4)]
+    judged = _judged(_rep(2.4), config, usual + rushed)
+    assert all(any(f.kind is FlagKind.TOO_FAST for f in r.flags) for r in judged[5:])
+    assert not any(r.flags for r in judged[:5])
+
+
+def test_a_rep_that_skips_the_persons_usual_hold_is_too_fast() -> None:
+    config = PipelineConfig(EX, 50.0, True)
+    # reps of 4 s holding 2 s; then 2.6 s reps with no hold: 65 % of the usual time, past the
+    # tempo rule, with phases of 1.2 s, past the phase rule
+    usual = [_rep(4.0, hold_s=2.0) for _ in range(5)]
+    no_hold = _rep(2.6, hold_s=0.1)
+    flag = next(f for f in _judged(no_hold, config, usual)[-1].flags if f.kind is FlagKind.TOO_FAST)
+    assert flag.value == 0.1 and flag.threshold == 0.6  # 0.3 x the usual 2 s hold
+    # the usual hold shortened by half is no skipped hold
+    assert FlagKind.TOO_FAST not in _kinds(_rep(3.2, hold_s=1.0), config, usual)
+    # a person who never holds has no hold to skip
+    no_habit = [_rep(2.6, hold_s=0.6) for _ in range(5)]
+    assert FlagKind.TOO_FAST not in _kinds(no_hold, config, no_habit)
+    # with a prescribed hold, skipping it is short_hold's
+    held = replace(config, personal=Personalisation(hold_s=2.0))
+    kinds = _kinds(no_hold, held, usual)
+    assert FlagKind.SHORT_HOLD in kinds and FlagKind.TOO_FAST not in kinds
 
 
 def test_the_usual_tempo_needs_a_few_reps_and_a_prescribed_hold_leaves_it_to_short_hold() -> None:
     config = PipelineConfig(EX, 50.0, True)
     # a slow first rep (setup at its start) does not make the second one "rushed"
-    assert FlagKind.TOO_FAST not in _kinds(_rep(3.8), config, [9.9, 3.8])
+    assert FlagKind.TOO_FAST not in _kinds(_rep(3.8), config, [_rep(9.9)])
     held = replace(config, personal=Personalisation(hold_s=5.0))
-    kinds = _kinds(_rep(2.0, hold_s=0.2), held, [8.0, 8.2, 7.9, 8.1, 2.0])
+    kinds = _kinds(_rep(2.0, hold_s=0.2), held, [_rep(d, hold_s=5.0) for d in (8.0, 8.2, 7.9, 8.1)])
     assert FlagKind.SHORT_HOLD in kinds and FlagKind.TOO_FAST not in kinds
 
 
 def test_partial_range_is_judged_against_the_persons_usual_range() -> None:
     config = PipelineConfig(EX, 50.0, True)
     roms = [30.0, 31.0, 29.0, 30.0]
-    assert FlagKind.PARTIAL_ROM in _kinds(_rep(4.0, rom_deg=23.0), config, [4.0] * 5, roms + [23.0])  # 77 % of 30
-    assert FlagKind.PARTIAL_ROM not in _kinds(_rep(4.0, rom_deg=26.0), config, [4.0] * 5, roms + [26.0])  # 87 %
+    before = [_rep(4.0, rom_deg=r) for r in roms]
+    assert FlagKind.PARTIAL_ROM in _kinds(_rep(4.0, rom_deg=23.0), config, before)  # 77 % of 30
+    assert FlagKind.PARTIAL_ROM not in _kinds(_rep(4.0, rom_deg=26.0), config, before)  # 87 %

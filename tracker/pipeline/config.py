@@ -28,6 +28,14 @@ class Thresholds:
       phases measure: people who lift in a second also cut the hold and rush the whole rep
       (UCI "fast" blocks: reps of 1.4-2.8 s against 4-7 s). Chosen on UCI subject 1 (fast
       block 92 % flagged, correct block 4 %), read on subject 2.
+    * ``skipped_hold_fraction`` = 0.3: with no hold prescribed, a rep that holds under 30 % of
+      the person's usual hold (the median of their unrushed reps, when it is 1 s or more) went up
+      and straight down: too_fast. UCI "fast" reps are the protocol's reps without the hold,
+      their lifts no quicker than the correct ones' for subject 2 (0.5-1.4 s in both blocks).
+      Chosen on subject 1 (0.3 and 0.4 both flag 100 % of its fast blocks, correct blocks
+      unchanged; 0.3 is the stricter), scored on subject 2: fast blocks 67.5 -> 100 %.
+    * ``usual_hold_min_s`` = 1.0: a person whose reps usually hold under 1 s has no hold to skip
+      (a rep without one measures 0-0.9 s of hold in the UCI fast blocks).
     * ``short_hold_fraction`` = 0.4: a hold under 40 % of the prescribed time. Tuned on the
       UCI data (subjects 1-2), whose "5 s" holds measure 2.2-5 s and whose fast reps hold < 1 s.
     * ``partial_rom_fraction`` = 0.8: a range under 80 % of the target (calibrated,
@@ -67,6 +75,8 @@ class Thresholds:
     pelvis_not_level_min_deg: float = 5.0
     too_fast_phase_s: float | None = None  # None: the exercise's own value
     too_fast_fraction: float = 0.6
+    skipped_hold_fraction: float = 0.3
+    usual_hold_min_s: float = 1.0
     short_hold_fraction: float = 0.4
     partial_rom_fraction: float = 0.8
     beyond_range_fraction: float = 1.5

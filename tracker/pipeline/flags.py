@@ -132,12 +132,12 @@ def jerky_sparc_limit(config: PipelineConfig) -> float:
 
 
 def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence[float],
-                 session_durations_s: Sequence[float] = (), session_reps: Sequence[Rep] = ()) -> tuple[Flag, ...]:
+                 session_reps: Sequence[Rep] = ()) -> tuple[Flag, ...]:
     """All flags that apply to ``rep`` under the exercise's rules.
 
-    ``session_roms_deg`` and ``session_durations_s``: the ranges and durations of the session's
-    reps so far, this one included (the person's usual range and tempo); ``session_reps``: the
-    session's reps before this one (never a later one: flags stream).
+    ``session_roms_deg``: the ranges of the session's reps so far, this one included (the
+    person's usual range); ``session_reps``: the session's reps before this one, with their flags
+    (their usual tempo and hold; never a later one: flags stream).
     """
     ex = config.exercise
     th = config.thresholds
@@ -181,14 +181,24 @@ def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence
         limit = th.too_fast_phase_s if th.too_fast_phase_s is not None else ex.too_fast_phase_s
         fastest = min(rep.lift_s, rep.lower_s)
         # Against the person's own tempo only when no hold is prescribed: with one, a rep cut
-        # short by skipping the hold is a short_hold (and too_fast from its phases if rushed)
-        usual_s = (float(np.median(np.asarray(session_durations_s)))
-                   if len(session_durations_s) >= _USUAL_TEMPO_MIN_REPS and not config.personal.hold_s else None)
+        # short by skipping the hold is a short_hold (and too_fast from its phases if rushed).
+        # Their tempo is read from the reps not rushed (this one included): a rushed set would
+        # otherwise pull the reference down as it goes (UCI subject 2's fast block, judged
+        # against every rep so far: 67.5 % flagged; against the unrushed ones: 75 %)
+        unrushed = [r for r in session_reps if not any(f.kind is FlagKind.TOO_FAST for f in r.flags)] + [rep]
+        own_tempo = not config.personal.hold_s and len(unrushed) >= _USUAL_TEMPO_MIN_REPS
+        usual_s = float(np.median([r.duration_s for r in unrushed])) if own_tempo else None
+        usual_hold_s = float(np.median([r.hold_s for r in unrushed])) if own_tempo else None
         if fastest < limit:
             add(FlagKind.TOO_FAST, fastest, limit, "s", limit / max(fastest, 1e-3))
         elif usual_s is not None and rep.duration_s < (rushed := th.too_fast_fraction * usual_s):
             # the whole rep rushed against the person's own tempo (a lift in a second, no hold)
             add(FlagKind.TOO_FAST, rep.duration_s, rushed, "s", rushed / max(rep.duration_s, 1e-3))
+        elif (usual_hold_s is not None and usual_hold_s >= th.usual_hold_min_s
+              and rep.hold_s < (skipped := th.skipped_hold_fraction * usual_hold_s)):
+            # up and straight down where the person usually holds at the top: rushed, however
+            # quick the phases (UCI "fast" reps are the protocol's reps without the hold)
+            add(FlagKind.TOO_FAST, rep.hold_s, skipped, "s", skipped / max(rep.hold_s, skipped / 3))
 
     hold = config.personal.hold_s
     if FlagKind.SHORT_HOLD in applies and hold:

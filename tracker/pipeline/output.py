@@ -52,7 +52,6 @@ class OutputQueue:
         self._emitted_set_count = 0
         self._emitted_sets: dict[int, tuple[int, float, float, int]] = {}
         self._emitted_roms: list[float] = []
-        self._emitted_durations: list[float] = []
         self._emitted_history: list[Rep] = []  # the reps gone out so far: their flags judge the next (never a later one)
 
     def push(self, event: Event) -> None:
@@ -137,7 +136,6 @@ class OutputQueue:
         rep = self._make_rep(c, self._emitted_reps, done[0], pelvis)
         self._emitted_history.append(rep)
         self._emitted_roms.append(c.rom_deg)
-        self._emitted_durations.append(c.end_s - c.start_s)
         return rep
 
     def _make_rep(self, c: RepCandidate, index: int, set_index: int, pelvis: PelvisMetrics | None) -> Rep:
@@ -150,7 +148,6 @@ class OutputQueue:
         else:
             pelvis_tilt, pelvis_lateral = None, None
         roms_so_far = self._emitted_roms[: index - 1] + [c.rom_deg]
-        durations_so_far = self._emitted_durations[: index - 1] + [c.end_s - c.start_s]
         rep = Rep(
             index=index, set_index=set_index,
             start_s=c.start_s, peak_s=c.peak_s, end_s=c.end_s, rom_deg=c.rom_deg,
@@ -161,6 +158,6 @@ class OutputQueue:
             start_deg=m.start_deg, end_deg=m.end_deg, held_rom_deg=m.held_rom_deg,
             start_up=(float(c.start_up[0]), float(c.start_up[1]), float(c.start_up[2])),
         )
-        flags = assess_flags(rep, config=cfg, session_roms_deg=roms_so_far, session_durations_s=durations_so_far,
+        flags = assess_flags(rep, config=cfg, session_roms_deg=roms_so_far,
                              session_reps=self._emitted_history[: index - 1])
         return replace(rep, flags=flags)
