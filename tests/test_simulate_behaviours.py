@@ -106,6 +106,21 @@ def test_labels_with_behaviours_round_trip(tmp_path: Path) -> None:
     assert back.set_behaviours and back.to_json()["realism"] == "real"
 
 
+def test_a_persons_hold_is_theirs_from_set_to_set() -> None:
+    # with no hold prescribed each person holds the top about as long in every set (UCI subjects'
+    # blocks: 0.7-1.05 times each other), not 5 s in one set and nothing in the next
+    spreads, people = [], set()
+    for seed in range(20):
+        sim = _real("side-lying-hip-abduction", seed, n_sets=3)
+        holds = [b.hold_s for b in sim.labels.set_behaviours if b.style is not SetStyle.FAST_NO_PAUSE]
+        assert all(h is not None for h in holds)
+        if len(holds) >= 2:
+            spreads.append(max(holds) / max(min(holds), 1e-9))  # type: ignore[type-var, arg-type]
+            people.add(round(float(np.median(holds)), 1))  # type: ignore[arg-type]
+    assert spreads and max(spreads) <= bh.SET_HOLD_DRIFT[1] / bh.SET_HOLD_DRIFT[0] + 1e-9
+    assert len(people) >= 10  # people differ: 0-6 s
+
+
 def test_a_fast_set_has_no_pause_and_every_rep_is_too_fast() -> None:
     sim, b = _find("standing-hip-abduction", lambda b: b.style is SetStyle.FAST_NO_PAUSE)
     reps = _set_reps(sim, b)
@@ -158,6 +173,8 @@ def test_the_truth_rules_mirror_the_pipelines_thresholds() -> None:
     assert bh.PARTIAL_ROM_FRACTION == th.partial_rom_fraction
     assert bh.BEYOND_RANGE_FRACTION == th.beyond_range_fraction
     assert bh.SHORT_HOLD_FRACTION == th.short_hold_fraction
+    assert bh.SKIPPED_HOLD_FRACTION == th.skipped_hold_fraction
+    assert bh.USUAL_HOLD_MIN_S == th.usual_hold_min_s
 
 
 def test_a_bending_knee_turns_the_shank_further_than_the_thigh() -> None:
@@ -200,13 +217,17 @@ def test_partial_returns_keep_the_leg_raised_between_reps() -> None:
 
 
 def _lift_angle_deg(sim: Simulation, t0: float, t1: float) -> tuple[np.ndarray, np.ndarray]:
-    """The main segment's angle about the lift axis from ``t0``, deg: the ideal gyro integrated
-    (the accelerometer's tilt would mix in the linear acceleration of a quick rebound)."""
+    """The main segment's angle about the lift axis from ``t0``, deg: the gyro integrated, its
+    simulated bias and scale taken out (the accelerometer's tilt would mix in the linear
+    acceleration of a quick rebound; a bias of up to 2 deg/s, integrated over the second looked at,
+    is as big as a 1 deg rebound)."""
     rec = sim.main
-    strap = Rotation.from_rotvec(np.radians(sim.labels.sensors[0].strap_rotvec_deg)).as_matrix()
+    sensor = sim.labels.sensors[0]
+    strap = Rotation.from_rotvec(np.radians(sensor.strap_rotvec_deg)).as_matrix()
     axis = np.asarray(sim.labels.lift_axis_in_segment)
     m = (rec.t_s >= t0) & (rec.t_s <= t1)
-    rate = (rec.gyro_dps[m] @ strap.T) @ axis  # type: ignore[index]
+    gyro = (rec.gyro_dps[m] - np.asarray(sensor.gyro_bias_dps)) / np.asarray(sensor.gyro_scale)  # type: ignore[index]
+    rate = (gyro @ strap.T) @ axis
     t = rec.t_s[m]
     return t, np.concatenate([[0.0], np.cumsum(0.5 * (rate[1:] + rate[:-1]) * np.diff(t))])
 
@@ -296,6 +317,8 @@ def test_a_landing_rebound_bounces_up_off_the_floor_lying_and_passes_the_rest_st
         around = angle[t > r.end_s - 0.15] - float(angle[t > r.end_s + 0.6].mean())  # from the rest it settles at
         o = b.landing_rebound_fraction * r.joint_rom_deg
         if lying:
-            assert around.max() > 0.7 * o and around.min() > -0.4 * o
+            # measured from where it landed: the leg can settle a little above that after the bounce
+            landed = around - around[0] if around[0] < 0.0 else around
+            assert landed.max() > 0.7 * o and landed.min() > -0.4 * o
         else:
             assert around.min() < -0.6 * o

@@ -9,7 +9,9 @@ set draws a :class:`SetBehaviour` from the seed:
 * a **style**: steady reps; a **fast set with no pause** (0.5-1 s a rep, 0-0.2 s between reps,
   sometimes overshooting the usual range); or **low-amplitude reps with partial returns** (the
   leg comes back only 40-60 % of the way, from a raised rest, and goes again);
-* a **hold** at the top of 0-6 s (when none is prescribed) and a **tempo that drifts** over the set;
+* a **hold** at the top (when none is prescribed): the person's own, 0-6 s, drawn once per
+  session (:func:`draw_person_hold_s`), each set's within 0.7-1.3 times it; and a **tempo that
+  drifts** over the set;
 * for leg lifts, a **knee free to bend** (the knee flexes in proportion to the lift, so a shank
   sensor turns more than the thigh in extension and abduction lifts, less in flexion lifts);
 * a **rebound and oscillation at the top**, a **landing rebound** (standing and seated, past the
@@ -55,6 +57,10 @@ class SetStyle(enum.Enum):
 # --------------------------------------------------------------------------- truth rules
 #: A lift or lower shorter than the exercise's ``too_fast_phase_s`` is too fast (flags.py; the
 #: simulator reads the exercise table's value itself).
+#: With no hold prescribed, a hold under this share of the person's usual one (when that is at
+#: least ``USUAL_HOLD_MIN_S``) skipped it: too_fast, ``Thresholds.skipped_hold_fraction``.
+SKIPPED_HOLD_FRACTION = 0.3
+USUAL_HOLD_MIN_S = 1.0
 #: A hold under this share of the prescription is short: ``Thresholds.short_hold_fraction``.
 SHORT_HOLD_FRACTION = 0.4
 #: A range under this share of the person's own full range is partial: ``Thresholds.partial_rom_fraction``.
@@ -92,9 +98,13 @@ FAST_GAP_S = (0.0, 0.2)
 PARTIAL_TOP_FACTOR = (0.4, 0.6)
 #: ... and the share of the way back each lowering goes (issue 11: "40-60 % of the way").
 RETURN_FRACTION = (0.4, 0.6)
-#: Hold at the top when none is prescribed, s (issue 11: "holds from 0 to 6 s"); per rep the
-#: set's hold varies by +-25 %.
+#: The person's usual hold at the top when none is prescribed, s (issue 11: "holds from 0 to 6
+#: s"), drawn once per session: a person's hold is a habit. Each set's over the person's
+#: (UCI: each subject's low-amplitude block held 0.7-1.05 times as long as their correct block);
+#: per rep the set's hold varies by +-25 %. Sets drawn each 0-6 s on their own made the person
+#: hold 5 s in one set and nothing in the next, unrushed, which no UCI subject did.
 HOLD_S = (0.0, 6.0)
+SET_HOLD_DRIFT = (0.7, 1.3)
 HOLD_JITTER = 0.25
 #: The last rep's tempo over the first rep's (fatigue slows people, boredom hurries them).
 TEMPO_DRIFT = (0.7, 1.45)
@@ -200,6 +210,11 @@ def draw_person_range_factor(rng: np.random.Generator) -> float:
     return float(np.exp(rng.uniform(np.log(lo), np.log(hi))))
 
 
+def draw_person_hold_s(rng: np.random.Generator) -> float:
+    """The person's usual hold at the top when none is prescribed, s."""
+    return float(rng.uniform(*HOLD_S))
+
+
 def draw_set_behaviour(
     rng: np.random.Generator,
     set_index: int,
@@ -207,11 +222,13 @@ def draw_set_behaviour(
     knee_can_bend: bool,
     standing: bool,
     prescribed_hold_s: float | None,
+    person_hold_s: float,
 ) -> SetBehaviour:
     """One set's behaviours.
 
     ``knee_can_bend``: a straight-leg lift (the knee is free to bend during it);
-    ``standing``: the foot meets the floor at the end of each rep (a harder landing).
+    ``standing``: the foot meets the floor at the end of each rep (a harder landing);
+    ``person_hold_s``: the person's usual hold (:func:`draw_person_hold_s`).
     Every draw is made whatever the outcome, so one behaviour's parameters do not shift
     another's random numbers.
     """
@@ -221,7 +238,7 @@ def draw_set_behaviour(
     overshoot = rng.random() < FAST_OVERSHOOT_SHARE
     fast_factor = rng.uniform(*FAST_OVERSHOOT_FACTOR) if overshoot else rng.uniform(*FAST_PLAIN_FACTOR)
     partial_factor = rng.uniform(*PARTIAL_TOP_FACTOR)
-    hold = rng.uniform(*HOLD_S)
+    hold = np.clip(person_hold_s * rng.uniform(*SET_HOLD_DRIFT), *HOLD_S)
     drift = float(np.exp(rng.uniform(np.log(TEMPO_DRIFT[0]), np.log(TEMPO_DRIFT[1]))))
     knee = rng.uniform(*KNEE_FLEX_RATIO) if rng.random() < KNEE_FLEX_SHARE else 0.0
     top = rng.uniform(*TOP_REBOUND_FRACTION) if rng.random() < TOP_REBOUND_SHARE else 0.0

@@ -48,11 +48,14 @@ from tracker.simulate.behaviours import (
     PARTIAL_ROM_FRACTION,
     REP_RANGE_SPAN,
     SHORT_HOLD_FRACTION,
+    SKIPPED_HOLD_FRACTION,
+    USUAL_HOLD_MIN_S,
     STEADY_PHASE_S,
     Realism,
     SetBehaviour,
     SetStyle,
     draw_person_range_factor,
+    draw_person_hold_s,
     draw_set_behaviour,
 )
 from tracker.simulate.kinematics import (
@@ -77,6 +80,8 @@ MIN_CORRECT_PHASE_S = 1.4
 
 #: Entropy mixed into the seed for ``Realism.REAL``'s own random stream.
 _BEHAVIOUR_STREAM = 0xBE4A
+#: ... and the person's usual hold from one more (added later: the other behaviours' draws kept)
+_PERSON_HOLD_STREAM = 0xB01D
 
 SIMULATED_PLACEMENTS = frozenset({Placement.THIGH, Placement.SHANK, Placement.PELVIS})
 
@@ -660,10 +665,12 @@ def _truthful_flags(
     placement: Placement,
     usual_rom_deg: float,
     prescribed_hold_s: float | None,
+    usual_hold_s: float | None = None,
 ) -> list[_PlannedRep]:
     """The flags of each rep as reptrack defines them (``tracker/pipeline/flags.py``), decided
-    from what was simulated: tempo, hold, and the range the main sensor's segment turns
-    against the person's usual one.  Pelvic faults and jerkiness stay as injected."""
+    from what was simulated: tempo, hold (against the prescription, or with none the person's
+    ``usual_hold_s``), and the range the main sensor's segment turns against the person's usual
+    one.  Pelvic faults and jerkiness stay as injected."""
     injected_only = {FlagKind.PELVIC_RISE, FlagKind.PELVIS_NOT_LEVEL, FlagKind.JERKY}
     usual = _main_excursion_deg(phase, placement, (0.0, 0.0), (usual_rom_deg, 0.0))
     limit = min(BEYOND_RANGE_FRACTION * usual, _rep_range_limit_deg(definition, placement))
@@ -675,6 +682,9 @@ def _truthful_flags(
         excursion = _main_excursion_deg(phase, placement, (theta0, pelvis0), top)
         flags = {f for f in p.flags if f in injected_only}
         if min(m.lift_s, m.lower_s) < definition.too_fast_phase_s:
+            flags.add(FlagKind.TOO_FAST)
+        elif (prescribed_hold_s is None and usual_hold_s is not None and usual_hold_s >= USUAL_HOLD_MIN_S
+              and m.hold_s < SKIPPED_HOLD_FRACTION * usual_hold_s):
             flags.add(FlagKind.TOO_FAST)
         if prescribed_hold_s is not None and m.hold_s < SHORT_HOLD_FRACTION * prescribed_hold_s:
             flags.add(FlagKind.SHORT_HOLD)
@@ -699,6 +709,7 @@ def _add_real_set(
     tempo: _Tempo,
     faults: frozenset[FlagKind],
     behaviour: SetBehaviour,
+    person_hold_s: float,
 ) -> None:
     """A set under ``Realism.REAL``: the clean set's reps reshaped by ``behaviour``."""
     rng = s.rng
@@ -781,7 +792,8 @@ def _add_real_set(
         t = m.end_s + gap
     phase = _set_phase(s, kind, axis, planned, t, knee_flex_ratio=b.knee_flex_ratio, landings=tuple(landings))
     planned = _truthful_flags(planned, phase, definition=definition, placement=config.placement, usual_rom_deg=usual,
-                              prescribed_hold_s=config.hold_s)
+                              prescribed_hold_s=config.hold_s,
+                              usual_hold_s=person_hold_s if b.hold_s is not None else None)
     s.tl.add(phase, "set", set_index=set_index, planned=tuple(planned), normal_rom_deg=usual)
 
 
@@ -957,6 +969,7 @@ def simulate(config: SimulationConfig) -> Simulation:
     # Realism.REAL draws its behaviours from a stream of their own (the clean draws are untouched)
     behaviour_rng = np.random.default_rng(np.random.SeedSequence([config.seed, _BEHAVIOUR_STREAM]))
     real = config.realism is Realism.REAL
+    person_hold_s = draw_person_hold_s(np.random.default_rng(np.random.SeedSequence([config.seed, _PERSON_HOLD_STREAM])))
     if real:
         person_rom *= draw_person_range_factor(behaviour_rng)
     behaviours: list[SetBehaviour] = []
@@ -979,10 +992,12 @@ def simulate(config: SimulationConfig) -> Simulation:
             knee_can_bend=kind is MotionKind.LEG_LIFT and target is not BodyPosture.SIDE_LYING_BENT,
             standing=target is BodyPosture.STANDING,
             prescribed_hold_s=config.hold_s,
+            person_hold_s=person_hold_s,
         )
         behaviours.append(behaviour)
         _add_real_set(session, set_index, config=config, definition=definition, kind=kind, axis=axis,
-                      normal_rom_deg=normal_rom_deg, tempo=tempo, faults=faults, behaviour=behaviour)
+                      normal_rom_deg=normal_rom_deg, tempo=tempo, faults=faults, behaviour=behaviour,
+                      person_hold_s=person_hold_s)
     if config.setup_motion:
         _setup_after(session)
     else:
