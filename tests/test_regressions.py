@@ -11,7 +11,10 @@ from hand_signals import min_jerk, rep_angles_deg, sensor_from_angles
 from tracker.core.exercises import get_exercise
 from tracker.pipeline import PipelineConfig, PostureChanged, RejectedMovement, RepCompleted, RepPipeline, SetCompleted, make_config
 from tracker.core.recording import Placement
-from tracker.simulate import SimulationConfig, simulate
+from tracker.evaluation.latency import stream_in_chunks
+from tracker.pipeline.config import Personalisation
+from tracker.pipeline.setup import SessionSetup
+from tracker.simulate import Realism, SimulationConfig, simulate
 
 RATE = 50.0
 EX = get_exercise("side-lying-hip-abduction")
@@ -583,3 +586,24 @@ def test_a_first_rep_past_the_range_that_paused_on_the_way_up_is_no_posture_chan
     reps = [e.rep for e in events if isinstance(e, RepCompleted)]
     assert len(reps) == 4 and all(45.0 < r.rom_deg < 55.0 for r in reps)
     assert not any(isinstance(e, RejectedMovement) and e.reason == "settled in another posture" for e in events)
+
+
+@pytest.mark.parametrize("size", [1, 33, 100_000])
+def test_fetching_the_weight_and_walking_back_is_not_the_sets_first_rep(size: int) -> None:
+    # Real-behaviour corpus seed 11, recording 123 (standing hip flexion, thigh, 100 Hz, no gyro):
+    # the person walks, bends to pick up the weight (an 85 deg "rep" of 4 s), walks back and
+    # starts reps 11 s later. The walk's steps were too small to count against the bend's
+    # range, so nothing came between the two, and the first rep confirmed the bend as the set's
+    # first. Moving for seconds between them is no set's rest.
+    sim = simulate(SimulationConfig("standing-hip-flexion", seed=397862165, sample_rate_hz=100.0, with_gyro=False,
+                                    n_sets=2, reps_per_set=(8, 12), hold_s=5.0, fault_rate=0.3,
+                                    placement=Placement.THIGH, realism=Realism.REAL))
+    fetch = next(s for s in sim.labels.setup_intervals if s.kind == "fetch_weight")
+    setup = SessionSetup.resolve("standing-hip-flexion", Placement.THIGH, with_pelvis=True,
+                                 personal=Personalisation(hold_s=5.0))
+    events = [s.event for s in stream_in_chunks(setup, sim.main, sim.pelvis, chunk_n=size)]
+    reps = [e.rep for e in events if isinstance(e, RepCompleted)]
+    assert not [r for r in reps if fetch.start_s <= r.peak_s <= fetch.end_s]
+    assert any(isinstance(e, RejectedMovement) and fetch.start_s <= e.start_s <= fetch.end_s
+               and e.reason == "other movement before the next rep" for e in events)
+    assert abs(len(reps) - sim.labels.rep_count) <= 1

@@ -349,8 +349,12 @@ class RunTracker:
         """Into the run (``unpaused``: a rep of a fast set, which has no pause before it)."""
         d = self.config.detector
         confirmed = self.in_confirmed_set
-        if not confirmed and self._run_pending and self._stray_movements >= d.max_stray_movements:
-            # between a set's first reps the person does not walk about
+        if not confirmed and self._run_pending and (
+                self._stray_movements >= d.max_stray_movements
+                or (self._run_last is not None
+                    and self._moving_s(self._run_last.end, cand.start) > d.max_moving_between_first_reps_s)):
+            # between a set's first reps the person does not walk about: no movement after
+            # movement, nor seconds of it too small to count (walking back from fetching the weight)
             self.break_run("other movement before the next rep")
         last = self._run_last
         if last is not None:
@@ -391,6 +395,16 @@ class RunTracker:
         self._confirm(cand, batch=self._batch_count)
         self._run_pending = []
         self._run_len = max(self._run_len, 2)
+
+    def _moving_s(self, a: int, b: int) -> float:
+        """How long the segment moved (faster than ``still_dps``) between samples ``a`` and ``b``."""
+        h = self._hist
+        a = max(a, h.start)
+        if b <= a + 1:
+            return 0.0
+        r = h.rows(a, b)
+        moving = h.speed[r][1:] > self.config.detector.still_dps
+        return float(np.diff(h.t[r])[moving].sum())
 
     def break_run(self, reason: str) -> None:
         for c in self._run_pending:
