@@ -607,3 +607,22 @@ def test_fetching_the_weight_and_walking_back_is_not_the_sets_first_rep(size: in
     assert any(isinstance(e, RejectedMovement) and fetch.start_s <= e.start_s <= fetch.end_s
                and e.reason == "other movement before the next rep" for e in events)
     assert abs(len(reps) - sim.labels.rep_count) <= 1
+
+
+@pytest.mark.parametrize("gyro", [True, False])
+def test_swaying_between_a_sets_first_two_reps_is_no_walking(gyro: bool) -> None:
+    # The walking rule counts time moving between a set's first reps. Counted at still_dps
+    # (8 deg/s), 8 s of +-3 deg sway at 0.8 Hz (15 deg/s at its fastest) measured 5 s "moving",
+    # broke the set and lost its first rep (review). Walking swings a thigh at 100-300 deg/s.
+    n = lambda s: int(round(RATE * s))  # noqa: E731
+    rep = [25.0 * min_jerk(n(2.0)), np.full(n(1.0), 25.0), 25.0 * (1.0 - min_jerk(n(2.0)))]
+    tt = np.arange(n(8.0)) / RATE
+    sway = 3.0 * np.sin(2 * np.pi * 0.8 * tt) * np.minimum(1.0, np.minimum(tt, 8.0 - tt) / 0.5)
+    parts = [np.zeros(n(3.0)), *rep, np.zeros(n(1.0)), sway, np.zeros(n(1.0))]
+    for _ in range(7):
+        parts += [*rep, np.zeros(n(2.0))]
+    angle = np.concatenate([*parts, np.zeros(n(5.0))])
+    t, acc, gyr = sensor_from_angles(angle, rate_hz=RATE, noise_g=0.02 if not gyro else 0.0, seed=1)
+    pipe = RepPipeline(PipelineConfig(exercise=EX, sample_rate_hz=RATE, has_gyro=gyro))
+    events = pipe.feed(t, acc, gyr if gyro else None) + pipe.finish()
+    assert sum(isinstance(e, RepCompleted) for e in events) == 8

@@ -141,11 +141,16 @@ class DetectorConfig:
     set_gap_s: float = 15.0  # a rest this long ends a set
     direction_min_cos: float = 0.5  # reps of one run move the same way
     max_stray_movements: int = 8  # this many non-rep movements between two reps: they are not one set
-    # ... nor two reps between which the segment moved this long, in movements too small to count
-    # (walking back from fetching the weight moved 7-10 s between the bend and the first rep;
-    # a set's first reps are 0.5-3 s apart, still between, simulator and UCI). 3-6 s scored alike
-    # on four synthetic corpora and UCI; 2 s lost a set of the real-behaviour corpus.
+    # ... nor two reps between which the segment moved this long at walking speed, in movements too
+    # small to count (walking back from fetching the weight moved 7-10 s between the bend and the
+    # first rep, 5.7 s of it faster than 30 deg/s; a set's first reps are 0.5-3 s apart, still
+    # between, simulator and UCI). 3-6 s scored alike on four synthetic corpora and UCI; 2 s lost
+    # a set of the real-behaviour corpus.
     max_moving_between_first_reps_s: float = 4.0
+    # Walking swings the thigh and shank at 100-300 deg/s; swaying or trembling at rest stays under
+    # 20 (+-3 deg at 0.8 Hz: 15 deg/s). At still_dps (8), 8 s of such sway between a set's first
+    # two reps measured 5 s "moving" and broke the set (review); at 30 the four corpora score the same.
+    walking_dps: float = 30.0
     confirm_rom_ratio: float = 3.0  # the first two reps of a run differ in range by less than this factor
     pelvis_wait_s: float = 10.0  # a rep waits this long (main-stream time) for the pelvis sensor's data, then goes out without it
     pelvis_posture_change_deg: float = 45.0  # the pelvis sensor turning more than this during a leg "rep": posture change

@@ -183,8 +183,10 @@ def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence
         # Against the person's own tempo only when no hold is prescribed: with one, a rep cut
         # short by skipping the hold is a short_hold (and too_fast from its phases if rushed).
         # Their tempo is read from the reps not rushed (this one included): a rushed set would
-        # otherwise pull the reference down as it goes (UCI subject 2's fast block, judged
-        # against every rep so far: 67.5 % flagged; against the unrushed ones: 75 %)
+        # otherwise pull the reference down as it goes (UCI subject 2's fast block, the rushed-time
+        # rule alone: 67.5 % flagged against every rep so far, 75 % against the unrushed ones).
+        # The price: a usual hold or time misread early on (or a pace changed for good) flags
+        # every later rep, as the reference never takes the new pace in.
         unrushed = [r for r in session_reps if not any(f.kind is FlagKind.TOO_FAST for f in r.flags)] + [rep]
         own_tempo = not config.personal.hold_s and len(unrushed) >= _USUAL_TEMPO_MIN_REPS
         usual_s = float(np.median([r.duration_s for r in unrushed])) if own_tempo else None

@@ -351,7 +351,7 @@ class RunTracker:
         confirmed = self.in_confirmed_set
         if not confirmed and self._run_pending and (
                 self._stray_movements >= d.max_stray_movements
-                or (self._run_last is not None
+                or (self._run_last is not None  # always, with reps pending (for the type checker)
                     and self._moving_s(self._run_last.end, cand.start) > d.max_moving_between_first_reps_s)):
             # between a set's first reps the person does not walk about: no movement after
             # movement, nor seconds of it too small to count (walking back from fetching the weight)
@@ -397,13 +397,13 @@ class RunTracker:
         self._run_len = max(self._run_len, 2)
 
     def _moving_s(self, a: int, b: int) -> float:
-        """How long the segment moved (faster than ``still_dps``) between samples ``a`` and ``b``."""
+        """How long the segment moved at walking speed (``walking_dps``) between samples ``a`` and ``b``."""
         h = self._hist
         a = max(a, h.start)
         if b <= a + 1:
             return 0.0
         r = h.rows(a, b)
-        moving = h.speed[r][1:] > self.config.detector.still_dps
+        moving = h.speed[r][1:] > self.config.detector.walking_dps
         return float(np.diff(h.t[r])[moving].sum())
 
     def break_run(self, reason: str) -> None:
