@@ -187,10 +187,12 @@ def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence
         # rule alone: 67.5 % flagged against every rep so far, 75 % against the unrushed ones).
         # The price: a usual hold or time misread early on (or a pace changed for good) flags
         # every later rep, as the reference never takes the new pace in.
-        unrushed = [r for r in session_reps if not any(f.kind is FlagKind.TOO_FAST for f in r.flags)] + [rep]
-        own_tempo = not config.personal.hold_s and len(unrushed) >= _USUAL_TEMPO_MIN_REPS
-        usual_s = float(np.median([r.duration_s for r in unrushed])) if own_tempo else None
-        usual_hold_s = float(np.median([r.hold_s for r in unrushed])) if own_tempo else None
+        usual_s = usual_hold_s = None
+        if not config.personal.hold_s:
+            unrushed = [r for r in session_reps if not any(f.kind is FlagKind.TOO_FAST for f in r.flags)] + [rep]
+            if len(unrushed) >= _USUAL_TEMPO_MIN_REPS:
+                usual_s = float(np.median([r.duration_s for r in unrushed]))
+                usual_hold_s = float(np.median([r.hold_s for r in unrushed]))
         if fastest < limit:
             add(FlagKind.TOO_FAST, fastest, limit, "s", limit / max(fastest, 1e-3))
         elif usual_s is not None and rep.duration_s < (rushed := th.too_fast_fraction * usual_s):

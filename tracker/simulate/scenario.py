@@ -792,8 +792,7 @@ def _add_real_set(
         t = m.end_s + gap
     phase = _set_phase(s, kind, axis, planned, t, knee_flex_ratio=b.knee_flex_ratio, landings=tuple(landings))
     planned = _truthful_flags(planned, phase, definition=definition, placement=config.placement, usual_rom_deg=usual,
-                              prescribed_hold_s=config.hold_s,
-                              usual_hold_s=person_hold_s if b.hold_s is not None else None)
+                              prescribed_hold_s=config.hold_s, usual_hold_s=person_hold_s)
     s.tl.add(phase, "set", set_index=set_index, planned=tuple(planned), normal_rom_deg=usual)
 
 
