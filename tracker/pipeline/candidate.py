@@ -34,6 +34,9 @@ class RepCandidate:
     end_s: float
     quiet_before: bool  # still for ``quiet_before_s`` somewhere in ``quiet_window_s`` before it
     calm_before: bool  # ... or, a quick rep, slowed to a share of its own speed for as long (``DetectorConfig.pause_speed_fraction``)
+    #: the last pause before it (``gyro_anchor_s``), the samples ``first..last`` (absolute) the gyro's
+    #: bias is read from, ``last`` where the gyro-turned up vector starts (``RunTracker._gyro_up``)
+    pause: tuple[int, int] | None
     metrics: RepMetrics
     start_up: NDArray[np.float64]  # the segment's up direction where it started ...
     end_up: NDArray[np.float64]  # ... and where it ended (sensor frame, unit)

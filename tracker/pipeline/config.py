@@ -211,6 +211,15 @@ class DetectorConfig:
     fast_opposite_fraction: float = 0.25  # ... and the segment swinging past its rest the other way by less than this share of their range in between (landing rebounds: up to 20 %, simulator); walking swings the thigh back by half to two thirds of its forward swing (Perry & Burnfield: ~25 deg flexion, 10-20 deg extension), a shank-worn sensor by a quarter or more (0.3 let one walk in 150 recordings through, 0.2 lost 3 of 25 fast sets)
     fast_swing_back_min_reps: int = 5  # ... except, once this many came (as many as a fast set needs without a rest before it: a walk's strides do not get this far) ...
     fast_swing_back_share: float = 0.25  # ... in up to this share of the gaps between them and never two in a row (a landing overshoots now and then; a walk swings back at every stride)
+    # With a gyro the swing back is read from the up vector turned by the gyro alone from the last
+    # pause before the waiting reps (the fused tilt is bent by a quick lift's own acceleration: a
+    # shank sensor's fast standing hip flexions showed 14-42 deg of swing back where the gyro turned
+    # 0-2.4 deg back). The pause is looked for this far before the first waiting rep (a set's failed
+    # first attempts -- reps turned down before its pause-less reps -- lie between; the simulator's
+    # gyro bias, up to 2 deg/s per axis, taken out at the pause, leaves a few tenths of a deg/s) ...
+    gyro_anchor_s: float = 10.0
+    gyro_bias_s: float = 1.0  # ... and the gyro's bias is its median over up to this much of the pause ...
+    gyro_bias_skip_s: float = 0.1  # ... less this much at its end (a lift can start under the still speed)
     quick_follow_fraction: float = 0.5  # a movement too short for a rep, at least this share of a waiting quick rep's range and after ``rebound_s``: the quick rep was a step
     rep_sized_fraction: float = 0.5  # a waiting quick rep of at least this share of the run's median range breaks an unconfirmed run when it is rejected (a smaller one was a fidget)
     # A movement past the exercise's range, then a rep-sized one within this: the set's first rep was

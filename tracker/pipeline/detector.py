@@ -225,6 +225,7 @@ class RepPipeline:
         # runs, sets, output
         self._out = OutputQueue(config, self._pelvis)
         self._runs = RunTracker(config, self._hist, self._out, quiet_n=self._quiet_n)
+        self._restart_at = 0  # the first sample after the last data gap (``_on_gap``)
         self._finished = False
 
     # ------------------------------------------------------------------ public API
@@ -425,7 +426,7 @@ class RepPipeline:
             run = run_lengths(still, self._still_carry)
         self._still_carry = int(run[-1])
         first_new = self._hist.end
-        self._hist.append(t_f, block.up, block.speed_dps, run, block.shake_g)
+        self._hist.append(t_f, block.up, block.speed_dps, run, block.shake_g, gyr_f)
         self._advance(first_new)
         keep = self._rep_start - self._still_n if self._mode in (_Mode.LIFTING, _Mode.LOWERING) else self._hist.end
         keep = self._runs.keep_from(keep)
@@ -1018,9 +1019,33 @@ class RepPipeline:
         return RepCandidate(
             start=start, peak=peak, end=end,
             start_s=float(t[0]), peak_s=float(t[k_peak]), end_s=float(t[-1]),
-            quiet_before=sr_start >= self._quiet_n, calm_before=calm_start >= self._quiet_n, metrics=metrics,
+            quiet_before=sr_start >= self._quiet_n, calm_before=calm_start >= self._quiet_n,
+            pause=self._pause_before(start), metrics=metrics,
             start_up=up[0].copy(), end_up=up[-1].copy(), ref=self._ref,
         )
+
+    def _pause_before(self, start: int) -> tuple[int, int] | None:
+        """The last pause (still for ``quiet_before_s``) within ``gyro_anchor_s`` before sample
+        ``start``, as the samples its gyro bias is read from (``RepCandidate.pause``); None without
+        a gyro or a pause. The history holds them whatever the chunking: it keeps ``buffer_s``
+        (45 s) behind its end, and a rep lasts at most ``max_rep_s``, so the 11 s before its start
+        are there however the samples came in."""
+        if not self.config.has_gyro:
+            return None
+        h = self._hist
+        d = self.config.detector
+        lo = max(h.start, self._restart_at, start - int(round(d.gyro_anchor_s * self._fs)))
+        if start + 1 <= lo:
+            return None
+        paused = np.nonzero(h.still_run[h.rows(lo, start + 1)] >= self._quiet_n)[0]
+        if not paused.size:
+            return None
+        at = lo + int(paused[-1])
+        run_n = int(h.still_run[at - h.start])
+        skip = int(round(d.gyro_bias_skip_s * self._fs))
+        last = at - skip if run_n - skip >= self._quiet_n else at
+        first = max(h.start, at - run_n + 1, last - int(round(d.gyro_bias_s * self._fs)) + 1)
+        return first, last
 
     def _lowering_of(self, prev: RepCandidate, cand: RepCandidate) -> bool:
         """``cand`` is the second half of ``prev``: the leg went up, came part of the way down and
@@ -1075,6 +1100,7 @@ class RepPipeline:
         self._last_close = self._hist.end
         self._runs.break_run("interrupted by a data gap")
         self._runs.close_set()
+        self._restart_at = self._hist.end  # no pause before this is one the segment rests from after it
         self._out.push(GapDetected(start_s, end_s))
         self._orientation.reset()
         self._mode = _Mode.NO_REFERENCE

@@ -28,6 +28,7 @@ class History:
         self._speed = np.empty(size)
         self._still = np.empty(size, dtype=np.int64)
         self._shake = np.empty(size)
+        self._gyro = np.empty((size, 3))  # zeros without a gyro
 
     @property
     def end(self) -> int:
@@ -53,8 +54,13 @@ class History:
     def shake(self) -> NDArray[np.float64]:
         return self._shake[: self._n]
 
+    @property
+    def gyro_dps(self) -> NDArray[np.float64]:
+        """The gyro's rate, sensor frame, deg/s (zeros without a gyro)."""
+        return self._gyro[: self._n]
+
     def append(self, t: NDArray[np.float64], up: NDArray[np.float64], speed: NDArray[np.float64], still_run: NDArray[np.int64],
-               shake: NDArray[np.float64]) -> None:
+               shake: NDArray[np.float64], gyro_dps: NDArray[np.float64] | None = None) -> None:
         k = t.shape[0]
         if self._n + k > self._t.shape[0]:
             self._grow(self._n + k)
@@ -64,11 +70,15 @@ class History:
         self._speed[a:b] = speed
         self._still[a:b] = still_run
         self._shake[a:b] = shake
+        if gyro_dps is None:
+            self._gyro[a:b] = 0.0
+        else:
+            self._gyro[a:b] = gyro_dps
         self._n = b
 
     def _grow(self, need: int) -> None:
         size = max(need, 2 * self._t.shape[0])
-        for name in ("_t", "_up", "_speed", "_still", "_shake"):
+        for name in ("_t", "_up", "_speed", "_still", "_shake", "_gyro"):
             old = getattr(self, name)
             new = np.empty((size,) + old.shape[1:], dtype=old.dtype)
             new[: self._n] = old[: self._n]
@@ -82,7 +92,7 @@ class History:
         if cut <= 0:
             return
         m = self._n - cut
-        for arr in (self._t, self._up, self._speed, self._still, self._shake):
+        for arr in (self._t, self._up, self._speed, self._still, self._shake, self._gyro):
             arr[:m] = arr[cut: self._n]
         self._n = m
         self.start += cut
