@@ -224,3 +224,15 @@ def test_a_walk_with_its_own_acceleration_is_still_no_set(radius_m: float) -> No
     # the gyro sees the thigh swing back behind the body at every stride, whatever the tilt shows
     res = analyze_recording(_with_own_acceleration(walk(6), radius_m), get_exercise(EXERCISE), placement=Placement.THIGH)
     assert res.rep_count == 0
+
+
+def test_a_fast_sets_first_rep_is_not_turned_down_with_an_older_run_that_expires() -> None:
+    # One rep-sized movement waits for a second to confirm it (a bend to fetch the weight, say);
+    # 15 s after it ended nothing can. The fast set's first rep straddles that moment (the lone
+    # movement ends at 7.4 s, the rep runs 22.0-22.7 s): it was turned down with the old
+    # movement, and the set counted one short (the real-behaviour corpus's fast squats).
+    lone = np.concatenate([np.zeros(int(3 * RATE_HZ)), _seg(0, 30, 2.0), np.full(int(RATE_HZ), 30.0), _seg(30, 0, 2.0)])
+    angles = np.concatenate([lone, np.zeros(int(11 * RATE_HZ)), fast_set(10, rep_s=0.6, gap_s=0.1)])
+    _, res = _analyse(angles)
+    assert res.rep_count == 10
+    assert [r.reason for r in res.rejected] == ["isolated movement"]

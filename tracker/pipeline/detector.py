@@ -538,7 +538,7 @@ class RepPipeline:
             return j
         self._runs.check_set_timeout(i, j + 1)
         if tr is Transition.RUN_EXPIRED:
-            self._runs.expire()
+            self._runs.expire(float(t_rows[jj]))
             self._idle_min = float(runmin[jj - 1]) if jj > 0 else self._idle_min
             return j
         if tr is Transition.REST_RETAKEN:

@@ -556,10 +556,16 @@ class RunTracker:
             limits.append(self._run_last.end_s + gap)
         return float(min(limits))
 
-    def expire(self) -> None:
-        if self._waiting:
+    def expire(self, now_s: float) -> None:
+        """What can no longer be confirmed at ``now_s`` is turned down: the unconfirmed run, or the
+        waiting quick reps -- each only when its own time is up (a quick rep that just ended is
+        not turned down with an older run of setup motion: the first rep of a fast squat set,
+        15 s after the walk to the chair, was)."""
+        gap = self.config.detector.run_gap_s
+        run_over = bool(self._run_pending) and self._run_last is not None and now_s > self._run_last.end_s + gap
+        if self._waiting and now_s > self._waiting[-1].end_s + gap:
             self.reject_deferred()
-        if self._run_pending:
+        if run_over and self._run_pending:
             self.break_run("isolated movement")
 
     def check_set_timeout(self, a: int, b: int) -> None:
