@@ -645,3 +645,22 @@ def test_fast_sets_seen_from_the_shank_are_read_from_the_gyro(size: int) -> None
         counted = [r for r in reps if true_set.start_s - 1.0 <= r.peak_s <= true_set.end_s + 1.0]
         assert abs(len(counted) - true_set.rep_count) <= 1
     assert len(reps) == len([r for s in sim.labels.sets for r in reps if s.start_s - 1.0 <= r.peak_s <= s.end_s + 1.0])
+
+
+@pytest.mark.parametrize("size", [1, 33, 100_000])
+def test_a_fast_set_lying_down_counts_without_a_gyro(size: int) -> None:
+    # Real-behaviour corpus seed 2026, recording 262 (straight-leg raise, thigh, 50 Hz, no gyro):
+    # a steady set of 8, then 11 fast reps with no pause. Without a gyro the swing back that tells
+    # a walk from a fast set is lost (the accelerometer's tilt of a fast raise measures 100-180
+    # deg), so quick reps never made a fast set: 0 of 11 counted. Lying down, from the rest of the
+    # set counted there, no one walks. The walk after the session (from standing) stays uncounted.
+    sim = simulate(SimulationConfig("straight-leg-raise", seed=744272806, sample_rate_hz=50.0, with_gyro=False,
+                                    n_sets=2, reps_per_set=(8, 12), hold_s=3.0, fault_rate=0.3,
+                                    placement=Placement.THIGH, realism=Realism.REAL))
+    setup = SessionSetup.resolve("straight-leg-raise", Placement.THIGH, with_pelvis=sim.pelvis is not None,
+                                 personal=Personalisation(hold_s=3.0))
+    events = [s.event for s in stream_in_chunks(setup, sim.main, sim.pelvis, chunk_n=size)]
+    reps = [e.rep for e in events if isinstance(e, RepCompleted)]
+    counted = [[r for r in reps if s.start_s - 1.0 <= r.peak_s <= s.end_s + 1.0] for s in sim.labels.sets]
+    assert [len(c) for c in counted] == [s.rep_count for s in sim.labels.sets] == [8, 11]
+    assert len(reps) == sum(len(c) for c in counted)  # nothing counted outside the sets

@@ -38,6 +38,11 @@ class Posture(enum.Enum):
     HOOK_LYING = "hook-lying"  # on the back, knees bent, feet down (bridge start)
     ANY = "any"
 
+    @property
+    def lying(self) -> bool:
+        """Lying down (on the back, front or side): no one walks from here."""
+        return self in (Posture.SUPINE, Posture.PRONE, Posture.SIDE_LYING, Posture.HOOK_LYING)
+
 
 class Plane(enum.Enum):
     SAGITTAL = "sagittal"

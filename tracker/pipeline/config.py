@@ -211,6 +211,12 @@ class DetectorConfig:
     fast_opposite_fraction: float = 0.25  # ... and the segment swinging past its rest the other way by less than this share of their range in between (landing rebounds: up to 20 %, simulator); walking swings the thigh back by half to two thirds of its forward swing (Perry & Burnfield: ~25 deg flexion, 10-20 deg extension), a shank-worn sensor by a quarter or more (0.3 let one walk in 150 recordings through, 0.2 lost 3 of 25 fast sets)
     fast_swing_back_min_reps: int = 5  # ... except, once this many came (as many as a fast set needs without a rest before it: a walk's strides do not get this far) ...
     fast_swing_back_share: float = 0.25  # ... in up to this share of the gaps between them and never two in a row (a landing overshoots now and then; a walk swings back at every stride)
+    # Without a gyro that swing back cannot be read: the accelerometer's tilt is bent by the leg's
+    # own acceleration (fast 55 deg side-lying leg raises measured 88-164 deg, straight-leg raises
+    # up to 178 deg: real-behaviour corpus). A fast set then counts only where no one walks: in an
+    # exercise done lying down, from the rest posture of a set counted there already ...
+    fast_rest_match_deg: float = 30.0  # ... its rest within this of that set's (lying and standing differ by 60-90 deg; 10 to 60 scored alike on the real-behaviour corpora)
+    fast_rest_min_reps: int = 3  # ... a set of at least this many reps (a walk and the fetch of the weight counted as two reps set a standing rest; 1 to 3 scored alike, 4 to 6 lost one fast set)
     # With a gyro the swing back is read from the up vector turned by the gyro alone from the last
     # pause before the waiting reps (the fused tilt is bent by a quick lift's own acceleration: a
     # shank sensor's fast standing hip flexions showed 14-42 deg of swing back where the gyro turned

@@ -10,8 +10,9 @@ followed by the next step). Quick reps back to back, the same way, of like range
 swing back past the rest between them (walking swings the thigh back between its forward
 swings; a fast set's landing does now and then: ``fast_swing_back_share``), are a *fast set*
 once ``fast_run_min_reps`` of them came and a pause follows -- or, from
-``fast_run_unfinished_min_reps``, when other movement ends them. Sets split at rests longer
-than ``set_gap_s``.
+``fast_run_unfinished_min_reps``, when other movement ends them. Without a gyro the swing back
+cannot be read, and a fast set counts only lying down, from the rest of a set counted there
+(``fast_rest_match_deg``). Sets split at rests longer than ``set_gap_s``.
 
 The detector (:mod:`tracker.pipeline.detector`) feeds closed candidates to
 :meth:`RunTracker.add` and tells it about time passing, posture changes and gaps; what
@@ -62,6 +63,8 @@ class RunTracker:
         self._batch_count = 0
         #: the gyro-turned up vectors from the pause before the waiting reps (``_gyro_up``)
         self._gyro_cache: tuple[tuple[int, int], NDArray[np.float64], list[NDArray[np.float64]]] | None = None
+        #: the reference posture of the last rep counted in a set of ``fast_rest_min_reps`` or more
+        self._counted_rest: NDArray[np.float64] | None = None
 
     # ------------------------------------------------------------------ what the detector reads
     @property
@@ -237,11 +240,14 @@ class RunTracker:
         fast set if there are enough of them and the first started from a rest."""
         waiting = self._waiting
         if self._lone_short():
-            if waiting[0].calm_before and self._continues_set(waiting[0]):
+            if self.config.has_gyro and waiting[0].calm_before and self._continues_set(waiting[0]):
                 # shorter than the exercise's rep on its own, but the next rep of the set going on,
                 # and a pause followed it: a quick rep (flagged too_fast). A fast squat (a 0.8-1 s
                 # sit-to-stand measures 0.6-0.8 s between the onset and end levels) was turned down
-                # as too short; the squat keeps its 0.8 s against walking strides before a set
+                # as too short; the squat keeps its 0.8 s against walking strides before a set.
+                # Not without a gyro: there a lone jolt that short is a lowering's own acceleration
+                # bending the tilt (0.3 s, 9 deg jolts after slow bridges counted as reps when let through:
+                # real-behaviour recording 0288 of seed 2026)
                 self._short.discard(waiting[0].start)
                 self._waiting = []
                 self._accept(waiting[0])
@@ -254,17 +260,36 @@ class RunTracker:
                 self._accept(waiting[0])
             return
         if len(waiting) < self._fast_set_min_reps():
+            if self._only_jolts_after(waiting):
+                # no fast set: a quick rep, then movements that would have been turned down as too
+                # short had no fast set been possible (a lowering's jolt, without a gyro) -- the
+                # quick rep had its pause
+                self._waiting = waiting[1:]
+                self.reject_deferred()
+                self._accept(waiting[0])
+                return
             self.reject_deferred()
             return
         self._accept_fast_set()
+
+    def _only_jolts_after(self, waiting: list[RepCandidate]) -> bool:
+        """After the first of ``waiting`` (a quick rep, not too short on its own) came only
+        movements too short for a rep that do not end a quick rep's pause (smaller than
+        ``quick_follow_fraction`` of it, or within ``rebound_s``: see the detector)."""
+        first = waiting[0]
+        d = self.config.detector
+        return first.start not in self._short and all(
+            c.end_s - c.start_s < self.config.exercise.min_rep_s
+            and (c.rom_deg < d.quick_follow_fraction * first.rom_deg or c.start_s - first.end_s <= d.rebound_s)
+            for c in waiting[1:])
 
     def offer_short(self, cand: RepCandidate) -> bool:
         """A movement too short to be a rep on its own (returns whether it is kept): the next rep
         of the fast set that waits, or, with none waiting, perhaps the first of one -- it waits,
         and is turned down as too short unless the next movement continues it."""
-        if not self.fast_sets:
-            return False
         waiting = self._waiting
+        if not self._fast_set_possible(waiting[0] if waiting else cand):
+            return False
         if waiting and not self.waiting_paused_before(cand.start) and self._continues_fast_set(cand):
             waiting.append(cand)
             self._show_fast_set()
@@ -279,11 +304,23 @@ class RunTracker:
 
     @property
     def fast_sets(self) -> bool:
-        """Whether quick reps back to back can make a fast set: with a gyro only. The swing back
-        that tells walking from a fast set is lost in the accelerometer's gravity low-pass (2 Hz):
-        every step of a walk would be counted (clean corpus: a false rep in 20 of 150 recordings
-        without a gyro, none with one)."""
-        return self.config.has_gyro
+        """Whether quick reps back to back can make a fast set at all: with a gyro; without one,
+        only lying down once a set was counted there (:meth:`_fast_set_possible`)."""
+        return self.config.has_gyro or (self._counted_rest is not None and self.config.exercise.start_posture.lying)
+
+    def _fast_set_possible(self, first: RepCandidate) -> bool:
+        """Whether quick reps from ``first`` on may make a fast set. With a gyro, always (the swing
+        back tells a walk from one). Without, the swing back is lost -- in the accelerometer's
+        gravity low-pass (2 Hz), and in the leg's own acceleration -- and every step of a walk
+        would count (clean corpus: a false rep in 20 of 150 recordings without a gyro, none with
+        one): only in an exercise done lying down, from the rest posture of a set counted there
+        (``fast_rest_match_deg``) -- no one walks lying down."""
+        if self.config.has_gyro:
+            return True
+        if not self.fast_sets or self._counted_rest is None:
+            return False
+        cos = float(unit(first.ref) @ unit(self._counted_rest))
+        return cos >= math.cos(math.radians(self.config.detector.fast_rest_match_deg))
 
     def _lone_short(self) -> bool:
         """All that waits is one movement too short to be a rep on its own."""
@@ -305,10 +342,10 @@ class RunTracker:
         once, the same way, of like range, and the segment did not swing back past its rest in between (walking
         does: the thigh swings back behind the body between its forward swings) -- or, in a fast set
         under way, did so only now and then (``fast_swing_back_share``)."""
-        if not self.fast_sets:
+        run = self._waiting
+        if not self._fast_set_possible(run[0]):
             return False
         d = self.config.detector
-        run = self._waiting
         prev = run[-1]
         if cand.end_s - cand.start_s >= d.min_unpaused_rep_s or cand.start_s - prev.end_s > d.fast_gap_s:
             return False
@@ -318,6 +355,8 @@ class RunTracker:
         typical = float(np.median([c.rom_deg for c in run]))
         if not self._like_range(cand.rom_deg, typical):
             return False
+        if not self.config.has_gyro:
+            return True  # lying down (``_fast_set_possible``): no walk to tell it from
         limit_deg = d.fast_opposite_fraction * typical
         if self._swing_back_deg(prev.start, cand.start, direction) <= limit_deg:
             return True
@@ -539,6 +578,8 @@ class RunTracker:
             self._set_reps = 0
         self._rep_index += 1
         self._set_reps += 1
+        if self._set_reps >= self.config.detector.fast_rest_min_reps:
+            self._counted_rest = c.ref
         self._set_end_s = c.end_s
         # The rotation axis is fixed in the moving segment, and so in the sensor strapped to
         # it: it is estimated over the whole session (a mean of axes, not of signed rotations).
