@@ -4,7 +4,8 @@ The tracker estimates the direction of "up" (gravity reaction) in the sensor fra
 
 * Accelerometer only: a 2nd-order Butterworth low-pass of the specific force.
 * With a gyro: a complementary filter, ``g[n] = a*(g[n-1] - (w[n] x g[n-1]) dt) + (1-a)*acc[n]``
-  (Mahony-style, time constant ``fusion_tau_s``).  The cross term makes it nonlinear;
+  (Mahony-style, time constant ``fusion_tau_s``), ``w`` the gyro less its bias, estimated
+  while the sensor is still (:mod:`tracker.pipeline.gyro_bias`).  The cross term makes it nonlinear;
   we solve it with two fixed-point passes in which the cross product uses the previous
   pass's estimate of ``g[n-1]``.  Each pass is then a linear first-order IIR that runs
   vectorised with carried state, so the tracker stays chunk-invariant and fast.
@@ -23,6 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from tracker.pipeline.filters import FirstOrderIir, lowpass
+from tracker.pipeline.gyro_bias import GyroBias, GyroBiasConfig
 
 DEG = 180.0 / np.pi
 
@@ -80,12 +82,13 @@ class OrientationConfig:
     fusion_tau_s: float = 0.25  # complementary filter time constant with a gyro (short: trusts the accelerometer; UCI s2 gyros disagree with their accelerometers)
     fusion_passes: int = 2
     speed_lag_s: float = 0.2  # accelerometer only: angular speed from the tilt change over this lag
+    gyro_bias: GyroBiasConfig = GyroBiasConfig()  # the gyro's offset, taken off its angular speed (``gyro_bias``)
 
 
 @dataclass(frozen=True)
 class OrientationBlock:
     up: NDArray[np.float64]  # (n, 3) unit vectors, sensor frame
-    speed_dps: NDArray[np.float64]  # (n,) angular speed of the segment, deg/s
+    speed_dps: NDArray[np.float64]  # (n,) angular speed of the segment, deg/s (the gyro's, less its bias)
     shake_g: NDArray[np.float64]  # (n,) accelerometer content above the gravity low-pass, g (tremor, jerks)
 
 
@@ -107,6 +110,7 @@ class OrientationTracker:
         self._prev_source: list[NDArray[np.float64] | None] = [None] * config.fusion_passes
         self._prev_up: NDArray[np.float64] | None = None  # last ``lag`` up vectors (no gyro)
         self._lag = max(1, int(round(config.speed_lag_s * sample_rate_hz)))
+        self._gyro_bias = GyroBias(sample_rate_hz=sample_rate_hz, config=config.gyro_bias)
 
     def reset(self) -> None:
         self._lp.reset()
@@ -115,12 +119,16 @@ class OrientationTracker:
             p.reset()
         self._prev_source = [None] * self.config.fusion_passes
         self._prev_up = None
+        self._gyro_bias.reset()
 
     def update(self, accel_g: NDArray[np.float64], gyro_dps: NDArray[np.float64] | None) -> OrientationBlock:
         n = accel_g.shape[0]
         lp = self._lp(accel_g)
+        rate: NDArray[np.float64] | None = None
         if self.has_gyro and gyro_dps is not None:
-            w_rad_dt = gyro_dps * (self._dt / DEG)
+            # the gyro less its bias: a bias b tilts the fused up vector by about b * fusion_tau_s
+            rate = gyro_dps - self._gyro_bias.update(gyro_dps, lp)
+            w_rad_dt = rate * (self._dt / DEG)
             source = lp  # pass 0 linearises around the low-passed accelerometer
             acc_part = (1.0 - self._alpha) * accel_g  # the same in every pass
             for k, iir in enumerate(self._passes):
@@ -140,8 +148,10 @@ class OrientationTracker:
         with_gyro = self.has_gyro and gyro_dps is not None
         # the lengths of the gravity estimate, the shake and the rotation rate at once (one
         # product and two additions for all, each row added ``(x0 + x1) + x2`` as ``dot_rows``
-        # does): numpy's per-call cost, not the arithmetic, is what a short block pays
-        parts = np.concatenate((g, resid, gyro_dps) if with_gyro and gyro_dps is not None else (g, resid), axis=1)
+        # does): numpy's per-call cost, not the arithmetic, is what a short block pays. The
+        # angular speed is the gyro's less its bias too (a bias near the still speed would
+        # keep the segment from ever being still)
+        parts = np.concatenate((g, resid, rate) if rate is not None else (g, resid), axis=1)
         sq = parts * parts
         lengths = np.sqrt(sq[:, 0::3] + sq[:, 1::3] + sq[:, 2::3])
         norm = lengths[:, 0:1]
