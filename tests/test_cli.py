@@ -324,10 +324,28 @@ def test_eval_uci_one_subject_every_placement(cli: Cli, uci_root: Path) -> None:
     assert d["overall"]["sets"] == 3 * len(names)
 
 
-def test_eval_uci_unknown_subject_and_options_without_dataset_are_one_line(cli: Cli, uci_root: Path, tmp_path: Path) -> None:
+def test_eval_uci_unknown_subject_and_options_without_dataset_are_one_line(cli: Cli, uci_root: Path, tmp_path: Path,
+                                                                          capsys: pytest.CaptureFixture[str]) -> None:
     assert_one_line_error(cli("eval", "--dataset", "uci-pt", uci_root, "--subject", "s9"), "s9")
     assert_one_line_error(cli("eval", tmp_path, "--subject", "s1"), "--dataset uci-pt")
     assert_one_line_error(cli("eval", tmp_path, "--tempo", "1.5"), "--dataset uci-pt")
+    assert_one_line_error(cli("eval", tmp_path, "--gyro-offset", "8"), "--dataset uci-pt")
+    with pytest.raises(SystemExit) as refused:  # argparse's refusal of a value out of its range
+        cli("eval", "--dataset", "uci-pt", uci_root, "--gyro-offset", "-3")
+    assert refused.value.code == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith("reptrack: error: --gyro-offset is a gyro offset, 0-50 deg/s"), line
+
+
+def test_eval_uci_with_gyros_out_of_calibration_still_counts(cli: Cli, uci_root: Path) -> None:
+    # 12 deg/s more on every gyro: at rest it never read under the still speed (8 deg/s), no
+    # reference posture was taken and every block counted 0; the offset's excess is taken off
+    code, stdout, err = cli("eval", "--dataset", "uci-pt", uci_root, "--placements", "all", "--subject", "s2",
+                            "--gyro-offset", "12", "--json")
+    assert code == 0, err
+    d = json.loads(stdout)
+    assert "12 deg/s added to every gyro" in d["title"]
+    assert d["overall"]["within1_pct"] >= 90.0
 
 
 def test_eval_uci_replayed_faster_scores_the_scaled_blocks(cli: Cli, uci_root: Path) -> None:

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from tracker.evaluation.runner import evaluate_uci
+from tests.hand_signals import rep_angles_deg, sensor_from_angles
+from tracker.core.recording import Recording
+from tracker.evaluation.runner import evaluate_uci, replayed_faster
 from tracker.evaluation.uci import PlacementSelection
 
 
@@ -32,3 +35,15 @@ def test_subject_2s_low_amplitude_prone_lifts_half_again_faster_are_all_counted(
     report = evaluate_uci(uci_root, placements=PlacementSelection.ALL, subject="s2", tempo=1.5)
     errors = {r["recording"]: r["errors"] for r in report.extra["recordings"]}
     assert errors["s2/e5/u3"][2] == 0
+
+
+def test_a_replay_turns_the_person_faster_not_the_sensors_offset() -> None:
+    # the gyro reads its offset at rest; multiplied with the rates of turn, subject 2's shank
+    # sensor (3-3.5 deg/s) read 7 deg/s at twice the tempo, and a still leg looked moving
+    rate_hz = 50.0
+    angle, _ = rep_angles_deg(rate_hz=rate_hz, reps=4, rom_deg=30.0)
+    t, acc, gyr = sensor_from_angles(angle, rate_hz=rate_hz)
+    offset = np.array([2.5, -2.0, 1.0])
+    fast = replayed_faster(Recording(t_s=t, accel_g=acc, gyro_dps=gyr + offset), 2.0)
+    assert np.allclose(fast.t_s, t / 2.0)
+    assert np.allclose(fast.gyro_dps, 2.0 * gyr + offset, atol=1e-9)

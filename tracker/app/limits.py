@@ -21,6 +21,9 @@ REPLAY_SPEED = Limit("speed", 0.1, 1000.0, "a replay speed, times real time")
 #: UCI recordings replayed faster to stand for faster people (``reptrack eval --tempo``): 0.5-3
 #: times (a rep of the protocol's 2-4 s then takes 0.7-8 s; faster than 3 is no exercise).
 EVAL_TEMPO = Limit("tempo", 0.5, 3.0, "a replay tempo, times the recorded one")
+#: A gyro offset added to UCI recordings (``reptrack eval --gyro-offset``): 0-50 deg/s (a MEMS
+#: gyro out of calibration reads up to 20-30 deg/s at rest; more is a broken sensor).
+EVAL_GYRO_OFFSET = Limit("gyro_offset_dps", 0.0, 50.0, "a gyro offset", "deg/s")
 #: A live sensor that is gone this long ends the session as interrupted, s. 60 s by default: a
 #: person walks back into range or restarts a sensor within a minute; 1 s would end a session at
 #: the first hiccup, more than an hour is a session nobody is doing any more.

@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from tracker.app.limits import CORPUS_RECORDINGS, EVAL_TEMPO, SEED, SIMULATED_RECORDINGS, SIMULATED_SETS
+from tracker.app.limits import CORPUS_RECORDINGS, EVAL_GYRO_OFFSET, EVAL_TEMPO, SEED, SIMULATED_RECORDINGS, SIMULATED_SETS
 from tracker.cli.common import add_command, limited
 from tracker.core.exercises import EXERCISES, HOLD, TARGET_ROM
 from tracker.core.recording import SAMPLE_RATE
@@ -68,7 +68,10 @@ def register(sub: argparse._SubParsersAction, db: argparse.ArgumentParser) -> No
     e.add_argument("--subject", help="uci-pt: score one subject only, e.g. s1 (leave-one-subject-out)")
     e.add_argument("--tempo", type=limited(EVAL_TEMPO), default=1.0,
                    help="uci-pt: replay every recording this many times faster (timestamps divided, gyro rates "
-                        "multiplied): a proxy for people faster than the two subjects")
+                        "of turn multiplied, not its offset): a proxy for people faster than the two subjects")
+    e.add_argument("--gyro-offset", type=limited(EVAL_GYRO_OFFSET), default=0.0, metavar="DPS",
+                   help="uci-pt: add this offset to every gyro, deg/s, in a random direction per recording (the "
+                        "same each run): a sensor out of calibration")
     e.add_argument("--misses", action="store_true",
                    help="also list each set counted wrong: the labelled reps missed, the reps counted where none was "
                         "labelled, and the engine's reasons for the movements it turned down there")
@@ -134,12 +137,12 @@ def _eval(args: argparse.Namespace) -> int:
             raise ConfigurationError("--no-hold and --hold-s contradict each other: give one")
         report = evaluate_uci(args.path, hold_s=None if args.no_hold else args.hold_s if args.hold_s is not None else 5.0,
                               placements=PlacementSelection(args.placements or "primary"), subject=args.subject,
-                              latency=args.latency, tempo=args.tempo, misses=args.misses)
+                              latency=args.latency, tempo=args.tempo, misses=args.misses, gyro_offset_dps=args.gyro_offset)
     else:
-        if args.placements is not None or args.subject is not None or args.no_hold or args.tempo != 1.0:
+        if args.placements is not None or args.subject is not None or args.no_hold or args.tempo != 1.0 or args.gyro_offset:
             from tracker.errors import ConfigurationError
 
-            raise ConfigurationError("--placements, --subject, --no-hold and --tempo are for UCI recordings: use them with --dataset uci-pt "
+            raise ConfigurationError("--placements, --subject, --no-hold, --tempo and --gyro-offset are for UCI recordings: use them with --dataset uci-pt "
                                      "(e.g. reptrack eval --dataset uci-pt ../shared/data/uci-pt --placements all --subject s1)")
         report = evaluate_directory(args.path, hold_s=args.hold_s, latency=args.latency, misses=args.misses)
     print(json.dumps(report.to_json()) if args.json else format_evaluation(report))

@@ -13,6 +13,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from tracker.errors import DatasetError, ReptrackError
 from tracker.evaluation.latency import LatencyStats, rep_delays, stream_in_chunks
 from tracker.evaluation.metrics import (FoundRep, GroupMetrics, RecordingTruth, TrueRep, TrueSet, evaluate_recording,
@@ -22,6 +24,9 @@ from tracker.evaluation.uci import (BLOCK_WINDOWS_S, REPS_PER_BLOCK, ExecutionTy
                                     iter_dataset)
 from tracker.core.exercises import FlagKind, get_exercise
 from tracker.pipeline import AnalysisResult, Personalisation, SessionSetup, analyze_recording
+from tracker.pipeline.filters import lowpass
+from tracker.pipeline.gyro_bias import GyroBias
+from tracker.pipeline.orientation import OrientationConfig
 from tracker.core.recording import Placement, Recording
 
 SCORED_FLAGS = [k.value for k in FlagKind]
@@ -194,10 +199,36 @@ def evaluate_directory(folder: Path, *, hold_s: float | None = None, latency: bo
 
 
 # ---------------------------------------------------------------------------- UCI
+def replayed_faster(recording: Recording, tempo: float) -> Recording:
+    """``recording`` as if done ``tempo`` times faster: timestamps divided by it, the gyro's
+    rates of turn multiplied -- not its offset, which is the sensor's, not the person's (its
+    estimate over the recording, :class:`GyroBias`, is taken off before and put back after;
+    multiplied, subject 2's 3.5 deg/s became 7 at twice the tempo). The accelerometer is kept, so
+    its own linear acceleration is not scaled up."""
+    gyr = recording.gyro_dps
+    if gyr is None:
+        return replace(recording, t_s=recording.t_s / tempo)
+    fs = recording.nominal_rate_hz()
+    est = GyroBias(sample_rate_hz=fs)
+    est.update(gyr, lowpass(OrientationConfig().gravity_cutoff_hz, sample_rate_hz=fs)(recording.accel_g))
+    bias = est.bias_dps
+    return replace(recording, t_s=recording.t_s / tempo, gyro_dps=(gyr - bias) * tempo + bias)
+
+
+def with_gyro_offset(recording: Recording, offset_dps: float, *, seed: str) -> Recording:
+    """``recording`` with ``offset_dps`` added to its gyro, in a direction drawn from ``seed`` (the
+    same for the same recording every run)."""
+    if recording.gyro_dps is None:
+        return recording
+    rng = np.random.default_rng(list(seed.encode()))
+    direction = rng.normal(size=3)
+    return replace(recording, gyro_dps=recording.gyro_dps + offset_dps * direction / np.linalg.norm(direction))
+
+
 def evaluate_uci(root: Path, *, hold_s: float | None = 5.0,
                  placements: PlacementSelection = PlacementSelection.PRIMARY,
                  subject: str | None = None, latency: bool = False, tempo: float = 1.0,
-                 misses: bool = False) -> EvaluationReport:
+                 misses: bool = False, gyro_offset_dps: float = 0.0) -> EvaluationReport:
     """Score reptrack on the UCI data set: each 10-rep block is a set.
 
     Rep boundaries and flag truth come from subject 1's hand labels; block counts and
@@ -205,10 +236,10 @@ def evaluate_uci(root: Path, *, hold_s: float | None = 5.0,
     chooses the sensor units analysed (the overall figure covers them all); ``subject``
     scores one subject only, so a setting chosen on one can be read on the other.
     ``latency`` measures when each hand-labelled rep is shown (subject 1's labels).
-    ``tempo`` replays every recording that many times faster (timestamps divided by it, the gyro's
-    rates multiplied; the accelerometer is kept, so its own linear acceleration is not scaled
-    up): a proxy for people who move faster than the two subjects, labels scaled alike.
-    ``misses`` lists every block counted wrong: with subject 1's labels, the reps missed and why;
+    ``tempo`` replays every recording that many times faster (:func:`replayed_faster`): a proxy
+    for people who move faster than the two subjects, labels scaled alike.
+    ``gyro_offset_dps`` adds that offset to every gyro (:func:`with_gyro_offset`): a sensor out of
+    calibration. ``misses`` lists every block counted wrong: with subject 1's labels, the reps missed and why;
     for the other subjects, what was turned down in the block (:mod:`tracker.evaluation.misses`).
     """
     recs = iter_dataset(Path(root), placements=placements, subject=subject)
@@ -222,9 +253,10 @@ def evaluate_uci(root: Path, *, hold_s: float | None = 5.0,
     for r in recs:
         ex = get_exercise(r.exercise)
         primary = r.placement is ex.moving_segment
+        if gyro_offset_dps:
+            r = replace(r, recording=with_gyro_offset(r.recording, gyro_offset_dps, seed=f"{r.subject}/{r.exercise_code}/{r.unit}"))
         if tempo != 1.0:
-            gyr = r.recording.gyro_dps
-            r = replace(r, recording=replace(r.recording, t_s=r.recording.t_s / tempo, gyro_dps=None if gyr is None else gyr * tempo),
+            r = replace(r, recording=replayed_faster(r.recording, tempo),
                         reps=None if r.reps is None else tuple(replace(x, start_s=x.start_s / tempo, end_s=x.end_s / tempo)
                                                                for x in r.reps))
         result = analyze_recording(r.recording, ex, placement=r.placement, personal=Personalisation(hold_s=hold_s))
@@ -290,6 +322,8 @@ def evaluate_uci(root: Path, *, hold_s: float | None = 5.0,
              if placements is PlacementSelection.PRIMARY else "every placement on the moving leg (thigh and shank)")
     who = f"subject {subject}" if subject is not None else "every subject"
     faster = f"; replayed {tempo:g} times faster" if tempo != 1.0 else ""
+    if gyro_offset_dps:
+        faster += f"; {gyro_offset_dps:g} deg/s added to every gyro"
     return EvaluationReport(
         title=f"UCI physical-therapy exercises in {root} (hold {hold_s} s; {placements.value} placements; {who}{faster})",
         groups={k: v.summary() for k, v in sorted(groups.items())},
