@@ -81,8 +81,8 @@ class GyroBias:
         if self._filled:  # finish the block the last chunk began
             take = min(n, bn - self._filled)
             out[:take] = self._excess
-            self._gyro_parts.append(gyro_dps[:take])
-            self._gravity_parts.append(gravity[:take])
+            self._gyro_parts.append(gyro_dps[:take].copy())  # (copies: the caller may reuse its arrays)
+            self._gravity_parts.append(gravity[:take].copy())
             self._filled += take
             i = take
             if self._filled == bn:
@@ -100,7 +100,7 @@ class GyroBias:
             i += k * bn
         if i < n:  # the start of the next block
             out[i:] = self._excess
-            self._gyro_parts, self._gravity_parts, self._filled = [gyro_dps[i:]], [gravity[i:]], n - i
+            self._gyro_parts, self._gravity_parts, self._filled = [gyro_dps[i:].copy()], [gravity[i:].copy()], n - i
         return out
 
     def _take(self, gyro: NDArray[np.float64], gravity: NDArray[np.float64]) -> None:
