@@ -262,7 +262,7 @@ class RunTracker:
         if len(waiting) < self._fast_set_min_reps():
             if self._only_jolts_after(waiting):
                 # no fast set: a quick rep, then movements that would have been turned down as too
-                # short had no fast set been possible (a lowering's jolt, without a gyro) -- the
+                # short had no fast set been possible (a lowering's jolt; with a gyro too) -- the
                 # quick rep had its pause
                 self._waiting = waiting[1:]
                 self.reject_deferred()
