@@ -209,8 +209,9 @@ def replayed_faster(recording: Recording, tempo: float) -> Recording:
     if gyr is None:
         return replace(recording, t_s=recording.t_s / tempo)
     fs = recording.nominal_rate_hz()
-    est = GyroBias(sample_rate_hz=fs)
-    est.update(gyr, lowpass(OrientationConfig().gravity_cutoff_hz, sample_rate_hz=fs)(recording.accel_g))
+    orientation = OrientationConfig()
+    est = GyroBias(sample_rate_hz=fs, config=orientation.gyro_bias)
+    est.update(gyr, lowpass(orientation.gravity_cutoff_hz, sample_rate_hz=fs)(recording.accel_g))
     bias = est.bias_dps
     return replace(recording, t_s=recording.t_s / tempo, gyro_dps=(gyr - bias) * tempo + bias)
 
@@ -321,11 +322,11 @@ def evaluate_uci(root: Path, *, hold_s: float | None = 5.0,
     which = ("each exercise's moving segment (shank for seated knee extension, thigh otherwise)"
              if placements is PlacementSelection.PRIMARY else "every placement on the moving leg (thigh and shank)")
     who = f"subject {subject}" if subject is not None else "every subject"
-    faster = f"; replayed {tempo:g} times faster" if tempo != 1.0 else ""
+    notes = f"; replayed {tempo:g} times faster" if tempo != 1.0 else ""
     if gyro_offset_dps:
-        faster += f"; {gyro_offset_dps:g} deg/s added to every gyro"
+        notes += f"; {gyro_offset_dps:g} deg/s added to every gyro"
     return EvaluationReport(
-        title=f"UCI physical-therapy exercises in {root} (hold {hold_s} s; {placements.value} placements; {who}{faster})",
+        title=f"UCI physical-therapy exercises in {root} (hold {hold_s} s; {placements.value} placements; {who}{notes})",
         groups={k: v.summary() for k, v in sorted(groups.items())},
         overall=all_m.summary(),
         extra={**extra, **({"latency": delays.summary()} if latency else {}), **({"misses": off} if misses else {}),

@@ -35,7 +35,7 @@ class GyroBiasConfig:
     still_tilt_deg: float = 0.5  # the gravity estimate turns less than this in a still block (a slow 2 deg/s lift turns 1 deg)
     noise_dps: float = 1.5  # ... and each gyro axis varies less than this (UCI sensors at rest: 0.7-1.2 deg/s about their bias)
     max_bias_dps: float = 25.0  # ... about a mean under this (a MEMS gyro's offset out of calibration: the MPU-6050's datasheet allows 20 deg/s; a faster reading is motion)
-    blocks: int = 15  # the bias is the median of this many last still blocks ...
+    blocks: int = 15  # the bias is the median of this many last still blocks (7.5 s of stillness: a slow turn the accelerometer cannot see, 1-2 s, stays a minority; 5 let a simulated session's first blocks read 5.3 deg/s for 3.0) ...
     min_blocks: int = 3  # ... taken off once there are this many (the median of one or two: a block with a fidget in it read 5.3 deg/s for 3.0, simulator)
     # Only the bias beyond this is taken off: the engine's speeds (still, calm, walking) were
     # chosen on sensors that read 1-3.5 deg/s at rest (UCI; the simulator draws up to 2 per

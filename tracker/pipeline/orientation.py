@@ -145,7 +145,6 @@ class OrientationTracker:
         else:
             g = self._lp_gravity(accel_g)
         resid = accel_g - lp
-        with_gyro = self.has_gyro and gyro_dps is not None
         # the lengths of the gravity estimate, the shake and the rotation rate at once (one
         # product and two additions for all, each row added ``(x0 + x1) + x2`` as ``dot_rows``
         # does): numpy's per-call cost, not the arithmetic, is what a short block pays. The
@@ -157,7 +156,7 @@ class OrientationTracker:
         norm = lengths[:, 0:1]
         shake = lengths[:, 1]
         up = g / np.maximum(norm, 1e-9)
-        if with_gyro:
+        if rate is not None:
             speed = lengths[:, 2]
         else:
             # rate of tilt over a lag of ``speed_lag_s``: differentiating sample to sample
