@@ -113,13 +113,14 @@ class OrientationTracker:
         self._gyro_bias = GyroBias(sample_rate_hz=sample_rate_hz, config=config.gyro_bias)
 
     def reset(self) -> None:
+        """After a data gap: the filters start again from the next sample."""
         self._lp.reset()
         self._lp_gravity.reset()
         for p in self._passes:
             p.reset()
         self._prev_source = [None] * self.config.fusion_passes
         self._prev_up = None
-        self._gyro_bias.reset()
+        self._gyro_bias.restart()  # the sensor's offset outlives a gap in its data
 
     def update(self, accel_g: NDArray[np.float64], gyro_dps: NDArray[np.float64] | None) -> OrientationBlock:
         n = accel_g.shape[0]
