@@ -87,3 +87,27 @@ def test_partial_range_is_judged_against_the_persons_usual_range() -> None:
     before = [_rep(4.0, rom_deg=r) for r in roms]
     assert FlagKind.PARTIAL_ROM in _kinds(_rep(4.0, rom_deg=23.0), config, before)  # 77 % of 30
     assert FlagKind.PARTIAL_ROM not in _kinds(_rep(4.0, rom_deg=26.0), config, before)  # 87 %
+
+
+def test_a_person_quick_in_every_phase_is_judged_against_their_own_phases() -> None:
+    config = PipelineConfig(EX, 50.0, True)
+    assert EX.too_fast_phase_s == 0.8
+    # UCI subject 2's correct reps: lifts of 1.1-1.5 s, lowerings of 0.54-0.77 s, holds of 2-3.5 s
+    quick = [_rep(4.0, lift_s=1.2, lower_s=lo, hold_s=2.5) for lo in (0.7, 0.65, 0.75)]
+    judged = _judged(_rep(4.0, lift_s=1.2, lower_s=0.6, hold_s=2.5), config, quick)
+    # the first two are judged by the exercise's 0.8 s alone (too few reps to know the person)
+    assert [any(f.kind is FlagKind.TOO_FAST for f in r.flags) for r in judged] == [True, True, False, False]
+    # a phase under 0.5 s is too fast whoever does it (0.6 x their usual 0.7 s would be 0.42 s) ...
+    flag = next(f for f in _judged(_rep(4.0, lift_s=1.2, lower_s=0.45, hold_s=2.5), config, quick)[-1].flags
+                if f.kind is FlagKind.TOO_FAST)
+    assert flag.value == 0.45 and flag.threshold == 0.5
+    # between the floor and 0.8 s, against 0.6 x the person's usual quicker phase (here 1.0 s)
+    steady = [_rep(4.0, lift_s=1.2, lower_s=1.0, hold_s=2.5) for _ in range(5)]
+    assert FlagKind.TOO_FAST in _kinds(_rep(4.0, lift_s=1.2, lower_s=0.55, hold_s=2.5), config, steady)
+    assert FlagKind.TOO_FAST not in _kinds(_rep(4.0, lift_s=1.2, lower_s=0.65, hold_s=2.5), config, steady)
+    # ... and never more lenient than 0.5 s: a set of 1 s reps cannot make itself the norm
+    fast_set = [_rep(1.0, lift_s=0.45, lower_s=0.45, hold_s=0.0) for _ in range(8)]
+    assert all(any(f.kind is FlagKind.TOO_FAST for f in r.flags) for r in _judged(fast_set[0], config, fast_set[1:]))
+    # a phase limit set explicitly is kept as set
+    fixed = replace(config, thresholds=replace(config.thresholds, too_fast_phase_s=0.8))
+    assert FlagKind.TOO_FAST in _kinds(_rep(4.0, lift_s=1.2, lower_s=0.6, hold_s=2.5), fixed, quick)

@@ -115,6 +115,10 @@ def reference_rom_deg(config: PipelineConfig, session_roms_deg: Sequence[float],
 #: rep (a slow first lift, setup motion at its start) sets it
 _USUAL_TEMPO_MIN_REPS = 4
 
+#: the person's usual phase is the median of at least this many reps' quicker phases (this one
+#: included): UCI subject 2's first correct reps were flagged with 4 (2 more of 80 than with 3)
+_USUAL_PHASE_MIN_REPS = 3
+
 #: SPARC of a minimum-jerk lift or lowering as measured (cut at 85 % of the held range and
 #: 15 % above the end, ``DetectorConfig.smoothness_*``; a whole one scores -1.4): the default
 #: jerky limit is 2.0 below it
@@ -193,6 +197,10 @@ def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence
             if len(unrushed) >= _USUAL_TEMPO_MIN_REPS:
                 usual_s = float(np.median([r.duration_s for r in unrushed]))
                 usual_hold_s = float(np.median([r.hold_s for r in unrushed]))
+        if th.too_fast_phase_s is None and len(session_reps) + 1 >= _USUAL_PHASE_MIN_REPS:
+            # a person quick in every phase is judged against their own phases, but never past the floor
+            usual_phase_s = float(np.median([min(r.lift_s, r.lower_s) for r in [*session_reps, rep]]))
+            limit = min(limit, max(th.rushed_phase_floor_s, th.usual_phase_fraction * usual_phase_s))
         if fastest < limit:
             add(FlagKind.TOO_FAST, fastest, limit, "s", limit / max(fastest, 1e-3))
         elif usual_s is not None and rep.duration_s < (rushed := th.too_fast_fraction * usual_s):
