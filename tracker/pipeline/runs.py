@@ -65,6 +65,10 @@ class RunTracker:
         self._gyro_cache: tuple[tuple[int, int], NDArray[np.float64], list[NDArray[np.float64]]] | None = None
         #: the reference posture of the last rep counted in a set of ``fast_rest_min_reps`` or more
         self._counted_rest: NDArray[np.float64] | None = None
+        #: where the last rebound or bounce right after a waiting quick rep ended (its landing)
+        self._landed_s = -math.inf
+        #: the first waiting quick rep followed, at once, a quick rep counted alone
+        self._joins_quick = False
 
     # ------------------------------------------------------------------ what the detector reads
     @property
@@ -138,6 +142,8 @@ class RunTracker:
             tiny = cand.rom_deg < d.tiny_fraction * typical  # standing up after the last rep, say
             bounce = small and cand.start_s - prev_end_s <= d.bounce_s  # the leg bouncing as it lands
             if (small and cos < d.direction_min_cos) or rebound or tiny or bounce:
+                if rebound or bounce:
+                    self._note_landing(cand)
                 # a fidget, or the leg overshooting as it lands: not a rep, and not a break --
                 # nor the next movement that a quick rep waiting for its pause must not meet
                 self.reject_cand(cand, "rebound after a rep" if rebound else "small movement between reps")
@@ -158,6 +164,7 @@ class RunTracker:
             # A quick rep must be followed by a pause (a step of walking is followed by the
             # next step): decide once the segment is still, or the next movement comes.
             self._waiting = [cand]
+            self._joins_quick = self._follows_quick_rep(cand)
             self._announce(cand)
             return True
         self._accept(cand)
@@ -259,6 +266,11 @@ class RunTracker:
             if waiting:
                 self._accept(waiting[0])
             return
+        if self._joins_quick and len(waiting) + 1 >= self.config.detector.fast_run_min_reps:
+            # quick reps back to back after a quick rep counted alone, at once and the same way: with
+            # it, a fast set from that rep's rest (a shank rebounding as it lands ...)
+            self._accept_fast_set()
+            return
         if len(waiting) < self._fast_set_min_reps():
             if self._only_jolts_after(waiting):
                 # no fast set: a quick rep, then movements that would have been turned down as too
@@ -295,6 +307,7 @@ class RunTracker:
             self._show_fast_set()
             return True
         if waiting and not self._lone_short():
+            self._note_landing(cand)
             return False  # a quick rep waits for its pause: this movement decides about it
         if waiting:
             self.reject_deferred()  # the short movement before was not followed by a fast set
@@ -333,6 +346,38 @@ class RunTracker:
         d = self.config.detector
         return d.fast_run_min_reps if self._waiting_from_rest() else max(d.fast_run_min_reps, d.fast_run_unpaused_min_reps)
 
+    def _follows_quick_rep(self, cand: RepCandidate) -> bool:
+        """``cand`` follows the run's last rep, a quick one, as a fast set's next rep would."""
+        last = self._run_last
+        if last is None or not self.config.has_gyro:
+            return False
+        d = self.config.detector
+        quick = last.end_s - last.start_s < d.min_unpaused_rep_s
+        return (quick and cand.start_s - max(last.end_s, self._landed_s) <= d.fast_gap_s
+                and float(cand.direction @ unit(last.direction)) >= d.direction_min_cos
+                and self._like_range(cand.rom_deg, last.rom_deg))
+
+    def _note_landing(self, cand: RepCandidate) -> None:
+        """``cand``, a movement that is no rep, is the last waiting quick rep's landing if it goes
+        back against it within ``rebound_s`` of its end, swinging back past the rest no further than
+        a fast set may (``fast_opposite_fraction``; a walk's thigh swings back behind the body):
+        the next rep of a fast set is timed from the landing's end (``_continues_fast_set``). UCI
+        subject 2's fast prone leg lifts replayed twice as fast rebound for 0.5-0.8 s as they land
+        (16-36 deg of 50-100 deg reps, mostly the rest of the lowering), and the blocks counted 0."""
+        if not self._waiting:
+            return
+        d = self.config.detector
+        last = self._waiting[-1]
+        since_s = max(last.end_s, self._landed_s)
+        if cand.start_s - since_s > d.rebound_s:
+            return
+        direction = self._waiting_direction()
+        typical = float(np.median([c.rom_deg for c in self._waiting]))
+        # back against the reps, and not past the rest further than a fast set may: a walk's swing
+        if (float(cand.direction @ direction) < 0.0
+                and self._swing_back_deg(cand.start, cand.end, direction) <= d.fast_opposite_fraction * typical):
+            self._landed_s = cand.end_s
+
     def is_short(self, c: RepCandidate) -> bool:
         """``c`` is shorter than a rep on its own (kept as a fast set's rep)."""
         return c.start in self._short
@@ -347,7 +392,10 @@ class RunTracker:
             return False
         d = self.config.detector
         prev = run[-1]
-        if cand.end_s - cand.start_s >= d.min_unpaused_rep_s or cand.start_s - prev.end_s > d.fast_gap_s:
+        # from the end of the last rep's landing: a fast prone leg lift's shank rebounds 16-26 deg
+        # for 0.5-0.8 s as it lands (UCI subject 2 replayed twice as fast: a block counted 0)
+        since_s = max(prev.end_s, self._landed_s)
+        if cand.end_s - cand.start_s >= d.min_unpaused_rep_s or cand.start_s - since_s > d.fast_gap_s:
             return False
         direction = self._waiting_direction()
         if float(cand.direction @ direction) < d.direction_min_cos:
