@@ -65,8 +65,9 @@ class RunTracker:
         self._gyro_cache: tuple[tuple[int, int], NDArray[np.float64], list[NDArray[np.float64]]] | None = None
         #: the reference posture of the last rep counted in a set of ``fast_rest_min_reps`` or more
         self._counted_rest: NDArray[np.float64] | None = None
-        #: where the last rebound or bounce right after a waiting quick rep ended (its landing)
+        #: where the last landing (a rebound right after a waiting quick rep) ended, and the end of that rep
         self._landed_s = -math.inf
+        self._landed_from_s = -math.inf
         #: the first waiting quick rep followed, at once, a quick rep counted alone
         self._joins_quick = False
 
@@ -312,6 +313,7 @@ class RunTracker:
         if waiting:
             self.reject_deferred()  # the short movement before was not followed by a fast set
         self._waiting = [cand]
+        self._joins_quick = False  # (a movement too short for a rep starts no set with a counted one)
         self._short.add(cand.start)
         return True
 
@@ -353,7 +355,7 @@ class RunTracker:
             return False
         d = self.config.detector
         quick = last.end_s - last.start_s < d.min_unpaused_rep_s
-        return (quick and cand.start_s - max(last.end_s, self._landed_s) <= d.fast_gap_s
+        return (quick and cand.start_s - self._landing_end_s(last) <= d.fast_gap_s
                 and float(cand.direction @ unit(last.direction)) >= d.direction_min_cos
                 and self._like_range(cand.rom_deg, last.rom_deg))
 
@@ -368,15 +370,18 @@ class RunTracker:
             return
         d = self.config.detector
         last = self._waiting[-1]
-        since_s = max(last.end_s, self._landed_s)
-        if cand.start_s - since_s > d.rebound_s:
+        if cand.start_s - self._landing_end_s(last) > d.rebound_s:
             return
         direction = self._waiting_direction()
         typical = float(np.median([c.rom_deg for c in self._waiting]))
         # back against the reps, and not past the rest further than a fast set may: a walk's swing
         if (float(cand.direction @ direction) < 0.0
                 and self._swing_back_deg(cand.start, cand.end, direction) <= d.fast_opposite_fraction * typical):
-            self._landed_s = cand.end_s
+            self._landed_s, self._landed_from_s = cand.end_s, last.end_s
+
+    def _landing_end_s(self, rep: RepCandidate) -> float:
+        """Where ``rep`` ended, landing included (its end when no landing of its own was seen)."""
+        return self._landed_s if self._landed_from_s == rep.end_s else rep.end_s
 
     def is_short(self, c: RepCandidate) -> bool:
         """``c`` is shorter than a rep on its own (kept as a fast set's rep)."""
@@ -394,8 +399,7 @@ class RunTracker:
         prev = run[-1]
         # from the end of the last rep's landing: a fast prone leg lift's shank rebounds 16-26 deg
         # for 0.5-0.8 s as it lands (UCI subject 2 replayed twice as fast: a block counted 0)
-        since_s = max(prev.end_s, self._landed_s)
-        if cand.end_s - cand.start_s >= d.min_unpaused_rep_s or cand.start_s - since_s > d.fast_gap_s:
+        if cand.end_s - cand.start_s >= d.min_unpaused_rep_s or cand.start_s - self._landing_end_s(prev) > d.fast_gap_s:
             return False
         direction = self._waiting_direction()
         if float(cand.direction @ direction) < d.direction_min_cos:
