@@ -116,7 +116,7 @@ def _with_gaps(pause_s: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 @pytest.mark.parametrize("pause_s", [2.0, 3.0, 4.0])
 def test_the_estimate_outlives_a_gap_in_the_data(pause_s: float) -> None:
     # thrown away at each gap, the offset came off again only after 1.5 s of stillness, and the
-    # pause after the gap was too short to take a reference posture in: 2, 2 and 4 of 10 counted
+    # pause after the gap was too short to take a reference posture in: 2, 2 and 6 of 10 counted
     t, acc, gyr = _with_gaps(pause_s)
     config = PipelineConfig(exercise=get_exercise("standing-hip-abduction"), sample_rate_hz=RATE_HZ, has_gyro=True)
     pipe = RepPipeline(config)

@@ -116,7 +116,7 @@ def reference_rom_deg(config: PipelineConfig, session_roms_deg: Sequence[float],
 _USUAL_TEMPO_MIN_REPS = 4
 
 #: the person's usual phase is the median of at least this many reps' quicker phases (this one
-#: included): UCI subject 2's first correct reps were flagged with 4 (2 more of 80 than with 3)
+#: included): with 4, UCI subject 1's correct block had one more rep flagged (3 of 80 against 2)
 _USUAL_PHASE_MIN_REPS = 3
 
 #: SPARC of a minimum-jerk lift or lowering as measured (cut at 85 % of the held range and
@@ -178,7 +178,9 @@ def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence
         elif config.has_gyro and math.isfinite(rep.sparc) and rep.sparc < (sparc_limit := jerky_sparc_limit(config)):
             add(FlagKind.JERKY, rep.sparc, sparc_limit, "sparc", rep.sparc / sparc_limit)
         elif not config.has_gyro and rep.shake_g > th.jerky_shake_g and min(rep.lift_s, rep.lower_s) >= fast_limit:
-            # tremor shows as accelerometer content above 3 Hz; a too-fast rep makes some too
+            # tremor shows as accelerometer content above 3 Hz; a phase quicker than the exercise's
+            # makes some too, from the leg's own acceleration -- whether or not it is too fast for
+            # this person (``usual_phase_fraction``): such a rep is not judged jerky without a gyro
             add(FlagKind.JERKY, rep.shake_g, th.jerky_shake_g, "g", rep.shake_g / th.jerky_shake_g)
 
     if FlagKind.TOO_FAST in applies:
@@ -197,8 +199,11 @@ def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence
             if len(unrushed) >= _USUAL_TEMPO_MIN_REPS:
                 usual_s = float(np.median([r.duration_s for r in unrushed]))
                 usual_hold_s = float(np.median([r.hold_s for r in unrushed]))
-        if th.too_fast_phase_s is None and len(session_reps) + 1 >= _USUAL_PHASE_MIN_REPS:
-            # a person quick in every phase is judged against their own phases, but never past the floor
+        if (th.too_fast_phase_s is None and rep.hold_s >= th.usual_hold_min_s
+                and len(session_reps) + 1 >= _USUAL_PHASE_MIN_REPS):
+            # a person quick in every phase is judged against their own phases, but never past the
+            # floor, and only for a rep held at the top: up and straight down in 1-1.5 s is rushed,
+            # however many reps are done that way (they would otherwise make themselves the norm)
             usual_phase_s = float(np.median([min(r.lift_s, r.lower_s) for r in [*session_reps, rep]]))
             limit = min(limit, max(th.rushed_phase_floor_s, th.usual_phase_fraction * usual_phase_s))
         if fastest < limit:

@@ -71,10 +71,13 @@ class GyroBias:
         self._excess = np.zeros(3)
 
     def restart(self) -> None:
-        """After a data gap: the next sample begins a block, and the estimate is kept (a gap in
-        the data does not change the sensor's offset; with it thrown away, a 10 deg/s offset and
-        a gap in four of nine pauses left 2 of 10 reps counted, for 1.5 s of stillness were
-        needed after each gap before the offset came off again)."""
+        """After a data gap: the next sample begins a block, and the estimate is kept. This
+        assumes the sensor's offset outlives the gap: thrown away, a 10 deg/s offset and a gap in
+        four of nine pauses left 2-6 of 10 reps counted, for 1.5 s of stillness were needed after
+        each gap before the offset came off again. A sensor that restarts with another offset
+        (a reboot on reconnecting) is read anew as the median moves: about 4 s of stillness
+        (review: one gap, the offset changed from 0 to 10 deg/s, 8 of 10 reps against 9 with the
+        estimate thrown away)."""
         self._gyro_parts: list[NDArray[np.float64]] = []
         self._gravity_parts: list[NDArray[np.float64]] = []
         self._filled = 0
