@@ -61,12 +61,8 @@ class GyroBias:
         self.config = config
         self._block_n = max(2, int(round(config.block_s * sample_rate_hz)))
         self._cos_still = float(np.cos(np.radians(config.still_tilt_deg)))
-        self.reset()
-
-    def reset(self) -> None:
-        """Forget everything: a new sensor."""
         self.restart()
-        self._means: tuple[deque[float], ...] = tuple(deque(maxlen=self.config.blocks) for _ in range(3))  # per axis
+        self._means: tuple[deque[float], ...] = tuple(deque(maxlen=config.blocks) for _ in range(3))  # per axis
         self._bias = np.zeros(3)
         self._excess = np.zeros(3)
 
@@ -104,7 +100,9 @@ class GyroBias:
             if self._filled == bn:
                 gyro, grav = np.concatenate(self._gyro_parts), np.concatenate(self._gravity_parts)
                 self._gyro_parts, self._gravity_parts, self._filled = [], [], 0
-                self._take(gyro[None], grav[None])
+                still, means = _judge(gyro[None], grav[None], self.config, self._cos_still)
+                if still[0]:
+                    self._add(means[0])
         k = (n - i) // bn
         if k:  # whole blocks: judged together, taken in order
             whole = slice(i, i + k * bn)
@@ -118,11 +116,6 @@ class GyroBias:
             out[i:] = self._excess
             self._gyro_parts, self._gravity_parts, self._filled = [gyro_dps[i:].copy()], [gravity[i:].copy()], n - i
         return out
-
-    def _take(self, gyro: NDArray[np.float64], gravity: NDArray[np.float64]) -> None:
-        still, means = _judge(gyro, gravity, self.config, self._cos_still)
-        if still[0]:
-            self._add(means[0])
 
     def _add(self, mean: NDArray[np.float64]) -> None:
         """A still block's mean gyro: the estimate is the median of the last ``blocks`` of them."""
