@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from scipy.spatial.transform import Rotation
 
 from hand_signals import min_jerk, rep_angles_deg, sensor_from_angles
 from tracker.core.exercises import get_exercise
@@ -666,3 +667,53 @@ def test_a_fast_set_lying_down_counts_without_a_gyro(size: int) -> None:
                                                          gyro=False, hold_s=3.0, size=size)
     assert counted == truth == [8, 11]
     assert outside == 0  # nothing counted outside the sets
+
+
+
+def _onto_the_bed_then_raises(rate: float, raises: int, *, bump_deg: float, lying_deg: float
+                              ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[tuple[float, float]]]:
+    """A thigh sensor: sitting on the bed's edge (thigh level, pointing forward), swinging the legs
+    onto the bed (a quarter turn about the vertical, the thigh lifted ``bump_deg`` over the edge and
+    put down ``lying_deg`` from level), then straight-leg raises of 30 deg held 0.6 s; gravity only,
+    so the tilt is exact."""
+    def n(s: float) -> int:
+        return int(round(s * rate))
+    swing = min_jerk(n(2.0))
+    yaw = [np.zeros(n(3)), 90.0 * swing, np.full(n(3), 90.0)]
+    pitch = [np.zeros(n(3)), bump_deg * np.sin(np.pi * swing) + lying_deg * swing, np.full(n(3), lying_deg)]
+    truth = []
+    t = sum(p.size for p in pitch) / rate
+    for _ in range(raises):
+        rep = lying_deg + np.concatenate([30.0 * min_jerk(n(1.5)), np.full(n(0.6), 30.0), 30.0 * (1 - min_jerk(n(1.5)))])
+        truth.append((t, t + rep.size / rate))
+        pitch += [rep, np.full(n(1.5), lying_deg)]
+        yaw.append(np.full(rep.size + n(1.5), 90.0))
+        t += (rep.size + n(1.5)) / rate
+    pitch.append(np.full(n(3), lying_deg))
+    yaw.append(np.full(n(3), 90.0))
+    yaw_deg, pitch_deg = np.concatenate(yaw), np.concatenate(pitch)
+    # the segment in the world: turned about the vertical, then its long axis (x) raised
+    rot = Rotation.from_euler("zy", np.column_stack([yaw_deg, -pitch_deg]), degrees=True)
+    acc = rot.inv().apply([0.0, 0.0, 1.0])
+    step = (rot[:-1].inv() * rot[1:]).as_rotvec() * rate  # body rates, rad/s, between samples
+    gyr = np.degrees(np.vstack([step[:1], step]))
+    return np.arange(yaw_deg.size) / rate, acc, gyr, truth
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 64, 100_000])
+def test_a_quarter_turn_while_lying_down_is_not_part_of_the_first_rep(chunk: int) -> None:
+    """Issue 11 (real-behaviour corpus: hip raises and straight-leg raises with a thigh sensor and
+    a gyro): swinging the legs onto the bed turns the thigh a quarter turn about the vertical and
+    leaves its tilt almost as it was. Judged by the tilt alone, the lie-down began a "rep" that
+    the first raise ended (a false rep before the set, or the first rep 6 s too early). The gyro
+    sees the turn: the posture the person settled in is the start posture."""
+    rate = 50.0
+    t_s, acc, gyr, truth = _onto_the_bed_then_raises(rate, 6, bump_deg=3.0, lying_deg=4.0)
+    cfg = PipelineConfig(exercise=get_exercise("straight-leg-raise"), sample_rate_hz=rate, has_gyro=True)
+    events = _feed(RepPipeline(cfg), t_s, acc, gyr, chunk)
+    reps = [e.rep for e in events if isinstance(e, RepCompleted)]
+    assert len(reps) == 6, [(round(r.start_s, 1), round(r.end_s, 1)) for r in reps]
+    for rep, (start_s, end_s) in zip(reps, truth):
+        assert abs(rep.start_s - start_s) < 0.8 and abs(rep.end_s - end_s) < 0.8, (rep.start_s, rep.end_s, start_s, end_s)
+        assert 26.0 < rep.rom_deg < 34.0, rep.rom_deg
+    assert any(isinstance(e, PostureChanged) for e in events)

@@ -98,7 +98,7 @@ class Transition(enum.Enum):
     LOWERING_STARTED = enum.auto()  # below the exit level: the lowering begins (-> LOWERING)
     STILL_TOO_LONG = enum.auto()  # still away from the reference for longer than any hold: a posture change
     TOO_LONG = enum.auto()  # away from the reference for longer than any rep (also in LOWERING)
-    SETTLED_FAR = enum.auto()  # still, far past any rep (``new_posture_factor``), before any hold was found: a posture change at once (lying down, rolling over)
+    SETTLED_FAR = enum.auto()  # still, far past any rep (``new_posture_factor``) or turned about the vertical (``posture_turn_deg``), before any hold was found: a posture change at once (lying down, rolling over)
     SETTLED_ELSEWHERE = enum.auto()  # before the session's first rep, still again past any rep's range and away from a hold near the reference or past the range: look again from the excursion's start, as TOO_LONG does (lying down, then rolling over)
     HOLD_FOUND = enum.auto()  # a still, steady posture near the top: a hold, or the new start posture
     LEFT_HOLD = enum.auto()  # moved a rep's size away from that posture
@@ -202,6 +202,7 @@ class RepPipeline:
         self._ref: NDArray[np.float64] | None = None
         self._theta_cache: tuple[NDArray[np.float64], int, int, NDArray[np.float64]] | None = None
         self._rep_start = 0
+        self._turn_from: int | None = None  # the last rest before the lift, with a gyro (``_begin_lift``)
         self._enter_at = 0  # where the current lift crossed the entry level
         self._peak = 0
         self._peak_deg = 0.0
@@ -426,7 +427,7 @@ class RepPipeline:
             run = run_lengths(still, self._still_carry)
         self._still_carry = int(run[-1])
         first_new = self._hist.end
-        self._hist.append(t_f, block.up, block.speed_dps, run, block.shake_g, gyr_f)
+        self._hist.append(t_f, block.up, block.speed_dps, run, block.shake_g, gyr_f, block.turn_dps)
         self._advance(first_new)
         keep = self._rep_start - self._still_n if self._mode in (_Mode.LIFTING, _Mode.LOWERING) else self._hist.end
         keep = self._runs.keep_from(keep)
@@ -554,6 +555,8 @@ class RepPipeline:
         """A lift from sample ``start`` crossed the entry level at ``j`` (tilt ``deg``): follow it
         (``from_rest``: it began from IDLE, not where the rep before it ended)."""
         self._rep_start, self._enter_at = start, j
+        # where the segment last rested, for the turn about the vertical since (``posture_turn_deg``)
+        self._turn_from = self._last_paused(start) if self.config.has_gyro else None
         self._peak, self._peak_deg = j, deg
         self._turn_deg = np.inf
         self._from_rest = from_rest
@@ -615,7 +618,15 @@ class RepPipeline:
             # ... unless far past any rep (``new_posture_factor``): lying down, rolling over. Not
             # once a hold was found (a posture change would then be judged from the hold's
             # reps; from any still posture far away, clean seed 7 lost one more set: 97.0 -> 96.8 %)
-            settled_far = np.nonzero(held & (th > self._new_posture_deg))[0]
+            # ... or still, turned about the vertical since the segment last rested (a gyro sees
+            # it, a tilt cannot): sitting on the bed's edge, then lying down -- the thigh as tilted as
+            # before, but turned a quarter turn (``posture_turn_deg``)
+            far = th > self._new_posture_deg
+            if held.any() and self._turn_from is not None:
+                d = self.config.detector
+                turned = np.abs(self._hist.turned_deg(self._turn_from, end, d.posture_turn_min_dps)[i - self._turn_from:])
+                far |= (turned > d.posture_turn_deg) & (turned > d.posture_turn_tilt_ratio * th)
+            settled_far = np.nonzero(held & far)[0]
             away = back = elsewhere = _NONE
         else:
             hold = settled_far = elsewhere = _NONE
@@ -1032,20 +1043,26 @@ class RepPipeline:
         are there however the samples came in."""
         if not self.config.has_gyro:
             return None
+        at = self._last_paused(start)
+        if at is None:
+            return None
         h = self._hist
         d = self.config.detector
-        lo = max(h.start, self._restart_at, start - int(round(d.gyro_anchor_s * self._fs)))
-        if start + 1 <= lo:
-            return None
-        paused = np.nonzero(h.still_run[h.rows(lo, start + 1)] >= self._quiet_n)[0]
-        if not paused.size:
-            return None
-        at = lo + int(paused[-1])
         run_n = int(h.still_run[at - h.start])
         skip = int(round(d.gyro_bias_skip_s * self._fs))
         last = at - skip if run_n - skip >= self._quiet_n else at
         first = max(h.start, at - run_n + 1, last - int(round(d.gyro_bias_s * self._fs)) + 1)
         return first, last
+
+    def _last_paused(self, start: int) -> int | None:
+        """The last sample within ``gyro_anchor_s`` before sample ``start`` (or at it) that ends a
+        pause (still for ``quiet_before_s``); None when there is none."""
+        h = self._hist
+        lo = max(h.start, self._restart_at, start - int(round(self.config.detector.gyro_anchor_s * self._fs)))
+        if start + 1 <= lo:
+            return None
+        paused = np.nonzero(h.still_run[h.rows(lo, start + 1)] >= self._quiet_n)[0]
+        return lo + int(paused[-1]) if paused.size else None
 
     def _lowering_of(self, prev: RepCandidate, cand: RepCandidate) -> bool:
         """``cand`` is the second half of ``prev``: the leg went up, came part of the way down and

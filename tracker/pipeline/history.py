@@ -29,6 +29,7 @@ class History:
         self._still = np.empty(size, dtype=np.int64)
         self._shake = np.empty(size)
         self._gyro = np.empty((size, 3))  # zeros without a gyro
+        self._turn = np.empty(size)  # zeros without a gyro
 
     @property
     def end(self) -> int:
@@ -59,8 +60,21 @@ class History:
         """The gyro's rate, sensor frame, deg/s (zeros without a gyro)."""
         return self._gyro[: self._n]
 
+    def turned_deg(self, a: int, b: int, min_dps: float = 0.0) -> NDArray[np.float64]:
+        """How far the segment turned about its up vector from sample ``a`` to each of ``a..b-1``
+        (a change of heading), deg, counting only samples turning faster than ``min_dps``; zeros
+        without a gyro. The same numbers for every ``b``: the sum runs in order from ``a``."""
+        rows = self.rows(a, b)
+        t = self._t[rows]
+        rate = self._turn[rows][1:]
+        step = np.empty(t.size)
+        step[0] = 0.0
+        step[1:] = np.where(np.abs(rate) > min_dps, rate, 0.0) * np.diff(t)
+        return np.cumsum(step)
+
     def append(self, t: NDArray[np.float64], up: NDArray[np.float64], speed: NDArray[np.float64], still_run: NDArray[np.int64],
-               shake: NDArray[np.float64], gyro_dps: NDArray[np.float64] | None = None) -> None:
+               shake: NDArray[np.float64], gyro_dps: NDArray[np.float64] | None = None,
+               turn_dps: NDArray[np.float64] | None = None) -> None:
         k = t.shape[0]
         if self._n + k > self._t.shape[0]:
             self._grow(self._n + k)
@@ -74,11 +88,12 @@ class History:
             self._gyro[a:b] = 0.0
         else:
             self._gyro[a:b] = gyro_dps
+        self._turn[a:b] = 0.0 if turn_dps is None else turn_dps
         self._n = b
 
     def _grow(self, need: int) -> None:
         size = max(need, 2 * self._t.shape[0])
-        for name in ("_t", "_up", "_speed", "_still", "_shake", "_gyro"):
+        for name in ("_t", "_up", "_speed", "_still", "_shake", "_gyro", "_turn"):
             old = getattr(self, name)
             new = np.empty((size,) + old.shape[1:], dtype=old.dtype)
             new[: self._n] = old[: self._n]
@@ -92,7 +107,7 @@ class History:
         if cut <= 0:
             return
         m = self._n - cut
-        for arr in (self._t, self._up, self._speed, self._still, self._shake, self._gyro):
+        for arr in (self._t, self._up, self._speed, self._still, self._shake, self._gyro, self._turn):
             arr[:m] = arr[cut: self._n]
         self._n = m
         self.start += cut

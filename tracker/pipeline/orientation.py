@@ -90,6 +90,9 @@ class OrientationBlock:
     up: NDArray[np.float64]  # (n, 3) unit vectors, sensor frame
     speed_dps: NDArray[np.float64]  # (n,) angular speed of the segment, deg/s (the gyro's, less its bias)
     shake_g: NDArray[np.float64]  # (n,) accelerometer content above the gravity low-pass, g (tremor, jerks)
+    #: (n,) rate of turning about the up vector (a change of heading), deg/s: the gyro less its
+    #: bias along ``up``; zeros without a gyro (an accelerometer cannot see a turn about gravity)
+    turn_dps: NDArray[np.float64]
 
 
 class OrientationTracker:
@@ -159,7 +162,9 @@ class OrientationTracker:
         up = g / np.maximum(norm, 1e-9)
         if rate is not None:
             speed = lengths[:, 2]
+            turn = dot_rows(rate, up)
         else:
+            turn = np.zeros(n)
             # rate of tilt over a lag of ``speed_lag_s``: differentiating sample to sample
             # would amplify accelerometer noise to tens of deg/s
             lag = self._lag
@@ -171,4 +176,4 @@ class OrientationTracker:
             dot = dot_rows(before, up)
             speed = np.arctan2(cross, dot) * DEG / (lag * self._dt)
             self._prev_up = joined[-lag:].copy()
-        return OrientationBlock(up=up, speed_dps=speed, shake_g=shake)
+        return OrientationBlock(up=up, speed_dps=speed, shake_g=shake, turn_dps=turn)
