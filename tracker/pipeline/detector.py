@@ -202,6 +202,8 @@ class RepPipeline:
         self._ref: NDArray[np.float64] | None = None
         self._theta_cache: tuple[NDArray[np.float64], int, int, NDArray[np.float64]] | None = None
         self._rep_start = 0
+        #: the rest left at the last posture change, if a far one, and how near it is back there
+        self._left_far: tuple[NDArray[np.float64], float] | None = None
         self._turn_from: int | None = None  # the last rest before the lift, with a gyro (``_begin_lift``)
         self._enter_at = 0  # where the current lift crossed the entry level
         self._peak = 0
@@ -622,6 +624,10 @@ class RepPipeline:
             # it, a tilt cannot): sitting on the bed's edge, then lying down -- the thigh as tilted as
             # before, but turned a quarter turn (``posture_turn_deg``)
             far = th > self._new_posture_deg
+            if held.any() and self._left_far is not None:
+                # ... or most of the way back to the rest left for a far posture (``posture_return_fraction``)
+                left, within_deg = self._left_far
+                far |= tilt_deg(self._hist.up[self._hist.rows(i, end)], left) <= within_deg
             if held.any() and self._turn_from is not None:
                 d = self.config.detector
                 turned = np.abs(self._hist.turned_deg(self._turn_from, end, d.posture_turn_min_dps)[i - self._turn_from:])
@@ -1106,7 +1112,11 @@ class RepPipeline:
         self._runs.break_run("posture change")
         self._runs.close_set()
         self._out.push(PostureChanged(float(self._hist.t[j - self._hist.start]), angle))
+        left = self._ref
         self._set_reference(j)
+        self._left_far = None
+        if left is not None and angle > self._new_posture_deg:
+            self._left_far = (left, (1.0 - self.config.detector.posture_return_fraction) * angle)
         self._mode = _Mode.IDLE
         self._idle_min = np.inf
 
@@ -1122,6 +1132,7 @@ class RepPipeline:
         self._orientation.reset()
         self._mode = _Mode.NO_REFERENCE
         self._ref = None
+        self._left_far = None
         self._still_carry = 0
         self._last_t = None
         self._last_acc = None
