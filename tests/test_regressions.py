@@ -751,3 +751,31 @@ def test_standing_again_after_a_bend_is_the_start_posture(chunk: int) -> None:
     for rep, (start_s, end_s) in zip(reps, truth):
         assert abs(rep.start_s - start_s) < 0.3 and abs(rep.end_s - end_s) < 0.3, (rep.start_s, rep.end_s, start_s, end_s)
         assert "too_fast" in [f.kind.value for f in rep.flags]
+
+
+@pytest.mark.parametrize(("lift_deg", "swing_deg"), [(15.0, 32.0), (20.0, 45.0), (25.0, 30.0)])
+def test_a_leg_raise_that_swings_forward_as_it_lifts_is_counted(lift_deg: float, swing_deg: float) -> None:
+    """Review of the turn rule (issue 11): a side-lying leg raise that also swings forward turns
+    the thigh about the vertical during the lift, by up to twice and more its tilt. The first turn
+    rule (from 2 times the tilt) made each of these holds a posture change and counted 0 of 6;
+    a posture change turns the thigh far more than it tilts it (lying down: ~90 deg for 3-5)."""
+    rate = 50.0
+
+    def n(s: float) -> int:
+        return int(round(s * rate))
+    yaw, pitch = [np.zeros(n(3))], [np.zeros(n(3))]
+    for _ in range(6):
+        up = min_jerk(n(1.2))
+        pitch.append(np.concatenate([lift_deg * up, np.full(n(2), lift_deg), lift_deg * (1 - up), np.zeros(n(1.5))]))
+        yaw.append(np.concatenate([swing_deg * up, np.full(n(2), swing_deg), swing_deg * (1 - up), np.zeros(n(1.5))]))
+    yaw.append(np.zeros(n(3)))
+    pitch.append(np.zeros(n(3)))
+    rot = Rotation.from_euler("zy", np.column_stack([np.concatenate(yaw), -np.concatenate(pitch)]), degrees=True)
+    acc = rot.inv().apply([0.0, 0.0, 1.0])
+    step = (rot[:-1].inv() * rot[1:]).as_rotvec() * rate
+    gyr = np.degrees(np.vstack([step[:1], step]))
+    t_s = np.arange(acc.shape[0]) / rate
+    cfg = PipelineConfig(exercise=get_exercise("side-lying-hip-abduction"), sample_rate_hz=rate, has_gyro=True)
+    events = _feed(RepPipeline(cfg), t_s, acc, gyr, 64)
+    assert len([e for e in events if isinstance(e, RepCompleted)]) == 6
+    assert not any(isinstance(e, PostureChanged) for e in events)

@@ -98,7 +98,7 @@ class Transition(enum.Enum):
     LOWERING_STARTED = enum.auto()  # below the exit level: the lowering begins (-> LOWERING)
     STILL_TOO_LONG = enum.auto()  # still away from the reference for longer than any hold: a posture change
     TOO_LONG = enum.auto()  # away from the reference for longer than any rep (also in LOWERING)
-    SETTLED_FAR = enum.auto()  # still, far past any rep (``new_posture_factor``) or turned about the vertical (``posture_turn_deg``), before any hold was found: a posture change at once (lying down, rolling over)
+    SETTLED_FAR = enum.auto()  # still, before any hold was found, far past any rep (``new_posture_factor``), back from a far posture (``posture_return_fraction``) or, lying, turned round before the lift (``posture_turn_deg``): a posture change at once (lying down, rolling over, up from a bend)
     SETTLED_ELSEWHERE = enum.auto()  # before the session's first rep, still again past any rep's range and away from a hold near the reference or past the range: look again from the excursion's start, as TOO_LONG does (lying down, then rolling over)
     HOLD_FOUND = enum.auto()  # a still, steady posture near the top: a hold, or the new start posture
     LEFT_HOLD = enum.auto()  # moved a rep's size away from that posture
@@ -204,7 +204,7 @@ class RepPipeline:
         self._rep_start = 0
         #: the rest left at the last posture change, if a far one, and how near it is back there
         self._left_far: tuple[NDArray[np.float64], float] | None = None
-        self._turn_from: int | None = None  # the last rest before the lift, with a gyro (``_begin_lift``)
+        self._turn_from: int | None = None  # the last rest before the lift, lying with a gyro (``_begin_lift``)
         self._enter_at = 0  # where the current lift crossed the entry level
         self._peak = 0
         self._peak_deg = 0.0
@@ -499,6 +499,7 @@ class RepPipeline:
             return None
         j = i + int(hit[0])
         self._set_reference(j)
+        self._left_far = None  # a reference found afresh: the way back is measured from nothing
         self._mode = _Mode.IDLE
         self._idle_min = np.inf
         return j + 1
@@ -557,8 +558,11 @@ class RepPipeline:
         """A lift from sample ``start`` crossed the entry level at ``j`` (tilt ``deg``): follow it
         (``from_rest``: it began from IDLE, not where the rep before it ended)."""
         self._rep_start, self._enter_at = start, j
-        # where the segment last rested, for the turn about the vertical since (``posture_turn_deg``)
-        self._turn_from = self._last_paused(start) if self.config.has_gyro else None
+        # where the segment last rested, for its turn about the vertical since (``posture_turn_deg``):
+        # lying only -- standing, a turn about the vertical is the person turning round about
+        # their own thigh, which leaves the posture as it was
+        lying = self.config.has_gyro and self.config.exercise.start_posture.lying
+        self._turn_from = self._last_paused(start) if lying else None
         self._peak, self._peak_deg = j, deg
         self._turn_deg = np.inf
         self._from_rest = from_rest
@@ -620,17 +624,18 @@ class RepPipeline:
             # ... unless far past any rep (``new_posture_factor``): lying down, rolling over. Not
             # once a hold was found (a posture change would then be judged from the hold's
             # reps; from any still posture far away, clean seed 7 lost one more set: 97.0 -> 96.8 %)
-            # ... or still, turned about the vertical since the segment last rested (a gyro sees
-            # it, a tilt cannot): sitting on the bed's edge, then lying down -- the thigh as tilted as
-            # before, but turned a quarter turn (``posture_turn_deg``)
             far = th > self._new_posture_deg
             if held.any() and self._left_far is not None:
-                # ... or most of the way back to the rest left for a far posture (``posture_return_fraction``)
+                # ... or past any rep's range and most of the way back to the rest left for a far
+                # posture (``posture_return_fraction``): a bend to pick up the weight, then standing
                 left, within_deg = self._left_far
-                far |= tilt_deg(self._hist.up[self._hist.rows(i, end)], left) <= within_deg
+                far |= (th > self.config.max_rep_rom_deg) & (tilt_deg(h.up[h.rows(i, end)], left) <= within_deg)
             if held.any() and self._turn_from is not None:
+                # ... or, lying down, turned about the vertical since the segment last rested far
+                # more than it tilted (a gyro sees it, a tilt cannot): from the bed's edge onto the
+                # bed, the thigh as tilted as before but a quarter turn round (``posture_turn_deg``)
                 d = self.config.detector
-                turned = np.abs(self._hist.turned_deg(self._turn_from, end, d.posture_turn_min_dps)[i - self._turn_from:])
+                turned = np.abs(h.turned_deg(self._turn_from, end, d.posture_turn_min_dps)[i - self._turn_from:])
                 far |= (turned > d.posture_turn_deg) & (turned > d.posture_turn_tilt_ratio * th)
             settled_far = np.nonzero(held & far)[0]
             away = back = elsewhere = _NONE
@@ -1005,6 +1010,7 @@ class RepPipeline:
             self._runs.reject_cand(cand, "the rest of the lowering of the rep before it (held part of the way down)")
             # back home: the posture held part-way down was no rest, the one before the rep is
             self._ref = prev.ref
+            self._left_far = None
             self._idle_min = np.inf
             return
         if self._runs.add(cand):
