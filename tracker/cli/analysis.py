@@ -67,8 +67,9 @@ def register(sub: argparse._SubParsersAction, db: argparse.ArgumentParser) -> No
                    help="uci-pt: the exercise's moving segment only (default), or thigh and shank for every exercise")
     e.add_argument("--subject", help="uci-pt: score one subject only, e.g. s1 (leave-one-subject-out)")
     e.add_argument("--tempo", type=limited(EVAL_TEMPO), default=1.0,
-                   help="uci-pt: replay every recording this many times faster (timestamps divided, gyro rates "
-                        "of turn multiplied, not its offset): a proxy for people faster than the two subjects")
+                   help="uci-pt: replay every recording this many times faster (timestamps divided, sample rate "
+                        "and gyro rates of turn multiplied, not its offset): a proxy for people faster than the "
+                        "two subjects")
     e.add_argument("--gyro-offset", type=limited(EVAL_GYRO_OFFSET), default=0.0, metavar="DPS",
                    help="uci-pt: add this offset to every gyro, deg/s, in a random direction per recording (the "
                         "same each run): a sensor out of calibration")

@@ -204,16 +204,23 @@ def replayed_faster(recording: Recording, tempo: float) -> Recording:
     rates of turn multiplied -- not its offset, which is the sensor's, not the person's (its
     estimate over the recording, :class:`GyroBias`, is taken off before and put back after;
     multiplied, subject 2's 3.5 deg/s became 7 at twice the tempo). The accelerometer is kept, so
-    its own linear acceleration is not scaled up."""
+    its own linear acceleration is not scaled up. The declared sample rate is multiplied too: the
+    same samples in a tempo-th of the time are that many times as many per second (left as it
+    was, the engine, which times by the declared rate, turned each sample by the multiplied rate
+    over the old interval: a gyro reading tempo times too far, and every window in samples covering
+    a tempo-th of the time it was meant to)."""
     gyr = recording.gyro_dps
+    meta = recording.meta
+    if meta.sample_rate_hz:
+        meta = replace(meta, sample_rate_hz=meta.sample_rate_hz * tempo)
     if gyr is None:
-        return replace(recording, t_s=recording.t_s / tempo)
+        return replace(recording, t_s=recording.t_s / tempo, meta=meta)
     fs = recording.nominal_rate_hz()
     orientation = OrientationConfig()
     est = GyroBias(sample_rate_hz=fs, config=orientation.gyro_bias)
     est.update(gyr, lowpass(orientation.gravity_cutoff_hz, sample_rate_hz=fs)(recording.accel_g))
     bias = est.bias_dps
-    return replace(recording, t_s=recording.t_s / tempo, gyro_dps=(gyr - bias) * tempo + bias)
+    return replace(recording, t_s=recording.t_s / tempo, gyro_dps=(gyr - bias) * tempo + bias, meta=meta)
 
 
 def with_gyro_offset(recording: Recording, offset_dps: float, *, seed: str) -> Recording:
