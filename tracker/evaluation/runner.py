@@ -205,10 +205,11 @@ def replayed_faster(recording: Recording, tempo: float) -> Recording:
     estimate over the recording, :class:`GyroBias`, is taken off before and put back after;
     multiplied, subject 2's 3.5 deg/s became 7 at twice the tempo). The accelerometer is kept, so
     its own linear acceleration is not scaled up. The declared sample rate is multiplied too: the
-    same samples in a tempo-th of the time are that many times as many per second (left as it
+    same samples in a tempo-th of the time are that many times as many per second. Left as it
     was, the engine, which times by the declared rate, turned each sample by the multiplied rate
-    over the old interval: a gyro reading tempo times too far, and every window in samples covering
-    a tempo-th of the time it was meant to)."""
+    over the old interval -- a gyro reading tempo times too far, and every window in samples
+    covering a tempo-th of the time it was meant to -- and below a tempo of 2/3 it took every
+    step for a dropped sample and filled one in (at 0.6: 30 Hz, the gyro 1.2 times too far)."""
     gyr = recording.gyro_dps
     meta = recording.meta
     if meta.sample_rate_hz:
