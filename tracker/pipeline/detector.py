@@ -1008,6 +1008,8 @@ class RepPipeline:
         prev = self._runs.deferred if self._runs.deferred is not None else self._runs.last
         if prev is not None and not self._runs.is_short(prev) and self._lowering_of(prev, cand):
             self._runs.reject_cand(cand, "the rest of the lowering of the rep before it (held part of the way down)")
+            if prev is self._runs.deferred:
+                self._runs.lowered_from(cand)
             # back home: the posture held part-way down was no rest, the one before the rep is
             self._ref = prev.ref
             self._left_far = None
