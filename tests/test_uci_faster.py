@@ -77,10 +77,10 @@ def test_a_replay_declares_the_rate_its_timestamps_have() -> None:
 
 
 def test_subject_2s_fast_prone_lifts_twice_as_fast_seen_by_the_thigh_are_counted(uci_root: Path) -> None:
-    # each 0.6-0.7 s lift comes down, pauses 0.2-0.4 s part of the way and lands: that rest of
-    # the lowering was no landing, so the next rep was timed from the pause, came 0.76 s after
-    # it (over ``fast_gap_s``) and every rep waited alone -- the block counted 0 (stop 30, on the
-    # consistent replay)
+    # each 0.6-0.7 s lift comes down to a quarter of its range, bounces back up 5 deg and lands
+    # 0.4-0.5 s later: that rest of the lowering was no landing, so the next rep was timed from the
+    # bounce, came 0.76 s after it (over ``fast_gap_s``) and every rep waited alone -- the block
+    # counted 0 (stop 30, on the consistent replay)
     report = evaluate_uci(uci_root, placements=PlacementSelection.ALL, subject="s2", tempo=2.0)
     rows = {r["recording"]: r for r in report.extra["recordings"]}
     assert abs(rows["s2/e5/u3"]["errors"][1]) <= 1

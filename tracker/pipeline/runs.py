@@ -380,11 +380,11 @@ class RunTracker:
             self._landed_s, self._landed_from_s = cand.end_s, last.end_s
 
     def lowered_from(self, rest: RepCandidate) -> None:
-        """``rest`` was the rest of the last waiting quick rep's lowering (held part of the way
-        down, then home): the next rep of a fast set is timed from its end, as from a landing.
-        UCI subject 2's fast prone leg lifts replayed twice as fast pause 0.2-0.4 s part of the
-        way down and then land: timed from the pause, each next rep came too late (0.76 s against
-        ``fast_gap_s``) and the block counted 0."""
+        """``rest`` was the rest of the last waiting quick rep's lowering (taken as held part of
+        the way down, then home): the next rep of a fast set is timed from its end, as from a
+        landing. UCI subject 2's fast prone leg lifts replayed twice as fast come down to a quarter
+        of their range, bounce back up 5 deg and land 0.4-0.5 s later: timed from the bounce, each
+        next rep came too late (0.76 s against ``fast_gap_s``) and the thigh's block counted 0."""
         if self._waiting:
             self._landed_s, self._landed_from_s = rest.end_s, self._waiting[-1].end_s
 
