@@ -377,7 +377,7 @@ class RunTracker:
         # back against the reps, and not past the rest further than a fast set may: a walk's swing
         if (float(cand.direction @ direction) < 0.0
                 and self._swing_back_deg(cand.start, cand.end, direction) <= d.fast_opposite_fraction * typical):
-            self._landed_s, self._landed_from_s = cand.end_s, last.end_s
+            self._landed(cand)
 
     def lowered_from(self, rest: RepCandidate) -> None:
         """``rest`` was the rest of the last waiting quick rep's lowering (taken as held part of
@@ -386,7 +386,11 @@ class RunTracker:
         of their range, bounce back up 5 deg and land 0.4-0.5 s later: timed from the bounce, each
         next rep came too late (0.76 s against ``fast_gap_s``) and the thigh's block counted 0."""
         if self._waiting:
-            self._landed_s, self._landed_from_s = rest.end_s, self._waiting[-1].end_s
+            self._landed(rest)
+
+    def _landed(self, landing: RepCandidate) -> None:
+        """The last waiting quick rep landed at the end of ``landing``."""
+        self._landed_s, self._landed_from_s = landing.end_s, self._waiting[-1].end_s
 
     def _landing_end_s(self, rep: RepCandidate) -> float:
         """Where ``rep`` ended, landing included (its end when no landing of its own was seen)."""
