@@ -78,6 +78,31 @@ def test_walking_is_not_a_fast_set(strides: int) -> None:
     assert sum(1 for r in res.rejected if r.rom_deg > 15.0) >= strides - 1
 
 
+def drifting_set(rep_s: list[float], *, rom_deg: float = 30.0, gap_s: float = 0.0, seed: int = 1) -> np.ndarray:
+    """Reps straight into the next one, each taking its own time (``rep_s``, lift and lowering)."""
+    rng = np.random.default_rng(seed)
+    parts = [np.zeros(int(3 * RATE_HZ))]
+    for s in rep_s:
+        r = rom_deg * rng.uniform(0.9, 1.1)
+        parts += [_seg(0, r, 0.5 * s), _seg(r, 0, 0.5 * s), np.zeros(int(round(gap_s * RATE_HZ)))]
+    parts.append(np.zeros(int(3 * RATE_HZ)))
+    return np.concatenate(parts)
+
+
+@pytest.mark.parametrize("rep_s", [
+    [1.2, 1.5, 1.3, 1.6, 1.2, 1.5, 1.3, 1.6, 1.4, 1.5],  # quicker and slower by turns
+    [1.3, 1.7] * 5,
+    [1.6, 1.5, 1.4, 1.3, 1.3, 1.2, 1.2, 1.1, 1.1, 1.0],  # speeding up
+])
+def test_a_set_whose_tempo_straddles_the_quick_rep_limit_is_counted(rep_s: list[float]) -> None:
+    # each rep measures 0.9-1.3 s between its onset and end levels: some quicker than
+    # ``min_unpaused_rep_s``, waiting for a pause, the next slower (UCI subject 2's fast blocks
+    # replayed twice as fast: each quick rep was turned down as "no pause after it")
+    _, res = _analyse(drifting_set(rep_s))
+    assert res.rep_count == len(rep_s)
+    assert len(res.sets) == 1
+
+
 def test_two_quick_movements_are_no_set() -> None:
     _, res = _analyse(fast_set(2))
     assert res.rep_count == 0

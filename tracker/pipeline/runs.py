@@ -158,6 +158,10 @@ class RunTracker:
                 self._waiting.append(cand)
                 self._show_fast_set()
                 return True
+            elif self._slower_next_rep(cand):
+                # the next rep at once, only slower than a quick one: the set's tempo straddles
+                # ``min_unpaused_rep_s`` -- the quick reps before it are its reps too
+                self._accept_fast_set()
             else:
                 # the previous quick movement was followed by this one without a pause
                 self.end_waiting()
@@ -354,7 +358,8 @@ class RunTracker:
         if last is None or not self.config.has_gyro:
             return False
         d = self.config.detector
-        quick = last.end_s - last.start_s < d.min_unpaused_rep_s
+        # quick itself, or at the tempo of ``cand`` (a set's tempo either side of ``min_unpaused_rep_s``)
+        quick = last.end_s - last.start_s < max(d.min_unpaused_rep_s, d.fast_tempo_ratio * (cand.end_s - cand.start_s))
         return (quick and cand.start_s - self._landing_end_s(last) <= d.fast_gap_s
                 and float(cand.direction @ unit(last.direction)) >= d.direction_min_cos
                 and self._like_range(cand.rom_deg, last.rom_deg))
@@ -405,6 +410,22 @@ class RunTracker:
         once, the same way, of like range, and the segment did not swing back past its rest in between (walking
         does: the thigh swings back behind the body between its forward swings) -- or, in a fast set
         under way, did so only now and then (``fast_swing_back_share``)."""
+        return cand.end_s - cand.start_s < self.config.detector.min_unpaused_rep_s and self._follows_waiting(cand)
+
+    def _slower_next_rep(self, cand: RepCandidate) -> bool:
+        """``cand``, no quick rep, follows the waiting quick reps as their next rep would
+        (:meth:`_follows_waiting`) and at their tempo (``fast_tempo_ratio``), and they are reps of
+        a set: none too short for one, the first from a rest or in a set under way (a walk's
+        strides that end in a slower step are neither)."""
+        last = self._waiting[-1]
+        return (not any(c.start in self._short for c in self._waiting) and self._waiting_from_rest()
+                and cand.end_s - cand.start_s <= self.config.detector.fast_tempo_ratio * (last.end_s - last.start_s)
+                and self._follows_waiting(cand))
+
+    def _follows_waiting(self, cand: RepCandidate) -> bool:
+        """``cand`` follows the waiting quick reps as their next rep would, whatever its tempo: at
+        once, the same way, of like range, with no swing back past the rest (see
+        :meth:`_continues_fast_set`)."""
         run = self._waiting
         if not self._fast_set_possible(run[0]):
             return False
@@ -412,7 +433,7 @@ class RunTracker:
         prev = run[-1]
         # from the end of the last rep's landing: a fast prone leg lift's shank rebounds 16-26 deg
         # for 0.5-0.8 s as it lands (UCI subject 2 replayed twice as fast: a block counted 0)
-        if cand.end_s - cand.start_s >= d.min_unpaused_rep_s or cand.start_s - self._landing_end_s(prev) > d.fast_gap_s:
+        if cand.start_s - self._landing_end_s(prev) > d.fast_gap_s:
             return False
         direction = self._waiting_direction()
         if float(cand.direction @ direction) < d.direction_min_cos:
@@ -690,3 +711,4 @@ class RunTracker:
         tentative = c.start in self._tentative
         self._tentative.discard(c.start)
         self._out.push(RejectedMovement(c.start_s, c.end_s, c.rom_deg, reason, tentative=tentative))
+
