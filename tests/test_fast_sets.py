@@ -215,6 +215,21 @@ def test_a_fast_set_whose_landing_overshoots_now_and_then_is_counted() -> None:
     assert len(res.sets) == 1
 
 
+def test_a_fast_set_lying_down_whose_every_landing_overshoots_is_counted_after_a_set_there() -> None:
+    # Lying down, after a set counted at that rest, no walk can be what moves: the landings may
+    # pass the rest as far as they like. Every landing here swings back by 30 % of the range, as a
+    # walk's strides do -- and as UCI subject 2's fast prone lifts seen by the shank do replayed
+    # twice as fast (14-23 deg of 60-74 deg reps): the fast set counted 0 of 10
+    slow = [np.zeros(int(3 * RATE_HZ))]
+    for _ in range(4):
+        slow += [_seg(0, 30.0, 1.0), np.full(int(1.0 * RATE_HZ), 30.0), _seg(30.0, 0, 1.0), np.zeros(int(1.5 * RATE_HZ))]
+    angles = np.concatenate(slow + [np.zeros(int(6 * RATE_HZ)), overshooting_set(10, at=tuple(range(10)), overshoot_deg=9.0)])
+    t, acc, gyr = sensor_from_angles(angles, rate_hz=RATE_HZ, noise_g=0.003)
+    res = analyze_recording(Recording(t, acc, gyr), get_exercise("prone-leg-lift"), placement=Placement.THIGH)
+    assert res.rep_count == 14
+    assert sum(1 for r in res.reps if any(f.kind is FlagKind.TOO_FAST for f in r.flags)) >= 10
+
+
 def _with_own_acceleration(angles: np.ndarray, radius_m: float, *, gyro_bias_dps: float = 0.0) -> Recording:
     """The sensor ``radius_m`` from the joint: the segment's own tangential and centripetal
     acceleration added to gravity (specific force, g), as a shank sensor 0.6 m from the hip

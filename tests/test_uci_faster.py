@@ -102,8 +102,8 @@ def test_fast_blocks_twice_as_fast_whose_tempo_straddles_the_quick_rep_limit_are
 
 
 @pytest.mark.xfail(strict=True, reason="replayed consistently (the declared rate doubled too, stop 30), subject 2's fast "
-                   "prone block seen by the shank counts 3 of 10: the fast-set rules were tuned on the replay "
-                   "whose gyro read twice as far as its accelerometer")
+                   "prone block seen by the shank counts 7 of 10 (3 before stop 31): its first two quick "
+                   "reps pause and are turned down as a step or two")
 def test_subject_2s_fast_prone_lifts_twice_as_fast_are_counted(uci_root: Path) -> None:
     # (on the replay before stop 30) replayed twice as fast, the shank rebounds 16-26 deg for
     # 0.5-0.8 s as each 0.6-0.9 s rep lands, and the segment is briefly still after some landings: timed from the rep's end the

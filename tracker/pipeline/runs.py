@@ -334,9 +334,19 @@ class RunTracker:
         would count (clean corpus: a false rep in 20 of 150 recordings without a gyro, none with
         one): only in an exercise done lying down, from the rest posture of a set counted there
         (``fast_rest_match_deg``) -- no one walks lying down."""
-        if self.config.has_gyro:
-            return True
-        if not self.fast_sets or self._counted_rest is None:
+        return self.config.has_gyro or self._at_counted_lying_rest(first)
+
+    def _no_walk_here(self, first: RepCandidate) -> bool:
+        """No walk can be what moves from ``first`` on: without a gyro a fast set counts only
+        there (:meth:`_fast_set_possible`), and with one, there is no walk's swing back to look
+        for (``fast_opposite_fraction``). UCI subject 2's fast prone leg lifts seen by the shank,
+        replayed twice as fast, land 14-23 deg past their rest (a fifth to a third of their
+        range): each was taken for a walking stride, and the block counted 3 of 10."""
+        return not self.config.has_gyro or self._at_counted_lying_rest(first)
+
+    def _at_counted_lying_rest(self, first: RepCandidate) -> bool:
+        """``first`` starts from the rest of a set counted lying down (``fast_rest_match_deg``)."""
+        if not self.fast_sets or self._counted_rest is None or not self.config.exercise.start_posture.lying:
             return False
         cos = float(unit(first.ref) @ unit(self._counted_rest))
         return cos >= math.cos(math.radians(self.config.detector.fast_rest_match_deg))
@@ -380,8 +390,9 @@ class RunTracker:
         direction = self._waiting_direction()
         typical = float(np.median([c.rom_deg for c in self._waiting]))
         # back against the reps, and not past the rest further than a fast set may: a walk's swing
-        if (float(cand.direction @ direction) < 0.0
-                and self._swing_back_deg(cand.start, cand.end, direction) <= d.fast_opposite_fraction * typical):
+        if float(cand.direction @ direction) < 0.0 and (
+                self._no_walk_here(self._waiting[0])
+                or self._swing_back_deg(cand.start, cand.end, direction) <= d.fast_opposite_fraction * typical):
             self._landed(cand)
 
     def lowered_from(self, rest: RepCandidate) -> None:
@@ -441,8 +452,8 @@ class RunTracker:
         typical = float(np.median([c.rom_deg for c in run]))
         if not self._like_range(cand.rom_deg, typical):
             return False
-        if not self.config.has_gyro:
-            return True  # lying down (``_fast_set_possible``): no walk to tell it from
+        if self._no_walk_here(run[0]):
+            return True  # no walk to tell it from: no swing back to read
         limit_deg = d.fast_opposite_fraction * typical
         if self._swing_back_deg(prev.start, cand.start, direction) <= limit_deg:
             return True
