@@ -123,6 +123,7 @@ class DetectorConfig:
     """Rep detection parameters (see :mod:`tracker.pipeline.detector`)."""
 
     block_s: float = 0.1  # samples are processed in blocks of at least this: adds <= 0.1 s to when a rep shows (issue 11: <= 300 ms); 0.5 s cost a third of the CPU but half a second of latency
+    idle_block_s: float = 0.5  # ... and of this while the segment rests with no rep under way, waiting or unconfirmed: nothing can show before a lift begins, and a rep's end comes at least ``min_rep_s`` after it, in blocks of ``block_s`` again. ``block_s`` throughout: 70,000 samples/s fed 10 at a time, under the 100,000 budget (the budget was met at 0.5 s throughout, before stop 21); with this, 108,000-111,000, and the latency on UCI and the clean corpus as it was to the millisecond (1.0 s: 122,000, a set's first reps' 95th percentile 161 -> 182 ms on the clean corpus)
     still_dps: float = 8.0  # below this angular speed the segment is still
     still_s: float = 0.5  # stillness that (re-)establishes the reference posture
     quiet_before_s: float = 0.3  # stillness before a rep (a pause) ...

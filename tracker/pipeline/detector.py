@@ -170,6 +170,7 @@ class RepPipeline:
         self._fs = fs
         d = config.detector
         self._block_n = max(1, int(round(d.block_s * fs)))
+        self._idle_block_n = max(self._block_n, int(round(d.idle_block_s * fs)))
         self._still_n = max(2, int(round(d.still_s * fs)))
         self._quiet_n = max(1, int(round(d.quiet_before_s * fs)))
         self._settle_n = max(1, int(round(d.settle_s * fs)))
@@ -294,7 +295,7 @@ class RepPipeline:
         if gyro_dps is not None and self.config.has_gyro:
             self._pending_gyr.append(gyro_dps)
         self._pending_n += t_s.size
-        if self._pending_n >= self._block_n:
+        if self._pending_n >= (self._block_n if self._busy() else self._idle_block_n):
             self._process_pending()
         return self._out.drain(self._last_fed_t)
 
@@ -326,6 +327,11 @@ class RepPipeline:
         self._runs.break_run("recording ended before the rep was confirmed")
         self._runs.close_set()
         return self._out.drain(self._last_fed_t)
+
+    def _busy(self) -> bool:
+        """A rep is under way, waiting for its pause or for the set to confirm it: events may
+        come at any block (``block_s``); otherwise the segment rests (``idle_block_s``)."""
+        return self._mode in (_Mode.LIFTING, _Mode.LOWERING) or not self._runs.idle
 
     # ------------------------------------------------------------------ input staging
     def _process_pending(self) -> None:

@@ -49,7 +49,7 @@ def _turn_about_deg(axis: tuple[float, float, float], a: tuple[float, float, flo
     return math.degrees(math.asin(min(1.0, max(-1.0, triple))))
 
 
-def raised_start_fraction(rep: Rep, session_reps: Sequence[Rep]) -> float:
+def raised_start_fraction(rep: Rep, session_reps: Sequence[Rep] | SessionRanges) -> float:
     """How far above its set's first start posture ``rep`` started (turned the way it lifts), as a
     share of its own range.
 
@@ -58,6 +58,8 @@ def raised_start_fraction(rep: Rep, session_reps: Sequence[Rep]) -> float:
     from there is. Steady reps start within 0.2 of their range of the first rep's start
     (simulator, 95th percentile).
     """
+    if isinstance(session_reps, SessionRanges):
+        return _raised_from(rep, session_reps.first.get(rep.set_index))
     return _raised_from(rep, next((r for r in session_reps if r.set_index == rep.set_index), None))
 
 
@@ -69,8 +71,53 @@ def _raised_from(rep: Rep, first: Rep | None) -> float:
     return _turn_about_deg(rep.axis, first.start_up, rep.start_up) / rep.rom_deg
 
 
+class SessionRanges:
+    """The session's reps so far as the range rules read them (:func:`reference_rom_deg`): per
+    set, its first rep, the judged ranges of all its reps and of its controlled ones -- not
+    rushed, and started from rest (they show the person's range). Kept rep by rep (:meth:`add`)
+    by a streaming session, so that judging each rep against all before it costs the same at
+    the 200th rep as at the 2nd (read again from every rep before, a 260-rep hour spent 0.14 s
+    in it: ``benchmarks/bench_pipeline.py``)."""
+
+    def __init__(self, config: PipelineConfig) -> None:
+        self._config = config
+        th = config.thresholds
+        self._fast_s = th.too_fast_phase_s if th.too_fast_phase_s is not None else config.exercise.too_fast_phase_s
+        self.first: dict[int, Rep] = {}
+        self.judged: dict[int, list[float]] = {}  # every rep's judged range, per set
+        self.controlled: dict[int, list[float]] = {}  # the controlled reps' judged range, per set
+        self.medians: dict[int, float] = {}  # of ``controlled``, per set with enough of them
+
+    @classmethod
+    def of(cls, config: PipelineConfig, reps: Sequence[Rep]) -> SessionRanges:
+        ranges = cls(config)
+        for r in reps:
+            ranges.add(r)
+        return ranges
+
+    def controlled_rom_deg(self, rep: Rep) -> float | None:
+        """``rep``'s judged range if it is a controlled rep of its set (given the reps added so
+        far: its set's first rep is the first added, or ``rep`` itself), else None."""
+        th = self._config.thresholds
+        if (min(rep.lift_s, rep.lower_s) >= self._fast_s
+                and _raised_from(rep, self.first.get(rep.set_index)) <= th.partial_return_raise_fraction):
+            return judged_rom_deg(rep, self._config)
+        return None
+
+    def add(self, rep: Rep) -> None:
+        k = rep.set_index
+        rom = self.controlled_rom_deg(rep)
+        self.first.setdefault(k, rep)
+        self.judged.setdefault(k, []).append(judged_rom_deg(rep, self._config))
+        if rom is not None:
+            roms = self.controlled.setdefault(k, [])
+            roms.append(rom)
+            if len(roms) >= self._config.thresholds.usual_range_min_reps:
+                self.medians[k] = float(statistics.median(roms))
+
+
 def reference_rom_deg(config: PipelineConfig, session_roms_deg: Sequence[float],
-                      session_reps: Sequence[Rep] = (), rep: Rep | None = None) -> float | None:
+                      session_reps: Sequence[Rep] | SessionRanges = (), rep: Rep | None = None) -> float | None:
     """The range a rep is judged against: calibrated target, else the person's usual range.
 
     The usual range is the largest of the per-set medians of the session's controlled reps so
@@ -78,25 +125,19 @@ def reference_rom_deg(config: PipelineConfig, session_roms_deg: Sequence[float],
     overshoot or fall short, and a set of partial returns or of low-amplitude reps is no
     measure of how far the person can go. Before any set has enough of them, the median of the
     ranges counted so far (this rep included): robust to the few reps that are partial or that
-    overshoot with the pelvis.
+    overshoot with the pelvis. ``session_reps``: the reps before ``rep``, or those kept as
+    :class:`SessionRanges`.
     """
     if config.personal.target_rom_deg:
         return config.personal.target_rom_deg
     th = config.thresholds
     if rep is not None:
-        fast = th.too_fast_phase_s if th.too_fast_phase_s is not None else config.exercise.too_fast_phase_s
-        reps = [*session_reps, rep]
-        by_set: dict[int, list[float]] = {}
-        first: dict[int, Rep] = {}
-        for r in reps:  # one pass: a live session judges every rep against all before it
-            # controlled: not rushed, and started from rest (it shows the person's range)
-            if (min(r.lift_s, r.lower_s) >= fast
-                    and _raised_from(r, first.get(r.set_index)) <= th.partial_return_raise_fraction):
-                by_set.setdefault(r.set_index, []).append(judged_rom_deg(r, config))
-            first.setdefault(r.set_index, r)
-        medians = {k: float(statistics.median(v)) for k, v in by_set.items() if len(v) >= th.usual_range_min_reps}
-        before = [m for k, m in medians.items() if k != rep.set_index]
-        own = medians.get(rep.set_index)
+        ranges = session_reps if isinstance(session_reps, SessionRanges) else SessionRanges.of(config, session_reps)
+        k = rep.set_index
+        rom = ranges.controlled_rom_deg(rep)
+        own_roms = ranges.controlled.get(k, []) + ([] if rom is None else [rom])
+        own = float(statistics.median(own_roms)) if len(own_roms) >= th.usual_range_min_reps else None
+        before = [m for s, m in ranges.medians.items() if s != k]
         if own is not None and (not before or own >= th.partial_rom_fraction * max(before)):
             return own  # this set's own reps: a person's range differs a little from set to set
         if own is not None:
@@ -104,7 +145,7 @@ def reference_rom_deg(config: PipelineConfig, session_roms_deg: Sequence[float],
         if before:
             # too few reps of this set yet: the range shown before, unless this set's reps so far
             # are bigger (an earlier set may have been partial returns the rule above missed)
-            this_set = [judged_rom_deg(r, config) for r in reps if r.set_index == rep.set_index]
+            this_set = [*ranges.judged.get(k, []), judged_rom_deg(rep, config)]
             return max(*before, float(np.median(this_set)))
     if not session_roms_deg:
         return None
@@ -136,13 +177,16 @@ def jerky_sparc_limit(config: PipelineConfig) -> float:
 
 
 def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence[float],
-                 session_reps: Sequence[Rep] = ()) -> tuple[Flag, ...]:
+                 session_reps: Sequence[Rep] = (), session_ranges: SessionRanges | None = None) -> tuple[Flag, ...]:
     """All flags that apply to ``rep`` under the exercise's rules.
 
     ``session_roms_deg``: the ranges of the session's reps so far, this one included (the
     person's usual range); ``session_reps``: the session's reps before this one, with their flags
-    (their usual tempo and hold; never a later one: flags stream).
+    (their usual tempo and hold; never a later one: flags stream); ``session_ranges``: the same
+    reps kept as :class:`SessionRanges` by a streaming session (read from ``session_reps`` when
+    not given).
     """
+    ranges = session_ranges if session_ranges is not None else SessionRanges.of(config, session_reps)
     ex = config.exercise
     th = config.thresholds
     applies = ex.flags
@@ -223,9 +267,9 @@ def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence
         if rep.hold_s < limit:
             add(FlagKind.SHORT_HOLD, rep.hold_s, limit, "s", limit / max(rep.hold_s, limit / 3))
 
-    ref = reference_rom_deg(config, session_roms_deg, session_reps, rep)
+    ref = reference_rom_deg(config, session_roms_deg, ranges, rep)
     if FlagKind.PARTIAL_ROM in applies:
-        raised = raised_start_fraction(rep, session_reps)
+        raised = raised_start_fraction(rep, ranges)
         if ref is not None:
             # short of the person's usual range and of the session's typical rep (the median of
             # all its reps so far, this one included): a usual range read from a set's first few

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from tracker.pipeline.candidate import RepCandidate
 from tracker.pipeline.config import PipelineConfig
-from tracker.pipeline.flags import assess_flags
+from tracker.pipeline.flags import SessionRanges, assess_flags
 from tracker.pipeline.pelvis import PelvisMetrics, PelvisStream
 from tracker.pipeline.types import Event, RejectedMovement, Rep, RepCompleted, SetCompleted
 
@@ -53,6 +53,7 @@ class OutputQueue:
         self._emitted_sets: dict[int, tuple[int, float, float, int]] = {}
         self._emitted_roms: list[float] = []
         self._emitted_history: list[Rep] = []  # the reps gone out so far: their flags judge the next (never a later one)
+        self._emitted_ranges = SessionRanges(config)  # ... and their ranges, kept as they go out
 
     def push(self, event: Event) -> None:
         self._items.append(event)
@@ -135,6 +136,7 @@ class OutputQueue:
         self._emitted_sets[item.set_index] = (done[0], done[1], c.end_s, done[3] + 1)
         rep = self._make_rep(c, self._emitted_reps, done[0], pelvis)
         self._emitted_history.append(rep)
+        self._emitted_ranges.add(rep)
         self._emitted_roms.append(c.rom_deg)
         return rep
 
@@ -159,5 +161,5 @@ class OutputQueue:
             start_up=(float(c.start_up[0]), float(c.start_up[1]), float(c.start_up[2])),
         )
         flags = assess_flags(rep, config=cfg, session_roms_deg=roms_so_far,
-                             session_reps=self._emitted_history[: index - 1])
+                             session_reps=self._emitted_history[: index - 1], session_ranges=self._emitted_ranges)
         return replace(rep, flags=flags)

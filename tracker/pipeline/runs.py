@@ -88,6 +88,11 @@ class RunTracker:
         return self._run_last
 
     @property
+    def idle(self) -> bool:
+        """No quick rep waits for its pause and no rep for its set."""
+        return not self._waiting and not self._run_pending
+
+    @property
     def in_confirmed_set(self) -> bool:
         """The run is confirmed (two similar reps) and no rep of it is waiting."""
         return self._run_len >= 2 and not self._run_pending
