@@ -75,9 +75,9 @@ class SessionRanges:
     """The session's reps so far as the range rules read them (:func:`reference_rom_deg`): per
     set, its first rep, the judged ranges of all its reps and of its controlled ones -- not
     rushed, and started from rest (they show the person's range). Kept rep by rep (:meth:`add`)
-    by a streaming session, so that judging each rep against all before it costs the same at
-    the 200th rep as at the 2nd (read again from every rep before, a 260-rep hour spent 0.14 s
-    in it: ``benchmarks/bench_pipeline.py``)."""
+    by a streaming session, so that the range rules do not read every rep before again at each
+    rep (they did: 0.14 s of a 260-rep hour under the profiler, ``benchmarks/bench_pipeline.py``;
+    the tempo rules still do, more cheaply)."""
 
     def __init__(self, config: PipelineConfig) -> None:
         self._config = config

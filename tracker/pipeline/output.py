@@ -161,5 +161,5 @@ class OutputQueue:
             start_up=(float(c.start_up[0]), float(c.start_up[1]), float(c.start_up[2])),
         )
         flags = assess_flags(rep, config=cfg, session_roms_deg=roms_so_far,
-                             session_reps=self._emitted_history[: index - 1], session_ranges=self._emitted_ranges)
+                             session_reps=self._emitted_history, session_ranges=self._emitted_ranges)
         return replace(rep, flags=flags)

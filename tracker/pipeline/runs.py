@@ -10,9 +10,12 @@ followed by the next step). Quick reps back to back, the same way, of like range
 swing back past the rest between them (walking swings the thigh back between its forward
 swings; a fast set's landing does now and then: ``fast_swing_back_share``), are a *fast set*
 once ``fast_run_min_reps`` of them came and a pause follows -- or, from
-``fast_run_unfinished_min_reps``, when other movement ends them. Without a gyro the swing back
-cannot be read, and a fast set counts only lying down, from the rest of a set counted there
-(``fast_rest_match_deg``). Sets split at rests longer than ``set_gap_s``.
+``fast_run_unfinished_min_reps``, when other movement ends them, or as soon as a slower rep of
+their tempo follows them as their next rep would (``fast_tempo_ratio``: a set's tempo either side
+of ``min_unpaused_rep_s``). Without a gyro the swing back cannot be read, and a fast set counts
+only lying down, from the rest of a set counted there (``fast_rest_match_deg``); lying there, with
+a gyro too, no walk can be what moves and the swing back is not looked for. Sets split at rests
+longer than ``set_gap_s``.
 
 The detector (:mod:`tracker.pipeline.detector`) feeds closed candidates to
 :meth:`RunTracker.add` and tells it about time passing, posture changes and gaps; what
@@ -68,7 +71,7 @@ class RunTracker:
         #: where the last landing (a rebound right after a waiting quick rep) ended, and the end of that rep
         self._landed_s = -math.inf
         self._landed_from_s = -math.inf
-        #: the first waiting quick rep followed, at once, a quick rep counted alone
+        #: the first waiting quick rep followed, at once, a rep of its tempo counted alone (``_follows_quick_rep``)
         self._joins_quick = False
 
     # ------------------------------------------------------------------ what the detector reads
@@ -277,7 +280,7 @@ class RunTracker:
                 self._accept(waiting[0])
             return
         if self._joins_quick and len(waiting) + 1 >= self.config.detector.fast_run_min_reps:
-            # quick reps back to back after a quick rep counted alone, at once and the same way: with
+            # quick reps back to back after a rep of their tempo counted alone, at once and the same way: with
             # it, a fast set from that rep's rest (a shank rebounding as it lands ...)
             self._accept_fast_set()
             return
@@ -341,17 +344,18 @@ class RunTracker:
         (``fast_rest_match_deg``) -- no one walks lying down."""
         return self.config.has_gyro or self._at_counted_lying_rest(first)
 
-    def _no_walk_here(self, first: RepCandidate) -> bool:
-        """No walk can be what moves from ``first`` on: without a gyro a fast set counts only
-        there (:meth:`_fast_set_possible`), and with one, there is no walk's swing back to look
-        for (``fast_opposite_fraction``). UCI subject 2's fast prone leg lifts seen by the shank,
+    def _swing_back_unread(self, first: RepCandidate) -> bool:
+        """The swing back past the rest between quick reps from ``first`` on is not looked for:
+        without a gyro it cannot be read (and a fast set counts only lying down at a counted rest,
+        :meth:`_fast_set_possible`), and lying down at the rest of a set counted there no walk can
+        be what moves (``fast_opposite_fraction`` is a walk's limit). UCI subject 2's fast prone leg lifts seen by the shank,
         replayed twice as fast, land 14-23 deg past their rest (a fifth to a third of their
         range): each was taken for a walking stride, and the block counted 3 of 10."""
         return not self.config.has_gyro or self._at_counted_lying_rest(first)
 
     def _at_counted_lying_rest(self, first: RepCandidate) -> bool:
         """``first`` starts from the rest of a set counted lying down (``fast_rest_match_deg``)."""
-        if not self.fast_sets or self._counted_rest is None or not self.config.exercise.start_posture.lying:
+        if self._counted_rest is None or not self.config.exercise.start_posture.lying:
             return False
         cos = float(unit(first.ref) @ unit(self._counted_rest))
         return cos >= math.cos(math.radians(self.config.detector.fast_rest_match_deg))
@@ -368,7 +372,8 @@ class RunTracker:
         return d.fast_run_min_reps if self._waiting_from_rest() else max(d.fast_run_min_reps, d.fast_run_unpaused_min_reps)
 
     def _follows_quick_rep(self, cand: RepCandidate) -> bool:
-        """``cand`` follows the run's last rep, a quick one, as a fast set's next rep would."""
+        """``cand`` follows the run's last rep, a quick one or one of its tempo (at most
+        ``fast_tempo_ratio`` times as long), as a fast set's next rep would."""
         last = self._run_last
         if last is None or not self.config.has_gyro:
             return False
@@ -396,7 +401,7 @@ class RunTracker:
         typical = float(np.median([c.rom_deg for c in self._waiting]))
         # back against the reps, and not past the rest further than a fast set may: a walk's swing
         if float(cand.direction @ direction) < 0.0 and (
-                self._no_walk_here(self._waiting[0])
+                self._at_counted_lying_rest(self._waiting[0])
                 or self._swing_back_deg(cand.start, cand.end, direction) <= d.fast_opposite_fraction * typical):
             self._landed(cand)
 
@@ -432,7 +437,11 @@ class RunTracker:
         """``cand``, no quick rep, follows the waiting quick reps as their next rep would
         (:meth:`_follows_waiting`) and at their tempo (``fast_tempo_ratio``), and they are reps of
         a set: none too short for one, the first from a rest or in a set under way (a walk's
-        strides that end in a slower step are neither)."""
+        strides that end in a slower step are neither). However few they are: a quick rep and a
+        slower one at once are two reps of a set whose tempo alternates about the limit (asking for
+        as many as a fast set needs, :meth:`_fast_set_min_reps`, counted such a set 0 of 10; on UCI
+        replayed twice as fast it took one rep off subject 1's overcounted block and one off subject
+        2's undercounted one)."""
         last = self._waiting[-1]
         return (not any(c.start in self._short for c in self._waiting) and self._waiting_from_rest()
                 and cand.end_s - cand.start_s <= self.config.detector.fast_tempo_ratio * (last.end_s - last.start_s)
@@ -457,8 +466,8 @@ class RunTracker:
         typical = float(np.median([c.rom_deg for c in run]))
         if not self._like_range(cand.rom_deg, typical):
             return False
-        if self._no_walk_here(run[0]):
-            return True  # no walk to tell it from: no swing back to read
+        if self._swing_back_unread(run[0]):
+            return True  # no walk to tell it from
         limit_deg = d.fast_opposite_fraction * typical
         if self._swing_back_deg(prev.start, cand.start, direction) <= limit_deg:
             return True
