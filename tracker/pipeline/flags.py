@@ -9,8 +9,6 @@ import math
 import statistics
 from collections.abc import Sequence
 
-import numpy as np
-
 from tracker.core.exercises import FLAG_CUES, FlagKind, Severity
 from tracker.pipeline.config import PipelineConfig
 from tracker.pipeline.types import Flag, Rep
@@ -146,10 +144,10 @@ def reference_rom_deg(config: PipelineConfig, session_roms_deg: Sequence[float],
             # too few reps of this set yet: the range shown before, unless this set's reps so far
             # are bigger (an earlier set may have been partial returns the rule above missed)
             this_set = [*ranges.judged.get(k, []), judged_rom_deg(rep, config)]
-            return max(*before, float(np.median(this_set)))
+            return max(*before, float(statistics.median(this_set)))
     if not session_roms_deg:
         return None
-    return float(np.median(np.asarray(session_roms_deg)))
+    return float(statistics.median(session_roms_deg))
 
 
 #: the person's usual rep time is the median of at least this many reps: with fewer, one odd
@@ -241,14 +239,14 @@ def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence
         if not config.personal.hold_s:
             unrushed = [r for r in session_reps if not any(f.kind is FlagKind.TOO_FAST for f in r.flags)] + [rep]
             if len(unrushed) >= _USUAL_TEMPO_MIN_REPS:
-                usual_s = float(np.median([r.duration_s for r in unrushed]))
-                usual_hold_s = float(np.median([r.hold_s for r in unrushed]))
+                usual_s = float(statistics.median([r.duration_s for r in unrushed]))
+                usual_hold_s = float(statistics.median([r.hold_s for r in unrushed]))
         if (th.too_fast_phase_s is None and rep.hold_s >= th.usual_hold_min_s
                 and len(session_reps) + 1 >= _USUAL_PHASE_MIN_REPS):
             # a person quick in every phase is judged against their own phases, but never past the
             # floor, and only for a rep held at the top: up and straight down in 1-1.5 s is rushed,
             # however many reps are done that way (they would otherwise make themselves the norm)
-            usual_phase_s = float(np.median([min(r.lift_s, r.lower_s) for r in [*session_reps, rep]]))
+            usual_phase_s = float(statistics.median([min(r.lift_s, r.lower_s) for r in [*session_reps, rep]]))
             limit = min(limit, max(th.rushed_phase_floor_s, th.usual_phase_fraction * usual_phase_s))
         if fastest < limit:
             add(FlagKind.TOO_FAST, fastest, limit, "s", limit / max(fastest, 1e-3))
@@ -275,7 +273,7 @@ def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence
             # all its reps so far, this one included): a usual range read from a set's first few
             # reps can be high (one that overshot with the pelvis), and the clean corpora flagged
             # 10-26 more correct reps against it alone
-            typical = float(np.median(np.asarray(session_roms_deg))) if session_roms_deg else ref
+            typical = float(statistics.median(session_roms_deg)) if session_roms_deg else ref
             limit = th.partial_rom_fraction * min(ref, typical)
             if (rom := rep.rom_deg) < limit:  # the peak: a flick adds no partial flag, and a held top estimated a few per cent low would
                 add(FlagKind.PARTIAL_ROM, rom, limit, "deg", limit / max(rom, limit / 3))
