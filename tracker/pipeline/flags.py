@@ -47,7 +47,7 @@ def _turn_about_deg(axis: tuple[float, float, float], a: tuple[float, float, flo
     return math.degrees(math.asin(min(1.0, max(-1.0, triple))))
 
 
-def raised_start_fraction(rep: Rep, session_reps: Sequence[Rep] | SessionRanges) -> float:
+def raised_start_fraction(rep: Rep, session_reps: Sequence[Rep]) -> float:
     """How far above its set's first start posture ``rep`` started (turned the way it lifts), as a
     share of its own range.
 
@@ -56,8 +56,6 @@ def raised_start_fraction(rep: Rep, session_reps: Sequence[Rep] | SessionRanges)
     from there is. Steady reps start within 0.2 of their range of the first rep's start
     (simulator, 95th percentile).
     """
-    if isinstance(session_reps, SessionRanges):
-        return _raised_from(rep, session_reps.first.get(rep.set_index))
     return _raised_from(rep, next((r for r in session_reps if r.set_index == rep.set_index), None))
 
 
@@ -70,21 +68,21 @@ def _raised_from(rep: Rep, first: Rep | None) -> float:
 
 
 class SessionRanges:
-    """The session's reps so far as the range rules read them (:func:`reference_rom_deg`): per
-    set, its first rep, the judged ranges of all its reps and of its controlled ones -- not
-    rushed, and started from rest (they show the person's range). Kept rep by rep (:meth:`add`)
-    by a streaming session, so that the range rules do not read every rep before again at each
-    rep (they did: 0.14 s of a 260-rep hour under the profiler, ``benchmarks/bench_pipeline.py``;
-    the tempo rules still do, more cheaply)."""
+    """The session's reps so far as the range rules read them: per set, its first rep, the judged
+    ranges of all its reps and of its controlled ones -- not rushed, and started from rest (they
+    show the person's range). Kept rep by rep (:meth:`add`) by a streaming session, so that the
+    range rules do not read every rep before again at each rep (they did: 0.14 s of a 260-rep
+    hour under the profiler, ``benchmarks/bench_pipeline.py``; the tempo rules still do, more
+    cheaply)."""
 
     def __init__(self, config: PipelineConfig) -> None:
         self._config = config
         th = config.thresholds
         self._fast_s = th.too_fast_phase_s if th.too_fast_phase_s is not None else config.exercise.too_fast_phase_s
-        self.first: dict[int, Rep] = {}
-        self.judged: dict[int, list[float]] = {}  # every rep's judged range, per set
-        self.controlled: dict[int, list[float]] = {}  # the controlled reps' judged range, per set
-        self.medians: dict[int, float] = {}  # of ``controlled``, per set with enough of them
+        self._first: dict[int, Rep] = {}
+        self._judged: dict[int, list[float]] = {}  # every rep's judged range, per set
+        self._controlled: dict[int, list[float]] = {}  # the controlled reps' judged range, per set
+        self._medians: dict[int, float] = {}  # of ``_controlled``, per set with enough of them
 
     @classmethod
     def of(cls, config: PipelineConfig, reps: Sequence[Rep]) -> SessionRanges:
@@ -93,49 +91,38 @@ class SessionRanges:
             ranges.add(r)
         return ranges
 
-    def controlled_rom_deg(self, rep: Rep) -> float | None:
-        """``rep``'s judged range if it is a controlled rep of its set (given the reps added so
-        far: its set's first rep is the first added, or ``rep`` itself), else None."""
-        th = self._config.thresholds
-        if (min(rep.lift_s, rep.lower_s) >= self._fast_s
-                and _raised_from(rep, self.first.get(rep.set_index)) <= th.partial_return_raise_fraction):
-            return judged_rom_deg(rep, self._config)
-        return None
-
     def add(self, rep: Rep) -> None:
         k = rep.set_index
-        rom = self.controlled_rom_deg(rep)
-        self.first.setdefault(k, rep)
-        self.judged.setdefault(k, []).append(judged_rom_deg(rep, self._config))
-        if rom is not None:
-            roms = self.controlled.setdefault(k, [])
-            roms.append(rom)
+        judged = judged_rom_deg(rep, self._config)
+        if self._is_controlled(rep):
+            roms = self._controlled.setdefault(k, [])
+            roms.append(judged)
             if len(roms) >= self._config.thresholds.usual_range_min_reps:
-                self.medians[k] = float(statistics.median(roms))
+                self._medians[k] = float(statistics.median(roms))
+        self._first.setdefault(k, rep)
+        self._judged.setdefault(k, []).append(judged)
 
+    def raised_start_fraction(self, rep: Rep) -> float:
+        """:func:`raised_start_fraction` against the reps added so far."""
+        return _raised_from(rep, self._first.get(rep.set_index))
 
-def reference_rom_deg(config: PipelineConfig, session_roms_deg: Sequence[float],
-                      session_reps: Sequence[Rep] | SessionRanges = (), rep: Rep | None = None) -> float | None:
-    """The range a rep is judged against: calibrated target, else the person's usual range.
+    def _is_controlled(self, rep: Rep) -> bool:
+        """Not rushed, and started from rest (against its set's first rep added so far)."""
+        return (min(rep.lift_s, rep.lower_s) >= self._fast_s
+                and self.raised_start_fraction(rep) <= self._config.thresholds.partial_return_raise_fraction)
 
-    The usual range is the largest of the per-set medians of the session's controlled reps so
-    far (``rep`` included; a set counts from ``usual_range_min_reps`` such reps up): fast reps
-    overshoot or fall short, and a set of partial returns or of low-amplitude reps is no
-    measure of how far the person can go. Before any set has enough of them, the median of the
-    ranges counted so far (this rep included): robust to the few reps that are partial or that
-    overshoot with the pelvis. ``session_reps``: the reps before ``rep``, or those kept as
-    :class:`SessionRanges`.
-    """
-    if config.personal.target_rom_deg:
-        return config.personal.target_rom_deg
-    th = config.thresholds
-    if rep is not None:
-        ranges = session_reps if isinstance(session_reps, SessionRanges) else SessionRanges.of(config, session_reps)
+    def usual_rom_deg(self, rep: Rep) -> float | None:
+        """The person's usual range for ``rep`` (the reps added so far and ``rep``): the largest of
+        the per-set medians of the controlled reps (a set counts from ``usual_range_min_reps`` such
+        reps up) -- fast reps overshoot or fall short, and a set of partial returns or of
+        low-amplitude reps is no measure of how far the person can go; None before any set has
+        enough of them."""
+        th = self._config.thresholds
         k = rep.set_index
-        rom = ranges.controlled_rom_deg(rep)
-        own_roms = ranges.controlled.get(k, []) + ([] if rom is None else [rom])
+        judged = judged_rom_deg(rep, self._config)
+        own_roms = self._controlled.get(k, []) + ([judged] if self._is_controlled(rep) else [])
         own = float(statistics.median(own_roms)) if len(own_roms) >= th.usual_range_min_reps else None
-        before = [m for s, m in ranges.medians.items() if s != k]
+        before = [m for s, m in self._medians.items() if s != k]
         if own is not None and (not before or own >= th.partial_rom_fraction * max(before)):
             return own  # this set's own reps: a person's range differs a little from set to set
         if own is not None:
@@ -143,8 +130,28 @@ def reference_rom_deg(config: PipelineConfig, session_roms_deg: Sequence[float],
         if before:
             # too few reps of this set yet: the range shown before, unless this set's reps so far
             # are bigger (an earlier set may have been partial returns the rule above missed)
-            this_set = [*ranges.judged.get(k, []), judged_rom_deg(rep, config)]
-            return max(*before, float(statistics.median(this_set)))
+            return max(*before, float(statistics.median([*self._judged.get(k, []), judged])))
+        return None
+
+
+def reference_rom_deg(config: PipelineConfig, session_roms_deg: Sequence[float],
+                      session_reps: Sequence[Rep] = (), rep: Rep | None = None) -> float | None:
+    """The range a rep is judged against: calibrated target, else the person's usual range
+    (:meth:`SessionRanges.usual_rom_deg`, ``rep`` judged with the session's reps before it).
+    Before any set has enough controlled reps, the median of the ranges counted so far (this rep
+    included): robust to the few reps that are partial or that overshoot with the pelvis.
+    """
+    return _reference_rom_deg(config, session_roms_deg, SessionRanges.of(config, session_reps), rep)
+
+
+def _reference_rom_deg(config: PipelineConfig, session_roms_deg: Sequence[float], ranges: SessionRanges,
+                       rep: Rep | None) -> float | None:
+    """:func:`reference_rom_deg` with the reps before ``rep`` kept as :class:`SessionRanges`."""
+    if config.personal.target_rom_deg:
+        return config.personal.target_rom_deg
+    usual = ranges.usual_rom_deg(rep) if rep is not None else None
+    if usual is not None:
+        return usual
     if not session_roms_deg:
         return None
     return float(statistics.median(session_roms_deg))
@@ -265,9 +272,9 @@ def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence
         if rep.hold_s < limit:
             add(FlagKind.SHORT_HOLD, rep.hold_s, limit, "s", limit / max(rep.hold_s, limit / 3))
 
-    ref = reference_rom_deg(config, session_roms_deg, ranges, rep)
+    ref = _reference_rom_deg(config, session_roms_deg, ranges, rep)
     if FlagKind.PARTIAL_ROM in applies:
-        raised = raised_start_fraction(rep, ranges)
+        raised = ranges.raised_start_fraction(rep)
         if ref is not None:
             # short of the person's usual range and of the session's typical rep (the median of
             # all its reps so far, this one included): a usual range read from a set's first few

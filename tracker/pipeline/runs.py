@@ -344,15 +344,6 @@ class RunTracker:
         (``fast_rest_match_deg``) -- no one walks lying down."""
         return self.config.has_gyro or self._at_counted_lying_rest(first)
 
-    def _swing_back_unread(self, first: RepCandidate) -> bool:
-        """The swing back past the rest between quick reps from ``first`` on is not looked for:
-        without a gyro it cannot be read (and a fast set counts only lying down at a counted rest,
-        :meth:`_fast_set_possible`), and lying down at the rest of a set counted there no walk can
-        be what moves (``fast_opposite_fraction`` is a walk's limit). UCI subject 2's fast prone leg lifts seen by the shank,
-        replayed twice as fast, land 14-23 deg past their rest (a fifth to a third of their
-        range): each was taken for a walking stride, and the block counted 3 of 10."""
-        return not self.config.has_gyro or self._at_counted_lying_rest(first)
-
     def _at_counted_lying_rest(self, first: RepCandidate) -> bool:
         """``first`` starts from the rest of a set counted lying down (``fast_rest_match_deg``)."""
         if self._counted_rest is None or not self.config.exercise.start_posture.lying:
@@ -466,8 +457,12 @@ class RunTracker:
         typical = float(np.median([c.rom_deg for c in run]))
         if not self._like_range(cand.rom_deg, typical):
             return False
-        if self._swing_back_unread(run[0]):
-            return True  # no walk to tell it from
+        if not self.config.has_gyro or self._at_counted_lying_rest(run[0]):
+            # no swing back to read, or lying at the rest of a set counted there, where no walk can
+            # be what moves (UCI subject 2's fast prone lifts seen by the shank, replayed twice as
+            # fast, land 14-23 deg past their rest, a fifth to a third of their range: each was
+            # taken for a walking stride, and the block counted 3 of 10)
+            return True
         limit_deg = d.fast_opposite_fraction * typical
         if self._swing_back_deg(prev.start, cand.start, direction) <= limit_deg:
             return True
@@ -736,4 +731,3 @@ class RunTracker:
         tentative = c.start in self._tentative
         self._tentative.discard(c.start)
         self._out.push(RejectedMovement(c.start_s, c.end_s, c.rom_deg, reason, tentative=tentative))
-
