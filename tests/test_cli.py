@@ -330,6 +330,8 @@ def test_eval_uci_unknown_subject_and_options_without_dataset_are_one_line(cli: 
     assert_one_line_error(cli("eval", tmp_path, "--subject", "s1"), "--dataset uci-pt")
     assert_one_line_error(cli("eval", tmp_path, "--tempo", "1.5"), "--dataset uci-pt")
     assert_one_line_error(cli("eval", tmp_path, "--gyro-offset", "8"), "--dataset uci-pt")
+    assert_one_line_error(cli("eval", tmp_path, "--no-gyro"), "--dataset uci-pt")
+    assert_one_line_error(cli("eval", "--dataset", "uci-pt", tmp_path, "--no-gyro", "--gyro-offset", "8"), "--no-gyro", "--gyro-offset")
     with pytest.raises(SystemExit) as refused:  # argparse's refusal of a value out of its range
         cli("eval", "--dataset", "uci-pt", uci_root, "--gyro-offset", "-3")
     assert refused.value.code == 2
@@ -346,6 +348,21 @@ def test_eval_uci_with_gyros_out_of_calibration_still_counts(cli: Cli, uci_root:
     d = json.loads(stdout)
     assert "12 deg/s added to every gyro" in d["title"]
     assert d["overall"]["within1_pct"] >= 90.0
+
+
+def test_eval_uci_from_the_accelerometer_alone_counts_as_a_sensor_without_a_gyro_would(cli: Cli, uci_root: Path) -> None:
+    code, stdout, err = cli("eval", "--dataset", "uci-pt", uci_root, "--subject", "s1", "--placements", "all", "--no-gyro", "--json")
+    assert code == 0, err
+    d = json.loads(stdout)
+    assert "accelerometer alone" in d["title"]
+    code, stdout, err = cli("eval", "--dataset", "uci-pt", uci_root, "--subject", "s1", "--placements", "all", "--json")
+    assert code == 0, err
+    with_gyro = json.loads(stdout)
+    # the same blocks scored; the counts are the accelerometer's own (subject 1's shank side-lying
+    # and prone blocks are counted otherwise than from the fused tilt)
+    assert d["overall"]["sets"] == with_gyro["overall"]["sets"]
+    assert [r["errors"] for r in d["recordings"]] != [r["errors"] for r in with_gyro["recordings"]]
+    assert d["overall"]["within1_pct"] >= 80.0
 
 
 def test_eval_uci_replayed_faster_scores_the_scaled_blocks(cli: Cli, uci_root: Path) -> None:

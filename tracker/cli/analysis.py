@@ -73,6 +73,9 @@ def register(sub: argparse._SubParsersAction, db: argparse.ArgumentParser) -> No
     e.add_argument("--gyro-offset", type=limited(EVAL_GYRO_OFFSET), default=0.0, metavar="DPS",
                    help="uci-pt: add this offset to every gyro, deg/s, in a random direction per recording (the "
                         "same each run): a sensor out of calibration")
+    e.add_argument("--no-gyro", action="store_true",
+                   help="uci-pt: drop every gyro and count from the accelerometer alone, as a sensor without one "
+                        "(a micro:bit, a Polar H10) would")
     e.add_argument("--misses", action="store_true",
                    help="also list each set counted wrong: the labelled reps missed, the reps counted where none was "
                         "labelled, and the engine's reasons for the movements it turned down there")
@@ -136,14 +139,19 @@ def _eval(args: argparse.Namespace) -> int:
             from tracker.errors import ConfigurationError
 
             raise ConfigurationError("--no-hold and --hold-s contradict each other: give one")
-        report = evaluate_uci(args.path, hold_s=None if args.no_hold else args.hold_s if args.hold_s is not None else 5.0,
-                              placements=PlacementSelection(args.placements or "primary"), subject=args.subject,
-                              latency=args.latency, tempo=args.tempo, misses=args.misses, gyro_offset_dps=args.gyro_offset)
-    else:
-        if args.placements is not None or args.subject is not None or args.no_hold or args.tempo != 1.0 or args.gyro_offset:
+        if args.no_gyro and args.gyro_offset:
             from tracker.errors import ConfigurationError
 
-            raise ConfigurationError("--placements, --subject, --no-hold, --tempo and --gyro-offset are for UCI recordings: use them with --dataset uci-pt "
+            raise ConfigurationError("--no-gyro leaves no gyro for --gyro-offset to add to: give one")
+        report = evaluate_uci(args.path, hold_s=None if args.no_hold else args.hold_s if args.hold_s is not None else 5.0,
+                              placements=PlacementSelection(args.placements or "primary"), subject=args.subject,
+                              latency=args.latency, tempo=args.tempo, misses=args.misses, gyro_offset_dps=args.gyro_offset,
+                              accel_only=args.no_gyro)
+    else:
+        if args.placements is not None or args.subject is not None or args.no_hold or args.tempo != 1.0 or args.gyro_offset or args.no_gyro:
+            from tracker.errors import ConfigurationError
+
+            raise ConfigurationError("--placements, --subject, --no-hold, --tempo, --gyro-offset and --no-gyro are for UCI recordings: use them with --dataset uci-pt "
                                      "(e.g. reptrack eval --dataset uci-pt ../shared/data/uci-pt --placements all --subject s1)")
         report = evaluate_directory(args.path, hold_s=args.hold_s, latency=args.latency, misses=args.misses)
     print(json.dumps(report.to_json()) if args.json else format_evaluation(report))

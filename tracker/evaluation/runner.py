@@ -237,7 +237,7 @@ def with_gyro_offset(recording: Recording, offset_dps: float, *, seed: str) -> R
 def evaluate_uci(root: Path, *, hold_s: float | None = 5.0,
                  placements: PlacementSelection = PlacementSelection.PRIMARY,
                  subject: str | None = None, latency: bool = False, tempo: float = 1.0,
-                 misses: bool = False, gyro_offset_dps: float = 0.0) -> EvaluationReport:
+                 misses: bool = False, gyro_offset_dps: float = 0.0, accel_only: bool = False) -> EvaluationReport:
     """Score reptrack on the UCI data set: each 10-rep block is a set.
 
     Rep boundaries and flag truth come from subject 1's hand labels; block counts and
@@ -248,7 +248,9 @@ def evaluate_uci(root: Path, *, hold_s: float | None = 5.0,
     ``tempo`` replays every recording that many times faster (:func:`replayed_faster`): a proxy
     for people who move faster than the two subjects, labels scaled alike.
     ``gyro_offset_dps`` adds that offset to every gyro (:func:`with_gyro_offset`): a sensor out of
-    calibration. ``misses`` lists every block counted wrong: with subject 1's labels, the reps missed and why;
+    calibration. ``accel_only`` drops every gyro: the engine counts from the accelerometer alone, as
+    with a sensor that has none (a micro:bit, a Polar H10); ``gyro_offset_dps`` then has nothing
+    to add to. ``misses`` lists every block counted wrong: with subject 1's labels, the reps missed and why;
     for the other subjects, what was turned down in the block (:mod:`tracker.evaluation.misses`).
     """
     recs = iter_dataset(Path(root), placements=placements, subject=subject)
@@ -262,7 +264,9 @@ def evaluate_uci(root: Path, *, hold_s: float | None = 5.0,
     for r in recs:
         ex = get_exercise(r.exercise)
         primary = r.placement is ex.moving_segment
-        if gyro_offset_dps:
+        if accel_only:
+            r = replace(r, recording=replace(r.recording, gyro_dps=None))
+        elif gyro_offset_dps:
             r = replace(r, recording=with_gyro_offset(r.recording, gyro_offset_dps, seed=f"{r.subject}/{r.exercise_code}/{r.unit}"))
         if tempo != 1.0:
             r = replace(r, recording=replayed_faster(r.recording, tempo),
@@ -331,7 +335,9 @@ def evaluate_uci(root: Path, *, hold_s: float | None = 5.0,
              if placements is PlacementSelection.PRIMARY else "every placement on the moving leg (thigh and shank)")
     who = f"subject {subject}" if subject is not None else "every subject"
     notes = f"; replayed {tempo:g} times faster" if tempo != 1.0 else ""
-    if gyro_offset_dps:
+    if accel_only:
+        notes += "; accelerometer alone (every gyro dropped)"
+    elif gyro_offset_dps:
         notes += f"; {gyro_offset_dps:g} deg/s added to every gyro"
     return EvaluationReport(
         title=f"UCI physical-therapy exercises in {root} (hold {hold_s} s; {placements.value} placements; {who}{notes})",
