@@ -139,14 +139,10 @@ def _eval(args: argparse.Namespace) -> int:
             from tracker.errors import ConfigurationError
 
             raise ConfigurationError("--no-hold and --hold-s contradict each other: give one")
-        if args.no_gyro and args.gyro_offset:
-            from tracker.errors import ConfigurationError
-
-            raise ConfigurationError("--no-gyro leaves no gyro for --gyro-offset to add to: give one")
         report = evaluate_uci(args.path, hold_s=None if args.no_hold else args.hold_s if args.hold_s is not None else 5.0,
                               placements=PlacementSelection(args.placements or "primary"), subject=args.subject,
                               latency=args.latency, tempo=args.tempo, misses=args.misses, gyro_offset_dps=args.gyro_offset,
-                              accel_only=args.no_gyro)
+                              with_gyro=not args.no_gyro)
     else:
         if args.placements is not None or args.subject is not None or args.no_hold or args.tempo != 1.0 or args.gyro_offset or args.no_gyro:
             from tracker.errors import ConfigurationError

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from tracker.errors import DatasetError, ReptrackError
+from tracker.errors import ConfigurationError, DatasetError, ReptrackError
 from tracker.evaluation.latency import LatencyStats, rep_delays, stream_in_chunks
 from tracker.evaluation.metrics import (FoundRep, GroupMetrics, RecordingTruth, TrueRep, TrueSet, evaluate_recording,
                                         in_set, set_reps)
@@ -237,7 +237,7 @@ def with_gyro_offset(recording: Recording, offset_dps: float, *, seed: str) -> R
 def evaluate_uci(root: Path, *, hold_s: float | None = 5.0,
                  placements: PlacementSelection = PlacementSelection.PRIMARY,
                  subject: str | None = None, latency: bool = False, tempo: float = 1.0,
-                 misses: bool = False, gyro_offset_dps: float = 0.0, accel_only: bool = False) -> EvaluationReport:
+                 misses: bool = False, gyro_offset_dps: float = 0.0, with_gyro: bool = True) -> EvaluationReport:
     """Score reptrack on the UCI data set: each 10-rep block is a set.
 
     Rep boundaries and flag truth come from subject 1's hand labels; block counts and
@@ -248,11 +248,13 @@ def evaluate_uci(root: Path, *, hold_s: float | None = 5.0,
     ``tempo`` replays every recording that many times faster (:func:`replayed_faster`): a proxy
     for people who move faster than the two subjects, labels scaled alike.
     ``gyro_offset_dps`` adds that offset to every gyro (:func:`with_gyro_offset`): a sensor out of
-    calibration. ``accel_only`` drops every gyro: the engine counts from the accelerometer alone, as
-    with a sensor that has none (a micro:bit, a Polar H10); ``gyro_offset_dps`` then has nothing
-    to add to. ``misses`` lists every block counted wrong: with subject 1's labels, the reps missed and why;
+    calibration. ``with_gyro=False`` drops every gyro: the engine counts from the accelerometer
+    alone, a proxy for a sensor that has none (a micro:bit, a Polar H10); there is then no gyro for
+    an offset. ``misses`` lists every block counted wrong: with subject 1's labels, the reps missed and why;
     for the other subjects, what was turned down in the block (:mod:`tracker.evaluation.misses`).
     """
+    if not with_gyro and gyro_offset_dps:
+        raise ConfigurationError("without the gyros there is none to add an offset to: give --no-gyro or --gyro-offset, not both")
     recs = iter_dataset(Path(root), placements=placements, subject=subject)
     groups: dict[str, GroupMetrics] = defaultdict(GroupMetrics)
     # per subject, every placement: leave-one-subject-out reads as "chosen on s1, scored on s2"
@@ -264,7 +266,7 @@ def evaluate_uci(root: Path, *, hold_s: float | None = 5.0,
     for r in recs:
         ex = get_exercise(r.exercise)
         primary = r.placement is ex.moving_segment
-        if accel_only:
+        if not with_gyro:
             r = replace(r, recording=replace(r.recording, gyro_dps=None))
         elif gyro_offset_dps:
             r = replace(r, recording=with_gyro_offset(r.recording, gyro_offset_dps, seed=f"{r.subject}/{r.exercise_code}/{r.unit}"))
@@ -335,7 +337,7 @@ def evaluate_uci(root: Path, *, hold_s: float | None = 5.0,
              if placements is PlacementSelection.PRIMARY else "every placement on the moving leg (thigh and shank)")
     who = f"subject {subject}" if subject is not None else "every subject"
     notes = f"; replayed {tempo:g} times faster" if tempo != 1.0 else ""
-    if accel_only:
+    if not with_gyro:
         notes += "; accelerometer alone (every gyro dropped)"
     elif gyro_offset_dps:
         notes += f"; {gyro_offset_dps:g} deg/s added to every gyro"
