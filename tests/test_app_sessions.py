@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_cli import SIDE_LYING, SIDE_LYING_PELVIS, STANDING
+from tests.test_cli import SAMPLES, SIDE_LYING, SIDE_LYING_PELVIS, STANDING
 from tracker.app.calibrations import calibrate_device
 from tracker.app.recorder import SessionRecorder
 from tracker.app.sessions import (
@@ -29,6 +29,7 @@ from tracker.core.recording import Placement
 from tracker.errors import ConfigurationError, InvalidValueError, NotFoundError
 from tracker.files.csv_recording import read_recording
 from tracker.pipeline import PelvisOnPelvisError
+from tracker.pipeline.flags import JERKY_WITHOUT_GYRO_NOTE
 from tracker.store import SessionStatus, Store
 
 SIX_POSES = Path(__file__).resolve().parents[1] / "sample_data" / "calibration" / "device-six-poses.csv"
@@ -114,6 +115,18 @@ def test_find_show_reanalyse_and_export_a_recorded_session(tmp_path: Path) -> No
             assert len(list(csv.DictReader(fh))) == report.info.rep_count
         exported = read_recording(tmp_path / "out" / f"session-{sid}.samples.csv").recording
         assert len(exported) == report.info.sample_count
+
+
+def test_the_report_of_a_session_from_a_sensor_without_a_gyro_says_jerky_is_less_certain(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "r.db") as store:
+        without = _record(store, SAMPLES / "prone-leg-lift-accel-only.csv", "Ann", Exercise.PRONE_LEG_LIFT,
+                          pelvis=SAMPLES / "prone-leg-lift-accel-only.pelvis.csv")
+        with_gyro = _record(store, SIDE_LYING, "Ann", Exercise.SIDE_LYING_HIP_ABDUCTION, pelvis=SIDE_LYING_PELVIS)
+        report = show_session(store, without)
+        assert not report.info.has_gyro and report.result.rep_count > 0
+        assert report.flag_notes == (JERKY_WITHOUT_GYRO_NOTE,)
+        gyro_report = show_session(store, with_gyro)
+        assert gyro_report.info.has_gyro and gyro_report.flag_notes == ()
 
 
 def test_an_imported_session_keeps_its_own_date_and_a_recording_one_is_not_reanalysed(tmp_path: Path) -> None:

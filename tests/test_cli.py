@@ -282,6 +282,26 @@ def test_eval_directory_json(cli: Cli, simulated: tuple[Path, str]) -> None:
     assert d["failures"] == []
 
 
+def test_eval_scores_the_flags_of_sensors_with_a_gyro_and_without_one_apart(cli: Cli, tmp_path: Path) -> None:
+    # the flags' targets are for sensors with a gyro; without one jerky is judged otherwise
+    for seed, extra in (("5", ()), ("9", ("--no-gyro",))):  # (--count 2 from seed 5: seeds 5 and 6)
+        code, _, err = cli("simulate", "--exercise", "side-lying-hip-abduction", "--seed", seed, "--out", tmp_path / "c",
+                           "--fault-rate", "0.5", "--count", "2" if not extra else "1", *extra)
+        assert code == 0, err
+    code, stdout, err = cli("eval", tmp_path / "c", "--json")
+    assert code == 0, err
+    d = json.loads(stdout)
+    kinds = d["by_sensor"]
+    assert set(kinds) == {"gyro", "accel only"}
+    assert kinds["gyro"]["recordings"] == 2 and kinds["accel only"]["recordings"] == 1
+    for flag, c in d["overall"]["flags"].items():  # each match counted once, under its own sensor
+        for k in ("tp", "fp", "fn"):
+            assert c[k] == sum(v["flags"][flag][k] for v in kinds.values() if flag in v["flags"]), (flag, k)
+    code, text, err = cli("eval", tmp_path / "c")
+    assert code == 0, err
+    assert "Flags (matched reps, sensors with a gyro)" in text and "Flags (matched reps, accelerometer only)" in text
+
+
 def test_eval_misses_lists_exactly_the_sets_counted_wrong(cli: Cli, simulated: tuple[Path, str]) -> None:
     out, _ = simulated
     code, stdout, err = cli("eval", out, "--misses", "--json")
@@ -348,6 +368,15 @@ def test_eval_uci_with_gyros_out_of_calibration_still_counts(cli: Cli, uci_root:
     d = json.loads(stdout)
     assert "12 deg/s added to every gyro" in d["title"]
     assert d["overall"]["within1_pct"] >= 90.0
+
+
+def test_the_analysis_report_says_jerky_is_less_certain_only_without_a_gyro(cli: Cli) -> None:
+    code, out, err = cli("analyze", SAMPLES / "prone-leg-lift-accel-only.csv", "--exercise", "prone-leg-lift")
+    assert code == 0, err
+    assert "Note: this sensor has no gyro, so jerky is less certain" in out
+    code, out, err = cli("analyze", SIDE_LYING, "--exercise", "side-lying-hip-abduction")
+    assert code == 0, err
+    assert "with gyro" in out and "jerky is less certain" not in out
 
 
 def test_eval_uci_from_the_accelerometer_alone_gives_the_engine_no_gyro(cli: Cli, uci_root: Path,

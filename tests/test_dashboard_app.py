@@ -128,6 +128,31 @@ def test_session_page_lists_every_rep_and_a_note_is_saved(app, db: Path) -> None
         assert [n.text for n in store.notes("Ann Lee", session_id=sid)][-1] == "lift slower in set 2"
 
 
+def test_the_session_page_of_a_sensor_without_a_gyro_says_jerky_is_less_certain(app, cli, db: Path,  # type: ignore[no-untyped-def]
+                                                                                 tmp_path: Path) -> None:
+    from dashboard.pages import session
+    from tests.test_cli import SAMPLES, SIDE_LYING, SIDE_LYING_PELVIS
+    from tracker.pipeline.flags import JERKY_WITHOUT_GYRO_NOTE
+
+    own = tmp_path / "store.db"
+    for csv, pelvis, exercise in ((SAMPLES / "prone-leg-lift-accel-only.csv", SAMPLES / "prone-leg-lift-accel-only.pelvis.csv",
+                                   "prone-leg-lift"), (SIDE_LYING, SIDE_LYING_PELVIS, "side-lying-hip-abduction")):
+        code, _, err = cli("import", csv, "--pelvis", pelvis, "--exercise", exercise, "--person", "Ann Lee", "--db", own)
+        assert code == 0, err
+    with Store.open(own, mode=OpenMode.READ) as store:
+        sessions = {s.has_gyro: s.id for s in store.sessions()}
+    assert set(sessions) == {False, True}
+    app.server.config["REPTRACK_DB"] = str(own)
+    try:
+        for has_gyro, sid in sessions.items():
+            with app.server.test_request_context(f"/session/{sid}"):
+                page = texts(session.layout(session_id=str(sid)))
+            assert ("jerky is less certain" in page) is not has_gyro
+            assert (JERKY_WITHOUT_GYRO_NOTE in page) is not has_gyro
+    finally:
+        app.server.config["REPTRACK_DB"] = str(db)
+
+
 def test_live_callback_renders_the_count(app, db: Path) -> None:  # type: ignore[no-untyped-def]
     from dashboard.pages import live
 

@@ -156,6 +156,9 @@ def evaluate_directory(folder: Path, *, hold_s: float | None = None, latency: bo
         raise DatasetError(f"{folder}: no *.labels.json files (make some with 'reptrack simulate')")
     groups: dict[str, GroupMetrics] = defaultdict(GroupMetrics)
     by_rate: dict[str, GroupMetrics] = defaultdict(GroupMetrics)
+    #: sensors with a gyro and without one: the flags' targets are for the former, and jerky is
+    #: judged otherwise without one (``flags.certainty_notes``)
+    by_sensor: dict[str, GroupMetrics] = defaultdict(GroupMetrics)
     by_behaviour: dict[str, GroupMetrics] = defaultdict(GroupMetrics)
     failures: list[str] = []
     off: list[dict[str, Any]] = []
@@ -183,7 +186,9 @@ def evaluate_directory(folder: Path, *, hold_s: float | None = None, latency: bo
             off += [x.to_json() for x in set_misses(truth, found, result.rejected)]
         groups[truth.group].merge(m)
         _by_set_behaviour(labels, truth, found, by_behaviour)
-        by_rate[f"{int(round(main.nominal_rate_hz()))} Hz {'gyro' if main.has_gyro else 'accel only'}"].merge(m)
+        sensor = "gyro" if main.has_gyro else "accel only"
+        by_rate[f"{int(round(main.nominal_rate_hz()))} Hz {sensor}"].merge(m)
+        by_sensor[sensor].merge(m)
     overall = GroupMetrics()
     for g in groups.values():
         overall.merge(g)
@@ -191,7 +196,8 @@ def evaluate_directory(folder: Path, *, hold_s: float | None = None, latency: bo
         title=f"labelled recordings in {folder}",
         groups={k: v.summary() for k, v in sorted(groups.items())},
         overall=overall.summary(),
-        extra={"by_rate": {k: v.summary() for k, v in sorted(by_rate.items())}, "failures": failures,
+        extra={"by_rate": {k: v.summary() for k, v in sorted(by_rate.items())},
+               "by_sensor": {k: v.summary() for k, v in sorted(by_sensor.items())}, "failures": failures,
                **({"latency": delays.summary()} if latency else {}),
                **({"by_behaviour": {k: v.summary() for k, v in sorted(by_behaviour.items())}} if by_behaviour else {}),
                **({"misses": off} if misses else {})},
@@ -376,9 +382,16 @@ def format_evaluation(report: EvaluationReport) -> str:
         for name, s in report.extra["by_behaviour"].items():
             lines.append(row(name, s))
     lines.append("")
-    lines.append("Flags (matched reps):  flag  precision  recall  F1  (tp/fp/fn)")
-    for k, c in report.overall["flags"].items():
-        lines.append(f"  {k:22s} {c['precision']!s:>6} {c['recall']!s:>6} {c['f1']!s:>6}  ({c['tp']}/{c['fp']}/{c['fn']})")
+    by_sensor = report.extra.get("by_sensor", {})
+    tables = [("", report.overall["flags"])]
+    if len(by_sensor) > 1:  # both kinds of sensor: each apart too
+        tables += [(f", {name}", by_sensor[k]["flags"]) for k, name in (("gyro", "sensors with a gyro"), ("accel only", "accelerometer only"))]
+    for n, (which, flags) in enumerate(tables):
+        if n:
+            lines.append("")
+        lines.append(f"Flags (matched reps{which}):  flag  precision  recall  F1  (tp/fp/fn)")
+        for k, c in flags.items():
+            lines.append(f"  {k:22s} {c['precision']!s:>6} {c['recall']!s:>6} {c['f1']!s:>6}  ({c['tp']}/{c['fp']}/{c['fn']})")
     if "block_flag_shares" in report.extra:
         lines.append("")
         lines.append("Share of counted reps flagged, per protocol block:")

@@ -9,7 +9,7 @@ import math
 import statistics
 from collections.abc import Sequence
 
-from tracker.core.exercises import FLAG_CUES, FlagKind, Severity
+from tracker.core.exercises import FLAG_CUES, ExerciseDefinition, FlagKind, Severity
 from tracker.pipeline.config import PipelineConfig
 from tracker.pipeline.types import Flag, Rep
 
@@ -179,6 +179,18 @@ def jerky_sparc_limit(config: PipelineConfig) -> float:
     if base is None or not math.isfinite(base):
         return th
     return min(th, base + (th - _SMOOTH_SPARC))
+
+
+#: What a report says of ``jerky`` judged without a gyro (:func:`certainty_notes`)
+JERKY_WITHOUT_GYRO_NOTE = ("this sensor has no gyro, so jerky is less certain: it is judged from tremor alone (shaking "
+                           "above 3 Hz), and a jerk or a stop part way through a lift is not seen")
+
+
+def certainty_notes(exercise: ExerciseDefinition, *, has_gyro: bool) -> tuple[str, ...]:
+    """What a report of a session with ``exercise`` says of the flags it could judge less surely:
+    ``jerky`` without a gyro (see :func:`assess_flags`; the real-behaviour corpus's jerky F1 is
+    lower without one, ``reptrack eval``)."""
+    return (JERKY_WITHOUT_GYRO_NOTE,) if not has_gyro and FlagKind.JERKY in exercise.flags else ()
 
 
 def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence[float],
