@@ -89,6 +89,20 @@ def test_partial_range_is_judged_against_the_persons_usual_range() -> None:
     assert FlagKind.PARTIAL_ROM not in _kinds(_rep(4.0, rom_deg=26.0), config, before)  # 87 %
 
 
+def test_a_fast_set_that_overshoots_is_beyond_the_range_of_the_steady_set_before_it() -> None:
+    config = PipelineConfig(EX, 50.0, True)
+    steady = [replace(_rep(4.0, rom_deg=r), set_index=1) for r in (30.0, 31.0, 29.0, 30.0)]
+    # a second set of fast reps (0.4 s phases) at twice the range: its own overshoot is no usual
+    # range, so it does not hide itself (before: every rep of it was judged against its own median)
+    fast = [replace(_rep(1.0, rom_deg=r, lift_s=0.4, lower_s=0.4, hold_s=0.0), set_index=2) for r in (60.0, 62.0, 58.0, 61.0)]
+    judged = _judged(fast[-1], config, steady + fast[:-1])
+    assert all(FlagKind.BEYOND_RANGE in {f.kind for f in r.flags} for r in judged[4:])
+    assert not any(FlagKind.BEYOND_RANGE in {f.kind for f in r.flags} for r in judged[:4])
+    # a steady second set of that range is the person's range growing: not flagged beyond it
+    wider = [replace(_rep(4.0, rom_deg=r), set_index=2) for r in (48.0, 49.0, 47.0, 48.0)]  # 1.6 times
+    assert not any(FlagKind.BEYOND_RANGE in {f.kind for f in r.flags} for r in _judged(wider[-1], config, steady + wider[:-1]))
+
+
 def test_a_person_quick_in_every_phase_is_judged_against_their_own_phases() -> None:
     config = PipelineConfig(EX, 50.0, True)
     assert EX.too_fast_phase_s == 0.8

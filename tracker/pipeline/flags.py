@@ -82,6 +82,7 @@ class SessionRanges:
         self._first: dict[int, Rep] = {}
         self._judged: dict[int, list[float]] = {}  # every rep's judged range, per set
         self._controlled: dict[int, list[float]] = {}  # the controlled reps' judged range, per set
+        self._unrushed: dict[int, list[float]] = {}  # the judged range of the reps not rushed, per set
         self._medians: dict[int, float] = {}  # of ``_controlled``, per set with enough of them
 
     @classmethod
@@ -101,14 +102,19 @@ class SessionRanges:
                 self._medians[k] = float(statistics.median(roms))
         self._first.setdefault(k, rep)
         self._judged.setdefault(k, []).append(judged)
+        if not self._rushed(rep):
+            self._unrushed.setdefault(k, []).append(judged)
 
     def raised_start_fraction(self, rep: Rep) -> float:
         """:func:`raised_start_fraction` against the reps added so far."""
         return _raised_from(rep, self._first.get(rep.set_index))
 
+    def _rushed(self, rep: Rep) -> bool:
+        return min(rep.lift_s, rep.lower_s) < self._fast_s
+
     def _is_controlled(self, rep: Rep) -> bool:
         """Not rushed, and started from rest (against its set's first rep added so far)."""
-        return (min(rep.lift_s, rep.lower_s) >= self._fast_s
+        return (not self._rushed(rep)
                 and self.raised_start_fraction(rep) <= self._config.thresholds.partial_return_raise_fraction)
 
     def usual_rom_deg(self, rep: Rep) -> float | None:
@@ -129,8 +135,12 @@ class SessionRanges:
             return max(before)  # a whole set short of the range shown before: partial reps
         if before:
             # too few reps of this set yet: the range shown before, unless this set's reps so far
-            # are bigger (an earlier set may have been partial returns the rule above missed)
-            return max(*before, float(statistics.median([*self._judged.get(k, []), judged])))
+            # are bigger (an earlier set may have been partial returns the rule above missed) --
+            # those not rushed: a fast set's overshoot is no range the person has (taken in, it
+            # hid every rep of a fast set 1.7-2.3 times the steady set's range before it;
+            # beyond_range F1 with a gyro 0.31 -> 0.46, real behaviours seed 2026)
+            unrushed = [*self._unrushed.get(k, []), *([] if self._rushed(rep) else [judged])]
+            return max(*before, float(statistics.median(unrushed))) if unrushed else max(before)
         return None
 
 
