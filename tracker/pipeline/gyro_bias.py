@@ -63,8 +63,9 @@ class GyroBias:
         self._cos_still = float(np.cos(np.radians(config.still_tilt_deg)))
         self.restart()
         self._means: tuple[deque[float], ...] = tuple(deque(maxlen=config.blocks) for _ in range(3))  # per axis
-        self._bias = np.zeros(3)
-        self._excess = np.zeros(3)
+        self._bias = (0.0, 0.0, 0.0)
+        self._none = np.zeros(3)  # the excess while there is none (shared: never written to)
+        self._excess = self._none
 
     def restart(self) -> None:
         """After a data gap: the next sample begins a block, and the estimate is kept. This
@@ -81,7 +82,7 @@ class GyroBias:
     @property
     def bias_dps(self) -> NDArray[np.float64]:
         """The current estimate (per axis, deg/s)."""
-        return self._bias.copy()
+        return np.array(self._bias)
 
     def update(self, gyro_dps: NDArray[np.float64], gravity: NDArray[np.float64]) -> NDArray[np.float64]:
         """The bias to take off each row of ``gyro_dps`` (``(n, 3)``), given the gravity
@@ -118,17 +119,25 @@ class GyroBias:
         return out
 
     def _add(self, mean: NDArray[np.float64]) -> None:
-        """A still block's mean gyro: the estimate is the median of the last ``blocks`` of them."""
-        for axis, recent in enumerate(self._means):
-            recent.append(float(mean[axis]))
-        k = len(self._means[0])
-        b0, b1, b2 = ((v[(k - 1) // 2] + v[k // 2]) / 2.0 for v in (sorted(recent) for recent in self._means))
-        self._bias = np.array((b0, b1, b2))
+        """A still block's mean gyro: the estimate is the median of the last ``blocks`` of them.
+        In plain floats: it runs for every still block (5,000 times in an hour at 100 Hz), and with
+        numpy scalars and small arrays it took 44 of the engine's 760 ms under the profiler (25 now;
+        the results are bit-identical)."""
+        means = self._means
+        m0, m1, m2 = mean.tolist()
+        means[0].append(m0)
+        means[1].append(m1)
+        means[2].append(m2)
+        k = len(means[0])
+        lo, hi = (k - 1) // 2, k // 2
+        s0, s1, s2 = sorted(means[0]), sorted(means[1]), sorted(means[2])
+        b0, b1, b2 = (s0[lo] + s0[hi]) / 2.0, (s1[lo] + s1[hi]) / 2.0, (s2[lo] + s2[hi]) / 2.0
+        self._bias = (b0, b1, b2)
         size = math.sqrt(b0 * b0 + b1 * b1 + b2 * b2)
         tolerated = self.config.tolerated_dps
         # from min_blocks on: the median of the first few is that of blocks with a fidget in them
         trusted = k >= self.config.min_blocks
-        self._excess = self._bias * (1.0 - tolerated / size) if trusted and size > tolerated else np.zeros(3)
+        self._excess = np.array(self._bias) * (1.0 - tolerated / size) if trusted and size > tolerated else self._none
 
 
 def _judge(gyro: NDArray[np.float64], gravity: NDArray[np.float64], c: GyroBiasConfig,
