@@ -149,6 +149,9 @@ def test_the_session_page_of_a_sensor_without_a_gyro_says_jerky_is_less_certain(
                 page = texts(session.layout(session_id=str(sid)))
             assert ("jerky is less certain" in page) is not has_gyro
             assert (JERKY_WITHOUT_GYRO_NOTE in page) is not has_gyro
+            exported = app.server.test_client().get(f"/export/session/{sid}.html")  # the report to print or send
+            assert exported.status_code == 200
+            assert ("jerky is less certain" in exported.get_data(as_text=True)) is not has_gyro
     finally:
         app.server.config["REPTRACK_DB"] = str(db)
 
