@@ -64,7 +64,7 @@ def report_html(report: SessionReport, comparison: SessionComparison, trace: Ses
 <h1>Session {info.id} · {html.escape(info.person)}</h1>
 <div class="sub">{html.escape(info.exercise.definition.title)} · {info.started_at[:16].replace('T', ' ')} UTC · {info.status.value}
  · {len(report.result.reps)} reps ({sets})</div>
-{presc}{''.join(f'<p class="muted">Note: {html.escape(n)}.</p>' for n in report.flag_notes)}
+{presc}{''.join(f'<p class="muted">Note: {html.escape(n)}.</p>' for n in report.result.flag_notes)}
 <div class="plot">{fig.to_html(include_plotlyjs=True, full_html=False, config={'displaylogo': False})}</div>
 <div class="plot">{comp.to_html(include_plotlyjs=False, full_html=False, config={'displaylogo': False})}</div>
 <h2>Reps</h2><table><tr>{''.join(f'<th{" class=l" if h in ("flags", "cues") else ""}>{h}</th>' for h in head)}</tr>

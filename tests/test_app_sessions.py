@@ -29,7 +29,7 @@ from tracker.core.recording import Placement
 from tracker.errors import ConfigurationError, InvalidValueError, NotFoundError
 from tracker.files.csv_recording import read_recording
 from tracker.pipeline import PelvisOnPelvisError
-from tracker.pipeline.flags import JERKY_WITHOUT_GYRO_NOTE
+from tracker.core.exercises import JERKY_WITHOUT_GYRO_NOTE
 from tracker.store import SessionStatus, Store
 
 SIX_POSES = Path(__file__).resolve().parents[1] / "sample_data" / "calibration" / "device-six-poses.csv"
@@ -124,9 +124,9 @@ def test_the_report_of_a_session_from_a_sensor_without_a_gyro_says_jerky_is_less
         with_gyro = _record(store, SIDE_LYING, "Ann", Exercise.SIDE_LYING_HIP_ABDUCTION, pelvis=SIDE_LYING_PELVIS)
         report = show_session(store, without)
         assert not report.info.has_gyro and report.result.rep_count > 0
-        assert report.flag_notes == (JERKY_WITHOUT_GYRO_NOTE,)
+        assert report.result.flag_notes == (JERKY_WITHOUT_GYRO_NOTE,)
         gyro_report = show_session(store, with_gyro)
-        assert gyro_report.info.has_gyro and gyro_report.flag_notes == ()
+        assert gyro_report.info.has_gyro and gyro_report.result.flag_notes == ()
 
 
 def test_an_imported_session_keeps_its_own_date_and_a_recording_one_is_not_reanalysed(tmp_path: Path) -> None:

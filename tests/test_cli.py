@@ -370,13 +370,23 @@ def test_eval_uci_with_gyros_out_of_calibration_still_counts(cli: Cli, uci_root:
     assert d["overall"]["within1_pct"] >= 90.0
 
 
-def test_the_analysis_report_says_jerky_is_less_certain_only_without_a_gyro(cli: Cli) -> None:
-    code, out, err = cli("analyze", SAMPLES / "prone-leg-lift-accel-only.csv", "--exercise", "prone-leg-lift")
+def test_the_analysis_report_says_jerky_is_less_certain_only_without_a_gyro(cli: Cli, tmp_path: Path) -> None:
+    accel_only = (SAMPLES / "prone-leg-lift-accel-only.csv", "--exercise", "prone-leg-lift")
+    code, out, err = cli("analyze", *accel_only)
     assert code == 0, err
     assert "Note: this sensor has no gyro, so jerky is less certain" in out
+    assert any("jerky is less certain" in n for n in analyze_json(cli, *accel_only)["notes"])
     code, out, err = cli("analyze", SIDE_LYING, "--exercise", "side-lying-hip-abduction")
     assert code == 0, err
     assert "with gyro" in out and "jerky is less certain" not in out
+    assert analyze_json(cli, SIDE_LYING, "--exercise", "side-lying-hip-abduction")["notes"] == []
+    # the stored session's report says it too
+    db = tmp_path / "s.db"
+    code, _, err = cli("import", *accel_only, "--person", "Ann", "--db", db)
+    assert code == 0, err
+    code, out, err = cli("show", "1", "--db", db)
+    assert code == 0, err
+    assert "Note: this sensor has no gyro, so jerky is less certain" in out
 
 
 def test_eval_uci_from_the_accelerometer_alone_gives_the_engine_no_gyro(cli: Cli, uci_root: Path,

@@ -132,7 +132,7 @@ def test_the_session_page_of_a_sensor_without_a_gyro_says_jerky_is_less_certain(
                                                                                  tmp_path: Path) -> None:
     from dashboard.pages import session
     from tests.test_cli import SAMPLES, SIDE_LYING, SIDE_LYING_PELVIS
-    from tracker.pipeline.flags import JERKY_WITHOUT_GYRO_NOTE
+    from tracker.core.exercises import JERKY_WITHOUT_GYRO_NOTE
 
     own = tmp_path / "store.db"
     for csv, pelvis, exercise in ((SAMPLES / "prone-leg-lift-accel-only.csv", SAMPLES / "prone-leg-lift-accel-only.pelvis.csv",

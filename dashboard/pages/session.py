@@ -91,7 +91,7 @@ def body(report: SessionReport, comp: SessionComparison, trace: SessionTrace, *,
         tile("duration", f"{result.duration_s / 60:.1f} min"),
     ])
     extras = [html.P(w, className="warning") for w in result.warnings]
-    extras += [html.P(f"Note: {n}.", className="muted flag-note") for n in report.flag_notes]
+    extras += [html.P(f"Note: {n}.", className="muted flag-note") for n in report.result.flag_notes]
     for e in report.entries:
         extras.append(html.P(f"{'Pain' if e.kind.value == 'pain' else 'Effort (RPE)'} {e.value}/10" + (f": {e.note}" if e.note else "")))
     for c in report.calibrations:

@@ -29,7 +29,6 @@ from tracker.core.recording import SAMPLE_RATE, Placement, Recording
 from tracker.errors import ConfigurationError, InvalidValueError, NotFoundError
 from tracker.files.csv_recording import read_recording, write_recording
 from tracker.pipeline import AnalysisResult, Personalisation, SessionSetup
-from tracker.pipeline.flags import certainty_notes
 from tracker.sensors import ReplaySource, SourceInfo
 from tracker.store import CalibrationRecord, Entry, Note, Prescription, SessionInfo, SessionRecords, SessionStatus, Store
 
@@ -179,8 +178,6 @@ class SessionReport:
     entries: tuple[Entry, ...]  # pain and effort recorded for the session
     prescription: PrescriptionCheck | None
     calibrations: tuple[CalibrationRecord, ...]  # used by the session
-    #: what the report says of flags judged less surely with this session's sensors (``certainty_notes``)
-    flag_notes: tuple[str, ...] = ()
 
 
 def prescription_in_force(store: Store, info: SessionInfo) -> Prescription | None:
@@ -208,7 +205,6 @@ def show_session(store: Store, session_id: int | None) -> SessionReport:
         info=info, result=result, notes=tuple(store.notes(info.person, session_id=sid)),
         entries=tuple(e for e in store.entries(info.person) if e.session_id == sid), prescription=check,
         calibrations=tuple(store.calibration(c) for c in info.setup.calibration_ids),
-        flag_notes=certainty_notes(info.setup.definition, has_gyro=info.has_gyro),
     )
 
 

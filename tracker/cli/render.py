@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable
 
-from tracker.pipeline.flags import certainty_notes
 from tracker.pipeline.types import AnalysisResult
 
 
@@ -28,7 +27,7 @@ def format_report(result: AnalysisResult) -> str:
         f"{' with gyro' if result.has_gyro else ''}, {result.duration_s:.0f} s recorded",
         f"{result.rep_count} reps in {len(result.sets)} set{'s' if len(result.sets) != 1 else ''}",
     ]
-    lines += [f"Note: {n}." for n in certainty_notes(result.exercise.definition, has_gyro=result.has_gyro)]
+    lines += [f"Note: {n}." for n in result.flag_notes]
     for s in result.sets:
         rest = f", after {s.rest_before_s:.0f} s rest" if s.rest_before_s is not None else ""
         lines.append("")

@@ -117,6 +117,18 @@ FLAG_CUES: dict[FlagKind, str] = {
     FlagKind.BEYOND_RANGE: "a smaller movement: only as far as your usual range, knee straight and pelvis still",
 }
 
+#: What a report says of ``jerky`` judged without a gyro (:func:`certainty_notes`)
+JERKY_WITHOUT_GYRO_NOTE = ("this sensor has no gyro, so jerky is less certain: it is judged from tremor alone (shaking "
+                           "above 3 Hz), and a jerk or a stop part way through a lift is not seen")
+
+
+def certainty_notes(exercise: ExerciseDefinition, *, has_gyro: bool) -> tuple[str, ...]:
+    """What the report of a session of ``exercise`` says of the flags judged less surely with its
+    sensor: ``jerky`` without a gyro (``tracker.pipeline.flags.assess_flags``; its F1 on the
+    simulated corpora is lower without one, ``reptrack eval``)."""
+    return (JERKY_WITHOUT_GYRO_NOTE,) if not has_gyro and FlagKind.JERKY in exercise.flags else ()
+
+
 ALL_LEG_LIFT_FLAGS = frozenset(
     {FlagKind.PELVIC_RISE, FlagKind.JERKY, FlagKind.TOO_FAST, FlagKind.SHORT_HOLD, FlagKind.PARTIAL_ROM, FlagKind.BEYOND_RANGE}
 )

@@ -157,7 +157,7 @@ def evaluate_directory(folder: Path, *, hold_s: float | None = None, latency: bo
     groups: dict[str, GroupMetrics] = defaultdict(GroupMetrics)
     by_rate: dict[str, GroupMetrics] = defaultdict(GroupMetrics)
     #: sensors with a gyro and without one: the flags' targets are for the former, and jerky is
-    #: judged otherwise without one (``flags.certainty_notes``)
+    #: judged otherwise without one (``exercises.certainty_notes``)
     by_sensor: dict[str, GroupMetrics] = defaultdict(GroupMetrics)
     by_behaviour: dict[str, GroupMetrics] = defaultdict(GroupMetrics)
     failures: list[str] = []

@@ -9,7 +9,7 @@ import math
 import statistics
 from collections.abc import Sequence
 
-from tracker.core.exercises import FLAG_CUES, ExerciseDefinition, FlagKind, Severity
+from tracker.core.exercises import FLAG_CUES, FlagKind, Severity
 from tracker.pipeline.config import PipelineConfig
 from tracker.pipeline.types import Flag, Rep
 
@@ -69,8 +69,8 @@ def _raised_from(rep: Rep, first: Rep | None) -> float:
 
 class SessionRanges:
     """The session's reps so far as the range rules read them: per set, its first rep, the judged
-    ranges of all its reps and of its controlled ones -- not rushed, and started from rest (they
-    show the person's range). Kept rep by rep (:meth:`add`) by a streaming session, so that the
+    ranges of its reps not rushed and of its controlled ones -- not rushed, and started from rest
+    (they show the person's range). Kept rep by rep (:meth:`add`) by a streaming session, so that the
     range rules do not read every rep before again at each rep (they did: 0.14 s of a 260-rep
     hour under the profiler, ``benchmarks/bench_pipeline.py``; the tempo rules still do, more
     cheaply)."""
@@ -80,9 +80,8 @@ class SessionRanges:
         th = config.thresholds
         self._fast_s = th.too_fast_phase_s if th.too_fast_phase_s is not None else config.exercise.too_fast_phase_s
         self._first: dict[int, Rep] = {}
-        self._judged: dict[int, list[float]] = {}  # every rep's judged range, per set
         self._controlled: dict[int, list[float]] = {}  # the controlled reps' judged range, per set
-        self._unrushed: dict[int, list[float]] = {}  # the judged range of the reps not rushed, per set
+        self._unrushed: dict[int, list[float]] = {}  # the judged range of the reps not rushed (:meth:`_rushed`), per set
         self._medians: dict[int, float] = {}  # of ``_controlled``, per set with enough of them
 
     @classmethod
@@ -101,7 +100,6 @@ class SessionRanges:
             if len(roms) >= self._config.thresholds.usual_range_min_reps:
                 self._medians[k] = float(statistics.median(roms))
         self._first.setdefault(k, rep)
-        self._judged.setdefault(k, []).append(judged)
         if not self._rushed(rep):
             self._unrushed.setdefault(k, []).append(judged)
 
@@ -110,6 +108,10 @@ class SessionRanges:
         return _raised_from(rep, self._first.get(rep.set_index))
 
     def _rushed(self, rep: Rep) -> bool:
+        """A lift or lowering quicker than the exercise's (or the configured) too-fast phase: the
+        range rules' test, on the rep alone. The tempo rule's "unrushed" reps (in
+        :func:`assess_flags`) are those not flagged too_fast, which also weighs the person's usual
+        tempo and hold."""
         return min(rep.lift_s, rep.lower_s) < self._fast_s
 
     def _is_controlled(self, rep: Rep) -> bool:
@@ -189,18 +191,6 @@ def jerky_sparc_limit(config: PipelineConfig) -> float:
     if base is None or not math.isfinite(base):
         return th
     return min(th, base + (th - _SMOOTH_SPARC))
-
-
-#: What a report says of ``jerky`` judged without a gyro (:func:`certainty_notes`)
-JERKY_WITHOUT_GYRO_NOTE = ("this sensor has no gyro, so jerky is less certain: it is judged from tremor alone (shaking "
-                           "above 3 Hz), and a jerk or a stop part way through a lift is not seen")
-
-
-def certainty_notes(exercise: ExerciseDefinition, *, has_gyro: bool) -> tuple[str, ...]:
-    """What a report of a session with ``exercise`` says of the flags it could judge less surely:
-    ``jerky`` without a gyro (see :func:`assess_flags`; the real-behaviour corpus's jerky F1 is
-    lower without one, ``reptrack eval``)."""
-    return (JERKY_WITHOUT_GYRO_NOTE,) if not has_gyro and FlagKind.JERKY in exercise.flags else ()
 
 
 def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence[float],

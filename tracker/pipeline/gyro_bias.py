@@ -64,7 +64,8 @@ class GyroBias:
         self.restart()
         self._means: tuple[deque[float], ...] = tuple(deque(maxlen=config.blocks) for _ in range(3))  # per axis
         self._bias = (0.0, 0.0, 0.0)
-        self._none = np.zeros(3)  # the excess while there is none (shared: never written to)
+        self._none = np.zeros(3)  # the excess while there is none (shared: read only)
+        self._none.setflags(write=False)
         self._excess = self._none
 
     def restart(self) -> None:

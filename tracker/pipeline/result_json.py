@@ -74,4 +74,5 @@ def result_to_json(result: AnalysisResult) -> dict[str, Any]:
             for m in result.rejected
         ],
         "warnings": list(result.warnings),
+        "notes": list(result.flag_notes),
     }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from tracker.core.exercises import Exercise, FlagKind, Severity
+from tracker.core.exercises import Exercise, FlagKind, Severity, certainty_notes
 from tracker.core.recording import Placement
 
 
@@ -157,3 +157,9 @@ class AnalysisResult:
     @property
     def rep_count(self) -> int:
         return len(self.reps)
+
+    @property
+    def flag_notes(self) -> tuple[str, ...]:
+        """What a report of this analysis says of the flags judged less surely with its sensor
+        (:func:`~tracker.core.exercises.certainty_notes`: jerky without a gyro)."""
+        return certainty_notes(self.exercise.definition, has_gyro=self.has_gyro)
