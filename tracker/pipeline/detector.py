@@ -1007,7 +1007,7 @@ class RepPipeline:
                 cand = self._candidate(start, peak, end, prev_end, t, up, pre)
                 if self._runs.offer_short(cand):
                     return  # (no movement that takes a pause away, as before: a fast set needs none)
-            self._runs.count_stray_movement(float(t[0]))
+            self._runs.count_stray_movement(float(t[0]), duration)
             self._reject(start, end, rom, f"too short for a rep ({duration:.2f} s)")
             d = self._runs.deferred
             if d is not None and rom >= self.config.detector.quick_follow_fraction * d.rom_deg and float(t[0]) - d.end_s > self.config.detector.rebound_s:
@@ -1019,7 +1019,7 @@ class RepPipeline:
                                       and self._runs.may_take_small_rep(duration)):
             measured = self._candidate(start, peak, end, prev_end, t, up, pre)
         if measured is None or (rom < self._enter_deg and not self._runs.small_rep_of_run(measured, self._enter_deg)):
-            self._runs.count_stray_movement(float(t[0]))
+            self._runs.count_stray_movement(float(t[0]), duration)
             self._reject(start, end, rom, f"too small for a rep ({rom:.1f} deg)")
             return
         cand = measured

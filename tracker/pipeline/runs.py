@@ -209,9 +209,12 @@ class RunTracker:
         # under the still speed, slower-than-the-limit is stillness, already looked at
         return limit > self.config.detector.still_dps and bool(h.calm_run(lo, b + 1, limit).max() >= self._quiet_n)
 
-    def count_stray_movement(self, start_s: float) -> None:
-        """A movement that is no rep; a rebound right after a rep does not count."""
+    def count_stray_movement(self, start_s: float, duration_s: float) -> None:
+        """A movement that is no rep; a rebound right after a rep, or a wobble's half cycle
+        (``stray_min_s``), does not count."""
         last = self._run_last
+        if duration_s < self.config.detector.stray_min_s:
+            return
         if last is None or start_s - last.end_s > self.config.detector.rebound_s:
             self._stray_movements += 1
 
@@ -222,7 +225,7 @@ class RunTracker:
             if d.start in self._short:
                 # a movement shorter than a rep that no fast set followed: what it always was
                 self._short.discard(d.start)
-                self.count_stray_movement(d.start_s)
+                self.count_stray_movement(d.start_s, d.end_s - d.start_s)
                 self.reject_cand(d, f"too short for a rep ({d.end_s - d.start_s:.2f} s)")
                 continue
             # a rep-sized movement breaks the unconfirmed run -- one the way the run's reps go: one
@@ -230,7 +233,7 @@ class RunTracker:
             # 5-7 deg side-lying reps, 3.5-4.6 deg back past the rest)
             rep_sized = not self._run_roms or (d.rom_deg >= self.config.detector.rep_sized_fraction * float(np.median(self._run_roms))
                                                and self._same_way(d))
-            self.count_stray_movement(d.start_s)
+            self.count_stray_movement(d.start_s, d.end_s - d.start_s)
             if self._run_len < 2 and rep_sized:
                 self.break_run("followed by quick movement without a pause")
             self.reject_cand(d, "quick, with no pause after it (walking or setup motion?)")
