@@ -719,7 +719,8 @@ class RepPipeline:
             return j + 1
         if tr is Transition.LEFT_HOLD:
             self._hold_left = True
-            hold_deg = float(tilt_deg(self._hold_ref[None, :], self._ref)[0]) if self._ref is not None else np.inf
+            hold_ref = self._hold_ref
+            hold_deg = float(tilt_deg(hold_ref[None, :], self._ref)[0]) if hold_ref is not None and self._ref is not None else np.inf
             self._hold_left_up = float(th[jj]) > hold_deg
             return j + 1
         if tr is Transition.RESTED_PART_WAY:
