@@ -162,13 +162,13 @@ class DetectorConfig:
     set_gap_s: float = 15.0  # a rest this long ends a set
     direction_min_cos: float = 0.5  # reps of one run move the same way
     max_stray_movements: int = 8  # this many non-rep movements between two reps: they are not one set
-    stray_min_s: float = 0.2  # ... each lasting this long at least: shorter, it is half a cycle of a wobble at 2.5 Hz or more (a leg oscillating at 3-4 Hz as it starts from a raised rest, simulator), one movement however often it crosses the entry level (one such wobble made ten "movements" and broke a set's first rep off; real behaviours seed 2026 / 11 exact 73.7 -> 75.2 / 74.5 -> 75.2 %, clean seed 7 97.5 -> 97.7 %, UCI unchanged)
     # ... nor two reps between which the segment moved this long at walking speed, in movements too
     # small to count (walking back from fetching the weight moved 7-10 s between the bend and the
     # first rep, 5.7 s of it faster than 30 deg/s; a set's first reps are 0.5-3 s apart, still
     # between, simulator and UCI). 3-6 s scored alike on four synthetic corpora and UCI; 2 s lost
     # a set of the real-behaviour corpus.
     max_moving_between_first_reps_s: float = 4.0
+    stray_min_s: float = 0.2  # a movement too short or too small for a rep counts towards ``max_stray_movements`` when it lasts this long at least: shorter, it is half a cycle of a leg wobbling about a posture at 2.5 Hz or more (3-4 Hz as it starts from a raised rest, simulator), one movement however often it crosses the entry level (one such wobble made ten "movements" and broke a set's first rep off; real behaviours seed 2026 / 11 exact 73.7 -> 75.2 / 74.5 -> 75.2 %, clean seed 7 97.5 -> 97.7 %, UCI unchanged). A wobble to one side only and back makes a movement of nearly a whole cycle: counted from 3.5 Hz down
     # Walking swings the thigh and shank at 100-300 deg/s; swaying or trembling at rest stays under
     # 20 (+-3 deg at 0.8 Hz: 15 deg/s). At still_dps (8), 8 s of such sway between a set's first
     # two reps measured 5 s "moving" and broke the set (review); at 30 the four corpora score the same.

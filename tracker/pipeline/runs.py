@@ -212,9 +212,9 @@ class RunTracker:
     def count_stray_movement(self, start_s: float, duration_s: float) -> None:
         """A movement that is no rep; a rebound right after a rep, or a wobble's half cycle
         (``stray_min_s``), does not count."""
-        last = self._run_last
         if duration_s < self.config.detector.stray_min_s:
             return
+        last = self._run_last
         if last is None or start_s - last.end_s > self.config.detector.rebound_s:
             self._stray_movements += 1
 
