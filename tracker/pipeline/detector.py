@@ -103,6 +103,7 @@ class Transition(enum.Enum):
     HOLD_FOUND = enum.auto()  # a still, steady posture near the top: a hold, or the new start posture
     LEFT_HOLD = enum.auto()  # moved a rep's size away from that posture
     BACK_AT_HOLD = enum.auto()  # ... and came back and settled there: it was the new start posture
+    FAR_HOLD = enum.auto()  # before the first rep, the hold left, still again far past a typical rep (``far_hold_factor``): the hold now (lying down after a pause sitting)
     RESTED_PART_WAY = enum.auto()  # came part of the way back from the peak and rests there (a raised rest, or a hold lower down)
     LIFT_FROM_REST = enum.auto()  # ... and lifts again from there: the rep ended where that rest began, the next begins
     TURNED_PART_WAY = enum.auto()  # came part of the way back and lifted again at once: the rep ended at the turn, the next begins
@@ -117,7 +118,7 @@ class Transition(enum.Enum):
 _IDLE_PRIORITY = (Transition.QUICK_REP_PAUSED, Transition.LIFT_STARTED, Transition.REST_RETAKEN, Transition.RUN_EXPIRED)
 _LIFTING_PRIORITY = (Transition.LOWERING_STARTED, Transition.STILL_TOO_LONG, Transition.TOO_LONG, Transition.SETTLED_ELSEWHERE,
                      Transition.SETTLED_FAR, Transition.HOLD_FOUND, Transition.LEFT_HOLD, Transition.BACK_AT_HOLD,
-                     Transition.RESTED_PART_WAY, Transition.LIFT_FROM_REST, Transition.TURNED_PART_WAY)
+                     Transition.FAR_HOLD, Transition.RESTED_PART_WAY, Transition.LIFT_FROM_REST, Transition.TURNED_PART_WAY)
 _LOWERING_PRIORITY = (Transition.RETURNED, Transition.SETTLED, Transition.TOP_WOBBLE, Transition.NEXT_LIFT, Transition.TOO_LONG)
 _NONE: NDArray[np.int64] = np.empty(0, dtype=np.int64)  # no candidate sample (never written to)
 
@@ -621,6 +622,7 @@ class RepPipeline:
         # A still posture inside the excursion is a hold -- or the new start posture
         # after setup motion. It is the latter when a rep-sized excursion from it
         # returns to it without passing back through the old reference.
+        far_hold = _NONE
         if self._hold_ref is None:
             # still, and the tilt steady over the still window (slow lifting is not a hold)
             steady = self._steady(i, end, th, self.config.detector.hold_steady_deg)
@@ -652,8 +654,14 @@ class RepPipeline:
             th_hold = tilt_deg(h.up[h.rows(i, end)], self._hold_ref)
             # away from the hold by a rep of the exercise: past the exercise's range (a roll,
             # lying down) the excursion's own size says nothing about the reps from there
-            rep_scale = np.where(runmax > self.config.max_rep_rom_deg,
-                                 np.minimum(runmax, self.config.exercise.typical_rom_deg[1]), runmax)
+            far_level = self.config.detector.far_hold_factor * self.config.exercise.typical_rom_deg[1]
+            if self._hold_deg > far_level:
+                # ... as from a hold far past any typical rep (lying down, rolling over: with a
+                # sensor on the shank in a hip exercise no range limit says so)
+                rep_scale = np.full(th.size, self.config.exercise.typical_rom_deg[1])
+            else:
+                rep_scale = np.where(runmax > self.config.max_rep_rom_deg,
+                                     np.minimum(runmax, self.config.exercise.typical_rom_deg[1]), runmax)
             away_level = np.maximum(self._enter_deg, self.config.detector.hold_away_fraction * rep_scale)
             if not self._hold_left:
                 away = np.nonzero(th_hold > away_level)[0]
@@ -663,10 +671,13 @@ class RepPipeline:
                 # back at that posture and settled there (passing through it is not enough)
                 back = np.nonzero((th_hold <= np.maximum(self._onset_deg, self.config.detector.hold_back_fraction * away_level)) & (sr >= self._still_n))[0]
                 elsewhere = self._settled_elsewhere(i, end, th, th_hold, away_level, sr)
+                if self._hold_deg <= far_level and self._runs.reps_counted == 0 and bool((th > far_level).any()):
+                    steady = self._steady(i, end, th, self.config.detector.hold_steady_deg)
+                    far_hold = np.nonzero((th > far_level) & (th_hold > away_level) & (sr >= self._still_n) & steady)[0]
         rested, relift = self._part_way(i, end, th, runmax, sr)
         # a turn is looked for only up to the first other transition: none later can come first
         # (a whole recording at once would look through every sample of the block, its lowering too)
-        n = 1 + min((int(a[0]) for a in (ex, settled, too_long, elsewhere, settled_far, hold, away, back, rested, relift) if a.size),
+        n = 1 + min((int(a[0]) for a in (ex, settled, too_long, elsewhere, settled_far, hold, away, back, far_hold, rested, relift) if a.size),
                     default=th.size - 1)
         turned = self._turned_part_way(i, th[:n], runmax[:n])
         # no transition for a range past the exercise's usual maximum: a big rep is a rep; a
@@ -675,7 +686,7 @@ class RepPipeline:
         first = _first_transition(_LIFTING_PRIORITY, {
             Transition.LOWERING_STARTED: ex, Transition.STILL_TOO_LONG: settled, Transition.TOO_LONG: too_long,
             Transition.SETTLED_ELSEWHERE: elsewhere, Transition.SETTLED_FAR: settled_far, Transition.HOLD_FOUND: hold, Transition.LEFT_HOLD: away, Transition.BACK_AT_HOLD: back,
-            Transition.RESTED_PART_WAY: rested, Transition.LIFT_FROM_REST: relift,
+            Transition.FAR_HOLD: far_hold, Transition.RESTED_PART_WAY: rested, Transition.LIFT_FROM_REST: relift,
             Transition.TURNED_PART_WAY: turned,
         })
         if first is None:
@@ -714,11 +725,13 @@ class RepPipeline:
             self._still_floor = start + 1  # the new posture: still after the excursion began
             self._ref_unproven = True
             return start + 1
-        if tr is Transition.HOLD_FOUND:
+        if tr in (Transition.HOLD_FOUND, Transition.FAR_HOLD):
             win = h.up[h.rows(j - self._still_n + 1, j + 1)]
             hold_ref = unit(win.mean(axis=0))
             self._hold_ref, self._hold_at = hold_ref, j
             self._hold_deg = float(tilt_deg(hold_ref[None, :], self._ref)[0]) if self._ref is not None else np.inf
+            if tr is Transition.FAR_HOLD:
+                self._hold_left = self._hold_left_up = False
             return j + 1
         if tr is Transition.LEFT_HOLD:
             self._hold_left = True
