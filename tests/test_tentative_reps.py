@@ -182,8 +182,8 @@ def test_the_first_rep_after_lying_down_from_a_pause_seated_shows_at_once_with_a
     """Clean simulator, side-lying hip abduction with the sensor on the shank: the person sits on
     the bed's edge (a pause near the standing shank's posture: the hold), lies down and rolls onto
     the side. No range limit tells lying down from a rep on the shank in a hip exercise, so the
-    excursion from standing went on until it was too long for a rep: the first rep showed 6-17 s
-    late in 22 of 24 seeds. Still again far past any typical rep, that posture is watched instead
+    excursion from standing went on until it was too long for a rep: the first rep showed 5-17 s
+    late in 21 of 24 seeds. Still again far past any typical rep, that posture is watched instead
     of the pause, and the first rep, which comes back to it, makes it the start posture."""
     for seed in (1, 2, 3, 5):
         delay_ms, counted, labelled = _first_rep_delay_ms("side-lying-hip-abduction", seed, Placement.SHANK)

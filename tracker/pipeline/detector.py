@@ -178,6 +178,7 @@ class RepPipeline:
         self._max_hold_n = int(round(config.max_hold_s * fs))
         #: a still posture this far from the reference is a new one (``new_posture_factor``)
         self._new_posture_deg = max(config.detector.new_posture_factor * config.exercise.typical_rom_deg[1], config.max_rep_rom_deg)
+        self._far_hold_deg = config.detector.far_hold_factor * config.exercise.typical_rom_deg[1]  # FAR_HOLD
         self._enter_deg = config.exercise.min_detect_rom_deg
         self._onset_deg = d.onset_fraction * self._enter_deg
         self._orientation = OrientationTracker(sample_rate_hz=fs, has_gyro=config.has_gyro, config=config.orientation)
@@ -654,10 +655,13 @@ class RepPipeline:
             th_hold = tilt_deg(h.up[h.rows(i, end)], self._hold_ref)
             # away from the hold by a rep of the exercise: past the exercise's range (a roll,
             # lying down) the excursion's own size says nothing about the reps from there
-            far_level = self.config.detector.far_hold_factor * self.config.exercise.typical_rom_deg[1]
-            if self._hold_deg > far_level:
-                # ... as from a hold far past any typical rep (lying down, rolling over: with a
-                # sensor on the shank in a hip exercise no range limit says so)
+            far_level = self._far_hold_deg
+            if self._hold_deg > far_level and self._runs.reps_counted == 0:
+                # ... as from a hold far past any typical rep before the session's first rep (lying
+                # down, rolling over: with a sensor on the shank in a hip exercise no range limit
+                # says so). Not later: a big rep held at its top would leave that "hold" by a
+                # small droop and, settling back, be taken for a posture change (review: an 80 deg
+                # shank rep held with a 12 deg droop in a set under way, 7 of 8 counted)
                 rep_scale = np.full(th.size, self.config.exercise.typical_rom_deg[1])
             else:
                 rep_scale = np.where(runmax > self.config.max_rep_rom_deg,
