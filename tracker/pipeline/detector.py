@@ -763,9 +763,9 @@ class RepPipeline:
         # with it: real-behaviour corpora seeds 2026 / 11, exact 72.8 -> 73.7 / 72.5 -> 74.5 %).
         # A lift from the rest itself is included on purpose: with only lifts from a raised rest,
         # stop 33's rules scored 74.2 / 73.7 % against 75.2 / 75.2 %, and UCI twice as fast within
-        # one 93.8 against 95.8 %. The
-        # price: a leg raised to a posture, held there for a moment, then lifted in reps from it
-        # is counted the same, but its first rep takes in the raise, and the others are partial.
+        # one 93.8 against 95.8 %. The price: a leg raised to a posture, held there for a moment,
+        # then lifted in reps from it is counted the same, but its first rep takes in the raise,
+        # and the others are partial.
         if self._hold_left_up and self._hold_deg <= self.config.exercise.typical_rom_deg[1]:
             # the hold forgotten, not cleared (``_clear_hold``): a rest part of the way found
             # before it is kept, and the sample is looked at again without the hold -- the rest
@@ -797,7 +797,7 @@ class RepPipeline:
         if self._runs.reps_counted > 0 or self._hold_ref is None or self._ref is None:
             return _NONE
         limit = self.config.max_rep_rom_deg
-        hold_deg = float(tilt_deg(self._hold_ref[None, :], self._ref)[0])
+        hold_deg = self._hold_deg
         far = ((hold_deg < away_level) | (hold_deg > limit)) & (th > limit) & (th_hold > away_level)
         if not far.any():
             return _NONE
