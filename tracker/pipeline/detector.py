@@ -102,6 +102,7 @@ class Transition(enum.Enum):
     SETTLED_ELSEWHERE = enum.auto()  # before the session's first rep, still again past any rep's range and away from a hold near the reference or past the range: look again from the excursion's start, as TOO_LONG does (lying down, then rolling over)
     HOLD_FOUND = enum.auto()  # a still, steady posture near the top: a hold, or the new start posture
     LEFT_HOLD = enum.auto()  # moved a rep's size away from that posture
+    REST_SHIFTED = enum.auto()  # ... before the session's first rep, further up from a long hold barely past the entry level: the start posture shifted there (``shift_hold_factor``)
     BACK_AT_HOLD = enum.auto()  # ... and came back and settled there: it was the new start posture
     FAR_HOLD = enum.auto()  # before the first rep, the hold left, still again far past a typical rep (``far_hold_factor``): the hold now (lying down after a pause sitting)
     RESTED_PART_WAY = enum.auto()  # came part of the way back from the peak and rests there (a raised rest, or a hold lower down)
@@ -117,7 +118,7 @@ class Transition(enum.Enum):
 #: ties between transitions at the same sample go to the one listed first
 _IDLE_PRIORITY = (Transition.QUICK_REP_PAUSED, Transition.LIFT_STARTED, Transition.REST_RETAKEN, Transition.RUN_EXPIRED)
 _LIFTING_PRIORITY = (Transition.LOWERING_STARTED, Transition.STILL_TOO_LONG, Transition.TOO_LONG, Transition.SETTLED_ELSEWHERE,
-                     Transition.SETTLED_FAR, Transition.HOLD_FOUND, Transition.LEFT_HOLD, Transition.BACK_AT_HOLD,
+                     Transition.SETTLED_FAR, Transition.HOLD_FOUND, Transition.REST_SHIFTED, Transition.LEFT_HOLD, Transition.BACK_AT_HOLD,
                      Transition.FAR_HOLD, Transition.RESTED_PART_WAY, Transition.LIFT_FROM_REST, Transition.TURNED_PART_WAY)
 _LOWERING_PRIORITY = (Transition.RETURNED, Transition.SETTLED, Transition.TOP_WOBBLE, Transition.NEXT_LIFT, Transition.TOO_LONG)
 _NONE: NDArray[np.int64] = np.empty(0, dtype=np.int64)  # no candidate sample (never written to)
@@ -222,6 +223,7 @@ class RepPipeline:
         self._hold_ref: NDArray[np.float64] | None = None  # a still posture inside the excursion
         self._hold_at = 0
         self._hold_deg = 0.0  # ... its tilt from the reference
+        self._hold_peak_deg = 0.0  # ... and the excursion's peak tilt when it was found
         self._hold_left = False
         self._hold_left_up = False  # ... left further from the reference than it (a pause part of the way up)
         self._prev_movement_end = 0  # end of the previous excursion, counted or not
@@ -649,9 +651,9 @@ class RepPipeline:
                 turned = np.abs(h.turned_deg(self._turn_from, end, d.posture_turn_min_dps)[i - self._turn_from:])
                 far |= (turned > d.posture_turn_deg) & (turned > d.posture_turn_tilt_ratio * th)
             settled_far = np.nonzero(held & far)[0]
-            away = back = elsewhere = _NONE
+            away = back = elsewhere = shifted = _NONE
         else:
-            hold = settled_far = elsewhere = _NONE
+            hold = settled_far = elsewhere = shifted = _NONE
             th_hold = tilt_deg(h.up[h.rows(i, end)], self._hold_ref)
             # away from the hold by a rep of the exercise: past the exercise's range (a roll,
             # lying down) the excursion's own size says nothing about the reps from there
@@ -670,6 +672,8 @@ class RepPipeline:
             if not self._hold_left:
                 away = np.nonzero(th_hold > away_level)[0]
                 back = _NONE
+                if away.size and self._rest_shift_at(int(away[0]), i, th):
+                    shifted = away[:1]
             else:
                 away = _NONE
                 # back at that posture and settled there (passing through it is not enough)
@@ -689,7 +693,7 @@ class RepPipeline:
         # far past any rep (``SETTLED_FAR``)
         first = _first_transition(_LIFTING_PRIORITY, {
             Transition.LOWERING_STARTED: ex, Transition.STILL_TOO_LONG: settled, Transition.TOO_LONG: too_long,
-            Transition.SETTLED_ELSEWHERE: elsewhere, Transition.SETTLED_FAR: settled_far, Transition.HOLD_FOUND: hold, Transition.LEFT_HOLD: away, Transition.BACK_AT_HOLD: back,
+            Transition.SETTLED_ELSEWHERE: elsewhere, Transition.SETTLED_FAR: settled_far, Transition.HOLD_FOUND: hold, Transition.REST_SHIFTED: shifted, Transition.LEFT_HOLD: away, Transition.BACK_AT_HOLD: back,
             Transition.FAR_HOLD: far_hold, Transition.RESTED_PART_WAY: rested, Transition.LIFT_FROM_REST: relift,
             Transition.TURNED_PART_WAY: turned,
         })
@@ -733,10 +737,22 @@ class RepPipeline:
             win = h.up[h.rows(j - self._still_n + 1, j + 1)]
             hold_ref = unit(win.mean(axis=0))
             self._hold_ref, self._hold_at = hold_ref, j
+            self._hold_peak_deg = self._peak_deg
             self._hold_deg = float(tilt_deg(hold_ref[None, :], self._ref)[0]) if self._ref is not None else np.inf
             if tr is Transition.FAR_HOLD:
                 self._hold_left = self._hold_left_up = False
             return j + 1
+        if tr is Transition.REST_SHIFTED:
+            # the excursion up to the hold was getting into position: the hold is the start
+            # posture, and the lift is looked at again from there
+            at = self._hold_at
+            self._reject(self._rep_start, at, self._hold_deg, "a small shift of the start posture")
+            self._ref = self._hold_ref
+            self._clear_hold()
+            self._mode = _Mode.IDLE
+            self._idle_min = np.inf
+            self._last_close = self._prev_movement_end = at
+            return at + 1
         if tr is Transition.LEFT_HOLD:
             self._hold_left = True
             # left it further from the reference than it is: a pause part of the way up (a plain
@@ -781,6 +797,22 @@ class RepPipeline:
         self._last_close = at
         self._prev_movement_end = at
         return at + 1
+
+    def _rest_shift_at(self, k: int, i: int, th: NDArray[np.float64]) -> bool:
+        """Whether leaving the hold at sample ``i + k`` (tilt ``th[k]``) is the start posture having
+        shifted (``REST_SHIFTED``): before the session's first rep, with no rep of a run waiting, in a
+        lift from the rest that went no further than ``shift_hold_factor`` times the entry level
+        before the hold, held ``shift_hold_s`` at least and left further from the reference.
+
+        Getting into position (shifting the weight, a hand on the chair) moved a shank 3.5 deg and
+        stood it there 3 s: a "hold". The first rep of a fast set was taken for leaving it, and
+        the set, never settling, counted 0 of 11 (real behaviours, seed 2026, recording 0170)."""
+        d = self.config.detector
+        if (self._runs.reps_counted > 0 or self._runs.last is not None or not self._runs.idle or not self._from_rest
+                or self._hold_peak_deg > d.shift_hold_factor * self._enter_deg or float(th[k]) <= self._hold_deg):
+            return False
+        h = self._hist
+        return float(h.t[i + k - h.start] - h.t[self._hold_at - h.start]) >= d.shift_hold_s
 
     def _settled_elsewhere(self, i: int, end: int, th: NDArray[np.float64], th_hold: NDArray[np.float64],
                            away_level: NDArray[np.float64], sr: NDArray[np.int64]) -> NDArray[np.int64]:
