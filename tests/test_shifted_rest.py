@@ -70,3 +70,16 @@ def test_a_long_low_pause_after_the_first_rep_is_no_shift() -> None:
     res = _analyze(ang)
     assert res.rep_count == 8
     assert not [r for r in res.rejected if r.reason == SHIFT_REASON]
+
+
+def test_a_long_pause_further_up_than_a_shift_is_no_shift() -> None:
+    # the first rep pauses 3 s at 10 deg on its way to 30 deg: past twice the entry level, a pause
+    # part of the way up, and the rep is measured from the rest (20 deg from the pause, were it
+    # taken for a shift)
+    first = [_seg(0.0, 10.0, 0.5), np.full(int(3.0 * RATE_HZ), 10.0), _seg(10.0, 30.0, 1.0), np.full(int(0.5 * RATE_HZ), 30.0),
+             _seg(30.0, 0.0, 1.5), np.full(int(1.5 * RATE_HZ), 0.0)]
+    ang = np.concatenate([np.zeros(int(3 * RATE_HZ)), *first, *_reps(7, 0.0, 30.0), np.zeros(int(3 * RATE_HZ))])
+    res = _analyze(ang)
+    assert res.rep_count == 8
+    assert not [r for r in res.rejected if r.reason == SHIFT_REASON]
+    assert abs(res.reps[0].rom_deg - 30.0) < 3.0

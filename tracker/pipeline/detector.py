@@ -102,8 +102,8 @@ class Transition(enum.Enum):
     SETTLED_ELSEWHERE = enum.auto()  # before the session's first rep, still again past any rep's range and away from a hold near the reference or past the range: look again from the excursion's start, as TOO_LONG does (lying down, then rolling over)
     HOLD_FOUND = enum.auto()  # a still, steady posture near the top: a hold, or the new start posture
     LEFT_HOLD = enum.auto()  # moved a rep's size away from that posture
-    REST_SHIFTED = enum.auto()  # ... before the session's first rep, further up from a long hold barely past the entry level: the start posture shifted there (``shift_hold_factor``)
     BACK_AT_HOLD = enum.auto()  # ... and came back and settled there: it was the new start posture
+    REST_SHIFTED = enum.auto()  # before the session's first rep, left further up from a hold within twice the entry level, held a while: the start posture had shifted there (``shift_hold_factor``)
     FAR_HOLD = enum.auto()  # before the first rep, the hold left, still again far past a typical rep (``far_hold_factor``): the hold now (lying down after a pause sitting)
     RESTED_PART_WAY = enum.auto()  # came part of the way back from the peak and rests there (a raised rest, or a hold lower down)
     LIFT_FROM_REST = enum.auto()  # ... and lifts again from there: the rep ended where that rest began, the next begins
@@ -672,7 +672,7 @@ class RepPipeline:
             if not self._hold_left:
                 away = np.nonzero(th_hold > away_level)[0]
                 back = _NONE
-                if away.size and self._rest_shift_at(int(away[0]), i, th):
+                if away.size and self._is_rest_shift(int(away[0]), i, th):
                     shifted = away[:1]
             else:
                 away = _NONE
@@ -746,7 +746,7 @@ class RepPipeline:
             # the excursion up to the hold was getting into position: the hold is the start
             # posture, and the lift is looked at again from there
             at = self._hold_at
-            self._reject(self._rep_start, at, self._hold_deg, "a small shift of the start posture")
+            self._reject(self._rep_start, at, self._hold_deg, "a small shift of the start posture")  # (its size: the hold's tilt)
             self._ref = self._hold_ref
             self._clear_hold()
             self._mode = _Mode.IDLE
@@ -798,11 +798,12 @@ class RepPipeline:
         self._prev_movement_end = at
         return at + 1
 
-    def _rest_shift_at(self, k: int, i: int, th: NDArray[np.float64]) -> bool:
+    def _is_rest_shift(self, k: int, i: int, th: NDArray[np.float64]) -> bool:
         """Whether leaving the hold at sample ``i + k`` (tilt ``th[k]``) is the start posture having
         shifted (``REST_SHIFTED``): before the session's first rep, with no rep of a run waiting, in a
         lift from the rest that went no further than ``shift_hold_factor`` times the entry level
-        before the hold, held ``shift_hold_s`` at least and left further from the reference.
+        before the hold, still ``shift_hold_s`` at least since the hold was found (``still_s`` after
+        the stillness began) and left further from the reference.
 
         Getting into position (shifting the weight, a hand on the chair) moved a shank 3.5 deg and
         stood it there 3 s: a "hold". The first rep of a fast set was taken for leaving it, and
