@@ -421,6 +421,13 @@ def _counted_and_postures(angle: np.ndarray, size: int) -> tuple[list, int]:
     return [e.rep for e in events if isinstance(e, RepCompleted)], sum(isinstance(e, PostureChanged) for e in events)
 
 
+@pytest.mark.xfail(strict=True, reason=(
+    "since stop 34 the reps are counted (4) but timed upside down: the reference is taken again at the "
+    "turn's top (an excursion too long for a rep), the settle half way back (45 deg, the exercise's largest "
+    "typical range) is a hold, and reps from it towards that top and back read as a rep's top left part of "
+    "the way down (BACK_AT_HOLD within the typical range, which fixed partial-return sets held at the top: "
+    "real behaviours seeds 2026 / 11 exact 75.2 -> 75.5 / 75.3 -> 76.3 %). No cheap condition told the two "
+    "apart (both run on a reference taken again; the depth of the turn overlaps)"))
 @pytest.mark.parametrize("size", [7, 25, 1000])
 def test_a_turn_past_the_range_that_settles_away_is_a_posture_change_not_a_rep(size: int) -> None:
     """Issue 11: size alone no longer refuses a rep; a change of posture is told by the rest
@@ -429,15 +436,9 @@ def test_a_turn_past_the_range_that_settles_away_is_a_posture_change_not_a_rep(s
     up = np.concatenate([np.zeros(int(3 * RATE)), 90.0 * min_jerk(int(1.5 * RATE)), np.full(int(1.0 * RATE), 90.0),
                          90.0 - 45.0 * min_jerk(int(1.5 * RATE)), np.full(int(4 * RATE), 45.0)])
     reps_angle, _ = rep_angles_deg(rate_hz=RATE, reps=4, rom_deg=30.0, lead_s=1.0)
-    reps, _postures = _counted_and_postures(np.concatenate([up, 45.0 + reps_angle]), size)
-    assert len(reps) == 4 and all(25.0 < r.rom_deg < 35.0 for r in reps[1:])
-    # Since stop 34 the first rep takes in the settle from the turn, and no posture change is
-    # reported: the reference is taken again at the turn's top (the excursion was too long for a
-    # rep), the settle half way back lies at the exercise's largest typical range (45 deg), and
-    # reps from there towards that top and back read as a rep's top left part of the way down
-    # (BACK_AT_HOLD within the typical range: real behaviours seeds 2026 / 11 exact 75.2 -> 75.7
-    # / 75.3 -> 76.3 %). It was: a posture change, and every rep 30 deg
-    assert 25.0 < reps[0].rom_deg < 50.0
+    reps, postures = _counted_and_postures(np.concatenate([up, 45.0 + reps_angle]), size)
+    assert postures >= 1
+    assert len(reps) == 4 and all(25.0 < r.rom_deg < 35.0 for r in reps)
 
 
 @pytest.mark.parametrize("size", [7, 25, 1000])
@@ -635,11 +636,12 @@ def test_swaying_between_a_sets_first_two_reps_is_no_walking(gyro: bool) -> None
     assert sum(isinstance(e, RepCompleted) for e in events) == 8
 
 
-def _corpus_recording_streamed(exercise: str, placement: Placement, *, seed: int, rate_hz: float, gyro: bool, hold_s: float,
-                               size: int) -> tuple[list[int], list[int], int]:
+def _corpus_recording_streamed(exercise: str, placement: Placement, *, seed: int, rate_hz: float, gyro: bool, hold_s: float | None,
+                               size: int, reps_out: list | None = None) -> tuple[list[int], list[int], int]:
     """A recording of the real-behaviour corpus (two sets, as ``reptrack corpus --real-behaviours``
     draws them), streamed in chunks of ``size``: each set's true reps, the reps counted in each
-    (peak within a second of it), and the reps counted outside every set."""
+    (peak within a second of it), and the reps counted outside every set (the reps themselves
+    appended to ``reps_out``)."""
     sim = simulate(SimulationConfig(exercise, seed=seed, sample_rate_hz=rate_hz, with_gyro=gyro, n_sets=2,
                                     reps_per_set=(8, 12), hold_s=hold_s, fault_rate=0.3, placement=placement,
                                     realism=Realism.REAL))
@@ -647,6 +649,8 @@ def _corpus_recording_streamed(exercise: str, placement: Placement, *, seed: int
     events = [s.event for s in stream_in_chunks(setup, sim.main, sim.pelvis, chunk_n=size)]
     reps = [e.rep for e in events if isinstance(e, RepCompleted)]
     counted = [sum(1 for r in reps if s.start_s - 1.0 <= r.peak_s <= s.end_s + 1.0) for s in sim.labels.sets]
+    if reps_out is not None:
+        reps_out.extend(reps)
     return [s.rep_count for s in sim.labels.sets], counted, len(reps) - sum(counted)
 
 
@@ -702,10 +706,14 @@ def test_a_top_held_then_left_part_of_the_way_down_is_no_new_start_posture(
     # came back up to it and held: taken for the set's real start posture (BACK_AT_HOLD), a rep
     # was lost and the reps after it read upside down. Within the typical range it is the top of
     # a rep now, the rep ending at the raised rest
+    reps: list = []
     truth, counted, outside = _corpus_recording_streamed(exercise, placement, seed=seed, rate_hz=rate_hz,
-                                                         gyro=True, hold_s=hold_s, size=size)
+                                                         gyro=True, hold_s=hold_s, size=size, reps_out=reps)
     assert counted == truth == sets
     assert outside == 0
+    # each rep ends before the next begins: its peak is its own top, not the next rep's
+    assert all(a.end_s <= b.start_s + 1e-9 for a, b in zip(reps, reps[1:]))
+    assert all(r.start_s <= r.peak_s <= r.end_s for r in reps)
 
 
 

@@ -797,15 +797,21 @@ class RepPipeline:
             # raised rest part of the way down, and the next rep from there back up to it (a
             # partial-return set whose reps are held at the top made that top the start posture,
             # and the set was counted upside down from its second rep, its last rep, coming home,
-            # lost as "settled away": real behaviours seeds 2026 / 11 exact 75.2 -> 75.7 /
+            # lost as "settled away": real behaviours seeds 2026 / 11 exact 75.2 -> 75.5 /
             # 75.3 -> 76.3 %; clean corpora and UCI at every tempo unchanged). The rep ended at
-            # the lowest point since, and the next began there. Not from a reference taken again
-            # after an excursion too long for a rep (a posture passed through: reps from a posture
-            # half way back from a big turn go towards it), nor after a rest part of the way longer
-            # than ``part_way_rest_s`` (a new posture, as for LIFT_FROM_REST)
+            # the lowest point since, and the next began there -- not after a rest part of the way
+            # longer than ``part_way_rest_s`` (a new posture, as for LIFT_FROM_REST). Each rep's
+            # peak is its own: the next rep's top may have come back a little above the first's
             turn = self._hold_at + int(np.argmin(self._theta(self._hold_at, j + 1)))
+            if self._peak > turn:
+                before = self._theta(self._rep_start, turn + 1)
+                k = int(np.argmax(before))
+                self._peak, self._peak_deg = self._rep_start + k, float(before[k])
             self._close_candidate(turn)
             self._begin_lift(turn, j, float(th[jj]))
+            since = self._theta(turn, j + 1)
+            k = int(np.argmax(since))
+            self._peak, self._peak_deg = turn + k, float(since[k])
             return j + 1
         at = self._hold_at
         self._posture_change(at, float(self._theta(at, at + 1)[0]))
