@@ -51,35 +51,21 @@ def test_a_shift_held_before_the_first_rep_is_the_start_posture(shift_deg: float
     assert len(shifts) == 1 and shifts[0].start_s < 4.0
 
 
-def test_a_short_pause_on_the_way_up_is_no_shift() -> None:
-    # the first rep pauses 1 s at 4 deg on its way up: it is one rep from the rest, as before
-    first = [_seg(0.0, 4.0, 0.5), np.full(int(1.0 * RATE_HZ), 4.0), _seg(4.0, 30.0, 1.0), np.full(int(0.5 * RATE_HZ), 30.0),
-             _seg(30.0, 0.0, 1.5), np.full(int(1.5 * RATE_HZ), 0.0)]
-    ang = np.concatenate([np.zeros(int(3 * RATE_HZ)), *first, *_reps(7, 0.0, 30.0), np.zeros(int(3 * RATE_HZ))])
+def _paused_rep(pause_deg: float, pause_s: float) -> list[np.ndarray]:
+    """A 30 deg rep from rest that pauses ``pause_s`` at ``pause_deg`` on its way up."""
+    return [_seg(0.0, pause_deg, 0.5), np.full(int(pause_s * RATE_HZ), pause_deg), _seg(pause_deg, 30.0, 1.0),
+            np.full(int(0.5 * RATE_HZ), 30.0), _seg(30.0, 0.0, 1.5), np.full(int(1.5 * RATE_HZ), 0.0)]
+
+
+@pytest.mark.parametrize(("reps_before", "pause_deg", "pause_s"), [
+    (0, 4.0, 1.0),  # the first rep pauses 1 s at 4 deg: shorter than a shift is held
+    (3, 4.0, 3.0),  # once a rep was counted, a 3 s pause at 4 deg is a pause part of the way up
+    (0, 10.0, 3.0),  # past twice the entry level (20 deg from the pause, were it taken for a shift)
+])
+def test_a_pause_on_the_way_up_that_is_no_shift(reps_before: int, pause_deg: float, pause_s: float) -> None:
+    ang = np.concatenate([np.zeros(int(3 * RATE_HZ)), *_reps(reps_before, 0.0, 30.0), *_paused_rep(pause_deg, pause_s),
+                          *_reps(7 - reps_before, 0.0, 30.0), np.zeros(int(3 * RATE_HZ))])
     res = _analyze(ang)
     assert res.rep_count == 8
     assert not [r for r in res.rejected if r.reason == SHIFT_REASON]
-
-
-def test_a_long_low_pause_after_the_first_rep_is_no_shift() -> None:
-    # once a rep was counted, a 3 s pause at 4 deg on the way up is a pause part of the way up
-    paused = [_seg(0.0, 4.0, 0.5), np.full(int(3.0 * RATE_HZ), 4.0), _seg(4.0, 30.0, 1.0), np.full(int(0.5 * RATE_HZ), 30.0),
-              _seg(30.0, 0.0, 1.5), np.full(int(1.5 * RATE_HZ), 0.0)]
-    ang = np.concatenate([np.zeros(int(3 * RATE_HZ)), *_reps(3, 0.0, 30.0), *paused, *_reps(4, 0.0, 30.0),
-                          np.zeros(int(3 * RATE_HZ))])
-    res = _analyze(ang)
-    assert res.rep_count == 8
-    assert not [r for r in res.rejected if r.reason == SHIFT_REASON]
-
-
-def test_a_long_pause_further_up_than_a_shift_is_no_shift() -> None:
-    # the first rep pauses 3 s at 10 deg on its way to 30 deg: past twice the entry level, a pause
-    # part of the way up, and the rep is measured from the rest (20 deg from the pause, were it
-    # taken for a shift)
-    first = [_seg(0.0, 10.0, 0.5), np.full(int(3.0 * RATE_HZ), 10.0), _seg(10.0, 30.0, 1.0), np.full(int(0.5 * RATE_HZ), 30.0),
-             _seg(30.0, 0.0, 1.5), np.full(int(1.5 * RATE_HZ), 0.0)]
-    ang = np.concatenate([np.zeros(int(3 * RATE_HZ)), *first, *_reps(7, 0.0, 30.0), np.zeros(int(3 * RATE_HZ))])
-    res = _analyze(ang)
-    assert res.rep_count == 8
-    assert not [r for r in res.rejected if r.reason == SHIFT_REASON]
-    assert abs(res.reps[0].rom_deg - 30.0) < 3.0
+    assert abs(res.reps[reps_before].rom_deg - 30.0) < 3.0  # the paused rep measured from the rest
