@@ -743,12 +743,9 @@ class RepPipeline:
             # posture, and the lift is looked at again from there
             at = self._hold_at
             self._reject(self._rep_start, at, self._hold_deg, "a small shift of the start posture")  # (its size: the hold's tilt)
-            self._ref = self._hold_ref
-            self._clear_hold()
             self._mode = _Mode.IDLE
             self._idle_min = np.inf
-            self._last_close = self._prev_movement_end = at
-            return at + 1
+            return self._restart_at_hold()
         if tr is Transition.LEFT_HOLD:
             self._hold_left = True
             # left it further from the reference than it is: a pause part of the way up (a plain
@@ -809,12 +806,16 @@ class RepPipeline:
             k = int(np.argmax(since))
             self._peak, self._peak_deg = turn + k, float(since[k])
             return j + 1
+        self._posture_change(self._hold_at, float(self._theta(self._hold_at, self._hold_at + 1)[0]))
+        return self._restart_at_hold()
+
+    def _restart_at_hold(self) -> int:
+        """The hold is the start posture now (``REST_SHIFTED``, ``BACK_AT_HOLD``): the reference
+        taken there and the samples since looked at again from it; returns where to go on."""
         at = self._hold_at
-        self._posture_change(at, float(self._theta(at, at + 1)[0]))
         self._ref = self._hold_ref
         self._clear_hold()
-        self._last_close = at
-        self._prev_movement_end = at
+        self._last_close = self._prev_movement_end = at
         return at + 1
 
     def _is_rest_shift(self, k: int, i: int, th: NDArray[np.float64]) -> bool:
