@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from tracker.core.exercises import FlagKind, get_exercise
+from tracker.core.recording import Placement
 from tracker.pipeline import PipelineConfig, Rep
 from tracker.pipeline.config import DetectorConfig
 from tracker.pipeline.flags import assess_flags, raised_start_fraction, reference_rom_deg
@@ -119,6 +120,30 @@ def test_a_rep_that_starts_part_of_the_way_up_is_a_partial_return() -> None:
     # the same reps each from rest are the set's own size: not partial
     before = [first, _rep(2, 1, 10.0), _rep(3, 1, 10.0)]
     assert FlagKind.PARTIAL_ROM not in _kinds(_rep(4, 1, 10.0), before)
+
+
+def test_a_sessions_first_set_of_partial_returns_is_judged_against_the_tables_smallest_range() -> None:
+    assert EX.typical_rom_deg[0] == 20.0  # partial under 16 deg
+    # lowered 60 % of the way and lifted again: started 0.6 of their range up, under the 0.7 that
+    # flags a raised start alone; before, they showed the person's range (10 deg) and none was partial
+    first = _rep(1, 1, 12.0)
+    raised = [_rep(i, 1, 10.0, start_deg=6.0) for i in range(2, 6)]
+    assert raised_start_fraction(raised[0], [first]) == pytest.approx(0.6, abs=1e-6)
+    for i, r in enumerate(raised):
+        flag = next(f for f in assess_flags(r, config=CONFIG, session_roms_deg=[x.rom_deg for x in [first, *raised[: i + 1]]],
+                                            session_reps=[first, *raised[:i]]) if f.kind is FlagKind.PARTIAL_ROM)
+        assert flag.threshold == 16.0
+    # a stiff person's reps of that size, each from rest, are their range: not partial -- nor when
+    # rushed (fast reps show no range, but a set rushed throughout is judged against itself)
+    steady = [_rep(i, 1, 10.0) for i in range(1, 5)]
+    assert FlagKind.PARTIAL_ROM not in _kinds(_rep(5, 1, 10.0), steady)
+    rushed = [_rep(i, 1, 10.0, phase_s=0.4) for i in range(1, 5)]
+    assert FlagKind.PARTIAL_ROM not in _kinds(_rep(5, 1, 10.0, phase_s=0.4), rushed)
+    # ... nor is the sensor on the shank in a hip exercise judged against the thigh's table
+    shank = PipelineConfig(EX, 50.0, True, placement=Placement.SHANK)
+    reps = [first, *raised]
+    assert not any(f.kind is FlagKind.PARTIAL_ROM for f in assess_flags(
+        raised[-1], config=shank, session_roms_deg=[x.rom_deg for x in reps], session_reps=reps[:-1]))
 
 
 def test_a_whole_set_short_of_the_range_shown_before_is_partial_and_a_slightly_smaller_one_is_not() -> None:

@@ -130,3 +130,13 @@ def test_a_person_quick_in_every_phase_is_judged_against_their_own_phases() -> N
     # a phase limit set explicitly is kept as set
     fixed = replace(config, thresholds=replace(config.thresholds, too_fast_phase_s=0.8))
     assert FlagKind.TOO_FAST in _kinds(_rep(4.0, lift_s=1.2, lower_s=0.6, hold_s=2.5), fixed, quick)
+
+
+def test_a_rep_past_the_usual_range_with_the_pelvis_rising_has_both_flags() -> None:
+    config = PipelineConfig(EX, 50.0, True)
+    usual = [_rep(4.0, rom_deg=r) for r in (30.0, 31.0, 29.0, 30.0)]
+    # each flag is a fault of its own (issue 11); before, the measured rise kept beyond_range off
+    risen = replace(_rep(4.0, rom_deg=50.0), pelvis_tilt_deg=12.0)
+    assert {FlagKind.PELVIC_RISE, FlagKind.BEYOND_RANGE} <= _kinds(risen, config, usual)
+    # a rise within the usual range is pelvic_rise alone
+    assert _kinds(replace(_rep(4.0, rom_deg=32.0), pelvis_tilt_deg=12.0), config, usual) == {FlagKind.PELVIC_RISE}

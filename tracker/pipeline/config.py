@@ -104,6 +104,13 @@ class Thresholds:
     jerky_velocity_peaks: int = 3
     jerky_shake_g: float = 0.12
     partial_return_raise_fraction: float = 0.7
+    #: a rep that starts within this share of its range of its set's first start came back to rest
+    #: and shows the person's range (steady reps start within 0.2 at the simulator's 95th
+    #: percentile; a rep lifted again from 40-60 % of the way back starts at 0.7-1.5): at 0.7, the
+    #: partial_rom line, a session's first set of partial returns set the range it was judged
+    #: against (with the table's prior for such reps, flags.py: real behaviours partial_rom F1 with
+    #: a gyro 0.85 -> 0.87 seed 2026, 0.77 -> 0.80 seed 11; UCI every placement 0.81 -> 0.83)
+    controlled_raise_fraction: float = 0.3
     usual_range_min_reps: int = 2
     flick_min_fraction: float = 0.05
 
