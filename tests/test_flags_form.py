@@ -12,7 +12,7 @@ import pytest
 
 from tracker.core.exercises import FlagKind, get_exercise
 from tracker.core.recording import Placement
-from tracker.pipeline import PipelineConfig, Rep
+from tracker.pipeline import Personalisation, PipelineConfig, Rep
 from tracker.pipeline.config import DetectorConfig
 from tracker.pipeline.flags import assess_flags, raised_start_fraction, reference_rom_deg
 from tracker.pipeline.rep_metrics import measure_rep
@@ -139,11 +139,23 @@ def test_a_sessions_first_set_of_partial_returns_is_judged_against_the_tables_sm
     assert FlagKind.PARTIAL_ROM not in _kinds(_rep(5, 1, 10.0), steady)
     rushed = [_rep(i, 1, 10.0, phase_s=0.4) for i in range(1, 5)]
     assert FlagKind.PARTIAL_ROM not in _kinds(_rep(5, 1, 10.0, phase_s=0.4), rushed)
-    # ... nor is the sensor on the shank in a hip exercise judged against the thigh's table
-    shank = PipelineConfig(EX, 50.0, True, placement=Placement.SHANK)
+    # ... nor is a sensor off the moving segment judged against its table (the shank in a hip
+    # exercise turns with the knee; the thigh in a knee extension barely turns) ...
     reps = [first, *raised]
+    for config in (PipelineConfig(EX, 50.0, True, placement=Placement.SHANK),
+                   PipelineConfig(get_exercise("seated-knee-extension"), 50.0, True, placement=Placement.THIGH)):
+        assert not any(f.kind is FlagKind.PARTIAL_ROM for f in assess_flags(
+            raised[-1], config=config, session_roms_deg=[x.rom_deg for x in reps], session_reps=reps[:-1]))
+    # ... and with a calibrated target the target is the yardstick
+    target = PipelineConfig(EX, 50.0, True, personal=Personalisation(target_rom_deg=11.0))
     assert not any(f.kind is FlagKind.PARTIAL_ROM for f in assess_flags(
-        raised[-1], config=shank, session_roms_deg=[x.rom_deg for x in reps], session_reps=reps[:-1]))
+        raised[-1], config=target, session_roms_deg=[x.rom_deg for x in reps], session_reps=reps[:-1]))
+    # the table only adds a yardstick: a big first rep still makes a raised 25 deg rep partial
+    # (against 0.8 times the session's median of 32.5 deg, not the table's 16)
+    big = [_rep(1, 1, 40.0), _rep(2, 1, 25.0, start_deg=10.0)]
+    flag = next(f for f in assess_flags(big[1], config=CONFIG, session_roms_deg=[40.0, 25.0], session_reps=big[:1])
+                if f.kind is FlagKind.PARTIAL_ROM)
+    assert flag.threshold == 26.0
 
 
 def test_a_whole_set_short_of_the_range_shown_before_is_partial_and_a_slightly_smaller_one_is_not() -> None:

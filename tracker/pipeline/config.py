@@ -61,7 +61,10 @@ class Thresholds:
       ``usual_range_min_reps`` -- and the session's typical rep, the median of the ranges so far). Chosen by
       leave-one-subject-out on UCI: the best setting on subject 1 with at most 10 % of correct
       reps flagged is 0.8 (low-amplitude block 73 %, correct 4 %), and on subject 2 too
-      (82 %, 0 %); 0.75 flagged 65 % / 76 % of the low-amplitude blocks.
+      (82 %, 0 %); 0.75 flagged 65 % / 76 % of the low-amplitude blocks. Before the person's
+      range is known, a rep started part of the way up (``controlled_raise_fraction``) is judged
+      against the exercise table's smallest typical range too, when the sensor is on the moving
+      segment.
     * ``beyond_range_fraction`` = 1.5: a range over 1.5 times the same reference as
       partial_rom: a person's reps vary by about ±20 % around their comfortable range, so half as
       far again is a different movement (the knee bending, the pelvis rolling), not a bigger rep.
@@ -109,7 +112,7 @@ class Thresholds:
     #: percentile; a rep lifted again from 40-60 % of the way back starts at 0.7-1.5): at 0.7, the
     #: partial_rom line, a session's first set of partial returns set the range it was judged
     #: against (with the table's prior for such reps, flags.py: real behaviours partial_rom F1 with
-    #: a gyro 0.85 -> 0.87 seed 2026, 0.77 -> 0.80 seed 11; UCI every placement 0.81 -> 0.83)
+    #: a gyro 0.85 -> 0.87 seed 2026, 0.77 -> 0.79 seed 11; UCI every placement 0.81 -> 0.83)
     controlled_raise_fraction: float = 0.3
     usual_range_min_reps: int = 2
     flick_min_fraction: float = 0.05
