@@ -314,9 +314,10 @@ def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence
                 # range of theirs: against the smallest range the exercise table asks for too (a
                 # session's first set of partial returns judged against its own median flagged
                 # none). Tried for rushed reps as well: on UCI replayed twice as fast, where every
-                # rep is rushed, it flagged 82 -> 37 % of subject 1's low-amplitude block. The
-                # price: a set whose first rep started lower than the rest (settling on the mat)
-                # has no controlled reps, and a person whose range is under the table's is flagged
+                # rep is rushed, it flagged 82 -> 37 % of the low-amplitude blocks' reps seen by the
+                # moving segment. The price: a set whose first rep started lower than the rest
+                # (settling on the mat) has no controlled reps, and a person whose range is under
+                # the table's is flagged
                 limit = max(limit, th.partial_rom_fraction * config.exercise.typical_rom_deg[0])
             if (rom := rep.rom_deg) < limit:  # the peak: a flick adds no partial flag, and a held top estimated a few per cent low would
                 add(FlagKind.PARTIAL_ROM, rom, limit, "deg", limit / max(rom, limit / 3))
