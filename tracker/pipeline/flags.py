@@ -179,8 +179,9 @@ def _table_prior(config: PipelineConfig) -> bool:
     """Whether the exercise table's typical range is a prior for the sensor's range: only for a
     sensor on the exercise's moving segment -- a shank sensor in a hip exercise turns with the
     knee too, a thigh sensor in a knee extension barely turns, a pelvis sensor turns with the
-    pelvis."""
-    return config.placement in (None, config.exercise.moving_segment) and math.isfinite(config.max_rep_rom_deg)
+    pelvis (the one sensor placement whose ``max_rep_rom_deg`` is unbounded, the shank in a hip
+    exercise, is among these)."""
+    return config.placement in (None, config.exercise.moving_segment)
 
 
 #: the person's usual rep time is the median of at least this many reps: with fewer, one odd
@@ -299,7 +300,8 @@ def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence
             add(FlagKind.SHORT_HOLD, rep.hold_s, limit, "s", limit / max(rep.hold_s, limit / 3))
 
     person = _person_reference_rom_deg(config, ranges, rep)
-    ref = person if person is not None else _session_median_deg(session_roms_deg)
+    median = _session_median_deg(session_roms_deg)
+    ref = person if person is not None else median
     if FlagKind.PARTIAL_ROM in applies:
         raised = ranges.raised_start_fraction(rep)
         if ref is not None:
@@ -307,7 +309,7 @@ def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence
             # all its reps so far, this one included): a usual range read from a set's first few
             # reps can be high (one that overshot with the pelvis), and the clean corpora flagged
             # 10-26 more correct reps against it alone
-            typical = float(statistics.median(session_roms_deg)) if session_roms_deg else ref
+            typical = median if median is not None else ref
             limit = th.partial_rom_fraction * min(ref, typical)
             if person is None and _table_prior(config) and raised > th.controlled_raise_fraction:
                 # before the person's range is known, a rep started part of the way up shows no
