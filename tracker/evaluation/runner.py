@@ -265,7 +265,7 @@ def evaluate_uci(root: Path, *, hold_s: float | None = 5.0,
     groups: dict[str, GroupMetrics] = defaultdict(GroupMetrics)
     # per subject, every placement: leave-one-subject-out reads as "chosen on s1, scored on s2"
     by_subject: dict[str, GroupMetrics] = defaultdict(GroupMetrics)
-    block_flags: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0, 0]))
+    block_flags: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0, 0, 0]))
     rows: list[dict[str, Any]] = []
     off: list[dict[str, Any]] = []
     delays = LatencyStats()
@@ -319,6 +319,7 @@ def evaluate_uci(root: Path, *, hold_s: float | None = 5.0,
             stats[key][1] += int(bool(f.flags & {"too_fast", "short_hold"}))
             stats[key][2] += int("partial_rom" in f.flags)
             stats[key][3] += int("beyond_range" in f.flags)
+            stats[key][4] += int("jerky" in f.flags)  # no labels: the correct blocks' share is a false-flag bound
         rows.append({"recording": truth.name, "group": truth.group, "primary_placement": primary,
                      "counts": counts, "errors": [counts[k.name.lower()] - REPS_PER_BLOCK for k in ExecutionType]})
     primary_m, all_m = GroupMetrics(), GroupMetrics()
@@ -335,8 +336,9 @@ def evaluate_uci(root: Path, *, hold_s: float | None = 5.0,
     shares = {
         which: {blk: {"reps": n, "too_fast_or_short_hold_pct": round(100 * a / n, 1) if n else None,
                       "partial_rom_pct": round(100 * b / n, 1) if n else None,
-                      "beyond_range_pct": round(100 * c / n, 1) if n else None}
-                for blk, (n, a, b, c) in sorted(stats.items())}
+                      "beyond_range_pct": round(100 * c / n, 1) if n else None,
+                      "jerky_pct": round(100 * j / n, 1) if n else None}
+                for blk, (n, a, b, c, j) in sorted(stats.items())}
         for which, stats in block_flags.items()
     }
     which = ("each exercise's moving segment (shank for seated knee extension, thigh otherwise)"
@@ -398,7 +400,8 @@ def format_evaluation(report: EvaluationReport) -> str:
         for which, blocks in report.extra["block_flag_shares"].items():
             for blk, v in blocks.items():
                 lines.append(f"  {which:9s} {blk:14s} reps={v['reps']:4d}  too_fast|short_hold={v['too_fast_or_short_hold_pct']}%"
-                             f"  partial_rom={v['partial_rom_pct']}%  beyond_range={v['beyond_range_pct']}%")
+                             f"  partial_rom={v['partial_rom_pct']}%  beyond_range={v['beyond_range_pct']}%"
+                             f"  jerky={v['jerky_pct']}%")
     if "latency" in report.extra:
         v = report.extra["latency"]
         lines.append("")
