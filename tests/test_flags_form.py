@@ -192,6 +192,32 @@ def test_a_lift_in_three_sub_movements_is_jerky_with_a_gyro_and_a_smooth_one_is_
     assert FlagKind.JERKY not in _kinds(_rep_with(velocity_peaks=one.velocity_peaks, sparc=one.sparc), before)
 
 
+def test_jerky_is_judged_against_the_persons_usual_speed_peaks() -> None:
+    # a lift in three steps, each coming to rest: three speed peaks, jerky for a person whose
+    # reps are smooth (one peak each) -- and a rep's first in a session is judged against one
+    steps = _measure(*_angle(2.4, 1.0, 2.0, 30.0, sub_movements=3))
+    assert steps.velocity_peaks == 3
+    smooth = [_rep(i, 1, 30.0) for i in range(1, 4)]
+    assert FlagKind.JERKY in _kinds(_rep_with(index=4, velocity_peaks=3), smooth)
+    assert FlagKind.JERKY in _kinds(_rep_with(index=1, velocity_peaks=3), [])
+    assert FlagKind.JERKY not in _kinds(_rep_with(index=4, velocity_peaks=2), smooth)
+    # a person whose movement wobbles (two peaks a rep, as many of UCI's healthy correct reps
+    # show) is jerky from four
+    wobbly = [_rep_with(index=i, velocity_peaks=2) for i in range(1, 4)]
+    assert FlagKind.JERKY not in _kinds(_rep_with(index=4, velocity_peaks=3), wobbly)
+    assert FlagKind.JERKY in _kinds(_rep_with(index=4, velocity_peaks=4), wobbly)
+
+
+def test_a_rushed_reps_sparc_is_not_judged() -> None:
+    # a rushed rep's phase runs into the next rep's, and its SPARC, cut short, reads low
+    before = [_rep(1, 1, 30.0)]
+    rushed = _rep_with(velocity_peaks=1, sparc=-6.0, lift_s=0.3, lower_s=0.3, hold_s=0.0)
+    kinds = _kinds(rushed, before)
+    assert FlagKind.TOO_FAST in kinds and FlagKind.JERKY not in kinds
+    assert FlagKind.JERKY in _kinds(_rep_with(velocity_peaks=1, sparc=-6.0), before)
+    assert FlagKind.JERKY not in _kinds(_rep_with(velocity_peaks=1, sparc=-4.5), before)
+
+
 def test_shake_is_jerky_only_without_a_gyro() -> None:
     shaky = _rep_with(shake_g=0.3)  # one speed peak, smooth SPARC
     assert FlagKind.JERKY not in _kinds(shaky, [_rep(1, 1, 30.0)])

@@ -194,7 +194,7 @@ _USUAL_PHASE_MIN_REPS = 3
 
 #: SPARC of a minimum-jerk lift or lowering as measured (cut at 85 % of the held range and
 #: 15 % above the end, ``DetectorConfig.smoothness_*``; a whole one scores -1.4): the default
-#: jerky limit is 2.0 below it
+#: jerky limit is 2.9 below it
 _SMOOTH_SPARC = -2.1
 
 
@@ -206,6 +206,45 @@ def jerky_sparc_limit(config: PipelineConfig) -> float:
     if base is None or not math.isfinite(base):
         return th
     return min(th, base + (th - _SMOOTH_SPARC))
+
+
+def _too_fast(rep: Rep, config: PipelineConfig, session_reps: Sequence[Rep]) -> tuple[float, float, float] | None:
+    """Whether ``rep`` was rushed: ``(value, threshold, excess ratio)`` in seconds, or None."""
+    th = config.thresholds
+    ex = config.exercise
+    limit = th.too_fast_phase_s if th.too_fast_phase_s is not None else ex.too_fast_phase_s
+    fastest = min(rep.lift_s, rep.lower_s)
+    # Against the person's own tempo only when no hold is prescribed: with one, a rep cut
+    # short by skipping the hold is a short_hold (and too_fast from its phases if rushed).
+    # Their tempo is read from the reps not rushed (this one included): a rushed set would
+    # otherwise pull the reference down as it goes (UCI subject 2's fast block, the rushed-time
+    # rule alone: 67.5 % flagged against every rep so far, 75 % against the unrushed ones).
+    # The price: a usual hold or time misread early on (or a pace changed for good) flags
+    # every later rep, as the reference never takes the new pace in.
+    usual_s = usual_hold_s = None
+    if not config.personal.hold_s:
+        unrushed = [r for r in session_reps if not any(f.kind is FlagKind.TOO_FAST for f in r.flags)] + [rep]
+        if len(unrushed) >= _USUAL_TEMPO_MIN_REPS:
+            usual_s = float(statistics.median([r.duration_s for r in unrushed]))
+            usual_hold_s = float(statistics.median([r.hold_s for r in unrushed]))
+    if (th.too_fast_phase_s is None and rep.hold_s >= th.usual_hold_min_s
+            and len(session_reps) + 1 >= _USUAL_PHASE_MIN_REPS):
+        # a person quick in every phase is judged against their own phases, but never past the
+        # floor, and only for a rep held at the top: up and straight down in 1-1.5 s is rushed,
+        # however many reps are done that way (they would otherwise make themselves the norm)
+        usual_phase_s = float(statistics.median([min(r.lift_s, r.lower_s) for r in [*session_reps, rep]]))
+        limit = min(limit, max(th.rushed_phase_floor_s, th.usual_phase_fraction * usual_phase_s))
+    if fastest < limit:
+        return fastest, limit, limit / max(fastest, 1e-3)
+    if usual_s is not None and rep.duration_s < (rushed := th.too_fast_fraction * usual_s):
+        # the whole rep rushed against the person's own tempo (a lift in a second, no hold)
+        return rep.duration_s, rushed, rushed / max(rep.duration_s, 1e-3)
+    if (usual_hold_s is not None and usual_hold_s >= th.usual_hold_min_s
+          and rep.hold_s < (skipped := th.skipped_hold_fraction * usual_hold_s)):
+        # up and straight down where the person usually holds at the top: rushed, however
+        # quick the phases (UCI "fast" reps are the protocol's reps without the hold)
+        return rep.hold_s, skipped, skipped / max(rep.hold_s, skipped / 3)
+    return None
 
 
 def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence[float],
@@ -242,16 +281,19 @@ def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence
         if rep.pelvis_lateral_deg > limit:
             add(FlagKind.PELVIS_NOT_LEVEL, rep.pelvis_lateral_deg, limit, "deg", rep.pelvis_lateral_deg / limit)
 
+    rushed = _too_fast(rep, config, session_reps)
     if FlagKind.JERKY in applies:
         fast_limit = th.too_fast_phase_s if th.too_fast_phase_s is not None else ex.too_fast_phase_s
         # Velocity peaks and SPARC need a gyro: the tilt-derived speed of an accelerometer
         # alone is too noisy for them (measured on the simulator), so without one only
         # tremor is seen, as shake. With a gyro, tremor shows in the speed peaks; the shake of
         # a big or quick rep (the leg's own acceleration) only added false flags there.
-        if config.has_gyro and rep.velocity_peaks >= th.jerky_velocity_peaks:
-            add(FlagKind.JERKY, rep.velocity_peaks, th.jerky_velocity_peaks, "peaks",
-                rep.velocity_peaks / th.jerky_velocity_peaks)
-        elif config.has_gyro and math.isfinite(rep.sparc) and rep.sparc < (sparc_limit := jerky_sparc_limit(config)):
+        usual_peaks = statistics.median([r.velocity_peaks for r in session_reps]) if session_reps else 1
+        peaks_limit = max(th.jerky_velocity_peaks, math.ceil(usual_peaks) + th.jerky_peaks_over_usual)
+        if config.has_gyro and rep.velocity_peaks >= peaks_limit:
+            add(FlagKind.JERKY, rep.velocity_peaks, peaks_limit, "peaks", rep.velocity_peaks / peaks_limit)
+        elif (config.has_gyro and rushed is None and math.isfinite(rep.sparc)
+              and rep.sparc < (sparc_limit := jerky_sparc_limit(config))):
             add(FlagKind.JERKY, rep.sparc, sparc_limit, "sparc", rep.sparc / sparc_limit)
         elif not config.has_gyro and rep.shake_g > th.jerky_shake_g and min(rep.lift_s, rep.lower_s) >= fast_limit:
             # tremor shows as accelerometer content above 3 Hz; a phase quicker than the exercise's
@@ -259,39 +301,8 @@ def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence
             # this person (``usual_phase_fraction``): such a rep is not judged jerky without a gyro
             add(FlagKind.JERKY, rep.shake_g, th.jerky_shake_g, "g", rep.shake_g / th.jerky_shake_g)
 
-    if FlagKind.TOO_FAST in applies:
-        limit = th.too_fast_phase_s if th.too_fast_phase_s is not None else ex.too_fast_phase_s
-        fastest = min(rep.lift_s, rep.lower_s)
-        # Against the person's own tempo only when no hold is prescribed: with one, a rep cut
-        # short by skipping the hold is a short_hold (and too_fast from its phases if rushed).
-        # Their tempo is read from the reps not rushed (this one included): a rushed set would
-        # otherwise pull the reference down as it goes (UCI subject 2's fast block, the rushed-time
-        # rule alone: 67.5 % flagged against every rep so far, 75 % against the unrushed ones).
-        # The price: a usual hold or time misread early on (or a pace changed for good) flags
-        # every later rep, as the reference never takes the new pace in.
-        usual_s = usual_hold_s = None
-        if not config.personal.hold_s:
-            unrushed = [r for r in session_reps if not any(f.kind is FlagKind.TOO_FAST for f in r.flags)] + [rep]
-            if len(unrushed) >= _USUAL_TEMPO_MIN_REPS:
-                usual_s = float(statistics.median([r.duration_s for r in unrushed]))
-                usual_hold_s = float(statistics.median([r.hold_s for r in unrushed]))
-        if (th.too_fast_phase_s is None and rep.hold_s >= th.usual_hold_min_s
-                and len(session_reps) + 1 >= _USUAL_PHASE_MIN_REPS):
-            # a person quick in every phase is judged against their own phases, but never past the
-            # floor, and only for a rep held at the top: up and straight down in 1-1.5 s is rushed,
-            # however many reps are done that way (they would otherwise make themselves the norm)
-            usual_phase_s = float(statistics.median([min(r.lift_s, r.lower_s) for r in [*session_reps, rep]]))
-            limit = min(limit, max(th.rushed_phase_floor_s, th.usual_phase_fraction * usual_phase_s))
-        if fastest < limit:
-            add(FlagKind.TOO_FAST, fastest, limit, "s", limit / max(fastest, 1e-3))
-        elif usual_s is not None and rep.duration_s < (rushed := th.too_fast_fraction * usual_s):
-            # the whole rep rushed against the person's own tempo (a lift in a second, no hold)
-            add(FlagKind.TOO_FAST, rep.duration_s, rushed, "s", rushed / max(rep.duration_s, 1e-3))
-        elif (usual_hold_s is not None and usual_hold_s >= th.usual_hold_min_s
-              and rep.hold_s < (skipped := th.skipped_hold_fraction * usual_hold_s)):
-            # up and straight down where the person usually holds at the top: rushed, however
-            # quick the phases (UCI "fast" reps are the protocol's reps without the hold)
-            add(FlagKind.TOO_FAST, rep.hold_s, skipped, "s", skipped / max(rep.hold_s, skipped / 3))
+    if FlagKind.TOO_FAST in applies and rushed is not None:
+        add(FlagKind.TOO_FAST, rushed[0], rushed[1], "s", rushed[2])
 
     hold = config.personal.hold_s
     if FlagKind.SHORT_HOLD in applies and hold:
