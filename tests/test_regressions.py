@@ -685,12 +685,13 @@ def test_a_fast_set_after_a_small_shift_held_still_is_counted(size: int) -> None
     # getting into position moved the shank 3.5 deg and stood it there 3 s, then 11 fast reps of
     # about 60 deg with no pause. The 3 s was taken for the hold of a 3.5 deg lift, the first fast
     # rep for leaving it, and the set (never settling) counted 0 of 11. Now the shift is the start
-    # posture: the set's first 7 count (after a 165 deg reading of the 8th, the reps that follow
-    # read the other way: left as it is); the second set, steady, stays exact.
+    # posture and the set counts; the second set, steady, stays exact. (Until the simulator's
+    # movement wobble, stop 36, the set's first 7 counted: after a 165 deg reading of the 8th, the
+    # reps that followed read the other way. With it, 10.)
     truth, counted, outside = _corpus_recording_streamed("standing-hip-flexion", Placement.SHANK, seed=4286495422, rate_hz=100.0,
                                                          gyro=True, hold_s=3.0, size=size)
     assert truth == [11, 12]
-    assert counted == [7, 12]  # the same for every chunking (0 and 12 before)
+    assert counted == [10, 12]  # the same for every chunking (0 and 12 before stop 34)
     assert outside == 0
 
 

@@ -18,6 +18,10 @@ set draws a :class:`SetBehaviour` from the seed:
   rest and back; lying, up off the floor the way the rep went) and a **heel strike** (an acceleration
   spike as the leg lands) at the bottom -- none of them a rep.
 
+Each person's moving leg also **wobbles** (:func:`movement_wobble`): soft tissue under the strap
+and the muscles' own unsteadiness turn the sensor a little at 2-8 Hz while it moves, as in
+every UCI recording and in none of the clean simulator's.
+
 The person's usual range is drawn from a wider span too (see :func:`draw_person_range_factor`);
 every rep's range stays within a third to two and a half times the table's typical range.
 
@@ -202,6 +206,50 @@ class SetBehaviour:
             heel_strike_g=float(d["heel_strike_g"]),
             return_fraction=float(d["return_fraction"]),
         )
+
+
+#: Movement wobble: the sensor's extra turning while the segment moves, as RMS angular speed per
+#: unit of the segment's own angular speed, drawn per person (log-uniform). Measured on UCI's
+#: correct reps (healthy people): the angular speed's RMS about its 0.2 s moving average over a
+#: lift or lowering is a median 0.07 of the phase's peak speed (90th percentile 0.15); the
+#: clean simulator's, 0.03. Isotropic wobble of gain g reads about 0.36 g there, so this span
+#: (median 0.2, 90th percentile 0.42) gives UCI's.
+WOBBLE_GAIN = (0.056, 0.35)
+#: ... at these frequencies, Hz: UCI's gyro power while moving sits on a plateau from 2 to about
+#: 6 Hz and falls by 8-10 Hz (the rep itself is under 1.5 Hz; tremor, a flag, is 4-8 Hz and 1-3
+#: deg, ten times this wobble's 0.1-0.3 deg).
+WOBBLE_BAND_HZ = (2.0, 8.0)
+#: The segment's angular speed is smoothed over this long before it scales the wobble.
+WOBBLE_ENVELOPE_S = 0.25
+
+
+def draw_person_wobble_gain(rng: np.random.Generator) -> float:
+    """The person's movement wobble (see ``WOBBLE_GAIN``)."""
+    lo, hi = WOBBLE_GAIN
+    return float(np.exp(rng.uniform(np.log(lo), np.log(hi))))
+
+
+def movement_wobble(omega_rad_s: np.ndarray, fine_rate_hz: float, gain: float,
+                    rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """The sensor's small extra turn while its segment moves: ``(rotation vector (m, 3) in rad,
+    its angular velocity (m, 3) in rad/s)``, both in the sensor frame.
+
+    Band-limited noise (``WOBBLE_BAND_HZ``) on each axis, its rate scaled to ``gain`` times the
+    segment's angular speed (smoothed over ``WOBBLE_ENVELOPE_S``): nothing at rest, the most
+    at a rep's fastest.
+    """
+    from scipy.signal import butter, sosfiltfilt
+
+    m = omega_rad_s.shape[0]
+    noise = rng.normal(size=(m, 3))
+    sos = butter(2, WOBBLE_BAND_HZ, btype="band", fs=fine_rate_hz, output="sos")
+    shape = sosfiltfilt(sos, noise, axis=0)
+    rate = np.gradient(shape, 1.0 / fine_rate_hz, axis=0)
+    rms = float(np.sqrt(np.mean(np.sum(rate * rate, axis=1)))) or 1.0
+    k = max(1, int(round(WOBBLE_ENVELOPE_S * fine_rate_hz)))
+    speed = np.convolve(np.linalg.norm(omega_rad_s, axis=1), np.ones(k) / k, mode="same")
+    turn = gain * speed[:, None] * shape / rms
+    return turn, np.gradient(turn, 1.0 / fine_rate_hz, axis=0)
 
 
 def draw_person_range_factor(rng: np.random.Generator) -> float:

@@ -56,6 +56,8 @@ from tracker.simulate.behaviours import (
     SetStyle,
     draw_person_range_factor,
     draw_person_hold_s,
+    draw_person_wobble_gain,
+    movement_wobble,
     draw_set_behaviour,
 )
 from tracker.simulate.kinematics import (
@@ -82,6 +84,8 @@ MIN_CORRECT_PHASE_S = 1.4
 _BEHAVIOUR_STREAM = 0xBE4A
 #: ... and the person's usual hold from one more (added later: the other behaviours' draws kept)
 _PERSON_HOLD_STREAM = 0xB01D
+#: ... and the movement wobble from one more (its gain, then each sensor's noise)
+_WOBBLE_STREAM = 0x3088
 
 SIMULATED_PLACEMENTS = frozenset({Placement.THIGH, Placement.SHANK, Placement.PELVIS})
 
@@ -971,6 +975,8 @@ def simulate(config: SimulationConfig) -> Simulation:
     person_hold_s = draw_person_hold_s(np.random.default_rng(np.random.SeedSequence([config.seed, _PERSON_HOLD_STREAM])))
     if real:
         person_rom *= draw_person_range_factor(behaviour_rng)
+    wobble_rng = np.random.default_rng(np.random.SeedSequence([config.seed, _WOBBLE_STREAM]))
+    wobble_gain = draw_person_wobble_gain(wobble_rng)
     behaviours: list[SetBehaviour] = []
     for set_index in range(config.n_sets):
         if set_index > 0:
@@ -1013,7 +1019,14 @@ def simulate(config: SimulationConfig) -> Simulation:
     for segment, seq in zip(needed, (main_seq, pelvis_seq)):
         srng = np.random.default_rng(seq)
         model = SensorModel.draw(srng, duration_s, ideal=config.ideal_sensor)
-        f_seg, omega = _segment_signals(truth, person, segment, config.with_gyro)
+        f_seg, omega = _segment_signals(truth, person, segment, config.with_gyro or real)
+        if real:
+            # the sensor wobbles as its segment moves: turned by ``turn`` it sees gravity (and the
+            # rest of the specific force) turned back, and turns at ``turn_rate`` more
+            assert omega is not None
+            turn, turn_rate = movement_wobble(omega, fine_rate, wobble_gain, wobble_rng)
+            f_seg = f_seg - np.cross(turn, f_seg)
+            omega = omega + turn_rate if config.with_gyro else None
         sensed = sense(
             model,
             srng,
