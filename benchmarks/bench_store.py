@@ -77,7 +77,7 @@ def insert_rate(folder: Path, streams: int = 50, seconds: int = 20) -> float:
 
 def _rep(i: int) -> Rep:
     flags = (Flag(FlagKind.TOO_FAST, Severity.MILD, "slower", 0.8, 1.0, "s"),) if i % 5 == 0 else ()
-    return Rep(i, 1 + i // 12, 10.0 * i, 10.0 * i + 3, 10.0 * i + 6, 30.0, 2.0, 1.0, 2.0, 40.0, -1.7, 1, 0.01, 1.0, 0.5,
+    return Rep(i, 1 + i // 12, 10.0 * i, 10.0 * i + 3, 10.0 * i + 6, 30.0, 2.0, 1.0, 2.0, 40.0, -1.7, 1, 0.01, 3.0, 1.0, 0.5,
                (0.0, 0.0, 1.0), flags)
 
 

@@ -8,7 +8,7 @@ from tracker.pipeline.types import Rep
 
 def rep(rom: float, pelvis: float | None = None, sparc: float = -1.5) -> Rep:
     return Rep(index=1, set_index=1, start_s=0.0, peak_s=1.0, end_s=2.0, rom_deg=rom, lift_s=1.0, hold_s=0.0,
-               lower_s=1.0, peak_speed_dps=30.0, sparc=sparc, velocity_peaks=1, shake_g=0.01, pelvis_tilt_deg=pelvis,
+               lower_s=1.0, peak_speed_dps=30.0, sparc=sparc, velocity_peaks=1, shake_g=0.01, tremor_dps=3.0, pelvis_tilt_deg=pelvis,
                pelvis_lateral_deg=None, axis=(1.0, 0.0, 0.0))
 
 

@@ -23,8 +23,7 @@ from tracker.app.calibrations import run_range
 from tracker.files.csv_recording import read_recording, write_recording
 from tracker.errors import CalibrationError
 from tracker.core.exercises import get_exercise
-from tracker.pipeline import Personalisation, PipelineConfig, SessionSetup
-from tracker.pipeline.flags import jerky_sparc_limit
+from tracker.pipeline import SessionSetup
 from tracker.core.recording import Placement, Recording
 from tracker.simulate.calibration import simulate_six_poses
 from tracker.sensors import ReplaySource
@@ -131,15 +130,6 @@ def test_range_calibration_through_the_live_engine() -> None:
     setup = SessionSetup.resolve("standing-hip-abduction", Placement.THIGH)
     pr = asyncio.run(run_range(ReplaySource(rec, speed=float("inf")), setup))
     assert pr.reps_used == 3 and 10 < pr.target_rom_deg < 40
-
-
-def test_a_personal_smoothness_baseline_only_ever_relaxes_the_jerky_limit() -> None:
-    cfg = PipelineConfig(exercise=get_exercise("hip-raise"), sample_rate_hz=50, has_gyro=True)
-    default = jerky_sparc_limit(cfg)
-    assert jerky_sparc_limit(replace(cfg, personal=Personalisation(sparc_baseline=-1.4))) == default
-    assert jerky_sparc_limit(replace(cfg, personal=Personalisation(sparc_baseline=-1.0))) == default
-    # a person whose comfortable reps score 1.6 below a minimum-jerk phase (-2.1 as measured) gets 1.6 more
-    assert jerky_sparc_limit(replace(cfg, personal=Personalisation(sparc_baseline=-3.7))) == pytest.approx(default - 1.6)
 
 
 # --------------------------------------------------------------------------- CLI and sessions

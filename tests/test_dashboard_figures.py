@@ -21,7 +21,7 @@ from tracker.pipeline.types import Flag
 
 def rep(index: int, start: float, *, flagged: bool = False) -> Rep:
     flags = (Flag(FlagKind.PELVIC_RISE, Severity.MODERATE, "keep your pelvis level", 12.0, 8.0, "deg", False),) if flagged else ()
-    return Rep(index, 1, start, start + 1.5, start + 3.0, 30.0, 1.0, 1.0, 1.0, 60.0, -1.6, 1, 0.01, None, None, (0.0, 0.0, 1.0), flags)
+    return Rep(index, 1, start, start + 1.5, start + 3.0, 30.0, 1.0, 1.0, 1.0, 60.0, -1.6, 1, 0.01, 3.0, None, None, (0.0, 0.0, 1.0), flags)
 
 
 def test_minmax_keeps_every_extreme_and_bounds_the_points() -> None:

@@ -14,7 +14,7 @@ EX = get_exercise("side-lying-hip-abduction")
 def _rep(duration_s: float, rom_deg: float = 30.0, lift_s: float = 1.2, lower_s: float = 1.2, hold_s: float = 0.3) -> Rep:
     return Rep(index=1, set_index=1, start_s=0.0, peak_s=duration_s / 2, end_s=duration_s, rom_deg=rom_deg,
                lift_s=lift_s, hold_s=hold_s, lower_s=lower_s, peak_speed_dps=40.0, sparc=-1.5, velocity_peaks=1,
-               shake_g=0.02, pelvis_tilt_deg=None, pelvis_lateral_deg=None, axis=(1.0, 0.0, 0.0))
+               shake_g=0.02, tremor_dps=3.0, pelvis_tilt_deg=None, pelvis_lateral_deg=None, axis=(1.0, 0.0, 0.0))
 
 
 def _judged(rep: Rep, config: PipelineConfig, before: list[Rep], roms: list[float] | None = None) -> list[Rep]:

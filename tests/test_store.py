@@ -41,7 +41,7 @@ def _new(person: str = "Ann", **kw: object) -> NewSession:
 def _rep(i: int, set_index: int = 1, flags: tuple[Flag, ...] = ()) -> Rep:
     return Rep(index=i, set_index=set_index, start_s=10.0 * i, peak_s=10.0 * i + 2, end_s=10.0 * i + 5, rom_deg=30.0 + i,
                lift_s=2.0, hold_s=1.0, lower_s=2.0, peak_speed_dps=40.0, sparc=-1.7 if i % 2 else math.nan, velocity_peaks=1,
-               shake_g=0.01, pelvis_tilt_deg=None if i % 2 else 2.5, pelvis_lateral_deg=None, axis=(0.0, 0.0, 1.0), flags=flags)
+               shake_g=0.01, tremor_dps=2.0 + (i % 3), pelvis_tilt_deg=None if i % 2 else 2.5, pelvis_lateral_deg=None, axis=(0.0, 0.0, 1.0), flags=flags)
 
 
 def test_a_new_store_is_versioned_and_in_wal_mode(tmp_path: Path) -> None:
@@ -275,11 +275,20 @@ def test_the_open_set_of_a_session_stored_by_an_older_version_gets_its_row(tmp_p
                     "'2026-11-01T10:00:00.000+00:00', 'recording', '2026-11-01T10:05:00.000+00:00', 'h', 1)",
                     ('{"exercise": "hip-raise", "placement": "pelvis"}',))
             sid, complete = 1, 2
+            def add_rep(session_id: int, rep: Rep) -> None:  # as that version stored it (no tremor)
+                store._conn.execute(
+                    "INSERT INTO reps (session_id, rep_index, set_index, start_s, peak_s, end_s, rom_deg, lift_s, hold_s, lower_s, "
+                    "peak_speed_dps, sparc, velocity_peaks, shake_g, pelvis_tilt_deg, pelvis_lateral_deg, axis_x, axis_y, axis_z) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (session_id, rep.index, rep.set_index, rep.start_s, rep.peak_s, rep.end_s, rep.rom_deg, rep.lift_s, rep.hold_s,
+                     rep.lower_s, rep.peak_speed_dps, None, rep.velocity_peaks, rep.shake_g, None, None, *rep.axis))
+                store._conn.execute("UPDATE sessions SET rep_count = rep_count + 1 WHERE id = ?", (session_id,))
+
             with store.transaction():
                 for r in (_rep(1), _rep(2), _rep(3, set_index=2), _rep(4, set_index=2)):
-                    store.add_rep(sid, r)
+                    add_rep(sid, r)
                 store.add_set(sid, SetSummary(1, 10.0, 25.0, 2, None))  # set 2 was still open when the recorder died
-                store.add_rep(complete, _rep(1))
+                add_rep(complete, _rep(1))
                 store.add_set(complete, SetSummary(1, 10.0, 15.0, 1, None))
             store.finish_session(sid, SessionStatus.INTERRUPTED)
             store.finish_session(complete)

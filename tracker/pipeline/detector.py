@@ -1130,6 +1130,7 @@ class RepPipeline:
         metrics = measure_rep(
             t_s=t, up=up, speed_dps=h.speed[r], shake_g=h.shake[r], ref_up=self._ref, pre_theta_deg=pre, k_peak=k_peak,
             plane_axis_sum=self._runs.axis_sum, sample_rate_hz=self._fs, config=self.config.detector,
+            gyro_dps=h.gyro_dps[r] if self.config.has_gyro else None,
         )
         # a pause before the rep: stillness between the previous movement and this one
         look = int(self.config.detector.quiet_window_s * self._fs)

@@ -192,22 +192,6 @@ _USUAL_TEMPO_MIN_REPS = 4
 #: included): with 4, UCI subject 1's correct block had one more rep flagged (3 of 80 against 2)
 _USUAL_PHASE_MIN_REPS = 3
 
-#: SPARC of a minimum-jerk lift or lowering as measured (cut at 85 % of the held range and
-#: 15 % above the end, ``DetectorConfig.smoothness_*``; a whole one scores -1.4): the default
-#: jerky limit is 2.9 below it
-_SMOOTH_SPARC = -2.1
-
-
-def jerky_sparc_limit(config: PipelineConfig) -> float:
-    """The SPARC below which a rep is jerky: the default, or lower for a person whose own
-    comfortable reps score lower (never stricter than the default)."""
-    th = config.thresholds.jerky_sparc
-    base = config.personal.sparc_baseline
-    if base is None or not math.isfinite(base):
-        return th
-    return min(th, base + (th - _SMOOTH_SPARC))
-
-
 def _too_fast(rep: Rep, config: PipelineConfig, session_reps: Sequence[Rep]) -> tuple[float, float, float] | None:
     """Whether ``rep`` was rushed: ``(value, threshold, excess ratio)`` in seconds, or None."""
     th = config.thresholds
@@ -284,17 +268,22 @@ def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence
     rushed = _too_fast(rep, config, session_reps)
     if FlagKind.JERKY in applies:
         fast_limit = th.too_fast_phase_s if th.too_fast_phase_s is not None else ex.too_fast_phase_s
-        # Velocity peaks and SPARC need a gyro: the tilt-derived speed of an accelerometer
-        # alone is too noisy for them (measured on the simulator), so without one only
-        # tremor is seen, as shake. With a gyro, tremor shows in the speed peaks; the shake of
-        # a big or quick rep (the leg's own acceleration) only added false flags there.
+        # With a gyro: sub-movements as speed peaks, tremor as the angular velocity's quick
+        # oscillation -- each against the person's usual, from the session's reps before this
+        # one (real movement wobbles, some people's far more than others': see the thresholds).
+        # Tremor not on a rushed rep: its own quick speed bell passes the tremor window. Without
+        # a gyro the tilt-derived speed is too noisy for either (measured on the simulator), so
+        # only tremor is seen, as shake; with one, the shake of a big or quick rep (the leg's own
+        # acceleration) only added false flags.
         usual_peaks = statistics.median([r.velocity_peaks for r in session_reps]) if session_reps else 1
         peaks_limit = max(th.jerky_velocity_peaks, math.ceil(usual_peaks) + th.jerky_peaks_over_usual)
+        tremor_limit = th.jerky_tremor_dps
+        if session_reps:
+            tremor_limit = max(tremor_limit, th.jerky_tremor_over_usual * statistics.median([r.tremor_dps for r in session_reps]))
         if config.has_gyro and rep.velocity_peaks >= peaks_limit:
             add(FlagKind.JERKY, rep.velocity_peaks, peaks_limit, "peaks", rep.velocity_peaks / peaks_limit)
-        elif (config.has_gyro and rushed is None and math.isfinite(rep.sparc)
-              and rep.sparc < (sparc_limit := jerky_sparc_limit(config))):
-            add(FlagKind.JERKY, rep.sparc, sparc_limit, "sparc", rep.sparc / sparc_limit)
+        elif config.has_gyro and rushed is None and rep.tremor_dps > tremor_limit:
+            add(FlagKind.JERKY, rep.tremor_dps, tremor_limit, "dps", rep.tremor_dps / tremor_limit)
         elif not config.has_gyro and rep.shake_g > th.jerky_shake_g and min(rep.lift_s, rep.lower_s) >= fast_limit:
             # tremor shows as accelerometer content above 3 Hz; a phase quicker than the exercise's
             # makes some too, from the leg's own acceleration -- whether or not it is too fast for

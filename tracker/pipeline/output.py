@@ -155,6 +155,7 @@ class OutputQueue:
             start_s=c.start_s, peak_s=c.peak_s, end_s=c.end_s, rom_deg=c.rom_deg,
             lift_s=m.lift_s, hold_s=m.hold_s, lower_s=m.lower_s,
             peak_speed_dps=m.peak_speed_dps, sparc=m.sparc, velocity_peaks=m.velocity_peaks, shake_g=m.shake_g,
+            tremor_dps=m.tremor_dps,
             pelvis_tilt_deg=pelvis_tilt, pelvis_lateral_deg=pelvis_lateral,
             axis=(float(c.axis[0]), float(c.axis[1]), float(c.axis[2])),
             start_deg=m.start_deg, end_deg=m.end_deg, held_rom_deg=m.held_rom_deg,

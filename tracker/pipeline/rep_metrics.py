@@ -24,7 +24,7 @@ from numpy.typing import NDArray
 
 from tracker.pipeline.config import DetectorConfig
 from tracker.pipeline.orientation import DEG, dot_rows, tilt_deg, unit
-from tracker.pipeline.smoothness import count_velocity_peaks, sparc
+from tracker.pipeline.smoothness import count_velocity_peaks, sparc, tremor_dps
 
 #: share of a minimum-jerk movement's duration spent below 20 % of its peak speed at its end:
 #: v(tau) = 30 tau^2 (1-tau)^2 is 0.2 * v(0.5) at tau = 0.872
@@ -54,6 +54,7 @@ class RepMetrics:
     sparc: float  # the worse of the lift's and the lowering's SPARC (NaN: not measurable)
     velocity_peaks: int  # the more of the lift's and the lowering's speed peaks
     shake_g: float  # RMS shake during the lift and the lowering
+    tremor_dps: float  # the more of the lift's and the lowering's tremor (angular velocity about its moving average)
     direction: NDArray[np.float64]  # of the peak's up direction, perpendicular to the reference
     axis: NDArray[np.float64]  # rotation axis, reference x peak
     lateral_deg: float  # the segment out of the plane of the session's reps (hip raise with a pelvis sensor)
@@ -88,6 +89,7 @@ def measure_rep(
     plane_axis_sum: NDArray[np.float64],
     sample_rate_hz: float,
     config: DetectorConfig,
+    gyro_dps: NDArray[np.float64] | None = None,
 ) -> RepMetrics:
     """Measure one rep from its samples.
 
@@ -109,6 +111,8 @@ def measure_rep(
         The samples' rate.
     config:
         Levels of the phases and smoothness (``phase_*``, ``angle_smoothing_s``, ...).
+    gyro_dps:
+        The rep's angular velocity ``(n, 3)`` (deg/s), for its tremor; None without a gyro.
     """
     dc = config
     t, up, speed = t_s, up, speed_dps
@@ -197,7 +201,11 @@ def measure_rep(
     shake_rms = float(np.sqrt(np.mean(moving * moving))) if moving.size else 0.0
     sparcs = [sparc(p, sample_rate_hz=sample_rate_hz) for p in phases]
     floor = dc.velocity_peak_noise_fraction * dc.still_dps
-    peaks = [count_velocity_peaks(p, sample_rate_hz=sample_rate_hz, noise_dps=floor) for p in phases]
+    peaks = [count_velocity_peaks(p, sample_rate_hz=sample_rate_hz, noise_dps=floor, smooth_s=dc.velocity_peak_smooth_s)
+             for p in phases]
+    tremor = 0.0 if gyro_dps is None else max(
+        tremor_dps(g, sample_rate_hz=sample_rate_hz, window_s=dc.tremor_window_s)
+        for g in (gyro_dps[: lift_end + 1], gyro_dps[lower_start: lower_end + 1]))
     finite = [s for s in sparcs if np.isfinite(s)]
     worst_sparc = min(finite) if finite else float("nan")
     ref = ref_up
@@ -219,7 +227,7 @@ def measure_rep(
     lateral = float(np.max(np.abs(np.arcsin(np.clip(dot_rows(up, plane_axis), -1, 1)) - np.arcsin(np.clip(dot_rows(ref, plane_axis), -1, 1)))) * DEG)
     return RepMetrics(
         rom_deg=rom, lift_s=lift_s, hold_s=hold_s, lower_s=lower_s,
-        peak_speed_dps=float(speed.max()), sparc=worst_sparc, velocity_peaks=max(peaks), shake_g=shake_rms,
+        peak_speed_dps=float(speed.max()), sparc=worst_sparc, velocity_peaks=max(peaks), shake_g=shake_rms, tremor_dps=tremor,
         direction=direction, axis=axis, lateral_deg=lateral, start_deg=max(base, 0.0), end_deg=max(end_base, 0.0),
         held_rom_deg=min(rom, amp),
     )

@@ -1,4 +1,4 @@
-"""Movement smoothness: SPARC and velocity-peak counting.
+"""Movement smoothness: SPARC, velocity-peak counting and tremor.
 
 References
 ----------
@@ -91,6 +91,26 @@ def count_velocity_peaks(
     padded = np.concatenate([[0.0], v, [0.0]])
     prominence = max(min_prominence_frac * top, noise_dps)
     return int(max(prominent_peak_count(padded, prominence), 1 if top > noise_dps else 0))
+
+
+def tremor_dps(gyro_dps: NDArray[np.float64], *, sample_rate_hz: float, window_s: float) -> float:
+    """RMS of a phase's angular velocity about its own moving average over ``window_s``
+    (deg/s): the oscillation too quick to be a sub-movement (tremor, shaking). Taken on the
+    vector: the speed (its length) folds an oscillation about rest into twice its frequency and
+    a third of its size. The ends, where the average is cut short, are left out; a phase
+    shorter than two windows has none (0.0)."""
+    w = np.asarray(gyro_dps, dtype=np.float64).reshape(len(gyro_dps), -1)
+    k = max(2, int(round(window_s * sample_rate_hz)))
+    if w.shape[0] < 2 * k:
+        return 0.0
+    c = np.concatenate([np.zeros((1, w.shape[1])), np.cumsum(w, axis=0)])
+    mean = (c[k:] - c[:-k]) / k  # mean of w[i:i + k], centred at i + (k - 1) / 2
+    m = mean.shape[0]
+    centre = w[(k - 1) // 2: (k - 1) // 2 + m]
+    if k % 2 == 0:  # an even window's centre falls between two samples
+        centre = 0.5 * (centre + w[k // 2: k // 2 + m])
+    resid = centre - mean
+    return float(np.sqrt(np.mean(np.sum(resid * resid, axis=1))))
 
 
 def peak_prominences(x: NDArray[np.float64]) -> NDArray[np.float64]:

@@ -43,6 +43,7 @@ class Rep:
     sparc: float  # smoothness of the worse of lift and lower; closer to 0 is smoother
     velocity_peaks: int  # velocity peaks in the worse phase (1 = one smooth sub-movement)
     shake_g: float  # RMS accelerometer content above 3 Hz while lifting and lowering (tremor), g
+    tremor_dps: float  # RMS angular velocity about its 0.2 s moving average, the worse phase (tremor), deg/s; 0 without a gyro
     pelvis_tilt_deg: float | None  # pelvis tilt change during the rep, when a pelvis sensor is present
     pelvis_lateral_deg: float | None  # pelvis tilt out of its movement plane (hip raise: not level)
     axis: tuple[float, float, float]  # rotation axis of the rep in the sensor frame (unit)

@@ -248,6 +248,11 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
     ALTER TABLE sessions ADD COLUMN tentative_reps INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE sessions ADD COLUMN taken_back_reps INTEGER NOT NULL DEFAULT 0;
     """,
+    # 8: a rep's tremor (its angular velocity about its moving average; jerky with a gyro). Reps
+    #    stored before have none measured: 0, until the session is analysed again
+    """
+    ALTER TABLE reps ADD COLUMN tremor_dps REAL NOT NULL DEFAULT 0;
+    """,
 )
 
 SCHEMA_VERSION: Final = len(MIGRATIONS)
