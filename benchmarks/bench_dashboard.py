@@ -74,8 +74,10 @@ def history_person(store: Store, name: str, *, sessions: int = 300, reps: int = 
             for i in range(n):
                 s = 1 + i * 3 // n
                 flags = (Flag(FlagKind.PELVIC_RISE, Severity.MILD, "keep your pelvis level", 9.0, 8.0, "deg"),) if rng.random() < 0.2 else ()
-                store.add_rep(sid, Rep(i + 1, s, 10.0 * i, 10.0 * i + 3, 10.0 * i + 6, float(rng.uniform(20, 35)), 2.0, 1.0, 2.0, 40.0,
-                                       float(rng.uniform(-2.2, -1.5)), 1, 0.01, 1.0, 0.5, (0.0, 0.0, 1.0), flags))
+                store.add_rep(sid, Rep(index=i + 1, set_index=s, start_s=10.0 * i, peak_s=10.0 * i + 3, end_s=10.0 * i + 6,
+                                       rom_deg=float(rng.uniform(20, 35)), lift_s=2.0, hold_s=1.0, lower_s=2.0, peak_speed_dps=40.0,
+                                       sparc=float(rng.uniform(-2.2, -1.5)), velocity_peaks=1, shake_g=0.01, tremor_dps=3.0,
+                                       pelvis_tilt_deg=1.0, pelvis_lateral_deg=0.5, axis=(0.0, 0.0, 1.0), flags=flags))
             for s in range(1, 4):
                 store.add_set(sid, SetSummary(s, 0.0, 1.0, n // 3, None if s == 1 else 90.0))
         store.finish_session(sid, SessionStatus.COMPLETE, ended_at=(when + timedelta(minutes=20)).isoformat(timespec="milliseconds"))

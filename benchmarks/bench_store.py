@@ -77,8 +77,9 @@ def insert_rate(folder: Path, streams: int = 50, seconds: int = 20) -> float:
 
 def _rep(i: int) -> Rep:
     flags = (Flag(FlagKind.TOO_FAST, Severity.MILD, "slower", 0.8, 1.0, "s"),) if i % 5 == 0 else ()
-    return Rep(i, 1 + i // 12, 10.0 * i, 10.0 * i + 3, 10.0 * i + 6, 30.0, 2.0, 1.0, 2.0, 40.0, -1.7, 1, 0.01, 3.0, 1.0, 0.5,
-               (0.0, 0.0, 1.0), flags)
+    return Rep(index=i, set_index=1 + i // 12, start_s=10.0 * i, peak_s=10.0 * i + 3, end_s=10.0 * i + 6, rom_deg=30.0, lift_s=2.0,
+               hold_s=1.0, lower_s=2.0, peak_speed_dps=40.0, sparc=-1.7, velocity_peaks=1, shake_g=0.01, tremor_dps=3.0,
+               pelvis_tilt_deg=1.0, pelvis_lateral_deg=0.5, axis=(0.0, 0.0, 1.0), flags=flags)
 
 
 def main() -> None:

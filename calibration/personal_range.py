@@ -2,7 +2,8 @@
 
 The person does 2-3 comfortable, good reps; their range becomes the target that
 ``partial_rom`` judges against, their pelvic motion the baseline above which
-``pelvic_rise`` / ``pelvis_not_level`` fire, and their smoothness the reference for ``jerky``.
+``pelvic_rise`` / ``pelvis_not_level`` fire, and their smoothness (SPARC) a baseline shown beside
+each session's (``jerky`` is judged against the person's own reps of the session).
 """
 
 from __future__ import annotations

@@ -21,7 +21,9 @@ from tracker.pipeline.types import Flag
 
 def rep(index: int, start: float, *, flagged: bool = False) -> Rep:
     flags = (Flag(FlagKind.PELVIC_RISE, Severity.MODERATE, "keep your pelvis level", 12.0, 8.0, "deg", False),) if flagged else ()
-    return Rep(index, 1, start, start + 1.5, start + 3.0, 30.0, 1.0, 1.0, 1.0, 60.0, -1.6, 1, 0.01, 3.0, None, None, (0.0, 0.0, 1.0), flags)
+    return Rep(index=index, set_index=1, start_s=start, peak_s=start + 1.5, end_s=start + 3.0, rom_deg=30.0, lift_s=1.0, hold_s=1.0,
+               lower_s=1.0, peak_speed_dps=60.0, sparc=-1.6, velocity_peaks=1, shake_g=0.01, tremor_dps=3.0, pelvis_tilt_deg=None,
+               pelvis_lateral_deg=None, axis=(0.0, 0.0, 1.0), flags=flags)
 
 
 def test_minmax_keeps_every_extreme_and_bounds_the_points() -> None:

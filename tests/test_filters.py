@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from scipy import signal
 
 from tracker.pipeline.filters import FirstOrderIir, PoleScan, butterworth2_lowpass, lowpass
-from tracker.pipeline.smoothness import peak_prominences, prominent_peak_count
+from tracker.pipeline.smoothness import peak_prominences, prominent_peak_count, tremor_dps
 
 
 @pytest.mark.parametrize("rate_hz", [25.0, 50.0, 100.0, 200.0, 400.0])
@@ -89,6 +89,24 @@ def test_prominences_match_scipy(values: list[int]) -> None:
     np.testing.assert_allclose(mine, props["prominences"])
     for level in (0.5, 1.0, 3.0):
         assert prominent_peak_count(x, level) == signal.find_peaks(x, prominence=level)[0].size
+
+
+@pytest.mark.parametrize("window", [4, 5])
+def test_tremor_is_the_rms_about_a_centred_moving_average(window: int) -> None:
+    rng = np.random.default_rng(window)
+    g = rng.normal(size=(60, 3)) * 10.0
+    # brute force: each full window's mean against the sample (or, even, the two samples) at its centre
+    resid = []
+    for i in range(60 - window + 1):
+        w = g[i: i + window]
+        centre = w[(window - 1) // 2] if window % 2 else 0.5 * (w[window // 2 - 1] + w[window // 2])
+        resid.append(centre - w.mean(axis=0))
+    want = float(np.sqrt(np.mean(np.sum(np.square(resid), axis=1))))
+    assert tremor_dps(g, sample_rate_hz=100.0, window_s=window / 100.0) == pytest.approx(want, rel=1e-12)
+    # a steady turn, or one speeding up evenly, has none; a phase shorter than two windows has none
+    ramp = np.outer(np.arange(60.0), [1.0, -2.0, 0.5]) + 7.0
+    assert tremor_dps(ramp, sample_rate_hz=100.0, window_s=window / 100.0) == pytest.approx(0.0, abs=1e-9)
+    assert tremor_dps(g[: 2 * window - 1], sample_rate_hz=100.0, window_s=window / 100.0) == 0.0
 
 
 def test_analysis_path_does_not_import_scipy_signal() -> None:

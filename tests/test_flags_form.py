@@ -234,10 +234,15 @@ def test_a_tremor_is_jerky_against_the_persons_usual_and_a_rushed_reps_own_bell_
     wobbly = [_rep_with(index=i, tremor_dps=shaking) for i in range(1, 4)]
     assert FlagKind.JERKY not in _kinds(_rep_with(index=4, tremor_dps=shaking), wobbly)
     assert FlagKind.JERKY in _kinds(_rep_with(index=4, tremor_dps=3.5 * shaking), wobbly)
-    # a rushed rep's own quick speed bell passes the tremor window: not judged by it
+    # a rushed rep's own quick speed bell passes the tremor window: not judged by it ...
     rushed = _rep_with(index=4, tremor_dps=40.0, lift_s=0.3, lower_s=0.3, hold_s=0.0)
     kinds = _kinds(rushed, before)
     assert FlagKind.TOO_FAST in kinds and FlagKind.JERKY not in kinds
+    # ... nor does a fast set make the person's usual: a tremor after it is judged as before it
+    fast_set = [_rep_with(index=i, tremor_dps=40.0, lift_s=0.3, lower_s=0.3, hold_s=0.0,
+                          flags=tuple(f for f in assess_flags(rushed, config=CONFIG, session_roms_deg=[30.0], session_reps=before)
+                                      if f.kind is FlagKind.TOO_FAST)) for i in range(4, 10)]
+    assert FlagKind.JERKY in _kinds(_rep_with(index=10, tremor_dps=shaking), [*before, *fast_set])
     # SPARC is reported, not judged: a rep that reads low on it is not jerky for that alone
     assert FlagKind.JERKY not in _kinds(_rep_with(index=4, sparc=-8.0), before)
 

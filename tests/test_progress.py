@@ -193,8 +193,8 @@ def test_the_therapists_view_pain_attention_and_session_ownership(cli: Cli, tmp_
     assert_one_line_error(cli("prescribe", "Ann", "--db", db, "--exercise", "hip-raise", "--rest-s", "1-3"), "in seconds")
 
 
-def _import(cli: Cli, db: Path, *extra: str) -> None:
-    code, _, err = cli("import", STANDING, "--db", db, "--exercise", "standing-hip-abduction", "--person", "Ann", *extra)
+def _import(cli: Cli, db: Path, *extra: str, recording: Path = STANDING) -> None:
+    code, _, err = cli("import", recording, "--db", db, "--exercise", "standing-hip-abduction", "--person", "Ann", *extra)
     assert code == 0, err
 
 
@@ -211,15 +211,10 @@ def test_imported_history_counts_towards_six_weeks_under_a_prescription_made_tod
     reps = json.loads(out)["rep_count"]
     assert reps >= 8 and not any(r["flags"] for r in json.loads(out)["reps"])
     assert cli("prescribe", "Ann", "--db", db, "--exercise", "standing-hip-abduction", "--sets", "1", "--reps", f"1-{reps}")[0] == 0
-
-    def import_good(*extra: str) -> None:
-        code, _, err = cli("import", good, "--db", db, "--exercise", "standing-hip-abduction", "--person", "Ann", *extra)
-        assert code == 0, err
-
     for days in (44, 27, 24, 20, 17, 13, 10, 6, 3):  # history, imported with its dates
-        import_good("--started-at", (now - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M"))
+        _import(cli, db, "--started-at", (now - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M"), recording=good)
     for _ in range(2):  # and today's sessions, under the prescription
-        import_good()
+        _import(cli, db, recording=good)
     code, out, err = cli("progress", "Ann", "--db", db, "--json")
     assert code == 0, err
     (rep,) = json.loads(out)

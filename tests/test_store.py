@@ -296,3 +296,4 @@ def test_the_open_set_of_a_session_stored_by_an_older_version_gets_its_row(tmp_p
         assert store.sets(sid) == [SetSummary(1, 10.0, 25.0, 2, None), SetSummary(2, 30.0, 45.0, 2, 5.0)]
         assert store.session(sid).set_count == 2
         assert store.sets(complete) == [SetSummary(1, 10.0, 15.0, 1, None)]
+        assert [r.tremor_dps for r in store.reps(sid)] == [0.0] * 4  # not measured then

@@ -275,11 +275,14 @@ def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence
         # a gyro the tilt-derived speed is too noisy for either (measured on the simulator), so
         # only tremor is seen, as shake; with one, the shake of a big or quick rep (the leg's own
         # acceleration) only added false flags.
-        usual_peaks = statistics.median([r.velocity_peaks for r in session_reps]) if session_reps else 1
+        # The person's usual, from their reps not rushed: a fast set's own quick bells read as
+        # tremor (about 40 deg/s) and would raise it for the sets after (review helper-47)
+        usual = [r for r in session_reps if not any(f.kind is FlagKind.TOO_FAST for f in r.flags)]
+        usual_peaks = statistics.median([r.velocity_peaks for r in usual]) if usual else 1
         peaks_limit = max(th.jerky_velocity_peaks, math.ceil(usual_peaks) + th.jerky_peaks_over_usual)
         tremor_limit = th.jerky_tremor_dps
-        if session_reps:
-            tremor_limit = max(tremor_limit, th.jerky_tremor_over_usual * statistics.median([r.tremor_dps for r in session_reps]))
+        if usual:
+            tremor_limit = max(tremor_limit, th.jerky_tremor_over_usual * statistics.median([r.tremor_dps for r in usual]))
         if config.has_gyro and rep.velocity_peaks >= peaks_limit:
             add(FlagKind.JERKY, rep.velocity_peaks, peaks_limit, "peaks", rep.velocity_peaks / peaks_limit)
         elif config.has_gyro and rushed is None and rep.tremor_dps > tremor_limit:
@@ -311,15 +314,17 @@ def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence
             # 10-26 more correct reps against it alone
             typical = median if median is not None else ref
             limit = th.partial_rom_fraction * min(ref, typical)
-            if person is None and _table_prior(config) and raised > th.controlled_raise_fraction:
-                # before the person's range is known, a rep started part of the way up shows no
-                # range of theirs: against the smallest range the exercise table asks for too (a
-                # session's first set of partial returns judged against its own median flagged
-                # none). Tried for rushed reps as well: on UCI replayed twice as fast, where every
-                # rep is rushed, it flagged 82 -> 37 % of the low-amplitude blocks' reps seen by the
-                # moving segment. The price: a set whose first rep started lower than the rest
-                # (settling on the mat) has no controlled reps, and a person whose range is under
-                # the table's is flagged
+            if person is None and _table_prior(config) and (rushed is None or raised > th.controlled_raise_fraction):
+                # before the person's range is known (a session's first reps) there is no range of
+                # theirs: against the smallest range the exercise table asks for too (a session's
+                # first set of partial returns judged against its own median flagged none). Until
+                # stop 36 only for a rep started part of the way up (``controlled_raise_fraction``);
+                # now for any rep not rushed as well (a set rushed throughout shows no range, and is
+                # judged against itself, as a stiff person's would be): partial_rom F1 real behaviours seeds 2026 / 11 0.861 -> 0.865 /
+                # 0.811 -> 0.816, clean 2026b / 7 0.940 -> 0.946 / 0.896 -> 0.917, UCI unchanged at
+                # every tempo and without gyros (its correct blocks come first). The price: a
+                # person whose range is under the table's is flagged on their first reps, until
+                # their own range is known (``usual_range_min_reps``)
                 limit = max(limit, th.partial_rom_fraction * config.exercise.typical_rom_deg[0])
             if (rom := rep.rom_deg) < limit:  # the peak: a flick adds no partial flag, and a held top estimated a few per cent low would
                 add(FlagKind.PARTIAL_ROM, rom, limit, "deg", limit / max(rom, limit / 3))

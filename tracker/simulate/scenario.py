@@ -1022,9 +1022,10 @@ def simulate(config: SimulationConfig) -> Simulation:
         f_seg, omega = _segment_signals(truth, person, segment, config.with_gyro or real)
         if real:
             # the sensor wobbles as its segment moves: turned by ``turn`` it sees gravity (and the
-            # rest of the specific force) turned back, and turns at ``turn_rate`` more
+            # rest of the specific force) turned back, to first order, and turns at ``turn_rate``
+            # more (the segment's own rate is not turned with it: second order, about 0.5 %)
             assert omega is not None
-            turn, turn_rate = movement_wobble(omega, fine_rate, wobble_gain, wobble_rng)
+            turn, turn_rate = movement_wobble(omega, fine_rate_hz=fine_rate, gain=wobble_gain, rng=wobble_rng)
             f_seg = f_seg - np.cross(turn, f_seg)
             omega = omega + turn_rate if config.with_gyro else None
         sensed = sense(
