@@ -257,6 +257,22 @@ def test_shake_is_jerky_only_without_a_gyro() -> None:
     assert FlagKind.JERKY in kinds
 
 
+def test_without_a_gyro_shake_is_judged_against_the_persons_usual_too() -> None:
+    accel_only = PipelineConfig(EX, 50.0, False)
+
+    def jerky(rep: Rep, before: list[Rep]) -> bool:
+        return any(f.kind is FlagKind.JERKY for f in assess_flags(
+            rep, config=accel_only, session_roms_deg=[r.rom_deg for r in [*before, rep]], session_reps=before))
+
+    # a person whose brisk big reps shake 0.2 g from the leg's own acceleration: twice that is jerky
+    brisk = [_rep_with(index=i, shake_g=0.2) for i in range(1, 4)]
+    assert not jerky(_rep_with(index=4, shake_g=0.3), brisk)
+    assert jerky(_rep_with(index=4, shake_g=0.45), brisk)
+    # a person whose reps barely shake: the 0.12 g floor
+    calm = [_rep_with(index=i, shake_g=0.02) for i in range(1, 4)]
+    assert jerky(_rep_with(index=4, shake_g=0.15), calm)
+
+
 def test_a_flick_past_the_top_does_not_make_a_rep_beyond_range() -> None:
     m = _measure(*_angle(2.0, 2.0, 2.0, 40.0, flick=0.15))
     assert m.rom_deg > 44.0 and m.held_rom_deg == pytest.approx(40.0, abs=1.5)

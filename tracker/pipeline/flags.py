@@ -273,25 +273,26 @@ def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence
         # one (real movement wobbles, some people's far more than others': see the thresholds).
         # Tremor not on a rushed rep: its own quick speed bell passes the tremor window. Without
         # a gyro the tilt-derived speed is too noisy for either (measured on the simulator), so
-        # only tremor is seen, as shake; with one, the shake of a big or quick rep (the leg's own
-        # acceleration) only added false flags.
+        # only tremor is seen, as shake (against the person's usual too); with one, the shake of a
+        # big or quick rep (the leg's own acceleration) only added false flags.
         # The person's usual, from their reps not rushed: a fast set's own quick bells read as
         # tremor (about 40 deg/s) and would raise it for the sets after (review helper-47)
         usual = [r for r in session_reps if not any(f.kind is FlagKind.TOO_FAST for f in r.flags)]
         usual_peaks = statistics.median([r.velocity_peaks for r in usual]) if usual else 1
         peaks_limit = max(th.jerky_velocity_peaks, math.ceil(usual_peaks) + th.jerky_peaks_over_usual)
-        tremor_limit = th.jerky_tremor_dps
+        tremor_limit, shake_limit = th.jerky_tremor_dps, th.jerky_shake_g
         if usual:
             tremor_limit = max(tremor_limit, th.jerky_tremor_over_usual * statistics.median([r.tremor_dps for r in usual]))
+            shake_limit = max(shake_limit, th.jerky_shake_over_usual * statistics.median([r.shake_g for r in usual]))
         if config.has_gyro and rep.velocity_peaks >= peaks_limit:
             add(FlagKind.JERKY, rep.velocity_peaks, peaks_limit, "peaks", rep.velocity_peaks / peaks_limit)
         elif config.has_gyro and rushed is None and rep.tremor_dps > tremor_limit:
             add(FlagKind.JERKY, rep.tremor_dps, tremor_limit, "dps", rep.tremor_dps / tremor_limit)
-        elif not config.has_gyro and rep.shake_g > th.jerky_shake_g and min(rep.lift_s, rep.lower_s) >= fast_limit:
+        elif not config.has_gyro and min(rep.lift_s, rep.lower_s) >= fast_limit and rep.shake_g > shake_limit:
             # tremor shows as accelerometer content above 3 Hz; a phase quicker than the exercise's
             # makes some too, from the leg's own acceleration -- whether or not it is too fast for
             # this person (``usual_phase_fraction``): such a rep is not judged jerky without a gyro
-            add(FlagKind.JERKY, rep.shake_g, th.jerky_shake_g, "g", rep.shake_g / th.jerky_shake_g)
+            add(FlagKind.JERKY, rep.shake_g, shake_limit, "g", rep.shake_g / shake_limit)
 
     if FlagKind.TOO_FAST in applies and rushed is not None:
         add(FlagKind.TOO_FAST, rushed[0], rushed[1], "s", rushed[2])
