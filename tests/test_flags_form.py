@@ -133,8 +133,13 @@ def test_a_sessions_first_set_of_partial_returns_is_judged_against_the_tables_sm
         flag = next(f for f in assess_flags(r, config=CONFIG, session_roms_deg=[x.rom_deg for x in [first, *raised[: i + 1]]],
                                             session_reps=[first, *raised[:i]]) if f.kind is FlagKind.PARTIAL_ROM)
         assert flag.threshold == 16.0
-    # a stiff person's reps of that size, each from rest, are their range: not partial -- nor when
-    # rushed (fast reps show no range, but a set rushed throughout is judged against itself)
+    # a session's first rep, from rest and not rushed, is judged against the table as well (16 deg)
+    flag = next(f for f in assess_flags(_rep(1, 1, 10.0), config=CONFIG, session_roms_deg=[10.0], session_reps=[])
+                if f.kind is FlagKind.PARTIAL_ROM)
+    assert flag.threshold == 16.0
+    # a stiff person's reps of that size, each from rest, are their range once it is known: not
+    # partial -- nor when rushed (fast reps show no range, but a set rushed throughout is judged
+    # against itself)
     steady = [_rep(i, 1, 10.0) for i in range(1, 5)]
     assert FlagKind.PARTIAL_ROM not in _kinds(_rep(5, 1, 10.0), steady)
     rushed = [_rep(i, 1, 10.0, phase_s=0.4) for i in range(1, 5)]
@@ -271,6 +276,23 @@ def test_without_a_gyro_shake_is_judged_against_the_persons_usual_too() -> None:
     # a person whose reps barely shake: the 0.12 g floor
     calm = [_rep_with(index=i, shake_g=0.02) for i in range(1, 4)]
     assert jerky(_rep_with(index=4, shake_g=0.15), calm)
+
+
+def test_a_fast_set_makes_no_usual_speed_peaks_or_shake() -> None:
+    # a fast set's reps (flagged too_fast) with many speed peaks and much shake, after smooth reps:
+    # the person's usual is still the smooth reps'
+    smooth = [_rep_with(index=i) for i in range(1, 4)]
+    rushed = _rep_with(index=4, lift_s=0.3, lower_s=0.3, hold_s=0.0)
+    too_fast = tuple(f for f in assess_flags(rushed, config=CONFIG, session_roms_deg=[30.0] * 4, session_reps=smooth)
+                     if f.kind is FlagKind.TOO_FAST)
+    assert too_fast
+    fast_set = [_rep_with(index=i, lift_s=0.3, lower_s=0.3, hold_s=0.0, velocity_peaks=5, shake_g=0.4, flags=too_fast)
+                for i in range(4, 12)]
+    assert FlagKind.JERKY in _kinds(_rep_with(index=12, velocity_peaks=3), [*smooth, *fast_set])
+    accel_only = PipelineConfig(EX, 50.0, False)
+    before = [*smooth, *fast_set]
+    assert any(f.kind is FlagKind.JERKY for f in assess_flags(
+        _rep_with(index=12, shake_g=0.15), config=accel_only, session_roms_deg=[30.0] * 12, session_reps=before))
 
 
 def test_a_flick_past_the_top_does_not_make_a_rep_beyond_range() -> None:

@@ -321,9 +321,9 @@ def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence
                 # first set of partial returns judged against its own median flagged none). Until
                 # stop 36 only for a rep started part of the way up (``controlled_raise_fraction``);
                 # now for any rep not rushed as well (a set rushed throughout shows no range, and is
-                # judged against itself, as a stiff person's would be): partial_rom F1 real behaviours seeds 2026 / 11 0.861 -> 0.865 /
-                # 0.811 -> 0.816, clean 2026b / 7 0.940 -> 0.946 / 0.896 -> 0.917, UCI unchanged at
-                # every tempo and without gyros (its correct blocks come first). The price: a
+                # judged against itself, as a stiff person's would be): partial_rom F1 real
+                # behaviours seeds 2026 / 11 0.861 -> 0.867 / 0.811 -> 0.816, clean 2026 / 7
+                # 0.940 -> 0.945 / 0.896 -> 0.914, UCI unchanged at every tempo and without gyros (its correct blocks come first). The price: a
                 # person whose range is under the table's is flagged on their first reps, until
                 # their own range is known (``usual_range_min_reps``)
                 limit = max(limit, th.partial_rom_fraction * config.exercise.typical_rom_deg[0])
