@@ -192,8 +192,10 @@ _USUAL_TEMPO_MIN_REPS = 4
 #: included): with 4, UCI subject 1's correct block had one more rep flagged (3 of 80 against 2)
 _USUAL_PHASE_MIN_REPS = 3
 
-def _too_fast(rep: Rep, config: PipelineConfig, session_reps: Sequence[Rep]) -> tuple[float, float, float] | None:
-    """Whether ``rep`` was rushed: ``(value, threshold, excess ratio)`` in seconds, or None."""
+def _too_fast(rep: Rep, config: PipelineConfig, session_reps: Sequence[Rep],
+              unrushed_before: Sequence[Rep]) -> tuple[float, float, float] | None:
+    """Whether ``rep`` was rushed: ``(value, threshold, excess ratio)`` in seconds, or None
+    (``unrushed_before``: the reps of ``session_reps`` not flagged too_fast)."""
     th = config.thresholds
     ex = config.exercise
     limit = th.too_fast_phase_s if th.too_fast_phase_s is not None else ex.too_fast_phase_s
@@ -207,7 +209,7 @@ def _too_fast(rep: Rep, config: PipelineConfig, session_reps: Sequence[Rep]) -> 
     # every later rep, as the reference never takes the new pace in.
     usual_s = usual_hold_s = None
     if not config.personal.hold_s:
-        unrushed = [r for r in session_reps if not any(f.kind is FlagKind.TOO_FAST for f in r.flags)] + [rep]
+        unrushed = [*unrushed_before, rep]
         if len(unrushed) >= _USUAL_TEMPO_MIN_REPS:
             usual_s = float(statistics.median([r.duration_s for r in unrushed]))
             usual_hold_s = float(statistics.median([r.hold_s for r in unrushed]))
@@ -265,7 +267,9 @@ def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence
         if rep.pelvis_lateral_deg > limit:
             add(FlagKind.PELVIS_NOT_LEVEL, rep.pelvis_lateral_deg, limit, "deg", rep.pelvis_lateral_deg / limit)
 
-    rushed = _too_fast(rep, config, session_reps)
+    # the person's usual tempo, smoothness and shake come from their reps not rushed
+    usual = [r for r in session_reps if not any(f.kind is FlagKind.TOO_FAST for f in r.flags)]
+    rushed = _too_fast(rep, config, session_reps, usual)
     if FlagKind.JERKY in applies:
         fast_limit = th.too_fast_phase_s if th.too_fast_phase_s is not None else ex.too_fast_phase_s
         # With a gyro: sub-movements as speed peaks, tremor as the angular velocity's quick
@@ -277,7 +281,6 @@ def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence
         # big or quick rep (the leg's own acceleration) only added false flags.
         # The person's usual, from their reps not rushed: a fast set's own quick bells read as
         # tremor (about 40 deg/s) and would raise it for the sets after (review helper-47)
-        usual = [r for r in session_reps if not any(f.kind is FlagKind.TOO_FAST for f in r.flags)]
         usual_peaks = statistics.median([r.velocity_peaks for r in usual]) if usual else 1
         peaks_limit = max(th.jerky_velocity_peaks, math.ceil(usual_peaks) + th.jerky_peaks_over_usual)
         tremor_limit, shake_limit = th.jerky_tremor_dps, th.jerky_shake_g
