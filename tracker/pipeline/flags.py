@@ -23,6 +23,12 @@ def _severity(excess_ratio: float) -> Severity:
     return Severity.MILD
 
 
+def too_fast_phase_s(config: PipelineConfig) -> float:
+    """A lift or lowering quicker than this is too fast: the configured value, else the exercise's."""
+    th = config.thresholds
+    return th.too_fast_phase_s if th.too_fast_phase_s is not None else config.exercise.too_fast_phase_s
+
+
 def judged_rom_deg(rep: Rep, config: PipelineConfig) -> float:
     """The range a rep's size is judged by: the top it was held at above the rest when that is
     clearly below the peak (a flick past the top as the lift ends -- 5-15 % of the range in the
@@ -77,8 +83,7 @@ class SessionRanges:
 
     def __init__(self, config: PipelineConfig) -> None:
         self._config = config
-        th = config.thresholds
-        self._fast_s = th.too_fast_phase_s if th.too_fast_phase_s is not None else config.exercise.too_fast_phase_s
+        self._fast_s = too_fast_phase_s(config)
         self._first: dict[int, Rep] = {}
         self._controlled: dict[int, list[float]] = {}  # the controlled reps' judged range, per set
         self._unrushed: dict[int, list[float]] = {}  # the judged range of the reps not rushed (:meth:`_rushed`), per set
@@ -197,8 +202,7 @@ def _too_fast(rep: Rep, config: PipelineConfig, session_reps: Sequence[Rep],
     """Whether ``rep`` was rushed: ``(value, threshold, excess ratio)`` in seconds, or None
     (``unrushed_before``: the reps of ``session_reps`` not flagged too_fast)."""
     th = config.thresholds
-    ex = config.exercise
-    limit = th.too_fast_phase_s if th.too_fast_phase_s is not None else ex.too_fast_phase_s
+    limit = too_fast_phase_s(config)
     fastest = min(rep.lift_s, rep.lower_s)
     # Against the person's own tempo only when no hold is prescribed: with one, a rep cut
     # short by skipping the hold is a short_hold (and too_fast from its phases if rushed).
@@ -271,7 +275,6 @@ def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence
     usual = [r for r in session_reps if not any(f.kind is FlagKind.TOO_FAST for f in r.flags)]
     rushed = _too_fast(rep, config, session_reps, usual)
     if FlagKind.JERKY in applies:
-        fast_limit = th.too_fast_phase_s if th.too_fast_phase_s is not None else ex.too_fast_phase_s
         # With a gyro: sub-movements as speed peaks, tremor as the angular velocity's quick
         # oscillation -- each against the person's usual, from the session's reps before this
         # one (real movement wobbles, some people's far more than others': see the thresholds).
@@ -291,7 +294,7 @@ def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence
             add(FlagKind.JERKY, rep.velocity_peaks, peaks_limit, "peaks", rep.velocity_peaks / peaks_limit)
         elif config.has_gyro and rushed is None and rep.tremor_dps > tremor_limit:
             add(FlagKind.JERKY, rep.tremor_dps, tremor_limit, "dps", rep.tremor_dps / tremor_limit)
-        elif not config.has_gyro and min(rep.lift_s, rep.lower_s) >= fast_limit and rep.shake_g > shake_limit:
+        elif not config.has_gyro and min(rep.lift_s, rep.lower_s) >= too_fast_phase_s(config) and rep.shake_g > shake_limit:
             # tremor shows as accelerometer content above 3 Hz; a phase quicker than the exercise's
             # makes some too, from the leg's own acceleration -- whether or not it is too fast for
             # this person (``usual_phase_fraction``): such a rep is not judged jerky without a gyro
