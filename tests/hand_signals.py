@@ -55,3 +55,35 @@ def sensor_from_angles(
     rng = np.random.default_rng(seed)
     acc = up_seg + rng.normal(0, noise_g, up_seg.shape) if noise_g else up_seg
     return t, acc, omega_seg
+
+
+G_MS2 = 9.80665
+
+
+def hinge_without_gyro(angle_deg: NDArray[np.float64], *, rate_hz: float, radius_m: float, noise_g: float = 0.005,
+                       seed: int = 2) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Times and accelerometer (g) of a sensor ``radius_m`` from the joint of a segment turning by
+    ``angle_deg`` about x: the segment's tangential and centripetal acceleration added to gravity
+    (specific force), as a thigh (0.2 m) or shank (0.6 m) sensor feels it in a quick lift."""
+    t, acc, _ = sensor_from_angles(angle_deg, rate_hz=rate_hz, noise_g=noise_g, seed=seed)
+    w = np.radians(np.gradient(angle_deg, 1.0 / rate_hz))
+    alpha = np.gradient(w, 1.0 / rate_hz)
+    # the sensor at -r z (segment frame: below the joint): alpha x r = alpha r y; centripetal w^2 r z
+    return t, acc + np.stack([np.zeros_like(w), alpha * radius_m / G_MS2, w ** 2 * radius_m / G_MS2], axis=1)
+
+
+def quick_reps_deg(n: int, *, rate_hz: float, rom_deg: float = 25.0, rep_s: float = 0.6, gap_s: float = 0.1,
+                   seed: int = 1) -> tuple[NDArray[np.float64], list[float]]:
+    """``n`` quick minimum-jerk reps back to back (tilt, deg; each +-10 % in range, +-15 % in
+    duration) and each rep's start (s from the first sample)."""
+    rng = np.random.default_rng(seed)
+    parts, starts, at = [], [], 0
+    for _ in range(n):
+        r = rom_deg * rng.uniform(0.9, 1.1)
+        s = rep_s * rng.uniform(0.85, 1.15)
+        up, down = (int(round(0.5 * s * rate_hz)),) * 2
+        piece = np.concatenate([r * min_jerk(up), r * (1 - min_jerk(down)), np.zeros(int(round(gap_s * rate_hz)))])
+        starts.append(at / rate_hz)
+        parts.append(piece)
+        at += piece.size
+    return np.concatenate(parts), starts

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.hand_signals import min_jerk, sensor_from_angles
+from tests.hand_signals import hinge_without_gyro, min_jerk, sensor_from_angles
 from tracker.core.exercises import FlagKind, get_exercise
 from tracker.core.recording import Placement, Recording
 from tracker.pipeline import DetectorConfig, RejectedMovement, RepCompleted, RepTentative, SessionSetup, analyze_recording
@@ -234,12 +234,8 @@ def _with_own_acceleration(angles: np.ndarray, radius_m: float, *, gyro_bias_dps
     """The sensor ``radius_m`` from the joint: the segment's own tangential and centripetal
     acceleration added to gravity (specific force, g), as a shank sensor 0.6 m from the hip
     feels it in a quick lift; and a constant gyro bias about the rotation axis."""
-    t, acc, gyr = sensor_from_angles(angles, rate_hz=RATE_HZ, noise_g=0.003)
-    w = np.radians(np.gradient(angles, 1.0 / RATE_HZ))  # rad/s about x
-    alpha = np.gradient(w, 1.0 / RATE_HZ)
-    g = 9.80665
-    # the sensor at -r z (segment frame: below the joint): alpha x r = alpha r y; centripetal w^2 r z
-    acc = acc + np.stack([np.zeros_like(w), alpha * radius_m / g, w ** 2 * radius_m / g], axis=1)
+    t, acc = hinge_without_gyro(angles, rate_hz=RATE_HZ, radius_m=radius_m, noise_g=0.003, seed=0)
+    _, _, gyr = sensor_from_angles(angles, rate_hz=RATE_HZ)
     return Recording(t, acc, gyr + np.array([gyro_bias_dps, 0.0, 0.0]))
 
 

@@ -10,13 +10,14 @@ import math
 import sqlite3
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from tracker.core.exercises import FlagKind, Severity
-from tracker.pipeline.types import Flag, Rep, SetSummary
+from tracker.pipeline.types import Flag, Rep, RepSource, SetSummary
 from tracker.core.exercises import Exercise
 from tracker.core.progression import EntryKind
 from tracker.core.recording import Placement
@@ -140,7 +141,8 @@ def test_stored_reps_fill_every_field_of_rep() -> None:
 
 def test_results_round_trip_with_flags_and_missing_values(tmp_path: Path) -> None:
     flag = Flag(FlagKind.PELVIC_RISE, Severity.MODERATE, "keep your pelvis level", 7.5, 5.0, "deg", inferred=True)
-    reps = [_rep(1), _rep(2, flags=(flag,)), _rep(3, set_index=2)]
+    # the second set read from its rhythm (no gyro): its range an estimate, kept so
+    reps = [_rep(1), _rep(2, flags=(flag,)), replace(_rep(3, set_index=2), source=RepSource.RHYTHM)]
     sets = [SetSummary(1, 10.0, 25.0, 2, None), SetSummary(2, 30.0, 35.0, 1, 5.0)]
     with Store.open(tmp_path / "r.db") as store:
         sid = store.create_session(_new())
@@ -154,6 +156,7 @@ def test_results_round_trip_with_flags_and_missing_values(tmp_path: Path) -> Non
         assert got[1].flags == (flag,)
         assert math.isnan(got[1].sparc) and got[0].sparc == -1.7
         assert got[0] == reps[0] and got[2] == reps[2]
+        assert [r.source for r in got] == [RepSource.EXCURSION, RepSource.EXCURSION, RepSource.RHYTHM]
         assert store.sets(sid) == sets
         info = store.session(sid)
         assert (info.rep_count, info.set_count) == (3, 2)
@@ -297,3 +300,4 @@ def test_the_open_set_of_a_session_stored_by_an_older_version_gets_its_row(tmp_p
         assert store.session(sid).set_count == 2
         assert store.sets(complete) == [SetSummary(1, 10.0, 15.0, 1, None)]
         assert [r.tremor_dps for r in store.reps(sid)] == [0.0] * 4  # not measured then
+        assert {r.source for r in store.reps(sid)} == {RepSource.EXCURSION}  # none read from a rhythm then

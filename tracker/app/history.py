@@ -15,6 +15,7 @@ from calibration.kinds import CalibrationKind
 from tracker.core.exercises import Exercise, FlagKind
 from tracker.errors import ConfigurationError
 from tracker.pipeline import Rep
+from tracker.pipeline.types import RepSource
 from tracker.store import Entry, Note, Person, Prescription, SessionInfo, SessionStatus, Store
 from tracker.store.repository import parse_iso
 
@@ -53,7 +54,7 @@ def summarise_session(info: SessionInfo, reps: list[Rep], set_reps: tuple[int, .
     counts = {k: sum(1 for r in reps if k in r.flag_kinds) for k in FlagKind}
     return SessionSummary(
         id=info.id, started_at=info.started_at, exercise=info.exercise, status=info.status, load_kg=info.load_kg,
-        rep_count=len(reps), set_reps=set_reps, mean_rom_deg=_mean([r.rom_deg for r in reps]),
+        rep_count=len(reps), set_reps=set_reps, mean_rom_deg=_mean([r.rom_deg for r in reps if r.source is RepSource.EXCURSION]),
         mean_sparc=_mean([r.sparc for r in reps]), flagged_reps=sum(1 for r in reps if r.flags),
         flag_counts=tuple((k, n) for k, n in counts.items() if n),
     )

@@ -5,13 +5,20 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable
 
-from tracker.pipeline.types import AnalysisResult
+from tracker.pipeline.types import AnalysisResult, Rep, RepSource
 
 
 def print_warnings(warnings: Iterable[str], *, prefix: str = "") -> None:
     """Warnings go to stderr, one ``warning: ...`` line each, whatever the command and its output."""
     for w in warnings:
         print(f"warning: {prefix}{w}", file=sys.stderr)
+
+
+def _range(rep: Rep) -> str:
+    """A rep's range for the table: measured, or estimated ("~") for a rep read from a fast set's
+    rhythm without a gyro."""
+    mark = "~" if rep.source is RepSource.RHYTHM else " "
+    return f"{mark}{rep.rom_deg:5.1f}°"
 
 
 def _fmt_s(x: float) -> str:
@@ -28,6 +35,9 @@ def format_report(result: AnalysisResult) -> str:
         f"{result.rep_count} reps in {len(result.sets)} set{'s' if len(result.sets) != 1 else ''}",
     ]
     lines += [f"Note: {n}." for n in result.flag_notes]
+    if any(r.source is RepSource.RHYTHM for r in result.reps):
+        lines.append("Note: reps marked ~ were counted from a fast set's rhythm (a sensor without a gyro cannot time "
+                     "fast reps): their range is estimated and not judged.")
     for s in result.sets:
         rest = f", after {s.rest_before_s:.0f} s rest" if s.rest_before_s is not None else ""
         lines.append("")
@@ -36,7 +46,7 @@ def format_report(result: AnalysisResult) -> str:
         for r in (r for r in result.reps if r.set_index == s.set_index):
             form = "; ".join(f"{f.kind.value} ({f.severity.value}{', inferred' if f.inferred else ''}): {f.cue}" for f in r.flags) or "good"
             lines.append(
-                f"  {r.index:3d}  {_fmt_s(r.start_s):>6}  {r.rom_deg:5.1f}°  {r.lift_s:4.1f}s {r.hold_s:4.1f}s {r.lower_s:4.1f}s"
+                f"  {r.index:3d}  {_fmt_s(r.start_s):>6} {_range(r)}  {r.lift_s:4.1f}s {r.hold_s:4.1f}s {r.lower_s:4.1f}s"
                 f"  {r.sparc:6.2f}  {form}"
             )
     flagged = [r for r in result.reps if r.flags]

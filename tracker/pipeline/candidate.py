@@ -9,6 +9,7 @@ from numpy.typing import NDArray
 
 from tracker.pipeline.config import DetectorConfig
 from tracker.pipeline.rep_metrics import RepMetrics
+from tracker.pipeline.types import RepSource
 
 
 def pause_limit_dps(rom_deg: float, duration_s: float, config: DetectorConfig) -> float:
@@ -41,6 +42,7 @@ class RepCandidate:
     start_up: NDArray[np.float64]  # the segment's up direction where it started ...
     end_up: NDArray[np.float64]  # ... and where it ended (sensor frame, unit)
     ref: NDArray[np.float64]  # the reference posture it was measured from
+    source: RepSource = RepSource.EXCURSION
 
     @property
     def rom_deg(self) -> float:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from tracker.core.exercises import ExerciseDefinition
 from tracker.core.recording import Placement, check_sample_rate
 from tracker.pipeline.orientation import OrientationConfig
+from tracker.pipeline.rhythm import RhythmConfig
 
 
 @dataclass(frozen=True)
@@ -306,6 +307,12 @@ class DetectorConfig:
     max_unconfirmed_reps: int = 3  # reps of an unconfirmed run kept waiting for a similar one; the oldest is rejected beyond this (a set's first reps are similar within three)
     announce_in_set_gap_s: float = 5.0  # inside a confirmed set a quick movement shows as a tentative rep only this soon after the last rep (reps follow each other within 0.5-2.5 s, simulator and UCI; shifting on the mat after a set came later and was taken back: 42 of 122 taken back in 60 corpus recordings)
     announce_min_rom_deg: float = 5.0  # before a set is confirmed, a movement shows as a tentative rep only from this range up: settling on the mat and strapping the weight on turn the thigh 2-4 deg (simulator), the first reps of UCI's sets 7 deg or more (low-amplitude ones and a thigh sensor in a knee extension included); a smaller first rep shows when the next confirms it
+    # -- fast sets without a gyro, read from their rhythm (``rhythm_sets``)
+    burst_rest_s: float = 1.0  # a burst of movement ends at a rest this long (a fast set's reps come 0-0.2 s apart, and the tilt's speed without a gyro dips under the still speed for 0.3 s within one now and then: a set came out as two bursts of 5 and 6 reps at 0.3 s, real-behaviour recording 0015 of seed 2026)
+    max_burst_s: float = 30.0  # a longer burst is no set of fast reps (12 reps of 1 s each, twice over)
+    rhythm_rest_match_deg: float = 10.0  # ... and one that does not come back within this of the rest it left is none either (fast sets: 0.4-4.9 deg, real-behaviour corpus seed 2026; a lift to a hold of a steady set, which a rest of ``burst_rest_s`` also ends, is its range away)
+    rhythm_min_cycles: int = 3  # a burst of fewer cycles is no fast set (``fast_run_min_reps``)
+    rhythm_max_cycle_s: float = 1.2  # ... nor one whose cycles take longer than this on average: reps that slow show their own tilt and the detector times them (``min_unpaused_rep_s``)
 
     # -- rep metrics (``rep_metrics``): phases, tempo, hold, smoothness
     phase_top_fraction: float = 0.8  # the lift ends where the segment slows once past this share of the range (pauses between sub-movements lower down do not end it) ...
@@ -334,6 +341,7 @@ class PipelineConfig:
     personal: Personalisation = Personalisation()
     detector: DetectorConfig = DetectorConfig()
     orientation: OrientationConfig = OrientationConfig()
+    rhythm: RhythmConfig = RhythmConfig()
 
     def __post_init__(self) -> None:
         # every buffer and filter of the engine is sized by the rate: refuse an absurd one here,

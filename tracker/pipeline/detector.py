@@ -62,6 +62,7 @@ from tracker.pipeline.config import PipelineConfig
 from tracker.pipeline.history import MAX_BLOCK, History, run_lengths
 from tracker.pipeline.output import OutputQueue
 from tracker.pipeline.orientation import OrientationTracker, tilt_deg, unit
+from tracker.pipeline.rhythm_sets import Burst, BurstWatcher, rhythm_candidates
 from tracker.pipeline.pelvis import PelvisStream
 from tracker.pipeline.candidate import RepCandidate, pause_limit_dps
 from tracker.pipeline.rep_metrics import measure_rep, rep_range
@@ -232,6 +233,10 @@ class RepPipeline:
         # runs, sets, output
         self._out = OutputQueue(config, self._pelvis)
         self._runs = RunTracker(config, self._hist, self._out, quiet_n=self._quiet_n)
+        # fast sets without a gyro, from their rhythm: only lying down (``RunTracker.count_rhythm_set``)
+        self._bursts = (BurstWatcher(quiet_n=self._quiet_n, rest_n=max(self._quiet_n, int(round(d.burst_rest_s * fs))),
+                                     max_n=int(round(d.max_burst_s * fs)))
+                        if not config.has_gyro and config.exercise.start_posture.lying else None)
         self._restart_at = 0  # the first sample after the last data gap (``_on_gap``)
         self._finished = False
 
@@ -437,9 +442,24 @@ class RepPipeline:
         else:
             run = run_lengths(still, self._still_carry)
         self._still_carry = int(run[-1])
-        first_new = self._hist.end
-        self._hist.append(t_f, block.up, block.speed_dps, run, block.shake_g, gyr_f, block.turn_dps)
-        self._advance(first_new)
+        if self._bursts is None:
+            first_new = self._hist.end
+            self._hist.append(t_f, block.up, block.speed_dps, run, block.shake_g, gyr_f, block.turn_dps)
+            self._advance(first_new)
+        else:
+            # split where a burst may close, so that it is judged after the same samples
+            # whatever the chunking (events keep their order)
+            cuts = [0, *BurstWatcher.split_points(run, self._bursts.rest_n).tolist()]
+            if cuts[-1] != run.size:
+                cuts.append(run.size)
+            for a, b in zip(cuts[:-1], cuts[1:]):
+                first_new = self._hist.end
+                self._hist.append(t_f[a:b], block.up[a:b], block.speed_dps[a:b], run[a:b], block.shake_g[a:b], None,
+                                  block.turn_dps[a:b])
+                self._advance(first_new)
+                burst = self._bursts.feed(first_new, t_f[a:b], acc_f[a:b], block.up[a:b], block.shake_g[a:b], run[a:b])
+                if burst is not None:
+                    self._rhythm_set(burst)
         keep = self._rep_start - self._still_n if self._mode in (_Mode.LIFTING, _Mode.LOWERING) else self._hist.end
         keep = self._runs.keep_from(keep)
         self._hist.trim(keep - self._still_n)
@@ -447,6 +467,23 @@ class RepPipeline:
             self._out.resolve_pelvis(self._last_fed_t)
             needed = [float(self._hist.t[0])] + self._out.waiting_for_pelvis_s()
             self._pelvis.trim(min(needed))
+
+    def _rhythm_set(self, burst: Burst) -> None:
+        """A burst of movement closed (no gyro, lying down): its cycles may be a fast set."""
+        d = self.config.detector
+        cands = rhythm_candidates(burst, sample_rate_hz=self._fs, config=self.config.rhythm,
+                                  min_cycles=d.rhythm_min_cycles, max_mean_cycle_s=d.rhythm_max_cycle_s)
+        if not cands or not self._runs.count_rhythm_set(cands, burst.rest_after_g, float(burst.t_s[0])):
+            return
+        if self._mode in (_Mode.LIFTING, _Mode.LOWERING):
+            # the excursion followed was a piece of the set (the last rep's tilt, misread, leaves a
+            # "hold" at the rest): it is the set's, and the rest after it the reference again
+            self._clear_hold()
+            self._set_reference(self._hist.end - 1)
+            self._mode = _Mode.IDLE
+            self._idle_min = np.inf
+            self._left_far = None
+            self._last_close = self._prev_movement_end = self._hist.end - 1
 
     # ------------------------------------------------------------------ state machine
     def _theta(self, a: int, b: int) -> NDArray[np.float64]:
@@ -1238,6 +1275,8 @@ class RepPipeline:
         self._restart_at = self._hist.end  # no pause before this is one the segment rests from after it
         self._out.push(GapDetected(start_s, end_s))
         self._orientation.reset()
+        if self._bursts is not None:
+            self._bursts.reset()  # a burst across a gap is none: its samples are not all there
         self._mode = _Mode.NO_REFERENCE
         self._ref = None
         self._left_far = None

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from tracker.core.exercises import FLAG_CUES, FlagKind, Severity
 from tracker.pipeline.config import PipelineConfig
-from tracker.pipeline.types import Flag, Rep
+from tracker.pipeline.types import Flag, Rep, RepSource
 
 
 def _severity(excess_ratio: float) -> Severity:
@@ -261,7 +261,7 @@ def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence
         if rep.pelvis_tilt_deg is not None:
             if rep.pelvis_tilt_deg > limit:
                 add(FlagKind.PELVIC_RISE, rep.pelvis_tilt_deg, limit, "deg", rep.pelvis_tilt_deg / limit)
-        elif not config.main_is_pelvis and rep.rom_deg > ex.max_physiological_rom_deg:
+        elif not config.main_is_pelvis and rep.source is RepSource.EXCURSION and rep.rom_deg > ex.max_physiological_rom_deg:
             # thigh only: a range the hip alone cannot make implies the pelvis tilted
             add(FlagKind.PELVIC_RISE, rep.rom_deg, ex.max_physiological_rom_deg, "deg",
                 1.0 + (rep.rom_deg - ex.max_physiological_rom_deg) / limit, inferred=True)
@@ -309,6 +309,10 @@ def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence
         if rep.hold_s < limit:
             add(FlagKind.SHORT_HOLD, rep.hold_s, limit, "s", limit / max(rep.hold_s, limit / 3))
 
+    if rep.source is RepSource.RHYTHM:
+        # read from a fast set's rhythm without a gyro: its range is an estimate (the mean tilt
+        # over the cycle, low at a fast tempo lying down), so no rule of measured range judges it
+        return tuple(flags)
     person = _person_reference_rom_deg(config, ranges, rep)
     median = _session_median_deg(session_roms_deg)
     ref = person if person is not None else median

@@ -15,7 +15,7 @@ from tracker.pipeline.candidate import RepCandidate
 from tracker.pipeline.config import PipelineConfig
 from tracker.pipeline.flags import SessionRanges, assess_flags
 from tracker.pipeline.pelvis import PelvisMetrics, PelvisStream
-from tracker.pipeline.types import Event, RejectedMovement, Rep, RepCompleted, SetCompleted
+from tracker.pipeline.types import Event, RejectedMovement, Rep, RepCompleted, RepSource, SetCompleted
 
 
 #: a rep whose pelvis metrics are not known yet
@@ -104,13 +104,13 @@ class OutputQueue:
                          [m for m in self._items if isinstance(m, PendingRep) and m.batch == item.batch])
                 if any(m.pelvis is UNRESOLVED for m in mates):
                     break  # reps that confirmed each other go out together
-                pelvis = item.pelvis if isinstance(item.pelvis, PelvisMetrics) else None
+                pelvis = self._pelvis_of(item)
                 c = item.cand
                 if pelvis is not None and pelvis.posture_change:
                     events.append(RejectedMovement(
                         c.start_s, c.end_s, c.rom_deg,
                         f"the pelvis turned {pelvis.tilt_deg:.0f} deg: a change of posture, not a rep", tentative=item.announced))
-                elif any(isinstance(m.pelvis, PelvisMetrics) and m.pelvis.posture_change for m in mates):
+                elif any((p := self._pelvis_of(m)) is not None and p.posture_change for m in mates):
                     # confirmed as a set only by a movement that was a change of posture
                     events.append(RejectedMovement(c.start_s, c.end_s, c.rom_deg, "not followed by a similar rep",
                                                    tentative=item.announced))
@@ -125,6 +125,17 @@ class OutputQueue:
                 events.append(item)
             self._items.pop(0)
         return events
+
+    def _pelvis_of(self, item: PendingRep) -> PelvisMetrics | None:
+        """The pelvis sensor's metrics of a resolved rep; none for a rep read from a fast set's
+        rhythm when the pelvis sensor has no gyro either: its tilt in a fast rep is as misread as
+        the main sensor's (93-165 deg "turns" in a fast bridge, real-behaviour corpus seed 11,
+        turned a whole set down as changes of posture)."""
+        if not isinstance(item.pelvis, PelvisMetrics):
+            return None
+        if item.cand.source is RepSource.RHYTHM and self._pelvis is not None and not self._pelvis.tracker.has_gyro:
+            return None
+        return item.pelvis
 
     def _emit_rep(self, item: PendingRep, pelvis: PelvisMetrics | None) -> Rep:
         c = item.cand
@@ -159,7 +170,7 @@ class OutputQueue:
             pelvis_tilt_deg=pelvis_tilt, pelvis_lateral_deg=pelvis_lateral,
             axis=(float(c.axis[0]), float(c.axis[1]), float(c.axis[2])),
             start_deg=m.start_deg, end_deg=m.end_deg, held_rom_deg=m.held_rom_deg,
-            start_up=(float(c.start_up[0]), float(c.start_up[1]), float(c.start_up[2])),
+            start_up=(float(c.start_up[0]), float(c.start_up[1]), float(c.start_up[2])), source=c.source,
         )
         flags = assess_flags(rep, config=cfg, session_roms_deg=roms_so_far,
                              session_reps=self._emitted_history, session_ranges=self._emitted_ranges)

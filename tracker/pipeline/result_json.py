@@ -23,6 +23,7 @@ def rep_to_json(rep: Rep) -> dict[str, Any]:
         "end_s": _r(rep.end_s, 3),
         "duration_s": _r(rep.duration_s, 3),
         "rom_deg": _r(rep.rom_deg, 1),
+        "source": rep.source.value,
         "lift_s": _r(rep.lift_s),
         "hold_s": _r(rep.hold_s),
         "lower_s": _r(rep.lower_s),

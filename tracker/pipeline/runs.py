@@ -71,6 +71,8 @@ class RunTracker:
         #: where the last landing (a rebound right after a waiting quick rep) ended, and the end of that rep
         self._landed_s = -math.inf
         self._landed_from_s = -math.inf
+        #: where the last rep counted ended (``count_rhythm_set`` counts none of a burst the detector timed)
+        self._counted_end_s = -math.inf
         #: the first waiting quick rep followed, at once, a rep of its tempo counted alone (``_follows_quick_rep``)
         self._joins_quick = False
 
@@ -334,18 +336,52 @@ class RunTracker:
 
     @property
     def fast_sets(self) -> bool:
-        """Whether quick reps back to back can make a fast set at all: with a gyro; without one,
-        only lying down once a set was counted there (:meth:`_fast_set_possible`)."""
-        return self.config.has_gyro or (self._counted_rest is not None and self.config.exercise.start_posture.lying)
+        """Whether quick reps back to back can make a fast set at all: with a gyro. Without one the
+        tilt cannot time a fast rep (:mod:`tracker.pipeline.rhythm`), and lying down the set is read
+        from its rhythm instead (:meth:`count_rhythm_set`)."""
+        return self.config.has_gyro
 
     def _fast_set_possible(self, first: RepCandidate) -> bool:
-        """Whether quick reps from ``first`` on may make a fast set. With a gyro, always (the swing
-        back tells a walk from one). Without, the swing back is lost -- in the accelerometer's
-        gravity low-pass (2 Hz), and in the leg's own acceleration -- and every step of a walk
-        would count (clean corpus: a false rep in 20 of 150 recordings without a gyro, none with
-        one): only in an exercise done lying down, from the rest posture of a set counted there
-        (``fast_rest_match_deg``) -- no one walks lying down."""
-        return self.config.has_gyro or self._at_counted_lying_rest(first)
+        """Whether quick reps from ``first`` on may make a fast set: with a gyro (the swing back
+        tells a walk from one). Without, the swing back is lost -- in the accelerometer's gravity
+        low-pass (2 Hz), and in the leg's own acceleration -- and every step of a walk would count
+        (clean corpus: a false rep in 20 of 150 recordings without a gyro, none with one); the
+        pieces such a set's tilt splits into counted 5 or 6 of a set of 10-12 when let through
+        lying down: there the set is read from its rhythm (:meth:`count_rhythm_set`)."""
+        return self.config.has_gyro
+
+    def count_rhythm_set(self, cands: list[RepCandidate], rest_after_g: NDArray[np.float64], burst_start_s: float) -> bool:
+        """A burst's cycles without a gyro (:mod:`tracker.pipeline.rhythm_sets`) count as a fast set,
+        flagged as its tempo makes them (returns whether they did): when the burst left and came
+        back to the rest of a set counted lying down (``fast_rest_match_deg``), and none of it was
+        counted or waits to be -- reps the detector timed itself are measured, not estimated
+        (``burst_start_s``: where the burst left its rest, a little before its first cycle)."""
+        first = cands[0]
+        if not self._at_counted_lying_rest(first):
+            return False
+        back = math.cos(math.radians(self.config.detector.rhythm_rest_match_deg))
+        if float(unit(rest_after_g) @ unit(first.ref)) < back:
+            return False  # it did not come back to the rest it left: a lift to a hold, a roll
+        if (first.start_s - self._counted_end_s <= self.config.detector.set_gap_s
+                or any(c.end_s > first.start_s for c in self._run_pending)):
+            # the detector timed reps in it, or counts a set it is part of (a partial return's
+            # quick turn at its low point, wobbles between slow reps): those are measured
+            return False
+        if self._waiting and self._waiting[0].start_s < burst_start_s:
+            return False  # a quick rep from before it waits for its pause: not a burst from rest
+        # quick pieces of it waiting for their pause: the set's, not reps of their own
+        self.reject_deferred()
+        # what the run held before the burst judges none of it: a set of its own
+        self.break_run("not followed by a similar rep")
+        self._batch_count += 1
+        for c in cands:
+            self._short.discard(c.start)
+            self._confirm(c, batch=self._batch_count)
+        self._run_last = cands[-1]
+        self._run_len = len(cands)
+        self._run_roms = [c.rom_deg for c in cands]
+        self._run_direction = np.sum([c.direction for c in cands], axis=0)
+        return True
 
     def _at_counted_lying_rest(self, first: RepCandidate) -> bool:
         """``first`` starts from the rest of a set counted lying down (``fast_rest_match_deg``)."""
@@ -687,6 +723,7 @@ class RunTracker:
             self._set_reps = 0
         self._rep_index += 1
         self._set_reps += 1
+        self._counted_end_s = max(self._counted_end_s, c.end_s)
         if self._set_reps >= self.config.detector.fast_rest_min_reps:
             self._counted_rest = c.ref
         self._set_end_s = c.end_s

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field
 
 from tracker.core.exercises import Exercise, FlagKind, Severity, certainty_notes
@@ -26,6 +27,18 @@ class Flag:
     inferred: bool = False
 
 
+class RepSource(enum.Enum):
+    """How a rep was found, and so how far its metrics were measured."""
+
+    #: an excursion of the segment's tilt from its rest and back: range, phases, hold and
+    #: smoothness measured on it
+    EXCURSION = "excursion"
+    #: a cycle of a fast set's rhythm, read without a gyro (:mod:`tracker.pipeline.rhythm`): its
+    #: tilt cannot be timed, so its range is estimated from its mean tilt, its lift and lowering
+    #: are each half the cycle, and no rule that needs a measured range judges it
+    RHYTHM = "rhythm"
+
+
 @dataclass(frozen=True)
 class Rep:
     """One counted repetition and its metrics (times in recording seconds)."""
@@ -48,6 +61,7 @@ class Rep:
     pelvis_lateral_deg: float | None  # pelvis tilt out of its movement plane (hip raise: not level)
     axis: tuple[float, float, float]  # rotation axis of the rep in the sensor frame (unit)
     flags: tuple[Flag, ...] = ()
+    source: RepSource = RepSource.EXCURSION
     # where the rep started and ended, as the tilt above the rest posture it was measured from
     # (a rep that starts or ends well above it did not return to rest: a partial return)
     # (used to flag the reps after it; not stored, so not compared: a stored rep has none)

@@ -30,7 +30,7 @@ from tracker.core.recording import Placement
 from tracker.core.names import clean_name, name_key
 from tracker.errors import AmbiguousNameError, ConfigurationError, NotFoundError, ReadOnlyStoreError, StoreError
 from tracker.pipeline.setup import SessionSetup
-from tracker.pipeline.types import Flag, GapDetected, Rep, SetSummary
+from tracker.pipeline.types import Flag, GapDetected, Rep, RepSource, SetSummary
 from tracker.store import samples as codec
 from tracker.store.models import (
     CalibrationKind,
@@ -632,11 +632,11 @@ class Store:
         c = self._conn
         c.execute(
             "INSERT INTO reps (session_id, rep_index, set_index, start_s, peak_s, end_s, rom_deg, lift_s, hold_s, lower_s, "
-            "peak_speed_dps, sparc, velocity_peaks, shake_g, pelvis_tilt_deg, pelvis_lateral_deg, axis_x, axis_y, axis_z, tremor_dps) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "peak_speed_dps, sparc, velocity_peaks, shake_g, pelvis_tilt_deg, pelvis_lateral_deg, axis_x, axis_y, axis_z, tremor_dps, "
+            "source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (session_id, rep.index, rep.set_index, rep.start_s, rep.peak_s, rep.end_s, rep.rom_deg, rep.lift_s, rep.hold_s,
              rep.lower_s, rep.peak_speed_dps, _nan_to_none(rep.sparc), rep.velocity_peaks, rep.shake_g,
-             rep.pelvis_tilt_deg, rep.pelvis_lateral_deg, *rep.axis, rep.tremor_dps),
+             rep.pelvis_tilt_deg, rep.pelvis_lateral_deg, *rep.axis, rep.tremor_dps, rep.source.value),
         )
         c.executemany(
             "INSERT INTO flags (session_id, rep_index, kind, severity, cue, value, threshold, unit, inferred) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -773,7 +773,7 @@ class Store:
         none: tuple[Flag, ...] = ()
         rows = self._conn.execute(
             "SELECT rep_index, set_index, start_s, peak_s, end_s, rom_deg, lift_s, hold_s, lower_s, peak_speed_dps, "
-            "sparc, velocity_peaks, shake_g, pelvis_tilt_deg, pelvis_lateral_deg, axis_x, axis_y, axis_z, tremor_dps "
+            "sparc, velocity_peaks, shake_g, pelvis_tilt_deg, pelvis_lateral_deg, axis_x, axis_y, axis_z, tremor_dps, source "
             "FROM reps WHERE session_id = ? ORDER BY rep_index", (session_id,)).fetchall()
         new = object.__new__
         out = []
@@ -785,7 +785,7 @@ class Store:
                 "index": r[0], "set_index": r[1], "start_s": r[2], "peak_s": r[3], "end_s": r[4], "rom_deg": r[5], "lift_s": r[6],
                 "hold_s": r[7], "lower_s": r[8], "peak_speed_dps": r[9], "sparc": nan if r[10] is None else r[10],
                 "velocity_peaks": r[11], "shake_g": r[12], "tremor_dps": r[18], "pelvis_tilt_deg": r[13], "pelvis_lateral_deg": r[14],
-                "axis": (r[15], r[16], r[17]), "flags": flags.get(r[0], none),
+                "axis": (r[15], r[16], r[17]), "flags": flags.get(r[0], none), "source": RepSource(r[19]),
                 # not stored: what the flags of the reps after it were judged from
                 "start_deg": 0.0, "end_deg": 0.0, "held_rom_deg": None, "start_up": None,
             })
@@ -1021,8 +1021,8 @@ class Store:
 
 #: the fields :meth:`Store.reps` fills (kept in step with Rep by tests/test_store.py)
 REP_FIELDS = ("index", "set_index", "start_s", "peak_s", "end_s", "rom_deg", "lift_s", "hold_s", "lower_s", "peak_speed_dps", "sparc",
-              "velocity_peaks", "shake_g", "tremor_dps", "pelvis_tilt_deg", "pelvis_lateral_deg", "axis", "flags", "start_deg", "end_deg",
-              "held_rom_deg", "start_up")
+              "velocity_peaks", "shake_g", "tremor_dps", "pelvis_tilt_deg", "pelvis_lateral_deg", "axis", "flags", "source", "start_deg",
+              "end_deg", "held_rom_deg", "start_up")
 
 
 def _nan_to_none(x: float) -> float | None:

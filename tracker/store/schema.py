@@ -253,6 +253,11 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
     """
     ALTER TABLE reps ADD COLUMN tremor_dps REAL NOT NULL DEFAULT 0;
     """,
+    # 9: how a rep was found (Rep.source): an excursion of its own, or a cycle of a fast set's
+    #    rhythm read without a gyro, whose range is estimated. Reps stored before were excursions
+    """
+    ALTER TABLE reps ADD COLUMN source TEXT NOT NULL DEFAULT 'excursion' CHECK (source IN ('excursion', 'rhythm'));
+    """,
 )
 
 SCHEMA_VERSION: Final = len(MIGRATIONS)

@@ -1,0 +1,186 @@
+"""Fast sets without a gyro, counted from their rhythm (streaming part of :mod:`rhythm`).
+
+The detector's excursions cannot time a fast rep without a gyro (see :mod:`tracker.pipeline.rhythm`):
+a set of them comes out as pieces turned down as too short or quick. This part watches the
+same stream for *bursts* -- movement from one rest to the next, the rests at least
+``burst_rest_s`` long (a fast set's reps come 0-0.2 s apart; a pause of ``quiet_before_s`` within
+a set, where the tilt's speed dips under the still speed, does not end it) -- keeps the
+burst's samples, and when the rest after it has lasted ``burst_rest_s``, reads the burst as
+cycles and makes each a rep candidate (:class:`RepCandidate`, measured by :func:`cycle_metrics`).
+
+Whether they count is for :meth:`tracker.pipeline.runs.RunTracker.count_rhythm_set`: only lying
+down, from the rest of a set counted there -- no one walks lying down, and a walk is as
+periodic as a fast set (a share of its power at its stride rate and multiples of 0.6-0.9 on the
+real-behaviour corpus, against 0.2-0.8 for fast sets).
+
+Sans-IO and chunk-free: it reads per-sample values the detector computed for any chunking,
+and the detector hands it the stream split at the samples where a rest reaches ``burst_rest_s``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from tracker.pipeline.candidate import RepCandidate
+from tracker.pipeline.orientation import unit
+from tracker.pipeline.rep_metrics import RepMetrics
+from tracker.pipeline.rhythm import RhythmConfig, cycle_range_deg, find_cycles
+from tracker.pipeline.types import RepSource
+
+
+@dataclass(frozen=True)
+class Burst:
+    """Movement between two rests: its samples with ``quiet_n`` of the rest either side."""
+
+    first: int  # absolute index of its first sample
+    t_s: NDArray[np.float64]
+    accel_g: NDArray[np.float64]
+    up: NDArray[np.float64]
+    shake_g: NDArray[np.float64]
+    rest_before_g: NDArray[np.float64]  # mean specific force over the rest before ...
+    rest_after_g: NDArray[np.float64]  # ... and after it
+    rest_up: NDArray[np.float64]  # the segment's up direction at the rest before (unit)
+
+
+class BurstWatcher:
+    """Cuts the stream into bursts (state: the rest window, the open burst's samples)."""
+
+    def __init__(self, *, quiet_n: int, rest_n: int, max_n: int) -> None:
+        self._quiet_n = quiet_n  # a rest: still for this many samples ...
+        self.rest_n = rest_n  # ... a burst's end: still for this many
+        self._max_n = max_n  # a longer burst is no set of fast reps: dropped
+        self._last_run = 0  # the still run at the last sample seen
+        self._next = 0  # absolute index of the next sample
+        # the last ``quiet_n`` samples (the rest before a burst that begins)
+        self._tail: list[NDArray[np.float64]] = []
+        # the open burst's pieces, or None
+        self._parts: list[NDArray[np.float64]] | None = None
+        self._open_at = 0
+        self._open_n = 0
+        self._rest_before: tuple[NDArray[np.float64], NDArray[np.float64]] | None = None
+
+    def reset(self) -> None:
+        """After a gap in the data: no rest is known, no burst open."""
+        self._last_run = 0
+        self._tail = []
+        self._parts = None
+        self._open_n = 0
+
+    def feed(self, first: int, t_s: NDArray[np.float64], accel_g: NDArray[np.float64], up: NDArray[np.float64],
+             shake_g: NDArray[np.float64], still_run: NDArray[np.int64]) -> Burst | None:
+        """Samples from absolute index ``first`` on; the burst that closes at their last sample, if
+        one does (the detector splits the stream there: :meth:`split_points`)."""
+        if first != self._next:
+            self.reset()  # samples skipped (a gap): start again
+        n = t_s.size
+        self._next = first + n
+        cols = np.column_stack((t_s, accel_g, up, shake_g))
+        prev = np.empty(n, dtype=np.int64)
+        prev[0] = self._last_run
+        prev[1:] = still_run[:-1]
+        self._last_run = int(still_run[-1])
+        i = 0
+        closed: Burst | None = None
+        while i < n:
+            if self._parts is None:
+                # a burst opens at the first moving sample after a rest
+                opens = np.flatnonzero((still_run[i:] == 0) & (prev[i:] >= self._quiet_n))
+                j = n if opens.size == 0 else i + int(opens[0])
+                self._keep_tail(cols[i:j])
+                if j < n:
+                    rest = self._tail[0] if self._tail else cols[j:j]
+                    if rest.shape[0] >= self._quiet_n:  # (after a gap, a rest shorter than that)
+                        self._rest_before = (rest[:, 1:4].mean(axis=0), unit(rest[:, 4:7].mean(axis=0)))
+                        self._parts = [rest]
+                        self._open_at = first + j - rest.shape[0]
+                        self._open_n = rest.shape[0]
+                i = j
+                if self._parts is None and j < n:
+                    self._keep_tail(cols[j:j + 1])
+                    i = j + 1
+                continue
+            # open: closes where the rest after it reaches ``rest_n``
+            ends = np.flatnonzero(still_run[i:] == self.rest_n)
+            stop = n if ends.size == 0 else i + int(ends[0]) + 1
+            piece = cols[i:stop]
+            self._keep_tail(piece)
+            self._parts.append(piece)
+            self._open_n += piece.shape[0]
+            if self._open_n > self._max_n + self.rest_n:
+                self._parts = None  # too long for a set of fast reps
+            elif ends.size:
+                closed = self._close()
+            i = stop
+        return closed
+
+    @staticmethod
+    def split_points(still_run: NDArray[np.int64], rest_n: int) -> NDArray[np.int64]:
+        """Offsets just after the samples where a rest reaches ``rest_n``: a burst may close there."""
+        return np.flatnonzero(still_run == rest_n) + 1
+
+    def _keep_tail(self, cols: NDArray[np.float64]) -> None:
+        if cols.shape[0] == 0:
+            return
+        self._tail.append(cols)
+        joined = np.vstack(self._tail)
+        self._tail = [joined[-self._quiet_n:]]
+
+    def _close(self) -> Burst | None:
+        assert self._parts is not None and self._rest_before is not None
+        samples = np.vstack(self._parts)
+        self._parts = None
+        # the rest after: its first ``quiet_n`` samples end the burst, its last ``quiet_n`` are its mean
+        end = samples.shape[0] - self.rest_n + self._quiet_n
+        after = samples[-self._quiet_n:]
+        kept = samples[:end]
+        return Burst(
+            first=self._open_at, t_s=kept[:, 0], accel_g=kept[:, 1:4], up=kept[:, 4:7], shake_g=kept[:, 7],
+            rest_before_g=self._rest_before[0], rest_after_g=after[:, 1:4].mean(axis=0), rest_up=self._rest_before[1],
+        )
+
+
+def cycle_metrics(burst: Burst, a: int, b: int) -> RepMetrics:
+    """A cycle's measurements (samples ``a..b`` of ``burst``): its range estimated from its mean
+    specific force (:func:`rhythm.cycle_range_deg`), its lift and lowering each half of it (a rep
+    of a fast set has no hold, and its tilt cannot time the turn), its peak speed as a raised
+    cosine's over that range (pi times the range over the duration), its shake measured; no
+    SPARC, speed peaks or tremor without a gyro's speed."""
+    rom, direction = cycle_range_deg(burst.accel_g[a: b + 1], burst.rest_up)
+    duration = float(burst.t_s[b] - burst.t_s[a])
+    shake = burst.shake_g[a: b + 1]
+    axis = unit(np.cross(burst.rest_up, direction))
+    return RepMetrics(
+        rom_deg=rom, lift_s=duration / 2.0, hold_s=0.0, lower_s=duration / 2.0,
+        peak_speed_dps=math.pi * rom / max(duration, 1e-6), sparc=math.nan, velocity_peaks=1,
+        shake_g=float(np.sqrt(np.mean(shake * shake))), tremor_dps=0.0, direction=direction, axis=axis, lateral_deg=0.0,
+    )
+
+
+def rhythm_candidates(burst: Burst, *, sample_rate_hz: float, config: RhythmConfig, min_cycles: int,
+                      max_mean_cycle_s: float) -> list[RepCandidate]:
+    """The burst's cycles as rep candidates, or none: no rhythm (:func:`rhythm.find_cycles`), fewer
+    than ``min_cycles``, or cycles slower on average than ``max_mean_cycle_s`` (reps that slow
+    show their own tilt: the detector times them) or quicker than the quickest rep."""
+    rhythm = find_cycles(burst.accel_g, sample_rate_hz=sample_rate_hz, rest_before_g=burst.rest_before_g,
+                         rest_after_g=burst.rest_after_g, config=config)
+    if rhythm is None or rhythm.cycles < min_cycles:
+        return []
+    t = burst.t_s
+    mean_cycle_s = (t[rhythm.last] - t[rhythm.first]) / rhythm.cycles
+    if not config.min_cycle_s <= mean_cycle_s <= max_mean_cycle_s:
+        return []  # (quicker: the phase ran ahead of the rep rate in noise or a wobble)
+    cands = []
+    for k in range(rhythm.cycles):
+        a, b = rhythm.bounds[k], rhythm.bounds[k + 1]
+        peak = (a + b) // 2
+        cands.append(RepCandidate(
+            start=burst.first + a, peak=burst.first + peak, end=burst.first + b,
+            start_s=float(t[a]), peak_s=float(t[peak]), end_s=float(t[b]),
+            quiet_before=k == 0, calm_before=k == 0, pause=None, metrics=cycle_metrics(burst, a, b),
+            start_up=burst.up[a].copy(), end_up=burst.up[b].copy(), ref=burst.rest_up, source=RepSource.RHYTHM,
+        ))
+    return cands
