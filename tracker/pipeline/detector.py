@@ -472,7 +472,8 @@ class RepPipeline:
         """A burst of movement closed (no gyro, lying down): its cycles may be a fast set."""
         d = self.config.detector
         cands = rhythm_candidates(burst, sample_rate_hz=self._fs, config=self.config.rhythm,
-                                  min_cycles=d.rhythm_min_cycles, max_mean_cycle_s=d.rhythm_max_cycle_s)
+                                  min_cycles=d.rhythm_min_cycles, max_mean_cycle_s=d.rhythm_max_cycle_s,
+                                  min_rom_deg=self._enter_deg)
         if not cands or not self._runs.count_rhythm_set(cands, burst.rest_after_g, float(burst.t_s[0])):
             return
         if self._mode in (_Mode.LIFTING, _Mode.LOWERING):

@@ -161,10 +161,11 @@ def cycle_metrics(burst: Burst, a: int, b: int) -> RepMetrics:
 
 
 def rhythm_candidates(burst: Burst, *, sample_rate_hz: float, config: RhythmConfig, min_cycles: int,
-                      max_mean_cycle_s: float) -> list[RepCandidate]:
+                      max_mean_cycle_s: float, min_rom_deg: float) -> list[RepCandidate]:
     """The burst's cycles as rep candidates, or none: no rhythm (:func:`rhythm.find_cycles`), fewer
     than ``min_cycles``, or cycles slower on average than ``max_mean_cycle_s`` (reps that slow
-    show their own tilt: the detector times them) or quicker than the quickest rep."""
+    show their own tilt: the detector times them) or quicker than the quickest rep, or whose
+    median estimated range is under ``min_rom_deg`` (the exercise's smallest rep)."""
     rhythm = find_cycles(burst.accel_g, sample_rate_hz=sample_rate_hz, rest_before_g=burst.rest_before_g,
                          rest_after_g=burst.rest_after_g, config=config)
     if rhythm is None or rhythm.cycles < min_cycles:
@@ -173,6 +174,9 @@ def rhythm_candidates(burst: Burst, *, sample_rate_hz: float, config: RhythmConf
     mean_cycle_s = (t[rhythm.last] - t[rhythm.first]) / rhythm.cycles
     if not config.min_cycle_s <= mean_cycle_s <= max_mean_cycle_s:
         return []  # (quicker: the phase ran ahead of the rep rate in noise or a wobble)
+    metrics = [cycle_metrics(burst, rhythm.bounds[k], rhythm.bounds[k + 1]) for k in range(rhythm.cycles)]
+    if float(np.median([m.rom_deg for m in metrics])) < min_rom_deg:
+        return []  # cycles that hardly turn the segment (a wobble), though the estimate reads low
     cands = []
     for k in range(rhythm.cycles):
         a, b = rhythm.bounds[k], rhythm.bounds[k + 1]
@@ -180,7 +184,7 @@ def rhythm_candidates(burst: Burst, *, sample_rate_hz: float, config: RhythmConf
         cands.append(RepCandidate(
             start=burst.first + a, peak=burst.first + peak, end=burst.first + b,
             start_s=float(t[a]), peak_s=float(t[peak]), end_s=float(t[b]),
-            quiet_before=k == 0, calm_before=k == 0, pause=None, metrics=cycle_metrics(burst, a, b),
+            quiet_before=k == 0, calm_before=k == 0, pause=None, metrics=metrics[k],
             start_up=burst.up[a].copy(), end_up=burst.up[b].copy(), ref=burst.rest_up, source=RepSource.RHYTHM,
         ))
     return cands

@@ -362,10 +362,10 @@ class RunTracker:
         back = math.cos(math.radians(self.config.detector.rhythm_rest_match_deg))
         if float(unit(rest_after_g) @ unit(first.ref)) < back:
             return False  # it did not come back to the rest it left: a lift to a hold, a roll
-        if (first.start_s - self._counted_end_s <= self.config.detector.set_gap_s
-                or any(c.end_s > first.start_s for c in self._run_pending)):
-            # the detector timed reps in it, or counts a set it is part of (a partial return's
-            # quick turn at its low point, wobbles between slow reps): those are measured
+        if first.start_s - self._counted_end_s <= self.config.detector.set_gap_s or self._run_pending:
+            # the detector timed reps in it, or counts a set it is part of, or has a set's first
+            # rep waiting for the next (a partial return's quick turn at its low point, a wobble
+            # after a slow set's first rep: 3 cycles at a clean bridge's second rep broke its set)
             return False
         if self._waiting and self._waiting[0].start_s < burst_start_s:
             return False  # a quick rep from before it waits for its pause: not a burst from rest
