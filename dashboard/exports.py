@@ -26,6 +26,10 @@ th{background:#f5f7fa} td.l,th.l{text-align:left} tr.flagged td{background:#fdf0
 """
 
 
+#: what the table says of a rep whose range is an estimate
+ESTIMATED_RANGE_NOTE = "range estimated: counted from the fast set's rhythm (no gyro)"
+
+
 def rep_rows(report: SessionReport) -> list[dict[str, object]]:
     """One row per rep, as the session page's table and the HTML report show it."""
     out: list[dict[str, object]] = []
@@ -34,7 +38,8 @@ def rep_rows(report: SessionReport) -> list[dict[str, object]]:
             "set": r.set_index, "rep": r.index, "range": round(r.rom_deg, 1), "lift": round(r.lift_s, 2), "hold": round(r.hold_s, 2),
             "lower": round(r.lower_s, 2), "sparc": None if r.sparc != r.sparc else round(r.sparc, 2),
             "pelvis": None if r.pelvis_tilt_deg is None else round(r.pelvis_tilt_deg, 1),
-            "flags": ", ".join(f.kind.value.replace("_", " ") for f in r.flags), "cues": " · ".join(f.cue for f in r.flags),
+            "flags": ", ".join(f.kind.value.replace("_", " ") for f in r.flags),
+            "cues": " · ".join(([ESTIMATED_RANGE_NOTE] if r.range_estimated else []) + [f.cue for f in r.flags]),
         })
     return out
 

@@ -14,13 +14,17 @@ import math
 
 import numpy as np
 
+from dashboard.exports import ESTIMATED_RANGE_NOTE, rep_rows
 from tests.hand_signals import hinge_without_gyro, min_jerk, quick_reps_deg
+from tracker.app.sessions import SessionReport
 from tracker.cli.render import format_report
 from tracker.core.exercises import FlagKind, get_exercise
 from tracker.core.recording import Placement, Recording
 from tracker.pipeline import DetectorConfig, RepCompleted, SessionSetup, analyze_recording
+from tracker.pipeline.live_state import LiveState
 from tracker.pipeline.result_json import rep_to_json
 from tracker.pipeline.types import RepSource
+from tracker.terminal.live_panel import event_lines
 
 RATE_HZ = 50.0
 LYING = "prone-leg-lift"
@@ -126,3 +130,16 @@ def test_a_rhythm_reps_range_is_marked_as_an_estimate_in_the_report_and_json() -
     assert f"~{fast.rom_deg:5.1f}°" in report
     assert "counted from a fast set's rhythm" in report
     assert math.isnan(fast.sparc)
+
+
+def test_the_live_view_and_the_dashboards_table_mark_an_estimated_range() -> None:
+    res = analyze_recording(_session(fast_reps(10)), get_exercise(LYING), placement=Placement.THIGH)
+    fast = next(r for r in res.reps if r.range_estimated)
+    slow = next(r for r in res.reps if not r.range_estimated)
+    lines = event_lines([RepCompleted(slow), RepCompleted(fast)], LiveState())
+    assert f": {slow.rom_deg:.0f}°," in lines[0]
+    assert f": ~{fast.rom_deg:.0f}°," in lines[1]
+    report = SessionReport(info=None, result=res, notes=(), entries=(), prescription=None, calibrations=())  # type: ignore[arg-type]
+    rows = {row["rep"]: row for row in rep_rows(report)}
+    assert str(rows[fast.index]["cues"]).startswith(ESTIMATED_RANGE_NOTE)
+    assert ESTIMATED_RANGE_NOTE not in str(rows[slow.index]["cues"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable
 
-from tracker.pipeline.types import AnalysisResult, Rep, RepSource
+from tracker.pipeline.types import AnalysisResult, Rep
 
 
 def print_warnings(warnings: Iterable[str], *, prefix: str = "") -> None:
@@ -17,7 +17,7 @@ def print_warnings(warnings: Iterable[str], *, prefix: str = "") -> None:
 def _range(rep: Rep) -> str:
     """A rep's range for the table: measured, or estimated ("~") for a rep read from a fast set's
     rhythm without a gyro."""
-    mark = "~" if rep.source is RepSource.RHYTHM else " "
+    mark = "~" if rep.range_estimated else " "
     return f"{mark}{rep.rom_deg:5.1f}°"
 
 
@@ -35,7 +35,7 @@ def format_report(result: AnalysisResult) -> str:
         f"{result.rep_count} reps in {len(result.sets)} set{'s' if len(result.sets) != 1 else ''}",
     ]
     lines += [f"Note: {n}." for n in result.flag_notes]
-    if any(r.source is RepSource.RHYTHM for r in result.reps):
+    if any(r.range_estimated for r in result.reps):
         lines.append("Note: reps marked ~ were counted from a fast set's rhythm (a sensor without a gyro cannot time "
                      "fast reps): their range is estimated and not judged.")
     for s in result.sets:

@@ -75,6 +75,11 @@ class Rep:
         return self.end_s - self.start_s
 
     @property
+    def range_estimated(self) -> bool:
+        """Its range is an estimate, not a measurement (read from a fast set's rhythm)."""
+        return self.source is RepSource.RHYTHM
+
+    @property
     def flag_kinds(self) -> tuple[FlagKind, ...]:
         return tuple(f.kind for f in self.flags)
 

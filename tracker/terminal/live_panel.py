@@ -20,7 +20,7 @@ from typing import TextIO
 
 from tracker.core.recording import Stream
 from tracker.pipeline.live_state import LiveState
-from tracker.pipeline.types import Event, GapDetected, RejectedMovement, RepCompleted, RepTentative, SetCompleted
+from tracker.pipeline.types import Event, GapDetected, RejectedMovement, Rep, RepCompleted, RepTentative, SetCompleted
 from tracker.sensors.base import LinkState, LinkStatus
 
 # 3x5 block digits: readable from a mat on the floor
@@ -49,11 +49,16 @@ def big_number(n: int) -> str:
     return "\n".join(rows)
 
 
+def _range(rep: Rep) -> str:
+    """A rep's range, "~" before it when estimated (a fast set read from its rhythm, no gyro)."""
+    return f"{'~' if rep.range_estimated else ''}{rep.rom_deg:.0f}°"
+
+
 def rep_line(state: LiveState) -> str:
     r = state.last_rep
     if r is None:
         return ""
-    return f"rep {r.index} (set {r.set_index}): {r.rom_deg:.0f}°, up {r.lift_s:.1f} s, hold {r.hold_s:.1f} s, down {r.lower_s:.1f} s"
+    return f"rep {r.index} (set {r.set_index}): {_range(r)}, up {r.lift_s:.1f} s, hold {r.hold_s:.1f} s, down {r.lower_s:.1f} s"
 
 
 def tentative_line(state: LiveState) -> str:
@@ -83,7 +88,7 @@ def event_lines(events: list[Event], state: LiveState) -> list[str]:
             out.append(f"[{e.end_s:7.1f} s] taken back: the movement from {e.start_s:.1f} s was not a rep ({e.reason})")
         elif isinstance(e, RepCompleted):
             r = e.rep
-            line = (f"[{r.end_s:7.1f} s] rep {r.index} (set {r.set_index}): {r.rom_deg:.0f}°, "
+            line = (f"[{r.end_s:7.1f} s] rep {r.index} (set {r.set_index}): {_range(r)}, "
                     f"up {r.lift_s:.1f} s, hold {r.hold_s:.1f} s, down {r.lower_s:.1f} s")
             if r.flags:
                 line += " — " + "; ".join(f.cue for f in r.flags)
