@@ -279,8 +279,9 @@ class DetectorConfig:
     fast_swing_back_share: float = 0.25  # ... in up to this share of the gaps between them and never two in a row (a landing overshoots now and then; a walk swings back at every stride)
     # Without a gyro that swing back cannot be read: the accelerometer's tilt is bent by the leg's
     # own acceleration (fast 55 deg side-lying leg raises measured 88-164 deg, straight-leg raises
-    # up to 178 deg: real-behaviour corpus). A fast set then counts only where no one walks: in an
-    # exercise done lying down, from the rest posture of a set counted there already ...
+    # up to 178 deg: real-behaviour corpus), and the set is read from its rhythm (``rhythm_sets``, stop
+    # 37) -- only where no one walks: in an exercise done lying down, from the rest posture of a set
+    # counted there already (and lying down, with a gyro, the swing back is not looked for) ...
     fast_rest_match_deg: float = 30.0  # ... its rest within this of that set's (lying and standing differ by 60-90 deg; 10 to 60 scored alike on the real-behaviour corpora)
     fast_rest_min_reps: int = 3  # ... a set of at least this many reps (a walk and the fetch of the weight counted as two reps set a standing rest; 1 to 3 scored alike, 4 to 6 lost one fast set)
     # With a gyro the swing back is read from the up vector turned by the gyro alone from the last

@@ -471,11 +471,14 @@ class RepPipeline:
     def _rhythm_set(self, burst: Burst) -> None:
         """A burst of movement closed (no gyro, lying down): its cycles may be a fast set."""
         d = self.config.detector
+        if not self._runs.may_count_rhythm_set(burst.rest_up, burst.rest_after_g, float(burst.t_s[0])):
+            return
         cands = rhythm_candidates(burst, sample_rate_hz=self._fs, config=self.config.rhythm,
                                   min_cycles=d.rhythm_min_cycles, max_mean_cycle_s=d.rhythm_max_cycle_s,
                                   min_rom_deg=self._enter_deg)
-        if not cands or not self._runs.count_rhythm_set(cands, burst.rest_after_g, float(burst.t_s[0])):
+        if not cands:
             return
+        self._runs.count_rhythm_set(cands)
         if self._mode in (_Mode.LIFTING, _Mode.LOWERING):
             # the excursion followed was a piece of the set (the last rep's tilt, misread, leaves a
             # "hold" at the rest): it is the set's, and the rest after it the reference again

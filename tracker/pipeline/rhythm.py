@@ -116,11 +116,12 @@ def _rep_rate(x: NDArray[np.float64], sample_rate_hz: float, config: RhythmConfi
     lobe = max(1, int(round(2.0 * n_fft / n)))
     rates = np.arange(1.0 / config.max_cycle_s, 1.0 / config.min_cycle_s + config.rate_step_hz / 2, config.rate_step_hz)
     score = np.zeros(rates.size)
+    reach = np.arange(-lobe, lobe + 1)
     for k in range(1, config.harmonics + 1):
-        idx = np.round(k * rates / df).astype(np.int64)
-        for j, i in enumerate(idx):
-            if i - lobe < power.size:
-                score[j] += float(power[max(0, i - lobe): i + lobe + 1].max()) * k ** -config.harmonic_decay
+        # the largest power within the main lobe of each multiple (beyond the spectrum: none)
+        idx = np.round(k * rates / df).astype(np.int64)[:, None] + reach[None, :]
+        near = np.where(idx < power.size, power[np.clip(idx, 0, power.size - 1)], 0.0)
+        score += near.max(axis=1) * k ** -config.harmonic_decay
     rate = float(rates[int(np.argmax(score))])
     at = np.zeros(power.size, dtype=bool)
     for k in range(1, config.harmonics + 1):

@@ -47,7 +47,10 @@ class Burst:
 
 
 class BurstWatcher:
-    """Cuts the stream into bursts (state: the rest window, the open burst's samples)."""
+    """Cuts the stream into bursts (state: the recent samples, the open burst's samples).
+
+    Cheap per block (``feed`` runs for every block of a sensor without a gyro lying down): blocks
+    are kept as they came, and joined only when a burst opens or closes."""
 
     def __init__(self, *, quiet_n: int, rest_n: int, max_n: int) -> None:
         self._quiet_n = quiet_n  # a rest: still for this many samples ...
@@ -55,63 +58,68 @@ class BurstWatcher:
         self._max_n = max_n  # a longer burst is no set of fast reps: dropped
         self._last_run = 0  # the still run at the last sample seen
         self._next = 0  # absolute index of the next sample
-        # the last ``quiet_n`` samples (the rest before a burst that begins)
-        self._tail: list[NDArray[np.float64]] = []
-        # the open burst's pieces, or None
-        self._parts: list[NDArray[np.float64]] | None = None
+        # the latest blocks, at least ``quiet_n`` samples of them (the rest before a burst)
+        self._recent: list[_Block] = []
+        self._recent_n = 0
+        # the open burst's blocks (its rest before first), or None
+        self._parts: list[_Block] | None = None
         self._open_at = 0
         self._open_n = 0
-        self._rest_before: tuple[NDArray[np.float64], NDArray[np.float64]] | None = None
 
     def reset(self) -> None:
         """After a gap in the data: no rest is known, no burst open."""
         self._last_run = 0
-        self._tail = []
+        self._recent, self._recent_n = [], 0
         self._parts = None
         self._open_n = 0
 
     def feed(self, first: int, t_s: NDArray[np.float64], accel_g: NDArray[np.float64], up: NDArray[np.float64],
              shake_g: NDArray[np.float64], still_run: NDArray[np.int64]) -> Burst | None:
-        """Samples from absolute index ``first`` on; the burst that closes at their last sample, if
-        one does (the detector splits the stream there: :meth:`split_points`)."""
+        """Samples from absolute index ``first`` on; the last burst that closes among them, if one
+        does (the detector splits the stream where one may: :meth:`split_points`)."""
         if first != self._next:
             self.reset()  # samples skipped (a gap): start again
         n = t_s.size
         self._next = first + n
-        cols = np.column_stack((t_s, accel_g, up, shake_g))
-        prev = np.empty(n, dtype=np.int64)
-        prev[0] = self._last_run
-        prev[1:] = still_run[:-1]
+        block: _Block = (t_s, accel_g, up, shake_g)
+        last_run = self._last_run
         self._last_run = int(still_run[-1])
-        i = 0
+        if self._parts is None and self._last_run >= n:
+            self._remember(block)  # still throughout: no burst opens (the usual block)
+            return None
         closed: Burst | None = None
+        i = 0
         while i < n:
             if self._parts is None:
                 # a burst opens at the first moving sample after a rest
-                opens = np.flatnonzero((still_run[i:] == 0) & (prev[i:] >= self._quiet_n))
-                j = n if opens.size == 0 else i + int(opens[0])
-                self._keep_tail(cols[i:j])
-                if j < n:
-                    rest = self._tail[0] if self._tail else cols[j:j]
-                    if rest.shape[0] >= self._quiet_n:  # (after a gap, a rest shorter than that)
-                        self._rest_before = (rest[:, 1:4].mean(axis=0), unit(rest[:, 4:7].mean(axis=0)))
-                        self._parts = [rest]
-                        self._open_at = first + j - rest.shape[0]
-                        self._open_n = rest.shape[0]
-                i = j
-                if self._parts is None and j < n:
-                    self._keep_tail(cols[j:j + 1])
+                prev = np.concatenate(([last_run], still_run[:-1]))[i:]
+                opens = np.flatnonzero((still_run[i:] == 0) & (prev >= self._quiet_n))
+                if opens.size == 0:
+                    self._remember(_cut(block, i, n))
+                    break
+                j = i + int(opens[0])
+                self._remember(_cut(block, i, j))
+                if self._recent_n >= self._quiet_n:  # (after a gap, a rest shorter than that)
+                    rest = _cut(_join(self._recent), self._recent_n - self._quiet_n, self._recent_n)
+                    self._parts = [rest]
+                    self._open_at = first + j - self._quiet_n
+                    self._open_n = self._quiet_n
+                    i = j
+                else:
+                    self._remember(_cut(block, j, j + 1))
                     i = j + 1
                 continue
-            # open: closes where the rest after it reaches ``rest_n``
-            ends = np.flatnonzero(still_run[i:] == self.rest_n)
+            # open: it closes where the rest after it reaches ``rest_n``
+            run = still_run[i:]
+            ends = np.flatnonzero(run == self.rest_n) if int(run.max()) >= self.rest_n else _NO_SAMPLES
             stop = n if ends.size == 0 else i + int(ends[0]) + 1
-            piece = cols[i:stop]
-            self._keep_tail(piece)
+            piece = _cut(block, i, stop)
             self._parts.append(piece)
-            self._open_n += piece.shape[0]
+            self._open_n += stop - i
             if self._open_n > self._max_n + self.rest_n:
                 self._parts = None  # too long for a set of fast reps
+                self._recent, self._recent_n = [], 0
+                self._remember(piece)
             elif ends.size:
                 closed = self._close()
             i = stop
@@ -122,25 +130,46 @@ class BurstWatcher:
         """Offsets just after the samples where a rest reaches ``rest_n``: a burst may close there."""
         return np.flatnonzero(still_run == rest_n) + 1
 
-    def _keep_tail(self, cols: NDArray[np.float64]) -> None:
-        if cols.shape[0] == 0:
+    def _remember(self, block: _Block) -> None:
+        """Keep ``block`` among the latest, dropping blocks no longer needed for ``quiet_n`` samples."""
+        k = block[0].size
+        if k == 0:
             return
-        self._tail.append(cols)
-        joined = np.vstack(self._tail)
-        self._tail = [joined[-self._quiet_n:]]
+        self._recent.append(block)
+        self._recent_n += k
+        while self._recent_n - self._recent[0][0].size >= self._quiet_n:
+            self._recent_n -= self._recent.pop(0)[0].size
 
     def _close(self) -> Burst | None:
-        assert self._parts is not None and self._rest_before is not None
-        samples = np.vstack(self._parts)
+        assert self._parts is not None
+        t, acc, up, shake = _join(self._parts)
         self._parts = None
-        # the rest after: its first ``quiet_n`` samples end the burst, its last ``quiet_n`` are its mean
-        end = samples.shape[0] - self.rest_n + self._quiet_n
-        after = samples[-self._quiet_n:]
-        kept = samples[:end]
+        q = self._quiet_n
+        # the rest after: its first ``quiet_n`` samples end the burst, its last ``quiet_n`` are its
+        # mean and the rest before the next burst
+        end = t.size - self.rest_n + q
+        self._recent, self._recent_n = [], 0
+        self._remember(_cut((t, acc, up, shake), t.size - q, t.size))
         return Burst(
-            first=self._open_at, t_s=kept[:, 0], accel_g=kept[:, 1:4], up=kept[:, 4:7], shake_g=kept[:, 7],
-            rest_before_g=self._rest_before[0], rest_after_g=after[:, 1:4].mean(axis=0), rest_up=self._rest_before[1],
+            first=self._open_at, t_s=t[:end], accel_g=acc[:end], up=up[:end], shake_g=shake[:end],
+            rest_before_g=acc[:q].mean(axis=0), rest_after_g=acc[-q:].mean(axis=0), rest_up=unit(up[:q].mean(axis=0)),
         )
+
+
+#: a run of samples: times, specific force, up direction, shake
+_Block = tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]
+_NO_SAMPLES: NDArray[np.int64] = np.empty(0, dtype=np.int64)
+
+
+def _cut(block: _Block, a: int, b: int) -> _Block:
+    return (block[0][a:b], block[1][a:b], block[2][a:b], block[3][a:b])
+
+
+def _join(blocks: list[_Block]) -> _Block:
+    if len(blocks) == 1:
+        return blocks[0]
+    return (np.concatenate([b[0] for b in blocks]), np.concatenate([b[1] for b in blocks]),
+            np.concatenate([b[2] for b in blocks]), np.concatenate([b[3] for b in blocks]))
 
 
 def cycle_metrics(burst: Burst, a: int, b: int) -> RepMetrics:

@@ -12,10 +12,11 @@ swings; a fast set's landing does now and then: ``fast_swing_back_share``), are 
 once ``fast_run_min_reps`` of them came and a pause follows -- or, from
 ``fast_run_unfinished_min_reps``, when other movement ends them, or as soon as a slower rep of
 their tempo follows them as their next rep would (``fast_tempo_ratio``: a set's tempo either side
-of ``min_unpaused_rep_s``). Without a gyro the swing back cannot be read, and a fast set counts
-only lying down, from the rest of a set counted there (``fast_rest_match_deg``); lying there, with
-a gyro too, no walk can be what moves and the swing back is not looked for. Sets split at rests
-longer than ``set_gap_s``.
+of ``min_unpaused_rep_s``). Lying down, from the rest of a set counted there, no walk can be what
+moves and the swing back is not looked for. Without a gyro the swing back cannot be read, nor a
+fast rep timed: a fast set is read from its rhythm instead (:mod:`tracker.pipeline.rhythm_sets`),
+only lying down, from the rest of a set counted there (``fast_rest_match_deg``:
+:meth:`RunTracker.may_count_rhythm_set`). Sets split at rests longer than ``set_gap_s``.
 
 The detector (:mod:`tracker.pipeline.detector`) feeds closed candidates to
 :meth:`RunTracker.add` and tells it about time passing, posture changes and gaps; what
@@ -350,25 +351,27 @@ class RunTracker:
         lying down: there the set is read from its rhythm (:meth:`count_rhythm_set`)."""
         return self.config.has_gyro
 
-    def count_rhythm_set(self, cands: list[RepCandidate], rest_after_g: NDArray[np.float64], burst_start_s: float) -> bool:
-        """A burst's cycles without a gyro (:mod:`tracker.pipeline.rhythm_sets`) count as a fast set,
-        flagged as its tempo makes them (returns whether they did): when the burst left and came
-        back to the rest of a set counted lying down (``fast_rest_match_deg``), and none of it was
-        counted or waits to be -- reps the detector timed itself are measured, not estimated
-        (``burst_start_s``: where the burst left its rest, a little before its first cycle)."""
-        first = cands[0]
-        if not self._at_counted_lying_rest(first):
+    def may_count_rhythm_set(self, rest_up: NDArray[np.float64], rest_after_g: NDArray[np.float64], start_s: float) -> bool:
+        """Whether a burst without a gyro (:mod:`tracker.pipeline.rhythm_sets`) from ``start_s``, at rest
+        ``rest_up`` before it and ``rest_after_g`` after, may be counted as a fast set, whatever its
+        cycles: when it left and came back to the rest of a set counted lying down
+        (``fast_rest_match_deg``), and none of it was counted or waits to be -- reps the detector
+        timed itself are measured, not estimated. Asked first: most bursts are a slow set's reps."""
+        if not self._at_counted_lying_rest(rest_up):
             return False
-        back = math.cos(math.radians(self.config.detector.rhythm_rest_match_deg))
-        if float(unit(rest_after_g) @ unit(first.ref)) < back:
+        if float(unit(rest_after_g) @ unit(rest_up)) < math.cos(math.radians(self.config.detector.rhythm_rest_match_deg)):
             return False  # it did not come back to the rest it left: a lift to a hold, a roll
-        if first.start_s - self._counted_end_s <= self.config.detector.set_gap_s or self._run_pending:
+        if start_s - self._counted_end_s <= self.config.detector.set_gap_s or self._run_pending:
             # the detector timed reps in it, or counts a set it is part of, or has a set's first
             # rep waiting for the next (a partial return's quick turn at its low point, a wobble
             # after a slow set's first rep: 3 cycles at a clean bridge's second rep broke its set)
             return False
-        if self._waiting and self._waiting[0].start_s < burst_start_s:
-            return False  # a quick rep from before it waits for its pause: not a burst from rest
+        # a quick rep from before it waiting for its pause: not a burst from rest
+        return not (self._waiting and self._waiting[0].start_s < start_s)
+
+    def count_rhythm_set(self, cands: list[RepCandidate]) -> None:
+        """A burst's cycles count as a fast set (:meth:`may_count_rhythm_set` said they may), each
+        flagged as its tempo makes it."""
         # quick pieces of it waiting for their pause: the set's, not reps of their own
         self.reject_deferred()
         # what the run held before the burst judges none of it: a set of its own
@@ -381,13 +384,12 @@ class RunTracker:
         self._run_len = len(cands)
         self._run_roms = [c.rom_deg for c in cands]
         self._run_direction = np.sum([c.direction for c in cands], axis=0)
-        return True
 
-    def _at_counted_lying_rest(self, first: RepCandidate) -> bool:
-        """``first`` starts from the rest of a set counted lying down (``fast_rest_match_deg``)."""
+    def _at_counted_lying_rest(self, rest_up: NDArray[np.float64]) -> bool:
+        """``rest_up`` is the rest of a set counted lying down (``fast_rest_match_deg``)."""
         if self._counted_rest is None or not self.config.exercise.start_posture.lying:
             return False
-        cos = float(unit(first.ref) @ unit(self._counted_rest))
+        cos = float(unit(rest_up) @ unit(self._counted_rest))
         return cos >= math.cos(math.radians(self.config.detector.fast_rest_match_deg))
 
     def _lone_short(self) -> bool:
@@ -431,7 +433,7 @@ class RunTracker:
         typical = float(np.median([c.rom_deg for c in self._waiting]))
         # back against the reps, and not past the rest further than a fast set may: a walk's swing
         if float(cand.direction @ direction) < 0.0 and (
-                self._at_counted_lying_rest(self._waiting[0])
+                self._at_counted_lying_rest(self._waiting[0].ref)
                 or self._swing_back_deg(cand.start, cand.end, direction) <= d.fast_opposite_fraction * typical):
             self._landed(cand)
 
@@ -496,7 +498,7 @@ class RunTracker:
         typical = float(np.median([c.rom_deg for c in run]))
         if not self._like_range(cand.rom_deg, typical):
             return False
-        if not self.config.has_gyro or self._at_counted_lying_rest(run[0]):
+        if not self.config.has_gyro or self._at_counted_lying_rest(run[0].ref):
             # no swing back to read, or lying at the rest of a set counted there, where no walk can
             # be what moves (UCI subject 2's fast prone lifts seen by the shank, replayed twice as
             # fast, land 14-23 deg past their rest, a fifth to a third of their range: each was
