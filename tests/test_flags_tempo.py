@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import statistics
 from dataclasses import replace
+
+import numpy as np
 
 from tracker.core.exercises import FlagKind, get_exercise
 from tracker.pipeline import Personalisation, PipelineConfig, Rep
-from tracker.pipeline.flags import assess_flags
+from tracker.pipeline.flags import SessionTempo, _median, _median_with, assess_flags
 
 EX = get_exercise("side-lying-hip-abduction")
 
@@ -140,3 +143,31 @@ def test_a_rep_past_the_usual_range_with_the_pelvis_rising_has_both_flags() -> N
     assert {FlagKind.PELVIC_RISE, FlagKind.BEYOND_RANGE} <= _kinds(risen, config, usual)
     # a rise within the usual range is pelvic_rise alone
     assert _kinds(replace(_rep(4.0, rom_deg=32.0), pelvis_tilt_deg=12.0), config, usual) == {FlagKind.PELVIC_RISE}
+
+
+def test_the_session_tempo_kept_rep_by_rep_judges_as_every_rep_read_again() -> None:
+    # SessionTempo keeps the reps' tempo sorted as they go out (stop 37: the rules read every rep
+    # before again at each rep); its medians are statistics.median's, odd and even counts, ints
+    # (speed peaks) and floats, so every flag is the same
+    rng = np.random.default_rng(3)
+    config = PipelineConfig(EX, 50.0, True)
+    reps: list[Rep] = []
+    for i in range(40):
+        lift, lower = rng.uniform(0.3, 2.0, 2)
+        reps.append(replace(_rep(float(rng.uniform(1.0, 7.0)), lift_s=float(lift), lower_s=float(lower), hold_s=float(rng.uniform(0, 3))),
+                            index=i + 1, velocity_peaks=int(rng.integers(1, 5)), tremor_dps=float(rng.uniform(1, 30)),
+                            shake_g=float(rng.uniform(0.01, 0.2))))
+    kept, fresh = SessionTempo(), []
+    judged: list[Rep] = []
+    for r in reps:
+        roms = [x.rom_deg for x in [*judged, r]]
+        a = assess_flags(r, config=config, session_roms_deg=roms, session_reps=judged, session_tempo=kept)
+        b = assess_flags(r, config=config, session_roms_deg=roms, session_reps=judged)
+        assert a == b
+        fresh.append(a)
+        judged.append(replace(r, flags=a))
+        kept.add(judged[-1])
+    assert any(fresh) and not all(fresh)  # some reps flagged, some not: the rules were exercised
+    for values in ([3.0], [1, 4], [2.0, 9.0, 1.0], list(rng.uniform(0, 1, 17)), list(rng.integers(0, 9, 12))):
+        assert _median(sorted(values)) == statistics.median(values)
+        assert _median_with(sorted(values[1:]), values[0]) == statistics.median(values)

@@ -5,6 +5,7 @@ Thresholds and their sources are documented on :class:`~tracker.pipeline.config.
 
 from __future__ import annotations
 
+import bisect
 import math
 import statistics
 from collections.abc import Sequence
@@ -197,10 +198,59 @@ _USUAL_TEMPO_MIN_REPS = 4
 #: included): with 4, UCI subject 1's correct block had one more rep flagged (3 of 80 against 2)
 _USUAL_PHASE_MIN_REPS = 3
 
-def _too_fast(rep: Rep, config: PipelineConfig, session_reps: Sequence[Rep],
-              unrushed_before: Sequence[Rep]) -> tuple[float, float, float] | None:
+def _median(values: list[float]) -> float:
+    """The median of sorted ``values`` (as :func:`statistics.median` computes it)."""
+    n = len(values)
+    return values[n // 2] if n % 2 else (values[n // 2 - 1] + values[n // 2]) / 2
+
+
+def _median_with(values: list[float], x: float) -> float:
+    """The median of sorted ``values`` and ``x``."""
+    both = values.copy()
+    bisect.insort(both, x)
+    return _median(both)
+
+
+class SessionTempo:
+    """The session's reps so far as the tempo and smoothness rules read them, sorted: every rep's
+    quicker phase, and the time, hold, speed peaks, tremor and shake of the reps not flagged
+    too_fast (the person's usual). Kept rep by rep (:meth:`add`, with its flags) by a streaming
+    session, as :class:`SessionRanges` is: the rules read every rep before again at each rep until
+    stop 37 (0.05 s of a 260-rep hour under the profiler, ``benchmarks/bench_pipeline.py``)."""
+
+    def __init__(self) -> None:
+        self.reps = 0
+        self.unrushed = 0
+        self.phases_s: list[float] = []
+        self.durations_s: list[float] = []
+        self.holds_s: list[float] = []
+        self.peaks: list[float] = []
+        self.tremors_dps: list[float] = []
+        self.shakes_g: list[float] = []
+
+    @classmethod
+    def of(cls, reps: Sequence[Rep]) -> SessionTempo:
+        tempo = cls()
+        for r in reps:
+            tempo.add(r)
+        return tempo
+
+    def add(self, rep: Rep) -> None:
+        self.reps += 1
+        bisect.insort(self.phases_s, min(rep.lift_s, rep.lower_s))
+        if any(f.kind is FlagKind.TOO_FAST for f in rep.flags):
+            return
+        self.unrushed += 1
+        bisect.insort(self.durations_s, rep.duration_s)
+        bisect.insort(self.holds_s, rep.hold_s)
+        bisect.insort(self.peaks, rep.velocity_peaks)
+        bisect.insort(self.tremors_dps, rep.tremor_dps)
+        bisect.insort(self.shakes_g, rep.shake_g)
+
+
+def _too_fast(rep: Rep, config: PipelineConfig, tempo: SessionTempo) -> tuple[float, float, float] | None:
     """Whether ``rep`` was rushed: ``(value, threshold, excess ratio)`` in seconds, or None
-    (``unrushed_before``: the reps of ``session_reps`` not flagged too_fast)."""
+    (``tempo``: the session's reps before it)."""
     th = config.thresholds
     limit = too_fast_phase_s(config)
     fastest = min(rep.lift_s, rep.lower_s)
@@ -213,16 +263,15 @@ def _too_fast(rep: Rep, config: PipelineConfig, session_reps: Sequence[Rep],
     # every later rep, as the reference never takes the new pace in.
     usual_s = usual_hold_s = None
     if not config.personal.hold_s:
-        unrushed = [*unrushed_before, rep]
-        if len(unrushed) >= _USUAL_TEMPO_MIN_REPS:
-            usual_s = float(statistics.median([r.duration_s for r in unrushed]))
-            usual_hold_s = float(statistics.median([r.hold_s for r in unrushed]))
+        if tempo.unrushed + 1 >= _USUAL_TEMPO_MIN_REPS:
+            usual_s = float(_median_with(tempo.durations_s, rep.duration_s))
+            usual_hold_s = float(_median_with(tempo.holds_s, rep.hold_s))
     if (th.too_fast_phase_s is None and rep.hold_s >= th.usual_hold_min_s
-            and len(session_reps) + 1 >= _USUAL_PHASE_MIN_REPS):
+            and tempo.reps + 1 >= _USUAL_PHASE_MIN_REPS):
         # a person quick in every phase is judged against their own phases, but never past the
         # floor, and only for a rep held at the top: up and straight down in 1-1.5 s is rushed,
         # however many reps are done that way (they would otherwise make themselves the norm)
-        usual_phase_s = float(statistics.median([min(r.lift_s, r.lower_s) for r in [*session_reps, rep]]))
+        usual_phase_s = float(_median_with(tempo.phases_s, min(rep.lift_s, rep.lower_s)))
         limit = min(limit, max(th.rushed_phase_floor_s, th.usual_phase_fraction * usual_phase_s))
     if fastest < limit:
         return fastest, limit, limit / max(fastest, 1e-3)
@@ -238,16 +287,18 @@ def _too_fast(rep: Rep, config: PipelineConfig, session_reps: Sequence[Rep],
 
 
 def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence[float],
-                 session_reps: Sequence[Rep] = (), session_ranges: SessionRanges | None = None) -> tuple[Flag, ...]:
+                 session_reps: Sequence[Rep] = (), session_ranges: SessionRanges | None = None,
+                 session_tempo: SessionTempo | None = None) -> tuple[Flag, ...]:
     """All flags that apply to ``rep`` under the exercise's rules.
 
     ``session_roms_deg``: the ranges of the session's reps so far, this one included (the
     person's usual range); ``session_reps``: the session's reps before this one, with their flags
     (their usual tempo and hold; never a later one: flags stream); ``session_ranges``: the same
     reps kept as :class:`SessionRanges` by a streaming session (read from ``session_reps`` when
-    not given).
+    not given); ``session_tempo``: and as :class:`SessionTempo` (likewise).
     """
     ranges = session_ranges if session_ranges is not None else SessionRanges.of(config, session_reps)
+    tempo = session_tempo if session_tempo is not None else SessionTempo.of(session_reps)
     ex = config.exercise
     th = config.thresholds
     applies = ex.flags
@@ -272,8 +323,7 @@ def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence
             add(FlagKind.PELVIS_NOT_LEVEL, rep.pelvis_lateral_deg, limit, "deg", rep.pelvis_lateral_deg / limit)
 
     # the person's usual tempo, smoothness and shake come from their reps not rushed
-    usual = [r for r in session_reps if not any(f.kind is FlagKind.TOO_FAST for f in r.flags)]
-    rushed = _too_fast(rep, config, session_reps, usual)
+    rushed = _too_fast(rep, config, tempo)
     if FlagKind.JERKY in applies:
         # With a gyro: sub-movements as speed peaks, tremor as the angular velocity's quick
         # oscillation -- each against the person's usual, from the session's reps before this
@@ -284,12 +334,12 @@ def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence
         # big or quick rep (the leg's own acceleration) only added false flags.
         # The person's usual, from their reps not rushed: a fast set's own quick bells read as
         # tremor (about 40 deg/s) and would raise it for the sets after (review helper-47)
-        usual_peaks = statistics.median([r.velocity_peaks for r in usual]) if usual else 1
+        usual_peaks = _median(tempo.peaks) if tempo.unrushed else 1
         peaks_limit = max(th.jerky_velocity_peaks, math.ceil(usual_peaks) + th.jerky_peaks_over_usual)
         tremor_limit, shake_limit = th.jerky_tremor_dps, th.jerky_shake_g
-        if usual:
-            tremor_limit = max(tremor_limit, th.jerky_tremor_over_usual * statistics.median([r.tremor_dps for r in usual]))
-            shake_limit = max(shake_limit, th.jerky_shake_over_usual * statistics.median([r.shake_g for r in usual]))
+        if tempo.unrushed:
+            tremor_limit = max(tremor_limit, th.jerky_tremor_over_usual * _median(tempo.tremors_dps))
+            shake_limit = max(shake_limit, th.jerky_shake_over_usual * _median(tempo.shakes_g))
         if config.has_gyro and rep.velocity_peaks >= peaks_limit:
             add(FlagKind.JERKY, rep.velocity_peaks, peaks_limit, "peaks", rep.velocity_peaks / peaks_limit)
         elif config.has_gyro and rushed is None and rep.tremor_dps > tremor_limit:

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from tracker.pipeline.candidate import RepCandidate
 from tracker.pipeline.config import PipelineConfig
-from tracker.pipeline.flags import SessionRanges, assess_flags
+from tracker.pipeline.flags import SessionRanges, SessionTempo, assess_flags
 from tracker.pipeline.pelvis import PelvisMetrics, PelvisStream
 from tracker.pipeline.types import Event, RejectedMovement, Rep, RepCompleted, RepSource, SetCompleted
 
@@ -54,6 +54,7 @@ class OutputQueue:
         self._emitted_roms: list[float] = []
         self._emitted_history: list[Rep] = []  # the reps gone out so far: their flags judge the next (never a later one)
         self._emitted_ranges = SessionRanges(config)  # ... and their ranges, kept as they go out
+        self._emitted_tempo = SessionTempo()  # ... and their tempo and smoothness
 
     def push(self, event: Event) -> None:
         self._items.append(event)
@@ -148,6 +149,7 @@ class OutputQueue:
         rep = self._make_rep(c, self._emitted_reps, done[0], pelvis)
         self._emitted_history.append(rep)
         self._emitted_ranges.add(rep)
+        self._emitted_tempo.add(rep)
         self._emitted_roms.append(c.rom_deg)
         return rep
 
@@ -173,5 +175,6 @@ class OutputQueue:
             start_up=(float(c.start_up[0]), float(c.start_up[1]), float(c.start_up[2])), source=c.source,
         )
         flags = assess_flags(rep, config=cfg, session_roms_deg=roms_so_far,
-                             session_reps=self._emitted_history, session_ranges=self._emitted_ranges)
+                             session_reps=self._emitted_history, session_ranges=self._emitted_ranges,
+                             session_tempo=self._emitted_tempo)
         return replace(rep, flags=flags)
