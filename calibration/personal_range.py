@@ -70,7 +70,9 @@ def personal_range_from_reps(reps: Sequence[Rep], *, min_reps: int = 2) -> Perso
     CalibrationError
         Fewer than ``min_reps`` reps, or ranges too different from each other (more than
         35 % of the median apart): the person should repeat the calibration with steady reps.
+        Reps read from a fast set's rhythm (no gyro) have no measured range and do not count.
     """
+    reps = [r for r in reps if not r.range_estimated]
     if len(reps) < min_reps:
         raise CalibrationError(
             f"range calibration needs at least {min_reps} comfortable reps, found {len(reps)}: "

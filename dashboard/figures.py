@@ -144,7 +144,9 @@ def session_figure(trace: SessionTrace, reps: Sequence[Rep], *, title: str | Non
                 name=name, marker=dict(color=colour, size=9 if symbol == "x" else 6, symbol=symbol),
                 text=[str(r.index) for r in group], textposition="top center", textfont=dict(size=10, color=MUTED),
                 customdata=[[r.index, r.start_s, r.end_s] for r in group],
-                hovertext=[f"rep {r.index} (set {r.set_index}): {r.rom_deg:.0f}°" + (f"<br>{_cue_text(r)}" if r.flags else "")
+                hovertext=[f"rep {r.index} (set {r.set_index}): {'~' if r.range_estimated else ''}{r.rom_deg:.0f}°"
+                           + (" (estimated: a fast set read from its rhythm)" if r.range_estimated else "")
+                           + (f"<br>{_cue_text(r)}" if r.flags else "")
                            for r in group],
                 hovertemplate="%{hovertext}<extra></extra>",
             ))

@@ -33,6 +33,8 @@ def _burst(angles: np.ndarray, radius_m: float, rest_s: float = 1.0) -> tuple[np
     (8, 0.9, 0.0, 0.6),  # a shank sensor: the tilt read from gravity swings the wrong way, three times as far
     (12, 0.5, 0.2, 0.4),
     (9, 0.75, 0.05, 0.25),
+    (10, 0.5, 0.0, 0.3),  # 2 Hz with no gap: half the rate read the lobe of 2 Hz twice (review helper-49)
+    (8, 0.55, 0.0, 0.6),
 ])
 def test_a_fast_sets_rhythm_counts_its_reps_whatever_its_own_acceleration_does_to_the_tilt(
         n: int, rep_s: float, gap_s: float, radius_m: float) -> None:
@@ -87,3 +89,20 @@ def test_a_slow_cycles_range_is_twice_its_mean_tilt() -> None:
     rom, direction = cycle_range_deg(acc, np.array([0.0, 0.0, 1.0]))
     assert rom == pytest.approx(30.0, rel=0.03)
     assert direction == pytest.approx([0.0, 1.0, 0.0], abs=1e-6)
+
+
+def test_irregular_bursts_give_no_cycle_shorter_than_a_quick_rep() -> None:
+    # reps of 0.45-1.2 s with gaps of 0-0.3 s: a boundary found twice once made a cycle of no
+    # length (review helper-49)
+    rng = np.random.default_rng(7)
+    for trial in range(40):
+        parts = [_still(1.0)]
+        for _ in range(int(rng.integers(5, 12))):
+            r, up, down = rng.uniform(10, 50), rng.uniform(0.2, 0.6), rng.uniform(0.2, 0.6)
+            parts += [r * min_jerk(int(up * RATE_HZ)), r * (1 - min_jerk(int(down * RATE_HZ))), _still(float(rng.uniform(0, 0.3)))]
+        parts.append(_still(1.0))
+        _, acc = hinge_without_gyro(np.concatenate(parts), rate_hz=RATE_HZ, radius_m=float(rng.uniform(0.15, 0.7)), seed=trial)
+        rest = int(RATE_HZ)
+        rhythm = find_cycles(acc, sample_rate_hz=RATE_HZ, rest_before_g=acc[:rest].mean(axis=0), rest_after_g=acc[-rest:].mean(axis=0))
+        if rhythm is not None:
+            assert min(np.diff(rhythm.bounds)) >= 0.5 * RhythmConfig().min_cycle_s * RATE_HZ, trial

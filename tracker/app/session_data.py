@@ -137,7 +137,7 @@ def session_json(store: Store, session_id: int) -> dict[str, Any]:
     return out
 
 
-REP_COLUMNS = ("index", "set", "start_s", "peak_s", "end_s", "duration_s", "rom_deg", "lift_s", "hold_s", "lower_s",
+REP_COLUMNS = ("index", "set", "start_s", "peak_s", "end_s", "duration_s", "rom_deg", "source", "lift_s", "hold_s", "lower_s",
                "peak_speed_dps", "sparc", "velocity_peaks", "pelvis_tilt_deg", "pelvis_lateral_deg", "flags")
 
 

@@ -310,8 +310,9 @@ class DetectorConfig:
     announce_min_rom_deg: float = 5.0  # before a set is confirmed, a movement shows as a tentative rep only from this range up: settling on the mat and strapping the weight on turn the thigh 2-4 deg (simulator), the first reps of UCI's sets 7 deg or more (low-amplitude ones and a thigh sensor in a knee extension included); a smaller first rep shows when the next confirms it
     # -- fast sets without a gyro, read from their rhythm (``rhythm_sets``)
     burst_rest_s: float = 1.0  # a burst of movement ends at a rest this long (a fast set's reps come 0-0.2 s apart, and the tilt's speed without a gyro dips under the still speed for 0.3 s within one now and then: a set came out as two bursts of 5 and 6 reps at 0.3 s, real-behaviour recording 0015 of seed 2026)
-    max_burst_s: float = 30.0  # a longer burst is no set of fast reps (12 reps of 1 s each, twice over)
+    max_burst_s: float = 30.0  # a longer burst is no set of fast reps (12 reps of 1.2 s each and their rests, with room to spare: a walk about the room is longer)
     rhythm_rest_match_deg: float = 10.0  # ... and one that does not come back within this of the rest it left is none either (fast sets: 0.4-4.9 deg, real-behaviour corpus seed 2026; a lift to a hold of a steady set, which a rest of ``burst_rest_s`` also ends, is its range away)
+    rhythm_show_every_s: float = 0.25  # a burst under way is read this often for the reps it has so far, shown as not yet sure (each read costs 1-3 ms; the reps show a cycle and up to this after they end)
     rhythm_min_cycles: int = 3  # a burst of fewer cycles is no fast set (``fast_run_min_reps``)
     rhythm_max_cycle_s: float = 1.2  # ... nor one whose cycles take longer than this on average: reps that slow show their own tilt and the detector times them (``min_unpaused_rep_s``)
 

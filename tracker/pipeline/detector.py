@@ -234,6 +234,7 @@ class RepPipeline:
         self._out = OutputQueue(config, self._pelvis)
         self._runs = RunTracker(config, self._hist, self._out, quiet_n=self._quiet_n)
         # fast sets without a gyro, from their rhythm: only lying down (``RunTracker.count_rhythm_set``)
+        self._show_n = max(1, int(round(d.rhythm_show_every_s * fs)))
         self._bursts = (BurstWatcher(quiet_n=self._quiet_n, rest_n=max(self._quiet_n, int(round(d.burst_rest_s * fs))),
                                      max_n=int(round(d.max_burst_s * fs)))
                         if not config.has_gyro and config.exercise.start_posture.lying else None)
@@ -331,6 +332,8 @@ class RepPipeline:
         if self._mode in (_Mode.LOWERING,):
             # the recording stopped on the way down: close at the last sample
             self._close_candidate(self._hist.end - 1)
+        if self._bursts is not None:
+            self._rhythm_set(self._bursts.finish())
         self._runs.accept_deferred()
         self._runs.break_run("recording ended before the rep was confirmed")
         self._runs.close_set()
@@ -449,17 +452,22 @@ class RepPipeline:
         else:
             # split where a burst may close, so that it is judged after the same samples
             # whatever the chunking (events keep their order)
-            cuts = [0, *BurstWatcher.split_points(run, self._bursts.rest_n).tolist()]
-            if cuts[-1] != run.size:
-                cuts.append(run.size)
+            # whatever the chunking (events keep their order), and on a grid of absolute samples
+            # (``rhythm_show_every_s``) where a fast set's reps so far are shown
+            start = self._hist.end
+            grid = self._show_n - start % self._show_n
+            shows = np.arange(grid if grid < self._show_n else self._show_n, run.size + 1, self._show_n)
+            cuts = sorted({0, run.size, *BurstWatcher.split_points(run, self._bursts.rest_n).tolist(), *shows.tolist()})
             for a, b in zip(cuts[:-1], cuts[1:]):
                 first_new = self._hist.end
                 self._hist.append(t_f[a:b], block.up[a:b], block.speed_dps[a:b], run[a:b], block.shake_g[a:b], None,
                                   block.turn_dps[a:b])
                 self._advance(first_new)
                 burst = self._bursts.feed(first_new, t_f[a:b], acc_f[a:b], block.up[a:b], block.shake_g[a:b], run[a:b])
-                if burst is not None:
-                    self._rhythm_set(burst)
+                if burst is not None or not self._bursts.is_open:
+                    self._rhythm_set(burst)  # (none: a burst too long, or none under way)
+                elif (start + b) % self._show_n == 0 and (under_way := self._bursts.open_burst()) is not None:
+                    self._rhythm_show(under_way)
         keep = self._rep_start - self._still_n if self._mode in (_Mode.LIFTING, _Mode.LOWERING) else self._hist.end
         keep = self._runs.keep_from(keep)
         self._hist.trim(keep - self._still_n)
@@ -468,18 +476,26 @@ class RepPipeline:
             needed = [float(self._hist.t[0])] + self._out.waiting_for_pelvis_s()
             self._pelvis.trim(min(needed))
 
-    def _rhythm_set(self, burst: Burst) -> None:
-        """A burst of movement closed (no gyro, lying down): its cycles may be a fast set."""
+    def _rhythm_cycles(self, burst: Burst) -> list[RepCandidate]:
+        """The burst's cycles as rep candidates when it may be a fast set, else none."""
         d = self.config.detector
         if not self._runs.may_count_rhythm_set(burst.rest_up, burst.rest_after_g, float(burst.t_s[0])):
-            return
-        cands = rhythm_candidates(burst, sample_rate_hz=self._fs, config=self.config.rhythm,
-                                  min_cycles=d.rhythm_min_cycles, max_mean_cycle_s=d.rhythm_max_cycle_s,
-                                  min_rom_deg=self._enter_deg)
-        if not cands:
-            return
-        self._runs.count_rhythm_set(cands)
-        if self._mode in (_Mode.LIFTING, _Mode.LOWERING):
+            return []
+        return rhythm_candidates(burst, sample_rate_hz=self._fs, config=self.config.rhythm,
+                                 min_cycles=d.rhythm_min_cycles, max_mean_cycle_s=d.rhythm_max_cycle_s,
+                                 min_rom_deg=self._enter_deg)
+
+    def _rhythm_show(self, under_way: Burst) -> None:
+        """A burst under way (no gyro, lying down): the cycles it has completed so far, if it may be
+        a fast set, shown as reps not yet sure -- a set read from its rhythm counts only once it
+        is over, so the person sees its reps as they go (the last cycle may be unfinished)."""
+        self._runs.show_rhythm(self._rhythm_cycles(under_way)[:-1])
+
+    def _rhythm_set(self, burst: Burst | None) -> None:
+        """A burst of movement closed (no gyro, lying down): its cycles may be a fast set (none: no
+        burst under way any more, and what was shown of one is taken back)."""
+        counted = self._runs.count_rhythm_set([] if burst is None else self._rhythm_cycles(burst))
+        if counted and self._mode in (_Mode.LIFTING, _Mode.LOWERING):
             # the excursion followed was a piece of the set (the last rep's tilt, misread, leaves a
             # "hold" at the rest): it is the set's, and the rest after it the reference again
             self._clear_hold()
@@ -1281,6 +1297,7 @@ class RepPipeline:
         self._orientation.reset()
         if self._bursts is not None:
             self._bursts.reset()  # a burst across a gap is none: its samples are not all there
+            self._runs.count_rhythm_set([])
         self._mode = _Mode.NO_REFERENCE
         self._ref = None
         self._left_far = None

@@ -98,6 +98,8 @@ class SessionRanges:
         return ranges
 
     def add(self, rep: Rep) -> None:
+        if rep.source is RepSource.RHYTHM:
+            return  # an estimated range shows no one's range
         k = rep.set_index
         judged = judged_rom_deg(rep, self._config)
         if self._is_controlled(rep):

@@ -78,7 +78,11 @@ class OutputQueue:
         main_t = main_t_s
         for item in self._items:
             if isinstance(item, PendingRep) and item.pelvis is UNRESOLVED:
-                if self._pelvis is None:
+                if self._pelvis is None or (item.cand.source is RepSource.RHYTHM and not self._pelvis.tracker.has_gyro):
+                    # (without a gyro the pelvis sensor's tilt in a fast rep is as misread as the main
+                    # one's: 93-165 deg "turns" in a fast bridge, real-behaviour corpus seed 11, turned a
+                    # whole set down as changes of posture -- and it is not read, so that its
+                    # misreading judges no rep after it either)
                     item.pelvis = None
                 elif self._pelvis.covers(item.cand.end_s) or (main_t is not None and main_t - item.cand.end_s > wait_s):
                     item.pelvis = self._pelvis.metrics(item.cand.start_s, item.cand.end_s)
@@ -105,13 +109,13 @@ class OutputQueue:
                          [m for m in self._items if isinstance(m, PendingRep) and m.batch == item.batch])
                 if any(m.pelvis is UNRESOLVED for m in mates):
                     break  # reps that confirmed each other go out together
-                pelvis = self._pelvis_of(item)
+                pelvis = item.pelvis if isinstance(item.pelvis, PelvisMetrics) else None
                 c = item.cand
                 if pelvis is not None and pelvis.posture_change:
                     events.append(RejectedMovement(
                         c.start_s, c.end_s, c.rom_deg,
                         f"the pelvis turned {pelvis.tilt_deg:.0f} deg: a change of posture, not a rep", tentative=item.announced))
-                elif any((p := self._pelvis_of(m)) is not None and p.posture_change for m in mates):
+                elif any(isinstance(m.pelvis, PelvisMetrics) and m.pelvis.posture_change for m in mates):
                     # confirmed as a set only by a movement that was a change of posture
                     events.append(RejectedMovement(c.start_s, c.end_s, c.rom_deg, "not followed by a similar rep",
                                                    tentative=item.announced))
@@ -127,17 +131,6 @@ class OutputQueue:
             self._items.pop(0)
         return events
 
-    def _pelvis_of(self, item: PendingRep) -> PelvisMetrics | None:
-        """The pelvis sensor's metrics of a resolved rep; none for a rep read from a fast set's
-        rhythm when the pelvis sensor has no gyro either: its tilt in a fast rep is as misread as
-        the main sensor's (93-165 deg "turns" in a fast bridge, real-behaviour corpus seed 11,
-        turned a whole set down as changes of posture)."""
-        if not isinstance(item.pelvis, PelvisMetrics):
-            return None
-        if item.cand.source is RepSource.RHYTHM and self._pelvis is not None and not self._pelvis.tracker.has_gyro:
-            return None
-        return item.pelvis
-
     def _emit_rep(self, item: PendingRep, pelvis: PelvisMetrics | None) -> Rep:
         c = item.cand
         self._emitted_reps += 1
@@ -150,7 +143,8 @@ class OutputQueue:
         self._emitted_history.append(rep)
         self._emitted_ranges.add(rep)
         self._emitted_tempo.add(rep)
-        self._emitted_roms.append(c.rom_deg)
+        if c.source is RepSource.EXCURSION:  # (an estimated range judges no rep after it)
+            self._emitted_roms.append(c.rom_deg)
         return rep
 
     def _make_rep(self, c: RepCandidate, index: int, set_index: int, pelvis: PelvisMetrics | None) -> Rep:
@@ -162,7 +156,7 @@ class OutputQueue:
             pelvis_tilt, pelvis_lateral = pelvis.tilt_deg, pelvis.lateral_deg
         else:
             pelvis_tilt, pelvis_lateral = None, None
-        roms_so_far = self._emitted_roms[: index - 1] + [c.rom_deg]
+        roms_so_far = [*self._emitted_roms, c.rom_deg]
         rep = Rep(
             index=index, set_index=set_index,
             start_s=c.start_s, peak_s=c.peak_s, end_s=c.end_s, rom_deg=c.rom_deg,

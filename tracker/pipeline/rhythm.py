@@ -55,6 +55,7 @@ class RhythmConfig:
     max_cycle_s: float = 1.6  # the slowest: a rep that slow shows its own tilt, and a fast set's reps take 0.5-1 s
     harmonics: int = 3  # multiples of a candidate rep rate summed: up, brake, down and brake put a rep's power in its first three
     harmonic_decay: float = 0.5  # each multiple weighs ``k ** -harmonic_decay`` (Hermes 1988 weighs by a factor per multiple; the square root keeps the first three near each other)
+    min_fundamental_share: float = 0.1  # a rep rate holds at least this share of the strongest rate's own power (the fundamental of a thigh near the tempo where its own acceleration cancels gravity's change is weak, not gone: 0.1 keeps it, and keeps 0.5-1 s reps back to back from reading as half as many)
     rate_step_hz: float = 0.01  # the rep rates tried: 0.1 % of a 10-rep count at 1 Hz
     band: tuple[float, float] = (0.7, 1.4)  # the band kept around the rep rate for the phase: below its second multiple, above half of it
     turn_smooth_cycles: float = 0.4  # the main axis's acceleration is smoothed over this share of a cycle before its peaks are looked for: the lowering's braking and the next lift's push, either side of the turn, merge into one peak there (0.1-0.3 found one or the other, 0.1-0.2 s off; a heel strike's 0.02-0.05 s spike is at the same turn)
@@ -117,11 +118,20 @@ def _rep_rate(x: NDArray[np.float64], sample_rate_hz: float, config: RhythmConfi
     rates = np.arange(1.0 / config.max_cycle_s, 1.0 / config.min_cycle_s + config.rate_step_hz / 2, config.rate_step_hz)
     score = np.zeros(rates.size)
     reach = np.arange(-lobe, lobe + 1)
+    # a multiple's window stops half way to the next: wider, one line counts for two multiples
+    within = np.abs(reach)[None, :] <= np.maximum(1.0, 0.5 * rates / df)[:, None]
+    fundamental = np.zeros(rates.size)
     for k in range(1, config.harmonics + 1):
-        # the largest power within the main lobe of each multiple (beyond the spectrum: none)
+        # the largest power near each multiple (beyond the spectrum: none)
         idx = np.round(k * rates / df).astype(np.int64)[:, None] + reach[None, :]
-        near = np.where(idx < power.size, power[np.clip(idx, 0, power.size - 1)], 0.0)
-        score += near.max(axis=1) * k ** -config.harmonic_decay
+        near = np.where((idx < power.size) & within, power[np.clip(idx, 0, power.size - 1)], 0.0).max(axis=1)
+        score += near * k ** -config.harmonic_decay
+        if k == 1:
+            fundamental = near
+    # ... and a rate with next to no power of its own is a subharmonic: in a short burst a line's
+    # lobe is wide, and the multiples of half the rep rate both fell on it (a 5 s burst of 0.5 s
+    # reps read as 5 cycles at 0.8 Hz, 4.5 against 3000 at 2 Hz: review helper-49)
+    score[fundamental < config.min_fundamental_share * float(fundamental.max())] = -np.inf
     rate = float(rates[int(np.argmax(score))])
     at = np.zeros(power.size, dtype=bool)
     for k in range(1, config.harmonics + 1):
@@ -200,7 +210,12 @@ def find_cycles(accel_g: NDArray[np.float64], *, sample_rate_hz: float, rest_bef
     for i in inner:
         lo_i, hi_i = max(1, int(i) - reach), min(n - 1, int(i) + reach + 1)
         turns_at.append(lo_i + int(np.argmax(up_sign * smooth[lo_i:hi_i])))
-    bounds = (first, *(first + i for i in np.maximum.accumulate(turns_at)), last)
+    refined = np.array([0, *turns_at, n - 1])
+    if np.diff(refined).min() < 0.5 * config.min_cycle_s * sample_rate_hz:
+        # a turn found twice, or two close together (an irregular burst): the phase's boundaries
+        # (a cycle of no length came out as a rep of 3e7 deg/s: review helper-49)
+        refined = np.array([0, *inner, n - 1])
+    bounds = tuple(first + int(i) for i in refined)
     return Rhythm(first=first, last=last, rate_hz=rate, band_share=share, bounds=bounds)
 
 

@@ -2,8 +2,8 @@
 
 The detector's excursions cannot time a fast rep without a gyro (see :mod:`tracker.pipeline.rhythm`):
 a set of them comes out as pieces turned down as too short or quick. This part watches the
-same stream for *bursts* -- movement from one rest to the next, the rests at least
-``burst_rest_s`` long (a fast set's reps come 0-0.2 s apart; a pause of ``quiet_before_s`` within
+same stream for *bursts* -- movement from a rest (still for ``quiet_before_s``) to the next rest
+of ``burst_rest_s`` (a fast set's reps come 0-0.2 s apart; a pause of ``quiet_before_s`` within
 a set, where the tilt's speed dips under the still speed, does not end it) -- keeps the
 burst's samples, and when the rest after it has lasted ``burst_rest_s``, reads the burst as
 cycles and makes each a rep candidate (:class:`RepCandidate`, measured by :func:`cycle_metrics`).
@@ -113,17 +113,34 @@ class BurstWatcher:
             run = still_run[i:]
             ends = np.flatnonzero(run == self.rest_n) if int(run.max()) >= self.rest_n else _NO_SAMPLES
             stop = n if ends.size == 0 else i + int(ends[0]) + 1
-            piece = _cut(block, i, stop)
-            self._parts.append(piece)
-            self._open_n += stop - i
-            if self._open_n > self._max_n + self.rest_n:
-                self._parts = None  # too long for a set of fast reps
+            room = self._max_n + self.rest_n - self._open_n  # samples it may still take
+            if stop - i > room:
+                # too long for a set of fast reps: dropped at the sample that makes it so, and the
+                # rest of the block looked at afresh (a burst may open there, whatever the chunking)
+                over = i + max(room, 0)
+                self._parts.append(_cut(block, i, over))
                 self._recent, self._recent_n = [], 0
-                self._remember(piece)
-            elif ends.size:
-                closed = self._close()
+                self._remember(_join(self._parts))
+                self._parts = None
+                i = over
+                continue
+            self._parts.append(_cut(block, i, stop))
+            self._open_n += stop - i
+            if ends.size:
+                closed = self._close(self.rest_n)
             i = stop
         return closed
+
+    def open_burst(self) -> Burst | None:
+        """The burst under way so far (its rest after taken as the rest before it: a fast set comes
+        back there), or None."""
+        if self._parts is None:
+            return None
+        t, acc, up, shake = _join(self._parts)
+        q = self._quiet_n
+        rest_g = acc[:q].mean(axis=0)
+        return Burst(first=self._open_at, t_s=t, accel_g=acc, up=up, shake_g=shake, rest_before_g=rest_g,
+                     rest_after_g=rest_g, rest_up=unit(up[:q].mean(axis=0)))
 
     @staticmethod
     def split_points(still_run: NDArray[np.int64], rest_n: int) -> NDArray[np.int64]:
@@ -140,14 +157,28 @@ class BurstWatcher:
         while self._recent_n - self._recent[0][0].size >= self._quiet_n:
             self._recent_n -= self._recent.pop(0)[0].size
 
-    def _close(self) -> Burst | None:
+    @property
+    def is_open(self) -> bool:
+        """A burst is under way."""
+        return self._parts is not None
+
+    def finish(self) -> Burst | None:
+        """The end of the stream: the burst under way, closed if a rest of ``quiet_n`` follows it
+        (a set ended just before the recording did), else dropped."""
+        if self._parts is None or self._last_run < self._quiet_n:
+            self._parts = None
+            return None
+        return self._close(self._last_run)
+
+    def _close(self, rest_after_n: int) -> Burst | None:
+        """The open burst, ended by a rest of ``rest_after_n`` samples (its last ones)."""
         assert self._parts is not None
         t, acc, up, shake = _join(self._parts)
         self._parts = None
         q = self._quiet_n
         # the rest after: its first ``quiet_n`` samples end the burst, its last ``quiet_n`` are its
         # mean and the rest before the next burst
-        end = t.size - self.rest_n + q
+        end = t.size - rest_after_n + q
         self._recent, self._recent_n = [], 0
         self._remember(_cut((t, acc, up, shake), t.size - q, t.size))
         return Burst(

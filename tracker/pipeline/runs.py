@@ -35,7 +35,7 @@ from tracker.pipeline.config import PipelineConfig
 from tracker.pipeline.history import History
 from tracker.pipeline.orientation import DEG, dot_rows, unit
 from tracker.pipeline.output import OutputQueue
-from tracker.pipeline.types import RejectedMovement, RepTentative, SetCompleted
+from tracker.pipeline.types import RejectedMovement, RepSource, RepTentative, SetCompleted
 
 
 class RunTracker:
@@ -72,7 +72,10 @@ class RunTracker:
         #: where the last landing (a rebound right after a waiting quick rep) ended, and the end of that rep
         self._landed_s = -math.inf
         self._landed_from_s = -math.inf
-        #: where the last rep counted ended (``count_rhythm_set`` counts none of a burst the detector timed)
+        #: the cycles of the burst under way shown as reps not yet sure (``show_rhythm``)
+        self._rhythm_shown: list[RepCandidate] = []
+        #: where the last rep the detector timed and counted ended (``may_count_rhythm_set`` counts no
+        #: burst in a set it counts)
         self._counted_end_s = -math.inf
         #: the first waiting quick rep followed, at once, a rep of its tempo counted alone (``_follows_quick_rep``)
         self._joins_quick = False
@@ -369,9 +372,27 @@ class RunTracker:
         # a quick rep from before it waiting for its pause: not a burst from rest
         return not (self._waiting and self._waiting[0].start_s < start_s)
 
-    def count_rhythm_set(self, cands: list[RepCandidate]) -> None:
-        """A burst's cycles count as a fast set (:meth:`may_count_rhythm_set` said they may), each
-        flagged as its tempo makes it."""
+    def show_rhythm(self, cands: list[RepCandidate]) -> None:
+        """The completed cycles of a burst under way that may be a fast set (none when it may not):
+        from the ``rhythm_min_cycles``-th on, each not shown yet is shown as a rep not yet sure."""
+        if len(cands) < self.config.detector.rhythm_min_cycles:
+            return
+        for c in cands[len(self._rhythm_shown):]:
+            self._rhythm_shown.append(c)
+            self._show(c)
+
+    def count_rhythm_set(self, cands: list[RepCandidate]) -> bool:
+        """A burst closed: its cycles count as a fast set (``cands``, when :meth:`may_count_rhythm_set`
+        said they may), each flagged as its tempo makes it -- or none do (no ``cands``). The cycles
+        shown while it went on are the set's first reps (a count read again over the whole burst may
+        time them a little differently: they go out at the times shown, so what the person saw is
+        what counts); any shown beyond the set's are taken back. Returns whether a set counted."""
+        shown, self._rhythm_shown = self._rhythm_shown, []
+        for extra in shown[len(cands):]:
+            self.reject_cand(extra, "not a rep of the fast set after all")
+        if not cands:
+            return False
+        cands = [*shown[:len(cands)], *cands[len(shown):]]
         # quick pieces of it waiting for their pause: the set's, not reps of their own
         self.reject_deferred()
         # what the run held before the burst judges none of it: a set of its own
@@ -381,9 +402,11 @@ class RunTracker:
             self._short.discard(c.start)
             self._confirm(c, batch=self._batch_count)
         self._run_last = cands[-1]
+        self._stray_movements = 0
         self._run_len = len(cands)
         self._run_roms = [c.rom_deg for c in cands]
         self._run_direction = np.sum([c.direction for c in cands], axis=0)
+        return True
 
     def _at_counted_lying_rest(self, rest_up: NDArray[np.float64]) -> bool:
         """``rest_up`` is the rest of a set counted lying down (``fast_rest_match_deg``)."""
@@ -725,7 +748,8 @@ class RunTracker:
             self._set_reps = 0
         self._rep_index += 1
         self._set_reps += 1
-        self._counted_end_s = max(self._counted_end_s, c.end_s)
+        if c.source is RepSource.EXCURSION:  # (a fast set read from its rhythm may follow another at once)
+            self._counted_end_s = max(self._counted_end_s, c.end_s)
         if self._set_reps >= self.config.detector.fast_rest_min_reps:
             self._counted_rest = c.ref
         self._set_end_s = c.end_s
