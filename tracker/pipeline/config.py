@@ -313,6 +313,7 @@ class DetectorConfig:
     max_burst_s: float = 30.0  # a longer burst is no set of fast reps (12 reps of 1.2 s each and their rests, with room to spare: a walk about the room is longer)
     rhythm_rest_match_deg: float = 10.0  # ... and one that does not come back within this of the rest it left is none either (fast sets: 0.4-4.9 deg, real-behaviour corpus seed 2026; a lift to a hold of a steady set, which a rest of ``burst_rest_s`` also ends, is its range away)
     rhythm_show_every_s: float = 0.25  # a burst under way is read this often for the reps it has so far, shown as not yet sure (each read costs 1-3 ms; the reps show a cycle and up to this after they end)
+    rhythm_show_min_cycles: int = 4  # ... from this many completed cycles on: with 3, a slow set's first rep (its wobble read as cycles, before the detector had timed it) and setup motion showed reps taken back when their burst was over (29 reps in 7 bursts, real behaviours seed 2026)
     rhythm_min_cycles: int = 3  # a burst of fewer cycles is no fast set (``fast_run_min_reps``)
     rhythm_max_cycle_s: float = 1.2  # ... nor one whose cycles take longer than this on average: reps that slow show their own tilt and the detector times them (``min_unpaused_rep_s``)
 

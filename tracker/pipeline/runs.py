@@ -374,8 +374,8 @@ class RunTracker:
 
     def show_rhythm(self, cands: list[RepCandidate]) -> None:
         """The completed cycles of a burst under way that may be a fast set (none when it may not):
-        from the ``rhythm_min_cycles``-th on, each not shown yet is shown as a rep not yet sure."""
-        if len(cands) < self.config.detector.rhythm_min_cycles:
+        once there are ``rhythm_show_min_cycles``, each not shown yet is shown as a rep not yet sure."""
+        if len(cands) < self.config.detector.rhythm_show_min_cycles:
             return
         for c in cands[len(self._rhythm_shown):]:
             self._rhythm_shown.append(c)
