@@ -457,8 +457,11 @@ class RepPipeline:
             start = self._hist.end
             grid = self._show_n - start % self._show_n
             shows = np.arange(grid if grid < self._show_n else self._show_n, run.size + 1, self._show_n)
-            cuts = sorted({0, run.size, *BurstWatcher.split_points(run, self._bursts.rest_n).tolist(), *shows.tolist()})
-            for a, b in zip(cuts[:-1], cuts[1:]):
+            cuts = sorted({run.size, *BurstWatcher.split_points(run, self._bursts.rest_n).tolist(), *shows.tolist()})
+            a = 0
+            while a < run.size:
+                # ... and where a burst under way would grow too long (it is dropped there)
+                b = min(next(c for c in cuts if c > a), a + self._bursts.room) if self._bursts.is_open else next(c for c in cuts if c > a)
                 first_new = self._hist.end
                 self._hist.append(t_f[a:b], block.up[a:b], block.speed_dps[a:b], run[a:b], block.shake_g[a:b], None,
                                   block.turn_dps[a:b])
@@ -470,6 +473,7 @@ class RepPipeline:
                     # (read while it moves: at rest it may be over, and a read of its tail showed a
                     # rep too many in 8 of 14 fast sets, real behaviours seed 2026)
                     self._rhythm_show(under_way)
+                a = b
         keep = self._rep_start - self._still_n if self._mode in (_Mode.LIFTING, _Mode.LOWERING) else self._hist.end
         keep = self._runs.keep_from(keep)
         self._hist.trim(keep - self._still_n)
@@ -491,7 +495,15 @@ class RepPipeline:
         """A burst under way (no gyro, lying down): the cycles it has completed so far, if it may be
         a fast set, shown as reps not yet sure -- a set read from its rhythm counts only once it
         is over, so the person sees its reps as they go (the last cycle may be unfinished)."""
-        self._runs.show_rhythm(self._rhythm_cycles(under_way)[:-1])
+        d = self.config.detector
+        if not self._runs.may_count_rhythm_set(under_way.rest_up, under_way.rest_after_g, float(under_way.t_s[0])):
+            # no longer a fast set (the detector timed a rep in it): what it showed is taken back
+            # now, not when it is over (8 fast reps run into steady ones showed 22 for 12 for 15 s)
+            self._runs.count_rhythm_set([])
+            return
+        self._runs.show_rhythm(rhythm_candidates(under_way, sample_rate_hz=self._fs, config=self.config.rhythm,
+                                                 min_cycles=d.rhythm_min_cycles, max_mean_cycle_s=d.rhythm_max_cycle_s,
+                                                 min_rom_deg=self._enter_deg)[:-1])
 
     def _rhythm_set(self, burst: Burst | None) -> None:
         """A burst of movement closed (no gyro, lying down): its cycles may be a fast set (none: no

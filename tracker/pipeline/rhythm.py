@@ -215,6 +215,8 @@ def find_cycles(accel_g: NDArray[np.float64], *, sample_rate_hz: float, rest_bef
         # a turn found twice, or two close together (an irregular burst): the phase's boundaries
         # (a cycle of no length came out as a rep of 3e7 deg/s: review helper-49)
         refined = np.array([0, *inner, n - 1])
+        if np.diff(refined).min() < 0.5 * config.min_cycle_s * sample_rate_hz:
+            return None  # no rhythm of reps: cycles that short are none
     bounds = tuple(first + int(i) for i in refined)
     return Rhythm(first=first, last=last, rate_hz=rate, band_share=share, bounds=bounds)
 

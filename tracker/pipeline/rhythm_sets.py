@@ -113,10 +113,11 @@ class BurstWatcher:
             run = still_run[i:]
             ends = np.flatnonzero(run == self.rest_n) if int(run.max()) >= self.rest_n else _NO_SAMPLES
             stop = n if ends.size == 0 else i + int(ends[0]) + 1
-            room = self._max_n + self.rest_n - self._open_n  # samples it may still take
-            if stop - i > room:
-                # too long for a set of fast reps: dropped at the sample that makes it so, and the
-                # rest of the block looked at afresh (a burst may open there, whatever the chunking)
+            room = self._max_n + self.rest_n - self._open_n  # samples it may take before it is too long
+            if stop - i > room or (stop - i == room and not ends.size):
+                # too long for a set of fast reps: dropped once it has all the samples it may take
+                # (the detector cuts the stream there: :attr:`room`), and the rest of the block
+                # looked at afresh (a burst may open there, whatever the chunking)
                 over = i + max(room, 0)
                 self._parts.append(_cut(block, i, over))
                 self._recent, self._recent_n = [], 0
@@ -156,6 +157,11 @@ class BurstWatcher:
         self._recent_n += k
         while self._recent_n - self._recent[0][0].size >= self._quiet_n:
             self._recent_n -= self._recent.pop(0)[0].size
+
+    @property
+    def room(self) -> int:
+        """Samples the burst under way may still take; it is dropped at the last of them (at least 1)."""
+        return max(1, self._max_n + self.rest_n - self._open_n)
 
     @property
     def is_open(self) -> bool:

@@ -25,6 +25,7 @@ comes out goes to the output queue (:mod:`tracker.pipeline.output`).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -378,6 +379,7 @@ class RunTracker:
         if len(cands) < self.config.detector.rhythm_show_min_cycles:
             return
         for c in cands[len(self._rhythm_shown):]:
+            c = _after(self._rhythm_shown[-1], c) if self._rhythm_shown else c
             self._rhythm_shown.append(c)
             self._show(c)
 
@@ -393,6 +395,7 @@ class RunTracker:
         if not cands:
             return False
         cands = [*shown[:len(cands)], *cands[len(shown):]]
+        cands = [cands[0], *(_after(a, b) for a, b in zip(cands[:-1], cands[1:]))]
         # quick pieces of it waiting for their pause: the set's, not reps of their own
         self.reject_deferred()
         # what the run held before the burst judges none of it: a set of its own
@@ -797,3 +800,12 @@ class RunTracker:
         tentative = c.start in self._tentative
         self._tentative.discard(c.start)
         self._out.push(RejectedMovement(c.start_s, c.end_s, c.rom_deg, reason, tentative=tentative))
+
+
+def _after(prev: RepCandidate, c: RepCandidate) -> RepCandidate:
+    """``c`` starting no earlier than ``prev`` ended: the cycles of a fast set read from its rhythm
+    at different times place their boundaries a little differently (neighbours overlapped by up to
+    0.33 s: review helper-50)."""
+    if c.start >= prev.end:
+        return c
+    return dataclasses.replace(c, start=prev.end, start_s=prev.end_s, peak=max(c.peak, prev.end), peak_s=max(c.peak_s, prev.end_s))
