@@ -451,24 +451,27 @@ class RepPipeline:
             self._advance(first_new)
         else:
             # split where a burst may close, so that it is judged after the same samples
-            # whatever the chunking (events keep their order)
             # whatever the chunking (events keep their order), and on a grid of absolute samples
             # (``rhythm_show_every_s``) where a fast set's reps so far are shown
             start = self._hist.end
             grid = self._show_n - start % self._show_n
             shows = np.arange(grid if grid < self._show_n else self._show_n, run.size + 1, self._show_n)
-            cuts = sorted({run.size, *BurstWatcher.split_points(run, self._bursts.rest_n).tolist(), *shows.tolist()})
-            a = 0
+            shows = shows[run[shows - 1] == 0]  # (a burst is read only while it moves: no cut at rest)
+            closes = BurstWatcher.split_points(run, self._bursts.rest_n)
+            cuts = sorted({run.size, *closes.tolist(), *shows.tolist()}) if closes.size or shows.size else [run.size]
+            a, k = 0, 0
             while a < run.size:
+                while cuts[k] <= a:
+                    k += 1
                 # ... and where a burst under way would grow too long (it is dropped there)
-                b = min(next(c for c in cuts if c > a), a + self._bursts.room) if self._bursts.is_open else next(c for c in cuts if c > a)
+                b = min(cuts[k], a + self._bursts.room) if self._bursts.is_open else cuts[k]
                 first_new = self._hist.end
                 self._hist.append(t_f[a:b], block.up[a:b], block.speed_dps[a:b], run[a:b], block.shake_g[a:b], None,
                                   block.turn_dps[a:b])
                 self._advance(first_new)
                 burst = self._bursts.feed(first_new, t_f[a:b], acc_f[a:b], block.up[a:b], block.shake_g[a:b], run[a:b])
-                if burst is not None or not self._bursts.is_open:
-                    self._rhythm_set(burst)  # (none: a burst too long, or none under way)
+                if burst is not None or (not self._bursts.is_open and self._runs.rhythm_shown):
+                    self._rhythm_set(burst)  # (none: a burst too long, or none under way, and what it showed)
                 elif (start + b) % self._show_n == 0 and run[b - 1] == 0 and (under_way := self._bursts.open_burst()) is not None:
                     # (read while it moves: at rest it may be over, and a read of its tail showed a
                     # rep too many in 8 of 14 fast sets, real behaviours seed 2026)

@@ -373,12 +373,20 @@ class RunTracker:
         # a quick rep from before it waiting for its pause: not a burst from rest
         return not (self._waiting and self._waiting[0].start_s < start_s)
 
+    @property
+    def rhythm_shown(self) -> bool:
+        """Reps of a burst under way are shown, not yet counted or taken back."""
+        return bool(self._rhythm_shown)
+
     def show_rhythm(self, cands: list[RepCandidate]) -> None:
         """The completed cycles of a burst under way that may be a fast set (none when it may not):
         once there are ``rhythm_show_min_cycles``, each not shown yet is shown as a rep not yet sure."""
         if len(cands) < self.config.detector.rhythm_show_min_cycles:
             return
-        for c in cands[len(self._rhythm_shown):]:
+        new = cands[len(self._rhythm_shown):]
+        if any(c.end_s - c.start_s < self.config.rhythm.min_cycle_s for c in new):
+            return  # a cycle quicker than a rep: this read is off (its first cycle began before the set did), wait for the next
+        for c in new:
             c = _after(self._rhythm_shown[-1], c) if self._rhythm_shown else c
             self._rhythm_shown.append(c)
             self._show(c)
