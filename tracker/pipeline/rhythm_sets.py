@@ -10,8 +10,8 @@ cycles and makes each a rep candidate (:class:`RepCandidate`, measured by :func:
 
 Whether they count is for :meth:`tracker.pipeline.runs.RunTracker.count_rhythm_set`: only lying
 down, from the rest of a set counted there -- no one walks lying down, and a walk is as
-periodic as a fast set (a share of its power at its stride rate and multiples of 0.6-0.9 on the
-real-behaviour corpus, against 0.2-0.8 for fast sets).
+periodic as a fast set (a share of its power at its stride rate and multiples of 0.3-0.9, mostly
+0.6-0.7, on the real-behaviour corpus of seed 2026, against 0.2-0.8 for fast sets).
 
 Sans-IO and chunk-free: it reads per-sample values the detector computed for any chunking,
 and the detector hands it the stream split at the samples where a rest reaches ``burst_rest_s``.
