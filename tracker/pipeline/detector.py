@@ -472,10 +472,10 @@ class RepPipeline:
                 burst = self._bursts.feed(first_new, t_f[a:b], acc_f[a:b], block.up[a:b], block.shake_g[a:b], run[a:b])
                 if burst is not None or (not self._bursts.is_open and self._runs.rhythm_shown):
                     self._rhythm_set(burst)  # (none: a burst too long, or none under way, and what it showed)
-                elif (start + b) % self._show_n == 0 and run[b - 1] == 0 and (under_way := self._bursts.open_burst()) is not None:
+                elif (start + b) % self._show_n == 0 and run[b - 1] == 0:
                     # (read while it moves: at rest it may be over, and a read of its tail showed a
                     # rep too many in 8 of 14 fast sets, real behaviours seed 2026)
-                    self._rhythm_show(under_way)
+                    self._rhythm_show()
                 a = b
         keep = self._rep_start - self._still_n if self._mode in (_Mode.LIFTING, _Mode.LOWERING) else self._hist.end
         keep = self._runs.keep_from(keep)
@@ -485,33 +485,36 @@ class RepPipeline:
             needed = [float(self._hist.t[0])] + self._out.waiting_for_pelvis_s()
             self._pelvis.trim(min(needed))
 
-    def _rhythm_cycles(self, burst: Burst) -> list[RepCandidate]:
-        """The burst's cycles as rep candidates when it may be a fast set, else none."""
+    def _cycles(self, burst: Burst) -> list[RepCandidate]:
+        """The burst's cycles as rep candidates (``rhythm_sets.rhythm_candidates`` with this session's limits)."""
         d = self.config.detector
-        if not self._runs.may_count_rhythm_set(burst.rest_up, burst.rest_after_g, float(burst.t_s[0])):
-            return []
         return rhythm_candidates(burst, sample_rate_hz=self._fs, config=self.config.rhythm,
                                  min_cycles=d.rhythm_min_cycles, max_mean_cycle_s=d.rhythm_max_cycle_s,
                                  min_rom_deg=self._enter_deg)
 
-    def _rhythm_show(self, under_way: Burst) -> None:
+    def _rhythm_show(self) -> None:
         """A burst under way (no gyro, lying down): the cycles it has completed so far, if it may be
         a fast set, shown as reps not yet sure -- a set read from its rhythm counts only once it
-        is over, so the person sees its reps as they go (the last cycle may be unfinished)."""
-        d = self.config.detector
-        if not self._runs.may_count_rhythm_set(under_way.rest_up, under_way.rest_after_g, float(under_way.t_s[0])):
-            # no longer a fast set (the detector timed a rep in it): what it showed is taken back
-            # now, not when it is over (8 fast reps run into steady ones showed 22 for 12 for 15 s)
+        is over, so the person sees its reps as they go (the last cycle may be unfinished). Whether
+        it may be one is asked before its samples are joined (most bursts are a slow set's reps)."""
+        rest = self._bursts.open_rest if self._bursts is not None else None
+        if rest is None:
+            return
+        rest_g, rest_up, start_s = rest
+        if not self._runs.may_count_rhythm_set(rest_up, rest_g, start_s):
+            # not a fast set (the detector timed a rep in it): what it showed is taken back now,
+            # not when it is over (8 fast reps run into steady ones showed 22 for 12 for 15 s)
             self._runs.count_rhythm_set([])
             return
-        self._runs.show_rhythm(rhythm_candidates(under_way, sample_rate_hz=self._fs, config=self.config.rhythm,
-                                                 min_cycles=d.rhythm_min_cycles, max_mean_cycle_s=d.rhythm_max_cycle_s,
-                                                 min_rom_deg=self._enter_deg)[:-1])
+        under_way = self._bursts.open_burst() if self._bursts is not None else None
+        if under_way is not None:
+            self._runs.show_rhythm(self._cycles(under_way)[:-1])
 
     def _rhythm_set(self, burst: Burst | None) -> None:
         """A burst of movement closed (no gyro, lying down): its cycles may be a fast set (none: no
         burst under way any more, and what was shown of one is taken back)."""
-        counted = self._runs.count_rhythm_set([] if burst is None else self._rhythm_cycles(burst))
+        may = burst is not None and self._runs.may_count_rhythm_set(burst.rest_up, burst.rest_after_g, float(burst.t_s[0]))
+        counted = self._runs.count_rhythm_set(self._cycles(burst) if burst is not None and may else [])
         if counted and self._mode in (_Mode.LIFTING, _Mode.LOWERING):
             # the excursion followed was a piece of the set (the last rep's tilt, misread, leaves a
             # "hold" at the rest): it is the set's, and the rest after it the reference again

@@ -65,6 +65,8 @@ class BurstWatcher:
         self._parts: list[_Block] | None = None
         self._open_at = 0
         self._open_n = 0
+        #: the open burst's rest before it: mean specific force, up direction, its first sample's time
+        self._rest: tuple[NDArray[np.float64], NDArray[np.float64], float] = (np.zeros(3), np.zeros(3), 0.0)
 
     def reset(self) -> None:
         """After a gap in the data: no rest is known, no burst open."""
@@ -102,6 +104,7 @@ class BurstWatcher:
                 if self._recent_n >= self._quiet_n:  # (after a gap, a rest shorter than that)
                     rest = _cut(_join(self._recent), self._recent_n - self._quiet_n, self._recent_n)
                     self._parts = [rest]
+                    self._rest = (rest[1].mean(axis=0), unit(rest[2].mean(axis=0)), float(rest[0][0]))
                     self._open_at = first + j - self._quiet_n
                     self._open_n = self._quiet_n
                     i = j
@@ -132,16 +135,21 @@ class BurstWatcher:
             i = stop
         return closed
 
+    @property
+    def open_rest(self) -> tuple[NDArray[np.float64], NDArray[np.float64], float] | None:
+        """The rest before the burst under way (mean specific force, up direction, the time it is
+        taken from), or None: what decides whether it may be a fast set, without joining its samples."""
+        return None if self._parts is None else self._rest
+
     def open_burst(self) -> Burst | None:
         """The burst under way so far (its rest after taken as the rest before it: a fast set comes
         back there), or None."""
         if self._parts is None:
             return None
         t, acc, up, shake = _join(self._parts)
-        q = self._quiet_n
-        rest_g = acc[:q].mean(axis=0)
+        rest_g, rest_up, _ = self._rest
         return Burst(first=self._open_at, t_s=t, accel_g=acc, up=up, shake_g=shake, rest_before_g=rest_g,
-                     rest_after_g=rest_g, rest_up=unit(up[:q].mean(axis=0)))
+                     rest_after_g=rest_g, rest_up=rest_up)
 
     @staticmethod
     def split_points(still_run: NDArray[np.int64], rest_n: int) -> NDArray[np.int64]:
@@ -189,7 +197,7 @@ class BurstWatcher:
         self._remember(_cut((t, acc, up, shake), t.size - q, t.size))
         return Burst(
             first=self._open_at, t_s=t[:end], accel_g=acc[:end], up=up[:end], shake_g=shake[:end],
-            rest_before_g=acc[:q].mean(axis=0), rest_after_g=acc[-q:].mean(axis=0), rest_up=unit(up[:q].mean(axis=0)),
+            rest_before_g=self._rest[0], rest_after_g=acc[-q:].mean(axis=0), rest_up=self._rest[1],
         )
 
 

@@ -323,7 +323,7 @@ class RunTracker:
         of the fast set that waits, or, with none waiting, perhaps the first of one -- it waits,
         and is turned down as too short unless the next movement continues it."""
         waiting = self._waiting
-        if not self._fast_set_possible(waiting[0] if waiting else cand):
+        if not self.fast_sets:
             return False
         if waiting and not self.waiting_paused_before(cand.start) and self._continues_fast_set(cand):
             waiting.append(cand)
@@ -341,18 +341,12 @@ class RunTracker:
 
     @property
     def fast_sets(self) -> bool:
-        """Whether quick reps back to back can make a fast set at all: with a gyro. Without one the
-        tilt cannot time a fast rep (:mod:`tracker.pipeline.rhythm`), and lying down the set is read
-        from its rhythm instead (:meth:`count_rhythm_set`)."""
-        return self.config.has_gyro
-
-    def _fast_set_possible(self, first: RepCandidate) -> bool:
-        """Whether quick reps from ``first`` on may make a fast set: with a gyro (the swing back
-        tells a walk from one). Without, the swing back is lost -- in the accelerometer's gravity
-        low-pass (2 Hz), and in the leg's own acceleration -- and every step of a walk would count
-        (clean corpus: a false rep in 20 of 150 recordings without a gyro, none with one); the
-        pieces such a set's tilt splits into counted 5 or 6 of a set of 10-12 when let through
-        lying down: there the set is read from its rhythm (:meth:`count_rhythm_set`)."""
+        """Whether quick reps back to back can make a fast set: with a gyro (the swing back tells a
+        walk from one). Without, the swing back is lost -- in the accelerometer's gravity low-pass
+        (2 Hz), and in the leg's own acceleration -- and every step of a walk would count (clean
+        corpus: a false rep in 20 of 150 recordings without a gyro, none with one); the pieces such
+        a set's tilt splits into counted 5 or 6 of a set of 10-12 when let through lying down:
+        there the set is read from its rhythm (:meth:`count_rhythm_set`)."""
         return self.config.has_gyro
 
     def may_count_rhythm_set(self, rest_up: NDArray[np.float64], rest_after_g: NDArray[np.float64], start_s: float) -> bool:
@@ -518,7 +512,7 @@ class RunTracker:
         once, the same way, of like range, with no swing back past the rest (see
         :meth:`_continues_fast_set`)."""
         run = self._waiting
-        if not self._fast_set_possible(run[0]):
+        if not self.fast_sets:
             return False
         d = self.config.detector
         prev = run[-1]
