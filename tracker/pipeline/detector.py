@@ -39,6 +39,9 @@ How it works
    run; a real set does from its second rep on (the first rep is shown at once as a
    :class:`RepTentative` when it looks like one, and counted together with the second).
    Sets split at rests longer than ``set_gap_s``, posture changes and data gaps.
+   A lift that has come back down to ``show_on_the_way_down_fraction`` of its peak is shown
+   then, not yet sure (a rep that comes back only part of the way ends where it turns, which
+   only the next lift proves): whatever closes it later counts it or takes it back.
 8. Events go out through :class:`~tracker.pipeline.output.OutputQueue`, which numbers
    reps and sets and waits for the optional pelvis sensor
    (:class:`~tracker.pipeline.pelvis.PelvisStream`) to cover each rep.
@@ -217,6 +220,7 @@ class RepPipeline:
         self._trough_deg = 0.0
         self._turn_deg = np.inf  # LIFTING: the lowest tilt since the peak last rose (inf: none yet)
         self._from_rest = False  # LIFTING/LOWERING: the lift began from IDLE (not where the rep before it ended)
+        self._looked_on_the_way_down = False  # LIFTING: the lift came down to ``show_on_the_way_down_fraction`` once
         self._last_close = 0
         self._still_floor = 0  # a new reference must be still from here on
         self._reref_run_start = -1  # the still period the reference was last taken in
@@ -332,6 +336,9 @@ class RepPipeline:
         if self._mode in (_Mode.LOWERING,):
             # the recording stopped on the way down: close at the last sample
             self._close_candidate(self._hist.end - 1)
+        elif self._mode is _Mode.LIFTING and self._runs.is_shown(self._rep_start):
+            # ... or before a rep shown on its way down was over: no rep (as before), taken back
+            self._reject(self._rep_start, self._hist.end - 1, self._peak_deg, "the recording ended before the rep did")
         if self._bursts is not None:
             self._rhythm_set(self._bursts.finish())
         self._runs.accept_deferred()
@@ -652,6 +659,7 @@ class RepPipeline:
         self._peak, self._peak_deg = j, deg
         self._turn_deg = np.inf
         self._from_rest = from_rest
+        self._looked_on_the_way_down = False
         self._mode = _Mode.LIFTING
         self._clear_hold()
 
@@ -771,6 +779,9 @@ class RepPipeline:
             Transition.FAR_HOLD: far_hold, Transition.RESTED_PART_WAY: rested, Transition.LIFT_FROM_REST: relift,
             Transition.TURNED_PART_WAY: turned,
         })
+        # shown on its way down (not yet sure) before whatever happens at the same sample
+        self._show_on_the_way_down(i, th[: th.size if first is None else first[0] + 1],
+                                   runmax[: th.size if first is None else first[0] + 1])
         if first is None:
             k_max = int(np.argmax(th))
             self._turn_deg = self._low_since_peak(th, k_max)
@@ -1087,6 +1098,44 @@ class RepPipeline:
         self._begin_lift(trough, j, float(th[jj]))
         return j + 1
 
+    def _show_on_the_way_down(self, i: int, th: NDArray[np.float64], runmax: NDArray[np.float64]) -> None:
+        """The first of history samples ``i..`` (tilt ``th``, running peak ``runmax``) at which the
+        lift has come back down to ``show_on_the_way_down_fraction`` of its peak, by the entry
+        level at least: the excursion so far, measured, is shown as a rep not yet sure when the set
+        would show it at its end (:meth:`RunTracker.announce_on_the_way_down`). Looked at once per
+        lift; whatever closes the excursion later counts it (same start) or takes it back."""
+        if self._looked_on_the_way_down:
+            return
+        d = self.config.detector
+        h = self._hist
+        down = (th <= d.show_on_the_way_down_fraction * runmax) & (runmax - th >= self._enter_deg)
+        if not down.any():
+            return
+        # ... and stopped coming down (slowed as a pause after a rep of that range and duration
+        # would: ``pause_limit_dps``): a rep coming all the way home shows when it is back, before
+        # its labelled end already, and shown on its way it would only be taken back more often
+        rows = h.rows(i, i + th.size)
+        duration = h.t[rows] - h.t[self._rep_start - h.start]
+        limit = np.where(duration < d.calm_min_rep_s, d.still_dps,
+                         np.maximum(d.still_dps, d.pause_speed_fraction * 2.0 * runmax / np.maximum(duration, 1e-9)))
+        down = np.nonzero(down & (h.speed[rows] <= limit))[0]
+        if down.size == 0:
+            return
+        self._looked_on_the_way_down = True
+        k = int(down[0])
+        start, j = self._rep_start, i + k
+        k_max = int(np.argmax(th[: k + 1]))
+        peak = i + k_max if th[k_max] > self._peak_deg else self._peak
+        r = h.rows(start, j + 1)
+        t = h.t[r]
+        if not self.config.exercise.min_rep_s <= t[-1] - t[0] <= self.config.exercise.max_rep_s or not self._runs.may_announce_on_the_way_down():
+            # too short for a rep yet (a wobble, a step), too long for one (what comes at this
+            # sample turns it down: UCI subject 1 showed one and took it back at once), or quick
+            # reps wait for their pause
+            return
+        pre = self._theta(max(h.start, start - self._quiet_n), start + 1)
+        self._runs.announce_on_the_way_down(self._candidate(start, peak, j, self._prev_movement_end, t, h.up[r], pre))
+
     def _top_wobble_until_s(self) -> float:
         """Until when a rise of the lowering (``NEXT_LIFT``'s) ends a wobble as the leg arrived at
         the top, not a lowering (``TOP_WOBBLE``; -inf: never): within ``top_wobble_s`` of the peak,
@@ -1275,7 +1324,8 @@ class RepPipeline:
         last = h.end - h.start - 1
         ta = float(h.t[min(max(a - h.start, 0), last)])
         tb = float(h.t[min(max(b - h.start, 0), last)])
-        self._out.push(RejectedMovement(ta, tb, rom, reason))
+        # shown on its way down, it is taken back
+        self._out.push(RejectedMovement(ta, tb, rom, reason, tentative=self._runs.withdraw(a)))
 
     def _abandon(self, j: int, reason: str) -> None:
         """The current excursion is no rep and the reference no longer holds: look for a new one."""

@@ -725,16 +725,39 @@ class RunTracker:
         Inside a confirmed set, the next rep is shown: soon after the last, the same way, of a
         like range (shifting on the mat or turning round after a set is none of these). Before
         a set, only what looks like its first rep: it starts from stillness, takes a rep's time,
-        and its range is the exercise's -- walking, fetching the weight and lying down would
-        otherwise flash up as reps and be taken back, and a count that keeps taking reps back
-        is not believed.
+        and its range is the exercise's (up to ``announce_max_range_factor`` times its largest) --
+        walking, fetching the weight and lying down would otherwise flash up as reps and be taken
+        back, and a count that keeps taking reps back is not believed.
         """
         d = self.config.detector
         next_in_set = self._continues_set(c)
         first_of_set = (c.quiet_before and c.end_s - c.start_s >= d.min_unpaused_rep_s
-                        and d.announce_min_rom_deg <= c.rom_deg <= self.config.max_rep_rom_deg)
+                        and d.announce_min_rom_deg <= c.rom_deg <= d.announce_max_range_factor * self.config.max_rep_rom_deg)
         if next_in_set or first_of_set:
             self._show(c)
+
+    def may_announce_on_the_way_down(self) -> bool:
+        """Whether a lift under way may be shown before it ends (:meth:`announce_on_the_way_down`):
+        not while quick reps wait for their pause (a fast set shows its reps together) or a fast
+        set's burst is being shown from its rhythm."""
+        return not self._waiting and not self._rhythm_shown
+
+    def announce_on_the_way_down(self, c: RepCandidate) -> None:
+        """``c``, a lift under way measured so far, has come most of the way back down
+        (``show_on_the_way_down_fraction``): shown now, not yet sure, if it would be shown at its
+        end (:meth:`_announce`) -- or, within a set, counted then. The candidate that closes it later
+        has the same start: it is counted, or taken back (``withdraw``)."""
+        self._announce(c)
+
+    def is_shown(self, start: int) -> bool:
+        """The excursion from history sample ``start`` was shown as a rep not yet sure."""
+        return start in self._tentative
+
+    def withdraw(self, start: int) -> bool:
+        """The excursion from ``start`` is no rep: whether it had been shown (and is taken back)."""
+        shown = start in self._tentative
+        self._tentative.discard(start)
+        return shown
 
     def _show(self, c: RepCandidate) -> None:
         if c.start not in self._tentative:
