@@ -1118,11 +1118,11 @@ class RepPipeline:
         duration = h.t[rows] - h.t[self._rep_start - h.start]
         limit = np.where(duration < d.calm_min_rep_s, d.still_dps,
                          np.maximum(d.still_dps, d.pause_speed_fraction * 2.0 * runmax / np.maximum(duration, 1e-9)))
-        down = np.nonzero(down & (h.speed[rows] <= limit))[0]
-        if down.size == 0:
+        stopped = np.nonzero(down & (h.speed[rows] <= limit))[0]
+        if stopped.size == 0:
             return
         self._looked_on_the_way_down = True
-        k = int(down[0])
+        k = int(stopped[0])
         start, j = self._rep_start, i + k
         k_max = int(np.argmax(th[: k + 1]))
         peak = i + k_max if th[k_max] > self._peak_deg else self._peak
