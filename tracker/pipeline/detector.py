@@ -39,8 +39,8 @@ How it works
    run; a real set does from its second rep on (the first rep is shown at once as a
    :class:`RepTentative` when it looks like one, and counted together with the second).
    Sets split at rests longer than ``set_gap_s``, posture changes and data gaps.
-   A lift that has come back down to ``show_on_the_way_down_fraction`` of its peak is shown
-   then, not yet sure (a rep that comes back only part of the way ends where it turns, which
+   A lift that has come back down to ``show_on_the_way_down_fraction`` of its peak and stopped
+   there is shown then, not yet sure (a rep that comes back only part of the way ends where it turns, which
    only the next lift proves): whatever closes it later counts it or takes it back.
 8. Events go out through :class:`~tracker.pipeline.output.OutputQueue`, which numbers
    reps and sets and waits for the optional pelvis sensor
@@ -1101,7 +1101,7 @@ class RepPipeline:
     def _show_on_the_way_down(self, i: int, th: NDArray[np.float64], runmax: NDArray[np.float64]) -> None:
         """The first of history samples ``i..`` (tilt ``th``, running peak ``runmax``) at which the
         lift has come back down to ``show_on_the_way_down_fraction`` of its peak, by the entry
-        level at least: the excursion so far, measured, is shown as a rep not yet sure when the set
+        level at least, and stopped coming down: the excursion so far, measured, is shown as a rep not yet sure when the set
         would show it at its end (:meth:`RunTracker.announce_on_the_way_down`). Looked at once per
         lift; whatever closes the excursion later counts it (same start) or takes it back."""
         if self._looked_on_the_way_down:
