@@ -13,7 +13,7 @@ import dataclasses
 
 import numpy as np
 
-from tests.hand_signals import min_jerk, sensor_from_angles
+from tests.hand_signals import hinge_without_gyro, min_jerk, quick_reps_deg, sensor_from_angles
 from tracker.core.recording import Placement, Recording
 from tracker.evaluation.latency import TARGET_MS, StampedEvent, stream_in_chunks
 from tracker.pipeline import DetectorConfig, RejectedMovement, RepCompleted, RepTentative, SessionSetup, analyze_recording
@@ -29,8 +29,9 @@ def _seg(a: float, b: float, s: float) -> np.ndarray:
 
 def partial_returns(n: int, *, top_deg: float = 30.0, rest_deg: float = 15.0, turn_s: float = 0.2,
                     tail: list[np.ndarray] | None = None) -> tuple[np.ndarray, list[float]]:
-    """A rep from rest, then ``n`` reps back only to ``rest_deg`` that turn there within
-    ``turn_s``, then home; returns the angle and each rep's end (s: where its lowering ends)."""
+    """A rep from rest back only to ``rest_deg``, then ``n`` reps from there back to it, each
+    turning there within ``turn_s``, then home; returns the angle and the ends (s: where each
+    lowering to the raised rest ends) of the first ``n`` reps."""
     parts = [np.zeros(int(3 * RATE_HZ)), _seg(0, top_deg, 1.2), np.full(int(RATE_HZ), top_deg), _seg(top_deg, rest_deg, 1.0)]
     ends = []
     for _ in range(n):
@@ -71,8 +72,11 @@ def _delays_ms(detector: DetectorConfig) -> list[float]:
 
 
 def test_a_partial_return_shows_within_300_ms_of_its_turn() -> None:
-    shown = _delays_ms(DetectorConfig())
-    assert max(shown) <= TARGET_MS, shown
+    # the set's first rep waits for the turn to be proved (getting into position comes part of the
+    # way back and settles too); from the second on, each shows as it stops at its raised rest
+    first, *others = _delays_ms(DetectorConfig())
+    assert max(others) <= TARGET_MS, others
+    assert first > TARGET_MS
     # what did it: without the show on the way down each waited for the next lift to prove the turn
     waited = _delays_ms(dataclasses.replace(DetectorConfig(), show_on_the_way_down_fraction=0.0))
     assert min(waited) > TARGET_MS, waited
@@ -97,3 +101,40 @@ def test_a_rep_shown_on_its_way_down_that_settles_there_is_taken_back() -> None:
     assert tentative <= counted | {e.start_s for e in taken_back}
     res = analyze_recording(rec, get_exercise(EXERCISE), placement=Placement.THIGH)
     assert res.rep_count == len(counted) == 5
+
+
+def test_a_rep_shown_inside_a_fast_set_read_from_its_rhythm_is_resolved() -> None:
+    """Without a gyro, lying, after a set counted there: a lift shown on its way down inside a
+    burst that then counts as a fast set read from its rhythm was neither counted nor taken back
+    (review helper-51): an extra rep not yet sure for the rest of the session."""
+    rate = 50.0
+
+    def seg(a: float, b: float, s: float) -> np.ndarray:
+        return a + (b - a) * min_jerk(int(round(s * rate)))
+
+    def still(s: float, deg: float = 0.0) -> np.ndarray:
+        return np.full(int(round(s * rate)), deg)
+
+    slow = np.concatenate([np.concatenate([seg(0, 25, 1.2), still(1.0, 25), seg(25, 0, 1.2), still(1.5)]) for _ in range(4)])
+    # a fast set read from its rhythm, then 2.5 s later a second burst: 3 very quick reps, a pause,
+    # a lift to 12 deg back to 55 % of it, resting there 3 s (shown as it stopped: the next rep
+    # of the fast set), then home -- the burst counts from its rhythm while that lift is followed
+    burst_a = quick_reps_deg(6, rate_hz=rate, rom_deg=12.0, rep_s=0.6, seed=5)[0]
+    burst_b = quick_reps_deg(3, rate_hz=rate, rom_deg=12.0, rep_s=0.35)[0]
+    tail = np.concatenate([still(0.5), seg(0, 12, 0.6), seg(12, 0.55 * 12, 0.4), still(3, 0.55 * 12), seg(0.55 * 12, 0, 1.0),
+                           still(4)])
+    t, acc = hinge_without_gyro(np.concatenate([still(3), slow, still(20), burst_a, still(2.5), burst_b, tail]), rate_hz=rate,
+                                radius_m=0.3)
+    outs = []
+    for chunk in (1, 7, 1000):
+        stamped = stream_in_chunks(SessionSetup.resolve("prone-leg-lift", Placement.THIGH), Recording(t, acc, None),
+                                   chunk_n=chunk)
+        outs.append([s.event for s in stamped])
+    assert outs[0] == outs[1] == outs[2]
+    events = outs[0]
+    shown = [e.start_s for e in events if isinstance(e, RepTentative)]
+    counted = [e.rep.start_s for e in events if isinstance(e, RepCompleted)]
+    taken_back = [e.start_s for e in events if isinstance(e, RejectedMovement) and e.tentative]
+    assert shown
+    for start in set(shown):
+        assert (start in counted) != (start in taken_back), start  # one or the other, once

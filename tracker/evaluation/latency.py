@@ -81,9 +81,10 @@ class LatencyStats:
 
     shown_ms: list[float] = field(default_factory=list)
     counted_ms: list[float] = field(default_factory=list)
-    #: delays of the reps first shown as tentative (the first reps of a set, mostly)
+    #: delays of the reps first shown as tentative (a set's first, a quick rep's, one shown on its way down)
     shown_tentative_ms: list[float] = field(default_factory=list)
-    #: shown delays of each labelled set's first rep (the issue's target holds for it as for the others)
+    #: shown delays of each labelled set's first rep, where the engine counted it (the issue's
+    #: target holds for it as for the others; a first rep missed is in no delay)
     first_of_set_ms: list[float] = field(default_factory=list)
     tentative: int = 0  # tentative events
     taken_back: int = 0  # ... later taken back

@@ -408,9 +408,9 @@ def format_evaluation(report: EvaluationReport) -> str:
         lines.append(f"Latency (sensor time from a labelled rep's end to its event, {v['reps']} reps; target <= 300 ms):")
         lines.append(f"  shown (tentative or counted): median {v['shown_median_ms']} ms, 95th percentile {v['shown_p95_ms']} ms, "
                      f"max {v['shown_max_ms']} ms; within target {v['shown_within_target_pct']} %")
-        lines.append(f"  a set's first rep ({v['first_of_set']} sets): median {v['first_of_set_median_ms']} ms, "
+        lines.append(f"  a set's first rep ({v['first_of_set']} sets whose first rep was counted): median {v['first_of_set_median_ms']} ms, "
                      f"95th percentile {v['first_of_set_p95_ms']} ms; within target {v['first_of_set_within_target_pct']} %")
-        lines.append(f"  first shown as tentative ({v['first_shown_tentative']} reps, a set's first mostly): "
+        lines.append(f"  first shown as tentative ({v['first_shown_tentative']} reps: a set's first, a quick rep's, one shown on its way down): "
                      f"median {v['tentative_median_ms']} ms, 95th percentile {v['tentative_p95_ms']} ms")
         lines.append(f"  counted for good: median {v['counted_median_ms']} ms, 95th percentile {v['counted_p95_ms']} ms")
         lines.append(f"  tentative reps shown {v['tentative_events']}, taken back {v['taken_back']} "

@@ -525,6 +525,9 @@ class RepPipeline:
         if counted and self._mode in (_Mode.LIFTING, _Mode.LOWERING):
             # the excursion followed was a piece of the set (the last rep's tilt, misread, leaves a
             # "hold" at the rest): it is the set's, and the rest after it the reference again
+            if self._runs.is_shown(self._rep_start):
+                # shown on its way down, it is taken back: the set's reps count it (review helper-51)
+                self._reject(self._rep_start, self._hist.end - 1, self._peak_deg, "a piece of the fast set read from its rhythm")
             self._clear_hold()
             self._set_reference(self._hist.end - 1)
             self._mode = _Mode.IDLE
@@ -1104,7 +1107,10 @@ class RepPipeline:
         level at least, and stopped coming down: the excursion so far, measured, is shown as a rep not yet sure when the set
         would show it at its end (:meth:`RunTracker.announce_on_the_way_down`). Looked at once per
         lift; whatever closes the excursion later counts it (same start) or takes it back."""
-        if self._looked_on_the_way_down:
+        if self._looked_on_the_way_down or self._peak_deg > self.config.exercise.typical_rom_deg[1]:
+            # (past the exercise's typical range the part-way rules end no rep either: shown there,
+            # 44 of 113 were taken back on real behaviours seed 2026, against 44 of 1,233 within it --
+            # review helper-51)
             return
         d = self.config.detector
         h = self._hist

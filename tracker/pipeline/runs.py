@@ -743,11 +743,19 @@ class RunTracker:
         return not self._waiting and not self._rhythm_shown
 
     def announce_on_the_way_down(self, c: RepCandidate) -> None:
-        """``c``, a lift under way measured so far, has come most of the way back down
-        (``show_on_the_way_down_fraction``): shown now, not yet sure, if it would be shown at its
-        end (:meth:`_announce`) -- or, within a set, counted then. The candidate that closes it later
-        has the same start: it is counted, or taken back (``withdraw``)."""
-        self._announce(c)
+        """``c``, a lift under way measured so far, has come most of the way back down and stopped
+        (``show_on_the_way_down_fraction``): shown now, not yet sure, when it is the next rep of the
+        set going on (:meth:`_continues_set`), or of a run whose first rep was shown. The candidate
+        that closes it later has the same start: it is counted, or taken back (``withdraw``). Not a
+        set's first rep: getting into position comes part of the way back and settles too (the clean
+        corpus's bridges with the thigh sensor: 8 more taken back in its first 100 recordings, one
+        20 s after it showed)."""
+        last = self._run_last
+        if self._continues_set(c) or (
+                self._run_pending and last is not None and last.start in self._tentative
+                and c.start_s - last.end_s <= self.config.detector.announce_in_set_gap_s
+                and self._same_way(c) and self._like_range(c.rom_deg, float(np.median(self._run_roms)))):
+            self._show(c)
 
     def is_shown(self, start: int) -> bool:
         """The excursion from history sample ``start`` was shown as a rep not yet sure."""
