@@ -18,9 +18,13 @@ def pause_limit_dps(rom_deg: float, duration_s: float, config: DetectorConfig) -
     share of its mean tilting speed, up and back down its range in its duration
     (``pause_speed_fraction``; the gyro's own peak also counts any turn about the vertical,
     which tilts the segment little)."""
-    if duration_s < config.calm_min_rep_s:
-        return config.still_dps
-    return max(config.still_dps, config.pause_speed_fraction * 2.0 * rom_deg / duration_s)
+    return float(pause_limits_dps(np.asarray(rom_deg, dtype=float), np.asarray(duration_s, dtype=float), config))
+
+
+def pause_limits_dps(rom_deg: NDArray[np.float64], duration_s: NDArray[np.float64], config: DetectorConfig) -> NDArray[np.float64]:
+    """:func:`pause_limit_dps` for each of several (range, duration) pairs at once."""
+    calm = config.pause_speed_fraction * 2.0 * rom_deg / np.maximum(duration_s, config.calm_min_rep_s)
+    return np.where(duration_s < config.calm_min_rep_s, config.still_dps, np.maximum(config.still_dps, calm))
 
 
 @dataclass(frozen=True)

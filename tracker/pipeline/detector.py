@@ -67,7 +67,7 @@ from tracker.pipeline.output import OutputQueue
 from tracker.pipeline.orientation import OrientationTracker, tilt_deg, unit
 from tracker.pipeline.rhythm_sets import Burst, BurstWatcher, rhythm_candidates
 from tracker.pipeline.pelvis import PelvisStream
-from tracker.pipeline.candidate import RepCandidate, pause_limit_dps
+from tracker.pipeline.candidate import RepCandidate, pause_limit_dps, pause_limits_dps
 from tracker.pipeline.rep_metrics import measure_rep, rep_range
 from tracker.pipeline.runs import RunTracker
 from tracker.pipeline.types import (
@@ -783,8 +783,8 @@ class RepPipeline:
             Transition.TURNED_PART_WAY: turned,
         })
         # shown on its way down (not yet sure) before whatever happens at the same sample
-        self._show_on_the_way_down(i, th[: th.size if first is None else first[0] + 1],
-                                   runmax[: th.size if first is None else first[0] + 1])
+        upto = th.size if first is None else first[0] + 1
+        self._show_on_the_way_down(i, th[:upto], runmax[:upto])
         if first is None:
             k_max = int(np.argmax(th))
             self._turn_deg = self._low_since_peak(th, k_max)
@@ -1122,9 +1122,7 @@ class RepPipeline:
         # its labelled end already, and shown on its way it would only be taken back more often
         rows = h.rows(i, i + th.size)
         duration = h.t[rows] - h.t[self._rep_start - h.start]
-        limit = np.where(duration < d.calm_min_rep_s, d.still_dps,
-                         np.maximum(d.still_dps, d.pause_speed_fraction * 2.0 * runmax / np.maximum(duration, 1e-9)))
-        stopped = np.nonzero(down & (h.speed[rows] <= limit))[0]
+        stopped = np.nonzero(down & (h.speed[rows] <= pause_limits_dps(runmax, duration, d)))[0]
         if stopped.size == 0:
             return
         self._looked_on_the_way_down = True

@@ -681,9 +681,13 @@ class RunTracker:
     def _continues_set(self, c: RepCandidate) -> bool:
         """``c`` looks like the next rep of the confirmed set going on: soon after its last rep
         (``announce_in_set_gap_s``), the same way, of a like range."""
+        return self.in_confirmed_set and self._set_open and self._follows_run(c)
+
+    def _follows_run(self, c: RepCandidate) -> bool:
+        """``c`` follows the run's last rep as its next: soon after it (``announce_in_set_gap_s``),
+        the same way, of a like range."""
         last = self._run_last
-        return (self.in_confirmed_set and self._set_open and last is not None
-                and c.start_s - last.end_s <= self.config.detector.announce_in_set_gap_s
+        return (last is not None and c.start_s - last.end_s <= self.config.detector.announce_in_set_gap_s
                 and self._same_way(c) and self._like_range(c.rom_deg, float(np.median(self._run_roms))))
 
     def may_take_small_rep(self, duration_s: float) -> bool:
@@ -751,10 +755,8 @@ class RunTracker:
         corpus's bridges with the thigh sensor: 8 more taken back in its first 100 recordings, one
         20 s after it showed)."""
         last = self._run_last
-        if self._continues_set(c) or (
-                self._run_pending and last is not None and last.start in self._tentative
-                and c.start_s - last.end_s <= self.config.detector.announce_in_set_gap_s
-                and self._same_way(c) and self._like_range(c.rom_deg, float(np.median(self._run_roms)))):
+        if self._continues_set(c) or (self._run_pending and last is not None and last.start in self._tentative
+                                      and self._follows_run(c)):
             self._show(c)
 
     def is_shown(self, start: int) -> bool:
