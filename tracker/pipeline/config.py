@@ -317,6 +317,8 @@ class DetectorConfig:
     rhythm_show_every_s: float = 0.5  # a burst under way is read this often for the reps it has so far, shown as not yet sure (the reps show a cycle and up to this after they end; every 0.25 s cut the stream twice as often and cost feed() without a gyro 108,800 -> 100,400 samples/s, against a budget of 100,000)
     rhythm_show_min_cycles: int = 4  # ... from this many completed cycles on: with 3, a slow set's first rep (its wobble read as cycles, before the detector had timed it) and setup motion showed reps taken back when their burst was over (29 reps in 7 bursts, real behaviours seed 2026)
     rhythm_min_cycles: int = 3  # a burst of fewer cycles is no fast set (``fast_run_min_reps``)
+    max_held_bursts: int = 3  # bursts at a rest where no set was counted wait this many at most for one (``RunTracker.hold_rhythm_set``: a session's first set is its first burst at that rest; walking about at the end comes after its last set)
+    held_burst_max_range_factor: float = 1.5  # ... and only cycles of up to this many times the exercise's largest range (their median, estimated): with a thigh or pelvis sensor, bending to pick up the weight, sitting on the bed and lying on the back turn gravity alike in the sensor, and a walk between them, away from that rest by 80-90 deg, read as cycles of 150-180 deg (real behaviours seed 2026: 5 walks held so were counted as sets after the set that followed); a fast set's lying down read 4-130 deg
     rhythm_max_cycle_s: float = 1.2  # ... nor one whose cycles take longer than this on average: reps that slow show their own tilt and the detector times them (``min_unpaused_rep_s``)
 
     # -- rep metrics (``rep_metrics``): phases, tempo, hold, smoothness

@@ -69,7 +69,7 @@ from tracker.pipeline.rhythm_sets import Burst, BurstWatcher, rhythm_candidates
 from tracker.pipeline.pelvis import PelvisStream
 from tracker.pipeline.candidate import RepCandidate, pause_limit_dps, pause_limits_dps
 from tracker.pipeline.rep_metrics import measure_rep, rep_range
-from tracker.pipeline.runs import RunTracker
+from tracker.pipeline.runs import RhythmVerdict, RunTracker
 from tracker.pipeline.types import (
     Event,
     GapDetected,
@@ -237,7 +237,7 @@ class RepPipeline:
         # runs, sets, output
         self._out = OutputQueue(config, self._pelvis)
         self._runs = RunTracker(config, self._hist, self._out, quiet_n=self._quiet_n)
-        # fast sets without a gyro, from their rhythm: only lying down (``RunTracker.count_rhythm_set``)
+        # fast sets without a gyro, from their rhythm: only lying down (``RunTracker.rhythm_verdict``)
         self._show_n = max(1, int(round(d.rhythm_show_every_s * fs)))
         self._bursts = (BurstWatcher(quiet_n=self._quiet_n, rest_n=max(self._quiet_n, int(round(d.burst_rest_s * fs))),
                                      max_n=int(round(d.max_burst_s * fs)))
@@ -342,6 +342,7 @@ class RepPipeline:
         if self._bursts is not None:
             self._rhythm_set(self._bursts.finish())
         self._runs.accept_deferred()
+        self._runs.drop_held_bursts()
         self._runs.break_run("recording ended before the rep was confirmed")
         self._runs.close_set()
         return self._out.drain(self._last_fed_t)
@@ -508,9 +509,12 @@ class RepPipeline:
         if rest is None:
             return
         rest_g, rest_up, start_s = rest
-        if not self._runs.may_count_rhythm_set(rest_up, rest_g, start_s):
+        verdict = self._runs.rhythm_verdict(rest_up, rest_g, start_s)
+        if verdict is not RhythmVerdict.COUNT:
             # not a fast set (the detector timed a rep in it): what it showed is taken back now,
-            # not when it is over (8 fast reps run into steady ones showed 22 for 12 for 15 s)
+            # not when it is over (8 fast reps run into steady ones showed 22 for 12 for 15 s);
+            # one that may be, at a rest where no set was counted, shows when it is over
+            # (walking about between sets would show reps and take them back)
             self._runs.count_rhythm_set([])
             return
         under_way = self._bursts.open_burst() if self._bursts is not None else None
@@ -520,8 +524,13 @@ class RepPipeline:
     def _rhythm_set(self, burst: Burst | None) -> None:
         """A burst of movement closed (no gyro, lying down): its cycles may be a fast set (none: no
         burst under way any more, and what was shown of one is taken back)."""
-        may = burst is not None and self._runs.may_count_rhythm_set(burst.rest_up, burst.rest_after_g, float(burst.t_s[0]))
-        counted = self._runs.count_rhythm_set(self._cycles(burst) if burst is not None and may else [])
+        verdict = (RhythmVerdict.NO if burst is None
+                   else self._runs.rhythm_verdict(burst.rest_up, burst.rest_after_g, float(burst.t_s[0])))
+        if verdict is RhythmVerdict.WAIT and burst is not None:
+            self._runs.count_rhythm_set([])  # (nothing shown: see ``_rhythm_show``)
+            self._runs.hold_rhythm_set(self._cycles(burst), burst.rest_up)
+            return
+        counted = self._runs.count_rhythm_set(self._cycles(burst) if burst is not None and verdict is RhythmVerdict.COUNT else [])
         if counted and self._mode in (_Mode.LIFTING, _Mode.LOWERING):
             # the excursion followed was a piece of the set (the last rep's tilt, misread, leaves a
             # "hold" at the rest): it is the set's, and the rest after it the reference again

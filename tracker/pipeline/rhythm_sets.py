@@ -8,10 +8,11 @@ a set, where the tilt's speed dips under the still speed, does not end it) -- ke
 burst's samples, and when the rest after it has lasted ``burst_rest_s``, reads the burst as
 cycles and makes each a rep candidate (:class:`RepCandidate`, measured by :func:`cycle_metrics`).
 
-Whether they count is for :meth:`tracker.pipeline.runs.RunTracker.count_rhythm_set`: only lying
-down, from the rest of a set counted there -- no one walks lying down, and a walk is as
-periodic as a fast set (a share of its power at its stride rate and multiples of 0.3-0.9, mostly
-0.6-0.7, on the real-behaviour corpus of seed 2026, against 0.2-0.8 for fast sets).
+Whether they count is for :meth:`tracker.pipeline.runs.RunTracker.rhythm_verdict`: only lying
+down, from the rest of a set counted there, or held until the next set counted is at its rest
+-- no one walks lying down, and a walk is as periodic as a fast set (a share of its power at its
+stride rate and multiples of 0.3-0.9, mostly 0.6-0.7, on the real-behaviour corpus of seed 2026,
+against 0.2-0.8 for fast sets).
 
 Sans-IO and chunk-free: it reads per-sample values the detector computed for any chunking,
 and the detector hands it the stream split at the samples where a rest reaches ``burst_rest_s``.

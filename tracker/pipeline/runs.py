@@ -16,7 +16,8 @@ of ``min_unpaused_rep_s``). Lying down, from the rest of a set counted there, no
 moves and the swing back is not looked for. Without a gyro the swing back cannot be read, nor a
 fast rep timed: a fast set is read from its rhythm instead (:mod:`tracker.pipeline.rhythm_sets`),
 only lying down, from the rest of a set counted there (``fast_rest_match_deg``:
-:meth:`RunTracker.may_count_rhythm_set`). Sets split at rests longer than ``set_gap_s``.
+:meth:`RunTracker.rhythm_verdict`) -- or, at a rest where none was, once a set is counted there
+(:meth:`RunTracker.hold_rhythm_set`). Sets split at rests longer than ``set_gap_s``.
 
 The detector (:mod:`tracker.pipeline.detector`) feeds closed candidates to
 :meth:`RunTracker.add` and tells it about time passing, posture changes and gaps; what
@@ -26,6 +27,7 @@ comes out goes to the output queue (:mod:`tracker.pipeline.output`).
 from __future__ import annotations
 
 import dataclasses
+import enum
 import math
 
 import numpy as np
@@ -37,6 +39,14 @@ from tracker.pipeline.history import History
 from tracker.pipeline.orientation import DEG, dot_rows, unit
 from tracker.pipeline.output import OutputQueue
 from tracker.pipeline.types import RejectedMovement, RepSource, RepTentative, SetCompleted
+
+
+class RhythmVerdict(enum.Enum):
+    """What a burst without a gyro may be (:meth:`RunTracker.rhythm_verdict`)."""
+
+    COUNT = "count"  # a fast set: its cycles count
+    WAIT = "wait"  # a fast set if a set of the exercise is counted at its rest
+    NO = "no"  # no fast set
 
 
 class RunTracker:
@@ -75,7 +85,9 @@ class RunTracker:
         self._landed_from_s = -math.inf
         #: the cycles of the burst under way shown as reps not yet sure (``show_rhythm``)
         self._rhythm_shown: list[RepCandidate] = []
-        #: where the last rep the detector timed and counted ended (``may_count_rhythm_set`` counts no
+        #: bursts closed at a rest where no set was counted, as cycles and that rest (``hold_rhythm_set``)
+        self._held_bursts: list[tuple[list[RepCandidate], NDArray[np.float64]]] = []
+        #: where the last rep the detector timed and counted ended (``rhythm_verdict`` counts no
         #: burst in a set it counts)
         self._counted_end_s = -math.inf
         #: the first waiting quick rep followed, at once, a rep of its tempo counted alone (``_follows_quick_rep``)
@@ -349,23 +361,31 @@ class RunTracker:
         there the set is read from its rhythm (:meth:`count_rhythm_set`)."""
         return self.config.has_gyro
 
-    def may_count_rhythm_set(self, rest_up: NDArray[np.float64], rest_after_g: NDArray[np.float64], start_s: float) -> bool:
+    def rhythm_verdict(self, rest_up: NDArray[np.float64], rest_after_g: NDArray[np.float64], start_s: float) -> RhythmVerdict:
         """Whether a burst without a gyro (:mod:`tracker.pipeline.rhythm_sets`) from ``start_s``, at rest
         ``rest_up`` before it and ``rest_after_g`` after, may be counted as a fast set, whatever its
-        cycles: when it left and came back to the rest of a set counted lying down
-        (``fast_rest_match_deg``), and none of it was counted or waits to be -- reps the detector
-        timed itself are measured, not estimated. Asked first: most bursts are a slow set's reps."""
-        if not self._at_counted_lying_rest(rest_up):
-            return False
+        cycles. Only in an exercise done lying down, where no one walks, and only when it left and
+        came back to one rest (``rhythm_rest_match_deg``) and none of it was counted or waits to be
+        -- reps the detector timed itself are measured, not estimated. At the rest of a set counted
+        lying down (``fast_rest_match_deg``) it counts; at another rest it waits for a set counted
+        there (:meth:`hold_rhythm_set`): without a gyro a rest lying down cannot be told from one
+        standing but by a set of the exercise done there."""
+        if not self.config.exercise.start_posture.lying:
+            return RhythmVerdict.NO
         if float(unit(rest_after_g) @ unit(rest_up)) < math.cos(math.radians(self.config.detector.rhythm_rest_match_deg)):
-            return False  # it did not come back to the rest it left: a lift to a hold, a roll
-        if start_s - self._counted_end_s <= self.config.detector.set_gap_s or self._run_pending:
-            # the detector timed reps in it, or counts a set it is part of, or has a set's first
-            # rep waiting for the next (a partial return's quick turn at its low point, a wobble
-            # after a slow set's first rep: 3 cycles at a clean bridge's second rep broke its set)
-            return False
-        # a quick rep from before it waiting for its pause: not a burst from rest
-        return not (self._waiting and self._waiting[0].start_s < start_s)
+            return RhythmVerdict.NO  # it did not come back to the rest it left: a lift to a hold, a roll
+        at_set = self._at_counted_lying_rest(rest_up)
+        if start_s - self._counted_end_s <= self.config.detector.set_gap_s:
+            return RhythmVerdict.NO  # the detector timed reps in it, or counts a set it is part of
+        if at_set and self._run_pending:
+            # a set's first rep waiting for the next (a partial return's quick turn at its low point,
+            # a wobble after a slow set's first rep: 3 cycles at a clean bridge's second rep broke
+            # its set). A burst held waits for a set counted after it (``_count_held_bursts``),
+            # which that one is not: what waits then is the last movement of getting down
+            return RhythmVerdict.NO
+        if at_set and self._waiting and self._waiting[0].start_s < start_s:
+            return RhythmVerdict.NO  # a quick rep from before it waiting for its pause: not a burst from rest
+        return RhythmVerdict.COUNT if at_set else RhythmVerdict.WAIT
 
     @property
     def rhythm_shown(self) -> bool:
@@ -386,32 +406,92 @@ class RunTracker:
             self._show(c)
 
     def count_rhythm_set(self, cands: list[RepCandidate]) -> bool:
-        """A burst closed: its cycles count as a fast set (``cands``, when :meth:`may_count_rhythm_set`
-        said they may), each flagged as its tempo makes it -- or none do (no ``cands``). The cycles
-        shown while it went on are the set's first reps (a count read again over the whole burst may
-        time them a little differently: they go out at the times shown, so what the person saw is
-        what counts); any shown beyond the set's are taken back. Returns whether a set counted."""
-        shown, self._rhythm_shown = self._rhythm_shown, []
-        for extra in shown[len(cands):]:
-            self.reject_cand(extra, "not a rep of the fast set after all")
+        """A burst closed: its cycles count as a fast set (``cands``, when :meth:`rhythm_verdict`
+        said they may), each flagged as its tempo makes it -- or none do (no ``cands``). Returns
+        whether a set counted."""
+        cands = self._settle_shown(cands)
         if not cands:
             return False
-        cands = [*shown[:len(cands)], *cands[len(shown):]]
-        cands = [cands[0], *(_after(a, b) for a, b in zip(cands[:-1], cands[1:]))]
         # quick pieces of it waiting for their pause: the set's, not reps of their own
         self.reject_deferred()
         # what the run held before the burst judges none of it: a set of its own
         self.break_run("not followed by a similar rep")
-        self._batch_count += 1
-        for c in cands:
-            self._short.discard(c.start)
-            self._confirm(c, batch=self._batch_count)
+        self._count_batch(cands)
         self._run_last = cands[-1]
         self._stray_movements = 0
         self._run_len = len(cands)
         self._run_roms = [c.rom_deg for c in cands]
         self._run_direction = np.sum([c.direction for c in cands], axis=0)
         return True
+
+    def hold_rhythm_set(self, cands: list[RepCandidate], rest_up: NDArray[np.float64]) -> None:
+        """A burst closed at a rest where no set was counted (:attr:`RhythmVerdict.WAIT`): its
+        cycles are shown as reps not yet sure, and count if the next set counted is at that rest,
+        moving in the same plane (:meth:`_count_held_bursts`); otherwise, or when the recording
+        ends first (:meth:`drop_held_bursts`), they are taken back. A fast set done first, lying
+        down, counted 0 before (19 of the real-behaviour corpus's sets of seed 2026 had a set
+        counted after them)."""
+        cands = self._settle_shown(cands)
+        d = self.config.detector
+        if not cands or float(np.median([c.rom_deg for c in cands])) > d.held_burst_max_range_factor * self.config.max_rep_rom_deg:
+            return
+        for c in cands:
+            self._show(c)
+        self._held_bursts.append((cands, unit(rest_up)))
+        while len(self._held_bursts) > d.max_held_bursts:
+            self._reject_burst(self._held_bursts.pop(0)[0], "no set of the exercise counted at its posture")
+
+    def drop_held_bursts(self) -> None:
+        """The recording ended: bursts still waiting for a set at their rest are no set."""
+        held, self._held_bursts = self._held_bursts, []
+        for cands, _ in held:
+            self._reject_burst(cands, "no set of the exercise counted at its posture")
+
+    def _count_held_bursts(self, first: RepCandidate) -> None:
+        """A set's first reps confirmed each other, from ``first`` on: the bursts held at its rest
+        (``fast_rest_match_deg``) before it, whose cycles moved in the plane its reps move in, were
+        fast sets of the exercise -- counted now, before it (they came first). The others were not:
+        the set after them was counted elsewhere. The plane, not the way: a cycle's way is read from
+        its mean specific force, and lying down the pull towards the joint that a fast rep adds to
+        it can outweigh the tilt (the way came out against the set's after it, cos -0.7 to -1.0, in
+        3 of 3 such sessions looked at, seed 2026)."""
+        held, self._held_bursts = self._held_bursts, []
+        d = self.config.detector
+        for cands, rest_up in held:
+            way = unit(np.sum([c.direction for c in cands], axis=0))
+            if float(rest_up @ unit(first.ref)) < math.cos(math.radians(d.fast_rest_match_deg)):
+                self._reject_burst(cands, "no set of the exercise counted at its posture")
+            elif cands[-1].end_s > first.start_s:
+                # among the set's reps (the wobble of its first rep read as cycles): none of its own
+                self._reject_burst(cands, "not a set of its own: within the set after it")
+            elif abs(float(way @ unit(self._run_direction))) < d.direction_min_cos:
+                self._reject_burst(cands, "not in the plane of the set counted at its posture")
+            else:
+                self._count_batch(cands)
+
+    def _settle_shown(self, cands: list[RepCandidate]) -> list[RepCandidate]:
+        """A burst closed with ``cands`` (none: no set). The cycles shown while it went on are the
+        set's first reps (a count read again over the whole burst may time them a little
+        differently: they go out at the times shown, so what the person saw is what counts); any
+        shown beyond the set's are taken back. The cycles, each starting where the last ended."""
+        shown, self._rhythm_shown = self._rhythm_shown, []
+        for extra in shown[len(cands):]:
+            self.reject_cand(extra, "not a rep of the fast set after all")
+        if not cands:
+            return []
+        cands = [*shown[:len(cands)], *cands[len(shown):]]
+        return [cands[0], *(_after(a, b) for a, b in zip(cands[:-1], cands[1:]))]
+
+    def _count_batch(self, cands: list[RepCandidate]) -> None:
+        """A fast set read from its rhythm counts, its reps together."""
+        self._batch_count += 1
+        for c in cands:
+            self._short.discard(c.start)
+            self._confirm(c, batch=self._batch_count)
+
+    def _reject_burst(self, cands: list[RepCandidate], reason: str) -> None:
+        for c in cands:
+            self.reject_cand(c, reason)
 
     def _at_counted_lying_rest(self, rest_up: NDArray[np.float64]) -> bool:
         """``rest_up`` is the rest of a set counted lying down (``fast_rest_match_deg``)."""
@@ -652,6 +732,7 @@ class RunTracker:
             return
         for p in self._run_pending[:k]:
             self.reject_cand(p, "not followed by a similar rep")
+        self._count_held_bursts(self._run_pending[k])
         self._batch_count += 1
         for p in self._run_pending[k:]:
             self._confirm(p, batch=self._batch_count)
