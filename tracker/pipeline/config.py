@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from tracker.core.exercises import ExerciseDefinition
+from tracker.core.exercises import ExerciseDefinition, Plane, Posture
 from tracker.core.recording import Placement, check_sample_rate
 from tracker.pipeline.orientation import OrientationConfig
 from tracker.pipeline.rhythm import RhythmConfig
@@ -318,6 +318,7 @@ class DetectorConfig:
     rhythm_show_min_cycles: int = 4  # ... from this many completed cycles on: with 3, a slow set's first rep (its wobble read as cycles, before the detector had timed it) and setup motion showed reps taken back when their burst was over (29 reps in 7 bursts, real behaviours seed 2026)
     rhythm_min_cycles: int = 3  # a burst of fewer cycles is no fast set (``fast_run_min_reps``)
     max_held_bursts: int = 3  # bursts at a rest where no set was counted wait this many at most for one (``RunTracker.hold_rhythm_set``: a session's first set is its first burst at that rest; walking about at the end comes after its last set)
+    fast_set_min_range_fraction: float = 0.5  # ... standing, a burst's cycles must turn the way the reps of the set counted at its rest turn, by at least this share of their median range (a fast set's cycles read 0.5-1.9 times it: standing hip abduction, real behaviours seed 2026)
     held_burst_max_range_factor: float = 1.5  # ... and only cycles of up to this many times the exercise's largest range (their median, estimated): with a thigh or pelvis sensor, bending to pick up the weight, sitting on the bed and lying on the back turn gravity alike in the sensor, and a walk between them, away from that rest by 80-90 deg, read as cycles of 150-180 deg (real behaviours seed 2026: 5 walks held so were counted as sets after the set that followed); a fast set's lying down read 4-130 deg
     rhythm_max_cycle_s: float = 1.2  # ... nor one whose cycles take longer than this on average: reps that slow show their own tilt and the detector times them (``min_unpaused_rep_s``)
 
@@ -367,6 +368,16 @@ class PipelineConfig:
         if self.placement is Placement.SHANK and self.exercise.moving_segment is Placement.THIGH:
             return math.inf
         return self.exercise.max_rep_rom_deg
+
+    @property
+    def reads_fast_sets_from_rhythm(self) -> bool:
+        """Fast sets are read from their rhythm (:mod:`tracker.pipeline.rhythm_sets`): without a
+        gyro, where a walk can be told from them -- lying down, where no one walks, or standing in
+        an exercise of the frontal plane (hip abduction), across the sagittal plane a walk swings
+        the leg in. (In the sagittal plane a walk seen by a shank sensor leans back as a standing
+        hip extension does, by as much: counted as fast sets, real behaviours seed 2026.)"""
+        posture = self.exercise.start_posture
+        return not self.has_gyro and (posture.lying or (posture is Posture.STANDING and self.exercise.plane is Plane.FRONTAL))
 
     @property
     def max_hold_s(self) -> float:

@@ -237,11 +237,12 @@ class RepPipeline:
         # runs, sets, output
         self._out = OutputQueue(config, self._pelvis)
         self._runs = RunTracker(config, self._hist, self._out, quiet_n=self._quiet_n)
-        # fast sets without a gyro, from their rhythm: only lying down (``RunTracker.rhythm_verdict``)
+        # fast sets without a gyro, from their rhythm: lying down, or standing in the frontal plane
+        # (``PipelineConfig.reads_fast_sets_from_rhythm``, ``RunTracker.rhythm_verdict``)
         self._show_n = max(1, int(round(d.rhythm_show_every_s * fs)))
         self._bursts = (BurstWatcher(quiet_n=self._quiet_n, rest_n=max(self._quiet_n, int(round(d.burst_rest_s * fs))),
                                      max_n=int(round(d.max_burst_s * fs)))
-                        if not config.has_gyro and config.exercise.start_posture.lying else None)
+                        if config.reads_fast_sets_from_rhythm else None)
         self._restart_at = 0  # the first sample after the last data gap (``_on_gap``)
         self._finished = False
 

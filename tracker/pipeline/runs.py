@@ -80,6 +80,9 @@ class RunTracker:
         self._gyro_cache: tuple[tuple[int, int], NDArray[np.float64], list[NDArray[np.float64]]] | None = None
         #: the reference posture of the last rep counted in a set of ``fast_rest_min_reps`` or more
         self._counted_rest: NDArray[np.float64] | None = None
+        #: ... the way its reps moved and their median range (the set's reps the detector timed)
+        self._counted_way: NDArray[np.float64] | None = None
+        self._counted_rom_deg = 0.0
         #: where the last landing (a rebound right after a waiting quick rep) ended, and the end of that rep
         self._landed_s = -math.inf
         self._landed_from_s = -math.inf
@@ -364,17 +367,17 @@ class RunTracker:
     def rhythm_verdict(self, rest_up: NDArray[np.float64], rest_after_g: NDArray[np.float64], start_s: float) -> RhythmVerdict:
         """Whether a burst without a gyro (:mod:`tracker.pipeline.rhythm_sets`) from ``start_s``, at rest
         ``rest_up`` before it and ``rest_after_g`` after, may be counted as a fast set, whatever its
-        cycles. Only in an exercise done lying down, where no one walks, and only when it left and
-        came back to one rest (``rhythm_rest_match_deg``) and none of it was counted or waits to be
-        -- reps the detector timed itself are measured, not estimated. At the rest of a set counted
-        lying down (``fast_rest_match_deg``) it counts; at another rest it waits for a set counted
-        there (:meth:`hold_rhythm_set`): without a gyro a rest lying down cannot be told from one
-        standing but by a set of the exercise done there."""
-        if not self.config.exercise.start_posture.lying:
+        cycles. Only where a walk can be told from one (``PipelineConfig.reads_fast_sets_from_rhythm``),
+        and only when it left and came back to one rest (``rhythm_rest_match_deg``) and none of it
+        was counted or waits to be -- reps the detector timed itself are measured, not estimated.
+        At the rest of a set counted (``fast_rest_match_deg``) it counts; at another rest it waits
+        for a set counted there (:meth:`hold_rhythm_set`): without a gyro a rest lying down cannot
+        be told from one standing but by a set of the exercise done there."""
+        if not self.config.reads_fast_sets_from_rhythm:
             return RhythmVerdict.NO
         if float(unit(rest_after_g) @ unit(rest_up)) < math.cos(math.radians(self.config.detector.rhythm_rest_match_deg)):
             return RhythmVerdict.NO  # it did not come back to the rest it left: a lift to a hold, a roll
-        at_set = self._at_counted_lying_rest(rest_up)
+        at_set = self._at_counted_rest(rest_up)
         if start_s - self._counted_end_s <= self.config.detector.set_gap_s:
             return RhythmVerdict.NO  # the detector timed reps in it, or counts a set it is part of
         if at_set and self._run_pending:
@@ -395,7 +398,7 @@ class RunTracker:
     def show_rhythm(self, cands: list[RepCandidate]) -> None:
         """The completed cycles of a burst under way that may be a fast set (none when it may not):
         once there are ``rhythm_show_min_cycles``, each not shown yet is shown as a rep not yet sure."""
-        if len(cands) < self.config.detector.rhythm_show_min_cycles:
+        if len(cands) < self.config.detector.rhythm_show_min_cycles or not self._like_counted_set(cands):
             return
         new = cands[len(self._rhythm_shown):]
         if any(c.end_s - c.start_s < self.config.rhythm.min_cycle_s for c in new):
@@ -409,7 +412,7 @@ class RunTracker:
         """A burst closed: its cycles count as a fast set (``cands``, when :meth:`rhythm_verdict`
         said they may), each flagged as its tempo makes it -- or none do (no ``cands``). Returns
         whether a set counted."""
-        cands = self._settle_shown(cands)
+        cands = self._settle_shown(cands if self._like_counted_set(cands) else [])
         if not cands:
             return False
         # quick pieces of it waiting for their pause: the set's, not reps of their own
@@ -458,14 +461,13 @@ class RunTracker:
         held, self._held_bursts = self._held_bursts, []
         d = self.config.detector
         for cands, rest_up in held:
-            way = unit(np.sum([c.direction for c in cands], axis=0))
             if float(rest_up @ unit(first.ref)) < math.cos(math.radians(d.fast_rest_match_deg)):
                 self._reject_burst(cands, "no set of the exercise counted at its posture")
             elif cands[-1].end_s > first.start_s:
                 # among the set's reps (the wobble of its first rep read as cycles): none of its own
                 self._reject_burst(cands, "not a set of its own: within the set after it")
-            elif abs(float(way @ unit(self._run_direction))) < d.direction_min_cos:
-                self._reject_burst(cands, "not in the plane of the set counted at its posture")
+            elif not self._moves_like(cands, self._run_direction, float(np.median(self._run_roms))):
+                self._reject_burst(cands, "not moving as the set counted at its posture")
             else:
                 self._count_batch(cands)
 
@@ -493,12 +495,37 @@ class RunTracker:
         for c in cands:
             self.reject_cand(c, reason)
 
-    def _at_counted_lying_rest(self, rest_up: NDArray[np.float64]) -> bool:
-        """``rest_up`` is the rest of a set counted lying down (``fast_rest_match_deg``)."""
-        if self._counted_rest is None or not self.config.exercise.start_posture.lying:
+    def _moves_like(self, cands: list[RepCandidate], set_way: NDArray[np.float64], set_rom_deg: float) -> bool:
+        """A burst's cycles move as the reps of a set moving ``set_way`` by ``set_rom_deg`` (median)
+        do. Lying down, in their plane: the way read from a cycle's mean specific force can come
+        out against theirs there, the pull towards the joint that a fast rep adds to it outweighing
+        the tilt (cos -0.7 to -1.0 in 3 of 3 sessions looked at, seed 2026). Standing, that pull
+        is along the hanging leg, towards the rest, and the way holds: their way, and by
+        ``fast_set_min_range_fraction`` of their range at least."""
+        d = self.config.detector
+        cos = float(unit(np.sum([c.direction for c in cands], axis=0)) @ unit(set_way))
+        if self.config.exercise.start_posture.lying:
+            return abs(cos) >= d.direction_min_cos
+        return cos >= d.direction_min_cos and float(np.median([c.rom_deg for c in cands])) >= d.fast_set_min_range_fraction * set_rom_deg
+
+    def _like_counted_set(self, cands: list[RepCandidate]) -> bool:
+        """Standing, a burst's cycles count (or show) only moving as the reps of the set counted at
+        their rest did (:meth:`_moves_like`): a walk swings the leg across a frontal set's plane.
+        (Lying down no one walks.)"""
+        if self.config.exercise.start_posture.lying or not cands:
+            return True
+        return self._counted_way is not None and self._moves_like(cands, self._counted_way, self._counted_rom_deg)
+
+    def _at_counted_rest(self, rest_up: NDArray[np.float64]) -> bool:
+        """``rest_up`` is the rest of a set counted (``fast_rest_match_deg``)."""
+        if self._counted_rest is None:
             return False
         cos = float(unit(rest_up) @ unit(self._counted_rest))
         return cos >= math.cos(math.radians(self.config.detector.fast_rest_match_deg))
+
+    def _at_counted_lying_rest(self, rest_up: NDArray[np.float64]) -> bool:
+        """``rest_up`` is the rest of a set counted lying down (``fast_rest_match_deg``)."""
+        return self.config.exercise.start_posture.lying and self._at_counted_rest(rest_up)
 
     def _lone_short(self) -> bool:
         """All that waits is one movement too short to be a rep on its own."""
@@ -871,6 +898,9 @@ class RunTracker:
             self._counted_end_s = max(self._counted_end_s, c.end_s)
         if self._set_reps >= self.config.detector.fast_rest_min_reps:
             self._counted_rest = c.ref
+            if c.source is RepSource.EXCURSION:  # (a range read from a rhythm is an estimate)
+                self._counted_way = unit(self._run_direction)
+                self._counted_rom_deg = float(np.median(self._run_roms))
         self._set_end_s = c.end_s
         # The rotation axis is fixed in the moving segment, and so in the sensor strapped to
         # it: it is estimated over the whole session (a mean of axes, not of signed rotations).
