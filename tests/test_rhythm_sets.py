@@ -26,7 +26,7 @@ from tracker.pipeline.live_state import LiveState, LiveTally
 from tracker.pipeline.history import run_lengths
 from tracker.pipeline.result_json import rep_to_json
 from tracker.pipeline.rhythm_sets import BurstWatcher
-from tracker.pipeline.types import Event, RejectedMovement, Rep, RepSource, RepTentative
+from tracker.pipeline.types import Event, RejectedMovement, Rep, RepSource, RepTentative, SetCompleted
 from tracker.terminal.live_panel import event_lines
 
 RATE_HZ = 50.0
@@ -175,6 +175,33 @@ def test_a_first_fast_set_in_another_plane_than_the_set_after_it_is_not_counted(
     res = analyze_recording(rec, get_exercise(LYING), placement=Placement.THIGH)
     assert [s.rep_count for s in res.sets] == [4]
     assert sum("not moving as the set counted at its posture" in m.reason for m in res.rejected) == 10
+
+
+def test_a_held_fast_set_is_taken_back_when_the_next_set_counted_is_elsewhere() -> None:
+    # a set at 0 deg, a fast set at 60 deg (held: nothing counted there), a fast set at 0 deg (counted
+    # at once), then a set at 60 deg: the held one was counted after the fast set that came later,
+    # out of time order, as a set of its own (review helper-52). The next set counted settles it
+    angles = np.concatenate([_still(3.0), slow_reps(4), _still(20.0), _seg(0, 60.0, 2.0), _still(5.0, 60.0),
+                             fast_reps(10) + 60.0, _still(20.0, 60.0), _seg(60.0, 0, 2.0), _still(5.0), fast_reps(10),
+                             _still(20.0), _seg(0, 60.0, 2.0), _still(5.0, 60.0), slow_reps(4) + 60.0, _still(5.0, 60.0)])
+    events = _events(with_own_acceleration(angles, 0.3), 100_000)
+    reps = [e.rep for e in events if isinstance(e, RepCompleted)]
+    assert [r.start_s for r in reps] == sorted(r.start_s for r in reps)
+    assert [r.index for r in reps] == list(range(1, len(reps) + 1))
+    sets = [e for e in events if isinstance(e, SetCompleted)]
+    assert [s.rep_count for s in sets] == [4, 10, 4]
+    assert sum(isinstance(e, RejectedMovement) and e.tentative and "another posture" in e.reason for e in events) == 10
+
+
+def test_a_held_fast_set_is_taken_back_at_a_data_gap() -> None:
+    # after a gap the sensor may have been strapped on anew: no rest to match across it (a held
+    # set was counted into the set after the gap, review helper-52)
+    rec = with_own_acceleration(np.concatenate([_still(3.0), fast_reps(10), _still(7.0), slow_reps(4), _still(5.0)]), 0.3)
+    t = rec.t_s.copy()
+    t[int((3.0 + 3.5) * RATE_HZ) + fast_reps(10).size:] += 4.0  # (half way through the rest)
+    events = _events(Recording(t, rec.accel_g, None), 7)
+    assert [e.rep_count for e in events if isinstance(e, SetCompleted)] == [4]
+    assert sum(isinstance(e, RejectedMovement) and e.tentative for e in events) == 10
 
 
 def test_a_walk_away_from_the_rest_of_a_set_is_not_held_for_it() -> None:

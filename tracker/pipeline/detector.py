@@ -502,7 +502,7 @@ class RepPipeline:
                                  min_rom_deg=self._enter_deg)
 
     def _rhythm_show(self) -> None:
-        """A burst under way (no gyro, lying down): the cycles it has completed so far, if it may be
+        """A burst under way (no gyro; ``PipelineConfig.reads_fast_sets_from_rhythm``): the cycles it has completed so far, if it may be
         a fast set, shown as reps not yet sure -- a set read from its rhythm counts only once it
         is over, so the person sees its reps as they go (the last cycle may be unfinished). Whether
         it may be one is asked before its samples are joined (most bursts are a slow set's reps)."""
@@ -523,7 +523,7 @@ class RepPipeline:
             self._runs.show_rhythm(self._cycles(under_way)[:-1])
 
     def _rhythm_set(self, burst: Burst | None) -> None:
-        """A burst of movement closed (no gyro, lying down): its cycles may be a fast set (none: no
+        """A burst of movement closed (no gyro; ``PipelineConfig.reads_fast_sets_from_rhythm``): its cycles may be a fast set (none: no
         burst under way any more, and what was shown of one is taken back)."""
         verdict = (RhythmVerdict.NO if burst is None
                    else self._runs.rhythm_verdict(burst.rest_up, burst.rest_after_g, float(burst.t_s[0])))
@@ -1375,6 +1375,7 @@ class RepPipeline:
         self._runs.reject_deferred()
         self._last_close = self._hist.end
         self._runs.break_run("interrupted by a data gap")
+        self._runs.drop_held_bursts()  # (the next set may be after a re-strap: no posture to match)
         self._runs.close_set()
         self._restart_at = self._hist.end  # no pause before this is one the segment rests from after it
         self._out.push(GapDetected(start_s, end_s))

@@ -15,9 +15,10 @@ their tempo follows them as their next rep would (``fast_tempo_ratio``: a set's 
 of ``min_unpaused_rep_s``). Lying down, from the rest of a set counted there, no walk can be what
 moves and the swing back is not looked for. Without a gyro the swing back cannot be read, nor a
 fast rep timed: a fast set is read from its rhythm instead (:mod:`tracker.pipeline.rhythm_sets`),
-only lying down, from the rest of a set counted there (``fast_rest_match_deg``:
-:meth:`RunTracker.rhythm_verdict`) -- or, at a rest where none was, once a set is counted there
-(:meth:`RunTracker.hold_rhythm_set`). Sets split at rests longer than ``set_gap_s``.
+only where a walk can be told from one (lying down, or standing in the frontal plane:
+``PipelineConfig.reads_fast_sets_from_rhythm``), from the rest of a set counted there
+(``fast_rest_match_deg``: :meth:`RunTracker.rhythm_verdict`) -- or, at a rest where none was,
+once the next set is counted there (:meth:`RunTracker.hold_rhythm_set`). Sets split at rests longer than ``set_gap_s``.
 
 The detector (:mod:`tracker.pipeline.detector`) feeds closed candidates to
 :meth:`RunTracker.add` and tells it about time passing, posture changes and gaps; what
@@ -80,9 +81,10 @@ class RunTracker:
         self._gyro_cache: tuple[tuple[int, int], NDArray[np.float64], list[NDArray[np.float64]]] | None = None
         #: the reference posture of the last rep counted in a set of ``fast_rest_min_reps`` or more
         self._counted_rest: NDArray[np.float64] | None = None
-        #: ... the way its reps moved and their median range (the set's reps the detector timed)
+        #: ... the way its reps moved (those the detector timed)
         self._counted_way: NDArray[np.float64] | None = None
-        self._counted_rom_deg = 0.0
+        #: the ways of the open set's reps the detector timed, summed
+        self._set_way = np.zeros(3)
         #: where the last landing (a rebound right after a waiting quick rep) ended, and the end of that rep
         self._landed_s = -math.inf
         self._landed_from_s = -math.inf
@@ -405,6 +407,8 @@ class RunTracker:
             return  # a cycle quicker than a rep: this read is off (its first cycle began before the set did), wait for the next
         for c in new:
             c = _after(self._rhythm_shown[-1], c) if self._rhythm_shown else c
+            if c.end <= c.start:
+                return  # (ended before the last shown one did: this read times them otherwise)
             self._rhythm_shown.append(c)
             self._show(c)
 
@@ -415,6 +419,9 @@ class RunTracker:
         cands = self._settle_shown(cands if self._like_counted_set(cands) else [])
         if not cands:
             return False
+        # bursts held for a set timed at their rest: the next set counted is this one, elsewhere
+        # (a counted rest is none of theirs), and its reps go out now (review helper-52)
+        self.drop_held_bursts("the next set was counted at another posture")
         # quick pieces of it waiting for their pause: the set's, not reps of their own
         self.reject_deferred()
         # what the run held before the burst judges none of it: a set of its own
@@ -444,29 +451,28 @@ class RunTracker:
         while len(self._held_bursts) > d.max_held_bursts:
             self._reject_burst(self._held_bursts.pop(0)[0], "no set of the exercise counted at its posture")
 
-    def drop_held_bursts(self) -> None:
-        """The recording ended: bursts still waiting for a set at their rest are no set."""
+    def drop_held_bursts(self, reason: str = "no set of the exercise counted at its posture") -> None:
+        """Bursts still waiting for a set at their rest are no set: the recording ended, or a data
+        gap came (the sensor may be strapped on anew), or the next set counted was elsewhere."""
         held, self._held_bursts = self._held_bursts, []
         for cands, _ in held:
-            self._reject_burst(cands, "no set of the exercise counted at its posture")
+            self._reject_burst(cands, reason)
 
-    def _count_held_bursts(self, first: RepCandidate) -> None:
-        """A set's first reps confirmed each other, from ``first`` on: the bursts held at its rest
-        (``fast_rest_match_deg``) before it, whose cycles moved in the plane its reps move in, were
+    def _count_held_bursts(self, confirmed: list[RepCandidate]) -> None:
+        """A set's first reps confirmed each other (``confirmed``): the bursts held at its rest
+        (``fast_rest_match_deg``) before it, moving as its reps move (:meth:`_moves_like`), were
         fast sets of the exercise -- counted now, before it (they came first). The others were not:
-        the set after them was counted elsewhere. The plane, not the way: a cycle's way is read from
-        its mean specific force, and lying down the pull towards the joint that a fast rep adds to
-        it can outweigh the tilt (the way came out against the set's after it, cos -0.7 to -1.0, in
-        3 of 3 such sessions looked at, seed 2026)."""
+        the next set counted after them was elsewhere, or moved otherwise."""
         held, self._held_bursts = self._held_bursts, []
-        d = self.config.detector
+        first = confirmed[0]
+        way = np.sum([c.direction for c in confirmed], axis=0)
         for cands, rest_up in held:
-            if float(rest_up @ unit(first.ref)) < math.cos(math.radians(d.fast_rest_match_deg)):
+            if float(rest_up @ unit(first.ref)) < math.cos(math.radians(self.config.detector.fast_rest_match_deg)):
                 self._reject_burst(cands, "no set of the exercise counted at its posture")
             elif cands[-1].end_s > first.start_s:
                 # among the set's reps (the wobble of its first rep read as cycles): none of its own
                 self._reject_burst(cands, "not a set of its own: within the set after it")
-            elif not self._moves_like(cands, self._run_direction, float(np.median(self._run_roms))):
+            elif not self._moves_like(cands, way):
                 self._reject_burst(cands, "not moving as the set counted at its posture")
             else:
                 self._count_batch(cands)
@@ -475,14 +481,22 @@ class RunTracker:
         """A burst closed with ``cands`` (none: no set). The cycles shown while it went on are the
         set's first reps (a count read again over the whole burst may time them a little
         differently: they go out at the times shown, so what the person saw is what counts); any
-        shown beyond the set's are taken back. The cycles, each starting where the last ended."""
+        shown beyond the set's are taken back. The cycles, each starting where the last ended: one
+        left with no length so is none (a read that timed the cycles otherwise than the reads shown
+        had cycles end before the last shown did -- 18 reps, one ending before it began, for a set
+        of 12; a rep of no length counted twice: review of stop 39, helper-51 at stop 38)."""
         shown, self._rhythm_shown = self._rhythm_shown, []
         for extra in shown[len(cands):]:
             self.reject_cand(extra, "not a rep of the fast set after all")
         if not cands:
             return []
         cands = [*shown[:len(cands)], *cands[len(shown):]]
-        return [cands[0], *(_after(a, b) for a, b in zip(cands[:-1], cands[1:]))]
+        out = [cands[0]]
+        for c in cands[1:]:
+            c = _after(out[-1], c)
+            if c.end > c.start:
+                out.append(c)
+        return out
 
     def _count_batch(self, cands: list[RepCandidate]) -> None:
         """A fast set read from its rhythm counts, its reps together."""
@@ -495,18 +509,14 @@ class RunTracker:
         for c in cands:
             self.reject_cand(c, reason)
 
-    def _moves_like(self, cands: list[RepCandidate], set_way: NDArray[np.float64], set_rom_deg: float) -> bool:
-        """A burst's cycles move as the reps of a set moving ``set_way`` by ``set_rom_deg`` (median)
-        do. Lying down, in their plane: the way read from a cycle's mean specific force can come
+    def _moves_like(self, cands: list[RepCandidate], set_way: NDArray[np.float64]) -> bool:
+        """A burst's cycles move as the reps of a set moving ``set_way`` do. Lying down, in their plane: the way read from a cycle's mean specific force can come
         out against theirs there, the pull towards the joint that a fast rep adds to it outweighing
         the tilt (cos -0.7 to -1.0 in 3 of 3 sessions looked at, seed 2026). Standing, that pull
-        is along the hanging leg, towards the rest, and the way holds: their way, and by
-        ``fast_set_min_range_fraction`` of their range at least."""
-        d = self.config.detector
+        is along the hanging leg, towards the rest, and the way holds: their way (a walk swings
+        the leg across a frontal set's plane, and both ways)."""
         cos = float(unit(np.sum([c.direction for c in cands], axis=0)) @ unit(set_way))
-        if self.config.exercise.start_posture.lying:
-            return abs(cos) >= d.direction_min_cos
-        return cos >= d.direction_min_cos and float(np.median([c.rom_deg for c in cands])) >= d.fast_set_min_range_fraction * set_rom_deg
+        return (abs(cos) if self.config.exercise.start_posture.lying else cos) >= self.config.detector.direction_min_cos
 
     def _like_counted_set(self, cands: list[RepCandidate]) -> bool:
         """Standing, a burst's cycles count (or show) only moving as the reps of the set counted at
@@ -514,7 +524,7 @@ class RunTracker:
         (Lying down no one walks.)"""
         if self.config.exercise.start_posture.lying or not cands:
             return True
-        return self._counted_way is not None and self._moves_like(cands, self._counted_way, self._counted_rom_deg)
+        return self._counted_way is not None and self._moves_like(cands, self._counted_way)
 
     def _at_counted_rest(self, rest_up: NDArray[np.float64]) -> bool:
         """``rest_up`` is the rest of a set counted (``fast_rest_match_deg``)."""
@@ -759,7 +769,7 @@ class RunTracker:
             return
         for p in self._run_pending[:k]:
             self.reject_cand(p, "not followed by a similar rep")
-        self._count_held_bursts(self._run_pending[k])
+        self._count_held_bursts([*self._run_pending[k:], cand])
         self._batch_count += 1
         for p in self._run_pending[k:]:
             self._confirm(p, batch=self._batch_count)
@@ -892,15 +902,17 @@ class RunTracker:
             self._set_open = True
             self._set_start_s = c.start_s
             self._set_reps = 0
+            self._set_way = np.zeros(3)
         self._rep_index += 1
         self._set_reps += 1
         if c.source is RepSource.EXCURSION:  # (a fast set read from its rhythm may follow another at once)
             self._counted_end_s = max(self._counted_end_s, c.end_s)
+        if c.source is RepSource.EXCURSION:  # (a way read from a rhythm is an estimate)
+            self._set_way = self._set_way + c.direction
         if self._set_reps >= self.config.detector.fast_rest_min_reps:
             self._counted_rest = c.ref
-            if c.source is RepSource.EXCURSION:  # (a range read from a rhythm is an estimate)
-                self._counted_way = unit(self._run_direction)
-                self._counted_rom_deg = float(np.median(self._run_roms))
+            if self._set_way.any():
+                self._counted_way = unit(self._set_way)
         self._set_end_s = c.end_s
         # The rotation axis is fixed in the moving segment, and so in the sensor strapped to
         # it: it is estimated over the whole session (a mean of axes, not of signed rotations).
