@@ -437,8 +437,8 @@ class RunTracker:
     def hold_rhythm_set(self, cands: list[RepCandidate], rest_up: NDArray[np.float64]) -> None:
         """A burst closed at a rest where no set was counted (:attr:`RhythmVerdict.WAIT`): its
         cycles are shown as reps not yet sure, and count if the next set counted is at that rest,
-        moving in the same plane (:meth:`_count_held_bursts`); otherwise, or when the recording
-        ends first (:meth:`drop_held_bursts`), they are taken back. A fast set done first, lying
+        moving as they do (:meth:`_count_held_bursts`); otherwise, at a data gap, or when the
+        recording ends first (:meth:`drop_held_bursts`), they are taken back. A fast set done first, lying
         down, counted 0 before (19 of the real-behaviour corpus's sets of seed 2026 had a set
         counted after them)."""
         cands = self._settle_shown(cands)
@@ -463,6 +463,8 @@ class RunTracker:
         (``fast_rest_match_deg``) before it, moving as its reps move (:meth:`_moves_like`), were
         fast sets of the exercise -- counted now, before it (they came first). The others were not:
         the next set counted after them was elsewhere, or moved otherwise."""
+        if not self._held_bursts:
+            return
         held, self._held_bursts = self._held_bursts, []
         first = confirmed[0]
         way = np.sum([c.direction for c in confirmed], axis=0)
@@ -510,9 +512,10 @@ class RunTracker:
             self.reject_cand(c, reason)
 
     def _moves_like(self, cands: list[RepCandidate], set_way: NDArray[np.float64]) -> bool:
-        """A burst's cycles move as the reps of a set moving ``set_way`` do. Lying down, in their plane: the way read from a cycle's mean specific force can come
-        out against theirs there, the pull towards the joint that a fast rep adds to it outweighing
-        the tilt (cos -0.7 to -1.0 in 3 of 3 sessions looked at, seed 2026). Standing, that pull
+        """A burst's cycles move as the reps of a set moving ``set_way`` do. Lying down, in their
+        plane: the way read from a cycle's mean specific force can come out against theirs there,
+        the pull towards the joint that a fast rep adds to it outweighing the tilt (cos -0.7 to
+        -1.0 in 3 of 3 sessions looked at, seed 2026). Standing, that pull
         is along the hanging leg, towards the rest, and the way holds: their way (a walk swings
         the leg across a frontal set's plane, and both ways)."""
         cos = float(unit(np.sum([c.direction for c in cands], axis=0)) @ unit(set_way))
