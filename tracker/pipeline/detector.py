@@ -502,8 +502,8 @@ class RepPipeline:
                                  min_rom_deg=self._enter_deg)
 
     def _rhythm_show(self) -> None:
-        """A burst under way (no gyro; ``PipelineConfig.reads_fast_sets_from_rhythm``): the cycles it has completed so far, if it may be
-        a fast set, shown as reps not yet sure -- a set read from its rhythm counts only once it
+        """A burst under way (no gyro; ``PipelineConfig.reads_fast_sets_from_rhythm``): the cycles
+        it has completed so far, if it may be a fast set, shown as reps not yet sure -- a set read from its rhythm counts only once it
         is over, so the person sees its reps as they go (the last cycle may be unfinished). Whether
         it may be one is asked before its samples are joined (most bursts are a slow set's reps)."""
         rest = self._bursts.open_rest if self._bursts is not None else None
@@ -523,13 +523,13 @@ class RepPipeline:
             self._runs.show_rhythm(self._cycles(under_way)[:-1])
 
     def _rhythm_set(self, burst: Burst | None) -> None:
-        """A burst of movement closed (no gyro; ``PipelineConfig.reads_fast_sets_from_rhythm``): its cycles may be a fast set (none: no
-        burst under way any more, and what was shown of one is taken back)."""
+        """A burst of movement closed (no gyro; ``PipelineConfig.reads_fast_sets_from_rhythm``): its
+        cycles may be a fast set (none: no burst under way any more, and what was shown of one is
+        taken back)."""
         verdict = (RhythmVerdict.NO if burst is None
                    else self._runs.rhythm_verdict(burst.rest_up, burst.rest_after_g, float(burst.t_s[0])))
         if verdict is RhythmVerdict.WAIT and burst is not None:
-            self._runs.count_rhythm_set([])  # (nothing shown: see ``_rhythm_show``)
-            self._runs.hold_rhythm_set(self._cycles(burst), burst.rest_up)
+            self._runs.hold_rhythm_set(self._cycles(burst), burst.rest_up)  # (nothing shown while it went on)
             return
         counted = self._runs.count_rhythm_set(self._cycles(burst) if burst is not None and verdict is RhythmVerdict.COUNT else [])
         if counted and self._mode in (_Mode.LIFTING, _Mode.LOWERING):
@@ -1114,8 +1114,8 @@ class RepPipeline:
     def _show_on_the_way_down(self, i: int, th: NDArray[np.float64], runmax: NDArray[np.float64]) -> None:
         """The first of history samples ``i..`` (tilt ``th``, running peak ``runmax``) at which the
         lift has come back down to ``show_on_the_way_down_fraction`` of its peak, by the entry
-        level at least, and stopped coming down: the excursion so far, measured, is shown as a rep not yet sure when the set
-        would show it at its end (:meth:`RunTracker.announce_on_the_way_down`). Looked at once per
+        level at least, and stopped coming down: the excursion so far, measured, is shown as a rep
+        not yet sure when the set would show it at its end (:meth:`RunTracker.announce_on_the_way_down`). Looked at once per
         lift; whatever closes the excursion later counts it (same start) or takes it back."""
         if self._looked_on_the_way_down or self._peak_deg > self.config.exercise.typical_rom_deg[1]:
             # (past the exercise's typical range the part-way rules end no rep either: shown there,

@@ -18,7 +18,8 @@ fast rep timed: a fast set is read from its rhythm instead (:mod:`tracker.pipeli
 only where a walk can be told from one (lying down, or standing in the frontal plane:
 ``PipelineConfig.reads_fast_sets_from_rhythm``), from the rest of a set counted there
 (``fast_rest_match_deg``: :meth:`RunTracker.rhythm_verdict`) -- or, at a rest where none was,
-once the next set is counted there (:meth:`RunTracker.hold_rhythm_set`). Sets split at rests longer than ``set_gap_s``.
+once the next set is counted there (:meth:`RunTracker.hold_rhythm_set`). Sets split at rests
+longer than ``set_gap_s``.
 
 The detector (:mod:`tracker.pipeline.detector`) feeds closed candidates to
 :meth:`RunTracker.add` and tells it about time passing, posture changes and gaps; what
@@ -438,8 +439,8 @@ class RunTracker:
         """A burst closed at a rest where no set was counted (:attr:`RhythmVerdict.WAIT`): its
         cycles are shown as reps not yet sure, and count if the next set counted is at that rest,
         moving as they do (:meth:`_count_held_bursts`); otherwise, at a data gap, or when the
-        recording ends first (:meth:`drop_held_bursts`), they are taken back. A fast set done first, lying
-        down, counted 0 before (19 of the real-behaviour corpus's sets of seed 2026 had a set
+        recording ends first (:meth:`drop_held_bursts`), they are taken back. A fast set done
+        first, lying down, counted 0 before (19 of the real-behaviour corpus's sets of seed 2026 had a set
         counted after them)."""
         cands = self._settle_shown(cands)
         d = self.config.detector
@@ -488,8 +489,7 @@ class RunTracker:
         had cycles end before the last shown did -- 18 reps, one ending before it began, for a set
         of 12; a rep of no length counted twice: review of stop 39, helper-51 at stop 38)."""
         shown, self._rhythm_shown = self._rhythm_shown, []
-        for extra in shown[len(cands):]:
-            self.reject_cand(extra, "not a rep of the fast set after all")
+        self._reject_burst(shown[len(cands):], "not a rep of the fast set after all")
         if not cands:
             return []
         cands = [*shown[:len(cands)], *cands[len(shown):]]
@@ -515,9 +515,9 @@ class RunTracker:
         """A burst's cycles move as the reps of a set moving ``set_way`` do. Lying down, in their
         plane: the way read from a cycle's mean specific force can come out against theirs there,
         the pull towards the joint that a fast rep adds to it outweighing the tilt (cos -0.7 to
-        -1.0 in 3 of 3 sessions looked at, seed 2026). Standing, that pull
-        is along the hanging leg, towards the rest, and the way holds: their way (a walk swings
-        the leg across a frontal set's plane, and both ways)."""
+        -1.0 in 3 of 3 sessions looked at, seed 2026). Standing, that pull is along the hanging
+        leg, towards the rest, and the way holds: their way (a walk swings the leg across a
+        frontal set's plane, and both ways)."""
         cos = float(unit(np.sum([c.direction for c in cands], axis=0)) @ unit(set_way))
         return (abs(cos) if self.config.exercise.start_posture.lying else cos) >= self.config.detector.direction_min_cos
 
@@ -876,7 +876,7 @@ class RunTracker:
         corpus's bridges with the thigh sensor: 8 more taken back in its first 100 recordings, one
         20 s after it showed)."""
         last = self._run_last
-        if self._continues_set(c) or (self._run_pending and last is not None and last.start in self._tentative
+        if self._continues_set(c) or (self._run_pending and last is not None and self.is_shown(last.start)
                                       and self._follows_run(c)):
             self._show(c)
 
@@ -896,8 +896,7 @@ class RunTracker:
             self._out.push(RepTentative(c.start_s, c.end_s, c.rom_deg))
 
     def _confirm(self, c: RepCandidate, batch: int | None = None) -> None:
-        announced = c.start in self._tentative
-        self._tentative.discard(c.start)
+        announced = self.withdraw(c.start)  # (shown before: it is counted now)
         if self._set_open and c.start_s - self._set_end_s > self.config.detector.set_gap_s:
             self.close_set()
         if not self._set_open:
@@ -958,9 +957,7 @@ class RunTracker:
             self._set_open = False
 
     def reject_cand(self, c: RepCandidate, reason: str) -> None:
-        tentative = c.start in self._tentative
-        self._tentative.discard(c.start)
-        self._out.push(RejectedMovement(c.start_s, c.end_s, c.rom_deg, reason, tentative=tentative))
+        self._out.push(RejectedMovement(c.start_s, c.end_s, c.rom_deg, reason, tentative=self.withdraw(c.start)))
 
 
 def _after(prev: RepCandidate, c: RepCandidate) -> RepCandidate:
