@@ -865,3 +865,21 @@ def test_a_fast_sets_reps_read_from_its_rhythm_each_end_after_they_start(exercis
     assert all(r.end_s > r.start_s for r in reps)
     assert all(b.start_s >= a.end_s for a, b in zip(reps, reps[1:]))
     assert abs(len(reps) - sim.labels.rep_count) <= 2
+
+
+def test_a_fast_set_whose_first_rep_came_from_a_rest_is_not_ended_by_one_bent_tilt() -> None:
+    # Real-behaviour corpus seed 2026, recording 104 (gyro, thigh): a fast set of 10 whose first rep,
+    # from a rest, counted alone, and whose next reps went on from it at once. They were judged as
+    # quick movements with no rest before them (a walk's strides): one big quick movement in the
+    # middle of the set (the tilt bent by a fast lift's own acceleration) ended them, and every one
+    # was turned down -- 0 of 10. Gone on at once from a rep that came from a rest, they are a fast
+    # set from that rest.
+    sim = simulate(SimulationConfig("standing-hip-extension", seed=1223321572, sample_rate_hz=50.0, with_gyro=True,
+                                    n_sets=2, reps_per_set=(8, 12), hold_s=None, fault_rate=0.3,
+                                    placement=Placement.THIGH, realism=Realism.REAL))
+    first = sim.labels.sets[0]
+    assert first.rep_count == 10
+    setup = SessionSetup.resolve("standing-hip-extension", Placement.THIGH, with_pelvis=True, personal=Personalisation())
+    events = [s.event for s in stream_in_chunks(setup, sim.main, sim.pelvis, chunk_n=100_000)]
+    in_set = [e.rep for e in events if isinstance(e, RepCompleted) and first.start_s - 1.0 <= e.rep.peak_s <= first.end_s + 1.0]
+    assert len(in_set) >= 8

@@ -280,8 +280,15 @@ class RunTracker:
             self._accept(c, unpaused=True)
 
     def _waiting_from_rest(self) -> bool:
-        """The first waiting quick rep started from a rest, or the set they go on is confirmed."""
-        return self._waiting[0].quiet_before or self.in_confirmed_set
+        """The first waiting quick rep started from a rest, or went on at once from a rep of its
+        tempo that did (``_joins_quick``: a fast set's first rep, counted alone), or the set they
+        go on is confirmed. Without the second, a fast set whose first rep came from a rest was
+        judged as if it had not (a walk's strides): a big quick movement in its middle (a tilt
+        bent by a fast lift's own acceleration) ended it and all its reps were turned down
+        (real behaviours seed 2026, recording 0104: 0 of 10)."""
+        last = self._run_last
+        joined_from_rest = self._joins_quick and last is not None and last.quiet_before
+        return self._waiting[0].quiet_before or joined_from_rest or self.in_confirmed_set
 
     def accept_deferred(self) -> None:
         """The waiting quick reps got their pause: one counts as any rep; back to back, they are a
