@@ -380,3 +380,19 @@ def test_a_fast_sets_reps_do_not_overlap() -> None:
         fast = [r for r in res.reps if r.range_estimated]
         assert fast
         assert all(b.start_s >= a.end_s for a, b in zip(fast[:-1], fast[1:]))
+
+
+def test_a_fast_seated_knee_extension_set_without_a_gyro_counts_when_it_moves_as_the_set_before() -> None:
+    # seated, a fast set swings the shank one way from the rest of the set counted there (stop 40:
+    # such sets counted 0); the same burst the other way, or across, as a walk to the chair
+    # swings it, does not
+    knee = get_exercise("seated-knee-extension")
+    before = slow_reps(4, rom_deg=60.0)
+    rec = _session(fast_reps(10, rom_deg=60.0), radius_m=0.4, before=before)
+    res = analyze_recording(rec, knee, placement=Placement.SHANK)
+    assert [s.rep_count for s in res.sets] == [4, 10]
+    assert all(r.source is RepSource.RHYTHM and FlagKind.TOO_FAST in r.flag_kinds for r in res.reps if r.set_index == 2)
+    fast_from_s = 3.0 + before.size / RATE_HZ + 10.0
+    for matrix in (np.diag([-1.0, -1.0, 1.0]), np.array([[0.0, 1.0, 0.0], [-1.0, 0.0, 0.0], [0.0, 0.0, 1.0]])):
+        other = analyze_recording(_turned(rec, fast_from_s, matrix), knee, placement=Placement.SHANK)
+        assert [s.rep_count for s in other.sets] == [4]

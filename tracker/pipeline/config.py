@@ -371,12 +371,17 @@ class PipelineConfig:
     @property
     def reads_fast_sets_from_rhythm(self) -> bool:
         """Fast sets are read from their rhythm (:mod:`tracker.pipeline.rhythm_sets`): without a
-        gyro, where a walk can be told from them -- lying down, where no one walks, or standing in
-        an exercise of the frontal plane (hip abduction), across the sagittal plane a walk swings
-        the leg in. (In the sagittal plane a walk seen by a shank sensor leans back as a standing
-        hip extension does, by as much: counted as fast sets, real behaviours seed 2026.)"""
+        gyro, where a walk can be told from them -- lying down, where no one walks; seated, where a
+        fast set swings the shank one way from its rest, as the set counted there did, and a walk
+        to the chair both ways (stop 40: the seated knee extension's fast sets counted 0, 9 of them
+        on real behaviours seeds 2026 and 11; each now within one, and no false rep more); or
+        standing in an exercise of the frontal plane (hip abduction), across the sagittal plane a
+        walk swings the leg in. (Standing in the sagittal plane a walk seen by a shank sensor leans
+        back as a standing hip extension does, by as much: counted as fast sets, real behaviours
+        seed 2026.)"""
         posture = self.exercise.start_posture
-        return not self.has_gyro and (posture.lying or (posture is Posture.STANDING and self.exercise.plane is Plane.FRONTAL))
+        return not self.has_gyro and (posture.lying or posture is Posture.SEATED
+                                      or (posture is Posture.STANDING and self.exercise.plane is Plane.FRONTAL))
 
     @property
     def max_hold_s(self) -> float:

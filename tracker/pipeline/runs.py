@@ -522,16 +522,16 @@ class RunTracker:
         """A burst's cycles move as the reps of a set moving ``set_way`` do. Lying down, in their
         plane: the way read from a cycle's mean specific force can come out against theirs there,
         the pull towards the joint that a fast rep adds to it outweighing the tilt (cos -0.7 to
-        -1.0 in 3 of 3 sessions looked at, seed 2026). Standing, that pull is along the hanging
-        leg, towards the rest, and the way holds: their way (a walk swings the leg across a
+        -1.0 in 3 of 3 sessions looked at, seed 2026). Standing or seated, that pull is along the
+        hanging leg, towards the rest, and the way holds: their way (a walk swings the leg across a
         frontal set's plane, and both ways)."""
         cos = float(unit(np.sum([c.direction for c in cands], axis=0)) @ unit(set_way))
         return (abs(cos) if self.config.exercise.start_posture.lying else cos) >= self.config.detector.direction_min_cos
 
     def _like_counted_set(self, cands: list[RepCandidate]) -> bool:
-        """Standing, a burst's cycles count (or show) only moving as the reps of the set counted at
-        their rest did (:meth:`_moves_like`): a walk swings the leg across a frontal set's plane.
-        (Lying down no one walks.)"""
+        """Standing or seated, a burst's cycles count (or show) only moving as the reps of the set
+        counted at their rest did (:meth:`_moves_like`): a walk swings the leg across a frontal
+        set's plane, and a shank both ways. (Lying down no one walks.)"""
         if self.config.exercise.start_posture.lying or not cands:
             return True
         return self._counted_way is not None and self._moves_like(cands, self._counted_way)
