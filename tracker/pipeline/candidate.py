@@ -47,6 +47,9 @@ class RepCandidate:
     end_up: NDArray[np.float64]  # ... and where it ended (sensor frame, unit)
     ref: NDArray[np.float64]  # the reference posture it was measured from
     source: RepSource = RepSource.EXCURSION
+    #: read from a rhythm (no gyro): how far the segment tilted past its rest against the way the
+    #: burst's cycles went, during this cycle, deg (:func:`tracker.pipeline.rhythm_sets.rhythm_candidates`)
+    swing_back_deg: float = 0.0
 
     @property
     def rom_deg(self) -> float:

@@ -274,6 +274,7 @@ class DetectorConfig:
     min_fast_rep_s: float = 0.3  # a movement shorter than the exercise's ``min_rep_s`` but not than this counts as the next rep of a fast set (a 0.5 s rep measures 0.35-0.45 s between the onset and end levels; a heel strike or a jolt is over in 0.1 s)
     fast_gap_s: float = 0.6  # ... each starting within this of the last one's end (0-0.2 s apart, plus the share of a fast lift and lowering under the onset and end levels)
     fast_opposite_fraction: float = 0.25  # ... and the segment swinging past its rest the other way by less than this share of their range in between (landing rebounds: up to 20 %, simulator); walking swings the thigh back by half to two thirds of its forward swing (Perry & Burnfield: ~25 deg flexion, 10-20 deg extension), a shank-worn sensor by a quarter or more (0.3 let one walk in 150 recordings through, 0.2 lost 3 of 25 fast sets); not lying down at the rest of a set counted there, where no walk can be what moves (``RunTracker._follows_waiting``, ``_note_landing``)
+    fast_set_min_range_fraction: float = 0.5  # standing in the sagittal plane without a gyro, a burst read from its rhythm is a set's only turning at least this share of the range of the set counted at its rest (a fast set overshoots or falls short by a third at most, simulator; shifting from foot to foot turns a thigh 7-15 deg against a set's 30-80): ``RunTracker._swings_like_a_set``
     fast_tempo_ratio: float = 2.0  # quick reps waiting for their pause count when a rep no quicker than ``min_unpaused_rep_s`` follows them at once as their next rep would, taking at most this times as long as the last: the set's tempo straddles that limit (UCI fast blocks replayed twice as fast: 1.1-1.7; the rest of a rep split at a wobble at its top after a quick lift takes 6-10 times as long, real-behaviour corpus); and a quick rep joins a rep counted alone just before it that took at most this times as long (``RunTracker._follows_quick_rep``)
     fast_swing_back_min_reps: int = 5  # ... except, once this many came (as many as a fast set needs without a rest before it: a walk's strides do not get this far) ...
     fast_swing_back_share: float = 0.25  # ... in up to this share of the gaps between them and never two in a row (a landing overshoots now and then; a walk swings back at every stride)
@@ -374,14 +375,19 @@ class PipelineConfig:
         gyro, where a walk can be told from them -- lying down, where no one walks; seated, where a
         fast set swings the shank one way from its rest, as the set counted there did, and a walk
         to the chair both ways (stop 40: the seated knee extension's fast sets counted 0, 9 of them
-        on real behaviours seeds 2026 and 11; each now within one, and no false rep more); or
-        standing in an exercise of the frontal plane (hip abduction), across the sagittal plane a
-        walk swings the leg in. (Standing in the sagittal plane a walk seen by a shank sensor leans
-        back as a standing hip extension does, by as much: counted as fast sets, real behaviours
-        seed 2026.)"""
+        on real behaviours seeds 2026 and 11; each now within one, and no false rep more); standing
+        in an exercise of the frontal plane (hip abduction), across the sagittal plane a walk
+        swings the leg in; or standing in the sagittal plane with the sensor on the moving segment
+        (the thigh), where a set's cycles must turn at least half as far as the set counted at
+        their rest and hardly swing back past it (``RunTracker._swings_like_a_set``: shifting from
+        foot to foot does; stop 40, 9 fast sets counted 0 on seeds 2026 and 11 now counted, no walk
+        or shift counted). Not with a shank sensor there: its walk leans back as a standing hip
+        extension does, by as much, and its fast sets swing back past the rest as far (the leg's
+        own acceleration bends their tilt): counted as fast sets, real behaviours seed 2026."""
         posture = self.exercise.start_posture
         return not self.has_gyro and (posture.lying or posture is Posture.SEATED
-                                      or (posture is Posture.STANDING and self.exercise.plane is Plane.FRONTAL))
+                                      or (posture is Posture.STANDING and (self.exercise.plane is Plane.FRONTAL
+                                                                           or self.placement in (None, self.exercise.moving_segment))))
 
     @property
     def max_hold_s(self) -> float:

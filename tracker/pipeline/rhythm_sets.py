@@ -8,11 +8,11 @@ a set, where the tilt's speed dips under the still speed, does not end it) -- ke
 burst's samples, and when the rest after it has lasted ``burst_rest_s``, reads the burst as
 cycles and makes each a rep candidate (:class:`RepCandidate`, measured by :func:`cycle_metrics`).
 
-Whether they count is for :meth:`tracker.pipeline.runs.RunTracker.rhythm_verdict`: only lying
-down, from the rest of a set counted there, or held until the next set counted is at its rest
--- no one walks lying down, and a walk is as periodic as a fast set (a share of its power at its
-stride rate and multiples of 0.3-0.9, mostly 0.6-0.7, on the real-behaviour corpus of seed 2026,
-against 0.2-0.8 for fast sets).
+Whether they count is for :meth:`tracker.pipeline.runs.RunTracker.rhythm_verdict`: only where a
+walk can be told from a set (``PipelineConfig.reads_fast_sets_from_rhythm``), from the rest of a
+set counted there, or held until the next set counted is at its rest -- a walk is as periodic as
+a fast set (a share of its power at its stride rate and multiples of 0.3-0.9, mostly 0.6-0.7, on
+the real-behaviour corpus of seed 2026, against 0.2-0.8 for fast sets).
 
 Sans-IO and chunk-free: it reads per-sample values the detector computed for any chunking,
 and the detector hands it the stream split at the samples where a rest reaches ``burst_rest_s``.
@@ -27,7 +27,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from tracker.pipeline.candidate import RepCandidate
-from tracker.pipeline.orientation import unit
+from tracker.pipeline.orientation import dot_rows, unit
 from tracker.pipeline.rep_metrics import RepMetrics
 from tracker.pipeline.rhythm import RhythmConfig, cycle_range_deg, find_cycles
 from tracker.pipeline.types import RepSource
@@ -253,13 +253,17 @@ def rhythm_candidates(burst: Burst, *, sample_rate_hz: float, config: RhythmConf
     if float(np.median([m.rom_deg for m in metrics])) < min_rom_deg:
         return []  # cycles that hardly turn the segment (a wobble), though the estimate reads low
     cands = []
+    way = unit(np.sum([m.direction for m in metrics], axis=0))
     for k in range(rhythm.cycles):
         a, b = rhythm.bounds[k], rhythm.bounds[k + 1]
         peak = (a + b) // 2
+        # past the rest the other way (the up vector against the way): a walk's swing back
+        against = float((-dot_rows(burst.up[a: b + 1], way)).max())
         cands.append(RepCandidate(
             start=burst.first + a, peak=burst.first + peak, end=burst.first + b,
             start_s=float(t[a]), peak_s=float(t[peak]), end_s=float(t[b]),
             quiet_before=k == 0, calm_before=k == 0, pause=None, metrics=metrics[k],
             start_up=burst.up[a].copy(), end_up=burst.up[b].copy(), ref=burst.rest_up, source=RepSource.RHYTHM,
+            swing_back_deg=math.degrees(math.asin(min(max(against, 0.0), 1.0))),
         ))
     return cands

@@ -35,6 +35,7 @@ import math
 import numpy as np
 from numpy.typing import NDArray
 
+from tracker.core.exercises import Plane, Posture
 from tracker.pipeline.candidate import RepCandidate, pause_limit_dps
 from tracker.pipeline.config import PipelineConfig
 from tracker.pipeline.history import History
@@ -84,6 +85,8 @@ class RunTracker:
         self._counted_rest: NDArray[np.float64] | None = None
         #: ... the way its reps moved (those the detector timed)
         self._counted_way: NDArray[np.float64] | None = None
+        self._counted_rom_deg: float | None = None
+        self._set_roms: list[float] = []
         #: the ways of the open set's reps the detector timed, summed
         self._set_way = np.zeros(3)
         #: where the last landing (a rebound right after a waiting quick rep) ended, and the end of that rep
@@ -482,7 +485,7 @@ class RunTracker:
             elif cands[-1].end_s > first.start_s:
                 # among the set's reps (the wobble of its first rep read as cycles): none of its own
                 self._reject_burst(cands, "not a set of its own: within the set after it")
-            elif not self._moves_like(cands, way):
+            elif not self._moves_like(cands, way) or not self._swings_like_a_set(cands, float(np.median([c.rom_deg for c in confirmed]))):
                 self._reject_burst(cands, "not moving as the set counted at its posture")
             else:
                 self._count_batch(cands)
@@ -534,7 +537,25 @@ class RunTracker:
         set's plane, and a shank both ways. (Lying down no one walks.)"""
         if self.config.exercise.start_posture.lying or not cands:
             return True
-        return self._counted_way is not None and self._moves_like(cands, self._counted_way)
+        return (self._counted_way is not None and self._moves_like(cands, self._counted_way)
+                and self._counted_rom_deg is not None and self._swings_like_a_set(cands, self._counted_rom_deg))
+
+    def _swings_like_a_set(self, cands: list[RepCandidate], set_rom_deg: float) -> bool:
+        """Standing in the sagittal plane (:attr:`PipelineConfig.reads_fast_sets_from_rhythm`), a
+        burst's cycles are a set's only turning at least ``fast_set_min_range_fraction`` of the
+        range of the set counted at their rest (``set_rom_deg``), and swinging past the rest the
+        other way by no more than ``fast_opposite_fraction`` of their own range: shifting from foot
+        to foot, or turning on the spot, swings a thigh forward about as far as a fast hip flexion
+        does, but back behind the body as well, and less far (stop 40: each of 4 such bursts on real
+        behaviours seed 2026, counted as sets without these, swung back past the rest by 0.2-0.8 of
+        its range; the fast sets, 0.0-0.1). Elsewhere, true."""
+        ex = self.config.exercise
+        if ex.start_posture is not Posture.STANDING or ex.plane is Plane.FRONTAL:
+            return True
+        d = self.config.detector
+        rom = float(np.median([c.rom_deg for c in cands]))
+        swing = float(np.median([c.swing_back_deg for c in cands]))
+        return rom >= d.fast_set_min_range_fraction * set_rom_deg and swing <= d.fast_opposite_fraction * rom
 
     def _at_counted_rest(self, rest_up: NDArray[np.float64]) -> bool:
         """``rest_up`` is the rest of a set counted (``fast_rest_match_deg``)."""
@@ -912,16 +933,19 @@ class RunTracker:
             self._set_start_s = c.start_s
             self._set_reps = 0
             self._set_way = np.zeros(3)
+            self._set_roms = []
         self._rep_index += 1
         self._set_reps += 1
         if c.source is RepSource.EXCURSION:  # (a fast set read from its rhythm may follow another at once)
             self._counted_end_s = max(self._counted_end_s, c.end_s)
         if c.source is RepSource.EXCURSION:  # (a way read from a rhythm is an estimate)
             self._set_way = self._set_way + c.direction
+            self._set_roms.append(c.rom_deg)
         if self._set_reps >= self.config.detector.fast_rest_min_reps:
             self._counted_rest = c.ref
             if self._set_way.any():
                 self._counted_way = unit(self._set_way)
+                self._counted_rom_deg = float(np.median(self._set_roms))
         self._set_end_s = c.end_s
         # The rotation axis is fixed in the moving segment, and so in the sensor strapped to
         # it: it is estimated over the whole session (a mean of axes, not of signed rotations).
