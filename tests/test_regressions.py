@@ -733,12 +733,12 @@ def test_a_top_held_then_left_part_of_the_way_down_is_no_new_start_posture(
 
 
 
-def _onto_the_bed_then_raises(rate: float, raises: int, *, bump_deg: float, lying_deg: float
+def _onto_the_bed_then_raises(rate: float, raises: int, *, bump_deg: float, lying_deg: float, rep_deg: float = 30.0
                               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[tuple[float, float]]]:
     """A thigh sensor: sitting on the bed's edge (thigh level, pointing forward), swinging the legs
     onto the bed (a quarter turn about the vertical, the thigh lifted ``bump_deg`` over the edge and
-    put down ``lying_deg`` from level), then straight-leg raises of 30 deg held 0.6 s; gravity only,
-    so the tilt is exact."""
+    put down ``lying_deg`` from level), then raises of ``rep_deg`` held 0.6 s (straight-leg raises;
+    negative, back towards level: bridges from hook lying); gravity only, so the tilt is exact."""
     def n(s: float) -> int:
         return int(round(s * rate))
     swing = min_jerk(n(2.0))
@@ -747,7 +747,7 @@ def _onto_the_bed_then_raises(rate: float, raises: int, *, bump_deg: float, lyin
     truth = []
     t = sum(p.size for p in pitch) / rate
     for _ in range(raises):
-        rep = lying_deg + np.concatenate([30.0 * min_jerk(n(1.5)), np.full(n(0.6), 30.0), 30.0 * (1 - min_jerk(n(1.5)))])
+        rep = lying_deg + np.concatenate([rep_deg * min_jerk(n(1.5)), np.full(n(0.6), rep_deg), rep_deg * (1 - min_jerk(n(1.5)))])
         truth.append((t, t + rep.size / rate))
         pitch += [rep, np.full(n(1.5), lying_deg)]
         yaw.append(np.full(rep.size + n(1.5), 90.0))
@@ -779,6 +779,26 @@ def test_a_quarter_turn_while_lying_down_is_not_part_of_the_first_rep(chunk: int
     for rep, (start_s, end_s) in zip(reps, truth):
         assert abs(rep.start_s - start_s) < 0.8 and abs(rep.end_s - end_s) < 0.8, (rep.start_s, rep.end_s, start_s, end_s)
         assert 26.0 < rep.rom_deg < 34.0, rep.rom_deg
+    assert any(isinstance(e, PostureChanged) for e in events)
+
+
+@pytest.mark.parametrize("chunk", [1, 64, 100_000])
+def test_a_quarter_turn_into_hook_lying_is_not_part_of_the_first_bridge(chunk: int) -> None:
+    """Stop 40 (real-behaviour corpora: seed 2026 recording 0169, seed 11 0091 and 0125, hip raises
+    with a thigh sensor and a gyro): into hook lying the thigh turns a quarter turn about the
+    vertical and tilts 41 deg from sitting as the knees bend -- a turn 2.2 times the tilt, under the
+    3 that tells a posture change -- and each bridge turns it back most of the way to sitting (34 of
+    41 deg here). The lie-down and the first bridge were one "rep" (a false rep, and the first
+    bridge lost). No rep swings 60 deg about the vertical: before the first rep, the posture
+    settled in is the start posture."""
+    rate = 50.0
+    t_s, acc, gyr, truth = _onto_the_bed_then_raises(rate, 6, bump_deg=3.0, lying_deg=41.0, rep_deg=-34.0)
+    cfg = PipelineConfig(exercise=get_exercise("hip-raise"), sample_rate_hz=rate, has_gyro=True, placement=Placement.THIGH)
+    events = _feed(RepPipeline(cfg), t_s, acc, gyr, chunk)
+    reps = [e.rep for e in events if isinstance(e, RepCompleted)]
+    assert len(reps) == 6, [(round(r.start_s, 1), round(r.end_s, 1)) for r in reps]
+    for rep, (start_s, end_s) in zip(reps, truth):
+        assert abs(rep.start_s - start_s) < 0.8 and abs(rep.end_s - end_s) < 0.8, (rep.start_s, rep.end_s, start_s, end_s)
     assert any(isinstance(e, PostureChanged) for e in events)
 
 

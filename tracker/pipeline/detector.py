@@ -745,6 +745,10 @@ class RepPipeline:
                 d = self.config.detector
                 turned = np.abs(h.turned_deg(self._turn_from, end, d.posture_turn_min_dps)[i - self._turn_from:])
                 far |= (turned > d.posture_turn_deg) & (turned > d.posture_turn_tilt_ratio * th)
+                if self._runs.reps_counted == 0:
+                    # ... or, before the session's first rep, turned further than any rep swings
+                    # whatever its tilt (``posture_turn_alone_deg``): onto the bed into hook lying
+                    far |= turned > d.posture_turn_alone_deg
             settled_far = np.nonzero(held & far)[0]
             away = back = elsewhere = shifted = _NONE
         else:
