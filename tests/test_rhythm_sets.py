@@ -248,6 +248,36 @@ def test_a_fast_sagittal_set_standing_with_a_thigh_sensor_counts_when_it_swings_
     assert [s.rep_count for s in fidget.sets] == [4]
 
 
+def _first_then_set(burst: np.ndarray, exercise: str, chunk: int) -> list[Event]:
+    """A burst standing with a thigh sensor, then a steady set at the same rest, fed ``chunk`` samples at a time."""
+    rec = with_own_acceleration(np.concatenate([_still(3.0), burst, _still(20.0), slow_reps(4), _still(4.0)]), 0.2)
+    setup = SessionSetup.resolve(exercise, Placement.THIGH)
+    m = setup.prepare(rec.accel_g, None)
+    pipe = setup.pipeline(sample_rate_hz=RATE_HZ, has_gyro=False, detector=DetectorConfig())
+    events: list[Event] = []
+    for a in range(0, rec.t_s.size, chunk):
+        events += pipe.feed(rec.t_s[a:a + chunk], m.accel_g[a:a + chunk])
+    return events + pipe.finish()
+
+
+@pytest.mark.parametrize("chunk", [7, 100_000])
+def test_a_first_burst_standing_in_the_sagittal_plane_counts_only_swinging_as_the_set_after_it(chunk: int) -> None:
+    # held for the set counted after it at its rest (stop 39): standing in the sagittal plane, a
+    # fast set counts; shifting from foot to foot is not even shown (it would only be taken back:
+    # review helper-53); a burst turning a third as far as the set is shown, then taken back
+    burst_end_s = 3.0 + 8.0
+    fast = _first_then_set(quick_reps_deg(10, rate_hz=RATE_HZ, rep_s=0.8)[0], "standing-hip-flexion", chunk)
+    sets = [e.rep_count for e in fast if isinstance(e, SetCompleted)]
+    assert len(sets) == 2 and abs(sets[0] - 10) <= 1 and sets[1] == 4
+    cycle = np.concatenate([_seg(0, 35, 0.3), _seg(35, 0, 0.3), _seg(0, -12, 0.2), _seg(-12, 0, 0.2)])
+    shifting = _first_then_set(np.tile(cycle, 10), "standing-hip-flexion", chunk)
+    assert [e.rep_count for e in shifting if isinstance(e, SetCompleted)] == [4]
+    assert not [e for e in shifting if isinstance(e, RepTentative) and e.start_s < burst_end_s]
+    small = _first_then_set(quick_reps_deg(10, rate_hz=RATE_HZ, rep_s=0.8, rom_deg=9.0)[0], "standing-hip-flexion", chunk)
+    assert [e.rep_count for e in small if isinstance(e, SetCompleted)] == [4]
+    assert [e for e in small if isinstance(e, RepTentative) and e.start_s < burst_end_s]  # (held: shown, then taken back)
+
+
 def _turned(rec: Recording, start_s: float, matrix: np.ndarray) -> Recording:
     """``rec`` with its specific force from ``start_s`` on turned by ``matrix`` (about the rest's up)."""
     acc = rec.accel_g.copy()

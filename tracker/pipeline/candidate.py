@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -48,8 +49,9 @@ class RepCandidate:
     ref: NDArray[np.float64]  # the reference posture it was measured from
     source: RepSource = RepSource.EXCURSION
     #: read from a rhythm (no gyro): how far the segment tilted past its rest against the way the
-    #: burst's cycles went, during this cycle, deg (:func:`tracker.pipeline.rhythm_sets.rhythm_candidates`)
-    swing_back_deg: float = 0.0
+    #: burst's cycles went, during this cycle, deg (:func:`tracker.pipeline.rhythm_sets.rhythm_candidates`;
+    #: NaN for an excursion the detector timed: no rule reads it there)
+    swing_back_deg: float = math.nan
 
     @property
     def rom_deg(self) -> float:

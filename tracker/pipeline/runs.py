@@ -85,10 +85,11 @@ class RunTracker:
         self._counted_rest: NDArray[np.float64] | None = None
         #: ... the way its reps moved (those the detector timed)
         self._counted_way: NDArray[np.float64] | None = None
+        #: ... and the median range of those reps, deg (``_swings_like_a_set``)
         self._counted_rom_deg: float | None = None
-        self._set_roms: list[float] = []
-        #: the ways of the open set's reps the detector timed, summed
+        #: the ways of the open set's reps the detector timed, summed, and their ranges (deg)
         self._set_way = np.zeros(3)
+        self._set_roms: list[float] = []
         #: where the last landing (a rebound right after a waiting quick rep) ended, and the end of that rep
         self._landed_s = -math.inf
         self._landed_from_s = -math.inf
@@ -451,11 +452,13 @@ class RunTracker:
         moving as they do (:meth:`_count_held_bursts`); otherwise, at a data gap, or when the
         recording ends first (:meth:`drop_held_bursts`), they are taken back. A fast set done
         first, lying down, counted 0 before (19 of the real-behaviour corpus's sets of seed 2026 had a set
-        counted after them)."""
+        counted after them). Cycles that swing back past the rest like a walk's
+        (:meth:`_swings_back_like_a_walk`) are not held: they would show only to be taken back."""
         cands = self._settle_shown(cands)
         d = self.config.detector
-        if not cands or float(np.median([c.rom_deg for c in cands])) > d.held_burst_max_range_factor * self.config.max_rep_rom_deg:
-            return
+        if (not cands or float(np.median([c.rom_deg for c in cands])) > d.held_burst_max_range_factor * self.config.max_rep_rom_deg
+                or self._swings_back_like_a_walk(cands)):
+            return  # (a walk's cycles are not shown to be taken back when the set comes: review helper-53)
         for c in cands:
             self._show(c)
         self._held_bursts.append((cands, unit(rest_up)))
@@ -471,8 +474,9 @@ class RunTracker:
 
     def _count_held_bursts(self, confirmed: list[RepCandidate]) -> None:
         """A set's first reps confirmed each other (``confirmed``): the bursts held at its rest
-        (``fast_rest_match_deg``) before it, moving as its reps move (:meth:`_moves_like`), were
-        fast sets of the exercise -- counted now, before it (they came first). The others were not:
+        (``fast_rest_match_deg``) before it, moving as its reps move (:meth:`_moves_like`) and,
+        standing in the sagittal plane, swinging as far (:meth:`_swings_like_a_set`), were fast
+        sets of the exercise -- counted now, before it (they came first). The others were not:
         the next set counted after them was elsewhere, or moved otherwise."""
         if not self._held_bursts:
             return
@@ -485,8 +489,10 @@ class RunTracker:
             elif cands[-1].end_s > first.start_s:
                 # among the set's reps (the wobble of its first rep read as cycles): none of its own
                 self._reject_burst(cands, "not a set of its own: within the set after it")
-            elif not self._moves_like(cands, way) or not self._swings_like_a_set(cands, float(np.median([c.rom_deg for c in confirmed]))):
+            elif not self._moves_like(cands, way):
                 self._reject_burst(cands, "not moving as the set counted at its posture")
+            elif not self._swings_like_a_set(cands, float(np.median([c.rom_deg for c in confirmed]))):
+                self._reject_burst(cands, "not swinging as far as the set counted at its posture, or swinging back past it")
             else:
                 self._count_batch(cands)
 
@@ -534,28 +540,38 @@ class RunTracker:
     def _like_counted_set(self, cands: list[RepCandidate]) -> bool:
         """Standing or seated, a burst's cycles count (or show) only moving as the reps of the set
         counted at their rest did (:meth:`_moves_like`): a walk swings the leg across a frontal
-        set's plane, and a shank both ways. (Lying down no one walks.)"""
+        set's plane, and a shank both ways; standing in the sagittal plane, swinging as far as
+        they did too, and not back past the rest (:meth:`_swings_like_a_set`). (Lying down no one
+        walks.)"""
         if self.config.exercise.start_posture.lying or not cands:
             return True
         return (self._counted_way is not None and self._moves_like(cands, self._counted_way)
                 and self._counted_rom_deg is not None and self._swings_like_a_set(cands, self._counted_rom_deg))
 
-    def _swings_like_a_set(self, cands: list[RepCandidate], set_rom_deg: float) -> bool:
+    def _swings_back_like_a_walk(self, cands: list[RepCandidate]) -> bool:
         """Standing in the sagittal plane (:attr:`PipelineConfig.reads_fast_sets_from_rhythm`), a
-        burst's cycles are a set's only turning at least ``fast_set_min_range_fraction`` of the
-        range of the set counted at their rest (``set_rom_deg``), and swinging past the rest the
-        other way by no more than ``fast_opposite_fraction`` of their own range: shifting from foot
-        to foot, or turning on the spot, swings a thigh forward about as far as a fast hip flexion
-        does, but back behind the body as well, and less far (stop 40: each of 4 such bursts on real
-        behaviours seed 2026, counted as sets without these, swung back past the rest by 0.2-0.8 of
-        its range; the fast sets, 0.0-0.1). Elsewhere, true."""
+        burst's cycles swing past the rest the other way by more than ``rhythm_swing_back_fraction``
+        of their own range (the median of each): shifting from foot to foot, or turning on the
+        spot, swings a thigh forward about as far as a fast hip flexion does, but back behind the
+        body as well (stop 40: 4 such bursts on real behaviours seed 2026, counted as sets without
+        this, swung back by 0.2-0.8 of their range; the fast sets 0.0-0.1). Elsewhere, false."""
         ex = self.config.exercise
-        if ex.start_posture is not Posture.STANDING or ex.plane is Plane.FRONTAL:
-            return True
-        d = self.config.detector
+        if ex.start_posture is not Posture.STANDING or ex.plane is not Plane.SAGITTAL:
+            return False
         rom = float(np.median([c.rom_deg for c in cands]))
         swing = float(np.median([c.swing_back_deg for c in cands]))
-        return rom >= d.fast_set_min_range_fraction * set_rom_deg and swing <= d.fast_opposite_fraction * rom
+        return not swing <= self.config.detector.rhythm_swing_back_fraction * rom  # (NaN: no swing read, a walk)
+
+    def _swings_like_a_set(self, cands: list[RepCandidate], set_rom_deg: float) -> bool:
+        """Standing in the sagittal plane, a burst's cycles are a set's only turning at least
+        ``fast_set_min_range_fraction`` of the range of the set counted at their rest
+        (``set_rom_deg``) and not swinging back like a walk (:meth:`_swings_back_like_a_walk`).
+        Elsewhere, true."""
+        ex = self.config.exercise
+        if ex.start_posture is not Posture.STANDING or ex.plane is not Plane.SAGITTAL:
+            return True
+        rom = float(np.median([c.rom_deg for c in cands]))
+        return rom >= self.config.detector.fast_set_min_range_fraction * set_rom_deg and not self._swings_back_like_a_walk(cands)
 
     def _at_counted_rest(self, rest_up: NDArray[np.float64]) -> bool:
         """``rest_up`` is the rest of a set counted (``fast_rest_match_deg``)."""
@@ -644,8 +660,9 @@ class RunTracker:
     def _slower_next_rep(self, cand: RepCandidate) -> bool:
         """``cand``, no quick rep, follows the waiting quick reps as their next rep would
         (:meth:`_follows_waiting`) and at their tempo (``fast_tempo_ratio``), and they are reps of
-        a set: none too short for one, the first from a rest or in a set under way (a walk's
-        strides that end in a slower step are neither). However few they are: a quick rep and a
+        a set: none too short for one, the first from a rest (:meth:`_waiting_from_rest`) or in a
+        set under way (a walk's strides that end in a slower step are neither). However few they
+        are: a quick rep and a
         slower one at once are two reps of a set whose tempo alternates about the limit (asking for
         as many as a fast set needs, :meth:`_fast_set_min_reps`, counted such a set 0 of 10; on UCI
         replayed twice as fast it took one rep off subject 1's overcounted block and one off subject
