@@ -119,8 +119,9 @@ def test_a_fast_sets_reps_show_while_it_goes_on_and_count_when_it_is_over() -> N
     assert tally.state.taken_back == 0 and tally.state.rep_count == 14 and not tally.state.tentative
 
 
-def _events(rec: Recording, chunk: int) -> list[Event]:
-    setup = SessionSetup.resolve(LYING, Placement.THIGH)
+def _events(rec: Recording, chunk: int, exercise: str = LYING) -> list[Event]:
+    """``rec`` (no gyro, a thigh sensor) through the pipeline, fed ``chunk`` samples at a time."""
+    setup = SessionSetup.resolve(exercise, Placement.THIGH)
     m = setup.prepare(rec.accel_g, None)
     pipe = setup.pipeline(sample_rate_hz=RATE_HZ, has_gyro=False, detector=DetectorConfig())
     events: list[Event] = []
@@ -251,13 +252,7 @@ def test_a_fast_sagittal_set_standing_with_a_thigh_sensor_counts_when_it_swings_
 def _first_then_set(burst: np.ndarray, exercise: str, chunk: int) -> list[Event]:
     """A burst standing with a thigh sensor, then a steady set at the same rest, fed ``chunk`` samples at a time."""
     rec = with_own_acceleration(np.concatenate([_still(3.0), burst, _still(20.0), slow_reps(4), _still(4.0)]), 0.2)
-    setup = SessionSetup.resolve(exercise, Placement.THIGH)
-    m = setup.prepare(rec.accel_g, None)
-    pipe = setup.pipeline(sample_rate_hz=RATE_HZ, has_gyro=False, detector=DetectorConfig())
-    events: list[Event] = []
-    for a in range(0, rec.t_s.size, chunk):
-        events += pipe.feed(rec.t_s[a:a + chunk], m.accel_g[a:a + chunk])
-    return events + pipe.finish()
+    return _events(rec, chunk, exercise)
 
 
 @pytest.mark.parametrize("chunk", [7, 100_000])

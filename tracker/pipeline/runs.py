@@ -15,8 +15,8 @@ their tempo follows them as their next rep would (``fast_tempo_ratio``: a set's 
 of ``min_unpaused_rep_s``). Lying down, from the rest of a set counted there, no walk can be what
 moves and the swing back is not looked for. Without a gyro the swing back cannot be read, nor a
 fast rep timed: a fast set is read from its rhythm instead (:mod:`tracker.pipeline.rhythm_sets`),
-only where a walk can be told from one (lying down, or standing in the frontal plane:
-``PipelineConfig.reads_fast_sets_from_rhythm``), from the rest of a set counted there
+only where a walk can be told from one (lying down, seated, or standing in the frontal plane or
+with a thigh sensor: ``PipelineConfig.reads_fast_sets_from_rhythm``), from the rest of a set counted there
 (``fast_rest_match_deg``: :meth:`RunTracker.rhythm_verdict`) -- or, at a rest where none was,
 once the next set is counted there (:meth:`RunTracker.hold_rhythm_set`). Sets split at rests
 longer than ``set_gap_s``.
@@ -484,7 +484,7 @@ class RunTracker:
         first = confirmed[0]
         way = np.sum([c.direction for c in confirmed], axis=0)
         for cands, rest_up in held:
-            if float(rest_up @ unit(first.ref)) < math.cos(math.radians(self.config.detector.fast_rest_match_deg)):
+            if not self._same_rest(rest_up, first.ref):
                 self._reject_burst(cands, "no set of the exercise counted at its posture")
             elif cands[-1].end_s > first.start_s:
                 # among the set's reps (the wobble of its first rep read as cycles): none of its own
@@ -548,6 +548,12 @@ class RunTracker:
         return (self._counted_way is not None and self._moves_like(cands, self._counted_way)
                 and self._counted_rom_deg is not None and self._swings_like_a_set(cands, self._counted_rom_deg))
 
+    @property
+    def _standing_sagittal(self) -> bool:
+        """The exercise is done standing, in the sagittal plane (a walk's plane)."""
+        ex = self.config.exercise
+        return ex.start_posture is Posture.STANDING and ex.plane is Plane.SAGITTAL
+
     def _swings_back_like_a_walk(self, cands: list[RepCandidate]) -> bool:
         """Standing in the sagittal plane (:attr:`PipelineConfig.reads_fast_sets_from_rhythm`), a
         burst's cycles swing past the rest the other way by more than ``rhythm_swing_back_fraction``
@@ -555,8 +561,7 @@ class RunTracker:
         spot, swings a thigh forward about as far as a fast hip flexion does, but back behind the
         body as well (stop 40: 4 such bursts on real behaviours seed 2026, counted as sets without
         this, swung back by 0.2-0.8 of their range; the fast sets 0.0-0.1). Elsewhere, false."""
-        ex = self.config.exercise
-        if ex.start_posture is not Posture.STANDING or ex.plane is not Plane.SAGITTAL:
+        if not self._standing_sagittal:
             return False
         rom = float(np.median([c.rom_deg for c in cands]))
         swing = float(np.median([c.swing_back_deg for c in cands]))
@@ -567,18 +572,18 @@ class RunTracker:
         ``fast_set_min_range_fraction`` of the range of the set counted at their rest
         (``set_rom_deg``) and not swinging back like a walk (:meth:`_swings_back_like_a_walk`).
         Elsewhere, true."""
-        ex = self.config.exercise
-        if ex.start_posture is not Posture.STANDING or ex.plane is not Plane.SAGITTAL:
+        if not self._standing_sagittal:
             return True
         rom = float(np.median([c.rom_deg for c in cands]))
         return rom >= self.config.detector.fast_set_min_range_fraction * set_rom_deg and not self._swings_back_like_a_walk(cands)
 
+    def _same_rest(self, a_up: NDArray[np.float64], b_up: NDArray[np.float64]) -> bool:
+        """Two rests are one: within ``fast_rest_match_deg``."""
+        return float(unit(a_up) @ unit(b_up)) >= math.cos(math.radians(self.config.detector.fast_rest_match_deg))
+
     def _at_counted_rest(self, rest_up: NDArray[np.float64]) -> bool:
         """``rest_up`` is the rest of a set counted (``fast_rest_match_deg``)."""
-        if self._counted_rest is None:
-            return False
-        cos = float(unit(rest_up) @ unit(self._counted_rest))
-        return cos >= math.cos(math.radians(self.config.detector.fast_rest_match_deg))
+        return self._counted_rest is not None and self._same_rest(rest_up, self._counted_rest)
 
     def _at_counted_lying_rest(self, rest_up: NDArray[np.float64]) -> bool:
         """``rest_up`` is the rest of a set counted lying down (``fast_rest_match_deg``)."""
@@ -662,11 +667,10 @@ class RunTracker:
         (:meth:`_follows_waiting`) and at their tempo (``fast_tempo_ratio``), and they are reps of
         a set: none too short for one, the first from a rest (:meth:`_waiting_from_rest`) or in a
         set under way (a walk's strides that end in a slower step are neither). However few they
-        are: a quick rep and a
-        slower one at once are two reps of a set whose tempo alternates about the limit (asking for
-        as many as a fast set needs, :meth:`_fast_set_min_reps`, counted such a set 0 of 10; on UCI
-        replayed twice as fast it took one rep off subject 1's overcounted block and one off subject
-        2's undercounted one)."""
+        are: a quick rep and a slower one at once are two reps of a set whose tempo alternates about
+        the limit (asking for as many as a fast set needs, :meth:`_fast_set_min_reps`, counted such a
+        set 0 of 10; on UCI replayed twice as fast it took one rep off subject 1's overcounted block
+        and one off subject 2's undercounted one)."""
         last = self._waiting[-1]
         return (not any(c.start in self._short for c in self._waiting) and self._waiting_from_rest()
                 and cand.end_s - cand.start_s <= self.config.detector.fast_tempo_ratio * (last.end_s - last.start_s)
