@@ -142,7 +142,14 @@ def test_a_first_fast_set_lying_down_with_a_thigh_sensor_counts_by_itself_when_i
     reps = [e.rep for e in outs[0] if isinstance(e, RepCompleted)]
     assert len(reps) == 10 and [e.rep_count for e in outs[0] if isinstance(e, SetCompleted)] == [10]
     assert all(r.source is RepSource.RHYTHM and FlagKind.TOO_FAST in r.flag_kinds for r in reps)
+    # shown as it went on, from its fourth cycle, and counted as shown: nothing taken back
+    shown = [e for e in outs[0] if isinstance(e, RepTentative)]
+    assert len(shown) >= 8 and {e.start_s for e in shown} <= {r.start_s for r in reps}
+    assert outs[0].index(shown[0]) < outs[0].index(next(e for e in outs[0] if isinstance(e, RepCompleted)))
     assert not any(isinstance(e, RejectedMovement) and e.tentative for e in outs[0])
+    tally = LiveTally()
+    tally.apply(outs[0])
+    assert tally.state.rep_count == 10 and tally.state.taken_back == 0 and not tally.state.tentative
 
 
 def test_a_first_fast_set_seen_by_a_shank_sensor_is_shown_and_taken_back_without_a_set_counted_there() -> None:
@@ -173,6 +180,9 @@ def test_a_first_burst_swinging_back_past_its_rest_does_not_count_by_itself() ->
     events = _events(rec, 7)
     assert not any(isinstance(e, RepCompleted) for e in events)
     assert any(isinstance(e, RejectedMovement) and "no set of the exercise counted at its posture" in e.reason for e in events)
+    tally = LiveTally()
+    tally.apply(events)
+    assert tally.state.rep_count == 0 and not tally.state.tentative  # whatever showed was taken back
 
 
 def test_after_a_set_a_fast_burst_at_another_rest_does_not_count_by_itself() -> None:

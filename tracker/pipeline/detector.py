@@ -511,6 +511,14 @@ class RepPipeline:
             return
         rest_g, rest_up, start_s = rest
         verdict = self._runs.rhythm_verdict(rest_up, rest_g, start_s)
+        if verdict is RhythmVerdict.WAIT and self._runs.may_be_lone_fast_set:
+            # before any set is counted, lying down with a thigh sensor: shown while it looks like
+            # a fast set by itself (``RunTracker.is_lone_fast_set``), as one at a counted rest is
+            under_way = self._bursts.open_burst() if self._bursts is not None else None
+            cycles = self._cycles(under_way)[:-1] if under_way is not None else []
+            if self._runs.is_lone_fast_set(cycles):
+                self._runs.show_rhythm(cycles)
+            return
         if verdict is not RhythmVerdict.COUNT:
             # not a fast set (the detector timed a rep in it): what it showed is taken back now,
             # not when it is over (8 fast reps run into steady ones showed 22 for 12 for 15 s);

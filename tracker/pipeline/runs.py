@@ -459,7 +459,10 @@ class RunTracker:
         d = self.config.detector
         if (not cands or float(np.median([c.rom_deg for c in cands])) > d.held_burst_max_range_factor * self.config.max_rep_rom_deg
                 or self._swings_back_like_a_walk(cands)):
-            return  # (a walk's cycles are not shown to be taken back when the set comes: review helper-53)
+            # (a walk's cycles are not shown to be taken back when the set comes: review helper-53;
+            # those shown while it looked like a lone fast set are taken back now)
+            self._reject_burst([c for c in cands if self.is_shown(c.start)], "no set of the exercise: past its range, or swinging like a walk")
+            return
         for c in cands:
             self._show(c)
         self._held_bursts.append((cands, unit(rest_up)))
@@ -571,6 +574,11 @@ class RunTracker:
         swing = float(np.median([c.swing_back_deg for c in cands]))
         return not swing <= self.config.detector.rhythm_swing_back_fraction * rom  # (NaN: no swing read, a walk)
 
+    @property
+    def may_be_lone_fast_set(self) -> bool:
+        """A burst at a rest where no set was counted may count by itself (:meth:`is_lone_fast_set`)."""
+        return self.config.counts_lone_fast_sets and self._counted_rest is None
+
     def is_lone_fast_set(self, cands: list[RepCandidate]) -> bool:
         """``cands``, a burst's cycles at a rest where no set was counted, are a fast set by
         themselves (:attr:`PipelineConfig.counts_lone_fast_sets`): no set is counted in the session
@@ -580,7 +588,7 @@ class RunTracker:
         lifted off the floor, or off the other leg, comes back to rest on it; a walk swings both
         ways. Once a set is counted, a burst elsewhere waits for a set at its rest as before
         (walking away after the last set)."""
-        if not cands or not self.config.counts_lone_fast_sets or self._counted_rest is not None:
+        if not cands or not self.may_be_lone_fast_set:
             return False
         rom = float(np.median([c.rom_deg for c in cands]))
         swing = float(np.median([c.swing_back_deg for c in cands]))
