@@ -130,6 +130,14 @@ def _events(rec: Recording, chunk: int, exercise: str = LYING, placement: Placem
     return events + pipe.finish()
 
 
+def _assert_nothing_taken_back(events: list[Event], *, rep_count: int) -> None:
+    """What showed was counted: no rep taken back, none left shown, ``rep_count`` counted (the live view's tally)."""
+    assert not any(isinstance(e, RejectedMovement) and e.tentative for e in events)
+    tally = LiveTally()
+    tally.apply(events)
+    assert tally.state.rep_count == rep_count and tally.state.taken_back == 0 and not tally.state.tentative
+
+
 def test_a_first_fast_set_lying_down_with_a_thigh_sensor_counts_by_itself_when_it_is_over() -> None:
     # stop 41: a session of fast sets only counted 0, no set timed to wait for. Lying down with the
     # thigh sensor, a burst swinging one way from its rest (a leg lifted off the floor comes back to
@@ -146,10 +154,7 @@ def test_a_first_fast_set_lying_down_with_a_thigh_sensor_counts_by_itself_when_i
     shown = [e for e in outs[0] if isinstance(e, RepTentative)]
     assert len(shown) >= 8 and {e.start_s for e in shown} <= {r.start_s for r in reps}
     assert outs[0].index(shown[0]) < outs[0].index(next(e for e in outs[0] if isinstance(e, RepCompleted)))
-    assert not any(isinstance(e, RejectedMovement) and e.tentative for e in outs[0])
-    tally = LiveTally()
-    tally.apply(outs[0])
-    assert tally.state.rep_count == 10 and tally.state.taken_back == 0 and not tally.state.tentative
+    _assert_nothing_taken_back(outs[0], rep_count=10)
 
 
 def test_a_first_fast_set_seen_by_a_shank_sensor_is_shown_and_taken_back_without_a_set_counted_there() -> None:
@@ -213,10 +218,7 @@ def test_a_first_fast_set_counts_once_a_set_is_counted_at_its_rest() -> None:
     # shown as they were read, and counted as shown: nothing taken back
     shown = {e.start_s for e in outs[0] if isinstance(e, RepTentative)}
     assert {r.start_s for r in reps[:10]} <= shown
-    assert not any(isinstance(e, RejectedMovement) and e.tentative for e in outs[0])
-    tally = LiveTally()
-    tally.apply(outs[0])
-    assert tally.state.rep_count == 14 and tally.state.taken_back == 0 and not tally.state.tentative
+    _assert_nothing_taken_back(outs[0], rep_count=14)
 
 
 def test_a_first_fast_set_in_another_plane_than_the_set_after_it_is_not_counted() -> None:
