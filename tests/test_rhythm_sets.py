@@ -119,9 +119,9 @@ def test_a_fast_sets_reps_show_while_it_goes_on_and_count_when_it_is_over() -> N
     assert tally.state.taken_back == 0 and tally.state.rep_count == 14 and not tally.state.tentative
 
 
-def _events(rec: Recording, chunk: int, exercise: str = LYING, placement: Placement = Placement.THIGH) -> list[Event]:
-    """``rec`` (no gyro, a thigh sensor unless told) through the pipeline, fed ``chunk`` samples at a time."""
-    setup = SessionSetup.resolve(exercise, placement)
+def _events(rec: Recording, chunk: int, exercise: str = LYING) -> list[Event]:
+    """``rec`` (no gyro, a thigh sensor) through the pipeline, fed ``chunk`` samples at a time."""
+    setup = SessionSetup.resolve(exercise, Placement.THIGH)
     m = setup.prepare(rec.accel_g, None)
     pipe = setup.pipeline(sample_rate_hz=RATE_HZ, has_gyro=False, detector=DetectorConfig())
     events: list[Event] = []
@@ -130,84 +130,48 @@ def _events(rec: Recording, chunk: int, exercise: str = LYING, placement: Placem
     return events + pipe.finish()
 
 
-def _assert_nothing_taken_back(events: list[Event], *, rep_count: int) -> None:
-    """What showed was counted: no rep taken back, none left shown, ``rep_count`` counted (the live view's tally)."""
-    assert not any(isinstance(e, RejectedMovement) and e.tentative for e in events)
-    tally = LiveTally()
-    tally.apply(events)
-    assert tally.state.rep_count == rep_count and tally.state.taken_back == 0 and not tally.state.tentative
-
-
-def test_a_first_fast_set_lying_down_with_a_thigh_sensor_counts_by_itself_when_it_is_over() -> None:
-    # stop 41: a session of fast sets only counted 0, no set timed to wait for. Lying down with the
-    # thigh sensor, a burst swinging one way from its rest (a leg lifted off the floor comes back to
-    # rest on it; a walk swings both ways) counts once it is over, for any chunking. (Known limit:
-    # with the sensor 0.3 m from the hip, 0.6 s reps' own acceleration bends the tilt back past the
-    # rest by half their range, and the set waits for one timed at its rest, as before)
-    rec = with_own_acceleration(np.concatenate([_still(3.0), fast_reps(10), _still(4.0)]), 0.2)
-    outs = [_events(rec, chunk) for chunk in (1, 7, 100_000)]
-    assert outs[0] == outs[1] == outs[2]
-    reps = [e.rep for e in outs[0] if isinstance(e, RepCompleted)]
-    assert len(reps) == 10 and [e.rep_count for e in outs[0] if isinstance(e, SetCompleted)] == [10]
-    assert all(r.source is RepSource.RHYTHM and FlagKind.TOO_FAST in r.flag_kinds for r in reps)
-    # shown as it went on, from its fourth cycle, and counted as shown: nothing taken back
-    shown = [e for e in outs[0] if isinstance(e, RepTentative)]
-    assert len(shown) >= 8 and {e.start_s for e in shown} <= {r.start_s for r in reps}
-    assert outs[0].index(shown[0]) < outs[0].index(next(e for e in outs[0] if isinstance(e, RepCompleted)))
-    _assert_nothing_taken_back(outs[0], rep_count=10)
-
-
-def test_a_first_fast_set_seen_by_a_shank_sensor_is_shown_and_taken_back_without_a_set_counted_there() -> None:
-    # with a shank sensor a fast set's swing back past its rest tells nothing (the leg's own
-    # acceleration bends its tilt), and standing up to walk away swings one way too: the rhythm
-    # waits for a set counted at its rest, shown as not yet sure, and none came
-    rec = with_own_acceleration(np.concatenate([_still(3.0), fast_reps(10), _still(4.0)]), 0.3)
-    res = analyze_recording(rec, get_exercise(LYING), placement=Placement.SHANK)
+def test_a_first_fast_set_is_shown_and_taken_back_without_a_set_counted_there() -> None:
+    # no one walks lying down -- but before a set is counted, nothing says the person lies there
+    # (a walk before lying down is as periodic): the rhythm waits for a set counted at its rest,
+    # shown as not yet sure, and none came
+    reps = fast_reps(10)
+    rec = with_own_acceleration(np.concatenate([_still(3.0), reps, _still(4.0)]), 0.3)
+    res = analyze_recording(rec, get_exercise(LYING), placement=Placement.THIGH)
     assert res.rep_count == 0
-    events = _events(rec, 7, placement=Placement.SHANK)
+    events = _events(rec, 7)
     shown = [e for e in events if isinstance(e, RepTentative)]
     taken_back = [e for e in events if isinstance(e, RejectedMovement) and e.tentative]
     assert len(shown) == 10 and len(taken_back) == 10
     assert all("no set of the exercise counted at its posture" in e.reason for e in taken_back)
 
 
-def _swinging_back(n: int, *, rom_deg: float = 25.0, back_deg: float = 12.0, rep_s: float = 0.6) -> np.ndarray:
-    """``n`` quick cycles from the rest up ``rom_deg``, down past it by ``back_deg`` and back, at once."""
-    up = int(round(0.4 * rep_s * RATE_HZ))
-    cycle = np.concatenate([rom_deg * min_jerk(up), rom_deg - (rom_deg + back_deg) * min_jerk(up), -back_deg * (1 - min_jerk(up // 2))])
-    return np.tile(cycle, n)
+def _walk(strides: int, *, forward_deg: float = 25.0, back_deg: float = 12.0, stride_s: float = 1.05) -> np.ndarray:
+    """A thigh's tilt in a walk from standing to standing: swinging ``forward_deg`` ahead of the
+    rest and ``back_deg`` behind it once a stride, starting and ending at the rest."""
+    t = np.arange(int(round(strides * stride_s * RATE_HZ))) / RATE_HZ
+    mid, half = (forward_deg - back_deg) / 2, (forward_deg + back_deg) / 2
+    return mid - half * np.cos(2 * np.pi * t / stride_s + np.arccos(mid / half))
 
 
-def test_a_first_burst_swinging_back_past_its_rest_does_not_count_by_itself() -> None:
-    # a burst swinging past its rest the other way by half its range is no leg lifted off the
-    # floor: it waits for a set at its rest (shown, and taken back when none comes)
-    rec = with_own_acceleration(np.concatenate([_still(3.0), _swinging_back(10), _still(4.0)]), 0.2)
-    events = _events(rec, 7)
-    assert not any(isinstance(e, RepCompleted) for e in events)
-    assert any(isinstance(e, RejectedMovement) and "no set of the exercise counted at its posture" in e.reason for e in events)
-    tally = LiveTally()
-    tally.apply(events)
-    assert tally.state.rep_count == 0 and not tally.state.tentative  # whatever showed was taken back
-
-
-def test_after_a_set_a_fast_burst_at_another_rest_does_not_count_by_itself() -> None:
-    # once a set is counted, a burst at a rest where none was waits for one there as before:
-    # walking away after the last set (a pelvis or shank swings one way from the rest it stood
-    # up to) is no set
-    angles = np.concatenate([_still(3.0), slow_reps(4), _still(20.0), _seg(0, 60.0, 2.0), _still(5.0, 60.0),
-                             fast_reps(10) + 60.0, _still(5.0, 60.0)])
+def test_a_walk_to_the_mat_then_a_still_moment_is_no_set_before_lying_down() -> None:
+    # stop 41 counted a lying burst by itself before any set when it swung one way from its rest
+    # (review helper-54): read from the accelerometer, a walk's thigh swings one way too -- near its
+    # pendulum frequency its own acceleration shrinks the swing to a fifth, leaving the forward
+    # offset -- and this walk counted as a set of 10. Withdrawn: the walk waits for a set at its rest
+    angles = np.concatenate([_still(3.0), _walk(10), _still(3.0), _seg(0, 80.0, 2.0),
+                             _still(10.0, 80.0), slow_reps(4) + 80.0, _still(4.0, 80.0)])
     events = _events(with_own_acceleration(angles, 0.2), 7)
     assert [e.rep_count for e in events if isinstance(e, SetCompleted)] == [4]
-    assert sum(isinstance(e, RejectedMovement) and e.tentative for e in events) == 10
+    lying_from_s = (3.0 + 3.0 + 2.0) + _walk(10).size / RATE_HZ
+    assert all(e.rep.start_s > lying_from_s for e in events if isinstance(e, RepCompleted))
 
 
 def test_a_first_fast_set_counts_once_a_set_is_counted_at_its_rest() -> None:
     # issue 11: a fast set done first, lying down, counted 0 (19 sets of the real-behaviour corpus,
     # seed 2026, had a set counted after them at their rest). It waits for a set the detector times
     # at its rest, moving in its plane, and counts then -- as the set before it, for any chunking
-    # (with a shank sensor: with the thigh's, it counts by itself)
     rec = with_own_acceleration(np.concatenate([_still(3.0), fast_reps(10), _still(20.0), slow_reps(4), _still(4.0)]), 0.3)
-    outs = [_events(rec, chunk, placement=Placement.SHANK) for chunk in (1, 7, 100_000)]
+    outs = [_events(rec, chunk) for chunk in (1, 7, 100_000)]
     assert outs[0] == outs[1] == outs[2]
     reps = [e.rep for e in outs[0] if isinstance(e, RepCompleted)]
     assert [r.set_index for r in reps] == [1] * 10 + [2] * 4
@@ -218,7 +182,10 @@ def test_a_first_fast_set_counts_once_a_set_is_counted_at_its_rest() -> None:
     # shown as they were read, and counted as shown: nothing taken back
     shown = {e.start_s for e in outs[0] if isinstance(e, RepTentative)}
     assert {r.start_s for r in reps[:10]} <= shown
-    _assert_nothing_taken_back(outs[0], rep_count=14)
+    assert not any(isinstance(e, RejectedMovement) and e.tentative for e in outs[0])
+    tally = LiveTally()
+    tally.apply(outs[0])
+    assert tally.state.rep_count == 14 and tally.state.taken_back == 0 and not tally.state.tentative
 
 
 def test_a_first_fast_set_in_another_plane_than_the_set_after_it_is_not_counted() -> None:
@@ -227,7 +194,7 @@ def test_a_first_fast_set_in_another_plane_than_the_set_after_it_is_not_counted(
     slow = with_own_acceleration(np.concatenate([_still(10.0), slow_reps(4), _still(4.0)]), 0.3)
     turned = slow.accel_g @ np.array([[0.0, 1.0, 0.0], [-1.0, 0.0, 0.0], [0.0, 0.0, 1.0]])  # about the rest's up, by 90 deg
     rec = Recording(np.concatenate([fast.t_s, fast.t_s[-1] + 1.0 / RATE_HZ + slow.t_s]), np.concatenate([fast.accel_g, turned]), None)
-    res = analyze_recording(rec, get_exercise(LYING), placement=Placement.SHANK)  # (a thigh's counts by itself)
+    res = analyze_recording(rec, get_exercise(LYING), placement=Placement.THIGH)
     assert [s.rep_count for s in res.sets] == [4]
     assert sum("not moving as the set counted at its posture" in m.reason for m in res.rejected) == 10
 
@@ -254,7 +221,7 @@ def test_a_held_fast_set_is_taken_back_at_a_data_gap() -> None:
     rec = with_own_acceleration(np.concatenate([_still(3.0), fast_reps(10), _still(7.0), slow_reps(4), _still(5.0)]), 0.3)
     t = rec.t_s.copy()
     t[int((3.0 + 3.5) * RATE_HZ) + fast_reps(10).size:] += 4.0  # (half way through the rest)
-    events = _events(Recording(t, rec.accel_g, None), 7, placement=Placement.SHANK)  # (a thigh's counts by itself)
+    events = _events(Recording(t, rec.accel_g, None), 7)
     assert [e.rep_count for e in events if isinstance(e, SetCompleted)] == [4]
     assert sum(isinstance(e, RejectedMovement) and e.tentative for e in events) == 10
 

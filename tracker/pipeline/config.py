@@ -372,22 +372,6 @@ class PipelineConfig:
         return self.exercise.max_rep_rom_deg
 
     @property
-    def counts_lone_fast_sets(self) -> bool:
-        """Before any set is counted, a burst read from its rhythm at a rest where none was may
-        count by itself (``RunTracker.is_lone_fast_set``): without a gyro, lying down, with the
-        sensor on the thigh that moves. A session of fast sets only otherwise counted 0, having
-        no set timed to hold its bursts for (stop 41: 2 recordings on real behaviours seed 2026,
-        2 on seed 11). Not with a shank sensor: a fast set's swing back past its rest is no guide
-        there (0.0-2.2 of its range, the leg's own acceleration bending the tilt), and standing up
-        to walk away swings one way as well (0.05-0.14); nor with a pelvis sensor: walking away
-        tilts the pelvis one way from the rest it stood up to (a false set of 5 after the last,
-        seed 11 recording 0180); nor standing or seated, where a walk or shifting from foot to
-        foot is told from a set by the set counted there."""
-        ex = self.exercise
-        return (self.reads_fast_sets_from_rhythm and ex.start_posture.lying
-                and ex.moving_segment is Placement.THIGH and self.placement in (None, Placement.THIGH))
-
-    @property
     def reads_fast_sets_from_rhythm(self) -> bool:
         """Fast sets are read from their rhythm (:mod:`tracker.pipeline.rhythm_sets`): without a
         gyro, where a walk can be told from them -- lying down, where no one walks; seated, where a

@@ -511,14 +511,6 @@ class RepPipeline:
             return
         rest_g, rest_up, start_s = rest
         verdict = self._runs.rhythm_verdict(rest_up, rest_g, start_s)
-        if verdict is RhythmVerdict.WAIT and self._runs.may_be_lone_fast_set:
-            # before any set is counted, lying down with a thigh sensor: shown while it looks like
-            # a fast set by itself (``RunTracker.is_lone_fast_set``), as one at a counted rest is
-            under_way = self._bursts.open_burst() if self._bursts is not None else None
-            cycles = self._cycles(under_way)[:-1] if under_way is not None else []
-            if self._runs.is_lone_fast_set(cycles):
-                self._runs.show_rhythm(cycles)
-            return
         if verdict is not RhythmVerdict.COUNT:
             # not a fast set (the detector timed a rep in it): what it showed is taken back now,
             # not when it is over (8 fast reps run into steady ones showed 22 for 12 for 15 s);
@@ -536,13 +528,10 @@ class RepPipeline:
         taken back)."""
         verdict = (RhythmVerdict.NO if burst is None
                    else self._runs.rhythm_verdict(burst.rest_up, burst.rest_after_g, float(burst.t_s[0])))
-        cycles = self._cycles(burst) if burst is not None and verdict is not RhythmVerdict.NO else []
         if verdict is RhythmVerdict.WAIT and burst is not None:
-            if not self._runs.is_lone_fast_set(cycles):
-                self._runs.hold_rhythm_set(cycles, burst.rest_up)  # (nothing shown while it went on)
-                return
-            verdict = RhythmVerdict.COUNT  # a fast set before any set was counted: it need not wait
-        counted = self._runs.count_rhythm_set(cycles if verdict is RhythmVerdict.COUNT else [])
+            self._runs.hold_rhythm_set(self._cycles(burst), burst.rest_up)  # (nothing shown while it went on)
+            return
+        counted = self._runs.count_rhythm_set(self._cycles(burst) if burst is not None and verdict is RhythmVerdict.COUNT else [])
         if counted and self._mode in (_Mode.LIFTING, _Mode.LOWERING):
             # the excursion followed was a piece of the set (the last rep's tilt, misread, leaves a
             # "hold" at the rest): it is the set's, and the rest after it the reference again

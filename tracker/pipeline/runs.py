@@ -431,10 +431,9 @@ class RunTracker:
         cands = self._settle_shown(cands if self._like_counted_set(cands) else [])
         if not cands:
             return False
-        # bursts held for a set at their rest: the next set counted is this one. At their rest
-        # (a lone fast set's, :meth:`is_lone_fast_set`), moving as it does, they were sets too and
-        # count first; elsewhere, they were none (review helper-52: their reps go out now)
-        self._count_held_bursts(cands, elsewhere="the next set was counted at another posture")
+        # bursts held for a set timed at their rest: the next set counted is this one, elsewhere
+        # (a counted rest is none of theirs), and its reps go out now (review helper-52)
+        self.drop_held_bursts("the next set was counted at another posture")
         # quick pieces of it waiting for their pause: the set's, not reps of their own
         self.reject_deferred()
         # what the run held before the burst judges none of it: a set of its own
@@ -459,10 +458,7 @@ class RunTracker:
         d = self.config.detector
         if (not cands or float(np.median([c.rom_deg for c in cands])) > d.held_burst_max_range_factor * self.config.max_rep_rom_deg
                 or self._swings_back_like_a_walk(cands)):
-            # (a walk's cycles are not shown to be taken back when the set comes: review helper-53;
-            # those shown while it looked like a lone fast set are taken back now)
-            self._reject_burst([c for c in cands if self.is_shown(c.start)], "no set of the exercise: past its range, or swinging like a walk")
-            return
+            return  # (a walk's cycles are not shown to be taken back when the set comes: review helper-53)
         for c in cands:
             self._show(c)
         self._held_bursts.append((cands, unit(rest_up)))
@@ -476,15 +472,12 @@ class RunTracker:
         for cands, _ in held:
             self._reject_burst(cands, reason)
 
-    def _count_held_bursts(self, confirmed: list[RepCandidate],
-                           elsewhere: str = "no set of the exercise counted at its posture") -> None:
-        """A set's first reps confirmed each other, or a set read from its rhythm counts
-        (``confirmed``): the bursts held at its rest
+    def _count_held_bursts(self, confirmed: list[RepCandidate]) -> None:
+        """A set's first reps confirmed each other (``confirmed``): the bursts held at its rest
         (``fast_rest_match_deg``) before it, moving as its reps move (:meth:`_moves_like`) and,
         standing in the sagittal plane, swinging as far (:meth:`_swings_like_a_set`), were fast
         sets of the exercise -- counted now, before it (they came first). The others were not:
-        the next set counted after them was elsewhere (taken back as ``elsewhere`` says), or moved
-        otherwise."""
+        the next set counted after them was elsewhere, or moved otherwise."""
         if not self._held_bursts:
             return
         held, self._held_bursts = self._held_bursts, []
@@ -492,7 +485,7 @@ class RunTracker:
         way = np.sum([c.direction for c in confirmed], axis=0)
         for cands, rest_up in held:
             if not self._same_rest(rest_up, first.ref):
-                self._reject_burst(cands, elsewhere)
+                self._reject_burst(cands, "no set of the exercise counted at its posture")
             elif cands[-1].end_s > first.start_s:
                 # among the set's reps (the wobble of its first rep read as cycles): none of its own
                 self._reject_burst(cands, "not a set of its own: within the set after it")
@@ -573,27 +566,6 @@ class RunTracker:
         rom = float(np.median([c.rom_deg for c in cands]))
         swing = float(np.median([c.swing_back_deg for c in cands]))
         return not swing <= self.config.detector.rhythm_swing_back_fraction * rom  # (NaN: no swing read, a walk)
-
-    @property
-    def may_be_lone_fast_set(self) -> bool:
-        """A burst at a rest where no set was counted may count by itself (:meth:`is_lone_fast_set`)."""
-        return self.config.counts_lone_fast_sets and self._counted_rest is None
-
-    def is_lone_fast_set(self, cands: list[RepCandidate]) -> bool:
-        """``cands``, a burst's cycles at a rest where no set was counted, are a fast set by
-        themselves (:attr:`PipelineConfig.counts_lone_fast_sets`): no set is counted in the session
-        yet, they turn no further than a burst held for one may (``held_burst_max_range_factor``:
-        a walk to a rest with the thigh up reads as cycles of 150-180 deg, one way), and they swing
-        back past their rest by at most ``rhythm_swing_back_fraction`` of their range -- a leg
-        lifted off the floor, or off the other leg, comes back to rest on it; a walk swings both
-        ways. Once a set is counted, a burst elsewhere waits for a set at its rest as before
-        (walking away after the last set)."""
-        if not cands or not self.may_be_lone_fast_set:
-            return False
-        rom = float(np.median([c.rom_deg for c in cands]))
-        swing = float(np.median([c.swing_back_deg for c in cands]))
-        d = self.config.detector
-        return rom <= d.held_burst_max_range_factor * self.config.max_rep_rom_deg and swing <= d.rhythm_swing_back_fraction * rom
 
     def _swings_like_a_set(self, cands: list[RepCandidate], set_rom_deg: float) -> bool:
         """Standing in the sagittal plane, a burst's cycles are a set's only turning at least
