@@ -1225,6 +1225,14 @@ class RepPipeline:
         _, rom = rep_range(th, pre, k_peak)
         duration = float(t[-1] - t[0])
         ex = self.config.exercise
+        turned = self._turned_round_deg(start, end, rom, duration)
+        if turned is not None:
+            # the person turning round on the spot: steps, not reps (a fast set's, else), whatever waits
+            self._runs.count_stray_movement(float(t[0]), duration)
+            self._reject(start, end, rom, f"turning round ({turned:.0f} deg about the vertical), not a rep")
+            if self._runs.deferred is not None:
+                self._runs.end_waiting()
+            return
         if duration < ex.min_rep_s:
             if self._runs.fast_sets and duration >= self.config.detector.min_fast_rep_s and rom >= self._enter_deg:
                 # shorter than a rep on its own, but it may be a rep of a fast set (a 0.5 s
@@ -1262,6 +1270,19 @@ class RepPipeline:
             # rep-sized movements need a pause between them (a fidget or the slow end of a
             # lowering is no movement that takes the pause away)
             self._prev_movement_end = max(self._prev_movement_end, cand.end)
+
+    def _turned_round_deg(self, start: int, end: int, rom_deg: float, duration_s: float) -> float | None:
+        """How far the segment turned about the vertical over the quick excursion ``start..end``
+        (under ``min_unpaused_rep_s``) if that is the person turning round on the spot
+        (``turning_round_deg``, ``turning_round_ratio``), else None; never without a gyro (a tilt
+        cannot see a turn about gravity). A slower movement is no step: it needs a pause after it
+        and a rep like it to count, and a raise that swings forward as it lifts turns the thigh up
+        to twice its tilt and more (the review's raises of 15 and 20 deg swinging 32 and 45 deg)."""
+        d = self.config.detector
+        if not self.config.has_gyro or duration_s >= d.min_unpaused_rep_s:
+            return None
+        turned = float(np.abs(self._hist.turned_deg(start, end + 1, d.posture_turn_min_dps)).max())
+        return turned if turned > d.turning_round_deg and turned > d.turning_round_ratio * rom_deg else None
 
     def _candidate(self, start: int, peak: int, end: int, prev_end: int, t: NDArray[np.float64],
                    up: NDArray[np.float64], pre: NDArray[np.float64]) -> RepCandidate:
