@@ -837,20 +837,25 @@ def test_standing_again_after_a_bend_is_the_start_posture(chunk: int) -> None:
 
 
 @pytest.mark.parametrize(("lift_deg", "swing_deg"), [(15.0, 32.0), (20.0, 45.0), (25.0, 30.0)])
-def test_a_leg_raise_that_swings_forward_as_it_lifts_is_counted(lift_deg: float, swing_deg: float) -> None:
+@pytest.mark.parametrize(("up_s", "hold_s", "rest_s"), [(1.2, 2.0, 1.5), (0.5, 0.0, 1.5)])
+def test_a_leg_raise_that_swings_forward_as_it_lifts_is_counted(lift_deg: float, swing_deg: float, up_s: float,
+                                                                 hold_s: float, rest_s: float) -> None:
     """Review of the turn rule (issue 11): a side-lying leg raise that also swings forward turns
     the thigh about the vertical during the lift, by up to twice and more its tilt. The first turn
     rule (from 2 times the tilt) made each of these holds a posture change and counted 0 of 6;
-    a posture change turns the thigh far more than it tilts it (lying down: ~90 deg for 3-5)."""
+    a posture change turns the thigh far more than it tilts it (lying down: ~90 deg for 3-5).
+    Brisk (1 s a rep), each is a quick movement turning more than 1.5 times its tilt on the way: the
+    turning-round rule of stop 41, judged by the most it turned, counted 0 of 6 (review helper-55);
+    by the heading it ends at, a rep turns back as it comes back."""
     rate = 50.0
 
     def n(s: float) -> int:
         return int(round(s * rate))
     yaw, pitch = [np.zeros(n(3))], [np.zeros(n(3))]
     for _ in range(6):
-        up = min_jerk(n(1.2))
-        pitch.append(np.concatenate([lift_deg * up, np.full(n(2), lift_deg), lift_deg * (1 - up), np.zeros(n(1.5))]))
-        yaw.append(np.concatenate([swing_deg * up, np.full(n(2), swing_deg), swing_deg * (1 - up), np.zeros(n(1.5))]))
+        up = min_jerk(n(up_s))
+        pitch.append(np.concatenate([lift_deg * up, np.full(n(hold_s), lift_deg), lift_deg * (1 - up), np.zeros(n(rest_s))]))
+        yaw.append(np.concatenate([swing_deg * up, np.full(n(hold_s), swing_deg), swing_deg * (1 - up), np.zeros(n(rest_s))]))
     yaw.append(np.zeros(n(3)))
     pitch.append(np.zeros(n(3)))
     rot = Rotation.from_euler("zy", np.column_stack([np.concatenate(yaw), -np.concatenate(pitch)]), degrees=True)
