@@ -733,6 +733,14 @@ def test_a_top_held_then_left_part_of_the_way_down_is_no_new_start_posture(
 
 
 
+def _gravity_and_gyro(rot: Rotation, rate: float) -> tuple[np.ndarray, np.ndarray]:
+    """What a sensor turning as ``rot`` (sensor to world, one per sample at ``rate``) reads with
+    gravity only: its specific force (g) and its body rates between samples (deg/s)."""
+    acc = rot.inv().apply([0.0, 0.0, 1.0])
+    step = (rot[:-1].inv() * rot[1:]).as_rotvec() * rate  # body rates, rad/s, between samples
+    return acc, np.degrees(np.vstack([step[:1], step]))
+
+
 def _onto_the_bed_then_raises(rate: float, raises: int, *, bump_deg: float, lying_deg: float, rep_deg: float = 30.0
                               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[tuple[float, float]]]:
     """A thigh sensor: sitting on the bed's edge (thigh level, pointing forward), swinging the legs
@@ -757,9 +765,7 @@ def _onto_the_bed_then_raises(rate: float, raises: int, *, bump_deg: float, lyin
     yaw_deg, pitch_deg = np.concatenate(yaw), np.concatenate(pitch)
     # the segment in the world: turned about the vertical, then its long axis (x) raised
     rot = Rotation.from_euler("zy", np.column_stack([yaw_deg, -pitch_deg]), degrees=True)
-    acc = rot.inv().apply([0.0, 0.0, 1.0])
-    step = (rot[:-1].inv() * rot[1:]).as_rotvec() * rate  # body rates, rad/s, between samples
-    gyr = np.degrees(np.vstack([step[:1], step]))
+    acc, gyr = _gravity_and_gyro(rot, rate)
     return np.arange(yaw_deg.size) / rate, acc, gyr, truth
 
 
@@ -859,9 +865,7 @@ def test_a_leg_raise_that_swings_forward_as_it_lifts_is_counted(lift_deg: float,
     yaw.append(np.zeros(n(3)))
     pitch.append(np.zeros(n(3)))
     rot = Rotation.from_euler("zy", np.column_stack([np.concatenate(yaw), -np.concatenate(pitch)]), degrees=True)
-    acc = rot.inv().apply([0.0, 0.0, 1.0])
-    step = (rot[:-1].inv() * rot[1:]).as_rotvec() * rate
-    gyr = np.degrees(np.vstack([step[:1], step]))
+    acc, gyr = _gravity_and_gyro(rot, rate)
     t_s = np.arange(acc.shape[0]) / rate
     cfg = PipelineConfig(exercise=get_exercise("side-lying-hip-abduction"), sample_rate_hz=rate, has_gyro=True)
     events = _feed(RepPipeline(cfg), t_s, acc, gyr, 64)
@@ -950,9 +954,7 @@ def _standing_turn_then_flexions(rate: float, *, steps: int, step_deg: float, tu
     yaw_deg, flex_deg = np.concatenate(yaw), np.concatenate(flex)
     # the thigh's long axis (x) hangs down (pitched 90 deg), swings forward, and the body turns about the vertical
     rot = Rotation.from_euler("yz", np.column_stack([90.0 - flex_deg, yaw_deg]), degrees=True)
-    acc = rot.inv().apply([0.0, 0.0, 1.0])
-    step = (rot[:-1].inv() * rot[1:]).as_rotvec() * rate  # body rates, rad/s, between samples
-    gyr = np.degrees(np.vstack([step[:1], step]))
+    acc, gyr = _gravity_and_gyro(rot, rate)
     return np.arange(yaw_deg.size) / rate, acc, gyr, turn_end_s
 
 
