@@ -166,6 +166,20 @@ def test_a_walk_to_the_mat_then_a_still_moment_is_no_set_before_lying_down() -> 
     assert all(e.rep.start_s > lying_from_s for e in events if isinstance(e, RepCompleted))
 
 
+@pytest.mark.parametrize("exercise", ["prone-leg-lift", "standing-hip-abduction", "seated-knee-extension", "standing-hip-flexion"])
+def test_two_walks_at_one_rest_with_a_still_stand_between_are_no_sets(exercise: str) -> None:
+    # stop 42 let two bursts held at one rest, moving one way, a rest between sets apart, count
+    # each other as fast sets (a session of fast sets only counted 0) and withdrew it (review
+    # helper-56): a walk, 20 s standing, a walk counted [10, 10] in every exercise; and a fast set
+    # then a walk away, standing, [11, 10]. Without a gyro nothing told the walks from the sets
+    walk = _walk(10)
+    two_walks = with_own_acceleration(np.concatenate([_still(3.0), walk, _still(20.0), walk, _still(5.0)]), 0.2)
+    assert not [e for e in _events(two_walks, 7, exercise) if isinstance(e, RepCompleted)]
+    fast = quick_reps_deg(10, rate_hz=RATE_HZ, rep_s=0.8)[0]
+    walk_away = with_own_acceleration(np.concatenate([_still(3.0), fast, _still(20.0), walk, _still(5.0)]), 0.2)
+    assert not [e for e in _events(walk_away, 7, exercise) if isinstance(e, RepCompleted)]
+
+
 def test_a_first_fast_set_counts_once_a_set_is_counted_at_its_rest() -> None:
     # issue 11: a fast set done first, lying down, counted 0 (19 sets of the real-behaviour corpus,
     # seed 2026, had a set counted after them at their rest). It waits for a set the detector times
@@ -186,51 +200,6 @@ def test_a_first_fast_set_counts_once_a_set_is_counted_at_its_rest() -> None:
     tally = LiveTally()
     tally.apply(outs[0])
     assert tally.state.rep_count == 14 and tally.state.taken_back == 0 and not tally.state.tentative
-
-
-def _fast_sets_only(gap_s: float, *, second: np.ndarray | None = None, rep_s: float = 0.6, radius_m: float = 0.3) -> Recording:
-    """Two fast sets (10 reps, then 9: ``second``), ``gap_s`` of rest apart, and nothing else."""
-    second = quick_reps_deg(9, rate_hz=RATE_HZ, rep_s=rep_s, seed=2)[0] if second is None else second
-    first = quick_reps_deg(10, rate_hz=RATE_HZ, rep_s=rep_s)[0]
-    return with_own_acceleration(np.concatenate([_still(3.0), first, _still(gap_s), second, _still(4.0)]), radius_m)
-
-
-@pytest.mark.parametrize("chunk", [1, 7, 100_000])
-def test_a_session_of_fast_sets_only_counts_them_when_the_second_ends(chunk: int) -> None:
-    # stop 42: every set fast, no set the detector times ever comes to count the held one at its
-    # rest: 14 sets of 7 such sessions counted 0 (real behaviours seed 2026). The second burst at
-    # that rest, moving that way, a rest between sets later, makes the pair: both count, in order,
-    # the first as it was shown
-    events = _events(_fast_sets_only(20.0), chunk)
-    assert [e.rep_count for e in events if isinstance(e, SetCompleted)] == [10, 9]
-    reps = [e.rep for e in events if isinstance(e, RepCompleted)]
-    assert [r.index for r in reps] == list(range(1, 20))
-    assert [r.start_s for r in reps] == sorted(r.start_s for r in reps)
-    assert all(r.source is RepSource.RHYTHM and FlagKind.TOO_FAST in r.flag_kinds for r in reps)
-    # shown as each burst closed, counted as shown when the second had (nothing taken back)
-    shown = [e for e in events if isinstance(e, RepTentative)]
-    assert [e.start_s for e in shown] == [r.start_s for r in reps]
-    assert not any(isinstance(e, RejectedMovement) and e.tentative for e in events)
-    assert events.index(shown[-1]) < next(i for i, e in enumerate(events) if isinstance(e, RepCompleted))
-
-
-def test_two_fast_bursts_without_a_rest_between_sets_or_moving_otherwise_are_no_pair() -> None:
-    # a burst, a still moment, another (a walk, a stop, a walk): no rest between sets, no sets
-    assert not [e for e in _events(_fast_sets_only(8.0), 100_000) if isinstance(e, RepCompleted)]
-    # a rest apart, but the second turning about another axis (the same rest: turned about its up)
-    rec = _fast_sets_only(20.0)
-    across = np.array([[0.0, 1.0, 0.0], [-1.0, 0.0, 0.0], [0.0, 0.0, 1.0]])
-    turned = _turned(rec, 3.0 + fast_reps(10).size / RATE_HZ + 10.0, across)
-    assert not [e for e in _events(turned, 100_000) if isinstance(e, RepCompleted)]
-    # standing in the sagittal plane with a thigh sensor, the second a third as far as the first
-    # (shifting from foot to foot between a squat's sets turned the thigh 12 deg to their 100)
-    # (stop 40's fast sets standing: 0.8 s a rep, the sensor 0.2 m from the hip)
-    small = quick_reps_deg(9, rate_hz=RATE_HZ, rep_s=0.8, rom_deg=9.0, seed=2)[0]
-    standing = _events(_fast_sets_only(20.0, second=small, rep_s=0.8, radius_m=0.2), 100_000, "standing-hip-flexion")
-    assert not [e for e in standing if isinstance(e, RepCompleted)]
-    alike = _events(_fast_sets_only(20.0, rep_s=0.8, radius_m=0.2), 100_000, "standing-hip-flexion")
-    sets = [e.rep_count for e in alike if isinstance(e, SetCompleted)]
-    assert len(sets) == 2 and abs(sets[0] - 10) <= 1 and abs(sets[1] - 9) <= 1  # (the read's own error: test_rhythm.py)
 
 
 def test_a_first_fast_set_in_another_plane_than_the_set_after_it_is_not_counted() -> None:

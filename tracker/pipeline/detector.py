@@ -529,10 +529,9 @@ class RepPipeline:
         verdict = (RhythmVerdict.NO if burst is None
                    else self._runs.rhythm_verdict(burst.rest_up, burst.rest_after_g, float(burst.t_s[0])))
         if verdict is RhythmVerdict.WAIT and burst is not None:
-            # (nothing shown while it went on); it counts now only with a fast set held before it
-            counted = self._runs.hold_rhythm_set(self._cycles(burst), burst.rest_up)
-        else:
-            counted = self._runs.count_rhythm_set(self._cycles(burst) if burst is not None and verdict is RhythmVerdict.COUNT else [])
+            self._runs.hold_rhythm_set(self._cycles(burst), burst.rest_up)  # (nothing shown while it went on)
+            return
+        counted = self._runs.count_rhythm_set(self._cycles(burst) if burst is not None and verdict is RhythmVerdict.COUNT else [])
         if counted and self._mode in (_Mode.LIFTING, _Mode.LOWERING):
             # the excursion followed was a piece of the set (the last rep's tilt, misread, leaves a
             # "hold" at the rest): it is the set's, and the rest after it the reference again

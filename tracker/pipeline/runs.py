@@ -446,80 +446,24 @@ class RunTracker:
         self._run_direction = np.sum([c.direction for c in cands], axis=0)
         return True
 
-    def hold_rhythm_set(self, cands: list[RepCandidate], rest_up: NDArray[np.float64]) -> bool:
+    def hold_rhythm_set(self, cands: list[RepCandidate], rest_up: NDArray[np.float64]) -> None:
         """A burst closed at a rest where no set was counted (:attr:`RhythmVerdict.WAIT`): its
         cycles are shown as reps not yet sure, and count if the next set counted is at that rest,
         moving as they do (:meth:`_count_held_bursts`); otherwise, at a data gap, or when the
         recording ends first (:meth:`drop_held_bursts`), they are taken back. A fast set done
         first, lying down, counted 0 before (19 of the real-behaviour corpus's sets of seed 2026 had a set
         counted after them). Cycles that swing back past the rest like a walk's
-        (:meth:`_swings_back_like_a_walk`) are not held: they would show only to be taken back.
-
-        When every set is fast no set the detector times ever comes: a burst held before, at this
-        rest, moving this way, a rest between sets earlier (:meth:`_held_partner`), and this one
-        are two fast sets, counted now. Returns whether they counted."""
+        (:meth:`_swings_back_like_a_walk`) are not held: they would show only to be taken back."""
         cands = self._settle_shown(cands)
         d = self.config.detector
         if (not cands or float(np.median([c.rom_deg for c in cands])) > d.held_burst_max_range_factor * self.config.max_rep_rom_deg
                 or self._swings_back_like_a_walk(cands)):
-            return False  # (a walk's cycles are not shown to be taken back when the set comes: review helper-53)
+            return  # (a walk's cycles are not shown to be taken back when the set comes: review helper-53)
         for c in cands:
             self._show(c)
-        partner = self._held_partner(cands, rest_up)
-        if partner is not None:
-            self._count_held_pair(partner, cands)
-            return True
         self._held_bursts.append((cands, unit(rest_up)))
         while len(self._held_bursts) > d.max_held_bursts:
             self._reject_burst(self._held_bursts.pop(0)[0], "no set of the exercise counted at its posture")
-        return False
-
-    def _held_partner(self, cands: list[RepCandidate], rest_up: NDArray[np.float64]) -> int | None:
-        """The latest burst held that makes a pair of fast sets with ``cands`` (at ``rest_up``):
-        at the same rest (``fast_rest_match_deg``), moving the same way (:meth:`_moves_like`),
-        both of at least ``held_pair_min_cycles`` cycles, ending a rest between sets
-        (``set_gap_s``) or more before ``cands`` begin, and -- standing in the sagittal plane --
-        each swinging as far as the other (:meth:`_swings_like_a_set`: shifting from foot to foot
-        between a squat's fast sets turned the thigh 12 deg to their 100). Its index in the bursts
-        held, or None."""
-        d = self.config.detector
-        if len(cands) < d.held_pair_min_cycles:
-            return None
-        way = np.sum([c.direction for c in cands], axis=0)
-        rom_deg = float(np.median([c.rom_deg for c in cands]))
-        for i in range(len(self._held_bursts) - 1, -1, -1):
-            held, held_rest = self._held_bursts[i]
-            if (len(held) >= d.held_pair_min_cycles and self._same_rest(held_rest, rest_up)
-                    and cands[0].start_s - held[-1].end_s >= d.set_gap_s
-                    and self._moves_like(held, way)
-                    and self._swings_like_a_set(cands, float(np.median([c.rom_deg for c in held])))
-                    and self._swings_like_a_set(held, rom_deg)):
-                return i
-        return None
-
-    def _count_held_pair(self, partner: int, cands: list[RepCandidate]) -> None:
-        """The burst held at index ``partner`` and ``cands`` count as two fast sets, in order; the
-        bursts held between them (the other way, or elsewhere: shifting about between the sets)
-        and before them are taken back. What waits or runs unconfirmed is no part of either."""
-        held, self._held_bursts = self._held_bursts, []
-        first = held[partner][0]
-        for i, (other, _) in enumerate(held):
-            if i != partner:
-                self._reject_burst(other, "not moving as the fast sets at its posture" if i > partner
-                                   else "no set of the exercise counted at its posture")
-        self.reject_deferred()
-        self.break_run("not followed by a similar rep")
-        self._count_batch(first)
-        self._count_batch(cands)
-        both = [*first, *cands]
-        self._run_last = cands[-1]
-        self._stray_movements = 0
-        self._run_len = len(cands)
-        self._run_roms = [c.rom_deg for c in cands]
-        self._run_direction = np.sum([c.direction for c in cands], axis=0)
-        # the sets at this rest move so (read from their rhythm: no rep the detector timed says otherwise)
-        self._counted_way = unit(np.sum([c.direction for c in both], axis=0))
-        self._counted_rom_deg = float(np.median([c.rom_deg for c in both]))
 
     def drop_held_bursts(self, reason: str = "no set of the exercise counted at its posture") -> None:
         """Bursts still waiting for a set at their rest are no set: the recording ended, or a data
