@@ -85,7 +85,7 @@ def test_a_reader_every_250_ms_never_blocks_a_200_hz_recorder(tmp_path: Path, re
     db = tmp_path / "r.db"
     source = read_recording(recording_200hz).recording
     # the first 30 s in real time (a minute until stop 42: the suite's slowest test, 61 s; 30 s is
-    # still some 30 commits, each read while it may be written, and 120 reads)
+    # still some 30 commits, each read while it may be written; 120 reads asked, 75 required below)
     part = tmp_path / "30s.csv"
     keep = source.t_s - source.t_s[0] < RECORD_S
     write_recording(part, Recording(source.t_s[keep], source.accel_g[keep], None if source.gyro_dps is None else source.gyro_dps[keep], source.meta))
