@@ -61,11 +61,13 @@ G_MS2 = 9.80665
 
 
 def hinge_without_gyro(angle_deg: NDArray[np.float64], *, rate_hz: float, radius_m: float, noise_g: float = 0.005,
-                       seed: int = 2) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+                       seed: int = 2, up0: tuple[float, float, float] = (0.0, 0.0, 1.0)) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Times and accelerometer (g) of a sensor ``radius_m`` from the joint of a segment turning by
     ``angle_deg`` about x: the segment's tangential and centripetal acceleration added to gravity
-    (specific force), as a thigh (0.2 m) or shank (0.6 m) sensor feels it in a quick lift."""
-    t, acc, _ = sensor_from_angles(angle_deg, rate_hz=rate_hz, noise_g=noise_g, seed=seed)
+    (specific force), as a thigh (0.2 m) or shank (0.6 m) sensor feels it in a quick lift.
+    The segment lies along the sensor's z; ``up0`` is gravity's reaction at angle 0: along the
+    segment by default (a leg hanging, standing), across it for a leg lying down (``(0, 1, 0)``)."""
+    t, acc, _ = sensor_from_angles(angle_deg, rate_hz=rate_hz, up0=up0, noise_g=noise_g, seed=seed)
     w = np.radians(np.gradient(angle_deg, 1.0 / rate_hz))
     alpha = np.gradient(w, 1.0 / rate_hz)
     # the sensor at -r z (segment frame: below the joint): alpha x r = alpha r y; centripetal w^2 r z

@@ -321,6 +321,7 @@ class DetectorConfig:
     rhythm_rest_match_deg: float = 10.0  # ... and one that does not come back within this of the rest it left is none either (fast sets: 0.4-4.9 deg, real-behaviour corpus seed 2026; a lift to a hold of a steady set, which a rest of ``burst_rest_s`` also ends, is its range away)
     rhythm_show_every_s: float = 0.5  # a burst under way is read this often for the reps it has so far, shown as not yet sure (the reps show a cycle and up to this after they end; every 0.25 s cut the stream twice as often and cost feed() without a gyro 108,800 -> 100,400 samples/s, against a budget of 100,000)
     rhythm_show_min_cycles: int = 4  # ... from this many completed cycles on: with 3, a slow set's first rep (its wobble read as cycles, before the detector had timed it) and setup motion showed reps taken back when their burst was over (29 reps in 7 bursts, real behaviours seed 2026)
+    rhythm_lying_force_share: float = 0.99  # a burst whose mean specific force along its rest's up is under this share of the rest's own lay across gravity (:attr:`PipelineConfig.tells_lying_rest_from_rhythm`, ``Burst.force_along_rest``): no walk, so a fast set lying down, counted without waiting for a set timed at its rest. Shank sensors, real behaviours seeds 2026 and 11: walks and turns at one rest 1.08-1.16, fast sets standing 1.03-1.78 and seated 1.15-1.51 (the shank along gravity, as in a walk), fast sets lying down 0.62-0.994 (30 of 31 under 0.99). A margin under 1: a slow walk's shank reads near it
     rhythm_min_cycles: int = 3  # a burst of fewer cycles is no fast set (``fast_run_min_reps``)
     max_held_bursts: int = 3  # bursts at a rest where no set was counted wait this many at most for one (``RunTracker.hold_rhythm_set``): a bound on what is kept, not a rule of counting -- the next set counted settles all of them (a first set is one burst; a few more are walks or shifting about before it)
     held_burst_max_range_factor: float = 1.5  # ... and only cycles of up to this many times the exercise's largest range (their median, estimated; the same factor as ``announce_max_range_factor``, what a set's first rep may show): with a thigh or pelvis sensor, bending to pick up the weight, sitting on the bed and lying on the back turn gravity alike in the sensor, and a walk between them, away from that rest by 80-90 deg, reads as cycles of 150-180 deg (real behaviours seed 2026: 5 walks held so were counted as sets after the set that followed). Fast sets lying down read 4-130 deg there: the one past it (130 deg, a straight-leg raise whose limit is 80) is not held
@@ -392,6 +393,20 @@ class PipelineConfig:
         return not self.has_gyro and (posture.lying or posture is Posture.SEATED
                                       or (posture is Posture.STANDING and (self.exercise.plane is Plane.FRONTAL
                                                                            or self.placement in (None, self.exercise.moving_segment))))
+
+    @property
+    def tells_lying_rest_from_rhythm(self) -> bool:
+        """A burst without a gyro says by itself whether its rest lay across gravity
+        (``Burst.force_along_rest`` under ``rhythm_lying_force_share``): a sensor on the shank, in
+        an exercise done lying down. A walk swings a shank hanging along gravity, and its
+        centripetal acceleration, along the shank, adds to the specific force along the rest's up;
+        lying down the shank lies across gravity, and nothing does. Without it a fast set lying
+        down waits for a set timed at its rest (:meth:`~tracker.pipeline.runs.RunTracker.rhythm_verdict`),
+        and a session of fast sets only counted none (now 5 sets more exact on real behaviours seed
+        2026, 2 on seed 11). Not the thigh: its sensor is nearer the hip, and its walks read
+        0.82-1.05, as its fast sets lying down do (0.38-0.999)."""
+        return (not self.has_gyro and self.placement is Placement.SHANK
+                and self.exercise.start_posture.lying)
 
     @property
     def max_hold_s(self) -> float:

@@ -46,6 +46,28 @@ class Burst:
     rest_after_g: NDArray[np.float64]  # ... and after it
     rest_up: NDArray[np.float64]  # the segment's up direction at the rest before (unit)
 
+    @property
+    def force_along_rest(self) -> float:
+        """The mean specific force over the burst along the rest's up direction, as a share of the
+        rest's own (:attr:`~tracker.pipeline.config.PipelineConfig.tells_lying_rest_from_rhythm`).
+
+        Over a burst that leaves a rest and comes back to it the tangential acceleration averages
+        out; gravity's reaction, turned by the tilt, keeps ``cos(tilt)`` of itself along the rest's
+        up; the centripetal acceleration (``r * w**2``, towards the joint) lies along the segment.
+        A segment lying across gravity (a leg lying down) adds nothing along the rest's up: under 1.
+        One along gravity (a standing leg in a walk) adds its centripetal term, and a shank
+        sensor 0.3-0.4 m below the knee adds more than the tilt takes in any stride quicker than
+        1.7 s at 0.3 m (``r w**2 > g / 2``): over 1. Read against the rest after the burst (its
+        last samples, a second after it): the rest before ends where the tilt starts to move, and a
+        lift's first push (along the rest's up, lying) or a weight shift before a step (along a
+        hanging shank, which does not tilt it) is in it (review helper-58: a 20 deg set read 0.84
+        against it, 0.98 against the rest after). Summed exactly (``math.fsum``)."""
+        rest = math.sqrt(math.fsum(float(x) ** 2 for x in self.rest_after_g))
+        if rest <= 0.0 or self.accel_g.shape[0] == 0:
+            return math.inf
+        along = dot_rows(self.accel_g, self.rest_after_g / rest)
+        return math.fsum(along.tolist()) / along.size / rest
+
 
 class BurstWatcher:
     """Cuts the stream into bursts (state: the recent samples, the open burst's samples).

@@ -378,7 +378,8 @@ class RunTracker:
         there the set is read from its rhythm (:meth:`count_rhythm_set`)."""
         return self.config.has_gyro
 
-    def rhythm_verdict(self, rest_up: NDArray[np.float64], rest_after_g: NDArray[np.float64], start_s: float) -> RhythmVerdict:
+    def rhythm_verdict(self, rest_up: NDArray[np.float64], rest_after_g: NDArray[np.float64], start_s: float, *,
+                       across_gravity: bool = False) -> RhythmVerdict:
         """Whether a burst without a gyro (:mod:`tracker.pipeline.rhythm_sets`) from ``start_s``, at rest
         ``rest_up`` before it and ``rest_after_g`` after, may be counted as a fast set, whatever its
         cycles. Only where a walk can be told from one (``PipelineConfig.reads_fast_sets_from_rhythm``),
@@ -386,7 +387,9 @@ class RunTracker:
         was counted or waits to be -- reps the detector timed itself are measured, not estimated.
         At the rest of a set counted (``fast_rest_match_deg``) it counts; at another rest it waits
         for a set counted there (:meth:`hold_rhythm_set`): without a gyro a rest lying down cannot
-        be told from one standing but by a set of the exercise done there."""
+        be told from one standing but by a set of the exercise done there -- or, with a shank sensor,
+        by the burst itself (``across_gravity``: :attr:`PipelineConfig.tells_lying_rest_from_rhythm`),
+        which then counts as at a set's rest."""
         if not self.config.reads_fast_sets_from_rhythm:
             return RhythmVerdict.NO
         if float(unit(rest_after_g) @ unit(rest_up)) < math.cos(math.radians(self.config.detector.rhythm_rest_match_deg)):
@@ -394,6 +397,12 @@ class RunTracker:
         at_set = self._at_counted_rest(rest_up)
         if start_s - self._counted_end_s <= self.config.detector.set_gap_s:
             return RhythmVerdict.NO  # the detector timed reps in it, or counts a set it is part of
+        if across_gravity and not at_set:
+            # lying down, but no set counted at its rest: a run or a quick rep from before it waits
+            # (a set's first rep, getting down): held as before, for the set they make to settle it.
+            # (The burst's own pieces the detector waits on are the burst's: review helper-58)
+            before = [c for c in (*self._run_pending, *self._waiting) if c.start_s < start_s]
+            return RhythmVerdict.WAIT if before else RhythmVerdict.COUNT
         if at_set and self._run_pending:
             # a set's first rep waiting for the next (a partial return's quick turn at its low point,
             # a wobble after a slow set's first rep: 3 cycles at a clean bridge's second rep broke
@@ -424,13 +433,18 @@ class RunTracker:
             self._rhythm_shown.append(c)
             self._show(c)
 
-    def count_rhythm_set(self, cands: list[RepCandidate]) -> bool:
+    def count_rhythm_set(self, cands: list[RepCandidate], *, across_gravity: bool = False) -> bool:
         """A burst closed: its cycles count as a fast set (``cands``, when :meth:`rhythm_verdict`
         said they may), each flagged as its tempo makes it -- or none do (no ``cands``). Returns
         whether a set counted."""
         cands = self._settle_shown(cands if self._like_counted_set(cands) else [])
         if not cands:
             return False
+        if across_gravity and any(self._same_rest(rest_up, cands[0].ref) for _, rest_up in self._held_bursts):
+            # counted lying across gravity (``rhythm_verdict``): bursts held at its rest (read just
+            # over ``rhythm_lying_force_share``, or with a quick rep before them) are earlier sets
+            # there, counted first when they move alike, as for a set the detector timed
+            self._count_held_bursts(cands)
         # bursts held for a set timed at their rest: the next set counted is this one, elsewhere
         # (a counted rest is none of theirs), and its reps go out now (review helper-52)
         self.drop_held_bursts("the next set was counted at another posture")
