@@ -217,6 +217,25 @@ def test_a_session_of_fast_sets_only_lying_down_counts_with_a_shank_sensor(rom_d
     assert not [e for e in _events(_across_gravity(angles, 0.2), 7, LYING, Placement.THIGH) if isinstance(e, RepCompleted)]
 
 
+def test_a_small_fast_set_held_lying_down_counts_when_a_bigger_one_across_gravity_follows() -> None:
+    # a fast set of 8 deg reps reads near 1 (the tilt takes next to nothing from its specific force),
+    # so it is held like any burst at a rest where no set counted; the next fast set, of 30 deg,
+    # reads under 0.99 and counts by itself -- and counts the held one first, at its rest, moving as it does
+    small = quick_reps_deg(10, rate_hz=RATE_HZ, rom_deg=8.0, rep_s=0.7, seed=2)[0]
+    big = quick_reps_deg(10, rate_hz=RATE_HZ, rom_deg=30.0, rep_s=0.7, seed=4)[0]
+    alone = np.concatenate([_still(3.0), small, _still(20.0)])
+    events = _events(_across_gravity(alone), 7, LYING, Placement.SHANK)
+    assert not [e for e in events if isinstance(e, RepCompleted)]
+    assert len([e for e in events if isinstance(e, RejectedMovement) and e.tentative]) == 10  # held, shown, taken back
+    angles = np.concatenate([_still(3.0), small, _still(20.0), big, _still(4.0)])
+    outs = [_events(_across_gravity(angles), chunk, LYING, Placement.SHANK) for chunk in (1, 7, 100_000)]
+    assert outs[0] == outs[1] == outs[2]
+    reps = [e.rep for e in outs[0] if isinstance(e, RepCompleted)]
+    assert [r.set_index for r in reps] == [1] * 10 + [2] * 10
+    assert [r.start_s for r in reps] == sorted(r.start_s for r in reps)
+    assert not [e for e in outs[0] if isinstance(e, RejectedMovement) and e.tentative]
+
+
 def test_a_walk_with_a_weight_shift_before_it_is_no_set_lying_down_with_a_shank_sensor() -> None:
     # review helper-58: a push along the hanging shank just before the first step (a weight shift)
     # does not tilt it, so the rest before the burst took it in, and the walk read under 1 of that
