@@ -438,6 +438,10 @@ def test_a_rhythm_reps_range_is_marked_as_an_estimate_in_the_report_and_json() -
     assert f"~{fast.rom_deg:5.1f}°" in report
     assert "counted from a fast set's rhythm" in report
     assert math.isnan(fast.sparc)
+    # no smoothness without a gyro's speed: the report's column shows a dash, not "nan"
+    assert "nan" not in report
+    fast_line = next(line for line in report.splitlines() if line.startswith(f"  {fast.index:3d} "))
+    assert "     –  too_fast" in fast_line
 
 
 def test_the_live_view_and_the_dashboards_table_mark_an_estimated_range() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import sys
 from collections.abc import Iterable
 
@@ -19,6 +21,12 @@ def _range(rep: Rep) -> str:
     rhythm without a gyro."""
     mark = "~" if rep.range_estimated else " "
     return f"{mark}{rep.rom_deg:5.1f}°"
+
+
+def _smooth(sparc: float) -> str:
+    """The smoothness column: the SPARC, or a dash for a rep with none (read from a fast set's
+    rhythm without a gyro: no speed to measure it on), not "nan"."""
+    return f"{sparc:6.2f}" if math.isfinite(sparc) else f"{'–':>6}"
 
 
 def _fmt_s(x: float) -> str:
@@ -47,7 +55,7 @@ def format_report(result: AnalysisResult) -> str:
             form = "; ".join(f"{f.kind.value} ({f.severity.value}{', inferred' if f.inferred else ''}): {f.cue}" for f in r.flags) or "good"
             lines.append(
                 f"  {r.index:3d}  {_fmt_s(r.start_s):>6} {_range(r)}  {r.lift_s:4.1f}s {r.hold_s:4.1f}s {r.lower_s:4.1f}s"
-                f"  {r.sparc:6.2f}  {form}"
+                f"  {_smooth(r.sparc)}  {form}"
             )
     flagged = [r for r in result.reps if r.flags]
     lines.append("")
