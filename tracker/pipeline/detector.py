@@ -522,35 +522,38 @@ class RepPipeline:
         if under_way is not None:
             self._runs.show_rhythm(self._cycles(under_way)[:-1])
 
-    def _across_gravity(self, burst: Burst) -> list[RepCandidate] | None:
-        """The closed burst lay across gravity (``PipelineConfig.tells_lying_rest_from_rhythm``):
-        no walk. Its cycles then (none: it did not), whose median range must be within
-        ``held_burst_max_range_factor`` of the exercise table's largest, as a held burst's -- with a
-        shank sensor no range stands for a posture change (``max_rep_rom_deg``), and getting up,
-        walking and lying back down as before reads as cycles of 150-180 deg. Judged when the burst
-        is over, not as it goes: its rest after is the one the share is read against."""
+    def _lay_across_gravity(self, cands: list[RepCandidate]) -> bool:
+        """A closed burst whose specific force read across gravity (``PipelineConfig.tells_lying_rest_from_rhythm``,
+        read when it is over: against its rest after) lay across it, no walk -- with its cycles ``cands`` within
+        ``held_burst_max_range_factor`` of the exercise table's largest range, as a held burst's
+        (with a shank sensor no range stands for a posture change, ``max_rep_rom_deg``, and getting
+        up, walking and lying back down as before reads as cycles of 150-180 deg)."""
         d = self.config.detector
-        if not self.config.tells_lying_rest_from_rhythm or not burst.force_along_rest < d.rhythm_lying_force_share:
-            return None
-        cands = self._cycles(burst)
-        if not cands or float(np.median([c.rom_deg for c in cands])) > d.held_burst_max_range_factor * self.config.exercise.max_rep_rom_deg:
-            return None
-        return cands
+        return bool(cands) and float(np.median([c.rom_deg for c in cands])) <= d.held_burst_max_range_factor * self.config.exercise.max_rep_rom_deg
 
     def _rhythm_set(self, burst: Burst | None) -> None:
         """A burst of movement closed (no gyro; ``PipelineConfig.reads_fast_sets_from_rhythm``): its
         cycles may be a fast set (none: no burst under way any more, and what was shown of one is
         taken back)."""
-        across = self._across_gravity(burst) if burst is not None else None
-        verdict = (RhythmVerdict.NO if burst is None
-                   else self._runs.rhythm_verdict(burst.rest_up, burst.rest_after_g, float(burst.t_s[0]),
-                                                  across_gravity=across is not None))
-        if verdict is RhythmVerdict.WAIT and burst is not None:
-            self._runs.hold_rhythm_set(across or self._cycles(burst), burst.rest_up)  # (nothing shown while it went on)
+        if burst is None:
+            self._runs.count_rhythm_set([])
             return
-        counted = self._runs.count_rhythm_set(
-            (across or self._cycles(burst)) if burst is not None and verdict is RhythmVerdict.COUNT else [],
-            across_gravity=across is not None)
+        # the cycles are read once, and only where they are needed: first for a burst that may lie
+        # across gravity, else for one that may be a set
+        cands = None
+        across = False
+        if (self.config.tells_lying_rest_from_rhythm
+                and burst.force_along_rest < self.config.detector.rhythm_lying_force_share):
+            cands = self._cycles(burst)
+            across = self._lay_across_gravity(cands)
+        verdict = self._runs.rhythm_verdict(burst.rest_up, burst.rest_after_g, float(burst.t_s[0]), across_gravity=across)
+        if verdict is RhythmVerdict.WAIT:
+            self._runs.hold_rhythm_set(self._cycles(burst) if cands is None else cands, burst.rest_up)  # (nothing shown while it went on)
+            return
+        if verdict is RhythmVerdict.COUNT and cands is None:
+            cands = self._cycles(burst)
+        counted = self._runs.count_rhythm_set(cands if verdict is RhythmVerdict.COUNT and cands is not None else [],
+                                              across_gravity=across)
         if counted and self._mode in (_Mode.LIFTING, _Mode.LOWERING):
             # the excursion followed was a piece of the set (the last rep's tilt, misread, leaves a
             # "hold" at the rest): it is the set's, and the rest after it the reference again

@@ -62,7 +62,7 @@ class Burst:
         lift's first push (along the rest's up, lying) or a weight shift before a step (along a
         hanging shank, which does not tilt it) is in it (review helper-58: a 20 deg set read 0.84
         against it, 0.98 against the rest after). Summed exactly (``math.fsum``)."""
-        rest = math.sqrt(math.fsum(float(x) ** 2 for x in self.rest_after_g))
+        rest = math.hypot(*self.rest_after_g.tolist())
         if rest <= 0.0 or self.accel_g.shape[0] == 0:
             return math.inf
         along = dot_rows(self.accel_g, self.rest_after_g / rest)
