@@ -4,6 +4,7 @@ sensor, `sim:FILE.csv`, through the same decoder, clock and gap detection as a B
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from tests.conftest import ROOT
@@ -31,7 +32,10 @@ def test_mounting_and_range_from_a_live_stream(cli, tmp_path: Path) -> None:  # 
                          "--person", "zoe", "--exercise", "side-lying-hip-abduction", "--db", db)
     assert code == 0, err
     assert "Do 2-3 slow, comfortable reps" in out and "rep 3:" in out
-    assert "range calibration 2 stored for zoe, side-lying-hip-abduction: target 36." in out and "pelvic baseline" in out
+    stored = re.search(r"range calibration 2 stored for zoe, side-lying-hip-abduction: target ([0-9.]+)°, pelvic baseline", out)
+    assert stored is not None, out
+    # the sample's three reps turn the thigh 35.1, 35.8 and 35.8 deg (the simulator's labels)
+    assert abs(float(stored.group(1)) - 35.6) < 1.0
 
 
 def test_a_live_calibration_needs_a_sensor_and_keeps_recordings_and_sensors_apart(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -256,6 +256,15 @@ class DetectorConfig:
     posture_turn_alone_deg: float = 60.0  # ... or, before the session's first rep, turned this far about the vertical whatever the tilt: lying down into hook lying (knees bent, before bridges) turns the thigh 88-90 deg about the vertical at 41 deg of tilt (ratio 2.2: not caught above, and the lie-down with the first bridge counted as one rep: seeds 2026 / 11, recordings 0169 / 0091, 0125); a rep swings at most 32 deg (review: a side-lying raise swinging forward). Not after the first rep: rolling and sitting up after the last set turn as far, and the reference taken there made the walk away a set (clean seed 7, recording 0097)
     turning_round_deg: float = 20.0  # with a gyro, a quick excursion (under ``min_unpaused_rep_s``) that leaves the segment turned this far about the vertical (its heading at its end against its start) ...
     turning_round_ratio: float = 1.5  # ... and more than this many times its own tilt is the person turning round on the spot, not a rep: after standing still, a turn steps the thigh forward from its rest, quick movements back to back from a rest like a fast set's (stop 41: with a still moment added before the setup's turn, no false rep fell 95.3 -> 83.0 % of recordings, real behaviours seed 2026; the turn's excursions left the thigh turned 62 deg at the median, 321 of 392 quick and past both limits). Reps: 2,943 of that corpus ended at most 26 deg from their heading, at most 0.27 of their tilt in 99.5 %; a raise that swings forward as it lifts turns twice its tilt on the way, and back (review helper-55)
+    # ... and a slower excursion (a rep's pace) that leaves the segment turned this far about the
+    # vertical and over this many times its tilt is the person turning round too: reps end at most
+    # 26 deg from their heading (see above), and a turn with one slow step read as a 1.6 s, 16 deg
+    # "rep" turning 149 deg with the exact gyro fusion of stop 45 (clean simulator, side-lying hip
+    # abduction, shank, seed 1: the walk and the fetch counted 3 reps before the session's first
+    # and it showed 12.7 s late). Clean corpora, recordings with no false rep: seed 2026 97.3 ->
+    # 98.0 %, seed 7 98.0 -> 98.7 %; real behaviours unchanged.
+    turning_round_slow_deg: float = 90.0
+    turning_round_slow_ratio: float = 3.0
     posture_turn_min_dps: float = 10.0  # ... counting only turning faster than this (lying down turns the thigh at 30-50 deg/s; a gyro offset the bias estimate has not caught up with would add up: UCI with 8 deg/s added lost a rep of subject 1's side-lying leg raises)
     hold_away_fraction: float = 0.3  # moving this share of a rep's size (at least the entry level) away from a hold leaves it ...
     hold_back_fraction: float = 0.2  # ... and settling back within this share of that distance (at least the onset level) is returning to it: it was the new start posture

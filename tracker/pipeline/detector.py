@@ -1294,18 +1294,21 @@ class RepPipeline:
             self._prev_movement_end = max(self._prev_movement_end, cand.end)
 
     def _turned_round_deg(self, start: int, end: int, rom_deg: float, duration_s: float) -> float | None:
-        """How far the segment turned about the vertical over the quick excursion ``start..end``
-        (under ``min_unpaused_rep_s``) if that is the person turning round on the spot
-        (``turning_round_deg``, ``turning_round_ratio``: its heading at its end against its start),
-        else None; never without a gyro (a tilt cannot see a turn about gravity). A slower movement
-        is no step: it needs a pause after it and a rep like it to count."""
+        """How far the segment turned about the vertical over the excursion ``start..end`` if that
+        is the person turning round on the spot, else None; never without a gyro (a tilt cannot see
+        a turn about gravity). A quick excursion (under ``min_unpaused_rep_s``) is a step of a turn
+        past ``turning_round_deg`` and ``turning_round_ratio`` (its heading at its end against its
+        start); a slower one, which needs a pause after it and a rep like it to count, only past
+        ``turning_round_slow_deg`` and ``turning_round_slow_ratio``."""
         d = self.config.detector
-        if not self.config.has_gyro or duration_s >= d.min_unpaused_rep_s:
+        if not self.config.has_gyro:
             return None
         # the heading it left with, not the most it turned on the way: a rep comes back to its
         # heading as it comes back to its tilt (a raise swinging forward as it lifts turns the thigh
         # twice its tilt and back: review helper-55); a step of a turn leaves it turned
         turned = abs(float(self._hist.turned_deg(start, end + 1, d.posture_turn_min_dps)[-1]))
+        if duration_s >= d.min_unpaused_rep_s:
+            return turned if turned > d.turning_round_slow_deg and turned > d.turning_round_slow_ratio * rom_deg else None
         return turned if turned > d.turning_round_deg and turned > d.turning_round_ratio * rom_deg else None
 
     def _candidate(self, start: int, peak: int, end: int, prev_end: int, t: NDArray[np.float64],

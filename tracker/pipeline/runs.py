@@ -67,6 +67,7 @@ class RunTracker:
         self._run_pending: list[RepCandidate] = []
         self._run_last: RepCandidate | None = None
         self._run_len = 0
+        self._last_unpaused = False  # the run's last rep was counted in a fast set (no pause before it)
         self._run_roms: list[float] = []
         self._run_direction = np.zeros(3)
         self._run_axis = np.zeros(3)
@@ -272,6 +273,13 @@ class RunTracker:
         long enough not to be setup motion counts (the person stepped away, or the last rep's
         landing swung back past the rest), anything else does not."""
         if len(self._waiting) >= self.config.detector.fast_run_unfinished_min_reps and self._waiting_from_rest():
+            self._accept_fast_set()
+            return
+        if self._joins_quick and self._last_unpaused:
+            # the next rep of a fast set just counted, at its tempo (``_follows_quick_rep``): a jolt
+            # after it (a heel strike) makes it no step of a walk (real behaviours seed 2026,
+            # recording 0238 with the exact gyro fusion: the set's 10th rep, 34 deg after 41-46,
+            # was turned down, 9 of 11 -> 10)
             self._accept_fast_set()
             return
         self.reject_deferred()
@@ -816,6 +824,7 @@ class RunTracker:
             self.reject_cand(cand, "quick, with no pause before it (walking or setup motion?)")
             return
         self._run_last = cand
+        self._last_unpaused = unpaused  # a fast set's rep, counted with no pause before it
         self._stray_movements = 0
         self._run_len += 1
         self._run_roms.append(cand.rom_deg)
@@ -859,6 +868,7 @@ class RunTracker:
         self._run_pending = []
         self._run_last = None
         self._run_len = 0
+        self._last_unpaused = False
         self._run_roms = []
         self._run_direction = np.zeros(3)
 
