@@ -187,6 +187,21 @@ def test_a_fast_set_the_person_moves_on_from_without_a_pause_is_counted(after: s
     assert all(any(f.kind is FlagKind.TOO_FAST for f in r.flags) for r in res.reps)
 
 
+def test_walking_away_at_once_after_a_fast_set_adds_one_rep_at_most() -> None:
+    """Review helper-59 (stop 45): a quick rep at the tempo of a fast set just counted counts as its
+    last rep, whatever follows it (``RunTracker.end_waiting``). Six strides 0.3 s after a set of 8
+    (forward 30 deg, straight back 15 deg past the rest): when the rule carried on to the next
+    stride, 13 counted; once only, the first stride is the set's ninth rep (8 before the rule)."""
+    strides = []
+    for _ in range(6):
+        strides += [_seg(0, 30, 0.3), _seg(30, -15, 0.45), _seg(-15, 0, 0.25)]
+    angles = np.concatenate([fast_set(8)[: -int(3 * RATE_HZ)], np.zeros(int(0.3 * RATE_HZ)), *strides,
+                             np.zeros(int(3 * RATE_HZ))])
+    t, acc, gyr = sensor_from_angles(angles, rate_hz=RATE_HZ, noise_g=0.003)
+    res = analyze_recording(Recording(t, acc, gyr), get_exercise("standing-hip-abduction"), placement=Placement.THIGH)
+    assert 8 <= res.rep_count <= 9
+
+
 def test_a_few_quick_movements_then_walking_are_no_set() -> None:
     # four quick swings the same way are setup motion when walking follows them at once
     _, res = _analyse(_fast_then(4, walk(4)[int(3 * RATE_HZ):]))

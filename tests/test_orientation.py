@@ -82,14 +82,14 @@ def test_a_gyro_that_reads_its_turn_or_less_is_trusted(factor: float) -> None:
     only reading more is held against the gyro."""
     _, accel, gyro = _slow_reps(factor)
     check = GyroGain(sample_rate_hz=RATE_HZ)
-    trusted = check.update(gyro, lowpass(3.0, sample_rate_hz=RATE_HZ)(accel), accel)
+    trusted = check.update(gyro, lowpass(OrientationConfig().gravity_cutoff_hz, sample_rate_hz=RATE_HZ)(accel), accel)
     assert bool(trusted.all())
     assert check.gain == pytest.approx(1.0 / factor, rel=0.15)
 
 
 def test_the_gain_is_read_the_same_in_any_chunks() -> None:
     _, accel, gyro = _slow_reps(4.0)
-    lp = lowpass(3.0, sample_rate_hz=RATE_HZ)(accel)
+    lp = lowpass(OrientationConfig().gravity_cutoff_hz, sample_rate_hz=RATE_HZ)(accel)
     expected = GyroGain(sample_rate_hz=RATE_HZ).update(gyro, lp, accel)
     check = GyroGain(sample_rate_hz=RATE_HZ)
     parts = [check.update(gyro[a:a + 13], lp[a:a + 13], accel[a:a + 13]) for a in range(0, len(accel), 13)]

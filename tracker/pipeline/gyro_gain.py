@@ -88,7 +88,8 @@ class GyroGain:
     def update(self, rate_dps: NDArray[np.float64], gravity_g: NDArray[np.float64],
                accel_g: NDArray[np.float64]) -> NDArray[np.bool_]:
         """``rate_dps``: the gyro less its bias; ``gravity_g``: the accelerometer's low-pass;
-        ``accel_g``: the raw accelerometer. Returns whether each sample's gyro is trusted, ``(n,)``."""
+        ``accel_g``: the raw accelerometer, all finite (the pipeline drops the other samples first).
+        Returns whether each sample's gyro is trusted, ``(n,)``."""
         n = gravity_g.shape[0]
         if n == 0:
             return np.ones(0, dtype=bool)
@@ -97,6 +98,8 @@ class GyroGain:
         # the gyro's turn of up, sample by sample (w x up dt), summed one after another from the
         # carried total: over the lag, the difference of two such sums
         across = np.cross(rate_dps * (self._dt / DEG_PER_RAD), up)
+        if self._prev_turned is None:
+            across[0] = 0.0  # the first sample's: no turn before it to compare with the accelerometer's
         first = np.zeros((1, 3)) if self._prev_turned is None else self._prev_turned[-1:]
         turned = np.cumsum(np.vstack([first, across]), axis=0)[1:]
         hist_up = np.repeat(up[:1], lag, axis=0) if self._prev_up is None else self._prev_up
@@ -107,16 +110,16 @@ class GyroGain:
         self._prev_turned = joined_turned[-lag:].copy()
         both = joined_up[:n] * up
         cosine = np.clip((both[:, 0] + both[:, 1]) + both[:, 2], -1.0, 1.0)
-        accel_turn = np.arccos(cosine)  # rad
+        accel_turn_rad = np.arccos(cosine)
         step = turned - joined_turned[:n]
-        gyro_turn = _lengths(step)  # rad
-        size = _lengths(accel_g)
-        use = (np.abs(size - 1.0) < self.config.max_accel_error_g) & (gyro_turn > self._min_turn_rad)
+        gyro_turn_rad = _lengths(step)
+        size_g = _lengths(accel_g)
+        use = (np.abs(size_g - 1.0) < self.config.max_accel_error_g) & (gyro_turn_rad > self._min_turn_rad)
         parts = np.zeros((n + 1, 3))
         parts[0] = self._sums
-        parts[1:, 0] = np.where(use, accel_turn * gyro_turn, 0.0)
-        parts[1:, 1] = np.where(use, gyro_turn * gyro_turn, 0.0)
-        parts[1:, 2] = np.where(use, gyro_turn / lag, 0.0)
+        parts[1:, 0] = np.where(use, accel_turn_rad * gyro_turn_rad, 0.0)
+        parts[1:, 1] = np.where(use, gyro_turn_rad * gyro_turn_rad, 0.0)
+        parts[1:, 2] = np.where(use, gyro_turn_rad / lag, 0.0)
         sums = np.cumsum(parts, axis=0)[1:]
         self._sums = sums[-1].copy()
         gain = sums[:, 0] / np.maximum(sums[:, 1], 1e-300)

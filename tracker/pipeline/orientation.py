@@ -147,20 +147,26 @@ class OrientationTracker:
               start: NDArray[np.float64]) -> NDArray[np.float64]:
         """The complementary filter over a block, sample by sample (see the module's text), with
         the memory ``fusion_tau_s`` where the gyro is ``trusted`` and ``fusion_tau_doubted_s``
-        where not; ``start``: the estimate before the first sample when there is none yet."""
+        where not; ``start``: the first sample's estimate when there is none yet. The samples must be
+        finite (the pipeline drops the others first): a NaN would stay in the estimate until a reset."""
         if accel_g.shape[0] == 0:
             return accel_g.copy()
         weights = self._weights  # (gyro's, accelerometer's): [0] the gyro doubted, [1] trusted
-        rad_per_sample = self._dt / DEG
+        dps_to_rad = self._dt / DEG  # a rate over one sample, as an angle
         out = np.empty_like(accel_g)
-        gx, gy, gz = (float(v) for v in start) if self._fused is None else self._fused
-        for i, ((wx, wy, wz), (ax, ay, az), ok) in enumerate(zip(rate_dps.tolist(), accel_g.tolist(), trusted.tolist())):
+        rates = rate_dps.tolist()
+        if self._fused is None:
+            gx, gy, gz = (float(v) for v in start)
+            rates[0] = [0.0, 0.0, 0.0]  # ``start`` is the first sample's own: nothing turned it yet
+        else:
+            gx, gy, gz = self._fused
+        for i, ((wx, wy, wz), (ax, ay, az), ok) in enumerate(zip(rates, accel_g.tolist(), trusted.tolist())):
             # up, as the sensor sees it, turns by -w dt: Rodrigues' formula about k = -w / |w|
-            angle = math.sqrt(wx * wx + wy * wy + wz * wz) * rad_per_sample
-            if angle > 1e-12:
-                scale = -rad_per_sample / angle
+            angle_rad = math.sqrt(wx * wx + wy * wy + wz * wz) * dps_to_rad
+            if angle_rad > 1e-12:
+                scale = -dps_to_rad / angle_rad
                 kx, ky, kz = wx * scale, wy * scale, wz * scale
-                c, s = math.cos(angle), math.sin(angle)
+                c, s = math.cos(angle_rad), math.sin(angle_rad)
                 kg = (kx * gx + ky * gy + kz * gz) * (1.0 - c)
                 gx, gy, gz = (gx * c + (ky * gz - kz * gy) * s + kx * kg,
                               gy * c + (kz * gx - kx * gz) * s + ky * kg,
@@ -178,7 +184,7 @@ class OrientationTracker:
         if self.has_gyro and gyro_dps is not None:
             # the gyro less its bias: a bias b tilts the fused up vector by about b * fusion_tau_s
             rate = gyro_dps - self._gyro_bias.update(gyro_dps, lp)
-            g = self._fuse(accel_g, rate, self._gyro_gain.update(rate, lp, accel_g), lp[0])
+            g = self._fuse(accel_g, rate, self._gyro_gain.update(rate, lp, accel_g), lp[0] if n else lp)
         else:
             g = self._lp_gravity(accel_g)
         resid = accel_g - lp

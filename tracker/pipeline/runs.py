@@ -67,7 +67,7 @@ class RunTracker:
         self._run_pending: list[RepCandidate] = []
         self._run_last: RepCandidate | None = None
         self._run_len = 0
-        self._last_unpaused = False  # the run's last rep was counted in a fast set (no pause before it)
+        self._last_unpaused = False  # the run's last rep was taken in as a fast set's (no pause before it)
         self._run_roms: list[float] = []
         self._run_direction = np.zeros(3)
         self._run_axis = np.zeros(3)
@@ -276,11 +276,14 @@ class RunTracker:
             self._accept_fast_set()
             return
         if self._joins_quick and self._last_unpaused:
-            # the next rep of a fast set just counted, at its tempo (``_follows_quick_rep``): a jolt
-            # after it (a heel strike) makes it no step of a walk (real behaviours seed 2026,
-            # recording 0238 with the exact gyro fusion: the set's 10th rep, 34 deg after 41-46,
-            # was turned down, 9 of 11 -> 10)
+            # one quick rep at the tempo of a fast set just counted (``_follows_quick_rep``) is
+            # its last rep, whatever follows it (real behaviours seed 2026, recording 0238 with the
+            # exact gyro fusion: the set's 10th rep, 34 deg after 41-46, was turned down when the
+            # 11th's fused tilt swung back past the rest, 9 of 11 -> 10). One only: the rule does
+            # not carry on to the next, so walking away after a fast set adds a rep at most
+            # (review helper-59: six strides after a set of 8 counted 13 when it did, 9 now)
             self._accept_fast_set()
+            self._last_unpaused = False
             return
         self.reject_deferred()
 
