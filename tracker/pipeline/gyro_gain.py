@@ -25,26 +25,19 @@ moment in 29 of those 150 recordings (0.2-7.4 % of their samples, 6-8 s in), whe
 trusts the accelerometer as it did before stop 45.
 
 Each sample's verdict comes from the samples up to and including it, summed one after another
-whatever the chunking (a cumulative sum started from the carried total): it is bit-identical
-for any chunking.
+in plain floats whatever the chunking: it is bit-identical for any chunking.
 """
 
 from __future__ import annotations
 
 import math
+from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
 DEG_PER_RAD = 180.0 / math.pi
-
-
-def _lengths(v: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Each row's length, its squares added ``(x0 + x1) + x2`` whatever the number of rows (a
-    reduction's order may not be: the verdicts must not depend on the chunking)."""
-    sq = v * v
-    return np.sqrt((sq[:, 0] + sq[:, 1]) + sq[:, 2])
 
 
 @dataclass(frozen=True)
@@ -66,62 +59,69 @@ class GyroGain:
         self._lag = max(1, int(round(config.lag_s * sample_rate_hz)))
         self._min_turn_rad = math.radians(config.min_rate_dps) * self._lag * self._dt
         self._evidence_rad = math.radians(config.evidence_deg)
-        self._sums = np.zeros(3)  # sum of x*y, of y*y, and of y / lag: x the accelerometer's turn over the lag, y the gyro's
+        # sums of x*y, of y*y, and of y / lag (the turns seen): x the accelerometer's turn over the
+        # lag, y the gyro's
+        self._sums = (0.0, 0.0, 0.0)
+        self._turned = (0.0, 0.0, 0.0)  # the gyro's turn of up, summed since the last restart
+        self._history: deque[tuple[float, float, float, float, float, float]] = deque(maxlen=self._lag)
         self.restart()
 
     def restart(self) -> None:
         """After a data gap: the turns over the lag start again; the estimate is kept (the
         sensor's gain outlives a gap)."""
-        self._prev_up: NDArray[np.float64] | None = None  # the last ``lag`` up vectors
-        self._prev_turned: NDArray[np.float64] | None = None  # the gyro's turn across up, summed up to each of them
+        self._history.clear()  # the last ``lag`` samples' up and turn
+        self._turned = (0.0, 0.0, 0.0)
 
     @property
     def turned_deg(self) -> float:
         """The turns the gain was read over so far (deg)."""
-        return math.degrees(float(self._sums[2]))
+        return math.degrees(self._sums[2])
 
     @property
     def gain(self) -> float:
         """The gain as read so far (the accelerometer's turn per gyro turn; 1.0 before any)."""
-        return float(self._sums[0] / self._sums[1]) if self._sums[1] > 0 else 1.0
+        return self._sums[0] / self._sums[1] if self._sums[1] > 0 else 1.0
 
     def update(self, rate_dps: NDArray[np.float64], gravity_g: NDArray[np.float64],
                accel_g: NDArray[np.float64]) -> NDArray[np.bool_]:
         """``rate_dps``: the gyro less its bias; ``gravity_g``: the accelerometer's low-pass;
         ``accel_g``: the raw accelerometer, all finite (the pipeline drops the other samples first).
-        Returns whether each sample's gyro is trusted, ``(n,)``."""
+        Returns whether each sample's gyro is trusted, ``(n,)``.
+
+        Sample by sample in plain floats: the engine calls it with blocks of 10-50 samples, where
+        numpy's cost per call was most of the time (the whole orientation update in blocks of 10,
+        25 us a sample with it, 11 us without; 0.8 us a sample more on a whole recording at once)."""
         n = gravity_g.shape[0]
-        if n == 0:
-            return np.ones(0, dtype=bool)
+        out = np.ones(n, dtype=bool)
+        cfg = self.config
+        dps_to_rad = self._dt / DEG_PER_RAD  # a rate over one sample, as an angle
+        min_turn_rad, evidence_rad, max_error_g = self._min_turn_rad, self._evidence_rad, cfg.max_accel_error_g
+        under = 1.0 / cfg.tolerance
         lag = self._lag
-        up = gravity_g / np.maximum(_lengths(gravity_g), 1e-9)[:, None]
-        # the gyro's turn of up, sample by sample (w x up dt), summed one after another from the
-        # carried total: over the lag, the difference of two such sums
-        across = np.cross(rate_dps * (self._dt / DEG_PER_RAD), up)
-        if self._prev_turned is None:
-            across[0] = 0.0  # the first sample's: no turn before it to compare with the accelerometer's
-        first = np.zeros((1, 3)) if self._prev_turned is None else self._prev_turned[-1:]
-        turned = np.cumsum(np.vstack([first, across]), axis=0)[1:]
-        hist_up = np.repeat(up[:1], lag, axis=0) if self._prev_up is None else self._prev_up
-        hist_turned = np.repeat(first, lag, axis=0) if self._prev_turned is None else self._prev_turned
-        joined_up = np.vstack([hist_up, up])
-        joined_turned = np.vstack([hist_turned, turned])
-        self._prev_up = joined_up[-lag:].copy()
-        self._prev_turned = joined_turned[-lag:].copy()
-        both = joined_up[:n] * up
-        cosine = np.clip((both[:, 0] + both[:, 1]) + both[:, 2], -1.0, 1.0)
-        accel_turn_rad = np.arccos(cosine)
-        step = turned - joined_turned[:n]
-        gyro_turn_rad = _lengths(step)
-        size_g = _lengths(accel_g)
-        use = (np.abs(size_g - 1.0) < self.config.max_accel_error_g) & (gyro_turn_rad > self._min_turn_rad)
-        parts = np.zeros((n + 1, 3))
-        parts[0] = self._sums
-        parts[1:, 0] = np.where(use, accel_turn_rad * gyro_turn_rad, 0.0)
-        parts[1:, 1] = np.where(use, gyro_turn_rad * gyro_turn_rad, 0.0)
-        parts[1:, 2] = np.where(use, gyro_turn_rad / lag, 0.0)
-        sums = np.cumsum(parts, axis=0)[1:]
-        self._sums = sums[-1].copy()
-        gain = sums[:, 0] / np.maximum(sums[:, 1], 1e-300)
-        judged = sums[:, 2] >= self._evidence_rad
-        return np.asarray(~(judged & (gain < 1.0 / self.config.tolerance)))
+        history = self._history
+        s_xy, s_yy, turned_rad = self._sums
+        tx, ty, tz = self._turned
+        for i, ((gx, gy, gz), (wx, wy, wz), (ax, ay, az)) in enumerate(zip(gravity_g.tolist(), rate_dps.tolist(), accel_g.tolist())):
+            norm = max(math.sqrt((gx * gx + gy * gy) + gz * gz), 1e-9)
+            ux, uy, uz = gx / norm, gy / norm, gz / norm
+            if not history:
+                # the first sample (after a restart): no turn before it to compare with the accelerometer's
+                history.extend([(ux, uy, uz, tx, ty, tz)] * lag)
+            else:
+                # the gyro's turn of up over the sample, w x up dt, summed one after another
+                wx, wy, wz = wx * dps_to_rad, wy * dps_to_rad, wz * dps_to_rad
+                tx, ty, tz = tx + (wy * uz - wz * uy), ty + (wz * ux - wx * uz), tz + (wx * uy - wy * ux)
+            px, py, pz, qx, qy, qz = history[0]  # ``lag`` samples before
+            history.append((ux, uy, uz, tx, ty, tz))
+            dx, dy, dz = tx - qx, ty - qy, tz - qz
+            gyro_turn_rad = math.sqrt((dx * dx + dy * dy) + dz * dz)
+            if gyro_turn_rad > min_turn_rad and abs(math.sqrt((ax * ax + ay * ay) + az * az) - 1.0) < max_error_g:
+                accel_turn_rad = math.acos(min(max((px * ux + py * uy) + pz * uz, -1.0), 1.0))
+                s_xy += accel_turn_rad * gyro_turn_rad
+                s_yy += gyro_turn_rad * gyro_turn_rad
+                turned_rad += gyro_turn_rad / lag
+            if turned_rad >= evidence_rad and s_xy < under * s_yy:
+                out[i] = False
+        self._sums = (s_xy, s_yy, turned_rad)
+        self._turned = (tx, ty, tz)
+        return out

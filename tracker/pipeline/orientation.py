@@ -9,7 +9,7 @@ The tracker estimates the direction of "up" (gravity reaction) in the sensor fra
   less its bias, estimated while the sensor is still (:mod:`tracker.pipeline.gyro_bias`). The
   time constant is shorter while the gyro turns "up" more than gravity shows
   (:mod:`tracker.pipeline.gyro_gain`).
-  It runs sample by sample, in plain floats (3 us a sample), so it is exact and bit-identical
+  It runs sample by sample, in plain floats (2-3 us a sample), so it is exact and bit-identical
   for any chunking. Until stop 45 it was solved by two fixed-point passes of a vectorised linear
   filter, each adding one order of the turn made within the filter's memory: at the 450-780
   deg/s of a fast shank set it was off by up to 168 deg, and with a memory of 1 s it diverged.
