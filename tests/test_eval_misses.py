@@ -42,7 +42,15 @@ def test_a_rep_counted_where_none_was_labelled_is_extra() -> None:
     assert off[1].missed == () and off[1].extra == ((118.5, 121.5),)
     lines = format_misses([m.to_json() for m in off])
     assert "  rec set 2 (100.0-130.0 s): 4 counted of 3; counted where no rep was labelled: 118.5-121.5 s" in lines
-    assert "      missed 20.0-28.0 s: nothing turned down there (merged into a neighbouring rep?)" in lines
+    assert "      missed 20.0-28.0 s: no movement seen there (under the onset level, or read as the rest)" in lines
+
+
+def test_a_rep_missed_inside_a_counted_one_was_merged_into_it() -> None:
+    # stop 45: a missed rep with nothing turned down during it said only "merged into a neighbouring
+    # rep?"; a counted rep over it says which, and with none over it, that nothing was seen there
+    found = [FoundRep(10.2, 20.0, 27.8), FOUND[1], *FOUND[2:]]  # the first two labelled reps as one
+    off = set_misses(_truth(), found, [])
+    assert [(r.start_s, r.reasons) for r in off[0].missed] == [(10.0, ("merged into the rep counted at 10.2-27.8 s",))]
 
 
 def test_sets_without_labelled_reps_list_what_was_turned_down_in_them() -> None:

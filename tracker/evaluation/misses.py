@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from tracker.evaluation.metrics import FoundRep, RecordingTruth, in_set, match_reps, set_reps
+from tracker.evaluation.metrics import FoundRep, RecordingTruth, TrueRep, in_set, match_reps, set_reps
 from tracker.pipeline.types import RejectedMovement
 
 
@@ -23,7 +23,7 @@ class MissedRep:
 
     start_s: float
     end_s: float
-    reasons: tuple[str, ...]  # distinct, in the order they came; empty: merged into a neighbour, or unseen
+    reasons: tuple[str, ...]  # distinct, in the order they came; else merged into a counted rep, or unseen
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,24 @@ def _distinct(reasons: Sequence[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(reasons))
 
 
+#: a missed rep nothing was turned down during, and no counted rep overlaps: the engine saw no
+#: movement there (a rep under the detector's onset level, or read as the segment's rest)
+UNSEEN = "no movement seen there (under the onset level, or read as the rest)"
+
+
+def _overlap(a: RejectedMovement | FoundRep, b: TrueRep) -> bool:
+    return min(a.end_s, b.end_s) - max(a.start_s, b.start_s) > 0
+
+
+def _unexplained(rep: TrueRep, near: Sequence[FoundRep]) -> tuple[str, ...]:
+    """Why a missed rep with no movement turned down during it was missed: a counted rep overlaps
+    it (merged into that rep), or none does (unseen)."""
+    merged = [f for f in near if _overlap(f, rep)]
+    if merged:
+        return (f"merged into the rep counted at {merged[0].start_s:.1f}-{merged[0].end_s:.1f} s",)
+    return (UNSEEN,)
+
+
 def set_misses(truth: RecordingTruth, found: Sequence[FoundRep], turned: Sequence[RejectedMovement]) -> list[SetMiss]:
     """The sets of ``truth`` whose count ``found`` gets wrong (as :func:`evaluate_recording` counts
     them), each with what was missed, what was extra and the reasons of ``turned`` there."""
@@ -75,8 +93,8 @@ def set_misses(truth: RecordingTruth, found: Sequence[FoundRep], turned: Sequenc
         hit_true = {i for i, _ in pairs}
         hit_found = {j for _, j in pairs}
         missed = tuple(
-            MissedRep(r.start_s, r.end_s, _distinct([_reason(t.reason) for t in turned
-                                                     if min(t.end_s, r.end_s) - max(t.start_s, r.start_s) > 0]))
+            MissedRep(r.start_s, r.end_s, _distinct([_reason(t.reason) for t in turned if _overlap(t, r)])
+                      or _unexplained(r, near))
             for i, r in enumerate(reps) if i not in hit_true
         )
         extra = tuple((f.start_s, f.end_s) for j, f in enumerate(near) if j not in hit_found)
@@ -92,7 +110,7 @@ def format_misses(misses: Sequence[dict[str, Any]]) -> list[str]:
         lines.append(f"  {m['recording']} set {m['set']} ({m['start_s']:.1f}-{m['end_s']:.1f} s): "
                      f"{m['counted']} counted of {m['true']}{extra}")
         for r in m["missed"]:
-            why = "; ".join(r["reasons"]) if r["reasons"] else "nothing turned down there (merged into a neighbouring rep?)"
+            why = "; ".join(r["reasons"])
             lines.append(f"      missed {r['start_s']:.1f}-{r['end_s']:.1f} s: {why}")
         if m["reasons"]:
             lines.append(f"      turned down in the set: {'; '.join(m['reasons'])}")
