@@ -547,13 +547,14 @@ class RepPipeline:
             cands = self._cycles(burst)
             across = self._lay_across_gravity(cands)
         verdict = self._runs.rhythm_verdict(burst.rest_up, burst.rest_after_g, float(burst.t_s[0]), across_gravity=across)
-        if verdict is RhythmVerdict.WAIT:
-            self._runs.hold_rhythm_set(self._cycles(burst) if cands is None else cands, burst.rest_up)  # (nothing shown while it went on)
-            return
-        if verdict is RhythmVerdict.COUNT and cands is None:
+        if verdict is RhythmVerdict.NO:
+            cands = []
+        elif cands is None:
             cands = self._cycles(burst)
-        counted = self._runs.count_rhythm_set(cands if verdict is RhythmVerdict.COUNT and cands is not None else [],
-                                              across_gravity=across)
+        if verdict is RhythmVerdict.WAIT:
+            self._runs.hold_rhythm_set(cands, burst.rest_up)  # (nothing shown while it went on)
+            return
+        counted = self._runs.count_rhythm_set(cands, across_gravity=across)
         if counted and self._mode in (_Mode.LIFTING, _Mode.LOWERING):
             # the excursion followed was a piece of the set (the last rep's tilt, misread, leaves a
             # "hold" at the rest): it is the set's, and the rest after it the reference again

@@ -153,14 +153,14 @@ class OrientationTracker:
             return accel_g.copy()
         weights = self._weights  # (gyro's, accelerometer's): [0] the gyro doubted, [1] trusted
         dps_to_rad = self._dt / DEG  # a rate over one sample, as an angle
-        out = np.empty_like(accel_g)
+        out: list[tuple[float, float, float]] = []
         rates = rate_dps.tolist()
         if self._fused is None:
             gx, gy, gz = (float(v) for v in start)
             rates[0] = [0.0, 0.0, 0.0]  # ``start`` is the first sample's own: nothing turned it yet
         else:
             gx, gy, gz = self._fused
-        for i, ((wx, wy, wz), (ax, ay, az), ok) in enumerate(zip(rates, accel_g.tolist(), trusted.tolist())):
+        for (wx, wy, wz), (ax, ay, az), ok in zip(rates, accel_g.tolist(), trusted.tolist()):
             # up, as the sensor sees it, turns by -w dt: Rodrigues' formula about k = -w / |w|
             angle_rad = math.sqrt(wx * wx + wy * wy + wz * wz) * dps_to_rad
             if angle_rad > 1e-12:
@@ -173,9 +173,9 @@ class OrientationTracker:
                               gz * c + (kx * gy - ky * gx) * s + kz * kg)
             a, b = weights[ok]
             gx, gy, gz = a * gx + b * ax, a * gy + b * ay, a * gz + b * az
-            out[i] = (gx, gy, gz)
+            out.append((gx, gy, gz))
         self._fused = (gx, gy, gz)
-        return out
+        return np.array(out)
 
     def update(self, accel_g: NDArray[np.float64], gyro_dps: NDArray[np.float64] | None) -> OrientationBlock:
         n = accel_g.shape[0]
