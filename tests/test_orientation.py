@@ -9,7 +9,7 @@ from numpy.typing import NDArray
 
 from hand_signals import hinge_without_gyro, quick_reps_deg, rep_angles_deg, sensor_from_angles
 from tracker.pipeline.filters import lowpass
-from tracker.pipeline.gyro_gain import GyroGain, GyroGainConfig
+from tracker.pipeline.gyro_gain import VECTOR_MIN_SAMPLES, GyroGain, GyroGainConfig
 from tracker.pipeline.orientation import OrientationConfig, OrientationTracker, tilt_deg
 
 RATE_HZ = 100.0
@@ -95,3 +95,25 @@ def test_the_gain_is_read_the_same_in_any_chunks() -> None:
     parts = [check.update(gyro[a:a + 13], lp[a:a + 13], accel[a:a + 13]) for a in range(0, len(accel), 13)]
     assert np.array_equal(np.concatenate(parts), expected)
     assert not expected[-1]  # and it was judged: four times over
+
+
+
+@pytest.mark.parametrize("factor", [4.0, 1.0])
+def test_the_gain_checks_two_ways_give_the_same_verdicts(factor: float) -> None:
+    """A live block is checked sample by sample in plain floats, a long one in numpy: the same
+    additions in the same order, so the same verdicts and the same running sums, to the bit,
+    however the blocks alternate between the two."""
+    _, accel, gyro = _slow_reps(factor)
+    lp = lowpass(OrientationConfig().gravity_cutoff_hz, sample_rate_hz=RATE_HZ)(accel)
+    sizes = [VECTOR_MIN_SAMPLES - 1, VECTOR_MIN_SAMPLES, 5, 300]
+    cuts = [0]
+    while cuts[-1] < len(accel):
+        cuts.append(min(len(accel), cuts[-1] + sizes[len(cuts) % len(sizes)]))
+    mixed, at_once, one_by_one = (GyroGain(sample_rate_hz=RATE_HZ) for _ in range(3))
+    got = np.concatenate([mixed.update(gyro[a:b], lp[a:b], accel[a:b]) for a, b in zip(cuts[:-1], cuts[1:])])
+    whole = at_once.update(gyro, lp, accel)
+    single = np.concatenate([one_by_one.update(gyro[a:a + 1], lp[a:a + 1], accel[a:a + 1]) for a in range(len(accel))])
+    assert np.array_equal(got, whole) and np.array_equal(got, single)
+    assert mixed.gain == at_once.gain == one_by_one.gain
+    assert mixed.turned_deg == at_once.turned_deg == one_by_one.turned_deg
+    assert (not whole.all()) == (factor == 4.0)  # four times over is doubted, a true gain is not
