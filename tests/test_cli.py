@@ -344,6 +344,24 @@ def test_eval_uci_one_subject_every_placement(cli: Cli, uci_root: Path) -> None:
     assert d["overall"]["sets"] == 3 * len(names)
 
 
+def test_eval_uci_template_sessions_are_one_set_of_nine_reps_each(cli: Cli, uci_root: Path) -> None:
+    code, stdout, err = cli("eval", "--dataset", "uci-pt", uci_root, "--placements", "all", "--subject", "s1",
+                            "--sessions", "template", "--json")
+    assert code == 0, err
+    d = json.loads(stdout)
+    assert d["session"] == "template" and "template sessions" in d["title"]
+    rows = d["recordings"]
+    assert len(rows) == 8  # four exercises, thigh and shank
+    assert d["overall"]["sets"] == len(rows)
+    for r in rows:
+        assert list(r["counts"]) == ["session"] and r["errors"] == [r["counts"]["session"] - 9]
+    assert "block_flag_shares" not in d  # no windows: no blocks
+    code, text, err = cli("eval", "--dataset", "uci-pt", uci_root, "--subject", "s1", "--sessions", "template")
+    assert code == 0, err
+    assert "Flags: not scored (no labelled reps)" in text
+    assert_one_line_error(cli("eval", "--dataset", "uci-pt", uci_root, "--sessions", "template", "--latency"), "--latency")
+
+
 def test_eval_uci_unknown_subject_and_options_without_dataset_are_one_line(cli: Cli, uci_root: Path, tmp_path: Path,
                                                                           capsys: pytest.CaptureFixture[str]) -> None:
     assert_one_line_error(cli("eval", "--dataset", "uci-pt", uci_root, "--subject", "s9"), "s9")
@@ -351,6 +369,7 @@ def test_eval_uci_unknown_subject_and_options_without_dataset_are_one_line(cli: 
     assert_one_line_error(cli("eval", tmp_path, "--tempo", "1.5"), "--dataset uci-pt")
     assert_one_line_error(cli("eval", tmp_path, "--gyro-offset", "8"), "--dataset uci-pt")
     assert_one_line_error(cli("eval", tmp_path, "--no-gyro"), "--dataset uci-pt")
+    assert_one_line_error(cli("eval", tmp_path, "--sessions", "template"), "--dataset uci-pt")
     assert_one_line_error(cli("eval", "--dataset", "uci-pt", tmp_path, "--no-gyro", "--gyro-offset", "8"), "--no-gyro", "--gyro-offset")
     with pytest.raises(SystemExit) as refused:  # argparse's refusal of a value out of its range
         cli("eval", "--dataset", "uci-pt", uci_root, "--gyro-offset", "-3")

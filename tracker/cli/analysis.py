@@ -66,6 +66,10 @@ def register(sub: argparse._SubParsersAction, db: argparse.ArgumentParser) -> No
     e.add_argument("--placements", choices=["primary", "all"],
                    help="uci-pt: the exercise's moving segment only (default), or thigh and shank for every exercise")
     e.add_argument("--subject", help="uci-pt: score one subject only, e.g. s1 (leave-one-subject-out)")
+    e.add_argument("--sessions", choices=["test", "template"],
+                   help="uci-pt: the test sessions (default: 10 reps of each execution type, in the protocol's windows), "
+                        "or the shorter template sessions (3 of each, scored as one set of 9: recordings no rule was "
+                        "tuned on)")
     e.add_argument("--tempo", type=limited(EVAL_TEMPO), default=1.0,
                    help="uci-pt: replay every recording this many times faster (timestamps divided, sample rate "
                         "and gyro rates of turn multiplied, not its offset): a proxy for people faster than the "
@@ -133,7 +137,7 @@ def _eval(args: argparse.Namespace) -> int:
     from tracker.evaluation.runner import evaluate_directory, evaluate_uci, format_evaluation
 
     if args.dataset == "uci-pt":
-        from tracker.evaluation.uci import PlacementSelection
+        from tracker.evaluation.uci import PlacementSelection, Session
 
         if args.no_hold and args.hold_s is not None:
             from tracker.errors import ConfigurationError
@@ -142,12 +146,13 @@ def _eval(args: argparse.Namespace) -> int:
         report = evaluate_uci(args.path, hold_s=None if args.no_hold else args.hold_s if args.hold_s is not None else 5.0,
                               placements=PlacementSelection(args.placements or "primary"), subject=args.subject,
                               latency=args.latency, tempo=args.tempo, misses=args.misses, gyro_offset_dps=args.gyro_offset,
-                              with_gyro=not args.no_gyro)
+                              with_gyro=not args.no_gyro, session=Session(args.sessions or "test"))
     else:
-        if args.placements is not None or args.subject is not None or args.no_hold or args.tempo != 1.0 or args.gyro_offset or args.no_gyro:
+        if (args.placements is not None or args.subject is not None or args.sessions is not None or args.no_hold
+                or args.tempo != 1.0 or args.gyro_offset or args.no_gyro):
             from tracker.errors import ConfigurationError
 
-            raise ConfigurationError("--placements, --subject, --no-hold, --tempo, --gyro-offset and --no-gyro are for UCI recordings: use them with --dataset uci-pt "
+            raise ConfigurationError("--placements, --subject, --sessions, --no-hold, --tempo, --gyro-offset and --no-gyro are for UCI recordings: use them with --dataset uci-pt "
                                      "(e.g. reptrack eval --dataset uci-pt ../shared/data/uci-pt --placements all --subject s1)")
         report = evaluate_directory(args.path, hold_s=args.hold_s, latency=args.latency, misses=args.misses)
     print(json.dumps(report.to_json()) if args.json else format_evaluation(report))

@@ -20,8 +20,8 @@ from tracker.evaluation.latency import LatencyStats, rep_delays, stream_in_chunk
 from tracker.evaluation.metrics import (FoundRep, GroupMetrics, RecordingTruth, TrueRep, TrueSet, evaluate_recording,
                                         in_set, set_reps)
 from tracker.evaluation.misses import format_misses, set_misses
-from tracker.evaluation.uci import (BLOCK_WINDOWS_S, REPS_PER_BLOCK, ExecutionType, PlacementSelection, block_of,
-                                    iter_dataset)
+from tracker.evaluation.uci import (BLOCK_WINDOWS_S, REPS_PER_BLOCK, TEMPLATE_REPS, ExecutionType, PlacementSelection, Session,
+                                    block_of, iter_dataset)
 from tracker.core.exercises import FlagKind, get_exercise
 from tracker.pipeline import AnalysisResult, Personalisation, SessionSetup, analyze_recording
 from tracker.pipeline.filters import lowpass
@@ -243,8 +243,10 @@ def with_gyro_offset(recording: Recording, offset_dps: float, *, seed: str) -> R
 def evaluate_uci(root: Path, *, hold_s: float | None = 5.0,
                  placements: PlacementSelection = PlacementSelection.PRIMARY,
                  subject: str | None = None, latency: bool = False, tempo: float = 1.0,
-                 misses: bool = False, gyro_offset_dps: float = 0.0, with_gyro: bool = True) -> EvaluationReport:
-    """Score reptrack on the UCI data set: each 10-rep block is a set.
+                 misses: bool = False, gyro_offset_dps: float = 0.0, with_gyro: bool = True,
+                 session: Session = Session.TEST) -> EvaluationReport:
+    """Score reptrack on the UCI data set: each 10-rep block is a set -- or, with ``session``
+    TEMPLATE, each template session is one set of 9 reps (3 of each execution type, no windows known).
 
     Rep boundaries and flag truth come from subject 1's hand labels; block counts and
     the per-block flag shares use the protocol windows for every subject. ``placements``
@@ -261,7 +263,11 @@ def evaluate_uci(root: Path, *, hold_s: float | None = 5.0,
     """
     if not with_gyro and gyro_offset_dps:
         raise ConfigurationError("without the gyros there is none to add an offset to: give --no-gyro or --gyro-offset, not both")
-    recs = iter_dataset(Path(root), placements=placements, subject=subject)
+    templates = session is Session.TEMPLATE
+    if templates and latency:
+        raise ConfigurationError("--latency needs labelled reps, and only the test sessions have them (subject 1's): "
+                                 "leave out --latency or --sessions template")
+    recs = iter_dataset(Path(root), placements=placements, subject=subject, session=session)
     groups: dict[str, GroupMetrics] = defaultdict(GroupMetrics)
     # per subject, every placement: leave-one-subject-out reads as "chosen on s1, scored on s2"
     by_subject: dict[str, GroupMetrics] = defaultdict(GroupMetrics)
@@ -283,9 +289,8 @@ def evaluate_uci(root: Path, *, hold_s: float | None = 5.0,
         result = analyze_recording(r.recording, ex, placement=r.placement, personal=Personalisation(hold_s=hold_s))
         found = found_reps(result)
         end_s = float(r.recording.t_s[-1])
-        sets = []
-        for lo, hi in BLOCK_WINDOWS_S.values():
-            sets.append(TrueSet((lo + 1.0) / tempo, min(hi / tempo, end_s) - 1.0 / tempo, REPS_PER_BLOCK))
+        sets = [TrueSet(0.0, end_s, TEMPLATE_REPS)] if templates else [
+            TrueSet((lo + 1.0) / tempo, min(hi / tempo, end_s) - 1.0 / tempo, REPS_PER_BLOCK) for lo, hi in BLOCK_WINDOWS_S.values()]
         reps = None
         if r.reps is not None:
             reps = tuple(
@@ -309,6 +314,10 @@ def evaluate_uci(root: Path, *, hold_s: float | None = 5.0,
             off += [x.to_json() for x in set_misses(truth, found_scored, result.rejected)]
         groups[truth.group].merge(m)
         by_subject[r.subject].merge(m)
+        if templates:
+            rows.append({"recording": truth.name, "group": truth.group, "primary_placement": primary,
+                         "counts": {"session": len(found)}, "errors": [len(found) - TEMPLATE_REPS]})
+            continue
         counts = {k.name.lower(): 0 for k in ExecutionType}
         for f in found:
             blk = block_of(f.peak_s * tempo).name.lower()
@@ -344,7 +353,8 @@ def evaluate_uci(root: Path, *, hold_s: float | None = 5.0,
     which = ("each exercise's moving segment (shank for seated knee extension, thigh otherwise)"
              if placements is PlacementSelection.PRIMARY else "every placement on the moving leg (thigh and shank)")
     who = f"subject {subject}" if subject is not None else "every subject"
-    notes = f"; replayed {tempo:g} times faster" if tempo != 1.0 else ""
+    notes = "; the template sessions, each one set of 9 reps" if templates else ""
+    notes += f"; replayed {tempo:g} times faster" if tempo != 1.0 else ""
     if not with_gyro:
         notes += "; accelerometer alone (every gyro dropped)"
     elif gyro_offset_dps:
@@ -355,7 +365,7 @@ def evaluate_uci(root: Path, *, hold_s: float | None = 5.0,
         overall=all_m.summary(),
         extra={**extra, **({"latency": delays.summary()} if latency else {}), **({"misses": off} if misses else {}),
                "placements": placements.value, "subject": subject,
-               "block_flag_shares": shares, "recordings": rows,
+               **({} if templates else {"block_flag_shares": shares}), "recordings": rows, "session": session.value,
                "note": f"overall = {which}, {who}"},
     )
 
@@ -388,6 +398,9 @@ def format_evaluation(report: EvaluationReport) -> str:
     tables = [("", report.overall["flags"])]
     if len(by_sensor) > 1:  # both kinds of sensor: each apart too
         tables += [(f", {name}", by_sensor[k]["flags"]) for k, name in (("gyro", "sensors with a gyro"), ("accel only", "accelerometer only"))]
+    if not report.overall["flags"]:
+        lines.append("Flags: not scored (no labelled reps)")
+        tables = []
     for n, (which, flags) in enumerate(tables):
         if n:
             lines.append("")

@@ -28,6 +28,8 @@ from tracker.core.recording import STANDARD_GRAVITY_MS2, Placement, Recording, R
 
 SAMPLE_RATE_HZ = 25.0
 REPS_PER_BLOCK = 10
+#: a template session's reps: 3 of each execution type, with no windows given for them
+TEMPLATE_REPS = 9
 
 
 class ExecutionType(enum.Enum):
@@ -100,6 +102,20 @@ def load_rep_labels(path: Path) -> tuple[LabelledRep, ...]:
     return tuple(reps)
 
 
+class Session(enum.Enum):
+    """Which recording of each sensor unit an evaluation reads."""
+
+    TEST = "test"  # ``test.txt``: 10 reps of each execution type in the protocol's windows (the README's figures)
+    #: ``template_session.txt``: 3 reps of each type, shorter and with shorter rests; only their
+    #: total is known (``template_times.txt`` picks one rep of each type, not the windows), and no
+    #: rule was tuned on them until stop 46: a check on recordings the engine was not fitted to
+    TEMPLATE = "template"
+
+    @property
+    def file_name(self) -> str:
+        return "test.txt" if self is Session.TEST else "template_session.txt"
+
+
 class PlacementSelection(enum.Enum):
     """Which sensor units of the moving leg an evaluation analyses."""
 
@@ -109,11 +125,12 @@ class PlacementSelection(enum.Enum):
 
 def iter_dataset(root: Path, *, units: tuple[str, ...] = ("u2", "u3"),
                  placements: PlacementSelection = PlacementSelection.ALL,
-                 subject: str | None = None) -> list[UciRecording]:
+                 subject: str | None = None, session: Session = Session.TEST) -> list[UciRecording]:
     """Every (subject, exercise, unit) recording under ``root`` (the ``uci-pt`` folder).
 
     ``placements`` PRIMARY keeps only the unit on each exercise's moving segment; ``subject``
-    (``s1``, ``s2``, ...) keeps one subject's recordings (leave-one-subject-out scoring).
+    (``s1``, ``s2``, ...) keeps one subject's recordings (leave-one-subject-out scoring);
+    ``session`` chooses the test or the template recordings (hand labels only for the former).
     """
     root = Path(root)
     if not root.is_dir():
@@ -127,17 +144,17 @@ def iter_dataset(root: Path, *, units: tuple[str, ...] = ("u2", "u3"),
     for subject_dir in subjects:
         for ex_dir in sorted(p for p in subject_dir.iterdir() if p.is_dir() and p.name in EXERCISE_MAP):
             labels_path = ex_dir / "test_times.csv"
-            labels = load_rep_labels(labels_path) if labels_path.exists() else None
+            labels = load_rep_labels(labels_path) if labels_path.exists() and session is Session.TEST else None
             moving = get_exercise(EXERCISE_MAP[ex_dir.name]).moving_segment
             for unit in units:
-                f = ex_dir / unit / "test.txt"
+                f = ex_dir / unit / session.file_name
                 placement = UNIT_PLACEMENT[unit]
                 if not f.exists() or (placements is PlacementSelection.PRIMARY and placement is not moving):
                     continue
                 rec = load_unit_file(f)
                 out.append(UciRecording(subject_dir.name, ex_dir.name, unit, EXERCISE_MAP[ex_dir.name], placement, rec, labels))
     if not out:
-        raise DatasetError(f"{root}: no s*/e*/u*/test.txt files found")
+        raise DatasetError(f"{root}: no s*/e*/u*/{session.file_name} files found")
     return out
 
 
