@@ -208,3 +208,33 @@ def test_the_first_rep_after_lying_down_from_a_pause_seated_shows_at_once_with_a
         delay_ms, counted, labelled = _first_rep_delay_ms("side-lying-hip-abduction", seed, Placement.SHANK)
         assert delay_ms <= TARGET_MS, seed
         assert counted == labelled, seed
+
+
+def test_a_sets_first_rep_that_begins_with_a_jerk_is_shown_when_it_ends() -> None:
+    """The leg jerks up 4 deg from stillness, drops back to 1 deg, and goes on at once into a
+    16 deg rep (UCI subject 1's side-lying leg raise by the thigh: a 3 deg jerk into the set's
+    first rep). The jerk is the start of the lift, not a movement of its own, and the stillness
+    before it is the rep's pause: the rep is shown when it ends, not when the second rep counts it
+    7 s later. The jerk itself counts no more than before."""
+    from tracker.core.recording import Recording, RecordingMeta
+    from hand_signals import min_jerk, rep_angles_deg, sensor_from_angles
+
+    fs = 50.0
+
+    def n(s: float) -> int:
+        return int(s * fs)
+
+    first = np.concatenate([4.0 * min_jerk(n(0.5)), 4.0 - 3.0 * min_jerk(n(0.4)), 1.0 + 15.0 * min_jerk(n(2.0)),
+                            np.full(n(1.0), 16.0), 16.0 * (1 - min_jerk(n(2.0))), np.zeros(n(2.0))])
+    more, _ = rep_angles_deg(rate_hz=fs, reps=3, rom_deg=16.0, lead_s=0.0)
+    angle = np.concatenate([np.zeros(n(3.0)), first, more])
+    first_end_s = (n(3.0) + first.size - n(2.0)) / fs  # back at the rest
+    t, acc, gyr = sensor_from_angles(angle, rate_hz=fs, noise_g=0.003, seed=4)
+    rec = Recording(t, acc, gyr, RecordingMeta(sample_rate_hz=fs))
+    stamped = stream_in_chunks(_setup(), rec)
+    counted = [s.event.rep for s in stamped if isinstance(s.event, RepCompleted)]
+    assert len(counted) == 4 and counted[0].start_s > 3.5  # the rep, not the jerk (3.0-3.9 s)
+    shown = next(s for s in stamped if isinstance(s.event, RepTentative))
+    assert shown.event.start_s == counted[0].start_s
+    assert shown.t_s - first_end_s <= TARGET_MS / 1000
+    assert min(s.t_s for s in stamped if isinstance(s.event, RepCompleted)) - first_end_s > 5.0  # counted with the second

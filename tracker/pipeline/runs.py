@@ -79,6 +79,9 @@ class RunTracker:
         self._set_open = False
         #: candidates that went out as RepTentative and were neither counted nor taken back yet
         self._tentative: set[int] = set()
+        self._last_added: RepCandidate | None = None  # the candidate :meth:`add` was given last
+        #: the start of the candidate whose lift began with a jerk just before it (``_is_lead_in``)
+        self._lead_in: int | None = None
         self._batch_count = 0
         #: the gyro-turned up vectors from the pause before the waiting reps (``_gyro_up``)
         self._gyro_cache: tuple[tuple[int, int], NDArray[np.float64], list[NDArray[np.float64]]] | None = None
@@ -151,6 +154,8 @@ class RunTracker:
         Returns whether it was a movement of its own (not a fidget or a rebound): those
         need a pause between them.
         """
+        before, self._last_added = self._last_added, cand
+        self._lead_in = cand.start if self._is_lead_in(before, cand) else None
         limit = self.config.max_rep_rom_deg
         if (self._run_last is not None and self._run_pending and cand.rom_deg <= limit
                 and float(np.median(self._run_roms)) > limit
@@ -932,10 +937,24 @@ class RunTracker:
         """
         d = self.config.detector
         next_in_set = self._continues_set(c)
-        first_of_set = (c.quiet_before and c.end_s - c.start_s >= d.min_unpaused_rep_s
+        from_rest = c.quiet_before or c.start == self._lead_in
+        first_of_set = (from_rest and c.end_s - c.start_s >= d.min_unpaused_rep_s
                         and d.announce_min_rom_deg <= c.rom_deg <= d.announce_max_range_factor * self.config.max_rep_rom_deg)
         if next_in_set or first_of_set:
             self._show(c)
+
+    def _is_lead_in(self, before: RepCandidate | None, c: RepCandidate) -> bool:
+        """The movement offered just ``before`` ``c`` started from stillness, was small next to it
+        (``minor_fraction`` of its range) and ran straight into it (within ``bounce_s``): the start
+        of ``c``'s lift, a jerk as the leg got going, not a movement of its own. ``c`` is then shown
+        as a set's first rep would be from that stillness (:meth:`_announce`; UCI subject 1's
+        side-lying leg raise by the thigh: a 3 deg jerk into the set's first rep, which showed only
+        when the second rep counted it, 7.6 s after it ended). Not when the jerk was itself shown as
+        a rep: one lift split in two would show twice. Only what is shown changes: the jerk is
+        judged, and ``c`` counted, as before."""
+        d = self.config.detector
+        return (before is not None and before.quiet_before and before.rom_deg < d.minor_fraction * c.rom_deg
+                and 0.0 <= c.start_s - before.end_s <= d.bounce_s and not self.is_shown(before.start))
 
     def may_announce_on_the_way_down(self) -> bool:
         """Whether a lift under way may be shown before it ends (:meth:`announce_on_the_way_down`):
