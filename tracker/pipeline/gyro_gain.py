@@ -170,7 +170,11 @@ class GyroGain:
         counted = (gyro_turn_rad > self._min_turn_rad) & (
             np.abs(np.sqrt((ax * ax + ay * ay) + az * az) - 1.0) < cfg.max_accel_error_g)
         px, py, pz = past[:, 0], past[:, 1], past[:, 2]
-        accel_turn_rad = np.arccos(np.clip((px * ux + py * uy) + pz * uz, -1.0, 1.0))
+        # the arc cosine by ``math.acos``, as the loop takes it: numpy's may come from a vector
+        # library (SVML on AVX-512) a few ulp away, and the two ways would part
+        rows = np.flatnonzero(counted)
+        accel_turn_rad = np.zeros(n)
+        accel_turn_rad[rows] = [math.acos(x) for x in np.clip((px * ux + py * uy) + pz * uz, -1.0, 1.0)[rows].tolist()]
         sums = np.empty((n + 1, 3))
         sums[0] = self._sums
         sums[1:, 0] = np.where(counted, accel_turn_rad * gyro_turn_rad, 0.0)

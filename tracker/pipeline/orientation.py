@@ -173,12 +173,16 @@ class OrientationTracker:
         else:
             gx, gy, gz = self._fused
         scale = np.divide(-dps_to_rad, angle_rad, out=np.zeros(n), where=turns)
-        cos = np.where(turns, np.cos(angle_rad), 1.0)
+        # the cosine and sine by ``math``, as the loop takes them: numpy's may come from a vector
+        # library a few ulp away (SVML on AVX-512; on aarch64 lanes and tail apart), and the two
+        # ways, or two chunkings, would part
+        angles = angle_rad.tolist()
+        cos = np.where(turns, [math.cos(x) for x in angles], 1.0)
+        sin = np.where(turns, [math.sin(x) for x in angles], 0.0)
         (a_doubted, b_doubted), (a_trusted, b_trusted) = self._weights
         a = np.where(trusted, a_trusted, a_doubted)
         b = np.where(trusted, b_trusted, b_doubted)[:, None] * accel_g
-        per_sample = np.column_stack((wx * scale, wy * scale, wz * scale, cos, np.where(turns, np.sin(angle_rad), 0.0),
-                                      1.0 - cos, a, b))
+        per_sample = np.column_stack((wx * scale, wy * scale, wz * scale, cos, sin, 1.0 - cos, a, b))
         out = array("d")  # the estimates, flat (a list of tuples and np.array of it cost a third more)
         extend = out.extend
         for kx, ky, kz, c, s, one_less_c, a_i, bx, by, bz in per_sample.tolist():
