@@ -356,6 +356,7 @@ def test_eval_uci_template_sessions_are_one_set_of_nine_reps_each(cli: Cli, uci_
     for r in rows:
         assert list(r["counts"]) == ["session"] and r["errors"] == [r["counts"]["session"] - 9]
     assert "block_flag_shares" not in d  # no windows: no blocks
+    assert d["overall"]["recordings_without_false_rep_pct"] is None  # no setup or idle time outside the one set
     code, text, err = cli("eval", "--dataset", "uci-pt", uci_root, "--subject", "s1", "--sessions", "template")
     assert code == 0, err
     assert "Flags: not scored (no labelled reps)" in text

@@ -338,10 +338,6 @@ def evaluate_uci(root: Path, *, hold_s: float | None = 5.0,
         if get_exercise(ex_name).moving_segment.value == place:
             primary_m.merge(v)
     extra: dict[str, Any] = {}
-    if placements is PlacementSelection.ALL:
-        extra["overall_moving_segment_only"] = primary_m.summary()
-    if subject is None:
-        extra["by_subject"] = {k: v.summary() for k, v in sorted(by_subject.items())}
     shares = {
         which: {blk: {"reps": n, "too_fast_or_short_hold_pct": round(100 * a / n, 1) if n else None,
                       "partial_rom_pct": round(100 * b / n, 1) if n else None,
@@ -359,10 +355,21 @@ def evaluate_uci(root: Path, *, hold_s: float | None = 5.0,
         notes += "; accelerometer alone (every gyro dropped)"
     elif gyro_offset_dps:
         notes += f"; {gyro_offset_dps:g} deg/s added to every gyro"
+    def summary(m: GroupMetrics) -> dict[str, Any]:
+        s = m.summary()
+        if templates:
+            # the one set spans the whole recording: there is no setup or idle time to count false reps in
+            s["false_reps_in_setup_or_idle"] = s["recordings_without_false_rep_pct"] = None
+        return s
+
+    if placements is PlacementSelection.ALL:
+        extra["overall_moving_segment_only"] = summary(primary_m)
+    if subject is None:
+        extra["by_subject"] = {k: summary(v) for k, v in sorted(by_subject.items())}
     return EvaluationReport(
-        title=f"UCI physical-therapy exercises in {root} (hold {hold_s} s; {placements.value} placements; {who}{notes})",
-        groups={k: v.summary() for k, v in sorted(groups.items())},
-        overall=all_m.summary(),
+        title=f"UCI physical-therapy exercises in {root} ({'no hold' if hold_s is None else f'hold {hold_s} s'}; {placements.value} placements; {who}{notes})",
+        groups={k: summary(v) for k, v in sorted(groups.items())},
+        overall=summary(all_m),
         extra={**extra, **({"latency": delays.summary()} if latency else {}), **({"misses": off} if misses else {}),
                "placements": placements.value, "subject": subject,
                **({} if templates else {"block_flag_shares": shares}), "recordings": rows, "session": session.value,
