@@ -371,6 +371,8 @@ def test_eval_uci_unknown_subject_and_options_without_dataset_are_one_line(cli: 
     assert_one_line_error(cli("eval", tmp_path, "--gyro-offset", "8"), "--dataset uci-pt")
     assert_one_line_error(cli("eval", tmp_path, "--no-gyro"), "--dataset uci-pt")
     assert_one_line_error(cli("eval", tmp_path, "--sessions", "template"), "--dataset uci-pt")
+    assert_one_line_error(cli("eval", tmp_path, "--gyro-gain", "2"), "--dataset uci-pt")
+    assert_one_line_error(cli("eval", "--dataset", "uci-pt", tmp_path, "--no-gyro", "--gyro-gain", "2"), "--no-gyro", "--gyro-gain")
     assert_one_line_error(cli("eval", "--dataset", "uci-pt", tmp_path, "--no-gyro", "--gyro-offset", "8"), "--no-gyro", "--gyro-offset")
     with pytest.raises(SystemExit) as refused:  # argparse's refusal of a value out of its range
         cli("eval", "--dataset", "uci-pt", uci_root, "--gyro-offset", "-3")
@@ -387,6 +389,17 @@ def test_eval_uci_with_gyros_out_of_calibration_still_counts(cli: Cli, uci_root:
     assert code == 0, err
     d = json.loads(stdout)
     assert "12 deg/s added to every gyro" in d["title"]
+    assert d["overall"]["within1_pct"] >= 90.0
+
+
+def test_eval_uci_with_a_gyro_reading_twice_its_rate(cli: Cli, uci_root: Path) -> None:
+    # a full-scale range decoded as the next one up: every gyro reads twice the rate of turn;
+    # subject 1's sensors are doubted for the fusion once gravity shows it (measured 100 % within one)
+    code, stdout, err = cli("eval", "--dataset", "uci-pt", uci_root, "--placements", "all", "--subject", "s1",
+                            "--gyro-gain", "2", "--json")
+    assert code == 0, err
+    d = json.loads(stdout)
+    assert "every gyro's reading times 2" in d["title"]
     assert d["overall"]["within1_pct"] >= 90.0
 
 

@@ -24,6 +24,10 @@ EVAL_TEMPO = Limit("tempo", 0.5, 3.0, "a replay tempo, times the recorded one")
 #: A gyro offset added to UCI recordings (``reptrack eval --gyro-offset``): 0-50 deg/s (a MEMS
 #: gyro out of calibration reads up to 20-30 deg/s at rest; more is a broken sensor).
 EVAL_GYRO_OFFSET = Limit("gyro_offset_dps", 0.0, 50.0, "a gyro offset", "deg/s")
+#: A gain put on every gyro of UCI recordings (``reptrack eval --gyro-gain``): 0.25-8 times (a
+#: full-scale range set to one value and decoded as another reads 2, 4 or 8 times, or a half or a
+#: quarter; UCI subject 2's thigh sensor reads 3.7 times as recorded).
+EVAL_GYRO_GAIN = Limit("gyro_gain", 0.25, 8.0, "a gyro gain, times the recorded rate")
 #: A live sensor that is gone this long ends the session as interrupted, s. 60 s by default: a
 #: person walks back into range or restarts a sensor within a minute; 1 s would end a session at
 #: the first hiccup, more than an hour is a session nobody is doing any more.

@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from tracker.app.limits import CORPUS_RECORDINGS, EVAL_GYRO_OFFSET, EVAL_TEMPO, SEED, SIMULATED_RECORDINGS, SIMULATED_SETS
+from tracker.app.limits import CORPUS_RECORDINGS, EVAL_GYRO_GAIN, EVAL_GYRO_OFFSET, EVAL_TEMPO, SEED, SIMULATED_RECORDINGS, SIMULATED_SETS
 from tracker.cli.common import add_command, limited
 from tracker.core.exercises import EXERCISES, HOLD, TARGET_ROM
 from tracker.core.recording import SAMPLE_RATE
@@ -77,6 +77,9 @@ def register(sub: argparse._SubParsersAction, db: argparse.ArgumentParser) -> No
     e.add_argument("--gyro-offset", type=limited(EVAL_GYRO_OFFSET), default=0.0, metavar="DPS",
                    help="uci-pt: add this offset to every gyro, deg/s, in a random direction per recording (the "
                         "same each run): a sensor out of calibration")
+    e.add_argument("--gyro-gain", type=limited(EVAL_GYRO_GAIN), default=1.0, metavar="FACTOR",
+                   help="uci-pt: multiply every gyro's reading by this (a full-scale range decoded as another reads "
+                        "2, 4 or 8 times, or a half): a sensor whose gyro turns further or less far than gravity shows")
     e.add_argument("--no-gyro", action="store_true",
                    help="uci-pt: drop every gyro and count from the accelerometer alone, as a sensor without one "
                         "(a micro:bit, a Polar H10) would")
@@ -146,13 +149,14 @@ def _eval(args: argparse.Namespace) -> int:
         report = evaluate_uci(args.path, hold_s=None if args.no_hold else args.hold_s if args.hold_s is not None else 5.0,
                               placements=PlacementSelection(args.placements or "primary"), subject=args.subject,
                               latency=args.latency, tempo=args.tempo, misses=args.misses, gyro_offset_dps=args.gyro_offset,
+                              gyro_gain=args.gyro_gain,
                               with_gyro=not args.no_gyro, session=Session(args.sessions or "test"))
     else:
         if (args.placements is not None or args.subject is not None or args.sessions is not None or args.no_hold
-                or args.tempo != 1.0 or args.gyro_offset or args.no_gyro):
+                or args.tempo != 1.0 or args.gyro_offset or args.gyro_gain != 1.0 or args.no_gyro):
             from tracker.errors import ConfigurationError
 
-            raise ConfigurationError("--placements, --subject, --sessions, --no-hold, --tempo, --gyro-offset and --no-gyro are for UCI recordings: use them with --dataset uci-pt "
+            raise ConfigurationError("--placements, --subject, --sessions, --no-hold, --tempo, --gyro-offset, --gyro-gain and --no-gyro are for UCI recordings: use them with --dataset uci-pt "
                                      "(e.g. reptrack eval --dataset uci-pt ../shared/data/uci-pt --placements all --subject s1)")
         report = evaluate_directory(args.path, hold_s=args.hold_s, latency=args.latency, misses=args.misses)
     print(json.dumps(report.to_json()) if args.json else format_evaluation(report))

@@ -244,7 +244,7 @@ def evaluate_uci(root: Path, *, hold_s: float | None = 5.0,
                  placements: PlacementSelection = PlacementSelection.PRIMARY,
                  subject: str | None = None, latency: bool = False, tempo: float = 1.0,
                  misses: bool = False, gyro_offset_dps: float = 0.0, with_gyro: bool = True,
-                 session: Session = Session.TEST) -> EvaluationReport:
+                 session: Session = Session.TEST, gyro_gain: float = 1.0) -> EvaluationReport:
     """Score reptrack on the UCI data set: each 10-rep block is a set -- or, with ``session``
     TEMPLATE, each template session is one set of 9 reps (3 of each execution type, no windows known).
 
@@ -256,13 +256,16 @@ def evaluate_uci(root: Path, *, hold_s: float | None = 5.0,
     ``tempo`` replays every recording that many times faster (:func:`replayed_faster`): a proxy
     for people who move faster than the two subjects, labels scaled alike.
     ``gyro_offset_dps`` adds that offset to every gyro (:func:`with_gyro_offset`): a sensor out of
-    calibration. ``with_gyro=False`` drops every gyro: the engine counts from the accelerometer
+    calibration; ``gyro_gain`` multiplies every gyro's reading (a full-scale range decoded as another).
+    ``with_gyro=False`` drops every gyro: the engine counts from the accelerometer
     alone, a proxy for a sensor that has none (a micro:bit, a Polar H10); there is then no gyro for
     an offset. ``misses`` lists every block counted wrong: with subject 1's labels, the reps missed and why;
     for the other subjects, what was turned down in the block (:mod:`tracker.evaluation.misses`).
     """
     if not with_gyro and gyro_offset_dps:
         raise ConfigurationError("without the gyros there is none to add an offset to: give --no-gyro or --gyro-offset, not both")
+    if not with_gyro and gyro_gain != 1.0:
+        raise ConfigurationError("without the gyros there is none to put a gain on: give --no-gyro or --gyro-gain, not both")
     templates = session is Session.TEMPLATE
     if templates and latency:
         raise ConfigurationError("--latency needs labelled reps, and only the test sessions have them (subject 1's): "
@@ -280,8 +283,11 @@ def evaluate_uci(root: Path, *, hold_s: float | None = 5.0,
         primary = r.placement is ex.moving_segment
         if not with_gyro:
             r = replace(r, recording=replace(r.recording, gyro_dps=None))
-        elif gyro_offset_dps:
-            r = replace(r, recording=with_gyro_offset(r.recording, gyro_offset_dps, seed=f"{r.subject}/{r.exercise_code}/{r.unit}"))
+        else:
+            if gyro_gain != 1.0 and r.recording.gyro_dps is not None:
+                r = replace(r, recording=replace(r.recording, gyro_dps=r.recording.gyro_dps * gyro_gain))
+            if gyro_offset_dps:
+                r = replace(r, recording=with_gyro_offset(r.recording, gyro_offset_dps, seed=f"{r.subject}/{r.exercise_code}/{r.unit}"))
         if tempo != 1.0:
             r = replace(r, recording=replayed_faster(r.recording, tempo),
                         reps=None if r.reps is None else tuple(replace(x, start_s=x.start_s / tempo, end_s=x.end_s / tempo)
@@ -353,8 +359,9 @@ def evaluate_uci(root: Path, *, hold_s: float | None = 5.0,
     notes += f"; replayed {tempo:g} times faster" if tempo != 1.0 else ""
     if not with_gyro:
         notes += "; accelerometer alone (every gyro dropped)"
-    elif gyro_offset_dps:
-        notes += f"; {gyro_offset_dps:g} deg/s added to every gyro"
+    else:
+        notes += f"; every gyro's reading times {gyro_gain:g}" if gyro_gain != 1.0 else ""
+        notes += f"; {gyro_offset_dps:g} deg/s added to every gyro" if gyro_offset_dps else ""
     def summary(m: GroupMetrics) -> dict[str, Any]:
         s = m.summary()
         if templates:
