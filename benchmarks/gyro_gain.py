@@ -41,7 +41,7 @@ def read_gain(rec: Recording) -> tuple[float, float, float | None, float]:
     fs = rec.nominal_rate_hz()
     accel, gyro = rec.accel_g[keep], rec.gyro_dps[keep]
     check = GyroGain(sample_rate_hz=fs, config=OrientationConfig().gyro_gain)
-    trusted = check.update(gyro, lowpass(OrientationConfig().gravity_cutoff_hz, sample_rate_hz=fs)(accel), accel).trusted
+    trusted = check.update(gyro, lowpass(OrientationConfig().gravity_cutoff_hz, sample_rate_hz=fs)(accel), accel)
     doubted_from = float(rec.t_s[keep][int(np.argmin(trusted))]) if not trusted.all() else None
     return check.gain, check.turned_deg, doubted_from, 100.0 * float(np.mean(~trusted))
 

@@ -53,21 +53,9 @@ class GyroGainConfig:
     tolerance: float = 1.5  # ... and doubted when the gyro turns "up" more than this many times as far as gravity shows (UCI's other sensors 1 / 1.35 at most, the simulator's 1 / 1.33 over whole recordings)
 
 
-@dataclass(frozen=True)
-class GainCheck:
-    """The check's verdict on each sample of a block."""
-
-    trusted: NDArray[np.bool_]  # (n,) whether the fusion may trust the gyro (True until the evidence is in)
-    #: (n,) what the gyro's rate is multiplied by: 1 where trusted, else the gain as read up to the
-    #: sample (the accelerometer's turn per gyro turn), so that the engine's speeds and turns are the
-    #: segment's, not the gyro's over-reading (a gyro reading 8 times had no still moment: UCI with
-    #: ``--gyro-gain 8`` counted 4.2 % of blocks within one, 91.7 % with this)
-    scale: NDArray[np.float64]
-
-
 class GyroGain:
     """Streaming check of a gyro's gain: :meth:`update` with consecutive blocks returns, for each
-    sample, whether the fusion may trust the gyro, and the gain to correct it by where not."""
+    sample, whether the fusion may trust the gyro (True until the evidence is in)."""
 
     def __init__(self, *, sample_rate_hz: float, config: GyroGainConfig = GyroGainConfig()) -> None:
         self.config = config
@@ -99,10 +87,10 @@ class GyroGain:
         return self._sums[0] / self._sums[1] if self._sums[1] > 0 else 1.0
 
     def update(self, rate_dps: NDArray[np.float64], gravity_g: NDArray[np.float64],
-               accel_g: NDArray[np.float64]) -> GainCheck:
+               accel_g: NDArray[np.float64]) -> NDArray[np.bool_]:
         """``rate_dps``: the gyro less its bias; ``gravity_g``: the accelerometer's low-pass;
         ``accel_g``: the raw accelerometer, all finite (the pipeline drops the other samples first).
-        Returns each sample's verdict (:class:`GainCheck`).
+        Returns whether each sample's gyro is trusted, ``(n,)``.
 
         Two ways to the same bits: a live block (the engine's 10-50 samples) sample by sample in
         plain floats, where numpy's cost per call would be most of the time; a longer one (a
@@ -116,9 +104,8 @@ class GyroGain:
         return self._at_once(rate_dps, gravity_g, accel_g)
 
     def _one_by_one(self, rate_dps: NDArray[np.float64], gravity_g: NDArray[np.float64],
-                    accel_g: NDArray[np.float64]) -> GainCheck:
+                    accel_g: NDArray[np.float64]) -> NDArray[np.bool_]:
         out = np.ones(gravity_g.shape[0], dtype=bool)
-        scale = np.ones(gravity_g.shape[0])
         cfg = self.config
         dps_to_rad = self._dt / DEG_PER_RAD  # a rate over one sample, as an angle
         min_turn_rad, evidence_rad, max_error_g = self._min_turn_rad, self._evidence_rad, cfg.max_accel_error_g
@@ -148,13 +135,12 @@ class GyroGain:
                 turned_rad += gyro_turn_rad / lag
             if turned_rad >= evidence_rad and s_xy < under * s_yy:
                 out[i] = False
-                scale[i] = s_xy / s_yy
         self._sums = (s_xy, s_yy, turned_rad)
         self._turned = (tx, ty, tz)
-        return GainCheck(out, scale)
+        return out
 
     def _at_once(self, rate_dps: NDArray[np.float64], gravity_g: NDArray[np.float64],
-                 accel_g: NDArray[np.float64]) -> GainCheck:
+                 accel_g: NDArray[np.float64]) -> NDArray[np.bool_]:
         """:meth:`_one_by_one`'s operations, each over the whole block."""
         n = gravity_g.shape[0]
         cfg = self.config
@@ -201,6 +187,4 @@ class GyroGain:
         self._turned = (float(turned[-1, 0]), float(turned[-1, 1]), float(turned[-1, 2]))
         self._history.clear()
         self._history.extend(tuple(row) for row in joined[-lag:].tolist())
-        scale = np.ones(n)
-        scale[doubted] = s_xy[doubted] / s_yy[doubted]
-        return GainCheck(~doubted, scale)
+        return ~doubted

@@ -231,11 +231,7 @@ class OrientationTracker:
         if self.has_gyro and gyro_dps is not None:
             # the gyro less its bias: a bias b tilts the fused up vector by about b * fusion_tau_s
             rate = gyro_dps - self._gyro_bias.update(gyro_dps, lp)
-            check = self._gyro_gain.update(rate, lp, accel_g)
-            if not check.trusted.all():
-                # ... and, where it turns "up" further than gravity shows, by the gain gravity shows
-                rate = rate * check.scale[:, None]
-            g = self._fuse(accel_g, rate, check.trusted, lp[0] if n else lp)
+            g = self._fuse(accel_g, rate, self._gyro_gain.update(rate, lp, accel_g), lp[0] if n else lp)
         else:
             g = self._lp_gravity(accel_g)
         resid = accel_g - lp
