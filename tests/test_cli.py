@@ -381,25 +381,21 @@ def test_eval_uci_unknown_subject_and_options_without_dataset_are_one_line(cli: 
     assert line.startswith("reptrack: error: --gyro-offset is a gyro offset, 0-50 deg/s"), line
 
 
-def test_eval_uci_with_gyros_out_of_calibration_still_counts(cli: Cli, uci_root: Path) -> None:
+@pytest.mark.parametrize("option, value, subject, noted", [
     # 12 deg/s more on every gyro: at rest it never read under the still speed (8 deg/s), no
     # reference posture was taken and every block counted 0; the offset's excess is taken off
-    code, stdout, err = cli("eval", "--dataset", "uci-pt", uci_root, "--placements", "all", "--subject", "s2",
-                            "--gyro-offset", "12", "--json")
-    assert code == 0, err
-    d = json.loads(stdout)
-    assert "12 deg/s added to every gyro" in d["title"]
-    assert d["overall"]["within1_pct"] >= 90.0
-
-
-def test_eval_uci_with_a_gyro_reading_twice_its_rate(cli: Cli, uci_root: Path) -> None:
+    ("--gyro-offset", "12", "s2", "12 deg/s added to every gyro"),
     # a full-scale range decoded as the next one up: every gyro reads twice the rate of turn;
     # subject 1's sensors are doubted for the fusion once gravity shows it (measured 100 % within one)
-    code, stdout, err = cli("eval", "--dataset", "uci-pt", uci_root, "--placements", "all", "--subject", "s1",
-                            "--gyro-gain", "2", "--json")
+    ("--gyro-gain", "2", "s1", "every gyro's reading times 2"),
+])
+def test_eval_uci_with_gyros_out_of_calibration_still_counts(cli: Cli, uci_root: Path, option: str, value: str,
+                                                             subject: str, noted: str) -> None:
+    code, stdout, err = cli("eval", "--dataset", "uci-pt", uci_root, "--placements", "all", "--subject", subject,
+                            option, value, "--json")
     assert code == 0, err
     d = json.loads(stdout)
-    assert "every gyro's reading times 2" in d["title"]
+    assert noted in d["title"]
     assert d["overall"]["within1_pct"] >= 90.0
 
 
