@@ -157,35 +157,14 @@ class OrientationTracker:
         n = accel_g.shape[0]
         if n == 0:
             return accel_g.copy()
-        if n < VECTOR_MIN_SAMPLES:
-            return self._fuse_one_by_one(accel_g, rate_dps, trusted, start)
-        dps_to_rad = self._dt / DEG  # a rate over one sample, as an angle
-        # What does not depend on the estimate is taken for the whole block at once, with the
-        # same operations the loop made on each sample (elementwise, so the same bits): the
-        # axis k = -w / |w| and the cosine and sine of the angle |w| dt, and the weights. A
-        # sample with no turn gets k = 0, cos 1 and sin 0, which leave the estimate as it is.
-        wx, wy, wz = rate_dps[:, 0], rate_dps[:, 1], rate_dps[:, 2]
-        angle_rad = np.sqrt((wx * wx + wy * wy) + wz * wz) * dps_to_rad
-        turns = angle_rad > 1e-12
         if self._fused is None:
             gx, gy, gz = (float(v) for v in start)
-            turns[0] = False  # ``start`` is the first sample's own: nothing turned it yet
         else:
             gx, gy, gz = self._fused
-        scale = np.divide(-dps_to_rad, angle_rad, out=np.zeros(n), where=turns)
-        # the cosine and sine by ``math``, as the loop takes them: numpy's may come from a vector
-        # library a few ulp away (SVML on AVX-512; on aarch64 lanes and tail apart), and the two
-        # ways, or two chunkings, would part
-        angles = angle_rad.tolist()
-        cos = np.where(turns, [math.cos(x) for x in angles], 1.0)
-        sin = np.where(turns, [math.sin(x) for x in angles], 0.0)
-        (a_doubted, b_doubted), (a_trusted, b_trusted) = self._weights
-        a = np.where(trusted, a_trusted, a_doubted)
-        b = np.where(trusted, b_trusted, b_doubted)[:, None] * accel_g
-        per_sample = np.column_stack((wx * scale, wy * scale, wz * scale, cos, sin, 1.0 - cos, a, b))
+        rows = (self._steps_one_by_one if n < VECTOR_MIN_SAMPLES else self._steps_at_once)(accel_g, rate_dps, trusted)
         out = array("d")  # the estimates, flat (a list of tuples and np.array of it cost a third more)
         extend = out.extend
-        for kx, ky, kz, c, s, one_less_c, a_i, bx, by, bz in per_sample.tolist():
+        for kx, ky, kz, c, s, one_less_c, a_i, bx, by, bz in rows:
             # up, as the sensor sees it, turns by -w dt: Rodrigues' formula about k; then the blend
             kg = (kx * gx + ky * gy + kz * gz) * one_less_c
             gx, gy, gz = (a_i * (gx * c + (ky * gz - kz * gy) * s + kx * kg) + bx,
@@ -195,34 +174,48 @@ class OrientationTracker:
         self._fused = (gx, gy, gz)
         return np.frombuffer(out).reshape(n, 3)
 
-    def _fuse_one_by_one(self, accel_g: NDArray[np.float64], rate_dps: NDArray[np.float64], trusted: NDArray[np.bool_],
-                         start: NDArray[np.float64]) -> NDArray[np.float64]:
-        """:meth:`_fuse` for a short block, with every operation on plain floats."""
-        weights = self._weights  # (gyro's, accelerometer's): [0] the gyro doubted, [1] trusted
+    # Each sample's step of the filter, what does not depend on the estimate: the turn's axis
+    # k = -w / |w|, the cosine and sine of its angle |w| dt and one less the cosine, and the weights
+    # (the estimate's, and the accelerometer's times its reading). A sample with no turn (or the
+    # first, whose estimate is its own) gets k = 0, cos 1 and sin 0, which leave the estimate as it
+    # is. Two ways to the same bits, as in ``gyro_gain``: a live block in plain floats, a long one
+    # with numpy's help; the cosine and sine by ``math`` in both (numpy's may come from a vector
+    # library a few ulp away: SVML on AVX-512, on aarch64 lanes and tail apart).
+
+    def _steps_one_by_one(self, accel_g: NDArray[np.float64], rate_dps: NDArray[np.float64],
+                          trusted: NDArray[np.bool_]) -> list[tuple[float, ...]]:
+        weights = self._weights  # (estimate's, accelerometer's): [0] the gyro doubted, [1] trusted
         dps_to_rad = self._dt / DEG  # a rate over one sample, as an angle
-        out: list[tuple[float, float, float]] = []
-        rates = rate_dps.tolist()
-        if self._fused is None:
-            gx, gy, gz = (float(v) for v in start)
-            rates[0] = [0.0, 0.0, 0.0]  # ``start`` is the first sample's own: nothing turned it yet
-        else:
-            gx, gy, gz = self._fused
-        for (wx, wy, wz), (ax, ay, az), ok in zip(rates, accel_g.tolist(), trusted.tolist()):
-            # up, as the sensor sees it, turns by -w dt: Rodrigues' formula about k = -w / |w|
-            angle_rad = math.sqrt(wx * wx + wy * wy + wz * wz) * dps_to_rad
-            if angle_rad > 1e-12:
-                scale = -dps_to_rad / angle_rad
-                kx, ky, kz = wx * scale, wy * scale, wz * scale
-                c, s = math.cos(angle_rad), math.sin(angle_rad)
-                kg = (kx * gx + ky * gy + kz * gz) * (1.0 - c)
-                gx, gy, gz = (gx * c + (ky * gz - kz * gy) * s + kx * kg,
-                              gy * c + (kz * gx - kx * gz) * s + ky * kg,
-                              gz * c + (kx * gy - ky * gx) * s + kz * kg)
+        rows: list[tuple[float, ...]] = []
+        for k, ((wx, wy, wz), (ax, ay, az), ok) in enumerate(zip(rate_dps.tolist(), accel_g.tolist(), trusted.tolist())):
             a, b = weights[ok]
-            gx, gy, gz = a * gx + b * ax, a * gy + b * ay, a * gz + b * az
-            out.append((gx, gy, gz))
-        self._fused = (gx, gy, gz)
-        return np.array(out)
+            angle_rad = math.sqrt((wx * wx + wy * wy) + wz * wz) * dps_to_rad
+            if angle_rad > 1e-12 and (k or self._fused is not None):
+                scale = -dps_to_rad / angle_rad
+                c = math.cos(angle_rad)
+                rows.append((wx * scale, wy * scale, wz * scale, c, math.sin(angle_rad), 1.0 - c, a, b * ax, b * ay, b * az))
+            else:
+                rows.append((0.0, 0.0, 0.0, 1.0, 0.0, 0.0, a, b * ax, b * ay, b * az))
+        return rows
+
+    def _steps_at_once(self, accel_g: NDArray[np.float64], rate_dps: NDArray[np.float64],
+                       trusted: NDArray[np.bool_]) -> list[list[float]]:
+        n = accel_g.shape[0]
+        dps_to_rad = self._dt / DEG
+        wx, wy, wz = rate_dps[:, 0], rate_dps[:, 1], rate_dps[:, 2]
+        angle_rad = np.sqrt((wx * wx + wy * wy) + wz * wz) * dps_to_rad
+        turns = angle_rad > 1e-12
+        if self._fused is None:
+            turns[0] = False
+        scale = np.divide(-dps_to_rad, angle_rad, out=np.zeros(n), where=turns)
+        angles = angle_rad.tolist()
+        cos = np.where(turns, [math.cos(x) for x in angles], 1.0)
+        sin = np.where(turns, [math.sin(x) for x in angles], 0.0)
+        (a_doubted, b_doubted), (a_trusted, b_trusted) = self._weights
+        a = np.where(trusted, a_trusted, a_doubted)
+        b = np.where(trusted, b_trusted, b_doubted)[:, None] * accel_g
+        steps: list[list[float]] = np.column_stack((wx * scale, wy * scale, wz * scale, cos, sin, 1.0 - cos, a, b)).tolist()
+        return steps
 
     def update(self, accel_g: NDArray[np.float64], gyro_dps: NDArray[np.float64] | None) -> OrientationBlock:
         n = accel_g.shape[0]
