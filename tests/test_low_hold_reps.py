@@ -259,3 +259,24 @@ def test_a_droop_in_the_hold_of_a_big_rep_in_a_set_under_way_is_no_posture_chang
                             placement=Placement.SHANK)
     assert res.rep_count == 8
     assert not any("posture" in r.reason for r in res.rejected)
+
+
+@pytest.mark.parametrize("gyro", [True, False])
+def test_a_big_shank_rep_back_to_a_raised_rest_starts_a_set_of_reps_from_there(gyro: bool) -> None:
+    # UCI subject 2's template session, prone leg lift by the shank: the knee bends, so the shank
+    # turns 57 deg (the table's thigh range tops at 20); the first rep came back to a rest 22 deg
+    # above the start and the set went on from there. Past the table's range no part-way rule
+    # looked: the held top became the start posture and the set was counted upside down, 6 of 9.
+    # Within the knee's allowance (``part_way_knee_deg``) the rest part-way ends the first rep
+    top, rest = 57.0, 22.0
+    parts = [np.zeros(int(3 * RATE_HZ)), _seg(0, top, 1.0), np.full(int(2.5 * RATE_HZ), top), _seg(top, rest, 0.8),
+             np.full(int(1.5 * RATE_HZ), rest)]
+    for _ in range(8):
+        parts += [_seg(rest, top, 0.8), np.full(int(2.5 * RATE_HZ), top), _seg(top, rest, 0.8), np.full(int(1.5 * RATE_HZ), rest)]
+    parts += [_seg(rest, 0, 1.2), np.zeros(int(4 * RATE_HZ))]  # home after the set
+    t, acc, gyr = sensor_from_angles(np.concatenate(parts), rate_hz=RATE_HZ, noise_g=0.003)
+    res = analyze_recording(Recording(t, acc, gyr if gyro else None), get_exercise("prone-leg-lift"), placement=Placement.SHANK)
+    assert res.rep_count == 9
+    assert abs(res.reps[0].rom_deg - top) < 4.0
+    # each rep after the first is measured from the raised rest it left
+    assert all(abs(r.rom_deg - (top - rest)) < 4.0 for r in res.reps[1:])

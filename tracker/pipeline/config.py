@@ -245,6 +245,7 @@ class DetectorConfig:
     held_exit_fraction_beyond: float = 0.2  # ... and this share when the excursion went beyond the typical range (lying down turns the thigh further than a bridge; real partial returns stay within the range: UCI data)
     part_way_fraction: float = 0.75  # a lift that came back down to this share of its peak or below and rests there may be a partial return to a raised rest (the simulator's come back 40-60 % of the way; a hold sags by 5-15 %): the next lift from there is the next rep
     part_way_rest_s: float = 5.0  # ... when it comes within this of the rest's start (a set's reps follow each other within 0.5-2.5 s, simulator and UCI; a leg that stays part-way longer has moved to a new posture: UCI subject 1 between blocks)
+    part_way_knee_deg: float = 45.0  # the part-way rules (``part_way_fraction``, ``turn_fraction``) and a rep shown on its way down stop at the top of the exercise's typical range, past which a posture is where the person lay down (:attr:`PipelineConfig.part_way_max_deg`); a sensor on the shank in a hip exercise turns with the knee too, by this much more: UCI subject 2's shank turned 36-39 deg more than the thigh at the median and 39-45 at the upper quartile (straight-leg raise, prone leg lift; subject 1 6 deg or less). At the table's 20 deg a 57 deg prone lift by the shank came back to a raised rest and its set was counted upside down from the hold
     turn_fraction: float = 0.6  # a lift that came back down to this share of its peak or below (by the entry level at least) and lifts again at once, with no rest to find, turned at a raised rest: the next rep begins at the turn (the simulator's partial returns come back 40-60 % of the way and turn within 0.1-0.6 s; 0.75, as for a rest part-way, split standing shank reps at the tilt a quick lift's deceleration shows: real-behaviour corpus steady sets 85.0 -> 84.2 %)
     turn_min_s: float = 0.8  # ... no sooner than this after the peak (that tilt and a wobble at the top come and go within 0.5 s of it; at 0.5 s UCI subject 2's thigh during knee extensions, replayed 1.5 times faster, split a rep)
     turn_rise_entry_fraction: float = 1.0  # ... rising again from the turn by the entry level, or ``rise_peak_fraction`` of the peak, whichever is more (half the entry level split slow 6-7 deg reps at a tremor in their hold: clean corpus)
@@ -382,6 +383,18 @@ class PipelineConfig:
         if self.placement is Placement.SHANK and self.exercise.moving_segment is Placement.THIGH:
             return math.inf
         return self.exercise.max_rep_rom_deg
+
+    @property
+    def part_way_max_deg(self) -> float:
+        """The largest peak from which a lift may come back part of the way to a raised rest (the
+        part-way rules of the detector, and a rep shown on its way down): the top of the exercise
+        table's typical range, the moving segment's -- past it, a still posture is where the person
+        lay down or sat, and the movement back from it a rep from there. A sensor on the shank in
+        a hip exercise turns with the knee as well, ``DetectorConfig.part_way_knee_deg`` more."""
+        top = self.exercise.typical_rom_deg[1]
+        if self.placement is Placement.SHANK and self.exercise.moving_segment is Placement.THIGH:
+            return top + self.detector.part_way_knee_deg
+        return top
 
     @property
     def reads_fast_sets_from_rhythm(self) -> bool:

@@ -998,8 +998,9 @@ class RepPipeline:
         home (UCI subject 2's straight-leg raises) is one rep, and a leg that stays there is a
         posture change (``STILL_TOO_LONG``), so the rep is closed only when the next lift begins
         -- within ``part_way_rest_s`` of the rest: a longer one is no pause between reps.
-        Not past the exercise's typical range: a posture that far out is where the person lay
-        down, and the movement back from it a rep from there (``BACK_AT_HOLD``). Since stop 34
+        Not past the exercise's typical range (:attr:`PipelineConfig.part_way_max_deg`, with the
+        knee's for a shank sensor): a posture that far out is where the person lay down, and the
+        movement back from it a rep from there (``BACK_AT_HOLD``). Since stop 34
         also from a reference taken again after an excursion too long for a rep that no rep came
         back to yet (left out before, as a posture passed through whose reps beyond it would look
         like raised rests): partial-return sets whose first excursion ran too long had no raised
@@ -1011,9 +1012,9 @@ class RepPipeline:
             h = self._hist
             soon = h.t[h.rows(i, end)] - h.t[self._rest_at - h.start] <= d.part_way_rest_s
             return _NONE, np.nonzero((th > self._rest_deg + rise) & soon)[0]
-        if self._peak_deg > self.config.exercise.typical_rom_deg[1]:
+        if self._peak_deg > self.config.part_way_max_deg:
             return _NONE, _NONE
-        low = (th <= d.part_way_fraction * runmax) & (runmax - th >= self._enter_deg) & (runmax <= self.config.exercise.typical_rom_deg[1])
+        low = (th <= d.part_way_fraction * runmax) & (runmax - th >= self._enter_deg) & (runmax <= self.config.part_way_max_deg)
         if not low.any():
             return _NONE, _NONE
         steady = self._steady(i, end, th, d.hold_steady_deg)
@@ -1036,11 +1037,11 @@ class RepPipeline:
         Low-amplitude reps that come back only part of the way often turn at once (issue 11; the
         simulator's partial returns turn within 0.1-0.6 s): no rest for ``RESTED_PART_WAY`` to
         find, and no lowering below the exit level for the lowering's ``NEXT_LIFT``. The same
-        exclusions as ``_part_way`` hold: not past the exercise's typical range, nor later than ``part_way_rest_s`` after a rest part-way was found (a leg that stays
+        exclusions as ``_part_way`` hold: not past the exercise's typical range (``part_way_max_deg``), nor later than ``part_way_rest_s`` after a rest part-way was found (a leg that stays
         longer has moved to a new posture; the lowest sample of a long rest's noise is no turn).
         """
         d = self.config.detector
-        if self._peak_deg > self.config.exercise.typical_rom_deg[1]:
+        if self._peak_deg > self.config.part_way_max_deg:
             return _NONE
         # the usual case, cheaply: nothing came down that far since the peak, nor in these samples
         # (a low point of a later peak's own samples is at its own peak's level)
@@ -1062,13 +1063,13 @@ class RepPipeline:
         t_rows = h.t[h.rows(i, i + th.size)]
         # after a rest found part-way, only within ``part_way_rest_s`` of it (as LIFT_FROM_REST)
         latest_s = h.t[self._rest_at - h.start] + d.part_way_rest_s if self._rest_at >= 0 else np.inf
-        typical_max = self.config.exercise.typical_rom_deg[1]
+        top_deg = self.config.part_way_max_deg
         turned: list[NDArray[np.int64]] = []
         for g in dipped.tolist():
             a = 0 if g == 0 else int(starts[g - 1])
             b = int(starts[g]) if g < starts.size else th.size
             peak_deg = float(runmax[a]) if a < b else np.inf
-            if peak_deg > typical_max:
+            if peak_deg > top_deg:
                 continue  # (or no sample: the block began with a new peak)
             low = np.minimum.accumulate(th[a:b])
             if g == 0:
@@ -1144,7 +1145,7 @@ class RepPipeline:
         level at least, and stopped coming down: the excursion so far, measured, is shown as a rep
         not yet sure when the set would show it at its end (:meth:`RunTracker.announce_on_the_way_down`). Looked at once per
         lift; whatever closes the excursion later counts it (same start) or takes it back."""
-        if self._looked_on_the_way_down or self._peak_deg > self.config.exercise.typical_rom_deg[1]:
+        if self._looked_on_the_way_down or self._peak_deg > self.config.part_way_max_deg:
             # (past the exercise's typical range the part-way rules end no rep either: shown there,
             # 44 of 113 were taken back on real behaviours seed 2026, against 44 of 1,233 within it --
             # review helper-51)
