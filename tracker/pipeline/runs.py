@@ -106,6 +106,8 @@ class RunTracker:
         self._counted_end_s = -math.inf
         #: the first waiting quick rep followed, at once, a rep of its tempo counted alone (``_follows_quick_rep``)
         self._joins_quick = False
+        #: ... or began with a jerk from stillness (``_is_lead_in``)
+        self._waiting_led_in = False
 
     # ------------------------------------------------------------------ what the detector reads
     @property
@@ -213,6 +215,7 @@ class RunTracker:
             # next step): decide once the segment is still, or the next movement comes.
             self._waiting = [cand]
             self._joins_quick = self._follows_quick_rep(cand)
+            self._waiting_led_in = cand.start == self._lead_in
             self._announce(cand)
             return True
         self._accept(cand)
@@ -300,15 +303,17 @@ class RunTracker:
             self._accept(c, unpaused=True)
 
     def _waiting_from_rest(self) -> bool:
-        """The first waiting quick rep started from a rest, or went on at once from a rep of its
-        tempo that did (``_joins_quick``: a fast set's first rep, counted alone), or the set they
-        go on is confirmed. Without the second, a fast set whose first rep came from a rest was
+        """The first waiting quick rep started from a rest -- or from a jerk that did, straight
+        into it (``_is_lead_in``: UCI subject 2's prone lifts by the shank replayed twice as fast, a
+        2.6 deg stir before an 87 deg first rep, and the block's first three reps were turned down as
+        a walk's) --, or went on at once from a rep of its tempo that did (``_joins_quick``: a fast
+        set's first rep, counted alone), or the set they go on is confirmed. Without the second, a fast set whose first rep came from a rest was
         judged as if it had not (a walk's strides): a big quick movement in its middle (a tilt
         bent by a fast lift's own acceleration) ended it and all its reps were turned down
         (real behaviours seed 2026, recording 0104: 0 of 10)."""
         last = self._run_last
         joined_from_rest = self._joins_quick and last is not None and last.quiet_before
-        return self._waiting[0].quiet_before or joined_from_rest or self.in_confirmed_set
+        return self._waiting[0].quiet_before or self._waiting_led_in or joined_from_rest or self.in_confirmed_set
 
     def accept_deferred(self) -> None:
         """The waiting quick reps got their pause: one counts as any rep; back to back, they are a
@@ -381,6 +386,7 @@ class RunTracker:
             self.reject_deferred()  # the short movement before was not followed by a fast set
         self._waiting = [cand]
         self._joins_quick = False  # (a movement too short for a rep starts no set with a counted one)
+        self._waiting_led_in = False
         self._short.add(cand.start)
         return True
 
@@ -950,8 +956,8 @@ class RunTracker:
         as a set's first rep would be from that stillness (:meth:`_announce`; UCI subject 1's
         side-lying leg raise by the thigh: a 3 deg jerk into the set's first rep, which showed only
         when the second rep counted it, 7.6 s after it ended). Not when the jerk was itself shown as
-        a rep: one lift split in two would show twice. Only what is shown changes: the jerk is
-        judged, and ``c`` counted, as before."""
+        a rep: one lift split in two would show twice. The jerk is judged as before; a quick ``c``
+        waiting for its pause starts a fast set from a rest (:meth:`_waiting_from_rest`)."""
         d = self.config.detector
         return (before is not None and before.quiet_before and before.rom_deg < d.minor_fraction * c.rom_deg
                 and 0.0 <= c.start_s - before.end_s <= d.bounce_s and not self.is_shown(before.start))
