@@ -290,3 +290,37 @@ def test_a_fast_sets_first_rep_is_not_turned_down_with_an_older_run_that_expires
     _, res = _analyse(angles)
     assert res.rep_count == 10
     assert [r.reason for r in res.rejected] == ["isolated movement"]
+
+
+def _seated_sets(rom_deg: float, back_fraction: float) -> np.ndarray:
+    """Four slow knee extensions, then a fast set of ten whose every landing swings
+    ``back_fraction`` of its range past the rest (the thigh, level on the chair, pressed down)."""
+    parts = [np.zeros(int(3 * RATE_HZ))]
+    for _ in range(4):
+        parts += [_seg(0, rom_deg, 1.5), np.full(int(1.0 * RATE_HZ), rom_deg), _seg(rom_deg, 0, 1.5), np.zeros(int(1.5 * RATE_HZ))]
+    parts.append(np.zeros(int(15 * RATE_HZ)))
+    for _ in range(10):
+        parts += [_seg(0, rom_deg, 0.3), _seg(rom_deg, -back_fraction * rom_deg, 0.25), _seg(-back_fraction * rom_deg, 0, 0.2)]
+    parts.append(np.zeros(int(3 * RATE_HZ)))
+    return np.concatenate(parts)
+
+
+@pytest.mark.parametrize(("rom_deg", "back_fraction"), [(10.0, 0.35), (20.0, 0.4)])
+def test_a_seated_thighs_fast_set_landing_past_its_rest_is_no_walk(rom_deg: float, back_fraction: float) -> None:
+    # UCI subject 2's knee extensions seen by the thigh, replayed twice as fast: each fast rep's
+    # landing swung the thigh back past its rest, as a walk's stride does, and the reps were turned
+    # down (8 of 10). A thigh seated lies across gravity, as lying down: at the rest of a set
+    # counted there no walk can move it (``PipelineConfig.rest_across_gravity``). It was 4 of 14 here
+    t, acc, gyr = sensor_from_angles(_seated_sets(rom_deg, back_fraction), rate_hz=RATE_HZ, noise_g=0.003)
+    setup = SessionSetup.resolve("seated-knee-extension", Placement.THIGH)
+    outs = []
+    for chunk in (1, 7, 100_000):
+        pipe = setup.pipeline(sample_rate_hz=RATE_HZ, has_gyro=True)
+        events = []
+        for a in range(0, t.size, chunk):
+            events += pipe.feed(t[a:a + chunk], acc[a:a + chunk], gyr[a:a + chunk])
+        outs.append(events + pipe.finish())
+    assert outs[0] == outs[1] == outs[2]
+    reps = [e.rep for e in outs[0] if isinstance(e, RepCompleted)]
+    assert [r.set_index for r in reps] == [1] * 4 + [2] * 10
+    assert all(FlagKind.TOO_FAST in r.flag_kinds for r in reps[4:])

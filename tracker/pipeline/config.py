@@ -380,9 +380,14 @@ class PipelineConfig:
         raises reach 80-110 deg (UCI subject 2) -- so no range stands for a posture change there:
         one is told by the posture after it (settled away from the start, or away for longer
         than any rep)."""
-        if self.placement is Placement.SHANK and self.exercise.moving_segment is Placement.THIGH:
+        if self.knee_between:
             return math.inf
         return self.exercise.max_rep_rom_deg
+
+    @property
+    def knee_between(self) -> bool:
+        """The sensor is on the shank in an exercise of the thigh: the knee turns between them."""
+        return self.placement is Placement.SHANK and self.exercise.moving_segment is Placement.THIGH
 
     @property
     def part_way_max_deg(self) -> float:
@@ -392,9 +397,7 @@ class PipelineConfig:
         lay down or sat, and the movement back from it a rep from there. A sensor on the shank in
         a hip exercise turns with the knee as well, ``DetectorConfig.part_way_knee_deg`` more."""
         top = self.exercise.typical_rom_deg[1]
-        if self.placement is Placement.SHANK and self.exercise.moving_segment is Placement.THIGH:
-            return top + self.detector.part_way_knee_deg
-        return top
+        return top + self.detector.part_way_knee_deg if self.knee_between else top
 
     @property
     def reads_fast_sets_from_rhythm(self) -> bool:
@@ -415,6 +418,16 @@ class PipelineConfig:
         return not self.has_gyro and (posture.lying or posture is Posture.SEATED
                                       or (posture is Posture.STANDING and (self.exercise.plane is Plane.FRONTAL
                                                                            or self.placement in (None, self.exercise.moving_segment))))
+
+    @property
+    def rest_across_gravity(self) -> bool:
+        """At the exercise's rest the main sensor's segment lies across gravity: lying down, or
+        seated with the sensor on the thigh (level on the chair). No walk moves a segment from such
+        a rest -- a walk swings segments that hang along gravity, from a rest 60-90 deg away -- so
+        at the rest of a set counted there a fast set's landing may swing back past it
+        (``RunTracker._at_counted_rest_across_gravity``). Not a shank seated: it hangs as in a walk."""
+        posture = self.exercise.start_posture
+        return posture.lying or (posture is Posture.SEATED and self.placement is Placement.THIGH)
 
     @property
     def tells_lying_rest_from_rhythm(self) -> bool:

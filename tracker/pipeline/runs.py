@@ -12,7 +12,7 @@ swings; a fast set's landing does now and then: ``fast_swing_back_share``), are 
 once ``fast_run_min_reps`` of them came and a pause follows -- or, from
 ``fast_run_unfinished_min_reps``, when other movement ends them, or as soon as a slower rep of
 their tempo follows them as their next rep would (``fast_tempo_ratio``: a set's tempo either side
-of ``min_unpaused_rep_s``). Lying down, from the rest of a set counted there, no walk can be what
+of ``min_unpaused_rep_s``). Lying down (or seated, a thigh), from the rest of a set counted there, no walk can be what
 moves and the swing back is not looked for. Without a gyro the swing back cannot be read, nor a
 fast rep timed: a fast set is read from its rhythm instead (:mod:`tracker.pipeline.rhythm_sets`),
 only where a walk can be told from one (lying down, seated, or standing in the frontal plane or
@@ -621,9 +621,10 @@ class RunTracker:
         """``rest_up`` is the rest of a set counted (``fast_rest_match_deg``)."""
         return self._counted_rest is not None and self._same_rest(rest_up, self._counted_rest)
 
-    def _at_counted_lying_rest(self, rest_up: NDArray[np.float64]) -> bool:
-        """``rest_up`` is the rest of a set counted lying down (``fast_rest_match_deg``)."""
-        return self.config.exercise.start_posture.lying and self._at_counted_rest(rest_up)
+    def _at_counted_rest_across_gravity(self, rest_up: NDArray[np.float64]) -> bool:
+        """``rest_up`` is the rest of a set counted (``fast_rest_match_deg``) where the segment lies
+        across gravity (:attr:`PipelineConfig.rest_across_gravity`: lying, or a thigh seated)."""
+        return self.config.rest_across_gravity and self._at_counted_rest(rest_up)
 
     def _lone_short(self) -> bool:
         """All that waits is one movement too short to be a rep on its own."""
@@ -666,7 +667,7 @@ class RunTracker:
         typical = float(np.median([c.rom_deg for c in self._waiting]))
         # back against the reps, and not past the rest further than a fast set may: a walk's swing
         if float(cand.direction @ direction) < 0.0 and (
-                self._at_counted_lying_rest(self._waiting[0].ref)
+                self._at_counted_rest_across_gravity(self._waiting[0].ref)
                 or self._swing_back_deg(cand.start, cand.end, direction) <= d.fast_opposite_fraction * typical):
             self._landed(cand)
 
@@ -731,11 +732,12 @@ class RunTracker:
         typical = float(np.median([c.rom_deg for c in run]))
         if not self._like_range(cand.rom_deg, typical):
             return False
-        if not self.config.has_gyro or self._at_counted_lying_rest(run[0].ref):
-            # no swing back to read, or lying at the rest of a set counted there, where no walk can
-            # be what moves (UCI subject 2's fast prone lifts seen by the shank, replayed twice as
-            # fast, land 14-23 deg past their rest, a fifth to a third of their range: each was
-            # taken for a walking stride, and the block counted 3 of 10)
+        if not self.config.has_gyro or self._at_counted_rest_across_gravity(run[0].ref):
+            # no swing back to read, or lying (or a thigh seated) at the rest of a set counted there,
+            # where no walk can be what moves (UCI subject 2's fast prone lifts seen by the shank,
+            # replayed twice as fast, land 14-23 deg past their rest, a fifth to a third of their
+            # range: each was taken for a walking stride, and the block counted 3 of 10; seated,
+            # the same subject's knee extensions seen by the thigh, 8 of 10)
             return True
         limit_deg = d.fast_opposite_fraction * typical
         if self._swing_back_deg(prev.start, cand.start, direction) <= limit_deg:
