@@ -280,3 +280,32 @@ def test_a_big_shank_rep_back_to_a_raised_rest_starts_a_set_of_reps_from_there(g
     assert abs(res.reps[0].rom_deg - top) < 4.0
     # each rep after the first is measured from the raised rest it left
     assert all(abs(r.rom_deg - (top - rest)) < 4.0 for r in res.reps[1:])
+
+
+@pytest.mark.xfail(strict=True, reason="stop 47's knee allowance: the setup past the table's range ends as a rep at "
+                   "its raised rest; reps under a third of it are turned down as small movements (5 of 8), or, the "
+                   "setup held and abandoned there, counted upside down from it (7 of 8). Two remedies were measured "
+                   "and withdrawn (stop 47): each cost the real-behaviour corpora a "
+                   "set or two (one recording 2 of 8) and UCI replayed at 0.6 a block, and no corpus recording gained")
+@pytest.mark.parametrize(("setup_deg", "hold_s", "rest_deg", "rep_deg", "rest_s"), [
+    (45.0, 0.5, 22.0, 8.0, 1.5),
+    (60.0, 1.0, 21.0, 10.0, 1.0),
+])
+def test_a_shank_setup_past_the_range_then_small_reps_from_a_raised_rest(
+        setup_deg: float, hold_s: float, rest_deg: float, rep_deg: float, rest_s: float) -> None:
+    # review helper-62 of the knee's allowance (``part_way_knee_deg``): lying prone, the knee bent
+    # far (getting into position), the shank let down part of the way, and 8 small lifts from there.
+    # Before the allowance the setup, past the table's range, ended no rep and all 8 counted
+    parts = [np.zeros(int(3 * RATE_HZ)), _seg(0, setup_deg, 1.5), np.full(int(hold_s * RATE_HZ), setup_deg),
+             _seg(setup_deg, rest_deg, 1.0), np.full(int(rest_s * RATE_HZ), rest_deg)]
+    for _ in range(8):
+        parts += [_seg(rest_deg, rest_deg + rep_deg, 1.0), np.full(int(1.0 * RATE_HZ), rest_deg + rep_deg),
+                  _seg(rest_deg + rep_deg, rest_deg, 1.0), np.full(int(1.5 * RATE_HZ), rest_deg)]
+    parts += [_seg(rest_deg, 0, 1.5), np.zeros(int(3 * RATE_HZ))]
+    t, acc, gyr = sensor_from_angles(np.concatenate(parts), rate_hz=RATE_HZ, noise_g=0.003, up0=(0.0, 1.0, 0.0))
+    res = analyze_recording(Recording(t, acc, gyr), get_exercise("prone-leg-lift"), placement=Placement.SHANK)
+    assert res.rep_count == 8
+    # each measured from the raised rest, not from the setup's top
+    assert all(abs(r.rom_deg - rep_deg) < 2.0 for r in res.reps)
+    lifts_from_s = 3.0 + 1.5 + hold_s + 1.0 + rest_s
+    assert all(abs(r.start_s - (lifts_from_s + 4.5 * k)) < 0.5 for k, r in enumerate(res.reps))

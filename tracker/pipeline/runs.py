@@ -307,7 +307,7 @@ class RunTracker:
         into it (``_is_lead_in``: UCI subject 2's prone lifts by the shank replayed twice as fast, a
         2.6 deg stir before an 87 deg first rep, and the block's first three reps were turned down as
         a walk's) --, or went on at once from a rep of its tempo that did (``_joins_quick``: a fast
-        set's first rep, counted alone), or the set they go on is confirmed. Without the second, a fast set whose first rep came from a rest was
+        set's first rep, counted alone), or the set they go on is confirmed. Without ``_joins_quick``, a fast set whose first rep came from a rest was
         judged as if it had not (a walk's strides): a big quick movement in its middle (a tilt
         bent by a fast lift's own acceleration) ended it and all its reps were turned down
         (real behaviours seed 2026, recording 0104: 0 of 10)."""
@@ -632,7 +632,7 @@ class RunTracker:
 
     def _fast_set_min_reps(self) -> int:
         """How many quick reps back to back the waiting ones must be to count as a fast set: fewer
-        when the first started from a rest (or the set is confirmed already) -- the first fast
+        when the first started from a rest (:meth:`_waiting_from_rest`) -- the first fast
         rep may merge with getting into position, and a walk swings back between its strides."""
         d = self.config.detector
         return d.fast_run_min_reps if self._waiting_from_rest() else max(d.fast_run_min_reps, d.fast_run_unpaused_min_reps)
