@@ -22,7 +22,7 @@ import numpy as np
 
 from calibration.mounting import START_POSTURE_TOL_DEG, Mounting, start_posture_offsets
 from tracker.core.recording import ACCEL_FULL_SCALE_G, GYRO_FULL_SCALE_DPS, Stream, mask_beyond_full_scale
-from tracker.pipeline import Event, GapDetected, RepCompleted, SessionSetup, SetCompleted, summarise_sets
+from tracker.pipeline import Event, GapDetected, RepCompleted, RepRevised, SessionSetup, SetCompleted, summarise_sets
 from tracker.pipeline.live_state import LiveState, LiveTally
 from tracker.pipeline.results import set_so_far
 from tracker.pipeline.types import PostureChanged, Rep, RejectedMovement
@@ -279,6 +279,9 @@ class SessionRecorder:
                         open_set = []
                     open_set.append(e.rep)
                     open_changed = True
+                elif isinstance(e, RepRevised):
+                    store.revise_rep_flags(sid, e.rep)
+                    open_set = [e.rep if r.index == e.rep.index else r for r in open_set]
                 elif isinstance(e, SetCompleted):
                     sets_done.append(e)
                     store.add_set(sid, summarise_sets(sets_done[-2:])[-1])  # the rest before it, as the batch analysis has it

@@ -14,6 +14,7 @@ from tracker.pipeline.types import (
     RejectedMovement,
     Rep,
     RepCompleted,
+    RepRevised,
     RepTentative,
     SetCompleted,
     SetSummary,
@@ -21,7 +22,7 @@ from tracker.pipeline.types import (
 
 __all__ = [
     "AccelCorrection", "AnalysisResult", "PelvisOnPelvisError", "SessionSetup", "DetectorConfig", "Event", "Flag", "GapDetected", "Personalisation", "PipelineConfig",
-    "PostureChanged", "RejectedMovement", "Rep", "RepCompleted", "RepPipeline", "RepTentative", "SampleOrderError",
+    "PostureChanged", "RejectedMovement", "Rep", "RepCompleted", "RepPipeline", "RepRevised", "RepTentative", "SampleOrderError",
     "SetCompleted", "SetSummary", "Thresholds", "analyze_recording", "make_config", "resolve_placement",
     "summarise_sets",
 ]

@@ -9,6 +9,7 @@ import bisect
 import math
 import statistics
 from collections.abc import Sequence
+from dataclasses import replace
 
 from tracker.core.exercises import FLAG_CUES, FlagKind, Severity
 from tracker.pipeline.config import PipelineConfig
@@ -133,10 +134,20 @@ class SessionRanges:
         reps up) -- fast reps overshoot or fall short, and a set of partial returns or of
         low-amplitude reps is no measure of how far the person can go; None before any set has
         enough of them."""
-        th = self._config.thresholds
-        k = rep.set_index
         judged = judged_rom_deg(rep, self._config)
-        own_roms = self._controlled.get(k, []) + ([judged] if self._is_controlled(rep) else [])
+        return self._usual_deg(rep.set_index, [judged] if self._is_controlled(rep) else [],
+                               [] if self._rushed(rep) else [judged])
+
+    def known_rom_deg(self, rep: Rep) -> float | None:
+        """The person's usual range for ``rep``, a rep added before, from every rep added so far
+        (later ones included): what :meth:`usual_rom_deg` would have said had they come first."""
+        return self._usual_deg(rep.set_index, [], [])
+
+    def _usual_deg(self, k: int, own_extra: list[float], unrushed_extra: list[float]) -> float | None:
+        """:meth:`usual_rom_deg` for set ``k``, with these judged ranges added to its controlled
+        and its unrushed reps."""
+        th = self._config.thresholds
+        own_roms = self._controlled.get(k, []) + own_extra
         own = float(statistics.median(own_roms)) if len(own_roms) >= th.usual_range_min_reps else None
         before = [m for s, m in self._medians.items() if s != k]
         if own is not None and (not before or own >= th.partial_rom_fraction * max(before)):
@@ -149,7 +160,7 @@ class SessionRanges:
             # those not rushed: a fast set's overshoot is no range the person has (taken in, it
             # hid every rep of a fast set 1.7-2.3 times the steady set's range before it;
             # beyond_range F1 with a gyro 0.31 -> 0.46, real behaviours seed 2026)
-            unrushed = [*self._unrushed.get(k, []), *([] if self._rushed(rep) else [judged])]
+            unrushed = [*self._unrushed.get(k, []), *unrushed_extra]
             return max(*before, float(statistics.median(unrushed))) if unrushed else max(before)
         return None
 
@@ -403,9 +414,58 @@ def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence
         # past it (until stop 35 it was kept off when the pelvis rose; flagging it as the
         # simulator labels it scored real behaviours beyond_range F1 with a gyro 0.44 -> 0.62,
         # without one 0.68 -> 0.75, seed 2026; seed 11, not looked at, 0.50 -> 0.61 and 0.69 -> 0.78)
-        limits = [th.beyond_range_fraction * ref] if ref is not None else []
-        if math.isfinite(config.max_rep_rom_deg):
-            limits.append(config.max_rep_rom_deg)
-        if limits and (rom := judged_rom_deg(rep, config)) > (limit := min(limits)):
-            add(FlagKind.BEYOND_RANGE, rom, limit, "deg", rom / limit)
+        if (beyond := _beyond_range(rep, config, ref)) is not None:
+            flags.append(beyond)
     return tuple(flags)
+
+
+def _beyond_range(rep: Rep, config: PipelineConfig, ref_deg: float | None) -> Flag | None:
+    """``beyond_range`` on ``rep`` against the range ``ref_deg`` (None: the table's alone), if it applies."""
+    limits = [config.thresholds.beyond_range_fraction * ref_deg] if ref_deg is not None else []
+    if math.isfinite(config.max_rep_rom_deg):
+        limits.append(config.max_rep_rom_deg)
+    if limits and (rom := judged_rom_deg(rep, config)) > (limit := min(limits)):
+        return Flag(FlagKind.BEYOND_RANGE, _severity(rom / limit), FLAG_CUES[FlagKind.BEYOND_RANGE], round(rom, 3),
+                    round(limit, 3), "deg", False)
+    return None
+
+
+def judged_before_range_known(rep: Rep, config: PipelineConfig, ranges: SessionRanges) -> bool:
+    """Whether ``rep``, about to be judged against the reps in ``ranges``, is judged with no range
+    of the person's to go by (the session median alone: a session's first reps), and is to be
+    judged again once there is one (:func:`judged_again`).
+
+    Only with a gyro, and on the exercise's moving segment. Without a gyro a quick rep's tilt is
+    bent by the leg's own acceleration (a fast set is read from its rhythm, its range an
+    estimate); a shank in a hip exercise, or a thigh in a knee extension, turns with the other
+    joint too, and a fast set swings it further. Judged again there, the reps of UCI's correct
+    blocks were flagged beyond the range of the low-amplitude block after them, the first set
+    whose reps were slow enough to show one: without gyros 12.3 % of them seen by the second
+    sensor (its flick-up lifts are quick), replayed twice as fast 7.6 %, none before. The moving
+    segment with a gyro: no UCI block changed, at any tempo.
+    """
+    return (config.has_gyro and _table_prior(config) and rep.source is RepSource.EXCURSION
+            and _person_reference_rom_deg(config, ranges, rep) is None)
+
+
+def judged_again(rep: Rep, config: PipelineConfig, ranges: SessionRanges) -> Rep | None:
+    """``rep``, judged before the person's range was known (:func:`judged_before_range_known`),
+    judged against it once it is: None while it is not; else ``rep`` with ``beyond_range`` added
+    when it is far past it, or as it was.
+
+    Only ``beyond_range`` is judged again. A session's first set rushed throughout -- fast reps
+    back to back, 1.7-2.3 times the person's range -- shows no range of the person's (rushed reps
+    overshoot or fall short), so its reps were judged against their own median and passed; the
+    set after it shows the range (real-behaviour corpus, seed 2026: 140 of the 206 beyond_range
+    reps missed with a gyro were in a session's first set). ``partial_rom`` is not: a first
+    rep judged against the exercise table's smallest range already (``_table_prior``), and the
+    person's range known later is no reason to take a flag away or to add one a cue already
+    missed.
+    """
+    known = ranges.known_rom_deg(rep)
+    if known is None:
+        return None
+    if FlagKind.BEYOND_RANGE not in config.exercise.flags or any(f.kind is FlagKind.BEYOND_RANGE for f in rep.flags):
+        return rep
+    beyond = _beyond_range(rep, config, known)
+    return rep if beyond is None else replace(rep, flags=(*rep.flags, beyond))

@@ -13,9 +13,9 @@ from dataclasses import replace
 
 from tracker.pipeline.candidate import RepCandidate
 from tracker.pipeline.config import PipelineConfig
-from tracker.pipeline.flags import SessionRanges, SessionTempo, assess_flags
+from tracker.pipeline.flags import SessionRanges, SessionTempo, assess_flags, judged_again, judged_before_range_known
 from tracker.pipeline.pelvis import PelvisMetrics, PelvisStream
-from tracker.pipeline.types import Event, RejectedMovement, Rep, RepCompleted, RepSource, SetCompleted
+from tracker.pipeline.types import Event, RejectedMovement, Rep, RepCompleted, RepRevised, RepSource, SetCompleted
 
 
 #: a rep whose pelvis metrics are not known yet
@@ -55,6 +55,9 @@ class OutputQueue:
         self._emitted_history: list[Rep] = []  # the reps gone out so far: their flags judge the next (never a later one)
         self._emitted_ranges = SessionRanges(config)  # ... and their ranges, kept as they go out
         self._emitted_tempo = SessionTempo()  # ... and their tempo and smoothness
+        #: reps gone out before the person's range was known (index in ``_emitted_history``):
+        #: judged again when it is (:func:`~tracker.pipeline.flags.judged_again`)
+        self._before_range_known: list[int] = []
 
     def push(self, event: Event) -> None:
         self._items.append(event)
@@ -121,6 +124,7 @@ class OutputQueue:
                                                    tentative=item.announced))
                 else:
                     events.append(RepCompleted(self._emit_rep(item, pelvis)))
+                    events += self._judged_again()
             elif isinstance(item, SetCompleted):
                 done = self._emitted_sets.pop(item.set_index, None)
                 if done is not None:
@@ -140,12 +144,30 @@ class OutputQueue:
             done = (self._emitted_set_count, c.start_s, c.end_s, 0)
         self._emitted_sets[item.set_index] = (done[0], done[1], c.end_s, done[3] + 1)
         rep = self._make_rep(c, self._emitted_reps, done[0], pelvis)
+        if judged_before_range_known(rep, self._config, self._emitted_ranges):
+            self._before_range_known.append(len(self._emitted_history))
         self._emitted_history.append(rep)
         self._emitted_ranges.add(rep)
         self._emitted_tempo.add(rep)
         if c.source is RepSource.EXCURSION:  # (an estimated range judges no rep after it)
             self._emitted_roms.append(c.rom_deg)
         return rep
+
+    def _judged_again(self) -> list[Event]:
+        """Reps gone out before the person's range was known, judged again now that it is: a
+        :class:`RepRevised` for each whose flags changed."""
+        out: list[Event] = []
+        waiting = []
+        for i in self._before_range_known:
+            rep = self._emitted_history[i]
+            again = judged_again(rep, self._config, self._emitted_ranges)
+            if again is None:
+                waiting.append(i)
+            elif again != rep:
+                self._emitted_history[i] = again
+                out.append(RepRevised(again))
+        self._before_range_known = waiting
+        return out
 
     def _make_rep(self, c: RepCandidate, index: int, set_index: int, pelvis: PelvisMetrics | None) -> Rep:
         cfg = self._config

@@ -15,6 +15,7 @@ from tracker.pipeline.types import (
     RejectedMovement,
     Rep,
     RepCompleted,
+    RepRevised,
     SetCompleted,
     SetSummary,
 )
@@ -53,6 +54,8 @@ def collect(events: list[Event], config: PipelineConfig, recording: Recording, p
             warnings: tuple[str, ...] = ()) -> AnalysisResult:
     """Fold a complete event stream into an :class:`AnalysisResult`."""
     reps: list[Rep] = [e.rep for e in events if isinstance(e, RepCompleted)]
+    revised = {e.rep.index: e.rep for e in events if isinstance(e, RepRevised)}  # the last word on each
+    reps = [revised.get(r.index, r) for r in reps]
     sets = summarise_sets([e for e in events if isinstance(e, SetCompleted)])
     return AnalysisResult(
         exercise=config.exercise.exercise,

@@ -92,6 +92,20 @@ class RepCompleted:
 
 
 @dataclass(frozen=True)
+class RepRevised:
+    """Event: a rep counted before, judged again once the person's range became known.
+
+    A rep's flags are judged as it ends, against the reps before it. The first reps of a
+    session (a fast set first of all, whose rushed reps show no range) go out before any range
+    of the person's is known; when one is, those reps are judged against it once more, and a
+    rep far past it gains ``beyond_range``. ``rep`` has the same ``index`` as the rep it
+    replaces; nothing but its flags differs. A view or a store replaces the rep by its index.
+    """
+
+    rep: Rep
+
+
+@dataclass(frozen=True)
 class RepTentative:
     """Event: a movement that looks like a rep has just ended, before the engine is sure of it.
 
@@ -146,7 +160,7 @@ class RejectedMovement:
     tentative: bool = False
 
 
-Event = RepCompleted | RepTentative | SetCompleted | GapDetected | PostureChanged | RejectedMovement
+Event = RepCompleted | RepRevised | RepTentative | SetCompleted | GapDetected | PostureChanged | RejectedMovement
 
 
 @dataclass(frozen=True)

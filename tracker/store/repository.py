@@ -644,6 +644,16 @@ class Store:
         )
         c.execute("UPDATE sessions SET rep_count = rep_count + 1 WHERE id = ?", (session_id,))
 
+    def revise_rep_flags(self, session_id: int, rep: Rep) -> None:
+        """Replace the flags of a stored rep (same ``rep.index``) with ``rep``'s: the engine judged
+        it again once the person's range was known (:class:`~tracker.pipeline.RepRevised`)."""
+        c = self._conn
+        c.execute("DELETE FROM flags WHERE session_id = ? AND rep_index = ?", (session_id, rep.index))
+        c.executemany(
+            "INSERT INTO flags (session_id, rep_index, kind, severity, cue, value, threshold, unit, inferred) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(session_id, rep.index, f.kind.value, f.severity.value, f.cue, f.value, f.threshold, f.unit, int(f.inferred)) for f in rep.flags],
+        )
+
     def add_set(self, session_id: int, s: SetSummary) -> None:
         """A set, or (same ``set_index``) the set as it stands now: an open set is stored at each
         commit and replaced when it closes."""

@@ -20,7 +20,7 @@ from typing import TextIO
 
 from tracker.core.recording import Stream
 from tracker.pipeline.live_state import LiveState
-from tracker.pipeline.types import Event, GapDetected, RejectedMovement, Rep, RepCompleted, RepTentative, SetCompleted
+from tracker.pipeline.types import Event, GapDetected, RejectedMovement, Rep, RepCompleted, RepRevised, RepTentative, SetCompleted
 from tracker.sensors.base import LinkState, LinkStatus
 
 # 3x5 block digits: readable from a mat on the floor
@@ -93,6 +93,10 @@ def event_lines(events: list[Event], state: LiveState) -> list[str]:
             if r.flags:
                 line += " — " + "; ".join(f.cue for f in r.flags)
             out.append(line)
+        elif isinstance(e, RepRevised):
+            r = e.rep
+            out.append(f"[{r.end_s:7.1f} s] rep {r.index} (set {r.set_index}) judged again now that your range is known: "
+                       + ("; ".join(f.cue for f in r.flags) or "no fault"))
         elif isinstance(e, SetCompleted):
             out.append(f"[{e.end_s:7.1f} s] set {e.set_index} done: {e.rep_count} reps — rest now")
         elif isinstance(e, GapDetected):
