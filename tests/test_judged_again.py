@@ -141,3 +141,22 @@ def test_the_live_tally_and_the_terminal_show_the_revised_flags() -> None:
     # the last rep shown keeps its own flags: a revision of an earlier rep does not replace them
     after = tally.apply(revised)
     assert after.last_rep is not None and after.last_rep.index == 12 and after.rep_count == 12
+
+
+@pytest.mark.parametrize("chunk", [1, 25])
+def test_a_first_rep_short_of_the_range_its_set_shows_is_flagged_partial_once_it_is_known(chunk: int) -> None:
+    """A mobile person's first lift of the session, 30 deg, then five of 50 (the table's typical
+    20-35 deg): as it ended no range of theirs was known, and 30 deg is no partial rep against the
+    table; once the set shows 50 it is (under 0.8 of it)."""
+    first, _ = rep_angles_deg(rate_hz=RATE_HZ, reps=1, rom_deg=30.0, lift_s=2.0, hold_s=1.0, lower_s=2.0)
+    rest, _ = rep_angles_deg(rate_hz=RATE_HZ, reps=5, rom_deg=50.0, lift_s=2.0, hold_s=1.0, lower_s=2.0, lead_s=0.0)
+    t, acc, gyr = sensor_from_angles(np.concatenate([first, rest]), rate_hz=RATE_HZ, noise_g=0.003, seed=6)
+    rec = Recording(t_s=t, accel_g=acc, gyro_dps=gyr, meta=RecordingMeta(sample_rate_hz=RATE_HZ))
+    setup = SessionSetup.resolve(EX.exercise, Placement.THIGH, with_pelvis=False)
+    events = [s.event for s in stream_in_chunks(setup, rec, None, chunk_n=chunk)]
+    completed = [e.rep for e in events if isinstance(e, RepCompleted)]
+    assert len(completed) == 6 and not any(f.kind.value == "partial_rom" for r in completed for f in r.flags)
+    revised = [e.rep for e in events if isinstance(e, RepRevised)]
+    assert [r.index for r in revised] == [1] and [f.kind.value for f in revised[0].flags] == ["partial_rom"]
+    assert revised[0].flags[0].threshold == pytest.approx(0.8 * 40.0, abs=1.5)  # the median of 30 and 50
+    assert _beyond(analyze_recording(rec, EX, placement=Placement.THIGH).reps) == [False] * 6
