@@ -159,4 +159,18 @@ def test_a_first_rep_short_of_the_range_its_set_shows_is_flagged_partial_once_it
     revised = [e.rep for e in events if isinstance(e, RepRevised)]
     assert [r.index for r in revised] == [1] and [f.kind.value for f in revised[0].flags] == ["partial_rom"]
     assert revised[0].flags[0].threshold == pytest.approx(0.8 * 40.0, abs=1.5)  # the median of 30 and 50
-    assert _beyond(analyze_recording(rec, EX, placement=Placement.THIGH).reps) == [False] * 6
+    batch = analyze_recording(rec, EX, placement=Placement.THIGH).reps
+    assert batch[0] == revised[0] and _beyond(batch) == [False] * 6
+
+
+def test_a_first_fast_set_short_of_the_range_is_not_judged_partial_again() -> None:
+    """Partial is judged again, as when a rep ends, against the session's typical rep too: ten
+    quick 12 deg reps, then the steady 22 deg set -- the fast reps are the session's typical
+    rep (a fast set falls short as often as it overshoots): too fast, not partial."""
+    rec = _session(12.0)
+    setup = SessionSetup.resolve(EX.exercise, Placement.THIGH, with_pelvis=False)
+    events = [s.event for s in stream_in_chunks(setup, rec, None, chunk_n=25)]
+    completed = [e.rep for e in events if isinstance(e, RepCompleted)]
+    assert len(completed) == 16 and all(r.source.name == "EXCURSION" for r in completed)
+    assert all("too_fast" in {f.kind.value for f in r.flags} for r in completed[:10])
+    assert not any(isinstance(e, RepRevised) for e in events)

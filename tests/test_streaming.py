@@ -29,6 +29,7 @@ from tracker.pipeline import (
     PipelineConfig,
     Rep,
     RepCompleted,
+    RepRevised,
     RepPipeline,
     SetCompleted,
     analyze_recording,
@@ -127,7 +128,9 @@ def all_events(deliveries: list[Delivery]) -> list[Event]:
 
 
 def reps_in(events: list[Event]) -> tuple[Rep, ...]:
-    return tuple(e.rep for e in events if isinstance(e, RepCompleted))
+    """The reps counted, each as its last event leaves it (a :class:`RepRevised` replaces one)."""
+    revised = {e.rep.index: e.rep for e in events if isinstance(e, RepRevised)}
+    return tuple(revised.get(e.rep.index, e.rep) for e in events if isinstance(e, RepCompleted))
 
 
 def sets_in(events: list[Event]) -> list[tuple[int, float, float, int]]:

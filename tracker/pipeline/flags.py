@@ -448,11 +448,11 @@ def judged_before_range_known(rep: Rep, config: PipelineConfig, ranges: SessionR
             and _person_reference_rom_deg(config, ranges, rep) is None)
 
 
-def judged_again(rep: Rep, config: PipelineConfig, ranges: SessionRanges) -> Rep | None:
+def judged_again(rep: Rep, config: PipelineConfig, ranges: SessionRanges, session_roms_deg: Sequence[float]) -> Rep | None:
     """``rep``, judged before the person's range was known (:func:`judged_before_range_known`),
     judged against it once it is: None while it is not; else ``rep`` with the range flags it
-    now earns added (``beyond_range``; ``partial_rom`` if not rushed), or as it was. No flag is
-    taken away: a cue the person saw stands.
+    now earns added (``beyond_range``, ``partial_rom``), or as it was. No flag is taken away: a
+    cue the person saw stands.
 
     A session's first set rushed throughout -- fast reps back to back, 1.7-2.3 times the
     person's range -- shows no range of the person's (rushed reps overshoot or fall short), so
@@ -461,21 +461,25 @@ def judged_again(rep: Rep, config: PipelineConfig, ranges: SessionRanges) -> Rep
     in a session's first set; with a gyro F1 0.611 -> 0.704, seed 11 0.628 -> 0.684). A
     session's first rep, before its set shows a range, was judged partial against the exercise
     table's smallest range alone, which a mobile person's short first lift passes (partial_rom
-    with a gyro 0.877 -> 0.884, seed 11 0.838 -> 0.841; clean 0.960 -> 0.966 and 0.935 ->
-    0.933); a rushed rep's shortfall is not judged again (a fast set falls short as often as
-    it overshoots). Not both: a rep flagged beyond a range gets no partial flag.
+    with a gyro 0.877 -> 0.882, seed 11 0.838 -> 0.841; clean 0.960 -> 0.966 and 0.935 ->
+    0.933). Partial, as :func:`assess_flags` judges it, against the session's typical rep too:
+    a first fast set that falls short of the range the next set shows is the session's typical
+    rep, and no partial rep. Not both: a rep flagged beyond a range gets no partial flag.
     """
     known = ranges.known_rom_deg(rep)
     if known is None:
         return None
+    # partial against the session's typical rep too, as assess_flags judges it (``session_roms_deg``:
+    # the ranges counted so far; a range read from a set's first two reps can be high)
+    typical = _session_median_deg(session_roms_deg)
+    partial_limit = config.thresholds.partial_rom_fraction * (known if typical is None else min(known, typical))
     applies = config.exercise.flags
     has = {f.kind for f in rep.flags}
     added: list[Flag] = []
     if (FlagKind.PARTIAL_ROM in applies and not has & {FlagKind.PARTIAL_ROM, FlagKind.BEYOND_RANGE}
-            and min(rep.lift_s, rep.lower_s) >= too_fast_phase_s(config)
-            and (rom := rep.rom_deg) < (limit := config.thresholds.partial_rom_fraction * known)):
-        added.append(Flag(FlagKind.PARTIAL_ROM, _severity(limit / max(rom, limit / 3)), FLAG_CUES[FlagKind.PARTIAL_ROM],
-                          round(rom, 3), round(limit, 3), "deg", False))
+            and (rom := rep.rom_deg) < partial_limit):
+        added.append(Flag(FlagKind.PARTIAL_ROM, _severity(partial_limit / max(rom, partial_limit / 3)),
+                          FLAG_CUES[FlagKind.PARTIAL_ROM], round(rom, 3), round(partial_limit, 3), "deg", False))
     if FlagKind.BEYOND_RANGE in applies and FlagKind.BEYOND_RANGE not in has:
         if (beyond := _beyond_range(rep, config, known)) is not None:
             added.append(beyond)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from tracker.pipeline.types import Event, Flag, GapDetected, RejectedMovement, Rep, RepCompleted, RepRevised, RepTentative, SetCompleted
+from tracker.pipeline.types import Event, Flag, GapDetected, RejectedMovement, Rep, RepCompleted, RepTentative, SetCompleted
 
 
 @dataclass(frozen=True)
@@ -80,9 +80,6 @@ class LiveTally:
                     reps_in_set=1 if new_set else s.reps_in_set + 1, last_rep=rep, last_flags=rep.flags,
                     tentative=tuple(x for x in s.tentative if x.start_s != rep.start_s), last_taken_back=None,
                 )
-            elif isinstance(e, RepRevised):
-                if s.last_rep is not None and s.last_rep.index == e.rep.index:
-                    s = replace(s, last_rep=e.rep, last_flags=e.rep.flags)
             elif isinstance(e, RejectedMovement) and e.tentative:
                 if any(x.start_s == e.start_s for x in s.tentative):
                     s = replace(s, tentative=tuple(x for x in s.tentative if x.start_s != e.start_s),

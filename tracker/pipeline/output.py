@@ -160,7 +160,7 @@ class OutputQueue:
         waiting = []
         for i in self._before_range_known:
             rep = self._emitted_history[i]
-            again = judged_again(rep, self._config, self._emitted_ranges)
+            again = judged_again(rep, self._config, self._emitted_ranges, self._emitted_roms)
             if again is None:
                 waiting.append(i)
             elif again != rep:

@@ -648,6 +648,8 @@ class Store:
         """Replace the flags of a stored rep (same ``rep.index``) with ``rep``'s: the engine judged
         it again once the person's range was known (:class:`~tracker.pipeline.RepRevised`)."""
         c = self._conn
+        if c.execute("SELECT 1 FROM reps WHERE session_id = ? AND rep_index = ?", (session_id, rep.index)).fetchone() is None:
+            raise NotFoundError(f"session {session_id} has no rep {rep.index} to revise")
         c.execute("DELETE FROM flags WHERE session_id = ? AND rep_index = ?", (session_id, rep.index))
         c.executemany(
             "INSERT INTO flags (session_id, rep_index, kind, severity, cue, value, threshold, unit, inferred) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

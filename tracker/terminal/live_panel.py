@@ -96,7 +96,7 @@ def event_lines(events: list[Event], state: LiveState) -> list[str]:
         elif isinstance(e, RepRevised):
             r = e.rep
             out.append(f"[{r.end_s:7.1f} s] rep {r.index} (set {r.set_index}) judged again now that your range is known: "
-                       + ("; ".join(f.cue for f in r.flags) or "no fault"))
+                       + "; ".join(f.cue for f in r.flags))
         elif isinstance(e, SetCompleted):
             out.append(f"[{e.end_s:7.1f} s] set {e.set_index} done: {e.rep_count} reps — rest now")
         elif isinstance(e, GapDetected):
