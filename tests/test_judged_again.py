@@ -96,6 +96,13 @@ def test_a_live_session_stores_the_revised_flags_and_its_reanalysis_is_identical
         stored = show_session(store, recorder.session_id).result.reps
         assert _beyond(stored) == [True] * 10 + [False] * 6
         assert reanalyse_session(store, recorder.session_id, write=False).identical
+        # a revision of a rep the store does not hold is refused, and changes nothing
+        from dataclasses import replace
+
+        from tracker.errors import NotFoundError
+        with pytest.raises(NotFoundError, match="no rep 99"):
+            store.revise_rep_flags(recorder.session_id, replace(stored[0], index=99))
+        assert show_session(store, recorder.session_id).result.reps == stored
 
 
 def _flicks_then_steady() -> Recording:

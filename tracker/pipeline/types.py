@@ -98,7 +98,7 @@ class RepRevised:
     A rep's flags are judged as it ends, against the reps before it. The first reps of a
     session (a fast set first of all, whose rushed reps show no range) go out before any range
     of the person's is known; when one is, those reps are judged against it once more: a rep
-    far past it gains ``beyond_range``, one not rushed well short of it ``partial_rom``. ``rep``
+    far past it gains ``beyond_range``, one well short of it ``partial_rom``. ``rep``
     has the same ``index`` as the rep it replaces; nothing but its flags differs (flags are
     only added). A view or a store replaces the rep by its index.
     """

@@ -638,11 +638,14 @@ class Store:
              rep.lower_s, rep.peak_speed_dps, _nan_to_none(rep.sparc), rep.velocity_peaks, rep.shake_g,
              rep.pelvis_tilt_deg, rep.pelvis_lateral_deg, *rep.axis, rep.tremor_dps, rep.source.value),
         )
-        c.executemany(
+        self._insert_flags(session_id, rep)
+        c.execute("UPDATE sessions SET rep_count = rep_count + 1 WHERE id = ?", (session_id,))
+
+    def _insert_flags(self, session_id: int, rep: Rep) -> None:
+        self._conn.executemany(
             "INSERT INTO flags (session_id, rep_index, kind, severity, cue, value, threshold, unit, inferred) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(session_id, rep.index, f.kind.value, f.severity.value, f.cue, f.value, f.threshold, f.unit, int(f.inferred)) for f in rep.flags],
         )
-        c.execute("UPDATE sessions SET rep_count = rep_count + 1 WHERE id = ?", (session_id,))
 
     def revise_rep_flags(self, session_id: int, rep: Rep) -> None:
         """Replace the flags of a stored rep (same ``rep.index``) with ``rep``'s: the engine judged
@@ -651,10 +654,7 @@ class Store:
         if c.execute("SELECT 1 FROM reps WHERE session_id = ? AND rep_index = ?", (session_id, rep.index)).fetchone() is None:
             raise NotFoundError(f"session {session_id} has no rep {rep.index} to revise")
         c.execute("DELETE FROM flags WHERE session_id = ? AND rep_index = ?", (session_id, rep.index))
-        c.executemany(
-            "INSERT INTO flags (session_id, rep_index, kind, severity, cue, value, threshold, unit, inferred) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(session_id, rep.index, f.kind.value, f.severity.value, f.cue, f.value, f.threshold, f.unit, int(f.inferred)) for f in rep.flags],
-        )
+        self._insert_flags(session_id, rep)
 
     def add_set(self, session_id: int, s: SetSummary) -> None:
         """A set, or (same ``set_index``) the set as it stands now: an open set is stored at each
