@@ -318,7 +318,7 @@ def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence
     flags: list[Flag] = []
 
     def add(kind: FlagKind, value: float, threshold: float, unit: str, ratio: float, inferred: bool = False) -> None:
-        flags.append(Flag(kind, _severity(ratio), FLAG_CUES[kind], round(value, 3), round(threshold, 3), unit, inferred))
+        flags.append(_flag(kind, value, threshold, unit, ratio, inferred))
 
     if FlagKind.PELVIC_RISE in applies:
         limit = max(th.pelvic_rise_min_deg, config.personal.pelvic_baseline_deg or 0.0)
@@ -401,7 +401,7 @@ def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence
                 # their own range is known (``usual_range_min_reps``)
                 limit = max(limit, th.partial_rom_fraction * config.exercise.typical_rom_deg[0])
             if (rom := rep.rom_deg) < limit:  # the peak: a flick adds no partial flag, and a held top estimated a few per cent low would
-                add(FlagKind.PARTIAL_ROM, rom, limit, "deg", limit / max(rom, limit / 3))
+                flags.append(_partial_rom(rom, limit))
             elif raised > th.partial_return_raise_fraction:
                 # started part of the way up: the leg did not come back to rest before it
                 add(FlagKind.PARTIAL_ROM, raised, th.partial_return_raise_fraction, "share", raised / th.partial_return_raise_fraction)
@@ -425,9 +425,18 @@ def _beyond_range(rep: Rep, config: PipelineConfig, ref_deg: float | None) -> Fl
     if math.isfinite(config.max_rep_rom_deg):
         limits.append(config.max_rep_rom_deg)
     if limits and (rom := judged_rom_deg(rep, config)) > (limit := min(limits)):
-        return Flag(FlagKind.BEYOND_RANGE, _severity(rom / limit), FLAG_CUES[FlagKind.BEYOND_RANGE], round(rom, 3),
-                    round(limit, 3), "deg", False)
+        return _flag(FlagKind.BEYOND_RANGE, rom, limit, "deg", rom / limit)
     return None
+
+
+def _partial_rom(rom_deg: float, limit_deg: float) -> Flag:
+    """``partial_rom`` on a range ``rom_deg`` short of ``limit_deg`` (severity capped at 3 times short)."""
+    return _flag(FlagKind.PARTIAL_ROM, rom_deg, limit_deg, "deg", limit_deg / max(rom_deg, limit_deg / 3))
+
+
+def _flag(kind: FlagKind, value: float, threshold: float, unit: str, ratio: float, inferred: bool = False) -> Flag:
+    """A flag with its severity (from how far past its threshold, ``ratio``) and its cue."""
+    return Flag(kind, _severity(ratio), FLAG_CUES[kind], round(value, 3), round(threshold, 3), unit, inferred)
 
 
 def judged_before_range_known(rep: Rep, config: PipelineConfig, ranges: SessionRanges) -> bool:
@@ -478,12 +487,10 @@ def judged_again(rep: Rep, config: PipelineConfig, ranges: SessionRanges, sessio
     added: list[Flag] = []
     if (FlagKind.PARTIAL_ROM in applies and not has & {FlagKind.PARTIAL_ROM, FlagKind.BEYOND_RANGE}
             and (rom := rep.rom_deg) < partial_limit):
-        added.append(Flag(FlagKind.PARTIAL_ROM, _severity(partial_limit / max(rom, partial_limit / 3)),
-                          FLAG_CUES[FlagKind.PARTIAL_ROM], round(rom, 3), round(partial_limit, 3), "deg", False))
+        added.append(_partial_rom(rom, partial_limit))
     if FlagKind.BEYOND_RANGE in applies and FlagKind.BEYOND_RANGE not in has:
         if (beyond := _beyond_range(rep, config, known)) is not None:
             added.append(beyond)
-    if not added:
-        return rep
-    kept = [f for f in rep.flags if f.kind is not FlagKind.BEYOND_RANGE]  # (the order assess_flags gives)
-    return replace(rep, flags=(*kept, *added, *[f for f in rep.flags if f.kind is FlagKind.BEYOND_RANGE]))
+    # (in the order assess_flags gives: partial, then beyond, last of all -- a rep that has
+    # beyond_range gets neither)
+    return replace(rep, flags=(*rep.flags, *added)) if added else rep
