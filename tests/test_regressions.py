@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -616,6 +617,65 @@ def test_fetching_the_weight_and_walking_back_is_not_the_sets_first_rep(size: in
     assert any(isinstance(e, RejectedMovement) and fetch.start_s <= e.start_s <= fetch.end_s
                and e.reason == "other movement before the next rep" for e in events)
     assert abs(len(reps) - sim.labels.rep_count) <= 1
+
+
+@pytest.mark.parametrize("size", [1, 33, 100_000])
+def test_the_last_stride_of_a_walk_is_no_sets_first_rep(size: int) -> None:
+    # Real-behaviour corpus seed 2026, recording 87 (standing hip extension, thigh, 100 Hz, gyro):
+    # each walk ends with a stride whose swing settles slowly (0.4 s up, 1.0 s down: long enough
+    # for a rep with no pause before it), straight after strides turned down as quick. The first
+    # walk's last stride, the bend to fetch the weight and the walk back's last stride were counted
+    # as a set of three before the first set.
+    sim = simulate(SimulationConfig("standing-hip-extension", seed=420090160, sample_rate_hz=100.0, with_gyro=True,
+                                    n_sets=2, reps_per_set=(8, 12), hold_s=2.0, fault_rate=0.3,
+                                    placement=Placement.THIGH, realism=Realism.REAL))
+    walks = [s for s in sim.labels.setup_intervals if s.kind == "walk" and s.end_s < sim.labels.sets[0].start_s]
+    assert len(walks) == 2
+    setup = SessionSetup.resolve("standing-hip-extension", Placement.THIGH, with_pelvis=True,
+                                 personal=Personalisation(hold_s=2.0))
+    events = [s.event for s in stream_in_chunks(setup, sim.main, sim.pelvis, chunk_n=size)]
+    reps = [e.rep for e in events if isinstance(e, RepCompleted)]
+    assert not [r for r in reps if r.peak_s < sim.labels.sets[0].start_s]
+    # the first walk's last stride is what the rule turned down (the bend then opens no set)
+    ends = [e for e in events if isinstance(e, RejectedMovement) and e.reason.startswith("straight after quick strides")]
+    assert any(walks[0].start_s <= e.start_s <= walks[0].end_s + 0.5 for e in ends)
+    assert [sum(1 for r in reps if s.start_s - 1 <= r.peak_s <= s.end_s + 1) for s in sim.labels.sets] == \
+        [s.rep_count for s in sim.labels.sets]
+
+
+@pytest.mark.parametrize("gap_s", [1.0, 3.0, 6.0])
+def test_a_walk_ending_in_a_slow_stride_then_a_set_counts_the_set_alone(gap_s: float) -> None:
+    # A walk (the thigh forward and back behind the body, 0.95 strides a second), its last stride
+    # settling slowly (0.45 s up, 1.5 s down: over ``min_unpaused_rep_s``), then a set of four.
+    # The stride is like the set's reps and opened it: five counted. Turned down as the end of a
+    # walk (``walk_end_*``), the set counts four, however long the person stands before it.
+    rate = 50.0
+
+    def seg(a: float, b: float, s: float) -> np.ndarray:
+        return a + (b - a) * min_jerk(int(round(s * rate)))
+
+    t = np.arange(int(3 / 0.95 * rate)) / rate
+    walk = np.clip(t / 0.4, 0, 1) * (5 + 22 * np.cos(2 * np.pi * 0.95 * t - np.pi))
+    walk -= walk[0]
+    last = [seg(walk[-1], 28, 0.45), seg(28, 0, 1.5)]
+    reps = [p for _ in range(4) for p in (seg(0, 30, 1.2), np.full(int(rate), 30.0), seg(30, 0, 1.2), np.zeros(int(1.5 * rate)))]
+    angle = np.concatenate([np.zeros(int(3 * rate)), walk, *last, np.zeros(int(gap_s * rate)), *reps, np.zeros(int(3 * rate))])
+    t_s, acc, gyr = sensor_from_angles(angle, rate_hz=rate)
+    set_start_s = (len(angle) - len(np.concatenate(reps)) - 3 * rate) / rate
+
+    def counted(config: PipelineConfig) -> tuple[list[float], list[RejectedMovement]]:
+        pipe = RepPipeline(config)
+        events = pipe.feed(t_s, acc, gyr) + pipe.finish()
+        return ([e.rep.start_s for e in events if isinstance(e, RepCompleted)],
+                [e for e in events if isinstance(e, RejectedMovement)])
+
+    cfg = PipelineConfig(exercise=get_exercise("standing-hip-abduction"), sample_rate_hz=rate, has_gyro=True, placement=Placement.THIGH)
+    starts, rejected = counted(cfg)
+    assert len(starts) == 4 and min(starts) > set_start_s - 0.5
+    assert any(r.reason.startswith("straight after quick strides") and r.end_s < set_start_s for r in rejected)
+    # (the signal is one the rule decides: without it the stride opens the set)
+    without = dataclasses.replace(cfg, detector=dataclasses.replace(cfg.detector, walk_end_min_strides=99))
+    assert len(counted(without)[0]) == 5
 
 
 @pytest.mark.parametrize("gyro", [True, False])

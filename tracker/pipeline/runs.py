@@ -6,7 +6,8 @@ same direction, follows within ``run_gap_s`` (walking swings the thigh both ways
 rest and never forms a run; a bend to pick something up is not like the reps around it).
 Until then the reps of a run wait, shown as tentative (:class:`RepTentative`) when they
 look like a set's first rep; a quick rep waits for a pause after it (a step of walking is
-followed by the next step). Quick reps back to back, the same way, of like range and with no
+followed by the next step), and, with a gyro, a rep that follows such steps with no pause when no
+set is under way is the walk's last stride (``RunTracker._ends_a_walk``). Quick reps back to back, the same way, of like range and with no
 swing back past the rest between them (walking swings the thigh back between its forward
 swings; a fast set's landing does now and then: ``fast_swing_back_share``), are a *fast set*
 once ``fast_run_min_reps`` of them came and a pause follows -- or, from
@@ -104,6 +105,8 @@ class RunTracker:
         #: where the last rep the detector timed and counted ended (``rhythm_verdict`` counts no
         #: burst in a set it counts)
         self._counted_end_s = -math.inf
+        #: the quick movements turned down lately, ``(end_s, rom_deg)``: strides, if a walk (``_ends_a_walk``)
+        self._quick_turned_down: list[tuple[float, float]] = []
         #: the first waiting quick rep followed, at once, a rep of its tempo counted alone (``_follows_quick_rep``)
         self._joins_quick = False
         #: ... or began with a jerk from stillness (``_is_lead_in``)
@@ -272,6 +275,7 @@ class RunTracker:
             rep_sized = not self._run_roms or (d.rom_deg >= self.config.detector.rep_sized_fraction * float(np.median(self._run_roms))
                                                and self._same_way(d))
             self.count_stray_movement(d.start_s, d.end_s - d.start_s)
+            self._quick_turned_down = [*self._quick_turned_down[-self.config.detector.walk_end_min_strides:], (d.end_s, d.rom_deg)]
             if self._run_len < 2 and rep_sized:
                 self.break_run("followed by quick movement without a pause")
             self.reject_cand(d, "quick, with no pause after it (walking or setup motion?)")
@@ -839,6 +843,9 @@ class RunTracker:
             self.break_run("followed by quick movement without a pause")
             self.reject_cand(cand, "quick, with no pause before it (walking or setup motion?)")
             return
+        if not unpaused and not confirmed and self._ends_a_walk(cand):
+            self.reject_cand(cand, "straight after quick strides, with no set under way (the end of a walk?)")
+            return
         self._run_last = cand
         self._last_unpaused = unpaused  # a fast set's rep, counted with no pause before it
         self._stray_movements = 0
@@ -867,6 +874,19 @@ class RunTracker:
         self._confirm(cand, batch=self._batch_count)
         self._run_pending = []
         self._run_len = max(self._run_len, 2)
+
+    def _ends_a_walk(self, cand: RepCandidate) -> bool:
+        """``cand`` would open a run, but is the last stride of a walk: with a gyro, no set under
+        way, no pause before it, straight after quick movements turned down as strides are
+        (``walk_end_*``, :class:`~tracker.pipeline.config.DetectorConfig`)."""
+        d = self.config.detector
+        if (not self.config.has_gyro or self._run_last is not None or self._run_pending or cand.calm_before
+                or cand.start == self._lead_in or cand.start_s - self._counted_end_s <= d.set_gap_s
+                or not self._quick_turned_down or cand.start_s - self._quick_turned_down[-1][0] > d.walk_end_gap_s):
+            return False
+        strides = [end_s for end_s, rom in self._quick_turned_down
+                   if end_s >= cand.start_s - d.walk_end_window_s and rom >= d.walk_end_stride_fraction * cand.rom_deg]
+        return len(strides) >= d.walk_end_min_strides
 
     def _moving_s(self, a: int, b: int) -> float:
         """How long the segment moved at walking speed (``walking_dps``) between samples ``a`` and ``b``."""
