@@ -204,20 +204,25 @@ class DetectorConfig:
     # between, simulator and UCI). 3-6 s scored alike on four synthetic corpora and UCI; 2 s lost
     # a set of the real-behaviour corpus.
     max_moving_between_first_reps_s: float = 4.0
-    # The last stride of a walk is no set's first rep. Walking stops with a stride whose swing
-    # settles slowly (lift 0.4 s, lowering 1.0 s: over ``min_unpaused_rep_s``), straight after
-    # strides turned down as quick reps with no pause after them; it was counted, and the bend to
-    # fetch the weight, or the last stride of the walk back, made it a set (real behaviours seed
-    # 2026: false reps during setup motion in 5 of 150 recordings with a gyro). With a gyro, and
-    # when no set is under way (``set_gap_s``), a rep that starts with no pause (``calm_before``),
-    # within ``walk_end_gap_s`` of the end of such a quick movement, after ``walk_end_min_strides``
-    # of them within ``walk_end_window_s``, each at least ``walk_end_stride_fraction`` of its range,
-    # is turned down. Without a gyro a quick swing's tilt is bent and its pieces are cut
-    # otherwise: a set's first rep merged with getting into position before it was turned down
-    # (real behaviours seed 11, twice). Chosen on seed 2026 and read on seed 11 (noFalse 95.0 ->
-    # 96.7 / 92.0 -> 92.7 %, exact 85.3 -> 85.5 / 83.7 -> 83.8 %); one stride or two, a gap of
-    # 1 s, 2.5 s or 4 s, 0.3 or 0.5 of the range score within a set of each other; a gap of 2 s
-    # turned a set's first rep down after the person shifted their feet.
+    # Movement straight after walking is no set's first rep. Walking stops with a stride whose
+    # swing settles slowly (lift 0.4 s, lowering 1.0 s: over ``min_unpaused_rep_s``), or runs
+    # straight into the bend to pick up the weight (3-4.5 s, held 1-2.5 s), right after strides
+    # turned down as quick reps with no pause after them; it was counted, and the bend or the walk
+    # back's last stride made it a set before the first set (real behaviours seed 2026: false reps
+    # during setup motion in 5 of 150 recordings with a gyro; on seeds 2026 and 11 the rule turns
+    # down 156 such movements: 147 bends, 9 strides, none in a labelled set). With a gyro, and when no set is under way
+    # (``set_gap_s``), a movement that starts with no pause (``calm_before``), within
+    # ``walk_end_gap_s`` of the end of such a quick movement, after ``walk_end_min_strides`` of
+    # them within ``walk_end_window_s``, each at least ``walk_end_stride_fraction`` of its range,
+    # is turned down. The price: a set's first rep started under 0.3 s after the last stride of a
+    # walk is lost with it (review helper-64; a pause of 0.3 s or more keeps it: tests). Without a
+    # gyro a quick swing's tilt is bent and its pieces are cut otherwise: a set's first rep
+    # merged with getting into position before it was turned down (real behaviours seed 11,
+    # twice). Chosen on seed 2026 and read on seed 11 (noFalse 95.0 -> 96.7 / 92.0 -> 92.7 %,
+    # exact 85.3 -> 85.5 / 83.7 -> 83.8 %); one stride or two, a gap of 1 s, 2.5 s or 4 s, 0.3 or
+    # 0.5 of the range score within a set of each other; a gap of 2 s turned a set's first rep
+    # down after the person shifted their feet; no hold at the top (under 0.5 s) kept none of
+    # seed 11's gain (the bends are held).
     walk_end_gap_s: float = 1.0
     walk_end_window_s: float = 2.5
     walk_end_min_strides: int = 2

@@ -1431,6 +1431,7 @@ class RepPipeline:
         self._last_close = self._hist.end
         self._runs.break_run("interrupted by a data gap")
         self._runs.drop_held_bursts()  # (the next set may be after a re-strap: no posture to match)
+        self._runs.forget_quick_movements()
         self._runs.close_set()
         self._restart_at = self._hist.end  # no pause before this is one the segment rests from after it
         self._out.push(GapDetected(start_s, end_s))

@@ -6,10 +6,11 @@ same direction, follows within ``run_gap_s`` (walking swings the thigh both ways
 rest and never forms a run; a bend to pick something up is not like the reps around it).
 Until then the reps of a run wait, shown as tentative (:class:`RepTentative`) when they
 look like a set's first rep; a quick rep waits for a pause after it (a step of walking is
-followed by the next step), and, with a gyro, a rep that follows such steps with no pause when no
-set is under way is the walk's last stride (``RunTracker._ends_a_walk``). Quick reps back to back, the same way, of like range and with no
-swing back past the rest between them (walking swings the thigh back between its forward
-swings; a fast set's landing does now and then: ``fast_swing_back_share``), are a *fast set*
+followed by the next step), and, with a gyro, a movement that follows such steps with no pause
+when no set is under way is setup motion (``RunTracker._ends_a_walk``). Quick
+reps back to back, the same way, of like range and with no swing back past the rest between them
+(walking swings the thigh back between its forward swings; a fast set's landing does now and
+then: ``fast_swing_back_share``), are a *fast set*
 once ``fast_run_min_reps`` of them came and a pause follows -- or, from
 ``fast_run_unfinished_min_reps``, when other movement ends them, or as soon as a slower rep of
 their tempo follows them as their next rep would (``fast_tempo_ratio``: a set's tempo either side
@@ -275,7 +276,8 @@ class RunTracker:
             rep_sized = not self._run_roms or (d.rom_deg >= self.config.detector.rep_sized_fraction * float(np.median(self._run_roms))
                                                and self._same_way(d))
             self.count_stray_movement(d.start_s, d.end_s - d.start_s)
-            self._quick_turned_down = [*self._quick_turned_down[-self.config.detector.walk_end_min_strides:], (d.end_s, d.rom_deg)]
+            since_s = d.end_s - self.config.detector.walk_end_window_s
+            self._quick_turned_down = [*(q for q in self._quick_turned_down if q[0] >= since_s), (d.end_s, d.rom_deg)]
             if self._run_len < 2 and rep_sized:
                 self.break_run("followed by quick movement without a pause")
             self.reject_cand(d, "quick, with no pause after it (walking or setup motion?)")
@@ -887,6 +889,10 @@ class RunTracker:
         strides = [end_s for end_s, rom in self._quick_turned_down
                    if end_s >= cand.start_s - d.walk_end_window_s and rom >= d.walk_end_stride_fraction * cand.rom_deg]
         return len(strides) >= d.walk_end_min_strides
+
+    def forget_quick_movements(self) -> None:
+        """A data gap: the quick movements before it are no strides of what comes after it."""
+        self._quick_turned_down = []
 
     def _moving_s(self, a: int, b: int) -> float:
         """How long the segment moved at walking speed (``walking_dps``) between samples ``a`` and ``b``."""
