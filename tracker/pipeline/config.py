@@ -210,8 +210,8 @@ class DetectorConfig:
     # turned down as quick reps with no pause after them; it was counted, and the bend or the walk
     # back's last stride made it a set before the first set (real behaviours seed 2026: false reps
     # during setup motion in 5 of 150 recordings with a gyro; on seeds 2026 and 11 the rule turns
-    # down 156 such movements: 147 bends, 9 strides, none in a labelled set). With a gyro, and when no set is under way
-    # (``set_gap_s``), a movement that starts with no pause (``calm_before``), within
+    # down 156 such movements: 147 bends, 9 strides, none in a labelled set). With a gyro, and
+    # when no set is under way (``set_gap_s``), a movement that starts with no pause (``calm_before``), within
     # ``walk_end_gap_s`` of the end of such a quick movement, after ``walk_end_min_strides`` of
     # them within ``walk_end_window_s``, each at least ``walk_end_stride_fraction`` of its range,
     # is turned down. The price: a set's first rep started under 0.3 s after the last stride of a

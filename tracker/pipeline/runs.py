@@ -878,9 +878,10 @@ class RunTracker:
         self._run_len = max(self._run_len, 2)
 
     def _ends_a_walk(self, cand: RepCandidate) -> bool:
-        """``cand`` would open a run, but is the last stride of a walk: with a gyro, no set under
-        way, no pause before it, straight after quick movements turned down as strides are
-        (``walk_end_*``, :class:`~tracker.pipeline.config.DetectorConfig`)."""
+        """``cand`` would open a run, but ends a walk -- its last stride, or the bend to pick up
+        the weight it runs into: with a gyro, no set under way, no pause before it, straight after
+        quick movements turned down as strides are (``walk_end_*``,
+        :class:`~tracker.pipeline.config.DetectorConfig`)."""
         d = self.config.detector
         if (not self.config.has_gyro or self._run_last is not None or self._run_pending or cand.calm_before
                 or cand.start == self._lead_in or cand.start_s - self._counted_end_s <= d.set_gap_s
