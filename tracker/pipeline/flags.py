@@ -386,8 +386,7 @@ def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence
             # all its reps so far, this one included): a usual range read from a set's first few
             # reps can be high (one that overshot with the pelvis), and the clean corpora flagged
             # 10-26 more correct reps against it alone
-            typical = median if median is not None else ref
-            limit = th.partial_rom_fraction * min(ref, typical)
+            limit = _partial_limit_deg(config, ref, median)
             if person is None and _table_prior(config) and (rushed is None or raised > th.controlled_raise_fraction):
                 # before the person's range is known (a session's first reps) there is no range of
                 # theirs: against the smallest range the exercise table asks for too (a session's
@@ -427,6 +426,12 @@ def _beyond_range(rep: Rep, config: PipelineConfig, ref_deg: float | None) -> Fl
     if limits and (rom := judged_rom_deg(rep, config)) > (limit := min(limits)):
         return _flag(FlagKind.BEYOND_RANGE, rom, limit, "deg", rom / limit)
     return None
+
+
+def _partial_limit_deg(config: PipelineConfig, reference_deg: float, typical_deg: float | None) -> float:
+    """``partial_rom``'s limit: ``partial_rom_fraction`` of the smaller of the range a rep is
+    judged against and the session's typical rep (its median so far; the range alone before any)."""
+    return config.thresholds.partial_rom_fraction * (reference_deg if typical_deg is None else min(reference_deg, typical_deg))
 
 
 def _partial_rom(rom_deg: float, limit_deg: float) -> Flag:
@@ -471,17 +476,16 @@ def judged_again(rep: Rep, config: PipelineConfig, ranges: SessionRanges, sessio
     session's first rep, before its set shows a range, was judged partial against the exercise
     table's smallest range alone, which a mobile person's short first lift passes (partial_rom
     with a gyro: clean corpora 0.960 -> 0.970 and 0.935 -> 0.940; real behaviours 0.877 ->
-    0.877 and 0.838 -> 0.836, 4 and 0 reps more found, 6 and 2 more flagged wrongly). Partial, as :func:`assess_flags` judges it, against the session's typical rep too:
-    a first fast set that falls short of the range the next set shows is the session's typical
-    rep, and no partial rep. Not both: a rep flagged beyond a range gets no partial flag.
+    0.877 and 0.838 -> 0.836, 4 and 0 reps more found, 6 and 2 more flagged wrongly). Partial, as
+    :func:`assess_flags` judges it, against the session's typical rep too: a first fast set that
+    falls short of the range the next set shows is the session's typical rep, and no partial rep. Not both: a rep flagged beyond a range gets no partial flag.
     """
     known = ranges.known_rom_deg(rep)
     if known is None:
         return None
     # partial against the session's typical rep too, as assess_flags judges it (``session_roms_deg``:
     # the ranges counted so far; a range read from a set's first two reps can be high)
-    typical = _session_median_deg(session_roms_deg)
-    partial_limit = config.thresholds.partial_rom_fraction * (known if typical is None else min(known, typical))
+    partial_limit = _partial_limit_deg(config, known, _session_median_deg(session_roms_deg))
     applies = config.exercise.flags
     has = {f.kind for f in rep.flags}
     added: list[Flag] = []
