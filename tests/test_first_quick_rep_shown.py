@@ -107,3 +107,19 @@ def test_a_sessions_first_set_fast_lying_down_waits_for_the_set() -> None:
     stamped = _stamped(angles, "prone-leg-lift", 1)
     assert sum(isinstance(e, RepCompleted) for _, e in stamped) == 10
     assert _first_shown_after_s(stamped, 3.0 + ends[0]) > 2 * SHOWN_WITHIN_S
+
+
+def test_a_small_jerk_before_a_lying_fast_set_is_not_shown_and_still_leads_its_first_rep_in() -> None:
+    # review helper-65: a 6 deg jerk from rest (0.9 s) just before a fast set of 4, shown as a set's
+    # first rep, was no longer the lead-in of the set's first rep (one shown is no lead-in: a lift
+    # split in two would show twice), and the set needed 5 quick reps, not 3: it counted none. Only a
+    # quick rep as far as the set counted there went shows at once
+    jerk = np.concatenate([_seg(0, 6.0, 0.45), _seg(6.0, 0, 0.45)])
+    fast, ends = _fast_reps(4)
+    before = np.concatenate([_still(3.0), _slow_reps(4), _still(20.0), jerk])
+    angles = np.concatenate([before, fast, _still(5.0)])
+    stamped = _stamped(angles, "prone-leg-lift", 1)
+    counted = [e.rep for _, e in stamped if isinstance(e, RepCompleted)]
+    assert [r.set_index for r in counted] == [1] * 4 + [2] * 4
+    assert not [e for _, e in stamped if isinstance(e, RejectedMovement) and e.tentative]
+    assert _first_shown_after_s(stamped, before.size / RATE_HZ + ends[0]) <= SHOWN_WITHIN_S

@@ -970,21 +970,30 @@ class RunTracker:
         walking, fetching the weight and lying down would otherwise flash up as reps and be taken
         back, and a count that keeps taking reps back is not believed. A quick rep (under
         ``min_unpaused_rep_s``: a walk's stride from standing still looks the same) only where no
-        one walks: with a gyro, lying down at the rest of a set counted there
-        (:meth:`_at_counted_rest_across_gravity`) -- a fast set's first rep showed when enough quick
-        reps for a set had come, 1-2 s after it ended (real behaviours seed 2026: a set's first rep
-        within 300 ms 65.0 -> 67.1 %, seed 11 66.5 -> 69.2 %; taken back 444 either way, seed 2026).
-        Not without a gyro: there a fast set is read from its rhythm, whose cycles show themselves,
-        and the quick rep shown first was taken back (18 more).
+        one walks (:meth:`_quick_first_rep_shown`).
         """
         d = self.config.detector
         next_in_set = self._continues_set(c)
         from_rest = c.quiet_before or c.start == self._lead_in
-        first_of_set = (from_rest and (c.end_s - c.start_s >= d.min_unpaused_rep_s
-                                     or (self.fast_sets and self._at_counted_rest_across_gravity(c.ref)))
+        first_of_set = (from_rest and (c.end_s - c.start_s >= d.min_unpaused_rep_s or self._quick_first_rep_shown(c))
                         and d.announce_min_rom_deg <= c.rom_deg <= d.announce_max_range_factor * self.config.max_rep_rom_deg)
         if next_in_set or first_of_set:
             self._show(c)
+
+    def _quick_first_rep_shown(self, c: RepCandidate) -> bool:
+        """A quick rep from rest (``c``) is shown as a set's first rep the moment it ends only where
+        no one walks: with a gyro, at the rest of a set counted where the segment lies across gravity
+        (:meth:`_at_counted_rest_across_gravity`: lying down, or a thigh seated), as far as that set's
+        reps went (``confirm_rom_ratio``). Elsewhere a fast set's first rep showed only once enough
+        quick reps for a set had come, 1-2 s after it ended (real behaviours seed 2026: 10 of 61
+        fast sets seen with a gyro showed their first rep within 300 ms). Not a smaller movement: a
+        jerk from rest shown so would no longer lead a fast set's first rep in (:meth:`_is_lead_in`),
+        and a set of 3 or 4 after it counted none (review helper-65). Not without a gyro: a fast set
+        is read from its rhythm there, whose cycles show themselves, and the quick rep shown first
+        was taken back (real behaviours seed 2026: 18 more taken back). A rest kept across a data
+        gap (a re-strap) is still that rest here, as for :meth:`_follows_waiting`."""
+        return (self.fast_sets and self._at_counted_rest_across_gravity(c.ref) and self._counted_rom_deg is not None
+                and self._like_range(c.rom_deg, self._counted_rom_deg))
 
     def _is_lead_in(self, before: RepCandidate | None, c: RepCandidate) -> bool:
         """The movement offered just ``before`` ``c`` started from stillness, was small next to it
