@@ -478,7 +478,8 @@ def judged_again(rep: Rep, config: PipelineConfig, ranges: SessionRanges, sessio
     with a gyro: clean corpora 0.960 -> 0.970 and 0.935 -> 0.940; real behaviours 0.877 ->
     0.877 and 0.838 -> 0.836, 4 and 0 reps more found, 6 and 2 more flagged wrongly). Partial, as
     :func:`assess_flags` judges it, against the session's typical rep too: a first fast set that
-    falls short of the range the next set shows is the session's typical rep, and no partial rep. Not both: a rep flagged beyond a range gets no partial flag.
+    falls short of the range the next set shows is the session's typical rep, and no partial rep.
+    Not both: a rep flagged beyond a range gets no partial flag.
     """
     known = ranges.known_rom_deg(rep)
     if known is None:
