@@ -59,7 +59,8 @@ class Thresholds:
       UCI data (subjects 1-2), whose "5 s" holds measure 2.2-5 s and whose fast reps hold < 1 s.
     * ``partial_rom_fraction`` = 0.8: a range under 80 % of the target (calibrated,
       prescribed, or the person's usual range -- ``flags.reference_rom_deg``, see
-      ``usual_range_min_reps`` -- and the session's typical rep, the median of the ranges so far). Chosen by
+      ``usual_range_min_reps`` -- and the session's typical rep, the median of the ranges so far
+      but for partial returns'). Chosen by
       leave-one-subject-out on UCI: the best setting on subject 1 with at most 10 % of correct
       reps flagged is 0.8 (low-amplitude block 73 %, correct 4 %), and on subject 2 too
       (82 %, 0 %); 0.75 flagged 65 % / 76 % of the low-amplitude blocks. Before the person's

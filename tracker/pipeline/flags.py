@@ -116,6 +116,12 @@ class SessionRanges:
         """:func:`raised_start_fraction` against the reps added so far."""
         return _raised_from(rep, self._first.get(rep.set_index))
 
+    def returned_part_way(self, rep: Rep) -> bool:
+        """``rep`` started part of the way up (``partial_return_raise_fraction`` of its range above its
+        set's first start): the leg did not come back to rest before it -- a partial return's rep,
+        flagged partial_rom for it (:func:`assess_flags`)."""
+        return self.raised_start_fraction(rep) > self._config.thresholds.partial_return_raise_fraction
+
     def _rushed(self, rep: Rep) -> bool:
         """A lift or lowering quicker than the exercise's (or the configured) too-fast phase: the
         range rules' test, on the rep alone. The tempo rule's "unrushed" reps (in
@@ -304,9 +310,10 @@ def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence
                  session_tempo: SessionTempo | None = None) -> tuple[Flag, ...]:
     """All flags that apply to ``rep`` under the exercise's rules.
 
-    ``session_roms_deg``: the ranges of the session's reps so far, this one included (the
-    person's usual range); ``session_reps``: the session's reps before this one, with their flags
-    (their usual tempo and hold; never a later one: flags stream); ``session_ranges``: the same
+    ``session_roms_deg``: the ranges of the session's reps so far, this one included, but for
+    partial returns' (:meth:`SessionRanges.returned_part_way`): its typical rep; ``session_reps``:
+    the session's reps before this one, with their flags (their usual tempo and hold; never a
+    later one: flags stream); ``session_ranges``: the same
     reps kept as :class:`SessionRanges` by a streaming session (read from ``session_reps`` when
     not given); ``session_tempo``: and as :class:`SessionTempo` (likewise).
     """
@@ -383,9 +390,9 @@ def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence
         raised = ranges.raised_start_fraction(rep)
         if ref is not None:
             # short of the person's usual range and of the session's typical rep (the median of
-            # all its reps so far, this one included): a usual range read from a set's first few
-            # reps can be high (one that overshot with the pelvis), and the clean corpora flagged
-            # 10-26 more correct reps against it alone
+            # its reps so far but for partial returns': ``OutputQueue``): a usual range read from a
+            # set's first few reps can be high (one that overshot with the pelvis), and the clean
+            # corpora flagged 10-26 more correct reps against it alone
             limit = _partial_limit_deg(config, ref, median)
             if person is None and _table_prior(config) and (rushed is None or raised > th.controlled_raise_fraction):
                 # before the person's range is known (a session's first reps) there is no range of
@@ -401,7 +408,7 @@ def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence
                 limit = max(limit, th.partial_rom_fraction * config.exercise.typical_rom_deg[0])
             if (rom := rep.rom_deg) < limit:  # the peak: a flick adds no partial flag, and a held top estimated a few per cent low would
                 flags.append(_partial_rom(rom, limit))
-            elif raised > th.partial_return_raise_fraction:
+            elif ranges.returned_part_way(rep):
                 # started part of the way up: the leg did not come back to rest before it
                 add(FlagKind.PARTIAL_ROM, raised, th.partial_return_raise_fraction, "share", raised / th.partial_return_raise_fraction)
 
@@ -485,7 +492,8 @@ def judged_again(rep: Rep, config: PipelineConfig, ranges: SessionRanges, sessio
     if known is None:
         return None
     # partial against the session's typical rep too, as assess_flags judges it (``session_roms_deg``:
-    # the ranges counted so far; a range read from a set's first two reps can be high)
+    # the ranges counted so far but for partial returns'; a range read from a set's first two
+    # reps can be high)
     partial_limit = _partial_limit_deg(config, known, _session_median_deg(session_roms_deg))
     applies = config.exercise.flags
     has = {f.kind for f in rep.flags}
