@@ -138,3 +138,37 @@ def test_a_rep_shown_inside_a_fast_set_read_from_its_rhythm_is_resolved() -> Non
     assert shown
     for start in set(shown):
         assert (start in counted) != (start in taken_back), start  # one or the other, once
+
+
+def _after_a_set(partial: np.ndarray) -> tuple[Recording, float]:
+    """Five steady reps to 30 deg, a minute's rest there, then ``partial``; and the offset (s) of
+    ``partial``'s samples."""
+    steady = np.concatenate([np.zeros(int(3 * RATE_HZ))] + [np.concatenate([_seg(0, 30, 1.2), np.full(int(RATE_HZ), 30.0),
+                                                                            _seg(30, 0, 1.2), np.zeros(int(1.5 * RATE_HZ))])
+                                                            for _ in range(5)] + [np.zeros(int(60 * RATE_HZ))])
+    t, acc, gyr = sensor_from_angles(np.concatenate([steady, partial]), rate_hz=RATE_HZ, noise_g=0.003)
+    return Recording(t, acc, gyr), steady.size / RATE_HZ
+
+
+def test_a_set_of_partial_returns_after_a_set_counted_shows_its_first_rep_as_it_turns() -> None:
+    """At the rest of a set counted, a set of partial returns' first rep shows as it stops at its
+    raised rest (stop 51), as the reps after it do; it waited for the next lift before (0.68 s)."""
+    ang, ends = partial_returns(6)
+    rec, offset = _after_a_set(ang)
+    outs = [[s.event for s in stream_in_chunks(SessionSetup.resolve(EXERCISE, Placement.THIGH), rec, chunk_n=chunk)]
+            for chunk in (1, 7, 100_000)]
+    assert outs[0] == outs[1] == outs[2]
+    stamped = stream_in_chunks(SessionSetup.resolve(EXERCISE, Placement.THIGH), rec)
+    reps = [e.rep for e in (s.event for s in stamped) if isinstance(e, RepCompleted)]
+    assert len(reps) == 5 + 7
+    first = _first_shown(stamped)
+    delays = []
+    for end in ends:
+        rep = min(reps, key=lambda r: abs(r.end_s - (offset + end)))
+        assert abs(rep.end_s - (offset + end)) < 0.5
+        delays.append(1000.0 * (first[rep.start_s] - (offset + end)))
+    assert max(delays) <= TARGET_MS, delays
+    assert not [e for e in outs[0] if isinstance(e, RejectedMovement) and e.tentative]
+    # the same set as the session's first still waits for its turn to be proved
+    alone = _delays_ms(DetectorConfig())
+    assert alone[0] > TARGET_MS

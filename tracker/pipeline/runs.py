@@ -1017,15 +1017,31 @@ class RunTracker:
     def announce_on_the_way_down(self, c: RepCandidate) -> None:
         """``c``, a lift under way measured so far, has come most of the way back down and stopped
         (``show_on_the_way_down_fraction``): shown now, not yet sure, when it is the next rep of the
-        set going on (:meth:`_continues_set`), or of a run whose first rep was shown. The candidate
-        that closes it later has the same start: it is counted, or taken back (``withdraw``). Not a
-        set's first rep: getting into position comes part of the way back and settles too (the clean
-        corpus's bridges with the thigh sensor: 8 more taken back in its first 100 recordings, one
-        20 s after it showed)."""
+        set going on (:meth:`_continues_set`), or of a run whose first rep was shown, or a set's
+        first rep at the rest of a set counted (:meth:`_first_rep_shown_on_the_way_down`). The
+        candidate that closes it later has the same start: it is counted, or taken back
+        (``withdraw``)."""
         last = self._run_last
-        if self._continues_set(c) or (self._run_pending and last is not None and self.is_shown(last.start)
-                                      and self._follows_run(c)):
+        if (self._continues_set(c) or self._first_rep_shown_on_the_way_down(c)
+                or (self._run_pending and last is not None and self.is_shown(last.start) and self._follows_run(c))):
             self._show(c)
+
+    def _first_rep_shown_on_the_way_down(self, c: RepCandidate) -> bool:
+        """``c``, come most of the way back down, is shown as a set's first rep: nothing waits, and it
+        looks as a set's first rep shown at its end does (:meth:`_announce`: from rest, a rep's time,
+        ``announce_min_rom_deg`` at least), at the rest of a set counted (``fast_rest_match_deg``) and
+        as far as that set's reps went (``confirm_rom_ratio``: a partial return's first lift, 40-60 %
+        of the range, is). A set of partial returns' first rep ends where it turns, part of the way
+        back, and showed only when the next lift proved the turn, 0.4-1.2 s later (real behaviours
+        seed 2026: 43 of 107 such sets showed it within 300 ms). Not before any set is counted:
+        getting into position comes part of the way back and settles too (the clean corpus's
+        bridges with the thigh sensor: 8 more taken back in its first 100 recordings, one 20 s after
+        it showed). Not a smaller movement, nor one that did not start from rest: shifting and
+        settling at the rest between sets, shown so, were taken back (28 more, seed 2026)."""
+        d = self.config.detector
+        return (not self._run_pending and c.quiet_before and c.end_s - c.start_s >= d.min_unpaused_rep_s
+                and c.rom_deg >= d.announce_min_rom_deg and self._at_counted_rest(c.ref)
+                and self._counted_rom_deg is not None and self._like_range(c.rom_deg, self._counted_rom_deg))
 
     def is_shown(self, start: int) -> bool:
         """The excursion from history sample ``start`` was shown as a rep not yet sure."""
