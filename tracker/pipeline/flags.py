@@ -310,8 +310,9 @@ def assess_flags(rep: Rep, *, config: PipelineConfig, session_roms_deg: Sequence
                  session_tempo: SessionTempo | None = None) -> tuple[Flag, ...]:
     """All flags that apply to ``rep`` under the exercise's rules.
 
-    ``session_roms_deg``: the ranges of the session's reps so far, this one included, but for
-    partial returns' (:meth:`SessionRanges.returned_part_way`): its typical rep; ``session_reps``:
+    ``session_roms_deg``: the ranges of the session's reps so far but for partial returns'
+    (:meth:`SessionRanges.returned_part_way`), this one included unless it is one (its own range
+    when there is none before it): its typical rep; ``session_reps``:
     the session's reps before this one, with their flags (their usual tempo and hold; never a
     later one: flags stream); ``session_ranges``: the same
     reps kept as :class:`SessionRanges` by a streaming session (read from ``session_reps`` when

@@ -1027,17 +1027,18 @@ class RunTracker:
             self._show(c)
 
     def _first_rep_shown_on_the_way_down(self, c: RepCandidate) -> bool:
-        """``c``, come most of the way back down, is shown as a set's first rep: nothing waits, and it
-        looks as a set's first rep shown at its end does (:meth:`_announce`: from rest, a rep's time,
-        ``announce_min_rom_deg`` at least), at the rest of a set counted (``fast_rest_match_deg``) and
-        as far as that set's reps went (``confirm_rom_ratio``: a partial return's first lift, 40-60 %
-        of the range, is). A set of partial returns' first rep ends where it turns, part of the way
+        """``c``, come most of the way back down, is shown as a set's first rep: nothing waits, it
+        started from stillness (``quiet_before``; not a lead-in), takes a rep's time
+        (``min_unpaused_rep_s``), turned ``announce_min_rom_deg`` at least, at the rest of a set
+        counted (within ``fast_rest_match_deg``) and within ``confirm_rom_ratio`` of that set's range
+        either way (a partial return's first lift, 40-60 % of the range, is). A set of partial returns' first rep ends where it turns, part of the way
         back, and showed only when the next lift proved the turn, 0.4-1.2 s later (real behaviours
         seed 2026: 43 of 107 such sets showed it within 300 ms). Not before any set is counted:
         getting into position comes part of the way back and settles too (the clean corpus's
         bridges with the thigh sensor: 8 more taken back in its first 100 recordings, one 20 s after
         it showed). Not a smaller movement, nor one that did not start from rest: shifting and
-        settling at the rest between sets, shown so, were taken back (28 more, seed 2026)."""
+        settling at the rest between sets, shown so, were taken back (28 more, seed 2026). A data
+        gap before the lift closes takes it back, as it does a rep shown at its end."""
         d = self.config.detector
         return (not self._run_pending and c.quiet_before and c.end_s - c.start_s >= d.min_unpaused_rep_s
                 and c.rom_deg >= d.announce_min_rom_deg and self._at_counted_rest(c.ref)
