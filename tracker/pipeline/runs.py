@@ -992,7 +992,12 @@ class RunTracker:
         is read from its rhythm there, whose cycles show themselves, and the quick rep shown first
         was taken back (real behaviours seed 2026: 18 more taken back). A rest kept across a data
         gap (a re-strap) is still that rest here, as for :meth:`_follows_waiting`."""
-        return (self.fast_sets and self._at_counted_rest_across_gravity(c.ref) and self._counted_rom_deg is not None
+        return self.fast_sets and self.config.rest_across_gravity and self._like_counted_set_rep(c)
+
+    def _like_counted_set_rep(self, c: RepCandidate) -> bool:
+        """``c`` is at the rest of the set counted last (within ``fast_rest_match_deg``) and within
+        ``confirm_rom_ratio`` of its range either way: a rep of a set there, going by that set."""
+        return (self._at_counted_rest(c.ref) and self._counted_rom_deg is not None
                 and self._like_range(c.rom_deg, self._counted_rom_deg))
 
     def _is_lead_in(self, before: RepCandidate | None, c: RepCandidate) -> bool:
@@ -1031,8 +1036,9 @@ class RunTracker:
         started from stillness (``quiet_before``; not a lead-in), takes a rep's time
         (``min_unpaused_rep_s``), turned ``announce_min_rom_deg`` at least, at the rest of a set
         counted (within ``fast_rest_match_deg``) and within ``confirm_rom_ratio`` of that set's range
-        either way (a partial return's first lift, 40-60 % of the range, is). A set of partial returns' first rep ends where it turns, part of the way
-        back, and showed only when the next lift proved the turn, 0.4-1.2 s later (real behaviours
+        either way (:meth:`_like_counted_set_rep`; a partial return's first lift, 40-60 % of the
+        range, is). A set of partial returns' first rep ends where it turns, part of the way back,
+        and showed only when the next lift proved the turn, 0.4-1.2 s later (real behaviours
         seed 2026: 43 of 107 such sets showed it within 300 ms). Not before any set is counted:
         getting into position comes part of the way back and settles too (the clean corpus's
         bridges with the thigh sensor: 8 more taken back in its first 100 recordings, one 20 s after
@@ -1041,8 +1047,7 @@ class RunTracker:
         gap before the lift closes takes it back, as it does a rep shown at its end."""
         d = self.config.detector
         return (not self._run_pending and c.quiet_before and c.end_s - c.start_s >= d.min_unpaused_rep_s
-                and c.rom_deg >= d.announce_min_rom_deg and self._at_counted_rest(c.ref)
-                and self._counted_rom_deg is not None and self._like_range(c.rom_deg, self._counted_rom_deg))
+                and c.rom_deg >= d.announce_min_rom_deg and self._like_counted_set_rep(c))
 
     def is_shown(self, start: int) -> bool:
         """The excursion from history sample ``start`` was shown as a rep not yet sure."""
