@@ -203,7 +203,10 @@ def trends_figure(sessions: Sequence[SessionSummary], *, target_rom_deg: float |
     _base(fig, height=300, title="Range and smoothness")
     _date_axis(fig, dates)
     fig.update_layout(yaxis=dict(title="range (°)", rangemode="tozero"),
-                      yaxis2=dict(title="SPARC", overlaying="y", side="right", showgrid=False, tickformat=".1f"))
+                      yaxis2=dict(title="SPARC", overlaying="y", side="right", showgrid=False,
+                                  # two decimals: a range of a few tenths gets ticks 0.05 apart, which
+                                  # one decimal showed as the same label twice (-2.0, -2.0, -2.1, -2.1)
+                                  tickformat=".2f"))
     return fig
 
 
@@ -218,7 +221,10 @@ def flag_share_figure(sessions: Sequence[SessionSummary]) -> go.Figure:
             fig.add_trace(go.Scatter(x=dates, y=shares, name=FLAG_LABELS[kind], mode="lines+markers",
                                      line=dict(color=FLAG_COLOURS[kind]),
                                      hovertemplate="%{x|%d %b}: %{y:.0f} %<extra>" + FLAG_LABELS[kind] + "</extra>"))
-    _base(fig, height=300, title="Reps flagged, by flag")
+    _base(fig, height=340, title="Reps flagged, by flag")
+    # up to seven flags take two rows of legend: under the plot, where they do not run into the title
+    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.2, xanchor="left", x=0.0),
+                      margin=dict(b=96))
     fig.update_yaxes(title_text="% of reps", range=[0, 100])
     if not fig.data:
         _empty(fig, "no flagged reps")

@@ -138,6 +138,11 @@ def test_overview_person_session_note_export_and_404(local: Server, browser, db:
     wait_text(d, "Exercise days")
     wait_text(d, "Next step")
     shot(d, "person")
+    # as drawn, no legend runs into its figure's title (the six flags' legend did, stop 52), and
+    # every axis labels each of its ticks differently
+    drawn = drawn_figures(d)
+    assert len(drawn) >= 5 and any(p["ticks"].get("y2tick") for p in drawn)
+    assert_drawn_cleanly(drawn)
 
     with Store.open(db, mode=OpenMode.READ) as store:
         sid = store.sessions(person="Ann Lee")[0].id
@@ -180,6 +185,64 @@ def test_overview_person_session_note_export_and_404(local: Server, browser, db:
     wait_text(d, "no session 99999")
     d.get(local.base + "/person/xyz")
     wait_text(d, "Not found")
+
+
+#: Each figure on the page as drawn: its title, its ticks' labels by axis, and whether its legend
+#: and its title overlap on screen
+_DRAWN_FIGURES_JS = """
+    const out = [];
+    for (const g of document.querySelectorAll('.js-plotly-plot')) {
+      const ticks = {};
+      for (const t of g.querySelectorAll('g.xtick text, g.ytick text, g.y2tick text')) {
+        const axis = t.parentNode.getAttribute('class');
+        (ticks[axis] = ticks[axis] || []).push(t.textContent);
+      }
+      const title = g.querySelector('text.gtitle'), legend = g.querySelector('g.legend');
+      let overlap = false;
+      if (title && legend) {
+        const a = title.getBoundingClientRect(), b = legend.getBoundingClientRect();
+        overlap = a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+      }
+      out.push({title: title ? title.textContent : '', ticks: ticks, overlap: overlap});
+    }
+    return out;"""
+
+
+def drawn_figures(d) -> list[dict]:  # type: ignore[no-untyped-def]
+    return list(d.execute_script(_DRAWN_FIGURES_JS))
+
+
+def assert_drawn_cleanly(drawn: list[dict]) -> None:
+    for p in drawn:
+        assert not p["overlap"], f"the legend runs into the title {p['title']!r}"
+        for axis, labels in p["ticks"].items():
+            assert len(labels) == len(set(labels)), f"{p['title']!r}: {axis} labels {labels}"
+
+
+def test_a_narrow_smoothness_range_gets_distinct_tick_labels(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # SPARC of a person's sessions within a few tenths (-2.2 to -1.95): one decimal labelled the
+    # axis -2.0, -2.0, -2.1, -2.1 (the demo's person page, stop 52)
+    from dashboard.figures import flag_share_figure, trends_figure
+    from tracker.app.history import SessionSummary
+    from tracker.core.exercises import FlagKind, get_exercise
+
+    sparc = [-2.19, -2.02, -2.11, -1.96, -2.17, -2.05, -1.98, -2.14]
+    sessions = [SessionSummary(i + 1, f"2026-11-{10 + 2 * i:02d}T10:00:00", get_exercise("side-lying-hip-abduction"),
+                               SessionStatus.COMPLETE, None, 20, (10, 10), 25.0 + i, s, 6,
+                               tuple((k, 1 + (i + j) % 4) for j, k in enumerate(FlagKind)))
+                for i, s in enumerate(sparc)]
+    page = tmp_path / "figures.html"
+    page.write_text("<html><body style='width:620px'>" + trends_figure(sessions).to_html(full_html=False, include_plotlyjs="inline")
+                    + flag_share_figure(sessions).to_html(full_html=False, include_plotlyjs=False) + "</body></html>")
+    browser.get(page.as_uri())
+    deadline = time.monotonic() + 10
+    drawn: list[dict] = []
+    while time.monotonic() < deadline and not (len(drawn) == 2 and all(p["ticks"] for p in drawn)):
+        drawn = drawn_figures(browser)
+        time.sleep(0.1)
+    assert [p["title"] for p in drawn] == ["Range and smoothness", "Reps flagged, by flag"]
+    assert len(drawn[0]["ticks"]["y2tick"]) >= 3
+    assert_drawn_cleanly(drawn)
 
 
 def test_a_phone_width_shows_the_pages_without_sideways_scrolling(local: Server, browser, db: Path) -> None:  # type: ignore[no-untyped-def]
