@@ -981,18 +981,30 @@ class RunTracker:
             self._show(c)
 
     def _quick_first_rep_shown(self, c: RepCandidate) -> bool:
-        """A quick rep from rest (``c``) is shown as a set's first rep the moment it ends only where
-        no one walks: with a gyro, at the rest of a set counted where the segment lies across gravity
-        (:meth:`_at_counted_rest_across_gravity`: lying down, or a thigh seated), as far as that set's
-        reps went (``confirm_rom_ratio``). Elsewhere a fast set's first rep showed only once enough
-        quick reps for a set had come, 1-2 s after it ended (real behaviours seed 2026: 10 of 61
-        fast sets seen with a gyro showed their first rep within 300 ms). Not a smaller movement: a
-        jerk from rest shown so would no longer lead a fast set's first rep in (:meth:`_is_lead_in`),
-        and a set of 3 or 4 after it counted none (review helper-65). Not without a gyro: a fast set
-        is read from its rhythm there, whose cycles show themselves, and the quick rep shown first
-        was taken back (real behaviours seed 2026: 18 more taken back). A rest kept across a data
-        gap (a re-strap) is still that rest here, as for :meth:`_follows_waiting`."""
-        return self.fast_sets and self.config.rest_across_gravity and self._like_counted_set_rep(c)
+        """A quick rep from rest (``c``) is shown as a set's first rep the moment it ends only with a
+        gyro, at the rest of a set counted and as far as that set's reps went
+        (:meth:`_like_counted_set_rep`), where no walk moves the segment as it does: where the
+        segment lies across gravity (:meth:`_at_counted_rest_across_gravity`: lying down, or a thigh
+        seated) no one walks; standing or with a shank seated, moving as that set moved (within
+        ``quick_first_rep_min_cos`` of its way) -- a walk's first stride swings the leg across a hip
+        abduction's plane, and a seated knee extension's shank back before it swings forward -- but
+        not standing in the sagittal plane, a walk's own (stop 52: the first stride of the walk away
+        after the last set showed and was taken back, 8 times on real behaviours seed 2026).
+        Elsewhere a fast set's first rep shows once enough quick reps for a set have come, 1-2 s
+        after it ended (real behaviours seed 2026, fast sets seen with a gyro: 10 of 61 showed their
+        first rep within 300 ms before stop 50, 22 with the lying rule, 29 with this one). Not a
+        smaller movement: a jerk from rest shown so would no longer lead a fast set's first rep in
+        (:meth:`_is_lead_in`), and a set of 3 or 4 after it counted none (review helper-65). Not
+        without a gyro: a fast set is read from its rhythm there, whose cycles show themselves, and
+        the quick rep shown first was taken back (real behaviours seed 2026: 18 more taken back). A
+        rest kept across a data gap (a re-strap) is still that rest here, as for
+        :meth:`_follows_waiting`."""
+        if not (self.fast_sets and self._like_counted_set_rep(c)):
+            return False
+        if self.config.rest_across_gravity:
+            return True
+        return (not self._standing_sagittal and self._counted_way is not None
+                and float(unit(c.direction) @ self._counted_way) >= self.config.detector.quick_first_rep_min_cos)
 
     def _like_counted_set_rep(self, c: RepCandidate) -> bool:
         """``c`` is at the rest of the set counted last (within ``fast_rest_match_deg``) and within
