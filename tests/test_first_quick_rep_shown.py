@@ -165,3 +165,18 @@ def test_a_small_jerk_before_a_lying_fast_set_is_not_shown_and_still_leads_its_f
     assert [r.set_index for r in counted] == [1] * 4 + [2] * 4
     assert not [e for _, e in stamped if isinstance(e, RejectedMovement) and e.tentative]
     assert _first_shown_after_s(stamped, before.size / RATE_HZ + ends[0]) <= SHOWN_WITHIN_S
+
+
+def test_a_jerk_into_a_fast_set_standing_is_not_shown_and_still_leads_its_first_rep_in() -> None:
+    # review helper-67: after a set of 25 deg, a 9 deg jerk from rest straight into a fast set of 4
+    # at 33 deg, shown as a set's first rep (it moved the set's way, a third of its range), was no
+    # longer the lead-in of the fast set's first rep, and the set counted none. Shown only from 0.9
+    # of the counted range (no rep within ``confirm_rom_ratio`` of it takes that for its lead-in)
+    jerk = np.concatenate([_seg(0, 9.0, 0.45), _seg(9.0, 0, 0.45)])
+    fast, ends = _fast_reps(4, rom_deg=33.0)
+    before = np.concatenate([_still(3.0), _slow_reps(4), _still(20.0), jerk])
+    stamped = _stamped(np.concatenate([before, fast, _still(5.0)]), "standing-hip-abduction", 1)
+    counted = [e.rep for _, e in stamped if isinstance(e, RepCompleted)]
+    assert [r.set_index for r in counted] == [1] * 4 + [2] * 4
+    assert not [e for _, e in stamped if isinstance(e, RejectedMovement) and e.tentative]
+    assert _first_shown_after_s(stamped, before.size / RATE_HZ + ends[0]) <= SHOWN_WITHIN_S

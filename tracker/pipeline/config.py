@@ -236,10 +236,10 @@ class DetectorConfig:
     confirm_rom_ratio: float = 3.0  # the first two reps of a run differ in range by less than this factor
     # A quick rep from rest shows as a set's first the moment it ends, with a gyro, at the rest of a
     # set counted and within ``confirm_rom_ratio`` of its range (``RunTracker._quick_first_rep_shown``):
-    # lying down or a thigh seated, as it is; standing or a shank seated, moving that set's way -- the
-    # cosine of its way with theirs at least this: a fast set's first rep 0.92-1.00, a walk's first
-    # stride at the rest of a standing hip abduction 0.51-0.57 (a set done with the knee bending turns
-    # the shank partly as a stride does; real behaviours seeds 2026 and 11)
+    # lying down or a thigh seated, as it is; standing in the frontal plane or a shank seated, moving
+    # that set's way -- the cosine of its way with theirs at least this: a fast set's first rep
+    # 0.92-1.00, a walk's first stride at the rest of a standing hip abduction 0.51-0.57 (a set done
+    # with the knee bending turns the shank partly as a stride does; real behaviours seeds 2026 and 11)
     quick_first_rep_min_cos: float = 0.8
     pelvis_wait_s: float = 10.0  # a rep waits this long (main-stream time) for the pelvis sensor's data, then goes out without it
     pelvis_posture_change_deg: float = 45.0  # the pelvis sensor turning more than this during a leg "rep": posture change

@@ -985,16 +985,18 @@ class RunTracker:
         gyro, at the rest of a set counted and as far as that set's reps went
         (:meth:`_like_counted_set_rep`), where no walk moves the segment as it does: where the
         segment lies across gravity (:meth:`_at_counted_rest_across_gravity`: lying down, or a thigh
-        seated) no one walks; standing or with a shank seated, moving as that set moved (within
-        ``quick_first_rep_min_cos`` of its way) -- a walk's first stride swings the leg across a hip
-        abduction's plane, and a seated knee extension's shank back before it swings forward -- but
-        not standing in the sagittal plane, a walk's own (stop 52: the first stride of the walk away
-        after the last set showed and was taken back, 8 times on real behaviours seed 2026).
-        Elsewhere a fast set's first rep shows once enough quick reps for a set have come, 1-2 s
-        after it ended (real behaviours seed 2026, fast sets seen with a gyro: 10 of 61 showed their
-        first rep within 300 ms before stop 50, 22 with the lying rule, 29 with this one). Not a
-        smaller movement: a jerk from rest shown so would no longer lead a fast set's first rep in
-        (:meth:`_is_lead_in`), and a set of 3 or 4 after it counted none (review helper-65). Not
+        seated) no one walks; standing in the frontal plane (hip abduction) or seated with a shank
+        sensor, moving as that set moved (within ``quick_first_rep_min_cos`` of its way: a walk's
+        first stride swings the leg across a hip abduction's plane) and turning at least
+        ``minor_fraction`` x ``confirm_rom_ratio`` of its range (no rep of a set there takes it for
+        its lead-in, :meth:`_is_lead_in`). Not standing in the sagittal plane, a walk's own (stop 52:
+        the first stride of the walk away after the last set showed and was taken back, 8 times on
+        real behaviours seed 2026), nor in an exercise of any posture or plane. Elsewhere a fast
+        set's first rep shows once enough quick reps for a set have come, 1-2 s after it ended (real
+        behaviours seed 2026, fast sets seen with a gyro: 10 of 61 showed their first rep within
+        300 ms before stop 50, 22 with the lying rule, 29 with the standing one). Not a smaller
+        movement: a jerk from rest shown so would no longer lead a fast set's first rep in, and a set
+        of 3 or 4 after it counted none (review helper-65 lying down, helper-67 standing). Not
         without a gyro: a fast set is read from its rhythm there, whose cycles show themselves, and
         the quick rep shown first was taken back (real behaviours seed 2026: 18 more taken back). A
         rest kept across a data gap (a re-strap) is still that rest here, as for
@@ -1003,8 +1005,20 @@ class RunTracker:
             return False
         if self.config.rest_across_gravity:
             return True
-        return (not self._standing_sagittal and self._counted_way is not None
-                and float(unit(c.direction) @ self._counted_way) >= self.config.detector.quick_first_rep_min_cos)
+        d = self.config.detector
+        ex = self.config.exercise
+        # standing in the frontal plane or seated (the thigh seated lies across gravity: above);
+        # not an exercise of any posture or plane (``auto``), whose walk may move in its set's plane
+        if not ((ex.start_posture is Posture.STANDING and ex.plane is Plane.FRONTAL) or ex.start_posture is Posture.SEATED):
+            return False
+        # and only as far as no rep of a set there (within ``confirm_rom_ratio`` of its range) could
+        # take it for the jerk that leads it in (under ``minor_fraction`` of its own, ``_is_lead_in``):
+        # shown, it would no longer be one, and a fast set after it counted none (review helper-67:
+        # a 9 deg jerk into a fast set of 4 at 33 deg, after a set of 25 deg)
+        assert self._counted_rom_deg is not None  # (``_like_counted_set_rep``)
+        return (c.rom_deg >= d.minor_fraction * d.confirm_rom_ratio * self._counted_rom_deg
+                and self._counted_way is not None
+                and float(c.direction @ self._counted_way) >= d.quick_first_rep_min_cos)
 
     def _like_counted_set_rep(self, c: RepCandidate) -> bool:
         """``c`` is at the rest of the set counted last (within ``fast_rest_match_deg``) and within
