@@ -194,9 +194,10 @@ class OutputQueue:
         # The session's typical rep, that a rep's range is judged against beside the person's usual
         # one (and, while that is unknown, beyond_range's reference), is the median of the session's
         # reps so far but for partial returns' (started part of the way up, each flagged partial_rom
-        # for it), this one included if it is not one; before any, this rep's own. A session's first set of partial returns (10-12 reps of 40-60 % of
-        # the range, lifted again from part of the way back) made it so small that no short rep of
-        # the full sets after it was partial (real behaviours, partial_rom F1 with a gyro: seed
+        # for it), this one included if it is not one; before any, this rep's own. A session's
+        # first set of partial returns (10-12 reps of 40-60 % of the range, lifted again from part
+        # of the way back) made it so small that no short rep of the full sets after it was
+        # partial (real behaviours, partial_rom F1 with a gyro: seed
         # 2026 0.879 -> 0.904, seed 11 0.837 -> 0.853; beyond_range 0.701 -> 0.728, 0.685 -> 0.693).
         # Not only the controlled reps (not rushed either, from rest: ``SessionRanges``' usual
         # range): UCI's correct blocks replayed twice as fast are rushed, and without them the

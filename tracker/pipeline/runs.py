@@ -1015,10 +1015,10 @@ class RunTracker:
         # take it for the jerk that leads it in (under ``minor_fraction`` of its own, ``_is_lead_in``):
         # shown, it would no longer be one, and a fast set after it counted none (review helper-67:
         # a 9 deg jerk into a fast set of 4 at 33 deg, after a set of 25 deg)
-        assert self._counted_rom_deg is not None  # (``_like_counted_set_rep``)
-        return (c.rom_deg >= d.minor_fraction * d.confirm_rom_ratio * self._counted_rom_deg
-                and self._counted_way is not None
-                and float(c.direction @ self._counted_way) >= d.quick_first_rep_min_cos)
+        # (the counted set's way and range are set together: ``_confirm``)
+        rom, way = self._counted_rom_deg, self._counted_way
+        return (rom is not None and way is not None and c.rom_deg >= d.minor_fraction * d.confirm_rom_ratio * rom
+                and float(c.direction @ way) >= d.quick_first_rep_min_cos)
 
     def _like_counted_set_rep(self, c: RepCandidate) -> bool:
         """``c`` is at the rest of the set counted last (within ``fast_rest_match_deg``) and within
